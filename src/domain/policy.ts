@@ -1,0 +1,159 @@
+/**
+ * The policy model: what the loader produces from YAML and what evaluation reads.
+ * Pure types and small lookups; no I/O. Durations are ISO 8601 strings (`P2Y`, `P3M`, `P30D`).
+ */
+
+export type SubjectKind = 'person' | 'organization';
+export const SUBJECT_KINDS: readonly SubjectKind[] = ['person', 'organization'];
+
+export type Tier = 'minor' | 'general' | 'serious' | 'positive';
+export const TIERS: readonly Tier[] = ['minor', 'general', 'serious', 'positive'];
+
+export type Disclosure = 'public' | 'shared' | 'private';
+
+/** Effects a measure may have. `deny` and `restrict` are sanctions and need a list. */
+export type Effect = 'deny' | 'restrict' | 'review' | 'waive' | 'expedite';
+export const SANCTION_EFFECTS: readonly Effect[] = ['deny', 'restrict'];
+
+/** Outcome precedence, strongest first: a sanction beats a review, a review beats a reward. */
+export const OUTCOME_PRECEDENCE: readonly Outcome[] = ['deny', 'restrict', 'review', 'waive', 'expedite', 'allow'];
+export type Outcome = Effect | 'allow';
+
+export interface AgencyKind {
+  readonly id: string;
+  readonly name: string;
+}
+
+export interface IdentifierScheme {
+  readonly id: string;
+  readonly name: string;
+  readonly subject_kinds: readonly SubjectKind[];
+  /** Built-in schemes carry a check-digit algorithm; deployment schemes a pattern. */
+  readonly check?: 'gb11643' | 'gb32100' | 'iso17442';
+  readonly pattern?: string;
+}
+
+export interface AttributeSpec {
+  readonly description?: string;
+  readonly required: boolean;
+  /** Allowed values; absent means any string up to 200 characters. */
+  readonly enum?: readonly string[];
+}
+
+/** Overrides a record type's terms when every attribute in `when` matches. First match wins. */
+export interface RecordVariant {
+  readonly when: Readonly<Record<string, string>>;
+  readonly tier?: Tier;
+  readonly points?: number;
+  /** `null` means the record lasts until the agency ends it (e.g. until performance). */
+  readonly duration?: string | null;
+  readonly disclosure?: Readonly<Partial<Record<SubjectKind, Disclosure>>>;
+}
+
+export interface DisputeRules {
+  readonly days: number;
+  readonly while_disputed: 'keep' | 'suspend';
+}
+
+export interface RecordType {
+  readonly id: string;
+  readonly name: string;
+  readonly agency_kinds: readonly string[];
+  readonly subject_kinds: readonly SubjectKind[];
+  readonly tier: Tier;
+  readonly legal_basis: string;
+  readonly points: number;
+  /** How long a record counts from `effective_at` unless the agency sets `expires_at`. */
+  readonly duration: string | null;
+  /** Upper bound on any record's life; an agency's `expires_at` is capped to it. */
+  readonly max_duration: string;
+  readonly disclosure: Readonly<Record<SubjectKind, Disclosure>>;
+  readonly dispute: DisputeRules;
+  readonly attributes: Readonly<Record<string, AttributeSpec>>;
+  readonly variants: readonly RecordVariant[];
+}
+
+/** One way onto a list: a record of this type, optionally with matching attributes. */
+export interface ListCriterion {
+  readonly record_type: string;
+  readonly where?: Readonly<Record<string, readonly string[]>>;
+}
+
+export interface ListDefinition {
+  readonly id: string;
+  readonly name: string;
+  readonly kind: 'sanction' | 'reward';
+  readonly legal_basis: string;
+  readonly max_duration: string;
+  readonly notice_days: number;
+  readonly subject_kinds: readonly SubjectKind[];
+  readonly criteria: readonly ListCriterion[];
+}
+
+export interface Action {
+  readonly id: string;
+  readonly name: string;
+}
+
+/** Binds a list (or, for rewards and review only, grades) to actions with an effect. */
+export interface Measure {
+  readonly id: string;
+  readonly effect: Effect;
+  readonly actions: readonly string[];
+  readonly legal_basis: string;
+  readonly list?: string;
+  readonly grades?: readonly string[];
+  readonly description?: string;
+}
+
+export interface GradeBand {
+  readonly grade: string;
+  readonly min: number;
+}
+
+export interface Scoring {
+  readonly base: number;
+  /** Highest first; the last band's `min` is the floor. */
+  readonly grades: readonly GradeBand[];
+  readonly factors_reported: number;
+}
+
+export interface Policy {
+  readonly id: string;
+  readonly version: string;
+  /** SHA-256 of the canonical policy content; changes whenever anything in it changes. */
+  readonly digest: string;
+  readonly scoring: Scoring;
+  readonly agency_kinds: ReadonlyMap<string, AgencyKind>;
+  readonly identifier_schemes: ReadonlyMap<string, IdentifierScheme>;
+  readonly record_types: ReadonlyMap<string, RecordType>;
+  readonly lists: ReadonlyMap<string, ListDefinition>;
+  readonly actions: ReadonlyMap<string, Action>;
+  readonly purposes: ReadonlyMap<string, { readonly id: string; readonly name: string }>;
+  readonly measures: readonly Measure[];
+}
+
+/** The terms that apply to one record: its type's, overridden by the first matching variant. */
+export interface RecordTerms {
+  readonly tier: Tier;
+  readonly points: number;
+  readonly duration: string | null;
+  readonly disclosure: Readonly<Record<SubjectKind, Disclosure>>;
+}
+
+/** Resolves a record's tier, points, duration and disclosure from its type and attributes. */
+export function resolveRecordTerms(type: RecordType, attributes: Readonly<Record<string, string>>): RecordTerms {
+  const variant = type.variants.find((v) => Object.entries(v.when).every(([k, value]) => attributes[k] === value));
+  return {
+    tier: variant?.tier ?? type.tier,
+    points: variant?.points ?? type.points,
+    duration: variant?.duration === undefined ? type.duration : variant.duration,
+    disclosure: { ...type.disclosure, ...variant?.disclosure },
+  };
+}
+
+/** The grade for a score: the first band (highest first) whose minimum the score reaches. */
+export function gradeFor(scoring: Scoring, score: number): string {
+  for (const band of scoring.grades) if (score >= band.min) return band.grade;
+  return scoring.grades[scoring.grades.length - 1]!.grade;
+}

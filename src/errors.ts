@@ -1,0 +1,92 @@
+/**
+ * The catalogue of coded errors. Every error a person can meet has a stable code, an HTTP
+ * status and a CLI exit code, mapped here once. Domain and service code throws `CredenceError`;
+ * the HTTP error handler and the CLI translate it, never the other way round.
+ */
+
+export interface ErrorSpec {
+  readonly status: number;
+  readonly exit: number;
+}
+
+const EXIT_USAGE = 2;
+const EXIT_INPUT = 65; // EX_DATAERR
+const EXIT_NOPERM = 77; // EX_NOPERM
+const EXIT_CONFIG = 78; // EX_CONFIG
+const EXIT_UNAVAILABLE = 69; // EX_UNAVAILABLE
+const EXIT_SOFTWARE = 70; // EX_SOFTWARE
+
+export const ERROR_CODES = {
+  // Input
+  CRD_VALIDATION: { status: 400, exit: EXIT_INPUT },
+  CRD_MALFORMED_JSON: { status: 400, exit: EXIT_INPUT },
+  CRD_UNSUPPORTED_MEDIA_TYPE: { status: 415, exit: EXIT_INPUT },
+  CRD_PAYLOAD_TOO_LARGE: { status: 413, exit: EXIT_INPUT },
+  CRD_TOO_MANY_ITEMS: { status: 413, exit: EXIT_INPUT },
+  CRD_INVALID_IDENTIFIER: { status: 400, exit: EXIT_INPUT },
+  CRD_UNKNOWN_SCHEME: { status: 400, exit: EXIT_INPUT },
+  CRD_UNKNOWN_RECORD_TYPE: { status: 400, exit: EXIT_INPUT },
+  CRD_UNKNOWN_ACTION: { status: 400, exit: EXIT_INPUT },
+  CRD_UNKNOWN_PURPOSE: { status: 400, exit: EXIT_INPUT },
+  CRD_UNKNOWN_AGENCY_KIND: { status: 400, exit: EXIT_INPUT },
+  CRD_INVALID_ATTRIBUTE: { status: 400, exit: EXIT_INPUT },
+  CRD_INVALID_DATE: { status: 400, exit: EXIT_INPUT },
+  CRD_SUBJECT_KIND_MISMATCH: { status: 400, exit: EXIT_INPUT },
+  CRD_SOURCE_REF_CONFLICT: { status: 409, exit: EXIT_INPUT },
+  CRD_IMPORT_FILE: { status: 400, exit: EXIT_INPUT },
+  CRD_POLICY_INVALID: { status: 400, exit: EXIT_CONFIG },
+  CRD_CONFIG_INVALID: { status: 500, exit: EXIT_CONFIG },
+  CRD_USAGE: { status: 400, exit: EXIT_USAGE },
+  // Access
+  CRD_UNAUTHENTICATED: { status: 401, exit: EXIT_NOPERM },
+  CRD_FORBIDDEN: { status: 403, exit: EXIT_NOPERM },
+  CRD_RECORD_TYPE_NOT_GRANTED: { status: 403, exit: EXIT_NOPERM },
+  CRD_ACTION_NOT_GRANTED: { status: 403, exit: EXIT_NOPERM },
+  CRD_PURPOSE_NOT_GRANTED: { status: 403, exit: EXIT_NOPERM },
+  // State
+  CRD_NOT_FOUND: { status: 404, exit: EXIT_INPUT },
+  CRD_SUBJECT_NOT_FOUND: { status: 404, exit: EXIT_INPUT },
+  CRD_PRINCIPAL_NOT_FOUND: { status: 404, exit: EXIT_INPUT },
+  CRD_AGENCY_NOT_FOUND: { status: 404, exit: EXIT_INPUT },
+  CRD_LEDGER_BROKEN: { status: 500, exit: EXIT_SOFTWARE },
+  CRD_DATABASE_UNAVAILABLE: { status: 503, exit: EXIT_UNAVAILABLE },
+  CRD_SHUTTING_DOWN: { status: 503, exit: EXIT_UNAVAILABLE },
+  CRD_INTERNAL: { status: 500, exit: EXIT_SOFTWARE },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** One problem with an input, located by a JSON path such as `records[3].subject.id`. */
+export interface ProblemDetail {
+  readonly code: ErrorCode;
+  readonly path: string;
+  readonly message: string;
+}
+
+export class CredenceError extends Error {
+  readonly code: ErrorCode;
+  readonly details: readonly ProblemDetail[];
+
+  constructor(code: ErrorCode, message: string, details: readonly ProblemDetail[] = []) {
+    super(message);
+    this.name = 'CredenceError';
+    this.code = code;
+    this.details = details;
+  }
+
+  get status(): number {
+    return ERROR_CODES[this.code].status;
+  }
+
+  get exitCode(): number {
+    return ERROR_CODES[this.code].exit;
+  }
+
+  toJSON(): { code: ErrorCode; message: string; details: readonly ProblemDetail[] } {
+    return { code: this.code, message: this.message, details: this.details };
+  }
+}
+
+export function isCredenceError(error: unknown): error is CredenceError {
+  return error instanceof CredenceError;
+}
