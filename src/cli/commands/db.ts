@@ -1,0 +1,21 @@
+import { openDatabase } from '../../store/database.ts';
+import { migrateToLatest } from '../../store/migrate.ts';
+import { parseCommandArgs } from '../args.ts';
+import type { Command } from '../command.ts';
+
+export const dbMigrateCommand: Command = {
+  path: ['db', 'migrate'],
+  summary: 'Apply database migrations (the server also does this at start)',
+  usage: '',
+  async run(args, { config, stdout }) {
+    parseCommandArgs(args, {});
+    const database = await openDatabase(config, 'credence-cli');
+    try {
+      const applied = await migrateToLatest(database.db);
+      stdout.write(applied.length === 0 ? 'Database is up to date.\n' : `Applied: ${applied.join(', ')}\n`);
+      return 0;
+    } finally {
+      await database.close();
+    }
+  },
+};

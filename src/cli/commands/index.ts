@@ -1,0 +1,19 @@
+/** Every CLI command, in the order `credence --help` lists them. */
+
+import type { Command } from '../command.ts';
+import { dbMigrateCommand } from './db.ts';
+import { ledgerReplayCommand, ledgerVerifyCommand } from './ledger.ts';
+import { policyCheckCommand } from './policy.ts';
+import { principalAddCommand, principalListCommand, principalRevokeCommand } from './principal.ts';
+import { serveCommand } from './serve.ts';
+
+export const COMMANDS: readonly Command[] = [
+  serveCommand,
+  dbMigrateCommand,
+  policyCheckCommand,
+  principalAddCommand,
+  principalListCommand,
+  principalRevokeCommand,
+  ledgerVerifyCommand,
+  ledgerReplayCommand,
+];

@@ -1,0 +1,49 @@
+import { openRegistry } from '../../services/bootstrap.ts';
+import { verifyLedger } from '../../services/ledger.service.ts';
+import { replayLedger } from '../../services/replay.service.ts';
+import { validatePolicyDocument } from '../../policy/index.ts';
+import { getPolicyDocument } from '../../services/policy.service.ts';
+import { CredenceError } from '../../errors.ts';
+import { parseCommandArgs } from '../args.ts';
+import type { Command } from '../command.ts';
+
+export const ledgerVerifyCommand: Command = {
+  path: ['ledger', 'verify'],
+  summary: 'Recompute the hash chain; name the first bad event (exit 70) or print the head',
+  usage: '[--json]',
+  async run(args, { config, stdout }) {
+    const { values } = parseCommandArgs(args, { json: { type: 'boolean' } });
+    const registry = await openRegistry(config, { applicationName: 'credence-cli' });
+    try {
+      const result = await verifyLedger(registry.rt.db);
+      if (values.json === true) stdout.write(`${JSON.stringify(result)}\n`);
+      else if (result.ok) stdout.write(`Ledger OK: ${result.events} events, head ${result.head}\n`);
+      if (!result.ok) throw new CredenceError('CRD_LEDGER_BROKEN', `ledger broken at event ${result.firstBad!.seq}: ${result.firstBad!.reason} (${result.events} events before it verify)`);
+      return 0;
+    } finally {
+      await registry.close();
+    }
+  },
+};
+
+export const ledgerReplayCommand: Command = {
+  path: ['ledger', 'replay'],
+  summary: 'Rebuild subjects, records, scores and list entries from the ledger alone',
+  usage: '',
+  async run(args, { config, stdout }) {
+    parseCommandArgs(args, {});
+    const registry = await openRegistry(config, { applicationName: 'credence-cli' });
+    try {
+      const db = registry.rt.db;
+      const result = await replayLedger(db, async (digest) => {
+        const validation = validatePolicyDocument(await getPolicyDocument(db, digest));
+        if (validation.policy === undefined) throw new CredenceError('CRD_POLICY_INVALID', `stored policy ${digest} does not load`, validation.problems);
+        return validation.policy;
+      });
+      stdout.write(`Replayed ${result.events} events; rebuilt ${result.subjects} subjects.\n`);
+      return 0;
+    } finally {
+      await registry.close();
+    }
+  },
+};

@@ -1,0 +1,90 @@
+/**
+ * Configuration, parsed once from the environment into a frozen, typed object. Every invalid
+ * variable is reported at once. README's configuration table lists the same variables.
+ */
+
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CredenceError, type ProblemDetail } from './errors.ts';
+
+export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  /** Empty when Credence runs its own embedded PostgreSQL under `dataDir`. */
+  readonly databaseUrl: string | null;
+  readonly dataDir: string;
+  readonly policyDir: string;
+  readonly logLevel: string;
+  readonly dbPoolSize: number;
+  readonly bodyLimitBytes: number;
+  readonly ledgerPollMs: number;
+  readonly shutdownTimeoutMs: number;
+  readonly decisionLogMaxPending: number;
+}
+
+interface VariableSpec {
+  readonly name: string;
+  readonly fallback: string;
+  readonly parse: (raw: string) => unknown;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function integer(min: number, max: number) {
+  return (raw: string): number => {
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) throw new Error(`must be a whole number from ${min} to ${max}`);
+    return value;
+  };
+}
+
+function oneOf(values: readonly string[]) {
+  return (raw: string): string => {
+    if (!values.includes(raw)) throw new Error(`must be one of ${values.join(', ')}`);
+    return raw;
+  };
+}
+
+function postgresUrl(raw: string): string | null {
+  if (raw === '') return null;
+  const url = new URL(raw);
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') throw new Error('must be a postgres:// URL');
+  return raw;
+}
+
+const SPECS: Record<keyof Config, VariableSpec> = {
+  port: { name: 'PORT', fallback: '8080', parse: integer(0, 65535) },
+  host: { name: 'HOST', fallback: '127.0.0.1', parse: (raw) => raw },
+  databaseUrl: { name: 'DATABASE_URL', fallback: '', parse: postgresUrl },
+  dataDir: { name: 'CREDENCE_DATA_DIR', fallback: 'data', parse: (raw) => path.resolve(raw) },
+  policyDir: { name: 'CREDENCE_POLICY_DIR', fallback: path.join(PACKAGE_ROOT, 'policies/default'), parse: (raw) => path.resolve(raw) },
+  logLevel: { name: 'LOG_LEVEL', fallback: 'info', parse: oneOf(LOG_LEVELS) },
+  dbPoolSize: { name: 'CREDENCE_DB_POOL_SIZE', fallback: '10', parse: integer(2, 200) },
+  bodyLimitBytes: { name: 'CREDENCE_BODY_LIMIT_BYTES', fallback: String(32 * 1024 * 1024), parse: integer(1024, 1024 ** 3) },
+  ledgerPollMs: { name: 'CREDENCE_LEDGER_POLL_MS', fallback: '500', parse: integer(10, 60_000) },
+  shutdownTimeoutMs: { name: 'CREDENCE_SHUTDOWN_TIMEOUT_MS', fallback: '10000', parse: integer(0, 600_000) },
+  decisionLogMaxPending: { name: 'CREDENCE_DECISION_LOG_MAX_PENDING', fallback: '200000', parse: integer(1000, 10_000_000) },
+};
+
+/** The variables Credence reads, with their defaults, for `--help` and the README. */
+export const CONFIG_VARIABLES = Object.values(SPECS).map(({ name, fallback }) => ({ name, fallback }));
+
+/** Parses the environment; throws `CRD_CONFIG_INVALID` naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<Config> = {}): Config {
+  const problems: ProblemDetail[] = [];
+  const values: Record<string, unknown> = {};
+  for (const [key, spec] of Object.entries(SPECS)) {
+    const raw = env[spec.name]?.trim() || spec.fallback;
+    try {
+      values[key] = spec.parse(raw);
+    } catch (error) {
+      problems.push({ code: 'CRD_CONFIG_INVALID', path: spec.name, message: `${spec.name}=${JSON.stringify(raw)} ${(error as Error).message}` });
+    }
+  }
+  if (problems.length > 0) {
+    throw new CredenceError('CRD_CONFIG_INVALID', `Invalid configuration: ${problems.map((p) => p.message).join('; ')}`, problems);
+  }
+  return Object.freeze({ ...(values as unknown as Config), ...overrides });
+}

@@ -1,0 +1,189 @@
+/**
+ * The functional core: one pure function turns a subject's records into a score, a grade,
+ * ranked factors, list memberships and the measures in effect. The decision API, reports,
+ * projections, rescoring and simulation all call it. No I/O and no clock: `now` is an input.
+ */
+
+import { addDays, addDuration } from './duration.ts';
+import { gradeFor, resolveRecordTerms, type Effect, type Policy, type RecordType } from './policy.ts';
+import type { CreditRecord, SubjectFile } from './record.ts';
+
+export interface Factor {
+  readonly record_id: string;
+  readonly record_type: string;
+  readonly agency_id: string;
+  readonly points: number;
+  readonly legal_basis: string;
+}
+
+export interface Membership {
+  readonly list: string;
+  readonly kind: 'sanction' | 'reward';
+  /** `pending` during the list's notice period: it applies no measure yet. */
+  readonly status: 'pending' | 'active';
+  readonly since: Date;
+  readonly effective_from: Date;
+  readonly until: Date;
+  /** The records the membership rests on, by id. */
+  readonly records: readonly string[];
+  readonly legal_basis: string;
+}
+
+export interface AppliedMeasure {
+  readonly id: string;
+  readonly effect: Effect;
+  readonly actions: readonly string[];
+  readonly legal_basis: string;
+  readonly list?: string;
+  readonly grade?: string;
+  /** When the measure lapses unless something changes; null while the grade holds. */
+  readonly until: Date | null;
+}
+
+export interface Evaluation {
+  readonly score: number;
+  readonly grade: string;
+  readonly factors: readonly Factor[];
+  readonly lists: readonly Membership[];
+  readonly measures: readonly AppliedMeasure[];
+  /** The next instant at which this evaluation changes with no new input, if any. */
+  readonly next_change_at: Date | null;
+}
+
+interface CountedRecord {
+  readonly record: CreditRecord;
+  readonly type: RecordType;
+  readonly points: number;
+  readonly start: Date;
+  readonly end: Date;
+}
+
+/** Statuses under which a record counts. `disputed` counts only where the type says `keep`. */
+function statusCounts(record: CreditRecord, type: RecordType): boolean {
+  if (record.status === 'active') return true;
+  return record.status === 'disputed' && type.dispute.while_disputed === 'keep';
+}
+
+/**
+ * The period in which a record counts: from `effective_at` until the earliest of the agency's
+ * `expires_at`, the policy's duration for its terms and the type's maximum duration.
+ */
+export function recordWindow(type: RecordType, record: CreditRecord): { start: Date; end: Date } {
+  const terms = resolveRecordTerms(type, record.attributes);
+  const start = record.effective_at;
+  let end = addDuration(start, type.max_duration);
+  if (terms.duration !== null) end = minDate(end, addDuration(start, terms.duration));
+  if (record.expires_at !== null) end = minDate(end, record.expires_at);
+  return { start, end };
+}
+
+function countedRecords(policy: Policy, records: readonly CreditRecord[], now: Date): CountedRecord[] {
+  const counted: CountedRecord[] = [];
+  for (const record of records) {
+    const type = policy.record_types.get(record.type);
+    if (type === undefined || !statusCounts(record, type)) continue;
+    const { start, end } = recordWindow(type, record);
+    if (start <= now && now < end) {
+      counted.push({ record, type, points: resolveRecordTerms(type, record.attributes).points, start, end });
+    }
+  }
+  return counted;
+}
+
+/** Most weight first; ties broken by recency, then id, so the order never depends on input order. */
+function rankFactors(counted: readonly CountedRecord[], limit: number): Factor[] {
+  return counted
+    .filter((c) => c.points !== 0)
+    .sort((a, b) => Math.abs(b.points) - Math.abs(a.points)
+      || b.record.effective_at.getTime() - a.record.effective_at.getTime()
+      || compareIds(a.record.id, b.record.id))
+    .slice(0, limit)
+    .map((c) => ({
+      record_id: c.record.id,
+      record_type: c.record.type,
+      agency_id: c.record.agency_id,
+      points: c.points,
+      legal_basis: c.record.legal_basis,
+    }));
+}
+
+function memberships(policy: Policy, file: SubjectFile, counted: readonly CountedRecord[], now: Date): Membership[] {
+  const result: Membership[] = [];
+  for (const list of policy.lists.values()) {
+    if (!list.subject_kinds.includes(file.kind)) continue;
+    const resting = counted.filter((c) => list.criteria.some((criterion) =>
+      criterion.record_type === c.record.type
+      && Object.entries(criterion.where ?? {}).every(([attr, values]) => values.includes(c.record.attributes[attr] ?? ''))));
+    if (resting.length === 0) continue;
+    const since = minDate(...resting.map((c) => c.start));
+    const until = minDate(maxDate(...resting.map((c) => c.end)), addDuration(since, list.max_duration));
+    if (until <= now) continue;
+    // The notice period runs from when the subject could first be told: the earliest filing.
+    const noticeStart = maxDate(since, minDate(...resting.map((c) => c.record.filed_at)));
+    const effectiveFrom = addDays(noticeStart, list.notice_days);
+    result.push({
+      list: list.id,
+      kind: list.kind,
+      status: now < effectiveFrom ? 'pending' : 'active',
+      since,
+      effective_from: effectiveFrom,
+      until,
+      records: resting.map((c) => c.record.id).sort(compareIds),
+      legal_basis: list.legal_basis,
+    });
+  }
+  return result;
+}
+
+function measuresInEffect(policy: Policy, lists: readonly Membership[], grade: string): AppliedMeasure[] {
+  const applied: AppliedMeasure[] = [];
+  for (const measure of policy.measures) {
+    const base = { id: measure.id, effect: measure.effect, actions: measure.actions, legal_basis: measure.legal_basis };
+    if (measure.list !== undefined) {
+      const membership = lists.find((m) => m.list === measure.list && m.status === 'active');
+      if (membership !== undefined) applied.push({ ...base, list: measure.list, until: membership.until });
+    } else if (measure.grades?.includes(grade) === true) {
+      // DESIGN: a grade may only reward or ask for review; the policy loader refuses anything else.
+      applied.push({ ...base, grade, until: null });
+    }
+  }
+  return applied;
+}
+
+function nextChange(counted: readonly CountedRecord[], records: readonly CreditRecord[], lists: readonly Membership[], now: Date): Date | null {
+  const instants: Date[] = [];
+  for (const c of counted) instants.push(c.end);
+  for (const r of records) if (r.effective_at > now) instants.push(r.effective_at);
+  for (const m of lists) instants.push(m.until, m.effective_from);
+  const future = instants.filter((d) => d > now);
+  return future.length === 0 ? null : minDate(...future);
+}
+
+/** Evaluates one subject's file under a policy at an instant. Deterministic and order-independent. */
+export function evaluateSubject(policy: Policy, file: SubjectFile, now: Date): Evaluation {
+  const counted = countedRecords(policy, file.records, now);
+  const score = counted.reduce((sum, c) => sum + c.points, policy.scoring.base);
+  const grade = gradeFor(policy.scoring, score);
+  const lists = memberships(policy, file, counted, now);
+  return {
+    score,
+    grade,
+    factors: rankFactors(counted, policy.scoring.factors_reported),
+    lists,
+    measures: measuresInEffect(policy, lists, grade),
+    next_change_at: nextChange(counted, file.records, lists, now),
+  };
+}
+
+/** Numeric ids compare as numbers (bigint-safe), anything else lexically. */
+function compareIds(a: string, b: string): number {
+  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+function minDate(...dates: Date[]): Date {
+  return new Date(Math.min(...dates.map((d) => d.getTime())));
+}
+
+function maxDate(...dates: Date[]): Date {
+  return new Date(Math.max(...dates.map((d) => d.getTime())));
+}

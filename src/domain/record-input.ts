@@ -1,0 +1,169 @@
+/**
+ * Validation of a filed record against the policy: every problem is reported with its path,
+ * and a valid input becomes a normalised record with a digest of its content (for idempotency).
+ */
+
+import type { ProblemDetail } from '../errors.ts';
+import { canonicalJson, sha256Hex } from './canonical.ts';
+import { normalizeIdentifier, validateIdentifier } from './identifiers.ts';
+import type { Policy, SubjectKind } from './policy.ts';
+
+/** A record as an agency sends it (API body item, NDJSON line or CSV row). */
+export interface RecordInput {
+  readonly source_ref?: unknown;
+  readonly type?: unknown;
+  readonly subject?: { readonly kind?: unknown; readonly scheme?: unknown; readonly id?: unknown; readonly name?: unknown };
+  readonly decided_at?: unknown;
+  readonly effective_at?: unknown;
+  readonly expires_at?: unknown;
+  readonly legal_basis?: unknown;
+  readonly document_ref?: unknown;
+  readonly summary?: unknown;
+  readonly attributes?: unknown;
+}
+
+export interface NormalizedRecord {
+  readonly source_ref: string;
+  readonly type: string;
+  readonly subject: { readonly kind: SubjectKind; readonly scheme: string; readonly id: string; readonly name: string };
+  readonly decided_at: Date;
+  readonly effective_at: Date;
+  readonly expires_at: Date | null;
+  readonly legal_basis: string;
+  readonly document_ref: string;
+  readonly summary: string | null;
+  readonly attributes: Readonly<Record<string, string>>;
+  /** SHA-256 of the canonical normalised content: equal digests mean the same filing. */
+  readonly digest: string;
+}
+
+export type RecordCheck = { ok: true; record: NormalizedRecord } | { ok: false; problems: ProblemDetail[] };
+
+/** Clock skew tolerated on decision dates, so an agency's clock a little ahead is not refused. */
+const FUTURE_SKEW_MS = 5 * 60 * 1000;
+
+class Problems {
+  readonly list: ProblemDetail[] = [];
+  add(code: ProblemDetail['code'], path: string, message: string): void {
+    this.list.push({ code, path, message });
+  }
+}
+
+function text(problems: Problems, value: unknown, path: string, max: number, required = true): string | null {
+  if (value === undefined || value === null || value === '') {
+    if (required) problems.add('CRD_VALIDATION', path, `${path} is required`);
+    return null;
+  }
+  if (typeof value !== 'string') {
+    problems.add('CRD_VALIDATION', path, `${path} must be a string`);
+    return null;
+  }
+  const trimmed = value.trim();
+  if (trimmed.length === 0 && required) problems.add('CRD_VALIDATION', path, `${path} must not be blank`);
+  if (trimmed.length > max) problems.add('CRD_VALIDATION', path, `${path} must be at most ${max} characters`);
+  return trimmed;
+}
+
+function date(problems: Problems, value: unknown, path: string, required: boolean): Date | null {
+  if (value === undefined || value === null || value === '') {
+    if (required) problems.add('CRD_INVALID_DATE', path, `${path} is required (ISO 8601, e.g. 2026-03-01 or 2026-03-01T09:30:00+08:00)`);
+    return null;
+  }
+  const parsed = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value) ? new Date(value) : null;
+  if (parsed === null || Number.isNaN(parsed.getTime())) {
+    problems.add('CRD_INVALID_DATE', path, `${path} must be an ISO 8601 date or date-time, got ${JSON.stringify(value)}`);
+    return null;
+  }
+  return parsed;
+}
+
+function subjectOf(problems: Problems, policy: Policy, input: RecordInput, allowedKinds: readonly SubjectKind[] | null) {
+  const subject = input.subject;
+  if (typeof subject !== 'object' || subject === null) {
+    problems.add('CRD_VALIDATION', 'subject', 'subject is required: {kind, scheme, id, name}');
+    return null;
+  }
+  const kind = subject.kind;
+  if (kind !== 'person' && kind !== 'organization') {
+    problems.add('CRD_VALIDATION', 'subject.kind', 'subject.kind must be "person" or "organization"');
+  } else if (allowedKinds !== null && !allowedKinds.includes(kind)) {
+    problems.add('CRD_SUBJECT_KIND_MISMATCH', 'subject.kind', `this record type is not filed about a ${kind} (allowed: ${allowedKinds.join(', ')})`);
+  }
+  const name = text(problems, subject.name, 'subject.name', 300);
+  const schemeId = text(problems, subject.scheme, 'subject.scheme', 40);
+  const rawId = text(problems, subject.id, 'subject.id', 64);
+  const scheme = schemeId === null ? undefined : policy.identifier_schemes.get(schemeId);
+  if (schemeId !== null && scheme === undefined) {
+    problems.add('CRD_UNKNOWN_SCHEME', 'subject.scheme', `unknown identifier scheme "${schemeId}" (known: ${[...policy.identifier_schemes.keys()].join(', ')})`);
+  }
+  if (scheme === undefined || rawId === null || name === null || (kind !== 'person' && kind !== 'organization')) return null;
+  if (!scheme.subject_kinds.includes(kind)) {
+    problems.add('CRD_SUBJECT_KIND_MISMATCH', 'subject.scheme', `${scheme.id} identifies ${scheme.subject_kinds.join(' or ')}, not ${kind}`);
+  }
+  const id = normalizeIdentifier(scheme, rawId);
+  for (const problem of validateIdentifier(scheme, id, 'subject.id')) problems.list.push(problem);
+  return { kind: kind as SubjectKind, scheme: scheme.id, id, name };
+}
+
+function attributesOf(problems: Problems, policy: Policy, typeId: string | null, value: unknown): Record<string, string> {
+  const type = typeId === null ? undefined : policy.record_types.get(typeId);
+  const attributes: Record<string, string> = {};
+  if (value !== undefined && value !== null && (typeof value !== 'object' || Array.isArray(value))) {
+    problems.add('CRD_INVALID_ATTRIBUTE', 'attributes', 'attributes must be an object of strings');
+    return attributes;
+  }
+  if (type === undefined) return attributes;
+  for (const [name, raw] of Object.entries((value ?? {}) as Record<string, unknown>)) {
+    const spec = type.attributes[name];
+    const path = `attributes.${name}`;
+    if (spec === undefined) problems.add('CRD_INVALID_ATTRIBUTE', path, `${type.id} has no attribute "${name}" (allowed: ${Object.keys(type.attributes).join(', ') || 'none'})`);
+    else if (typeof raw !== 'string' || raw.length > 200) problems.add('CRD_INVALID_ATTRIBUTE', path, `${path} must be a string of at most 200 characters`);
+    else if (spec.enum !== undefined && !spec.enum.includes(raw)) problems.add('CRD_INVALID_ATTRIBUTE', path, `${path} must be one of ${spec.enum.join(', ')}`);
+    else attributes[name] = raw;
+  }
+  for (const [name, spec] of Object.entries(type.attributes)) {
+    if (spec.required && (value as Record<string, unknown> | undefined)?.[name] === undefined) {
+      problems.add('CRD_INVALID_ATTRIBUTE', `attributes.${name}`, `${type.id} requires attribute "${name}"${spec.enum ? ` (one of ${spec.enum.join(', ')})` : ''}`);
+    }
+  }
+  return attributes;
+}
+
+function recordType(problems: Problems, policy: Policy, agencyKind: string, value: unknown) {
+  const typeId = text(problems, value, 'type', 100);
+  if (typeId === null) return null;
+  const type = policy.record_types.get(typeId);
+  if (type === undefined) {
+    problems.add('CRD_UNKNOWN_RECORD_TYPE', 'type', `unknown record type "${typeId}"`);
+  } else if (!type.agency_kinds.includes(agencyKind)) {
+    problems.add('CRD_RECORD_TYPE_NOT_GRANTED', 'type', `a ${agencyKind} agency may not file ${typeId} (filed by: ${type.agency_kinds.join(', ')})`);
+  }
+  return type ?? null;
+}
+
+/** Checks one record filed by an agency of `agencyKind` at `now`. Paths are relative to the record. */
+export function checkRecordInput(policy: Policy, agencyKind: string, input: RecordInput, now: Date): RecordCheck {
+  const problems = new Problems();
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    return { ok: false, problems: [{ code: 'CRD_VALIDATION', path: '', message: 'a record must be a JSON object' }] };
+  }
+  const sourceRef = text(problems, input.source_ref, 'source_ref', 200);
+  const type = recordType(problems, policy, agencyKind, input.type);
+  const subject = subjectOf(problems, policy, input, type?.subject_kinds ?? null);
+  const decidedAt = date(problems, input.decided_at, 'decided_at', true);
+  const effectiveAt = date(problems, input.effective_at, 'effective_at', false) ?? decidedAt;
+  const expiresAt = date(problems, input.expires_at, 'expires_at', false);
+  if (decidedAt !== null && decidedAt.getTime() > now.getTime() + FUTURE_SKEW_MS) problems.add('CRD_INVALID_DATE', 'decided_at', 'decided_at is in the future');
+  if (decidedAt !== null && effectiveAt !== null && effectiveAt < decidedAt) problems.add('CRD_INVALID_DATE', 'effective_at', 'effective_at is before decided_at');
+  if (expiresAt !== null && effectiveAt !== null && expiresAt <= effectiveAt) problems.add('CRD_INVALID_DATE', 'expires_at', 'expires_at must be after effective_at');
+  const legalBasis = text(problems, input.legal_basis, 'legal_basis', 500);
+  const documentRef = text(problems, input.document_ref, 'document_ref', 200);
+  const summary = text(problems, input.summary, 'summary', 2000, false);
+  const attributes = attributesOf(problems, policy, type?.id ?? null, input.attributes);
+  if (problems.list.length > 0) return { ok: false, problems: problems.list };
+  const record = {
+    source_ref: sourceRef!, type: type!.id, subject: subject!, decided_at: decidedAt!, effective_at: effectiveAt!,
+    expires_at: expiresAt, legal_basis: legalBasis!, document_ref: documentRef!, summary: summary || null, attributes,
+  };
+  return { ok: true, record: { ...record, digest: sha256Hex(canonicalJson(record)) } };
+}

@@ -1,0 +1,61 @@
+/**
+ * The Fastify application, built from its dependencies and separate from `listen`, so tests
+ * drive it with `app.inject()` and the server decides where it listens.
+ */
+
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { LedgerFollower } from '../services/ledger-follower.ts';
+import type { Runtime } from '../services/runtime.ts';
+import { authenticate, KeyCache } from './auth.ts';
+import { handleError } from './error-handler.ts';
+import { createMetrics, type Metrics } from './metrics.ts';
+import { decisionsRoutes } from './routes/decisions.routes.ts';
+import { principalsRoutes } from './routes/principals.routes.ts';
+import { recordsRoutes } from './routes/records.routes.ts';
+import { subjectsRoutes } from './routes/subjects.routes.ts';
+import { systemRoutes } from './routes/system.routes.ts';
+import { errorSchema } from './schemas.ts';
+
+export interface AppDeps {
+  readonly rt: Runtime;
+  readonly follower: LedgerFollower;
+  readonly keys: KeyCache;
+  readonly metrics: Metrics;
+}
+
+export interface AppOptions {
+  readonly rt: Runtime;
+  readonly follower: LedgerFollower;
+  readonly keys?: KeyCache;
+  readonly logger?: boolean | { level: string };
+  readonly bodyLimitBytes?: number;
+}
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: options.bodyLimitBytes ?? 32 * 1024 * 1024,
+    ajv: { customOptions: { allErrors: true, coerceTypes: false } },
+    return503OnClosing: true,
+  });
+  const deps: AppDeps = { rt: options.rt, follower: options.follower, keys: options.keys ?? new KeyCache(options.rt.db), metrics: createMetrics(options.rt) };
+  app.decorateRequest('principal', null);
+  app.addSchema(errorSchema);
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Credence', version: '0.1.0', description: 'An accountable public credit registry. Authenticate with "Authorization: Bearer KEY".' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler((request, reply) => reply.status(404).send({ error: { code: 'CRD_NOT_FOUND', message: `no route ${request.method} ${request.url}`, details: [] } }));
+  app.addHook('onRequest', authenticate(deps.keys));
+  app.addHook('onResponse', async (request, reply) => {
+    deps.metrics.requests.observe({ method: request.method, route: request.routeOptions.url ?? 'unknown', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+  });
+  for (const routes of [systemRoutes, recordsRoutes, decisionsRoutes, subjectsRoutes, principalsRoutes]) routes(app, deps);
+  await app.ready();
+  return app;
+}

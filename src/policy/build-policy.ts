@@ -1,0 +1,70 @@
+/**
+ * Builds the frozen `Policy` from a document that passed validation: id-keyed sections become
+ * Maps, optional fields get their defaults, and everything is frozen.
+ */
+
+import type {
+  AttributeSpec, Disclosure, IdentifierScheme, ListDefinition, Measure, Policy, RecordType, RecordVariant, SubjectKind,
+} from '../domain/policy.ts';
+import { SUBJECT_KINDS } from '../domain/policy.ts';
+import { digestPolicyDocument } from './digest.ts';
+
+/** A policy document as the schema describes it (only trusted after validation). */
+type Section = Record<string, Record<string, unknown>>;
+interface Doc {
+  readonly id: string;
+  readonly version: string;
+  readonly scoring: Policy['scoring'];
+  readonly agency_kinds: Section;
+  readonly identifier_schemes: Section;
+  readonly purposes: Section;
+  readonly record_types: Section;
+  readonly lists: Section;
+  readonly actions: Section;
+  readonly measures: Section;
+}
+
+/** The frozen policy for a valid document. The document is copied, not frozen. */
+export function buildPolicy(document: unknown): Policy {
+  const doc = structuredClone(document) as Doc;
+  return deepFreeze({
+    id: doc.id,
+    version: doc.version,
+    digest: digestPolicyDocument(document),
+    scoring: doc.scoring,
+    agency_kinds: idMap(doc.agency_kinds, (id, e) => ({ id, name: e.name as string })),
+    identifier_schemes: idMap(doc.identifier_schemes, (id, e) => ({ id, ...e }) as unknown as IdentifierScheme),
+    record_types: idMap(doc.record_types, buildRecordType),
+    lists: idMap(doc.lists, (id, e) => ({ id, ...e }) as unknown as ListDefinition),
+    actions: idMap(doc.actions, (id, e) => ({ id, name: e.name as string })),
+    purposes: idMap(doc.purposes, (id, e) => ({ id, name: e.name as string })),
+    measures: Object.entries(doc.measures).map(([id, e]) => ({ id, ...e }) as unknown as Measure),
+  });
+}
+
+function idMap<T>(section: Section, build: (id: string, entry: Record<string, unknown>) => T): Map<string, T> {
+  return new Map(Object.entries(section).map(([id, entry]) => [id, build(id, entry)]));
+}
+
+function buildRecordType(id: string, entry: Record<string, unknown>): RecordType {
+  const type = entry as unknown as Omit<RecordType, 'id' | 'attributes' | 'variants' | 'disclosure'> & {
+    attributes?: Record<string, Partial<AttributeSpec>>;
+    variants?: RecordVariant[];
+    disclosure: Partial<Record<SubjectKind, Disclosure>>;
+  };
+  const attributes = Object.fromEntries(
+    Object.entries(type.attributes ?? {}).map(([name, spec]) => [name, { ...spec, required: spec.required ?? false }]),
+  );
+  return { id, ...type, attributes, variants: type.variants ?? [], disclosure: fullDisclosure(type.disclosure) };
+}
+
+/** Subject kinds a type does not cover are `private`: nothing about them can be disclosed. */
+function fullDisclosure(disclosure: Partial<Record<SubjectKind, Disclosure>>): Record<SubjectKind, Disclosure> {
+  return Object.fromEntries(SUBJECT_KINDS.map((kind) => [kind, disclosure[kind] ?? 'private'])) as Record<SubjectKind, Disclosure>;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value instanceof Map) for (const item of value.values()) deepFreeze(item);
+  else if (value !== null && typeof value === 'object') for (const item of Object.values(value)) deepFreeze(item);
+  return Object.freeze(value);
+}

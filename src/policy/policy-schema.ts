@@ -1,0 +1,174 @@
+/**
+ * JSON Schema (draft 2020-12 subset, as Ajv 8 reads it) for the shape of a merged policy
+ * document. It checks shape only; references between sections, durations, the special-category
+ * refusal and the sanction rules are semantic checks (`check-*.ts`). A `description` on a
+ * `pattern` or `minLength` schema is the message shown when the value does not match.
+ */
+
+const KEBAB_ID = { type: 'string', pattern: '^[a-z][a-z0-9]*(-[a-z0-9]+)*$', description: 'must be a kebab-case id such as "red-list"' };
+const KIND_ID = { type: 'string', pattern: '^[a-z][a-z0-9]*(-[a-z0-9]+)*$', description: 'must be a lower-case id such as "court"' };
+const DOTTED_ID = {
+  type: 'string',
+  pattern: '^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+$',
+  description: 'must be a namespaced id such as "court.judgment_default"',
+};
+const MEASURE_ID = {
+  type: 'string',
+  pattern: '^[a-z][a-z0-9_-]*(\\.[a-z0-9][a-z0-9_-]*)*$',
+  description: 'must be a lower-case id such as "red-list.permits"',
+};
+const ATTRIBUTE_NAME = { type: 'string', pattern: '^[a-z][a-z0-9_]*$', description: 'must be a snake_case name such as "criterion"' };
+const GRADE = { type: 'string', pattern: '^[A-Z][A-Z0-9+-]{0,7}$', description: 'must be a grade such as "AA"' };
+const NAME = { type: 'string', minLength: 1, maxLength: 200 };
+const TEXT = { type: 'string', pattern: '\\S', maxLength: 500, description: 'must not be empty' };
+const LEGAL_BASIS = {
+  type: 'string',
+  pattern: '\\S',
+  maxLength: 500,
+  description: 'must cite a legal basis (DESIGN: every list and measure cites its legal basis)',
+};
+const DURATION = { type: 'string' };
+const SUBJECT_KINDS = {
+  type: 'array',
+  minItems: 1,
+  uniqueItems: true,
+  items: { enum: ['person', 'organization'] },
+};
+const TIER = { enum: ['minor', 'general', 'serious', 'positive'] };
+const DISCLOSURE_LEVEL = { enum: ['public', 'shared', 'private'] };
+const DISCLOSURE = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { person: DISCLOSURE_LEVEL, organization: DISCLOSURE_LEVEL },
+};
+
+/** A map from ids matching `key` to objects matching `value`. */
+function idMap(key: object, value: object, minProperties = 0): object {
+  return { type: 'object', propertyNames: key, additionalProperties: value, minProperties };
+}
+
+/** An object with exactly these properties, the `required` ones mandatory. */
+function record(properties: Record<string, object>, required: readonly string[]): object {
+  return { type: 'object', additionalProperties: false, required, properties };
+}
+
+const NAMED = record({ name: NAME }, ['name']);
+
+const ATTRIBUTE = record(
+  {
+    description: TEXT,
+    required: { type: 'boolean' },
+    enum: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', minLength: 1, maxLength: 100 } },
+  },
+  [],
+);
+
+const VARIANT = record(
+  {
+    when: { type: 'object', minProperties: 1, propertyNames: ATTRIBUTE_NAME, additionalProperties: { type: 'string' } },
+    tier: TIER,
+    points: { type: 'integer' },
+    duration: { type: ['string', 'null'] },
+    disclosure: DISCLOSURE,
+  },
+  ['when'],
+);
+
+const RECORD_TYPE = record(
+  {
+    name: NAME,
+    agency_kinds: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string' } },
+    subject_kinds: SUBJECT_KINDS,
+    tier: TIER,
+    legal_basis: LEGAL_BASIS,
+    points: { type: 'integer' },
+    duration: { type: ['string', 'null'] },
+    max_duration: DURATION,
+    disclosure: DISCLOSURE,
+    dispute: record(
+      { days: { type: 'integer', minimum: 1, maximum: 365 }, while_disputed: { enum: ['keep', 'suspend'] } },
+      ['days', 'while_disputed'],
+    ),
+    attributes: idMap(ATTRIBUTE_NAME, ATTRIBUTE),
+    variants: { type: 'array', items: VARIANT },
+  },
+  ['name', 'agency_kinds', 'subject_kinds', 'tier', 'legal_basis', 'points', 'duration', 'max_duration', 'disclosure', 'dispute'],
+);
+
+const CRITERION = record(
+  {
+    record_type: { type: 'string' },
+    where: {
+      type: 'object',
+      minProperties: 1,
+      propertyNames: ATTRIBUTE_NAME,
+      additionalProperties: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string' } },
+    },
+  },
+  ['record_type'],
+);
+
+const LIST = record(
+  {
+    name: NAME,
+    kind: { enum: ['sanction', 'reward'] },
+    legal_basis: LEGAL_BASIS,
+    max_duration: DURATION,
+    notice_days: { type: 'integer', minimum: 0, maximum: 365 },
+    subject_kinds: SUBJECT_KINDS,
+    criteria: { type: 'array', minItems: 1, items: CRITERION },
+  },
+  ['name', 'kind', 'legal_basis', 'max_duration', 'notice_days', 'subject_kinds', 'criteria'],
+);
+
+const MEASURE = record(
+  {
+    effect: { enum: ['deny', 'restrict', 'review', 'waive', 'expedite'] },
+    actions: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string' } },
+    legal_basis: LEGAL_BASIS,
+    list: { type: 'string' },
+    grades: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string' } },
+    description: TEXT,
+  },
+  ['effect', 'actions', 'legal_basis'],
+);
+
+const IDENTIFIER_SCHEME = record(
+  {
+    name: NAME,
+    subject_kinds: SUBJECT_KINDS,
+    check: { enum: ['gb11643', 'gb32100', 'iso17442'] },
+    pattern: { type: 'string', minLength: 1, maxLength: 200 },
+  },
+  ['name', 'subject_kinds'],
+);
+
+const SCORING = record(
+  {
+    base: { type: 'integer' },
+    grades: { type: 'array', minItems: 1, items: record({ grade: GRADE, min: { type: 'integer' } }, ['grade', 'min']) },
+    factors_reported: { type: 'integer', minimum: 1, maximum: 10 },
+  },
+  ['base', 'grades', 'factors_reported'],
+);
+
+/** The whole merged policy document. */
+export const POLICY_SCHEMA = record(
+  {
+    id: KEBAB_ID,
+    version: { type: 'string', pattern: '^\\S+$', maxLength: 40, description: 'must be a version such as "2026.11.1"' },
+    description: TEXT,
+    scoring: SCORING,
+    agency_kinds: idMap(KIND_ID, NAMED, 1),
+    identifier_schemes: idMap(KEBAB_ID, IDENTIFIER_SCHEME, 1),
+    purposes: idMap(KEBAB_ID, NAMED, 1),
+    record_types: idMap(DOTTED_ID, RECORD_TYPE, 1),
+    lists: idMap(KEBAB_ID, LIST),
+    actions: idMap(DOTTED_ID, NAMED, 1),
+    measures: idMap(MEASURE_ID, MEASURE),
+  },
+  ['id', 'version', 'scoring', 'agency_kinds', 'identifier_schemes', 'purposes', 'record_types', 'lists', 'actions', 'measures'],
+);
+
+/** The top-level sections a policy document may have, for merging files. */
+export const POLICY_SECTIONS: readonly string[] = Object.keys((POLICY_SCHEMA as { properties: object }).properties);

@@ -1,0 +1,42 @@
+/**
+ * The server process: open the registry, warm the index, follow the ledger, listen. On SIGINT
+ * or SIGTERM it stops accepting, drains requests and the inquiry log, then detaches from the
+ * database (stopping the embedded cluster if no other Credence process uses it).
+ */
+
+import pino from 'pino';
+import type { Config } from './config.ts';
+import { buildApp } from './http/app.ts';
+import { KeyCache } from './http/auth.ts';
+import { openRegistry } from './services/bootstrap.ts';
+
+export async function startServer(config: Config): Promise<{ url: string; stop(): Promise<void> }> {
+  const logger = pino({ level: config.logLevel });
+  let keys: KeyCache | null = null;
+  const registry = await openRegistry(config, {
+    applicationName: 'credence-server',
+    warmIndex: true,
+    log: (message) => logger.info(message),
+    onError: (error) => logger.error({ err: error }, 'background error'),
+    hooks: { onPrincipalRevoked: (id) => keys?.evictPrincipal(id), onError: (error) => logger.error({ err: error }, 'ledger follower') },
+  });
+  keys = new KeyCache(registry.rt.db);
+  await registry.follower.start(registry.database.pool, config.ledgerPollMs);
+  const app = await buildApp({ rt: registry.rt, follower: registry.follower, keys, logger: { level: config.logLevel }, bodyLimitBytes: config.bodyLimitBytes });
+  const url = await app.listen({ port: config.port, host: config.host });
+  logger.info({ url, policy: registry.rt.policy.version, indexed: registry.rt.index.size }, 'Credence is serving');
+  let stopping: Promise<void> | null = null;
+  const stop = () => {
+    stopping ??= (async () => {
+      logger.info('shutting down: draining requests');
+      const timer = setTimeout(() => { logger.error('shutdown timed out'); process.exit(1); }, config.shutdownTimeoutMs);
+      timer.unref();
+      await app.close();
+      await registry.close();
+      clearTimeout(timer);
+      logger.info('stopped');
+    })();
+    return stopping;
+  };
+  return { url, stop };
+}

@@ -1,0 +1,73 @@
+/**
+ * A subject's whole file: score, grade, factors, lists, measures, every record and every
+ * inquiry made about them. Reading a report is itself an inquiry, committed before the read.
+ */
+
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { evaluateSubject, recordWindow } from '../domain/evaluate.ts';
+import type { Principal } from '../domain/principal.ts';
+import { CredenceError } from '../errors.ts';
+import { getRecordsOfSubjects } from '../store/records.repository.ts';
+import type { DB } from '../store/schema.ts';
+import { getIdentifiersOfSubjects, getNameVariants, getSubjectByIdentifier } from '../store/subjects.repository.ts';
+import { checkSubjectRef, type SubjectRef } from './decisions.service.ts';
+import type { Runtime } from './runtime.ts';
+
+/** Operators and auditors read any file; a subject key only its own. */
+export function authorizeReport(principal: Principal, ref: SubjectRef): void {
+  if (principal.role === 'operator' || principal.role === 'auditor') return;
+  if (principal.role === 'subject' && principal.subject?.scheme === ref.scheme && principal.subject.id === ref.id) return;
+  throw new CredenceError('CRD_FORBIDDEN', principal.role === 'subject' ? 'a subject key may read only its own file' : `a ${principal.role} key may not read subject files`);
+}
+
+async function inquiriesAbout(db: Kysely<DB>, identifiers: readonly SubjectRef[]) {
+  if (identifiers.length === 0) return [];
+  return db.selectFrom('inquiries')
+    .select(['id', 'at', 'kind', 'principal_id', 'action', 'purpose', 'outcome', 'policy_version', 'subject_scheme', 'subject_value'])
+    .where((eb) => eb.or(identifiers.map((i) => eb.and([eb('subject_scheme', '=', i.scheme), eb('subject_value', '=', i.id)]))))
+    .orderBy('at', 'desc').limit(1000).execute();
+}
+
+async function principalNames(db: Kysely<DB>, ids: readonly string[]): Promise<Map<string, { name: string; role: string }>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.selectFrom('principals').select(['id', 'name', 'role']).where('id', 'in', [...new Set(ids)]).execute();
+  return new Map(rows.map((r) => [r.id, { name: r.name, role: r.role }]));
+}
+
+export async function getReport(rt: Runtime, principal: Principal, requested: SubjectRef) {
+  const ref = checkSubjectRef(rt, requested, 'subject');
+  if ('code' in ref) throw new CredenceError(ref.code, ref.message, [ref]);
+  authorizeReport(principal, ref);
+  const now = rt.clock();
+  await rt.log.append([{ subject_scheme: ref.scheme, subject_value: ref.id, at: now, id: randomUUID(), kind: 'report', principal_id: principal.id, action: null, purpose: null, outcome: null, policy_version: rt.policy.version }]);
+  const subject = await getSubjectByIdentifier(rt.db, ref.scheme, ref.id);
+  const identifiers = subject === undefined ? [ref] : (await getIdentifiersOfSubjects(rt.db, [subject.id])).map((i) => ({ scheme: i.scheme, id: i.value }));
+  const records = subject === undefined ? [] : await getRecordsOfSubjects(rt.db, [subject.id]);
+  const evaluation = evaluateSubject(rt.policy, { kind: subject?.kind ?? rt.policy.identifier_schemes.get(ref.scheme)!.subject_kinds[0]!, records }, now);
+  const inquiries = await inquiriesAbout(rt.db, identifiers);
+  const names = await principalNames(rt.db, inquiries.map((i) => i.principal_id));
+  return {
+    subject: subject === undefined
+      ? { known: false, scheme: ref.scheme, id: ref.id, identifiers }
+      : { known: true, id: subject.id, kind: subject.kind, name: subject.name, identifiers, name_variants: await getNameVariants(rt.db, subject.id) },
+    policy_version: rt.policy.version,
+    evaluated_at: now.toISOString(),
+    score: evaluation.score,
+    grade: evaluation.grade,
+    factors: evaluation.factors,
+    lists: evaluation.lists,
+    measures: evaluation.measures,
+    records: records.map((r) => {
+      const type = rt.policy.record_types.get(r.type);
+      const window = type === undefined ? null : recordWindow(type, r);
+      const { body_digest: _digest, ...record } = r;
+      return { ...record, counts_until: window?.end ?? null, record_type_name: type?.name ?? r.type };
+    }),
+    inquiries: inquiries.map((i) => ({
+      id: i.id, at: i.at, kind: i.kind, action: i.action, purpose: i.purpose, outcome: i.outcome,
+      by: { principal_id: i.principal_id, ...(names.get(i.principal_id) ?? { name: 'unknown', role: 'unknown' }) },
+      identifier: { scheme: i.subject_scheme, id: i.subject_value },
+    })),
+  };
+}

@@ -1,0 +1,22 @@
+/** Runs the migrations in order. Migrations are listed here, not discovered, so a build carries them all. */
+
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { CredenceError } from '../errors.ts';
+import * as initial from './migrations/2026-11-21-001-initial.ts';
+
+const MIGRATIONS: Record<string, Migration> = {
+  '2026-11-21-001-initial': initial,
+};
+
+const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
+
+/** Brings the schema to the latest migration; returns the names applied now. */
+export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider, migrationTableName: 'credence_migration', migrationLockTableName: 'credence_migration_lock' });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error !== undefined) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new CredenceError('CRD_DATABASE_UNAVAILABLE', `Migration ${failed} failed: ${(error as Error).message}`);
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

@@ -1,0 +1,47 @@
+/** SQL for credit records. */
+
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { CreditRecord, RecordStatus } from '../domain/record.ts';
+import type { DB } from './schema.ts';
+
+type Executor = Kysely<DB> | Transaction<DB>;
+
+export interface StoredRecord extends CreditRecord {
+  readonly body_digest: string;
+}
+
+function toRecord(row: Record<string, unknown>): StoredRecord {
+  return { ...(row as unknown as StoredRecord), status: row['status'] as RecordStatus };
+}
+
+/** Existing records for (agency, source_ref) pairs: the idempotency lookup. */
+export async function getRecordsBySourceRefs(db: Executor, agencyId: string, sourceRefs: readonly string[]): Promise<{ id: string; source_ref: string; body_digest: string }[]> {
+  if (sourceRefs.length === 0) return [];
+  return db.selectFrom('records').select(['id', 'source_ref', 'body_digest'])
+    .where('agency_id', '=', agencyId).where('source_ref', 'in', sourceRefs).execute();
+}
+
+export async function getRecordsOfSubjects(db: Executor, subjectIds: readonly string[]): Promise<StoredRecord[]> {
+  if (subjectIds.length === 0) return [];
+  const rows = await db.selectFrom('records').selectAll().where('subject_id', 'in', subjectIds).orderBy('subject_id').orderBy('id').execute();
+  return rows.map(toRecord);
+}
+
+export async function getRecordById(db: Executor, id: string): Promise<StoredRecord | undefined> {
+  const row = await db.selectFrom('records').selectAll().where('id', '=', id).executeTakeFirst();
+  return row === undefined ? undefined : toRecord(row);
+}
+
+export async function insertRecords(db: Executor, rows: readonly StoredRecord[]): Promise<void> {
+  if (rows.length === 0) return;
+  const col = <K extends keyof StoredRecord>(key: K) => rows.map((r) => r[key]);
+  await sql`
+    insert into records (subject_id, id, agency_id, source_ref, type, decided_at, effective_at, expires_at, filed_at,
+      legal_basis, document_ref, summary, attributes, status, body_digest)
+    select * from unnest(${col('subject_id')}::bigint[], ${col('id')}::bigint[], ${col('agency_id')}::text[],
+      ${col('source_ref')}::text[], ${col('type')}::text[], ${col('decided_at')}::timestamptz[],
+      ${col('effective_at')}::timestamptz[], ${col('expires_at')}::timestamptz[], ${col('filed_at')}::timestamptz[],
+      ${col('legal_basis')}::text[], ${col('document_ref')}::text[], ${col('summary')}::text[],
+      ${rows.map((r) => JSON.stringify(r.attributes))}::jsonb[], ${col('status')}::text[], ${col('body_digest')}::text[])
+  `.execute(db);
+}

@@ -1,0 +1,134 @@
+/** Kysely's view of the tables (see migrations/). bigint columns arrive from `pg` as strings. */
+
+import type { ColumnType } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type Json<T> = ColumnType<T, string, string>;
+
+export interface LedgerTable {
+  seq: string;
+  at: Timestamp;
+  type: string;
+  subject_id: string | null;
+  payload: Json<Record<string, unknown>>;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface PoliciesTable {
+  digest: string;
+  id: string;
+  version: string;
+  document: Json<Record<string, unknown>>;
+  stored_at: Timestamp;
+}
+
+export interface AgenciesTable {
+  id: string;
+  kind: string;
+  name: string;
+  created_at: Timestamp;
+}
+
+export interface PrincipalsTable {
+  id: string;
+  name: string;
+  role: 'operator' | 'agency' | 'relying' | 'auditor' | 'subject';
+  agency_id: string | null;
+  actions: string[];
+  purposes: string[];
+  subject_scheme: string | null;
+  subject_value: string | null;
+  key_hash: string;
+  key_prefix: string;
+  created_at: Timestamp;
+  revoked_at: Timestamp | null;
+}
+
+export interface SubjectsTable {
+  id: string;
+  kind: 'person' | 'organization';
+  name: string;
+  created_at: Timestamp;
+}
+
+export interface SubjectIdentifiersTable {
+  scheme: string;
+  value: string;
+  subject_id: string;
+}
+
+export interface SubjectNamesTable {
+  subject_id: string;
+  name: string;
+  first_seen_at: Timestamp;
+  record_id: string | null;
+}
+
+export interface RecordsTable {
+  subject_id: string;
+  id: string;
+  agency_id: string;
+  source_ref: string;
+  type: string;
+  decided_at: Timestamp;
+  effective_at: Timestamp;
+  expires_at: Timestamp | null;
+  filed_at: Timestamp;
+  legal_basis: string;
+  document_ref: string;
+  summary: string | null;
+  attributes: Json<Record<string, string>>;
+  status: string;
+  body_digest: string;
+}
+
+export interface SubjectStateTable {
+  subject_id: string;
+  score: number;
+  grade: string;
+  lists: Json<unknown[]>;
+  active_lists: string[];
+  next_change_at: Timestamp | null;
+  evaluated_at: Timestamp;
+  policy_digest: string;
+  indexed: boolean;
+}
+
+export interface ListEntriesTable {
+  list_id: string;
+  subject_id: string;
+  status: string;
+  since: Timestamp;
+  effective_from: Timestamp;
+  until: Timestamp;
+  record_ids: string[];
+}
+
+export interface InquiriesTable {
+  subject_scheme: string;
+  subject_value: string;
+  at: Timestamp;
+  id: string;
+  kind: 'decision' | 'report';
+  principal_id: string;
+  action: string | null;
+  purpose: string | null;
+  outcome: string | null;
+  policy_version: string | null;
+}
+
+export interface DB {
+  ledger: LedgerTable;
+  policies: PoliciesTable;
+  agencies: AgenciesTable;
+  principals: PrincipalsTable;
+  subjects: SubjectsTable;
+  subject_identifiers: SubjectIdentifiersTable;
+  subject_names: SubjectNamesTable;
+  records: RecordsTable;
+  subject_state: SubjectStateTable;
+  list_entries: ListEntriesTable;
+  inquiries: InquiriesTable;
+}
+

@@ -1,0 +1,91 @@
+/** SQL for the projections derived from evaluation: subject_state and list_entries. */
+
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { DB } from './schema.ts';
+
+type Executor = Kysely<DB> | Transaction<DB>;
+
+export interface SubjectStateRow {
+  readonly subject_id: string;
+  readonly score: number;
+  readonly grade: string;
+  readonly lists: unknown[];
+  readonly active_lists: string[];
+  readonly next_change_at: Date | null;
+  readonly evaluated_at: Date;
+  readonly policy_digest: string;
+  readonly indexed: boolean;
+}
+
+export interface ListEntryRow {
+  readonly list_id: string;
+  readonly subject_id: string;
+  readonly status: string;
+  readonly since: Date;
+  readonly effective_from: Date;
+  readonly until: Date;
+  readonly record_ids: string[];
+}
+
+export async function upsertSubjectStates(db: Executor, rows: readonly SubjectStateRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  const col = <K extends keyof SubjectStateRow>(key: K) => rows.map((r) => r[key]);
+  await sql`
+    insert into subject_state (subject_id, score, grade, lists, active_lists, next_change_at, evaluated_at, policy_digest, indexed)
+    select s, sc, g, l, string_to_array(a, ','), n, e, p, i from unnest(${col('subject_id')}::bigint[], ${col('score')}::int[], ${col('grade')}::text[],
+      ${rows.map((r) => JSON.stringify(r.lists))}::jsonb[], ${rows.map((r) => r.active_lists.join(','))}::text[],
+      ${col('next_change_at')}::timestamptz[], ${col('evaluated_at')}::timestamptz[], ${col('policy_digest')}::text[],
+      ${col('indexed')}::boolean[]) as t(s, sc, g, l, a, n, e, p, i)
+    on conflict (subject_id) do update set score = excluded.score, grade = excluded.grade, lists = excluded.lists,
+      active_lists = excluded.active_lists, next_change_at = excluded.next_change_at, evaluated_at = excluded.evaluated_at,
+      policy_digest = excluded.policy_digest, indexed = excluded.indexed
+  `.execute(db);
+}
+
+/** Replaces the list entries of the given subjects with `rows`. */
+export async function replaceListEntries(db: Executor, subjectIds: readonly string[], rows: readonly ListEntryRow[]): Promise<void> {
+  if (subjectIds.length > 0) await sql`delete from list_entries where subject_id = any(${subjectIds}::bigint[])`.execute(db);
+  if (rows.length === 0) return;
+  const col = <K extends keyof ListEntryRow>(key: K) => rows.map((r) => r[key]);
+  await sql`
+    insert into list_entries (list_id, subject_id, status, since, effective_from, until, record_ids)
+    select l, s, st, si, ef, u, string_to_array(r, ',')::bigint[] from unnest(${col('list_id')}::text[], ${col('subject_id')}::bigint[],
+      ${col('status')}::text[], ${col('since')}::timestamptz[], ${col('effective_from')}::timestamptz[], ${col('until')}::timestamptz[],
+      ${rows.map((r) => r.record_ids.join(','))}::text[]) as t(l, s, st, si, ef, u, r)
+  `.execute(db);
+}
+
+export async function getSubjectState(db: Executor, subjectId: string): Promise<SubjectStateRow | undefined> {
+  return db.selectFrom('subject_state').selectAll().where('subject_id', '=', subjectId).executeTakeFirst();
+}
+
+export interface IndexedIdentifier {
+  readonly subject_id: string;
+  readonly scheme: string;
+  readonly value: string;
+  readonly grade: string | null;
+  readonly active_lists: string[] | null;
+  readonly indexed: boolean | null;
+}
+
+/** One page of identifiers whose subject is indexed, by subject id: the decision index warm-up. */
+export async function getIndexedIdentifiersPage(db: Executor, afterSubjectId: string, limit: number): Promise<IndexedIdentifier[]> {
+  const result = await sql<IndexedIdentifier>`
+    select s.subject_id::text, i.scheme, i.value, s.grade, s.active_lists, s.indexed
+    from (select * from subject_state where indexed and subject_id > ${afterSubjectId}::bigint order by subject_id limit ${limit}) s
+    join subject_identifiers i on i.subject_id = s.subject_id
+    order by s.subject_id
+  `.execute(db);
+  return result.rows;
+}
+
+/** Identifiers and current state of the given subjects (state may be absent). */
+export async function getIdentifierStates(db: Executor, subjectIds: readonly string[]): Promise<IndexedIdentifier[]> {
+  if (subjectIds.length === 0) return [];
+  const result = await sql<IndexedIdentifier>`
+    select i.subject_id::text, i.scheme, i.value, s.grade, s.active_lists, s.indexed
+    from subject_identifiers i left join subject_state s on s.subject_id = i.subject_id
+    where i.subject_id = any(${subjectIds}::bigint[])
+  `.execute(db);
+  return result.rows;
+}
