@@ -24,8 +24,8 @@ after(async () => {
 /** pg_ctl's exit status for the test cluster: for `status`, 0 is running and 3 is stopped. */
 async function pgCtl(...args: string[]): Promise<number | null> {
   const [binaries, user] = await Promise.all([loadPgBinaries(), resolveServerUser(() => undefined)]);
-  const result = await runPgTool(binaries.pg_ctl, [...args, '-D', path.join(dataDir, 'postgres')], { user, cwd: dataDir });
-  return result.code;
+  const clusterDir = path.join(dataDir, 'postgres');
+  return (await runPgTool(binaries.pg_ctl, [...args, '-D', clusterDir], { user, cwd: dataDir })).code;
 }
 
 async function query<Row extends pg.QueryResultRow>(url: string, sql: string): Promise<Row[]> {
@@ -71,9 +71,13 @@ describe('the embedded cluster', () => {
 
   test('says so when a process loses its attach connection, and leaves the server running', async () => {
     const messages: string[] = [];
-    const cluster = await attachEmbeddedCluster({ dataDir, database: 'app', log: (message) => messages.push(message) });
-    await query(cluster.adminUrl, "select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'credence-attach'");
-    await waitFor(() => messages.some((message) => message.startsWith('lost the embedded PostgreSQL attach connection')));
+    const log = (message: string): number => messages.push(message);
+    const cluster = await attachEmbeddedCluster({ dataDir, database: 'app', log });
+    await query(
+      cluster.adminUrl,
+      "select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'credence-attach'",
+    );
+    await waitFor(() => messages.some((message) => message.startsWith('lost the embedded PostgreSQL attach')));
 
     await cluster.release();
     assert.equal(await pgCtl('status'), 0);

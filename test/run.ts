@@ -10,7 +10,8 @@
  */
 
 import { spawn } from 'node:child_process';
-import { existsSync, globSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, globSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { constants } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { attachEmbeddedCluster } from '../src/store/embedded-cluster.ts';
@@ -26,8 +27,8 @@ const TEST_SERVER_SETTINGS = { fsync: 'off', synchronous_commit: 'off', full_pag
 const SIGNAL_EXIT_BASE = 128;
 
 async function main(): Promise<number> {
-  const files = process.argv.slice(2);
-  const testFiles = files.length > 0 ? files.map((file) => path.resolve(file)) : globSync('test/**/*.test.ts', { cwd: ROOT }).sort();
+  const named = process.argv.slice(2).map((file) => path.resolve(file));
+  const testFiles = named.length > 0 ? named : globSync('test/**/*.test.ts', { cwd: ROOT }).sort();
   const { adminUrl, cluster } = await openServer();
   try {
     return await runTests(testFiles, adminUrl);
@@ -63,7 +64,7 @@ async function claimTestData(): Promise<void> {
       break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      if (!isAlive(Number(readFileSync(lockFile, 'utf8')))) rmSync(lockFile, { force: true });
+      if (isAbandoned(lockFile)) rmSync(lockFile, { force: true });
       else await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
@@ -81,6 +82,16 @@ async function claimTestData(): Promise<void> {
     writeFileSync(path.join(RUNS_DIR, String(process.pid)), '');
   } finally {
     rmSync(lockFile, { force: true });
+  }
+}
+
+/** Its owner has died, or it never got an owner's pid (a crash between create and write). */
+function isAbandoned(lockFile: string): boolean {
+  try {
+    const owner = Number(readFileSync(lockFile, 'utf8'));
+    return owner > 0 ? !isAlive(owner) : Date.now() - statSync(lockFile).mtimeMs > 5000;
+  } catch {
+    return false; // just released
   }
 }
 
@@ -113,7 +124,7 @@ function runTests(files: readonly string[], adminUrl: string): Promise<number> {
     child.on('exit', (code, signal) => {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
-      resolve(code ?? SIGNAL_EXIT_BASE + (signal === 'SIGINT' ? 2 : signal === 'SIGTERM' ? 15 : 9));
+      resolve(code ?? SIGNAL_EXIT_BASE + (signal === null ? 0 : constants.signals[signal]));
     });
   });
 }

@@ -40,6 +40,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     return503OnClosing: true,
   });
   const deps: AppDeps = { rt: options.rt, follower: options.follower, keys: options.keys ?? new KeyCache(options.rt.db), metrics: createMetrics(options.rt) };
+  app.removeContentTypeParser('text/plain'); // the API speaks JSON only: anything else is a coded 415
   app.decorateRequest('principal', null);
   app.addSchema(errorSchema);
   await app.register(swagger, {

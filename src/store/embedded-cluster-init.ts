@@ -43,6 +43,7 @@ export interface InitContext {
   readonly log: (message: string) => void;
 }
 
+const INITDB_OUTPUT_LINES = 5;
 const LOCK_WAIT_MS = 120_000;
 /** A lock file that never received its owner's pid is abandoned after this long. */
 const UNCLAIMED_LOCK_MS = 10_000;
@@ -60,10 +61,8 @@ export async function ensureClusterInitialised(context: InitContext): Promise<st
   try {
     return (await readFile(paths.passwordFile, 'utf8')).trim();
   } catch {
-    throw new CredenceError(
-      'CRD_DATABASE_UNAVAILABLE',
-      `The embedded PostgreSQL cluster in ${paths.clusterDir} exists but its password file ${paths.passwordFile} is missing.`,
-    );
+    const message = `The embedded PostgreSQL cluster in ${paths.clusterDir} has no password file ${paths.passwordFile}.`;
+    throw new CredenceError('CRD_DATABASE_UNAVAILABLE', message);
   }
 }
 
@@ -82,27 +81,7 @@ async function initialiseCluster({ paths, binaries, user, log }: InitContext): P
     await chown(pwfile, user.uid, user.gid);
   }
   try {
-    const result = await runPgTool(
-      binaries.initdb,
-      [
-        `--pgdata=${staging}`,
-        '--auth=scram-sha-256',
-        `--username=${SUPERUSER}`,
-        `--pwfile=${pwfile}`,
-        '--encoding=UTF8',
-        '--locale=C',
-        // Unicode-aware upper()/lower() and a stable sort order, independent of the OS's locales.
-        '--locale-provider=builtin',
-        '--builtin-locale=C.UTF-8',
-      ],
-      { user, cwd: paths.dataDir },
-    );
-    if (result.code !== 0) {
-      throw new CredenceError(
-        'CRD_DATABASE_UNAVAILABLE',
-        `initdb failed for ${paths.clusterDir}${accessHint(user)}:\n${result.output}`,
-      );
-    }
+    await runInitdb({ paths, binaries, user, log }, staging, pwfile);
   } finally {
     await rm(pwfile, { force: true });
   }
@@ -113,10 +92,38 @@ async function initialiseCluster({ paths, binaries, user, log }: InitContext): P
   log(`created the embedded PostgreSQL cluster in ${Date.now() - started} ms`);
 }
 
-/** Explains the usual cause of failure when PostgreSQL runs as another account. */
-export function accessHint(user: OsUser | undefined): string {
-  if (user === undefined) return '';
-  return ` (it runs as the ${user.name} OS user, which must be able to reach the data directory and node_modules: every parent directory needs o+x)`;
+async function runInitdb({ paths, binaries, user }: InitContext, pgdata: string, pwfile: string): Promise<void> {
+  const result = await runPgTool(
+    binaries.initdb,
+    [
+      `--pgdata=${pgdata}`,
+      '--auth=scram-sha-256',
+      `--username=${SUPERUSER}`,
+      `--pwfile=${pwfile}`,
+      '--encoding=UTF8',
+      '--locale=C',
+      // Unicode-aware upper()/lower() and a stable sort order, independent of the OS's locales.
+      '--locale-provider=builtin',
+      '--builtin-locale=C.UTF-8',
+    ],
+    { user, cwd: paths.dataDir },
+  );
+  if (result.code !== 0) {
+    throw new CredenceError(
+      'CRD_DATABASE_UNAVAILABLE',
+      `initdb failed for ${paths.clusterDir}${accessHint(user, result.output)}:\n` +
+        result.output.split('\n').slice(-INITDB_OUTPUT_LINES).join('\n'),
+    );
+  }
+}
+
+/** Explains a permission failure when PostgreSQL runs as another OS user. */
+export function accessHint(user: OsUser | undefined, output: string): string {
+  if (user === undefined || !/permission denied/i.test(output)) return '';
+  return (
+    ` (PostgreSQL runs as the ${user.name} OS user, which must be able to reach the data directory` +
+    ' and node_modules: every parent directory needs o+x)'
+  );
 }
 
 async function writePrivateFile(file: string, content: string): Promise<void> {

@@ -14,7 +14,7 @@
 import { Client, DatabaseError } from 'pg';
 import { CredenceError, isCredenceError } from '../errors.ts';
 import { clusterPaths, ensureClusterInitialised, SUPERUSER } from './embedded-cluster-init.ts';
-import { DEFAULT_SERVER_SETTINGS, ensureServerRunning, readLogTail, stopServer } from './embedded-server.ts';
+import { DEFAULT_SERVER_SETTINGS, ensureServerRunning, readLog, stopServer } from './embedded-server.ts';
 import type { ServerContext } from './embedded-server.ts';
 import { resolveServerUser } from './os-user.ts';
 import { loadPgBinaries } from './pg-binaries.ts';
@@ -45,6 +45,7 @@ export interface EmbeddedCluster {
 const ATTACH_LOCK_KEY = '4851015908154295109';
 const ATTACH_APPLICATION_NAME = 'credence-attach';
 const ATTACH_ATTEMPTS = 6;
+const LOG_TAIL_LINES = 15;
 
 /** Attaches this process to the embedded cluster, creating and starting it as needed. */
 export async function attachEmbeddedCluster(options: EmbeddedClusterOptions): Promise<EmbeddedCluster> {
@@ -66,16 +67,17 @@ export async function attachEmbeddedCluster(options: EmbeddedClusterOptions): Pr
       const port = await ensureServerRunning(server);
       return await attach(server, port, password, options.database);
     } catch (error) {
+      if (!isTransient(error)) throw error;
       lastError = error;
-      if (!isTransient(error)) break;
       log(`attaching to the embedded PostgreSQL failed (attempt ${attempt} of ${ATTACH_ATTEMPTS}): ${messageOf(error)}`);
       if (attempt < ATTACH_ATTEMPTS) await sleep(100 * 2 ** attempt);
     }
   }
+  const logTail = (await readLog(paths.logFile)).split('\n').slice(-LOG_TAIL_LINES).join('\n');
   throw new CredenceError(
     'CRD_DATABASE_UNAVAILABLE',
     `Could not use the embedded PostgreSQL in ${paths.clusterDir}: ${messageOf(lastError)}\n` +
-      `Last lines of ${paths.logFile}:\n${await readLogTail(paths.logFile)}`,
+      `Last lines of ${paths.logFile}:\n${logTail}`,
   );
 }
 
@@ -163,11 +165,11 @@ async function ensureDatabase(client: Client, database: string, log: (message: s
 }
 
 /**
- * Connection trouble, start races and a server shutting down are worth another attempt; other
- * SQL errors (a bad database name, say) are not.
+ * Connection trouble, start races and a server starting or shutting down are worth another
+ * attempt. CredenceErrors (a server that cannot start) and other SQL errors are not.
  */
 function isTransient(error: unknown): boolean {
-  if (isCredenceError(error)) return error.code === 'CRD_DATABASE_UNAVAILABLE';
+  if (isCredenceError(error)) return false;
   if (!(error instanceof DatabaseError)) return true;
   const code = error.code ?? '';
   // 08: connection exception; 53: insufficient resources; 57P: shutdown, cannot connect now.

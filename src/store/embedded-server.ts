@@ -4,7 +4,7 @@
  * reach it and the Credence server can drain its requests before the database stops.
  */
 
-import { open, readFile } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { CredenceError } from '../errors.ts';
 import { accessHint, isProcessAlive } from './embedded-cluster-init.ts';
@@ -25,13 +25,18 @@ export interface ServerContext extends InitContext {
   readonly settings: Readonly<Record<string, string>>;
 }
 
-/** The port of the running server, starting one on a free port if there is none. */
+/**
+ * The port of the running server, starting one on a free port if there is none. A start that
+ * loses a race (to another process starting the server, or for the port) throws a plain Error,
+ * worth retrying; any other failure throws CRD_DATABASE_UNAVAILABLE with the server's log.
+ */
 export async function ensureServerRunning(server: ServerContext): Promise<number> {
   const { paths, binaries, user, log } = server;
   const running = await readPostmaster(paths.clusterDir);
   if (running !== undefined) return running.port;
   const port = await findFreePort();
   const started = Date.now();
+  const logOffset = await fileSize(paths.logFile);
   const options = serverOptions(port, server.settings);
   const result = await runPgTool(
     binaries.pg_ctl,
@@ -39,11 +44,15 @@ export async function ensureServerRunning(server: ServerContext): Promise<number
     { user, cwd: paths.dataDir },
   );
   if (result.code === 0) log(`started the embedded PostgreSQL on 127.0.0.1:${port} in ${Date.now() - started} ms`);
-  // After a failure, another process may have won a start race ("another server might be
-  // running"): then we use its server.
+  // After a failure, another process may have won the race: then we use its server.
   const now = await readPostmaster(paths.clusterDir);
   if (now !== undefined) return now.port;
-  throw new CredenceError('CRD_DATABASE_UNAVAILABLE', `pg_ctl start failed${accessHint(user)}: ${result.output}`);
+  const output = `${result.output}\n${await readLog(paths.logFile, logOffset)}`.trim();
+  if (/another server might be running|lock file .* already exists|could not bind/i.test(output)) {
+    throw new Error(`the embedded PostgreSQL did not start, probably a race with another process:\n${output}`);
+  }
+  const message = `pg_ctl start failed for ${paths.clusterDir}${accessHint(user, output)}:\n${output}`;
+  throw new CredenceError('CRD_DATABASE_UNAVAILABLE', message);
 }
 
 /** Stops the server and waits for it to exit. The caller must be the last process attached. */
@@ -115,19 +124,26 @@ function findFreePort(): Promise<number> {
   });
 }
 
-/** The last lines of the server log, for error messages. */
-export async function readLogTail(file: string, lines = 15): Promise<string> {
+async function fileSize(file: string): Promise<number> {
+  return stat(file).then(
+    (stats) => stats.size,
+    () => 0,
+  );
+}
+
+/** The server log from byte `from` (at most its last 8 KiB), for error messages. */
+export async function readLog(file: string, from = 0): Promise<string> {
   try {
     const handle = await open(file, 'r');
     try {
       const { size } = await handle.stat();
-      const length = Math.min(size, 8192);
-      const { buffer } = await handle.read(Buffer.alloc(length), 0, length, size - length);
-      return buffer.toString('utf8').trimEnd().split('\n').slice(-lines).join('\n');
+      const start = Math.min(size, Math.max(from, size - 8192)); // the log may have been truncated
+      const { buffer, bytesRead } = await handle.read(Buffer.alloc(size - start), 0, size - start, start);
+      return buffer.subarray(0, bytesRead).toString('utf8').trim();
     } finally {
       await handle.close();
     }
   } catch {
-    return '(no server log)';
+    return '';
   }
 }

@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { sql } from 'kysely';
+import { validatePolicyDocument } from '../src/policy/index.ts';
+import { verifyLedger } from '../src/services/ledger.service.ts';
+import { getPolicyDocument } from '../src/services/policy.service.ts';
+import { replayLedger } from '../src/services/replay.service.ts';
+import { aCourtRecord, aPenalty, aResidentId } from './support/factories.ts';
+import { bearer, startTestRegistry, type TestRegistry } from './support/registry.ts';
+
+let t: TestRegistry;
+
+before(async () => {
+  t = await startTestRegistry();
+  const court = await t.keyFor({ role: 'agency', name: 'Haidian Court', agency_kind: 'court' });
+  const market = await t.keyFor({ role: 'agency', name: 'Market Regulator', agency_kind: 'market' });
+  const id = aResidentId();
+  await t.app.inject({ method: 'POST', url: '/v1/records', headers: bearer(court), payload: { records: [aCourtRecord({ subjectId: id, name: '赵六' }), aCourtRecord({ kind: 'organization' })] } });
+  t.now = new Date('2026-11-05T00:00:00Z');
+  await t.app.inject({ method: 'POST', url: '/v1/records', headers: bearer(court), payload: { records: [aCourtRecord({ subjectId: id, name: '赵 六', criterion: 'refuses_settlement' })] } });
+  await t.app.inject({ method: 'POST', url: '/v1/records', headers: bearer(market), payload: { records: [aPenalty({ tier: 'serious' }), aPenalty({ tier: 'minor' })] } });
+});
+after(() => t.close());
+
+const PROJECTIONS = ['subjects', 'subject_identifiers', 'subject_names', 'records', 'subject_state', 'list_entries'] as const;
+
+async function snapshot(): Promise<Record<string, unknown[]>> {
+  const result: Record<string, unknown[]> = {};
+  for (const table of PROJECTIONS) {
+    result[table] = (await sql<{ row: unknown }>`select to_jsonb(t) as row from ${sql.table(table)} t order by 1`.execute(t.registry.rt.db)).rows.map((r) => r.row);
+  }
+  return result;
+}
+
+describe('the ledger', () => {
+  test('every state change is a hash-chained event, and the chain verifies', async () => {
+    const types = (await t.registry.rt.db.selectFrom('ledger').select('type').orderBy('seq').execute()).map((r) => r.type);
+    assert.equal(types[0], 'policy.activated');
+    for (const type of ['agency.registered', 'principal.created', 'subject.registered', 'record.filed', 'subject.name_variant']) assert.ok(types.includes(type), type);
+    const result = await verifyLedger(t.registry.rt.db);
+    assert.equal(result.ok, true);
+    assert.equal(result.events, types.length);
+  });
+
+  test('projections rebuilt by replay come out identical', async () => {
+    const before = await snapshot();
+    assert.ok(before['records']!.length >= 5);
+    const db = t.registry.rt.db;
+    await replayLedger(db, async (digest) => validatePolicyDocument(await getPolicyDocument(db, digest)).policy!);
+    assert.deepEqual(await snapshot(), before);
+  });
+
+  test('altering a stored event makes verify name that event', async () => {
+    const target = await t.registry.rt.db.selectFrom('ledger').select('seq').where('type', '=', 'record.filed').orderBy('seq').limit(1).executeTakeFirstOrThrow();
+    await sql`update ledger set payload = jsonb_set(payload, '{record,attributes,criterion}', '"obstructs_enforcement"') where seq = ${target.seq}`.execute(t.registry.rt.db);
+    const result = await verifyLedger(t.registry.rt.db);
+    assert.equal(result.ok, false);
+    assert.equal(result.firstBad?.seq, target.seq);
+    assert.match(result.firstBad!.reason, /hash/);
+  });
+});
