@@ -1,0 +1,83 @@
+/**
+ * The bench's output: one table for people, or one JSON object for machines. A missed target
+ * is printed as MISS; the bench measures, it never fails because of a figure.
+ */
+
+export interface Machine {
+  readonly cores: number;
+  readonly cpu: string;
+  readonly memory_gb: number;
+  readonly node: string;
+  readonly postgres: string;
+  readonly database: string;
+}
+
+interface Target {
+  readonly op: '>=' | '<=';
+  readonly value: number;
+}
+
+interface Row {
+  readonly key: string;
+  readonly label: string;
+  readonly unit: string;
+  readonly target?: Target;
+}
+
+/** Every figure, in print order. Rows with a target are the DESIGN.md performance targets. */
+const ROWS: readonly Row[] = [
+  { key: 'decision_http_per_s', label: 'HTTP: POST /v1/decisions', unit: 'req/s' },
+  { key: 'bare_route_http_per_s', label: 'HTTP: GET /health/live (bare route)', unit: 'req/s' },
+  { key: 'decision_http_ratio', label: 'HTTP: decision / bare route', unit: '×', target: { op: '>=', value: 0.8 } },
+  { key: 'decision_http_p99_ms', label: 'HTTP: decision latency p99', unit: 'ms' },
+  { key: 'bare_route_http_p99_ms', label: 'HTTP: bare route latency p99', unit: 'ms' },
+  { key: 'batch_checks_per_s', label: 'Batch checks in-process (checkSubjects)', unit: 'subjects/s', target: { op: '>=', value: 1_000_000 } },
+  { key: 'batch_decisions_logged_per_s', label: 'Batch decisions, inquiry log committed', unit: 'subjects/s' },
+  { key: 'single_decisions_logged_per_s', label: 'Single decide() ×50 in flight, logged', unit: 'decisions/s' },
+  { key: 'import_records_per_s', label: 'Import: fileRecords, batches of 5,000', unit: 'records/s' },
+  { key: 'raw_copy_rows_per_s', label: 'Raw COPY, same rows, unindexed table', unit: 'rows/s' },
+  { key: 'import_vs_copy_ratio', label: 'Import / raw COPY', unit: '×', target: { op: '>=', value: 0.5 } },
+  { key: 'raw_copy_indexed_rows_per_s', label: 'Raw COPY, same rows, records\' indexes', unit: 'rows/s' },
+  { key: 'evaluations_per_s', label: 'Rescoring: evaluateSubject (pure)', unit: 'subjects/s', target: { op: '>=', value: 200_000 } },
+  { key: 'rescoring_subjects_per_s', label: 'Rescoring: rescoreAll through the database', unit: 'subjects/s' },
+  { key: 'index_bytes_per_listed_subject', label: 'Decision index memory per listed identifier', unit: 'bytes', target: { op: '<=', value: 200 } },
+];
+
+export type Figures = Record<string, number>;
+
+function passes(target: Target, value: number): boolean {
+  return target.op === '>=' ? value >= target.value : value <= target.value;
+}
+
+/** The target rows a figure misses, by key. */
+export function misses(figures: Figures): string[] {
+  return ROWS.filter((r) => r.target !== undefined && figures[r.key] !== undefined && !passes(r.target, figures[r.key]!)).map((r) => r.key);
+}
+
+/** The JSON answer: every figure, the machine, and which targets were missed. */
+export function toJson(figures: Figures, machine: Machine, extra: Record<string, number>): string {
+  return JSON.stringify({ ...figures, ...extra, misses: misses(figures), machine });
+}
+
+function formatNumber(value: number): string {
+  if (Math.abs(value) >= 100) return Math.round(value).toLocaleString('en-US');
+  if (Math.abs(value) >= 10) return value.toFixed(1);
+  return value.toFixed(3);
+}
+
+/** The table: figure, unit, target and PASS/MISS (or "info" for figures without a target). */
+export function toTable(figures: Figures, machine: Machine): string {
+  const header = [
+    `Credence bench: ${machine.cores} cores (${machine.cpu}), ${machine.memory_gb} GB, Node ${machine.node}`,
+    `PostgreSQL: ${machine.postgres} (${machine.database})`,
+    '',
+  ];
+  const lines = ROWS.filter((r) => figures[r.key] !== undefined).map((r) => {
+    const value = figures[r.key]!;
+    const target = r.target === undefined ? '' : `${r.target.op} ${formatNumber(r.target.value)}`;
+    const verdict = r.target === undefined ? 'info' : passes(r.target, value) ? 'PASS' : 'MISS';
+    return [r.label.padEnd(46), formatNumber(value).padStart(12), ` ${r.unit}`.padEnd(13), target.padStart(13), `  ${verdict}`].join('');
+  });
+  const title = ['figure'.padEnd(46), 'measured'.padStart(12), ' unit'.padEnd(13), 'target'.padStart(13), '  verdict'].join('');
+  return [...header, title, '-'.repeat(title.length), ...lines, ''].join('\n');
+}

@@ -1,0 +1,118 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { main } from '../src/cli/main.ts';
+import { hashKey } from '../src/services/principals.service.ts';
+import { bearer, startTestRegistry, type TestRegistry } from './support/registry.ts';
+
+let t: TestRegistry;
+let operator: string;
+
+before(async () => {
+  t = await startTestRegistry();
+  operator = await t.keyFor({ role: 'operator', name: 'ops' });
+});
+after(() => t.close());
+
+/** Runs the CLI in-process against the test database, capturing its output. */
+async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const previous = process.env.DATABASE_URL;
+  process.env.DATABASE_URL = t.databaseUrl;
+  try {
+    const code = await main(argv, {
+      stdout: { write: (chunk: string) => { out += chunk; return true; } } as unknown as NodeJS.WritableStream,
+      stderr: { write: (chunk: string) => { err += chunk; return true; } } as unknown as NodeJS.WritableStream,
+    });
+    return { code, out, err };
+  } finally {
+    if (previous === undefined) delete process.env.DATABASE_URL;
+    else process.env.DATABASE_URL = previous;
+  }
+}
+
+describe('principals and keys', () => {
+  test('credence principal add --json prints id and key; only the hash is stored', async () => {
+    const { code, out } = await cli('principal', 'add', '--role', 'relying', '--name', 'Rail', '--actions', 'travel.rail.high_speed', '--purposes', 'ticketing', '--json');
+    assert.equal(code, 0);
+    const { id, key } = JSON.parse(out);
+    assert.match(key, /^crd_/);
+    const row = await t.registry.rt.db.selectFrom('principals').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    assert.equal(row.key_hash, hashKey(key));
+    assert.ok(!JSON.stringify(row).includes(key), 'the key itself is never stored');
+    const listed = await cli('principal', 'list');
+    assert.ok(listed.out.includes(id) && !listed.out.includes(key));
+  });
+
+  test('a revoked key is refused at once', async () => {
+    const { out } = await cli('principal', 'add', '--role', 'auditor', '--name', 'Temp', '--json');
+    const { id, key } = JSON.parse(out);
+    assert.equal((await t.app.inject({ url: '/v1/ledger/verify', headers: bearer(key) })).statusCode, 200);
+    const revoked = await t.app.inject({ method: 'POST', url: `/v1/principals/${id}/revocation`, headers: bearer(operator) });
+    assert.equal(revoked.statusCode, 200);
+    assert.equal((await t.app.inject({ url: '/v1/ledger/verify', headers: bearer(key) })).statusCode, 401);
+  });
+
+  test('scopes are checked when a principal is made', async () => {
+    const bad = await cli('principal', 'add', '--role', 'relying', '--name', 'X', '--actions', 'travel.teleport', '--purposes', 'ticketing');
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.err, /CRD_UNKNOWN_ACTION/);
+    const subject = await cli('principal', 'add', '--role', 'subject', '--name', 'Y', '--subject', 'cn-rid:110105194912310021');
+    assert.match(subject.err, /CRD_INVALID_IDENTIFIER/);
+    const agency = await cli('principal', 'add', '--role', 'agency', '--name', 'Z', '--agency-kind', 'church');
+    assert.match(agency.err, /CRD_UNKNOWN_AGENCY_KIND/);
+  });
+
+  test('operators create keys over HTTP; a key is in the creation answer only', async () => {
+    const created = await t.app.inject({ method: 'POST', url: '/v1/principals', headers: bearer(operator), payload: { role: 'agency', name: 'Chaoyang Tax Bureau', agency_kind: 'tax' } });
+    assert.equal(created.statusCode, 201);
+    assert.match(created.json().key, /^crd_/);
+    assert.equal(created.json().agency_kind, 'tax');
+    const list = await t.app.inject({ url: '/v1/principals', headers: bearer(operator) });
+    assert.ok(!list.body.includes(created.json().key));
+    const notOperator = await t.app.inject({ method: 'POST', url: '/v1/principals', headers: bearer(created.json().key), payload: { role: 'operator', name: 'me' } });
+    assert.equal(notOperator.statusCode, 403);
+  });
+});
+
+describe('the command line', () => {
+  test('--help lists the commands', async () => {
+    const { code, out } = await cli('--help');
+    assert.equal(code, 0);
+    for (const command of ['serve', 'db migrate', 'policy check', 'principal add', 'ledger verify', 'ledger replay']) assert.ok(out.includes(command), command);
+  });
+
+  test('policy check prints every problem and exits non-zero for a broken policy', async () => {
+    const good = await cli('policy', 'check', 'policies/default');
+    assert.equal(good.code, 0, good.err);
+    const bad = await cli('policy', 'check', 'test/fixtures/policies/yaml-syntax-error');
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.err, /CRD_POLICY_INVALID/);
+  });
+
+  test('ledger verify reports a sound chain', async () => {
+    const { code, out } = await cli('ledger', 'verify');
+    assert.equal(code, 0);
+    assert.match(out, /Ledger OK: \d+ events/);
+  });
+
+  test('an unknown command is a usage error', async () => {
+    const { code, err } = await cli('frobnicate');
+    assert.equal(code, 2);
+    assert.match(err, /CRD_USAGE/);
+  });
+});
+
+describe('public and protected routes', () => {
+  test('health and OpenAPI need no key; everything else does', async () => {
+    assert.equal((await t.app.inject({ url: '/health' })).statusCode, 200);
+    const openapi = await t.app.inject({ url: '/openapi.json' });
+    assert.equal(openapi.statusCode, 200);
+    assert.ok(openapi.json().paths['/v1/decisions']);
+    for (const url of ['/metrics', '/v1/policy', '/v1/principals', '/v1/ledger/verify']) {
+      assert.equal((await t.app.inject({ url })).statusCode, 401, url);
+    }
+    const metrics = await t.app.inject({ url: '/metrics', headers: bearer(operator) });
+    assert.match(metrics.body, /credence_decision_index_entries/);
+  });
+});
