@@ -1,0 +1,108 @@
+/**
+ * HTTP throughput of the real server, run as a child process (`credence serve`) so the load
+ * generator does not share its event loop. A bare route and the decision route are loaded the
+ * same way; their ratio is the design's target.
+ */
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon, { type RequestSpec } from 'autocannon';
+import type { SubjectRef } from '../src/services/decisions.service.ts';
+import type { Ask } from './decisions.ts';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const START_TIMEOUT_MS = 60_000;
+
+export interface ServerChild {
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function waitForHealth(url: string, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`the server exited with code ${child.exitCode} before it was ready`);
+    const ok = await fetch(`${url}/health`).then((r) => r.ok, () => false);
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`the server was not ready within ${START_TIMEOUT_MS} ms`);
+}
+
+/** Starts `credence serve` on a free port; `nodeArgs` go to its node (e.g. --cpu-prof). */
+export async function startServerChild(databaseUrl: string, nodeArgs: readonly string[], log: (message: string) => void): Promise<ServerChild> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [...nodeArgs, path.join(ROOT, 'bin/credence.js'), 'serve'], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  // Its output is progress, never the bench's answer: keep stdout clean for --json.
+  child.stdout!.pipe(process.stderr);
+  child.stderr!.pipe(process.stderr);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const url = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    await exited;
+  };
+  try {
+    await waitForHealth(url, child);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  log(`server pid ${child.pid} ready at ${url}`);
+  return { url, stop };
+}
+
+export interface LoadResult {
+  readonly perSecond: number;
+  readonly p99Ms: number;
+  readonly p50Ms: number;
+  readonly non2xx: number;
+  readonly errors: number;
+}
+
+export interface LoadOptions {
+  readonly connections: number;
+  readonly seconds: number;
+  readonly warmupSeconds: number;
+}
+
+async function load(url: string, requests: RequestSpec[] | undefined, options: LoadOptions): Promise<LoadResult> {
+  const base = { url, connections: options.connections, ...(requests ? { requests } : {}) };
+  await autocannon({ ...base, duration: options.warmupSeconds });
+  const result = await autocannon({ ...base, duration: options.seconds });
+  return {
+    perSecond: result['2xx'] / result.duration, p99Ms: result.latency.p99, p50Ms: result.latency.p50,
+    non2xx: result.non2xx, errors: result.errors,
+  };
+}
+
+/** GET /health/live: no auth, no body, no database. */
+export function loadBareRoute(url: string, options: LoadOptions): Promise<LoadResult> {
+  return load(`${url}/health/live`, undefined, options);
+}
+
+/**
+ * POST /v1/decisions, cycling through one pre-built request per subject (autocannon encodes
+ * static requests once, so varying the body costs the generator nothing per request).
+ */
+export function loadDecisions(url: string, key: string, asks: readonly Ask[], subjects: readonly SubjectRef[], options: LoadOptions): Promise<LoadResult> {
+  const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
+  const requests = subjects.map((subject, i) => ({
+    method: 'POST', path: '/v1/decisions', headers, body: JSON.stringify({ subject, ...asks[i % asks.length]! }),
+  }));
+  return load(url, requests, options);
+}

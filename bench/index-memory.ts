@@ -1,0 +1,45 @@
+/**
+ * Heap bytes per listed identifier in the decision index: heapUsed after a full GC, before and
+ * after filling a fresh index. Needs --expose-gc (npm run bench passes it).
+ */
+
+import { createRandom } from '../src/domain/identifier-generators.ts';
+import type { Policy } from '../src/domain/policy.ts';
+import { DecisionIndex } from '../src/services/decision-index.ts';
+import { generateIdentifier } from './data.ts';
+
+function collect(): number {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) throw new Error('run with node --expose-gc (npm run bench does)');
+  gc();
+  gc();
+  return process.memoryUsage().heapUsed;
+}
+
+/** The states listed subjects are in, weighted roughly as the default policy produces them. */
+function listedCodes(index: DecisionIndex): number[] {
+  return [
+    ...Array<number>(6).fill(index.encode('B', ['judgment-defaulters'])),
+    index.encode('C', ['judgment-defaulters', 'serious-dishonesty']),
+    index.encode('B', ['serious-dishonesty']),
+    index.encode('AA', ['red-list']),
+    index.encode('D', []),
+  ];
+}
+
+/**
+ * Fills a fresh index with `count` listed identifiers and returns heap bytes per entry. Each
+ * value is copied into a flat string, as the pg driver hands rows over when the index warms.
+ */
+export function measureIndexMemory(policy: Policy, count: number, seed = 97): { bytesPerEntry: number; entries: number } {
+  const index = new DecisionIndex(policy);
+  const codes = listedCodes(index);
+  const random = createRandom(seed);
+  const before = collect();
+  for (let i = 0; i < count; i += 1) {
+    const ref = generateIdentifier(random, random.next() < 0.9 ? 'person' : 'organization');
+    index.set(ref.scheme, Buffer.from(ref.id, 'latin1').toString('latin1'), codes[i % codes.length]!);
+  }
+  const after = collect();
+  return { bytesPerEntry: (after - before) / index.size, entries: index.size };
+}
