@@ -1,7 +1,9 @@
 /** Argument parsing for commands, with usage errors as coded errors. */
 
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { Config } from '../config.ts';
 import { CredenceError } from '../errors.ts';
+import { openRegistry, type Registry } from '../services/bootstrap.ts';
 
 export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options']>>(args: readonly string[], options: T, positionals = 0) {
   try {
@@ -15,4 +17,14 @@ export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options'
 
 export function csv(value: string | undefined): string[] | undefined {
   return value === undefined ? undefined : value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+}
+
+/** Opens the registry for one command and always closes it (draining the inquiry log). */
+export async function withRegistry<T>(config: Config, use: (registry: Registry) => Promise<T>): Promise<T> {
+  const registry = await openRegistry(config, { applicationName: 'credence-cli' });
+  try {
+    return await use(registry);
+  } finally {
+    await registry.close();
+  }
 }

@@ -64,7 +64,8 @@ export async function openRegistry(config: Config, options: OpenOptions): Promis
   }
 }
 
-async function policyFromStore(database: Database, digest: string): Promise<Policy> {
+/** The policy stored under `digest` in the ledger's policy store. */
+export async function policyFromStore(database: Pick<Database, 'db'>, digest: string): Promise<Policy> {
   const document = await getPolicyDocument(database.db, digest);
   const validation = document === undefined ? undefined : validatePolicyDocument(document);
   if (validation?.policy === undefined) throw new CredenceError('CRD_POLICY_INVALID', `stored policy ${digest} cannot be loaded`, validation?.problems ?? []);

@@ -1,10 +1,8 @@
-import { openRegistry } from '../../services/bootstrap.ts';
+import { CredenceError } from '../../errors.ts';
+import { policyFromStore } from '../../services/bootstrap.ts';
 import { verifyLedger } from '../../services/ledger.service.ts';
 import { replayLedger } from '../../services/replay.service.ts';
-import { validatePolicyDocument } from '../../policy/index.ts';
-import { getPolicyDocument } from '../../services/policy.service.ts';
-import { CredenceError } from '../../errors.ts';
-import { parseCommandArgs } from '../args.ts';
+import { parseCommandArgs, withRegistry } from '../args.ts';
 import type { Command } from '../command.ts';
 
 export const ledgerVerifyCommand: Command = {
@@ -13,16 +11,11 @@ export const ledgerVerifyCommand: Command = {
   usage: '[--json]',
   async run(args, { config, stdout }) {
     const { values } = parseCommandArgs(args, { json: { type: 'boolean' } });
-    const registry = await openRegistry(config, { applicationName: 'credence-cli' });
-    try {
-      const result = await verifyLedger(registry.rt.db);
-      if (values.json === true) stdout.write(`${JSON.stringify(result)}\n`);
-      else if (result.ok) stdout.write(`Ledger OK: ${result.events} events, head ${result.head}\n`);
-      if (!result.ok) throw new CredenceError('CRD_LEDGER_BROKEN', `ledger broken at event ${result.firstBad!.seq}: ${result.firstBad!.reason} (${result.events} events before it verify)`);
-      return 0;
-    } finally {
-      await registry.close();
-    }
+    const result = await withRegistry(config, (registry) => verifyLedger(registry.rt.db));
+    if (values.json === true) stdout.write(`${JSON.stringify(result)}\n`);
+    else if (result.ok) stdout.write(`Ledger OK: ${result.events} events, head ${result.head}\n`);
+    if (!result.ok) throw new CredenceError('CRD_LEDGER_BROKEN', `ledger broken at event ${result.firstBad!.seq}: ${result.firstBad!.reason} (${result.events} events before it verify)`);
+    return 0;
   },
 };
 
@@ -32,18 +25,8 @@ export const ledgerReplayCommand: Command = {
   usage: '',
   async run(args, { config, stdout }) {
     parseCommandArgs(args, {});
-    const registry = await openRegistry(config, { applicationName: 'credence-cli' });
-    try {
-      const db = registry.rt.db;
-      const result = await replayLedger(db, async (digest) => {
-        const validation = validatePolicyDocument(await getPolicyDocument(db, digest));
-        if (validation.policy === undefined) throw new CredenceError('CRD_POLICY_INVALID', `stored policy ${digest} does not load`, validation.problems);
-        return validation.policy;
-      });
-      stdout.write(`Replayed ${result.events} events; rebuilt ${result.subjects} subjects.\n`);
-      return 0;
-    } finally {
-      await registry.close();
-    }
+    const result = await withRegistry(config, (registry) => replayLedger(registry.rt.db, (digest) => policyFromStore(registry.database, digest)));
+    stdout.write(`Replayed ${result.events} events; rebuilt ${result.subjects} subjects.\n`);
+    return 0;
   },
 };

@@ -1,8 +1,7 @@
 import type { Principal } from '../../domain/principal.ts';
-import { openRegistry } from '../../services/bootstrap.ts';
 import { createPrincipal, revokePrincipal } from '../../services/principals.service.ts';
 import { listPrincipals } from '../../store/principals.repository.ts';
-import { csv, parseCommandArgs } from '../args.ts';
+import { csv, parseCommandArgs, withRegistry } from '../args.ts';
 import type { Command } from '../command.ts';
 
 function scopeOf(p: Principal): string {
@@ -21,8 +20,7 @@ export const principalAddCommand: Command = {
       role: { type: 'string' }, name: { type: 'string' }, 'agency-kind': { type: 'string' }, agency: { type: 'string' },
       actions: { type: 'string' }, purposes: { type: 'string' }, subject: { type: 'string' }, json: { type: 'boolean' },
     });
-    const registry = await openRegistry(config, { applicationName: 'credence-cli' });
-    try {
+    return withRegistry(config, async (registry) => {
       const { principal, key } = await createPrincipal(registry.rt.db, registry.rt.policy, {
         role: values.role ?? '', name: values.name ?? '',
         ...(values['agency-kind'] !== undefined ? { agency_kind: values['agency-kind'] } : {}),
@@ -34,9 +32,7 @@ export const principalAddCommand: Command = {
       if (values.json === true) stdout.write(`${JSON.stringify({ id: principal.id, key })}\n`);
       else stdout.write(`Created ${principal.role} principal ${principal.id} (${principal.name}) ${scopeOf(principal)}\nAPI key (shown once, store it now):\n${key}\n`);
       return 0;
-    } finally {
-      await registry.close();
-    }
+    });
   },
 };
 
@@ -46,15 +42,12 @@ export const principalListCommand: Command = {
   usage: '[--json]',
   async run(args, { config, stdout }) {
     const { values } = parseCommandArgs(args, { json: { type: 'boolean' } });
-    const registry = await openRegistry(config, { applicationName: 'credence-cli' });
-    try {
+    return withRegistry(config, async (registry) => {
       const principals = await listPrincipals(registry.rt.db);
       if (values.json === true) stdout.write(`${JSON.stringify(principals)}\n`);
       else for (const p of principals) stdout.write(`${p.id}  ${p.role.padEnd(8)}  ${p.revoked_at ? 'revoked ' : 'active  '}  ${p.name}  ${scopeOf(p)}\n`);
       return 0;
-    } finally {
-      await registry.close();
-    }
+    });
   },
 };
 
@@ -64,13 +57,10 @@ export const principalRevokeCommand: Command = {
   usage: 'ID',
   async run(args, { config, stdout }) {
     const { positionals } = parseCommandArgs(args, {}, 1);
-    const registry = await openRegistry(config, { applicationName: 'credence-cli' });
-    try {
+    return withRegistry(config, async (registry) => {
       const principal = await revokePrincipal(registry.rt.db, positionals[0] ?? '', registry.rt.clock());
       stdout.write(`Revoked ${principal.id} (${principal.name}) at ${principal.revoked_at?.toISOString()}\n`);
       return 0;
-    } finally {
-      await registry.close();
-    }
+    });
   },
 };
