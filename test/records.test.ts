@@ -102,5 +102,7 @@ describe('POST /v1/records', () => {
     const id = (await file(court, [aCourtRecord()])).json().accepted[0].record_id;
     assert.equal((await t.app.inject({ url: `/v1/records/${id}`, headers: bearer(court) })).statusCode, 200);
     assert.equal((await t.app.inject({ url: `/v1/records/${id}`, headers: bearer(tax) })).statusCode, 404);
+    const reads = await t.registry.rt.db.selectFrom('inquiries').selectAll().where('kind', '=', 'record').where('purpose', '=', `record ${id}`).execute();
+    assert.equal(reads.length, 1, 'the read of personal data is logged; the refused one is not');
   });
 });

@@ -110,7 +110,7 @@ export interface InquiriesTable {
   subject_value: string;
   at: Timestamp;
   id: string;
-  kind: 'decision' | 'report';
+  kind: 'decision' | 'report' | 'record';
   principal_id: string;
   action: string | null;
   purpose: string | null;

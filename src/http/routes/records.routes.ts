@@ -1,9 +1,8 @@
 /** Intake: agencies file records in batches of up to 10,000. */
 
 import type { FastifyInstance } from 'fastify';
-import { CredenceError } from '../../errors.ts';
 import { fileRecords } from '../../services/intake.service.ts';
-import { getRecordById } from '../../store/records.repository.ts';
+import { readRecord } from '../../services/records.service.ts';
 import { principalOf } from '../auth.ts';
 import type { AppDeps } from '../app.ts';
 import { errorResponses } from '../schemas.ts';
@@ -34,15 +33,6 @@ export function recordsRoutes(app: FastifyInstance, deps: AppDeps): void {
 
   app.get<{ Params: { id: string } }>('/v1/records/:id', {
     config: { roles: ['agency', 'operator', 'auditor'] },
-    schema: { summary: 'One record', tags: ['records'], params: { type: 'object', properties: { id: { type: 'string', pattern: '^[0-9]{1,18}$' } } } },
-  }, async (request) => {
-    const principal = principalOf(request);
-    const record = await getRecordById(deps.rt.db, request.params.id);
-    // An agency sees only its own filings; it learns nothing about others' record ids.
-    if (record === undefined || (principal.role === 'agency' && record.agency_id !== principal.agency_id)) {
-      throw new CredenceError('CRD_NOT_FOUND', `no record ${request.params.id}`);
-    }
-    const { body_digest: _digest, ...view } = record;
-    return view;
-  });
+    schema: { summary: 'One record (the read is logged as an inquiry about its subject)', tags: ['records'], params: { type: 'object', properties: { id: { type: 'string', pattern: '^[0-9]{1,18}$' } } } },
+  }, async (request) => readRecord(deps.rt, principalOf(request), request.params.id));
 }

@@ -130,7 +130,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       subject_value text not null,
       at timestamptz not null,
       id text not null,
-      kind text not null check (kind in ('decision', 'report')),
+      kind text not null check (kind in ('decision', 'report', 'record')),
       principal_id text not null,
       action text,
       purpose text,
