@@ -35,7 +35,7 @@ export async function ensureAgency(db: Kysely<DB>, agency: AgencySpec, now: Date
 }
 
 /** Checks an agency kind against the policy; throws CRD_UNKNOWN_AGENCY_KIND. */
-export function agencyKindName(policy: Policy, kind: string): string {
+function agencyKindName(policy: Policy, kind: string): string {
   const found = policy.agency_kinds.get(kind);
   if (found === undefined) {
     throw new CredenceError('CRD_UNKNOWN_AGENCY_KIND', `unknown agency kind "${kind}" (known: ${[...policy.agency_kinds.keys()].join(', ')})`);

@@ -118,7 +118,7 @@ async function* readCsv(input: Readable): AsyncIterable<SourceLine> {
     bom: true, skip_empty_lines: true, relax_column_count: true, info: true, raw: true, skip_records_with_error: true,
     // Broken quoting cannot be resynchronised exactly: the raw text shows what was skipped.
     on_skip: (error: CsvError | undefined, raw: string | undefined) => {
-      const line = error?.lines ?? 0;
+      const line = typeof error?.['lines'] === 'number' ? error['lines'] : 0;
       skipped.push({ line, ok: false, problem: fileProblem(line, `CSV syntax: ${error?.message ?? 'unreadable row'}`), source_ref: null, raw: raw ?? null });
     },
   }));

@@ -78,12 +78,16 @@ export async function importRecords(db: Kysely<DB>, policy: Policy, options: Imp
     if (outcome.rejects.length > 0) await options.rejects?.write(outcome.rejects);
     options.onProgress?.(progress());
   };
-  for await (const line of source.lines) {
-    totals.lines += 1;
-    batch.push(line);
-    if (batch.length >= batchSize) await flush();
+  try {
+    for await (const line of source.lines) {
+      totals.lines += 1;
+      batch.push(line);
+      if (batch.length >= batchSize) await flush();
+    }
+    if (batch.length > 0) await flush();
+  } finally {
+    if (!options.source.readableEnded) options.source.destroy(); // a failed import lets go of its file
   }
-  if (batch.length > 0) await flush();
   const summary = progress();
   return { ...summary, recordsPerSecond: summary.elapsedMs > 0 ? (summary.lines * 1000) / summary.elapsedMs : 0 };
 }
@@ -138,10 +142,15 @@ export class RejectsFile implements RejectSink {
     await this.handle.write(rejects.map((r) => `${JSON.stringify(r)}\n`).join(''));
   }
 
-  /** Closes the file; resolves to its path, or null when nothing was rejected. */
-  async close(): Promise<string | null> {
-    await this.handle?.close();
-    this.handle = undefined;
+  /** The file's path once a line was rejected, else null. */
+  get written(): string | null {
     return this.count > 0 ? this.path : null;
+  }
+
+  /** Closes the file; harmless when it is closed or was never opened. */
+  async close(): Promise<void> {
+    const handle = this.handle;
+    this.handle = undefined;
+    await handle?.close();
   }
 }

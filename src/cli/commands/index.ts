@@ -2,6 +2,8 @@
 
 import type { Command } from '../command.ts';
 import { dbMigrateCommand } from './db.ts';
+import { demoCommand } from './demo.ts';
+import { importCommand } from './import.ts';
 import { ledgerReplayCommand, ledgerVerifyCommand } from './ledger.ts';
 import { policyCheckCommand } from './policy.ts';
 import { principalAddCommand, principalListCommand, principalRevokeCommand } from './principal.ts';
@@ -14,6 +16,8 @@ export const COMMANDS: readonly Command[] = [
   principalAddCommand,
   principalListCommand,
   principalRevokeCommand,
+  importCommand,
+  demoCommand,
   ledgerVerifyCommand,
   ledgerReplayCommand,
 ];
