@@ -10,7 +10,7 @@ import { importCommand } from '../src/cli/commands/import.ts';
 import { loadConfig } from '../src/config.ts';
 import { createRandom, generateResidentId } from '../src/domain/identifier-generators.ts';
 import { openRegistry } from '../src/services/bootstrap.ts';
-import { resolveImportAgency } from '../src/services/import-agency.ts';
+import { resolveImportAgency } from '../src/services/agencies.service.ts';
 import { importRecords, type ImportReject } from '../src/services/import.service.ts';
 import { createTestDatabase } from './support/database.ts';
 

@@ -13,7 +13,7 @@ import { getRecordById, getRecordsBySourceRefs } from '../store/records.reposito
 import type { DB } from '../store/schema.ts';
 import { DEMO_AGENCY_KINDS, DEMO_RECORD_TYPES, demoSourceRef, generateDemoCity, type DemoCity, type DemoRecord, type DemoSubject } from './demo-city.ts';
 import { demoExamples, type DemoExamples } from './demo-examples.ts';
-import { ensureAgency } from './import-agency.ts';
+import { ensureAgency } from './agencies.service.ts';
 import { fileRecords, type Filer } from './intake.service.ts';
 import { createPrincipal } from './principals.service.ts';
 

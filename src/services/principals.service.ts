@@ -11,9 +11,10 @@ import type { Policy } from '../domain/policy.ts';
 import { ROLES, type Principal, type Role } from '../domain/principal.ts';
 import { CredenceError, type ProblemDetail } from '../errors.ts';
 import {
-  getActivePrincipalByKeyHash, getAgency, getPrincipalById, insertAgency, insertPrincipal, setPrincipalRevoked,
+  getActivePrincipalByKeyHash, getAgency, getPrincipalById, insertPrincipal, setPrincipalRevoked,
 } from '../store/principals.repository.ts';
 import type { DB } from '../store/schema.ts';
+import { ensureAgencyIn } from './agencies.service.ts';
 import { appendEvents } from './ledger.service.ts';
 
 export interface NewPrincipal {
@@ -71,12 +72,7 @@ async function resolveAgency(trx: Transaction<DB>, input: NewPrincipal, now: Dat
     if (agency !== undefined) return agency.id;
     if (input.agency_kind === undefined) throw new CredenceError('CRD_AGENCY_NOT_FOUND', `no agency "${input.agency_id}"; give --agency-kind to create it`);
   }
-  const id = input.agency_id ?? slug(input.name);
-  const agency = { id, kind: input.agency_kind!, name: input.name, created_at: now };
-  if (await insertAgency(trx, agency)) await appendEvents(trx, now, [{ type: 'agency.registered', subject_id: null, payload: { agency } }]);
-  const stored = await getAgency(trx, id);
-  if (stored!.kind !== input.agency_kind) throw new CredenceError('CRD_VALIDATION', `agency "${id}" exists with kind ${stored!.kind}`);
-  return id;
+  return (await ensureAgencyIn(trx, { id: input.agency_id ?? slug(input.name), kind: input.agency_kind!, name: input.name }, now)).agency_id;
 }
 
 /** Creates a principal and returns it with its key, which is never shown again. */

@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { CredenceError, ERROR_CODES } from '../../errors.ts';
-import { resolveImportAgency } from '../../services/import-agency.ts';
+import { resolveImportAgency } from '../../services/agencies.service.ts';
 import { formatOfPath, IMPORT_FORMATS, type ImportFormat } from '../../services/import-sources.ts';
 import { DEFAULT_IMPORT_BATCH_SIZE, importRecords, RejectsFile, type ImportProgress, type ImportSummary } from '../../services/import.service.ts';
 import { parseCommandArgs, withRegistry } from '../args.ts';

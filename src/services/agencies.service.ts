@@ -1,6 +1,6 @@
 /**
- * The agency a bulk filing is made for: an existing one by id, or the one named after an
- * agency kind, registered on first use (with an `agency.registered` ledger event).
+ * Agencies: registered on first use (with an `agency.registered` ledger event), by an
+ * operator creating an agency key or by an import for an agency kind.
  */
 
 import type { Kysely, Transaction } from 'kysely';
@@ -19,7 +19,7 @@ export interface AgencySpec {
 
 /**
  * Registers the agency unless it exists, in the caller's transaction; refuses an existing
- * agency of another kind. The same steps as a principal's agency in principals.service.ts.
+ * agency of another kind.
  */
 export async function ensureAgencyIn(trx: Transaction<DB>, agency: AgencySpec, now: Date): Promise<Filer> {
   const row = { ...agency, created_at: now };
