@@ -21,7 +21,7 @@ export interface Config {
   readonly bodyLimitBytes: number;
   readonly ledgerPollMs: number;
   readonly shutdownTimeoutMs: number;
-  readonly decisionLogMaxPending: number;
+  readonly inquirySynchronousCommit: boolean;
 }
 
 interface VariableSpec {
@@ -47,6 +47,11 @@ function oneOf(values: readonly string[]) {
   };
 }
 
+function onOff(raw: string): boolean {
+  if (raw !== 'on' && raw !== 'off') throw new Error('must be on or off');
+  return raw === 'on';
+}
+
 function postgresUrl(raw: string): string | null {
   if (raw === '') return null;
   const url = new URL(raw);
@@ -65,7 +70,7 @@ const SPECS: Record<keyof Config, VariableSpec> = {
   bodyLimitBytes: { name: 'CREDENCE_BODY_LIMIT_BYTES', fallback: String(32 * 1024 * 1024), parse: integer(1024, 1024 ** 3) },
   ledgerPollMs: { name: 'CREDENCE_LEDGER_POLL_MS', fallback: '500', parse: integer(10, 60_000) },
   shutdownTimeoutMs: { name: 'CREDENCE_SHUTDOWN_TIMEOUT_MS', fallback: '10000', parse: integer(0, 600_000) },
-  decisionLogMaxPending: { name: 'CREDENCE_DECISION_LOG_MAX_PENDING', fallback: '200000', parse: integer(1000, 10_000_000) },
+  inquirySynchronousCommit: { name: 'CREDENCE_INQUIRY_SYNCHRONOUS_COMMIT', fallback: 'on', parse: onOff },
 };
 
 /** The variables Credence reads, with their defaults, for `--help` and the README. */

@@ -214,3 +214,23 @@ test('property: any single-character change to a cn-uscc is detected (mod 31)', 
     assert.equal(problems(CN_USCC, substitute(uscc, index, USCC_ALPHABET, choice)).length, 1);
   }), { numRuns: 500 });
 });
+
+test('property: the hot-path checks give the same verdict as the descriptive checks', async () => {
+  const { isValidLei, isValidResidentId, isValidUscc } = await import('../src/domain/identifier-fast-check.ts');
+  const { findProblem } = await import('../src/domain/identifiers.ts');
+  const random = createRandom(7);
+  const cases: [IdentifierScheme, (v: string) => boolean, () => string][] = [
+    [CN_RID, isValidResidentId, () => generateResidentId(random)],
+    [CN_USCC, isValidUscc, () => generateUscc(random)],
+    [LEI, isValidLei, () => generateLei(random)],
+  ];
+  const alphabet = fc.constantFrom(...'0123456789XABCDEFGHIJKLMNOPQRSTUVWYZx -'.split(''));
+  for (const [scheme, fast, generate] of cases) {
+    const mutated = fc.tuple(fc.nat(), fc.nat(19), alphabet).map(([, at, c]) => {
+      const valid = generate();
+      return valid.slice(0, at) + c + valid.slice(at + 1);
+    });
+    const anything = fc.oneof(mutated, fc.string({ unit: alphabet, maxLength: 22 }), fc.constant(generate()));
+    fc.assert(fc.property(anything, (value) => fast(value) === (findProblem(scheme, value) === undefined)), { numRuns: 3000 });
+  }
+});

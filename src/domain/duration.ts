@@ -32,14 +32,22 @@ export function isDuration(text: string): boolean {
   return parseDuration(text) !== null;
 }
 
+// Policies name a handful of durations; parsing each once keeps evaluation off the regex.
+const parsed = new Map<string, Duration>();
+
 /**
  * Adds a duration to a date in UTC calendar arithmetic: years and months first, clamping to
  * the end of a shorter month (Jan 31 + P1M = Feb 28 or 29), then days. The time of day is kept.
  * Throws `RangeError` for a malformed duration: callers validate durations at policy load.
  */
 export function addDuration(date: Date, text: string): Date {
-  const duration = parseDuration(text);
-  if (duration === null) throw new RangeError(`not an ISO 8601 duration of years, months, weeks or days: ${text}`);
+  let duration = parsed.get(text);
+  if (duration === undefined) {
+    const fresh = parseDuration(text);
+    if (fresh === null) throw new RangeError(`not an ISO 8601 duration of years, months, weeks or days: ${text}`);
+    parsed.set(text, fresh);
+    duration = fresh;
+  }
   return addDays(addMonths(date, duration.years * 12 + duration.months), duration.days);
 }
 

@@ -68,8 +68,7 @@ function statusCounts(record: CreditRecord, type: RecordType): boolean {
  * The period in which a record counts: from `effective_at` until the earliest of the agency's
  * `expires_at`, the policy's duration for its terms and the type's maximum duration.
  */
-export function recordWindow(type: RecordType, record: CreditRecord): { start: Date; end: Date } {
-  const terms = resolveRecordTerms(type, record.attributes);
+export function recordWindow(type: RecordType, record: CreditRecord, terms = resolveRecordTerms(type, record.attributes)): { start: Date; end: Date } {
   const start = record.effective_at;
   let end = addDuration(start, type.max_duration);
   if (terms.duration !== null) end = minDate(end, addDuration(start, terms.duration));
@@ -82,10 +81,9 @@ function countedRecords(policy: Policy, records: readonly CreditRecord[], now: D
   for (const record of records) {
     const type = policy.record_types.get(record.type);
     if (type === undefined || !statusCounts(record, type)) continue;
-    const { start, end } = recordWindow(type, record);
-    if (start <= now && now < end) {
-      counted.push({ record, type, points: resolveRecordTerms(type, record.attributes).points, start, end });
-    }
+    const terms = resolveRecordTerms(type, record.attributes);
+    const { start, end } = recordWindow(type, record, terms);
+    if (start <= now && now < end) counted.push({ record, type, points: terms.points, start, end });
   }
   return counted;
 }
@@ -161,6 +159,7 @@ function nextChange(counted: readonly CountedRecord[], records: readonly CreditR
 
 /** Evaluates one subject's file under a policy at an instant. Deterministic and order-independent. */
 export function evaluateSubject(policy: Policy, file: SubjectFile, now: Date): Evaluation {
+  if (file.records.length === 0) return emptyEvaluation(policy);
   const counted = countedRecords(policy, file.records, now);
   const score = counted.reduce((sum, c) => sum + c.points, policy.scoring.base);
   const grade = gradeFor(policy.scoring, score);
@@ -175,15 +174,31 @@ export function evaluateSubject(policy: Policy, file: SubjectFile, now: Date): E
   };
 }
 
+const EMPTY = new WeakMap<Policy, Evaluation>();
+
+/** A subject with no records: the base score and grade, nothing else. Shared, frozen. */
+function emptyEvaluation(policy: Policy): Evaluation {
+  let evaluation = EMPTY.get(policy);
+  if (evaluation === undefined) {
+    evaluation = Object.freeze({ score: policy.scoring.base, grade: gradeFor(policy.scoring, policy.scoring.base), factors: [], lists: [], measures: [], next_change_at: null });
+    EMPTY.set(policy, evaluation);
+  }
+  return evaluation;
+}
+
 /** Numeric ids compare as numbers (bigint-safe), anything else lexically. */
 function compareIds(a: string, b: string): number {
   return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
 }
 
 function minDate(...dates: Date[]): Date {
-  return new Date(Math.min(...dates.map((d) => d.getTime())));
+  let min = dates[0]!;
+  for (const d of dates) if (d.getTime() < min.getTime()) min = d;
+  return min;
 }
 
 function maxDate(...dates: Date[]): Date {
-  return new Date(Math.max(...dates.map((d) => d.getTime())));
+  let max = dates[0]!;
+  for (const d of dates) if (d.getTime() > max.getTime()) max = d;
+  return max;
 }

@@ -5,6 +5,7 @@
  */
 
 import type { ProblemDetail } from '../errors.ts';
+import { isValidLei, isValidResidentId, isValidUscc } from './identifier-fast-check.ts';
 import type { IdentifierScheme, SubjectKind } from './policy.ts';
 
 /** No scheme's value may be longer than this; checked before any pattern runs. */
@@ -23,8 +24,10 @@ export function normalizeIdentifier(scheme: IdentifierScheme, value: string): st
  * Checks `value` in its normalised form (see `normalizeIdentifier`) against the scheme.
  * Returns `[]` when valid, otherwise one `CRD_INVALID_IDENTIFIER` problem at `path`.
  */
-export function validateIdentifier(scheme: IdentifierScheme, value: string, path: string): ProblemDetail[] {
-  const message = findProblem(scheme, normalizeIdentifier(scheme, value));
+export function validateIdentifier(scheme: IdentifierScheme, value: string, path: string): readonly ProblemDetail[] {
+  const normalized = normalizeIdentifier(scheme, value);
+  if (isValidFast(scheme, normalized)) return NO_PROBLEMS;
+  const message = findProblem(scheme, normalized);
   return message === undefined ? [] : [{ code: 'CRD_INVALID_IDENTIFIER', path, message }];
 }
 
@@ -44,7 +47,20 @@ export function maskIdentifier(scheme: string, value: string, kind: SubjectKind)
   return chars.slice(0, head).join('') + '*'.repeat(hidden) + chars.slice(chars.length - tail).join('');
 }
 
-function findProblem(scheme: IdentifierScheme, value: string): string | undefined {
+const NO_PROBLEMS: readonly ProblemDetail[] = Object.freeze([]);
+
+/** The hot-path verdict for the built-in schemes; pattern schemes always take the full check. */
+function isValidFast(scheme: IdentifierScheme, value: string): boolean {
+  switch (scheme.check) {
+    case 'gb11643': return isValidResidentId(value);
+    case 'gb32100': return isValidUscc(value);
+    case 'iso17442': return isValidLei(value);
+    case undefined: return false;
+  }
+}
+
+/** The descriptive check: why a value is invalid, or undefined when it is valid. */
+export function findProblem(scheme: IdentifierScheme, value: string): string | undefined {
   if (value.length === 0) return `${scheme.id} must not be empty`;
   if (value.length > MAX_IDENTIFIER_LENGTH) return `${scheme.id} must be at most ${MAX_IDENTIFIER_LENGTH} characters`;
   if (/[\u0000-\u001f\u007f]/.test(value)) return `${scheme.id} must not contain control characters`;

@@ -44,7 +44,7 @@ export async function openRegistry(config: Config, options: OpenOptions): Promis
     await migrateToLatest(database.db);
     const clock = options.clock ?? (() => new Date());
     await activatePolicy(database.db, policy, document, clock());
-    const rt = new Runtime({ db: database.db, policy, clock, ...(options.onError ? { onError: options.onError } : {}) });
+    const rt = new Runtime({ db: database.db, policy, clock, inquirySynchronousCommit: config.inquirySynchronousCommit, ...(options.onError ? { onError: options.onError } : {}) });
     const follower = new LedgerFollower(rt, {
       policyFromDigest: async (digest) => policyFromStore(database, digest),
       ...options.hooks,

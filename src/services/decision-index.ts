@@ -18,11 +18,12 @@ export interface DecisionTemplate extends ActionDecision {
 
 export class DecisionIndex {
   readonly policy: Policy;
-  private readonly codes = new Map<string, number>();
+  /** scheme → identifier value → state code; per-scheme maps avoid building `scheme:value` keys. */
+  private readonly codes = new Map<string, Map<string, number>>();
   private readonly listBits = new Map<string, number>();
   private readonly grades: string[];
   private readonly actionIndex = new Map<string, number>();
-  private readonly templates = new Map<number, DecisionTemplate>();
+  private readonly templates = new Map<string, Map<number, DecisionTemplate>>();
   readonly baseCode: number;
 
   constructor(policy: Policy) {
@@ -35,7 +36,9 @@ export class DecisionIndex {
   }
 
   get size(): number {
-    return this.codes.size;
+    let size = 0;
+    for (const values of this.codes.values()) size += values.size;
+    return size;
   }
 
   encode(grade: string, activeLists: readonly string[]): number {
@@ -46,30 +49,41 @@ export class DecisionIndex {
 
   /** Records an identifier's state; the base state is not stored. */
   set(scheme: string, value: string, code: number): void {
-    const key = `${scheme}:${value}`;
-    if (code === this.baseCode) this.codes.delete(key);
-    else this.codes.set(key, code);
+    let values = this.codes.get(scheme);
+    if (values === undefined) {
+      values = new Map();
+      this.codes.set(scheme, values);
+    }
+    if (code === this.baseCode) values.delete(value);
+    else values.set(value, code);
   }
 
   code(scheme: string, value: string): number {
-    return this.codes.get(`${scheme}:${value}`) ?? this.baseCode;
+    return this.codes.get(scheme)?.get(value) ?? this.baseCode;
   }
 
   /** The decision for an identifier and a known action. */
   decide(scheme: string, value: string, action: string): DecisionTemplate {
-    return this.decideCode(this.code(scheme, value), action);
+    return this.decider(action)(this.code(scheme, value));
   }
 
-  decideCode(code: number, action: string): DecisionTemplate {
-    const actionIdx = this.actionIndex.get(action);
-    if (actionIdx === undefined) throw new Error(`unknown action ${action}`);
-    const cacheKey = code * 256 + actionIdx;
-    let template = this.templates.get(cacheKey);
-    if (template === undefined) {
-      template = this.buildTemplate(code, action);
-      this.templates.set(cacheKey, template);
+  /** A function from state code to decision for one action: resolve the action once per batch. */
+  decider(action: string): (code: number) => DecisionTemplate {
+    let templates = this.templates.get(action);
+    if (templates === undefined) {
+      if (!this.actionIndex.has(action)) throw new Error(`unknown action ${action}`);
+      templates = new Map();
+      this.templates.set(action, templates);
     }
-    return template;
+    const cache = templates;
+    return (code) => {
+      let template = cache.get(code);
+      if (template === undefined) {
+        template = this.buildTemplate(code, action);
+        cache.set(code, template);
+      }
+      return template;
+    };
   }
 
   private buildTemplate(code: number, action: string): DecisionTemplate {

@@ -3,6 +3,9 @@
  * time writes everything queued so far in a single statement. Nothing is answered before its
  * inquiry is committed, and nothing queued is ever dropped: a failed flush is retried, and
  * `drain()` (at shutdown) waits for the queue to empty.
+ *
+ * Decision batches are queued as one entry and turned into columns only when flushed, so the
+ * decision loop allocates nothing for the log.
  */
 
 import { sql, type Kysely } from 'kysely';
@@ -10,38 +13,54 @@ import type { DB, InquiriesTable } from '../store/schema.ts';
 
 export type InquiryRow = Omit<InquiriesTable, 'at'> & { at: Date };
 
+/** Decisions for one principal, action and purpose at one instant. */
+export interface DecisionBatch {
+  readonly at: Date;
+  readonly principal_id: string;
+  readonly action: string;
+  readonly purpose: string;
+  readonly policy_version: string;
+  readonly decisions: readonly { readonly decision_id: string; readonly subject: { readonly scheme: string; readonly id: string }; readonly outcome: string }[];
+}
+
+type Entry = { readonly row: InquiryRow } | { readonly batch: DecisionBatch };
+
 interface Waiter {
   readonly resolve: () => void;
   readonly reject: (error: Error) => void;
 }
 
-const CHUNK = 20_000;
 const RETRY_MS = [50, 200, 1000, 2000];
 
 export class DecisionLog {
-  private queue: InquiryRow[] = [];
+  private queue: Entry[] = [];
+  private queued = 0;
   private waiters: Waiter[] = [];
   private flushing: Promise<void> | null = null;
   private readonly db: Kysely<DB>;
   private readonly onError: (error: unknown) => void;
+  private readonly synchronousCommit: boolean;
   written = 0;
 
-  constructor(db: Kysely<DB>, onError: (error: unknown) => void = () => undefined) {
+  constructor(db: Kysely<DB>, options: { onError?: (error: unknown) => void; synchronousCommit?: boolean } = {}) {
     this.db = db;
-    this.onError = onError;
+    this.onError = options.onError ?? (() => undefined);
+    this.synchronousCommit = options.synchronousCommit ?? true;
   }
 
+  /** Inquiries queued and not yet committed. */
   get pending(): number {
-    return this.queue.length;
+    return this.queued;
   }
 
-  /** Queues rows and resolves once they are committed. */
+  /** Queues inquiry rows and resolves once they are committed. */
   append(rows: readonly InquiryRow[]): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      for (const row of rows) this.queue.push(row);
-      this.waiters.push({ resolve, reject });
-      this.kick();
-    });
+    return this.enqueue(rows.map((row) => ({ row })), rows.length);
+  }
+
+  /** Queues a batch of decisions as inquiries and resolves once they are committed. */
+  appendDecisions(batch: DecisionBatch): Promise<void> {
+    return this.enqueue([{ batch }], batch.decisions.length);
   }
 
   /** Resolves when everything queued so far is written. */
@@ -52,14 +71,26 @@ export class DecisionLog {
     }
   }
 
+  private enqueue(entries: readonly Entry[], count: number): Promise<void> {
+    if (count === 0) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      for (const entry of entries) this.queue.push(entry);
+      this.queued += count;
+      this.waiters.push({ resolve, reject });
+      this.kick();
+    });
+  }
+
   private kick(): void {
     if (this.flushing !== null || this.queue.length === 0) return;
-    const rows = this.queue;
+    const entries = this.queue;
     const waiters = this.waiters;
+    const count = this.queued;
     this.queue = [];
     this.waiters = [];
-    this.flushing = this.writeWithRetry(rows).then(
-      () => { this.written += rows.length; for (const w of waiters) w.resolve(); },
+    this.queued = 0;
+    this.flushing = this.writeWithRetry(toColumns(entries, count)).then(
+      () => { this.written += count; for (const w of waiters) w.resolve(); },
       (error: Error) => { for (const w of waiters) w.reject(error); },
     ).finally(() => {
       this.flushing = null;
@@ -67,12 +98,10 @@ export class DecisionLog {
     });
   }
 
-  private async writeWithRetry(rows: readonly InquiryRow[]): Promise<void> {
+  private async writeWithRetry(columns: Columns): Promise<void> {
     for (let attempt = 0; ; attempt += 1) {
       try {
-        await this.db.transaction().execute(async (trx) => {
-          for (let i = 0; i < rows.length; i += CHUNK) await insertInquiries(trx, rows.slice(i, i + CHUNK));
-        });
+        await insertInquiries(this.db, columns, this.synchronousCommit);
         return;
       } catch (error) {
         this.onError(error);
@@ -83,12 +112,47 @@ export class DecisionLog {
   }
 }
 
-async function insertInquiries(db: Kysely<DB>, rows: readonly InquiryRow[]): Promise<void> {
-  const col = <K extends keyof InquiryRow>(key: K) => rows.map((r) => r[key]);
-  await sql`
-    insert into inquiries (subject_scheme, subject_value, at, id, kind, principal_id, action, purpose, outcome, policy_version)
-    select * from unnest(${col('subject_scheme')}::text[], ${col('subject_value')}::text[], ${col('at')}::timestamptz[],
-      ${col('id')}::text[], ${col('kind')}::text[], ${col('principal_id')}::text[], ${col('action')}::text[],
-      ${col('purpose')}::text[], ${col('outcome')}::text[], ${col('policy_version')}::text[])
-  `.execute(db);
+type Columns = { [K in keyof InquiryRow]: InquiryRow[K][] };
+
+function toColumns(entries: readonly Entry[], count: number): Columns {
+  const c: Columns = {
+    subject_scheme: new Array(count), subject_value: new Array(count), at: new Array(count), id: new Array(count), kind: new Array(count),
+    principal_id: new Array(count), action: new Array(count), purpose: new Array(count), outcome: new Array(count), policy_version: new Array(count),
+  };
+  let i = 0;
+  const put = (row: InquiryRow) => {
+    c.subject_scheme[i] = row.subject_scheme; c.subject_value[i] = row.subject_value; c.at[i] = row.at; c.id[i] = row.id; c.kind[i] = row.kind;
+    c.principal_id[i] = row.principal_id; c.action[i] = row.action; c.purpose[i] = row.purpose; c.outcome[i] = row.outcome; c.policy_version[i] = row.policy_version;
+    i += 1;
+  };
+  for (const entry of entries) {
+    if ('row' in entry) {
+      put(entry.row);
+      continue;
+    }
+    const b = entry.batch;
+    for (const d of b.decisions) {
+      put({ subject_scheme: d.subject.scheme, subject_value: d.subject.id, at: b.at, id: d.decision_id, kind: 'decision', principal_id: b.principal_id, action: b.action, purpose: b.purpose, outcome: d.outcome, policy_version: b.policy_version });
+    }
+  }
+  return c;
+}
+
+/**
+ * One statement per flush. By default the commit waits for the WAL to reach disk. With
+ * `synchronousCommit: false` (CREDENCE_INQUIRY_SYNCHRONOUS_COMMIT=off) it does not: a Credence
+ * crash still loses nothing once the insert returns, but a PostgreSQL or machine crash can lose
+ * the last few hundred milliseconds of inquiries (3 × wal_writer_delay). Records, principals
+ * and ledger events are always fully synchronous.
+ */
+async function insertInquiries(db: Kysely<DB>, c: Columns, synchronousCommit: boolean): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    if (!synchronousCommit) await sql`set local synchronous_commit = off`.execute(trx);
+    await sql`
+      insert into inquiries (subject_scheme, subject_value, at, id, kind, principal_id, action, purpose, outcome, policy_version)
+      select * from unnest(${c.subject_scheme}::text[], ${c.subject_value}::text[], ${c.at}::timestamptz[],
+        ${c.id}::text[], ${c.kind}::text[], ${c.principal_id}::text[], ${c.action}::text[],
+        ${c.purpose}::text[], ${c.outcome}::text[], ${c.policy_version}::text[])
+    `.execute(trx);
+  });
 }

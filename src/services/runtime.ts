@@ -14,6 +14,8 @@ export interface RuntimeOptions {
   readonly policy: Policy;
   readonly clock?: () => Date;
   readonly onError?: (error: unknown) => void;
+  /** Whether an inquiry's commit waits for the WAL flush (default true: see DecisionLog). */
+  readonly inquirySynchronousCommit?: boolean;
 }
 
 export class Runtime {
@@ -26,7 +28,10 @@ export class Runtime {
     this.db = options.db;
     this.clock = options.clock ?? (() => new Date());
     this.current = new DecisionIndex(options.policy);
-    this.log = new DecisionLog(options.db, options.onError);
+    this.log = new DecisionLog(options.db, {
+      ...(options.onError ? { onError: options.onError } : {}),
+      ...(options.inquirySynchronousCommit !== undefined ? { synchronousCommit: options.inquirySynchronousCommit } : {}),
+    });
   }
 
   get policy(): Policy {
