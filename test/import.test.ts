@@ -145,7 +145,7 @@ test('--agency-kind registers the agency once, with a ledger event; --agency fil
   assert.equal((await runImport([file, '--agency-kind', 'tax'])).code, 0);
   assert.equal((await runImport([file, '--agency', 'tax', '--json'])).code, 0);
   const events = await db.selectFrom('ledger').select('payload').where('type', '=', 'agency.registered').execute();
-  assert.equal(events.filter((e) => (e.payload as { agency: { id: string } }).agency.id === 'tax').length, 1);
+  assert.equal(events.filter((e) => (JSON.parse(e.payload) as { agency: { id: string } }).agency.id === 'tax').length, 1);
   assert.equal(await recordCount('tax'), 1);
 });
 

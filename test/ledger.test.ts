@@ -52,10 +52,18 @@ describe('the ledger', () => {
 
   test('altering a stored event makes verify name that event', async () => {
     const target = await t.registry.rt.db.selectFrom('ledger').select('seq').where('type', '=', 'record.filed').orderBy('seq').limit(1).executeTakeFirstOrThrow();
-    await sql`update ledger set payload = jsonb_set(payload, '{record,attributes,criterion}', '"obstructs_enforcement"') where seq = ${target.seq}`.execute(t.registry.rt.db);
+    await sql`update ledger set payload = replace(payload, '"able_but_refuses"', '"obstructs_enforcement"') where seq = ${target.seq}`.execute(t.registry.rt.db);
     const result = await verifyLedger(t.registry.rt.db);
     assert.equal(result.ok, false);
     assert.equal(result.firstBad?.seq, target.seq);
     assert.match(result.firstBad!.reason, /hash/);
   });
+});
+
+test('the fast event encoding is the canonical encoding', async () => {
+  const { canonicalJson } = await import('../src/domain/canonical.ts');
+  const { eventBody } = await import('../src/domain/ledger-chain.ts');
+  const event = { seq: '42', at: new Date('2026-11-21T10:00:00.123Z'), type: 'record.filed', subject_id: '7', payload: { b: [1, { d: 'é"\\', c: null }], a: '张三' } };
+  assert.equal(eventBody(event, canonicalJson(event.payload)), canonicalJson(event));
+  assert.equal(eventBody({ ...event, subject_id: null }, canonicalJson(event.payload)), canonicalJson({ ...event, subject_id: null }));
 });

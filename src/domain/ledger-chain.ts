@@ -3,7 +3,7 @@
  * canonical encoding, so rewriting any event breaks every hash after it.
  */
 
-import { canonicalJson, sha256Hex } from './canonical.ts';
+import { sha256Hex } from './canonical.ts';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -15,7 +15,15 @@ export interface ChainedEvent {
   readonly payload: Record<string, unknown>;
 }
 
-export function eventHash(prevHash: string, event: ChainedEvent): string {
-  const body = canonicalJson({ seq: event.seq, at: event.at, type: event.type, subject_id: event.subject_id, payload: event.payload });
+/**
+ * The canonical encoding of an event whose payload is already canonical JSON: the same bytes
+ * as `canonicalJson({seq, at, type, subject_id, payload})`, without encoding the payload twice.
+ */
+export function eventBody(event: Omit<ChainedEvent, 'payload'>, canonicalPayload: string): string {
+  return `{"at":${JSON.stringify(event.at.toISOString())},"payload":${canonicalPayload},"seq":${JSON.stringify(event.seq)},`
+    + `"subject_id":${event.subject_id === null ? 'null' : JSON.stringify(event.subject_id)},"type":${JSON.stringify(event.type)}}`;
+}
+
+export function hashBody(prevHash: string, body: string): string {
   return sha256Hex(`${prevHash}\n${body}`);
 }

@@ -6,7 +6,7 @@
 
 import type pg from 'pg';
 import type { Policy } from '../domain/policy.ts';
-import { getLedgerHeadSeq, getLedgerRowsAfter } from '../store/ledger.repository.ts';
+import { getLedgerHeadSeq, getLedgerRowsAfter, parsePayload } from '../store/ledger.repository.ts';
 import { getIdentifierStates, getIndexedIdentifiersPage, type IndexedIdentifier } from '../store/state.repository.ts';
 import { DecisionIndex } from './decision-index.ts';
 import { LEDGER_CHANNEL } from './intake.service.ts';
@@ -78,8 +78,8 @@ export class LedgerFollower {
       let policyDigest: string | null = null;
       for (const event of events) {
         if (event.subject_id !== null) subjects.add(event.subject_id);
-        if (event.type === 'policy.activated') policyDigest = String(event.payload['digest']);
-        if (event.type === 'principal.revoked') this.hooks.onPrincipalRevoked?.(String(event.payload['principal_id']));
+        if (event.type === 'policy.activated') policyDigest = String(parsePayload(event)['digest']);
+        if (event.type === 'principal.revoked') this.hooks.onPrincipalRevoked?.(String(parsePayload(event)['principal_id']));
       }
       if (policyDigest !== null && policyDigest !== this.rt.policy.digest) {
         await this.warm(await this.hooks.policyFromDigest(policyDigest));

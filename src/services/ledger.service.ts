@@ -2,7 +2,7 @@
 
 import type { Kysely, Transaction } from 'kysely';
 import { canonicalJson } from '../domain/canonical.ts';
-import { eventHash, GENESIS_HASH } from '../domain/ledger-chain.ts';
+import { eventBody, GENESIS_HASH, hashBody } from '../domain/ledger-chain.ts';
 import { getLedgerRowsAfter, insertLedgerRows, lockLedgerHead, type LedgerRow } from '../store/ledger.repository.ts';
 import type { DB } from '../store/schema.ts';
 
@@ -24,10 +24,10 @@ export async function appendEvents(trx: Transaction<DB>, at: Date, events: reado
   const rows: LedgerRow[] = [];
   for (const event of events) {
     seq += 1n;
-    // Round-trip through JSON so the hash covers exactly what jsonb will store and return.
-    const payload = JSON.parse(canonicalJson(event.payload)) as Record<string, unknown>;
+    // The canonical text is hashed and stored as is, so verify hashes the very bytes stored.
+    const payload = canonicalJson(event.payload);
     const row = { seq: seq.toString(), at, type: event.type, subject_id: event.subject_id, payload, prev_hash: prevHash };
-    const hash = eventHash(prevHash, row);
+    const hash = hashBody(prevHash, eventBody(row, payload));
     rows.push({ ...row, hash });
     prevHash = hash;
   }
@@ -63,6 +63,6 @@ export async function verifyLedger(db: Kysely<DB>, pageSize = 5000): Promise<Ver
 function checkRow(row: LedgerRow, expectedSeq: bigint, prevHash: string): string | null {
   if (row.seq !== expectedSeq.toString()) return `sequence gap: expected ${expectedSeq}, found ${row.seq}`;
   if (row.prev_hash !== prevHash) return 'prev_hash does not match the previous event';
-  if (eventHash(prevHash, row) !== row.hash) return 'hash does not match the event content';
+  if (hashBody(prevHash, eventBody(row, row.payload)) !== row.hash) return 'hash does not match the event content';
   return null;
 }

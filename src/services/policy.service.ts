@@ -6,6 +6,7 @@
 
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Policy } from '../domain/policy.ts';
+import { parsePayload } from '../store/ledger.repository.ts';
 import type { DB } from '../store/schema.ts';
 import { LEDGER_CHANNEL } from './intake.service.ts';
 import { appendEvents } from './ledger.service.ts';
@@ -21,7 +22,7 @@ export interface ActivePolicyRef {
 
 export async function getActivePolicyRef(db: Kysely<DB> | Transaction<DB>): Promise<ActivePolicyRef | undefined> {
   const row = await db.selectFrom('ledger').select(['seq', 'at', 'payload']).where('type', '=', 'policy.activated').orderBy('seq', 'desc').limit(1).executeTakeFirst();
-  return row === undefined ? undefined : { digest: String(row.payload['digest']), seq: row.seq, at: row.at };
+  return row === undefined ? undefined : { digest: String(parsePayload(row)['digest']), seq: row.seq, at: row.at };
 }
 
 export async function getPolicyDocument(db: Kysely<DB> | Transaction<DB>, digest: string): Promise<Record<string, unknown> | undefined> {

@@ -8,7 +8,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Policy } from '../domain/policy.ts';
 import { CredenceError } from '../errors.ts';
-import { getLedgerRowsAfter, lockLedgerHead, type LedgerRow } from '../store/ledger.repository.ts';
+import { getLedgerRowsAfter, lockLedgerHead, parsePayload, type LedgerRow } from '../store/ledger.repository.ts';
 import { insertAgency } from '../store/principals.repository.ts';
 import { insertRecords, type StoredRecord } from '../store/records.repository.ts';
 import type { DB } from '../store/schema.ts';
@@ -39,7 +39,7 @@ async function applyPage(trx: Transaction<DB>, page: readonly LedgerRow[], state
   for (const event of page) {
     state.events += 1;
     if (event.subject_id !== null) state.lastEventAt.set(event.subject_id, event.at);
-    const p = event.payload;
+    const p = parsePayload(event);
     if (event.type === 'policy.activated') {
       state.policyDigest = String(p['digest']);
       state.activationAt = event.at;

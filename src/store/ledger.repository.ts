@@ -13,7 +13,8 @@ export interface LedgerRow {
   readonly at: Date;
   readonly type: string;
   readonly subject_id: string | null;
-  readonly payload: Record<string, unknown>;
+  /** Canonical JSON text, exactly as hashed; `parsePayload` reads it. */
+  readonly payload: string;
   readonly prev_hash: string;
   readonly hash: string;
 }
@@ -25,15 +26,19 @@ export async function lockLedgerHead(trx: Transaction<DB>): Promise<{ seq: bigin
   return head === undefined ? { seq: 0n, hash: null } : { seq: BigInt(head.seq), hash: head.hash };
 }
 
+/**
+ * Inserts rows passed as one JSON document: cheaper to send and parse than one array per
+ * column when payloads are large (a bulk import appends thousands of records at once).
+ */
 export async function insertLedgerRows(trx: Transaction<DB>, rows: readonly LedgerRow[]): Promise<void> {
   if (rows.length === 0) return;
-  await sql`
-    insert into ledger (seq, at, type, subject_id, payload, prev_hash, hash)
-    select * from unnest(
-      ${rows.map((r) => r.seq)}::bigint[], ${rows.map((r) => r.at)}::timestamptz[], ${rows.map((r) => r.type)}::text[],
-      ${rows.map((r) => r.subject_id)}::bigint[], ${rows.map((r) => JSON.stringify(r.payload))}::jsonb[],
-      ${rows.map((r) => r.prev_hash)}::text[], ${rows.map((r) => r.hash)}::text[])
-  `.execute(trx);
+  const json = `[${rows.map((r) => `{"seq":${r.seq},"at":"${r.at.toISOString()}","type":${JSON.stringify(r.type)},"subject_id":${r.subject_id ?? 'null'},"payload":${JSON.stringify(r.payload)},"prev_hash":"${r.prev_hash}","hash":"${r.hash}"}`).join(',')}]`;
+  await sql`insert into ledger (seq, at, type, subject_id, payload, prev_hash, hash)
+    select seq, at, type, subject_id, payload, prev_hash, hash from json_populate_recordset(null::ledger, ${json}::json)`.execute(trx);
+}
+
+export function parsePayload(row: Pick<LedgerRow, 'payload'>): Record<string, unknown> {
+  return JSON.parse(row.payload) as Record<string, unknown>;
 }
 
 /** Ledger rows with seq greater than `afterSeq`, in order, at most `limit`. */

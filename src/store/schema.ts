@@ -10,7 +10,8 @@ export interface LedgerTable {
   at: Timestamp;
   type: string;
   subject_id: string | null;
-  payload: Json<Record<string, unknown>>;
+  /** Canonical JSON text, exactly as hashed. */
+  payload: string;
   prev_hash: string;
   hash: string;
 }

@@ -16,7 +16,8 @@ export async function up(db: Kysely<any>): Promise<void> {
       at timestamptz not null,
       type text not null,
       subject_id bigint,
-      payload jsonb not null,
+      -- the canonical JSON text that was hashed, byte for byte
+      payload text not null,
       prev_hash text not null,
       hash text not null
     );
