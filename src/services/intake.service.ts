@@ -5,6 +5,7 @@
  */
 
 import { sql, type Kysely, type Transaction } from 'kysely';
+import { recordFiledNotice } from '../domain/notice.ts';
 import type { Policy } from '../domain/policy.ts';
 import type { SubjectFile } from '../domain/record.ts';
 import { lockLedgerHead } from '../store/ledger.repository.ts';
@@ -16,7 +17,7 @@ import {
 } from '../store/subjects.repository.ts';
 import { conflictProblem, planBatch, type Accepted, type Candidate, type Rejected } from './intake-plan.ts';
 import { appendEvents, type NewEvent } from './ledger.service.ts';
-import { loadSubjectFiles, writeProjections } from './projection.service.ts';
+import { loadSubjectFiles, recordNotices, writeProjections } from './projection.service.ts';
 
 export const LEDGER_CHANNEL = 'credence_ledger';
 
@@ -111,7 +112,8 @@ async function writeBatch(trx: Transaction<DB>, policy: Policy, filer: Filer, ca
   const newVariants = await insertNameVariants(trx, variants);
   await appendEvents(trx, now, ledgerEvents(resolution, records, newVariants));
   const touched = [...new Set(records.map((r) => r.subject_id))];
-  await writeProjections(trx, policy, await filesOf(trx, resolution, records, touched), now);
+  const { evaluations } = await writeProjections(trx, policy, await filesOf(trx, resolution, records, touched), now, { notify: true });
+  await recordNotices(trx, records.map((r) => recordFiledNotice(policy, r, evaluations.get(r.subject_id)!)), now);
   await sql`select pg_notify(${LEDGER_CHANNEL}, '')`.execute(trx);
   fitting.forEach((c, i) => accepted.push({ index: c.index, source_ref: c.record.source_ref, record_id: recordIds[i]!, status: 'created' }));
   return touched;

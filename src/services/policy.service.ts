@@ -50,7 +50,7 @@ export async function rescoreAll(trx: Transaction<DB>, policy: Policy, at: Date)
   for (;;) {
     const ids = (await trx.selectFrom('subjects').select('id').where('id', '>', after).orderBy('id').limit(RESCORE_PAGE).execute()).map((r) => r.id);
     if (ids.length === 0) return count;
-    await reprojectSubjects(trx, policy, ids, at);
+    await reprojectSubjects(trx, policy, ids, at, { notify: true });
     count += ids.length;
     after = ids[ids.length - 1]!;
   }

@@ -3,8 +3,11 @@
  * records under the active policy. Called inside the transaction that changed the records.
  */
 
+import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
-import { evaluateSubject, type Evaluation } from '../domain/evaluate.ts';
+import { evaluateSubject, type Evaluation, type Membership } from '../domain/evaluate.ts';
+import { membershipNotices, type NoticeDraft } from '../domain/notice.ts';
+import { insertNotices } from '../store/notices.repository.ts';
 import { gradeFor, type Policy } from '../domain/policy.ts';
 import type { SubjectFile } from '../domain/record.ts';
 import { getRecordsOfSubjects } from '../store/records.repository.ts';
@@ -39,18 +42,45 @@ function listRows(subjectId: string, evaluation: Evaluation): ListEntryRow[] {
   }));
 }
 
-/** Evaluates the given files at `at` and writes their projections. */
-export async function writeProjections(trx: Transaction<DB>, policy: Policy, files: ReadonlyMap<string, SubjectFile>, at: Date): Promise<SubjectStateRow[]> {
+export interface Projected {
+  readonly states: SubjectStateRow[];
+  readonly evaluations: Map<string, Evaluation>;
+}
+
+/**
+ * Evaluates the given files at `at` and writes their projections. With `notify` (everything
+ * but a ledger replay), every list membership that appears, starts or ends is noticed to the
+ * subject in the same transaction.
+ */
+export async function writeProjections(trx: Transaction<DB>, policy: Policy, files: ReadonlyMap<string, SubjectFile>, at: Date, options: { notify: boolean }): Promise<Projected> {
+  const before = options.notify ? await getPreviousLists(trx, [...files.keys()]) : new Map<string, Membership[]>();
   const states: SubjectStateRow[] = [];
   const entries: ListEntryRow[] = [];
+  const evaluations = new Map<string, Evaluation>();
+  const notices: NoticeDraft[] = [];
   for (const [subjectId, file] of files) {
     const evaluation = evaluateSubject(policy, file, at);
+    evaluations.set(subjectId, evaluation);
     states.push(stateRow(policy, subjectId, evaluation, at));
     entries.push(...listRows(subjectId, evaluation));
+    if (options.notify) notices.push(...membershipNotices(policy, subjectId, before.get(subjectId) ?? [], evaluation.lists));
   }
   await upsertSubjectStates(trx, states);
   await replaceListEntries(trx, [...files.keys()], entries);
-  return states;
+  await recordNotices(trx, notices, at);
+  return { states, evaluations };
+}
+
+/** The memberships the projections held before this change (dates stay as stored text). */
+async function getPreviousLists(trx: Transaction<DB>, subjectIds: readonly string[]): Promise<Map<string, Membership[]>> {
+  if (subjectIds.length === 0) return new Map();
+  const rows = await trx.selectFrom('subject_state').select(['subject_id', 'lists']).where('subject_id', 'in', subjectIds).execute();
+  return new Map(rows.map((r) => [r.subject_id, r.lists as Membership[]]));
+}
+
+/** Writes notices in the caller's transaction: the outbox the webhook delivery reads. */
+export async function recordNotices(trx: Transaction<DB>, drafts: readonly NoticeDraft[], at: Date): Promise<void> {
+  await insertNotices(trx, drafts.map((draft) => ({ id: randomUUID(), at, draft })));
 }
 
 /** Loads the current files (kind and every record) of the given subjects. */
@@ -63,6 +93,6 @@ export async function loadSubjectFiles(trx: Transaction<DB>, subjectIds: readonl
 }
 
 /** Re-evaluates subjects from their stored records at `at`. */
-export async function reprojectSubjects(trx: Transaction<DB>, policy: Policy, subjectIds: readonly string[], at: Date): Promise<SubjectStateRow[]> {
-  return writeProjections(trx, policy, await loadSubjectFiles(trx, subjectIds), at);
+export async function reprojectSubjects(trx: Transaction<DB>, policy: Policy, subjectIds: readonly string[], at: Date, options: { notify: boolean }): Promise<Projected> {
+  return writeProjections(trx, policy, await loadSubjectFiles(trx, subjectIds), at, options);
 }

@@ -23,7 +23,7 @@ export async function reevaluateDueSubjects(db: Kysely<DB>, policy: Policy, now:
       .orderBy('next_change_at').limit(PAGE).execute();
     if (due.length === 0) return 0;
     const ids = due.map((r) => r.subject_id);
-    await reprojectSubjects(trx, policy, ids, now);
+    await reprojectSubjects(trx, policy, ids, now, { notify: true });
     await appendEvents(trx, now, ids.map((id) => ({ type: 'subject.reevaluated', subject_id: id, payload: { reason: 'scheduled' } })));
     await sql`select pg_notify(${LEDGER_CHANNEL}, '')`.execute(trx);
     return ids.length;

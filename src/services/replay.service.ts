@@ -92,6 +92,6 @@ async function reprojectByInstant(trx: Transaction<DB>, policy: Policy, state: R
     else group.push(subjectId);
   }
   for (const [instant, ids] of byInstant) {
-    for (let i = 0; i < ids.length; i += PAGE) await reprojectSubjects(trx, policy, ids.slice(i, i + PAGE), new Date(instant));
+    for (let i = 0; i < ids.length; i += PAGE) await reprojectSubjects(trx, policy, ids.slice(i, i + PAGE), new Date(instant), { notify: false });
   }
 }

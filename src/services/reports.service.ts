@@ -8,6 +8,7 @@ import type { Kysely } from 'kysely';
 import { evaluateSubject, recordWindow } from '../domain/evaluate.ts';
 import type { Principal } from '../domain/principal.ts';
 import { CredenceError } from '../errors.ts';
+import { getNoticesOfSubject } from '../store/notices.repository.ts';
 import { getRecordsOfSubjects } from '../store/records.repository.ts';
 import type { DB } from '../store/schema.ts';
 import { getIdentifiersOfSubjects, getNameVariants, getSubjectByIdentifier } from '../store/subjects.repository.ts';
@@ -46,6 +47,7 @@ export async function getReport(rt: Runtime, principal: Principal, requested: Su
   const records = subject === undefined ? [] : await getRecordsOfSubjects(rt.db, [subject.id]);
   const evaluation = evaluateSubject(rt.policy, { kind: subject?.kind ?? rt.policy.identifier_schemes.get(ref.scheme)!.subject_kinds[0]!, records }, now);
   const inquiries = await inquiriesAbout(rt.db, identifiers);
+  const notices = subject === undefined ? [] : await getNoticesOfSubject(rt.db, subject.id);
   const names = await principalNames(rt.db, inquiries.map((i) => i.principal_id));
   return {
     subject: subject === undefined
@@ -64,6 +66,7 @@ export async function getReport(rt: Runtime, principal: Principal, requested: Su
       const { body_digest: _digest, ...record } = r;
       return { ...record, counts_until: window?.end ?? null, record_type_name: type?.name ?? r.type };
     }),
+    notices: notices.map(({ delivery_status: _s, attempts: _a, next_attempt_at: _n, last_error: _e, delivered_at: _d, ...notice }) => notice),
     inquiries: inquiries.map((i) => ({
       id: i.id, at: i.at, kind: i.kind, action: i.action, purpose: i.purpose, outcome: i.outcome,
       by: { principal_id: i.principal_id, ...(names.get(i.principal_id) ?? { name: 'unknown', role: 'unknown' }) },

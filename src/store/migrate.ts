@@ -3,9 +3,11 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { CredenceError } from '../errors.ts';
 import * as initial from './migrations/2026-11-21-001-initial.ts';
+import * as notices from './migrations/2026-11-21-002-notices.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '2026-11-21-001-initial': initial,
+  '2026-11-21-002-notices': notices,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

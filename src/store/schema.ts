@@ -119,6 +119,26 @@ export interface InquiriesTable {
   policy_version: string | null;
 }
 
+export interface NoticesTable {
+  subject_id: string;
+  id: string;
+  at: Timestamp;
+  kind: string;
+  agency_id: string | null;
+  record_id: string | null;
+  list_id: string | null;
+  legal_basis: string;
+  what: string;
+  consequences: Json<unknown[]>;
+  how_to_dispute: string | null;
+  dispute_by: Timestamp | null;
+  delivery_status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  next_attempt_at: Timestamp;
+  last_error: string | null;
+  delivered_at: Timestamp | null;
+}
+
 export interface DB {
   ledger: LedgerTable;
   policies: PoliciesTable;
@@ -131,5 +151,6 @@ export interface DB {
   subject_state: SubjectStateTable;
   list_entries: ListEntriesTable;
   inquiries: InquiriesTable;
+  notices: NoticesTable;
 }
 
