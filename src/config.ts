@@ -22,6 +22,12 @@ export interface Config {
   readonly ledgerPollMs: number;
   readonly shutdownTimeoutMs: number;
   readonly inquirySynchronousCommit: boolean;
+  /** Where notices are POSTed; null: no delivery, notices stay pending and visible. */
+  readonly noticeWebhook: string | null;
+  /** The HMAC-SHA256 key signing each delivery; required when `noticeWebhook` is set. */
+  readonly noticeWebhookSecret: string | null;
+  /** How often the scheduler runs expiry, re-evaluation, deadlines and delivery. */
+  readonly jobsIntervalMs: number;
 }
 
 interface VariableSpec {
@@ -52,6 +58,19 @@ function onOff(raw: string): boolean {
   return raw === 'on';
 }
 
+function httpUrl(raw: string): string | null {
+  if (raw === '') return null;
+  const url = new URL(raw);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('must be an http:// or https:// URL');
+  return raw;
+}
+
+function secret(raw: string): string | null {
+  if (raw === '') return null;
+  if (raw.length < 16) throw new Error('must be at least 16 characters');
+  return raw;
+}
+
 function postgresUrl(raw: string): string | null {
   if (raw === '') return null;
   const url = new URL(raw);
@@ -71,6 +90,9 @@ const SPECS: Record<keyof Config, VariableSpec> = {
   ledgerPollMs: { name: 'CREDENCE_LEDGER_POLL_MS', fallback: '500', parse: integer(10, 60_000) },
   shutdownTimeoutMs: { name: 'CREDENCE_SHUTDOWN_TIMEOUT_MS', fallback: '10000', parse: integer(0, 600_000) },
   inquirySynchronousCommit: { name: 'CREDENCE_INQUIRY_SYNCHRONOUS_COMMIT', fallback: 'on', parse: onOff },
+  noticeWebhook: { name: 'CREDENCE_NOTICE_WEBHOOK', fallback: '', parse: httpUrl },
+  noticeWebhookSecret: { name: 'CREDENCE_NOTICE_WEBHOOK_SECRET', fallback: '', parse: secret },
+  jobsIntervalMs: { name: 'CREDENCE_JOBS_INTERVAL_MS', fallback: '60000', parse: integer(100, 86_400_000) },
 };
 
 /** The variables Credence reads, with their defaults, for `--help` and the README. */
@@ -87,6 +109,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<Config> = 
     } catch (error) {
       problems.push({ code: 'CRD_CONFIG_INVALID', path: spec.name, message: `${spec.name}=${JSON.stringify(raw)} ${(error as Error).message}` });
     }
+  }
+  // An unsigned webhook would let anyone who can reach the receiver forge notices.
+  if (values['noticeWebhook'] != null && values['noticeWebhookSecret'] === null) {
+    problems.push({ code: 'CRD_CONFIG_INVALID', path: 'CREDENCE_NOTICE_WEBHOOK_SECRET', message: 'CREDENCE_NOTICE_WEBHOOK_SECRET is required when CREDENCE_NOTICE_WEBHOOK is set' });
   }
   if (problems.length > 0) {
     throw new CredenceError('CRD_CONFIG_INVALID', `Invalid configuration: ${problems.map((p) => p.message).join('; ')}`, problems);

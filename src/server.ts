@@ -9,10 +9,7 @@ import type { Config } from './config.ts';
 import { buildApp } from './http/app.ts';
 import { KeyCache } from './http/auth.ts';
 import { openRegistry } from './services/bootstrap.ts';
-import { reevaluateAllDue } from './services/reevaluation.service.ts';
-
-/** How often the server re-evaluates subjects whose next change has come (expiry, notice periods). */
-const REEVALUATE_EVERY_MS = 60_000;
+import { registryJobs, scheduleJobs } from './services/jobs.service.ts';
 
 export async function startServer(config: Config): Promise<{ url: string; stop(): Promise<void> }> {
   const logger = pino({ level: config.logLevel });
@@ -27,18 +24,16 @@ export async function startServer(config: Config): Promise<{ url: string; stop()
   keys = new KeyCache(registry.rt.db);
   await registry.follower.start(registry.database.pool, config.ledgerPollMs);
   const app = await buildApp({ rt: registry.rt, follower: registry.follower, keys, logger: { level: config.logLevel }, bodyLimitBytes: config.bodyLimitBytes });
-  const reevaluate = async () => {
-    try {
-      const count = await reevaluateAllDue(registry.rt.db, registry.rt.policy, registry.rt.clock());
-      if (count > 0) logger.info({ count }, 're-evaluated subjects whose next change had come');
+  // Scheduled work (expiry, notice periods, deadlines, notice delivery); the first run catches up before serving.
+  const jobs = scheduleJobs({
+    intervalMs: config.jobsIntervalMs, clock: registry.rt.clock, deps: () => registryJobs(registry.rt, config),
+    afterRun: async (counts) => {
+      if (Object.values(counts).some((n) => n > 0)) logger.info({ jobs: counts }, 'scheduled jobs ran');
       await registry.follower.catchUp();
-    } catch (error) {
-      logger.error({ err: error }, 'scheduled re-evaluation failed; it will be retried');
-    }
-  };
-  await reevaluate();
-  const reevaluation = setInterval(() => void reevaluate(), REEVALUATE_EVERY_MS);
-  reevaluation.unref();
+    },
+    onError: (error) => logger.error({ err: error }, 'scheduled jobs failed; they will be retried'),
+  });
+  await jobs.firstRun;
   const url = await app.listen({ port: config.port, host: config.host });
   logger.info({ url, policy: registry.rt.policy.version, indexed: registry.rt.index.size }, 'Credence is serving');
   let stopping: Promise<void> | null = null;
@@ -47,7 +42,7 @@ export async function startServer(config: Config): Promise<{ url: string; stop()
       logger.info('shutting down: draining requests');
       const timer = setTimeout(() => { logger.error('shutdown timed out'); process.exit(1); }, config.shutdownTimeoutMs);
       timer.unref();
-      clearInterval(reevaluation);
+      await jobs.stop();
       await app.close();
       await registry.close();
       clearTimeout(timer);

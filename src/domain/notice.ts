@@ -12,7 +12,8 @@ import type { CreditRecord } from './record.ts';
 export type NoticeKind =
   | 'record.filed' | 'record.corrected' | 'record.revoked' | 'record.expired' | 'record.repaired'
   | 'list.pending' | 'list.started' | 'list.ended'
-  | 'dispute.opened' | 'dispute.resolved' | 'dispute.overdue';
+  | 'dispute.opened' | 'dispute.resolved' | 'dispute.overdue'
+  | 'repair.refused';
 
 export interface Consequence {
   readonly measure: string;
@@ -94,4 +95,21 @@ export function membershipNotices(policy: Policy, subjectId: string, before: rea
     });
   }
   return notices;
+}
+
+/**
+ * Told when a record reaches the end of its counting period (the policy's maximum duration for
+ * its tier, or the agency's own end date): it stops counting and stays in the history as expired.
+ * NDRC credit repair measures: minor dishonesty at most 3 months, general 3 months to 1 year,
+ * serious 1 to 3 years.
+ */
+export function recordExpiredNotice(policy: Policy, record: CreditRecord, endedAt: Date): NoticeDraft {
+  const type = policy.record_types.get(record.type);
+  return {
+    kind: 'record.expired', subject_id: record.subject_id, agency_id: record.agency_id, record_id: record.id, list_id: null,
+    legal_basis: record.legal_basis,
+    what: `The record "${type?.name ?? record.type}" (${record.document_ref}) filed by ${record.agency_id} reached the end of its period on ${endedAt.toISOString().slice(0, 10)}. `
+      + 'It no longer counts towards your score, lists or measures, and stays in your history marked expired.',
+    consequences: [], how_to_dispute: null, dispute_by: null,
+  };
 }

@@ -118,6 +118,16 @@ export interface Scoring {
   readonly factors_reported: number;
 }
 
+/**
+ * Credit repair (NDRC Credit Repair Management Measures, in force 1 April 2026): a negative
+ * record may be repaired once the minimum period for its tier has run from `effective_at`;
+ * the types in `on_performance` at any time once the obligation is performed instead.
+ */
+export interface RepairRules {
+  readonly minimum_periods: Readonly<Record<Exclude<Tier, 'positive'>, string>>;
+  readonly on_performance: readonly string[];
+}
+
 export interface Policy {
   readonly id: string;
   readonly version: string;
@@ -131,6 +141,7 @@ export interface Policy {
   readonly actions: ReadonlyMap<string, Action>;
   readonly purposes: ReadonlyMap<string, { readonly id: string; readonly name: string }>;
   readonly measures: readonly Measure[];
+  readonly repair: RepairRules;
 }
 
 /** The terms that apply to one record: its type's, overridden by the first matching variant. */

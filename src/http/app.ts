@@ -10,9 +10,15 @@ import type { Runtime } from '../services/runtime.ts';
 import { authenticate, KeyCache } from './auth.ts';
 import { handleError } from './error-handler.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
+import { correctionsRoutes } from './routes/corrections.routes.ts';
 import { decisionsRoutes } from './routes/decisions.routes.ts';
+import { deliveriesRoutes } from './routes/deliveries.routes.ts';
+import { disputesRoutes } from './routes/disputes.routes.ts';
 import { principalsRoutes } from './routes/principals.routes.ts';
+import { publicRoutes } from './routes/public.routes.ts';
 import { recordsRoutes } from './routes/records.routes.ts';
+import { repairsRoutes } from './routes/repairs.routes.ts';
+import { reviewsRoutes } from './routes/reviews.routes.ts';
 import { subjectsRoutes } from './routes/subjects.routes.ts';
 import { systemRoutes } from './routes/system.routes.ts';
 import { errorSchema } from './schemas.ts';
@@ -36,7 +42,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimitBytes ?? 32 * 1024 * 1024,
-    ajv: { customOptions: { allErrors: true, coerceTypes: false } },
+    // Unknown fields are refused (400), never silently dropped: schemas say additionalProperties: false.
+    ajv: { customOptions: { allErrors: true, coerceTypes: false, removeAdditional: false } },
     return503OnClosing: true,
   });
   const deps: AppDeps = { rt: options.rt, follower: options.follower, keys: options.keys ?? new KeyCache(options.rt.db), metrics: createMetrics(options.rt) };
@@ -56,7 +63,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook('onResponse', async (request, reply) => {
     deps.metrics.requests.observe({ method: request.method, route: request.routeOptions.url ?? 'unknown', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
   });
-  for (const routes of [systemRoutes, recordsRoutes, decisionsRoutes, subjectsRoutes, principalsRoutes]) routes(app, deps);
+  for (const routes of [systemRoutes, recordsRoutes, decisionsRoutes, subjectsRoutes, principalsRoutes, reviewsRoutes, deliveriesRoutes, publicRoutes, correctionsRoutes, disputesRoutes, repairsRoutes]) routes(app, deps);
   await app.ready();
   return app;
 }

@@ -41,6 +41,7 @@ export const decisionSchema = {
     reasons: { type: 'array', items: { type: 'string' } },
     policy_version: { type: 'string' },
     evaluated_at: { type: 'string' },
+    review_id: { type: 'string' },
   },
 } as const;
 

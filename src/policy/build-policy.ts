@@ -4,7 +4,7 @@
  */
 
 import type {
-  AttributeSpec, Disclosure, IdentifierScheme, ListDefinition, Measure, Policy, RecordType, RecordVariant, SubjectKind,
+  AttributeSpec, Disclosure, IdentifierScheme, ListDefinition, Measure, Policy, RecordType, RecordVariant, RepairRules, SubjectKind,
 } from '../domain/policy.ts';
 import { SUBJECT_KINDS } from '../domain/policy.ts';
 import { digestPolicyDocument } from './digest.ts';
@@ -22,7 +22,11 @@ interface Doc {
   readonly lists: Section;
   readonly actions: Section;
   readonly measures: Section;
+  readonly repair?: { minimum_periods: RepairRules['minimum_periods']; on_performance?: string[] };
 }
+
+/** NDRC credit repair measures: the minimum periods when a policy has no `repair` section. */
+const DEFAULT_REPAIR: RepairRules = { minimum_periods: { minor: 'P0D', general: 'P3M', serious: 'P1Y' }, on_performance: [] };
 
 /** The frozen policy for a valid document. The document is copied, not frozen. */
 export function buildPolicy(document: unknown): Policy {
@@ -39,6 +43,7 @@ export function buildPolicy(document: unknown): Policy {
     actions: idMap(doc.actions, (id, e) => ({ id, name: e.name as string })),
     purposes: idMap(doc.purposes, (id, e) => ({ id, name: e.name as string })),
     measures: Object.entries(doc.measures).map(([id, e]) => ({ id, ...e }) as unknown as Measure),
+    repair: doc.repair === undefined ? DEFAULT_REPAIR : { minimum_periods: doc.repair.minimum_periods, on_performance: doc.repair.on_performance ?? [] },
   });
 }
 

@@ -152,6 +152,14 @@ const SCORING = record(
   ['base', 'grades', 'factors_reported'],
 );
 
+const REPAIR = record(
+  {
+    minimum_periods: record({ minor: DURATION, general: DURATION, serious: DURATION }, ['minor', 'general', 'serious']),
+    on_performance: { type: 'array', uniqueItems: true, items: { type: 'string' } },
+  },
+  ['minimum_periods'],
+);
+
 /** The whole merged policy document. */
 export const POLICY_SCHEMA = record(
   {
@@ -166,6 +174,7 @@ export const POLICY_SCHEMA = record(
     lists: idMap(KEBAB_ID, LIST),
     actions: idMap(DOTTED_ID, NAMED, 1),
     measures: idMap(MEASURE_ID, MEASURE),
+    repair: REPAIR,
   },
   ['id', 'version', 'scoring', 'agency_kinds', 'identifier_schemes', 'purposes', 'record_types', 'lists', 'actions', 'measures'],
 );

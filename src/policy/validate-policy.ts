@@ -10,6 +10,7 @@ import { checkIdentifierSchemes, checkScoring } from './check-catalog.ts';
 import { checkLists } from './check-lists.ts';
 import { checkMeasures } from './check-measures.ts';
 import { checkRecordTypes } from './check-record-types.ts';
+import { checkRepair } from './check-repair.ts';
 import { checkSchema } from './check-schema.ts';
 import { isObject, policyProblem } from './document.ts';
 import { checkSpecialCategories } from './special-categories.ts';
@@ -31,6 +32,7 @@ export function validatePolicyDocument(document: unknown): PolicyValidation {
     ...checkRecordTypes(document),
     ...checkLists(document),
     ...checkMeasures(document),
+    ...checkRepair(document),
   ];
   return problems.length > 0 ? { problems } : { policy: buildPolicy(document), problems };
 }

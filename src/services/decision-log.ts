@@ -5,10 +5,12 @@
  * `drain()` (at shutdown) waits for the queue to empty.
  *
  * Decision batches are queued as one entry and turned into columns only when flushed, so the
- * decision loop allocates nothing for the log.
+ * decision loop allocates nothing for the log. A decision whose outcome is `review` opens a
+ * review task in the same flush and transaction as its inquiry (see reviews.service.ts).
  */
 
 import { sql, type Kysely } from 'kysely';
+import { insertReviewTasks, type NewReviewTask } from '../store/reviews.repository.ts';
 import type { DB, InquiriesTable } from '../store/schema.ts';
 
 export type InquiryRow = Omit<InquiriesTable, 'at'> & { at: Date };
@@ -20,7 +22,16 @@ export interface DecisionBatch {
   readonly action: string;
   readonly purpose: string;
   readonly policy_version: string;
-  readonly decisions: readonly { readonly decision_id: string; readonly subject: { readonly scheme: string; readonly id: string }; readonly outcome: string }[];
+  readonly decisions: readonly LoggedDecision[];
+}
+
+export interface LoggedDecision {
+  readonly decision_id: string;
+  readonly subject: { readonly scheme: string; readonly id: string };
+  readonly outcome: string;
+  /** Read only for `review` outcomes, at flush: the measures that asked, and their reasons. */
+  readonly measures: readonly { readonly effect: string }[];
+  readonly reasons: readonly string[];
 }
 
 type Entry = { readonly row: InquiryRow } | { readonly batch: DecisionBatch };
@@ -89,7 +100,7 @@ export class DecisionLog {
     this.queue = [];
     this.waiters = [];
     this.queued = 0;
-    this.flushing = this.writeWithRetry(toColumns(entries, count)).then(
+    this.flushing = this.writeWithRetry(toColumns(entries, count), reviewTasksOf(entries)).then(
       () => { this.written += count; for (const w of waiters) w.resolve(); },
       (error: Error) => { for (const w of waiters) w.reject(error); },
     ).finally(() => {
@@ -98,10 +109,10 @@ export class DecisionLog {
     });
   }
 
-  private async writeWithRetry(columns: Columns): Promise<void> {
+  private async writeWithRetry(columns: Columns, reviews: readonly NewReviewTask[]): Promise<void> {
     for (let attempt = 0; ; attempt += 1) {
       try {
-        await insertInquiries(this.db, columns, this.synchronousCommit);
+        await insertInquiries(this.db, columns, reviews, this.synchronousCommit);
         return;
       } catch (error) {
         this.onError(error);
@@ -138,14 +149,34 @@ function toColumns(entries: readonly Entry[], count: number): Columns {
   return c;
 }
 
+/** The review tasks a flush opens: one per decision whose outcome is `review`, keyed by its id. */
+function reviewTasksOf(entries: readonly Entry[]): NewReviewTask[] {
+  const tasks: NewReviewTask[] = [];
+  for (const entry of entries) {
+    if ('row' in entry) continue;
+    const b = entry.batch;
+    for (const d of b.decisions) {
+      if (d.outcome !== 'review') continue;
+      const asked = d.measures.flatMap((m, i) => (m.effect === 'review' ? [{ measure: m, reason: d.reasons[i] ?? '' }] : []));
+      tasks.push({
+        subject_scheme: d.subject.scheme, subject_value: d.subject.id, id: d.decision_id, principal_id: b.principal_id, action: b.action,
+        purpose: b.purpose, policy_version: b.policy_version, measures: asked.map((a) => a.measure), reasons: asked.map((a) => a.reason), opened_at: b.at,
+      });
+    }
+  }
+  return tasks;
+}
+
 /**
- * One statement per flush. By default the commit waits for the WAL to reach disk. With
- * `synchronousCommit: false` (CREDENCE_INQUIRY_SYNCHRONOUS_COMMIT=off) it does not: a Credence
- * crash still loses nothing once the insert returns, but a PostgreSQL or machine crash can lose
- * the last few hundred milliseconds of inquiries (3 × wal_writer_delay). Records, principals
- * and ledger events are always fully synchronous.
+ * One transaction per flush: one statement for the inquiries, and one more only when the flush
+ * opens review tasks, so a task exists exactly when its decision's inquiry does. By default the
+ * commit waits for the WAL to reach disk. With `synchronousCommit: false`
+ * (CREDENCE_INQUIRY_SYNCHRONOUS_COMMIT=off) it does not: a Credence crash still loses nothing
+ * once the insert returns, but a PostgreSQL or machine crash can lose the last few hundred
+ * milliseconds of inquiries, with their review tasks (3 × wal_writer_delay). Records,
+ * principals and ledger events are always fully synchronous.
  */
-async function insertInquiries(db: Kysely<DB>, c: Columns, synchronousCommit: boolean): Promise<void> {
+async function insertInquiries(db: Kysely<DB>, c: Columns, reviews: readonly NewReviewTask[], synchronousCommit: boolean): Promise<void> {
   await db.transaction().execute(async (trx) => {
     if (!synchronousCommit) await sql`set local synchronous_commit = off`.execute(trx);
     await sql`
@@ -154,5 +185,6 @@ async function insertInquiries(db: Kysely<DB>, c: Columns, synchronousCommit: bo
         ${c.id}::text[], ${c.kind}::text[], ${c.principal_id}::text[], ${c.action}::text[],
         ${c.purpose}::text[], ${c.outcome}::text[], ${c.policy_version}::text[])
     `.execute(trx);
+    await insertReviewTasks(trx, reviews);
   });
 }

@@ -25,6 +25,8 @@ export interface DecisionView {
   readonly reasons: readonly string[];
   readonly policy_version: string;
   readonly evaluated_at: string;
+  /** For a `review` outcome, the review task it opened (its id is the decision id). */
+  readonly review_id?: string | undefined;
 }
 
 export type BatchResult = DecisionView | { readonly subject: SubjectRef; readonly error: ProblemDetail };
@@ -70,9 +72,11 @@ export function checkSubjects(rt: Runtime, principal: Principal, action: string,
       continue;
     }
     const template = decide(index.code(ref.scheme, ref.id));
+    const id = subjects.length === 1 ? batchId : `${batchId}.${i}`;
+    // Always the same shape; the log opens the review task when it flushes this decision.
     const decision: DecisionView = {
-      decision_id: subjects.length === 1 ? batchId : `${batchId}.${i}`, subject: ref, action, purpose, outcome: template.outcome,
-      measures: template.measureViews, reasons: template.reasons, policy_version: version, evaluated_at: at,
+      decision_id: id, subject: ref, action, purpose, outcome: template.outcome, measures: template.measureViews,
+      reasons: template.reasons, policy_version: version, evaluated_at: at, review_id: template.outcome === 'review' ? id : undefined,
     };
     results[i] = decision;
     decisions.push(decision);

@@ -7,12 +7,15 @@
 
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Policy } from '../domain/policy.ts';
+import type { RecordStatus } from '../domain/record.ts';
 import { CredenceError } from '../errors.ts';
+import { updateRecordStatuses } from '../store/expiry.repository.ts';
 import { getLedgerRowsAfter, lockLedgerHead, parsePayload, type LedgerRow } from '../store/ledger.repository.ts';
 import { insertAgency } from '../store/principals.repository.ts';
 import { insertRecords, type StoredRecord } from '../store/records.repository.ts';
 import type { DB } from '../store/schema.ts';
 import { insertNameVariants, insertSubjects, type NameVariantRow } from '../store/subjects.repository.ts';
+import { applyDueProcessEvent, DUE_PROCESS_EVENT_TYPES, type DueProcessEvent } from './due-process-events.ts';
 import { reprojectSubjects } from './projection.service.ts';
 
 const PAGE = 5000;
@@ -52,18 +55,35 @@ async function applyPage(trx: Transaction<DB>, page: readonly LedgerRow[], state
       records.push(revive<StoredRecord>(p['record'] as Record<string, unknown>, ['decided_at', 'effective_at', 'expires_at', 'filed_at']) as StoredRecord);
     } else if (event.type === 'subject.name_variant') {
       variants.push(revive<NameVariantRow>(p['variant'] as Record<string, unknown>, ['first_seen_at']) as NameVariantRow);
+    } else if (event.type === 'record.expired') {
+      await setReplayedStatus(trx, records, String(p['record_id']), 'expired');
+    } else if (DUE_PROCESS_EVENT_TYPES.has(event.type)) {
+      await flushBuffered(trx, subjects, records, variants); // these change rows filed earlier, perhaps in this page
+      await applyDueProcessEvent(trx, { type: event.type, payload: p } as DueProcessEvent, event.at);
     }
   }
-  await insertSubjects(trx, subjects);
-  await insertRecords(trx, records);
-  await insertNameVariants(trx, variants);
+  await flushBuffered(trx, subjects, records, variants);
+}
+
+/** Writes the buffered rows and empties the buffers. */
+async function flushBuffered(trx: Transaction<DB>, subjects: Parameters<typeof insertSubjects>[1][number][], records: StoredRecord[], variants: NameVariantRow[]): Promise<void> {
+  await insertSubjects(trx, subjects.splice(0));
+  await insertRecords(trx, records.splice(0));
+  await insertNameVariants(trx, variants.splice(0));
+}
+
+/** Changes the status of a record filed earlier in this page (still buffered) or before it (stored). */
+async function setReplayedStatus(trx: Transaction<DB>, buffered: StoredRecord[], recordId: string, status: RecordStatus): Promise<void> {
+  const i = buffered.findIndex((r) => r.id === recordId);
+  if (i >= 0) buffered[i] = { ...buffered[i]!, status };
+  else await updateRecordStatuses(trx, [recordId], status);
 }
 
 /** Replays the whole ledger into fresh projections, in one transaction. */
 export async function replayLedger(db: Kysely<DB>, policyFromDigest: (digest: string) => Promise<Policy>): Promise<{ events: number; subjects: number }> {
   return db.transaction().execute(async (trx) => {
     await lockLedgerHead(trx);
-    await sql`truncate subject_state, list_entries, records, subject_names, subject_identifiers, subjects`.execute(trx);
+    await sql`truncate subject_state, list_entries, records, subject_names, subject_identifiers, subjects, record_versions, disputes, repairs`.execute(trx);
     const state: ReplayState = { lastEventAt: new Map(), policyDigest: null, activationAt: null, events: 0 };
     let after = '0';
     for (;;) {

@@ -13,6 +13,7 @@ import { getRecordsOfSubjects } from '../store/records.repository.ts';
 import type { DB } from '../store/schema.ts';
 import { getIdentifiersOfSubjects, getNameVariants, getSubjectByIdentifier } from '../store/subjects.repository.ts';
 import { checkSubjectRef, type SubjectRef } from './decisions.service.ts';
+import { annotationFor, getRecordAnnotations } from './record-annotations.service.ts';
 import type { Runtime } from './runtime.ts';
 
 /** Operators and auditors read any file; a subject key only its own. */
@@ -48,6 +49,7 @@ export async function getReport(rt: Runtime, principal: Principal, requested: Su
   const evaluation = evaluateSubject(rt.policy, { kind: subject?.kind ?? rt.policy.identifier_schemes.get(ref.scheme)!.subject_kinds[0]!, records }, now);
   const inquiries = await inquiriesAbout(rt.db, identifiers);
   const notices = subject === undefined ? [] : await getNoticesOfSubject(rt.db, subject.id);
+  const annotations = subject === undefined ? new Map() : await getRecordAnnotations(rt.db, subject.id, records.map((r) => r.id), now);
   const names = await principalNames(rt.db, inquiries.map((i) => i.principal_id));
   return {
     subject: subject === undefined
@@ -64,7 +66,7 @@ export async function getReport(rt: Runtime, principal: Principal, requested: Su
       const type = rt.policy.record_types.get(r.type);
       const window = type === undefined ? null : recordWindow(type, r);
       const { body_digest: _digest, ...record } = r;
-      return { ...record, counts_until: window?.end ?? null, record_type_name: type?.name ?? r.type };
+      return { ...record, ...annotationFor(annotations, r.id), counts_until: window?.end ?? null, record_type_name: type?.name ?? r.type };
     }),
     notices: notices.map(({ delivery_status: _s, attempts: _a, next_attempt_at: _n, last_error: _e, delivered_at: _d, ...notice }) => notice),
     inquiries: inquiries.map((i) => ({

@@ -4,10 +4,18 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'k
 import { CredenceError } from '../errors.ts';
 import * as initial from './migrations/2026-11-21-001-initial.ts';
 import * as notices from './migrations/2026-11-21-002-notices.ts';
+import * as dueProcess from './migrations/2026-11-21-003-due-process.ts';
+import * as publicDisclosure from './migrations/2026-11-21-004-public.ts';
+import * as delivery from './migrations/2026-11-21-005-delivery.ts';
+import * as reviews from './migrations/2026-11-21-006-reviews.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '2026-11-21-001-initial': initial,
   '2026-11-21-002-notices': notices,
+  '2026-11-21-003-due-process': dueProcess,
+  '2026-11-21-004-public': publicDisclosure,
+  '2026-11-21-005-delivery': delivery,
+  '2026-11-21-006-reviews': reviews,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -117,6 +117,7 @@ export interface InquiriesTable {
   purpose: string | null;
   outcome: string | null;
   policy_version: string | null;
+  review_id?: string | null;
 }
 
 export interface NoticesTable {
@@ -137,6 +138,52 @@ export interface NoticesTable {
   next_attempt_at: Timestamp;
   last_error: string | null;
   delivered_at: Timestamp | null;
+  last_attempt_at: Timestamp | null;
+}
+
+export interface RecordVersionsTable {
+  subject_id: string;
+  record_id: string;
+  version: number;
+  content: Json<Record<string, unknown>>;
+  superseded_at: Timestamp;
+  superseded_by: string;
+  reason: string;
+}
+
+export interface DisputesTable {
+  subject_id: string;
+  id: string;
+  record_id: string;
+  agency_id: string;
+  opened_by: string;
+  statement: string;
+  status: 'open' | 'overdue' | 'resolved';
+  opened_at: Timestamp;
+  due_at: Timestamp;
+  overdue_at: Timestamp | null;
+  resolved_at: Timestamp | null;
+  resolved_by: string | null;
+  outcome: 'upheld' | 'corrected' | 'revoked' | null;
+  resolution_reason: string | null;
+  subject_statement: string | null;
+  subject_statement_at: Timestamp | null;
+}
+
+export interface RepairsTable {
+  subject_id: string;
+  id: string;
+  record_id: string;
+  agency_id: string;
+  applied_by: string;
+  evidence: string;
+  document_ref: string | null;
+  performed: boolean;
+  status: 'pending' | 'approved' | 'refused';
+  applied_at: Timestamp;
+  decided_at: Timestamp | null;
+  decided_by: string | null;
+  decision_reason: string | null;
 }
 
 export interface DB {
@@ -152,5 +199,29 @@ export interface DB {
   list_entries: ListEntriesTable;
   inquiries: InquiriesTable;
   notices: NoticesTable;
+  record_versions: RecordVersionsTable;
+  disputes: DisputesTable;
+  repairs: RepairsTable;
+  review_tasks: ReviewTasksTable;
 }
 
+export interface ReviewTasksTable {
+  subject_scheme: string;
+  subject_value: string;
+  id: string;
+  principal_id: string;
+  action: string;
+  purpose: string;
+  policy_version: string;
+  measures: Json<unknown[]>;
+  reasons: string[];
+  opened_at: Timestamp;
+  status: 'open' | 'closed';
+  closed_at: Timestamp | null;
+  closed_by: string | null;
+  outcome: string | null;
+  reason: string | null;
+  reviewer: string | null;
+  legal_basis: string | null;
+  inquiry_id: string | null;
+}

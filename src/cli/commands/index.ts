@@ -4,6 +4,7 @@ import type { Command } from '../command.ts';
 import { dbMigrateCommand } from './db.ts';
 import { demoCommand } from './demo.ts';
 import { importCommand } from './import.ts';
+import { jobsRunCommand } from './jobs.ts';
 import { ledgerReplayCommand, ledgerVerifyCommand } from './ledger.ts';
 import { policyCheckCommand } from './policy.ts';
 import { principalAddCommand, principalListCommand, principalRevokeCommand } from './principal.ts';
@@ -20,4 +21,5 @@ export const COMMANDS: readonly Command[] = [
   demoCommand,
   ledgerVerifyCommand,
   ledgerReplayCommand,
+  jobsRunCommand,
 ];

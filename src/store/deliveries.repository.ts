@@ -1,0 +1,103 @@
+/** SQL for webhook delivery: claiming due notices from the outbox and recording attempts. */
+
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { DB } from './schema.ts';
+
+type Executor = Kysely<DB> | Transaction<DB>;
+
+export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
+export const DELIVERY_STATUSES: readonly DeliveryStatus[] = ['pending', 'delivered', 'failed'];
+
+/** A notice as the webhook receives it, before the subject's identifiers are added. */
+export interface OutboxNotice {
+  readonly id: string;
+  readonly subject_id: string;
+  readonly kind: string;
+  readonly at: Date;
+  readonly what: string;
+  readonly agency_id: string | null;
+  readonly record_id: string | null;
+  readonly list_id: string | null;
+  readonly legal_basis: string;
+  readonly consequences: unknown[];
+  readonly how_to_dispute: string | null;
+  readonly dispute_by: Date | null;
+  readonly attempts: number;
+}
+
+/** One notice's place in the outbox, without its body. */
+export interface DeliveryRow {
+  readonly id: string;
+  readonly kind: string;
+  readonly subject_id: string;
+  readonly at: Date;
+  readonly delivery_status: DeliveryStatus;
+  readonly attempts: number;
+  readonly next_attempt_at: Date;
+  readonly last_attempt_at: Date | null;
+  readonly last_error: string | null;
+  readonly delivered_at: Date | null;
+}
+
+/** What one attempt did to a notice. */
+export interface AttemptOutcome {
+  readonly id: string;
+  readonly delivery_status: DeliveryStatus;
+  readonly attempts: number;
+  readonly next_attempt_at: Date;
+  readonly last_error: string | null;
+}
+
+const DELIVERY_COLUMNS = ['id', 'kind', 'subject_id', 'at', 'delivery_status', 'attempts', 'next_attempt_at', 'last_attempt_at', 'last_error', 'delivered_at'] as const;
+
+/**
+ * Locks up to `limit` due notices, longest waiting first. `skip locked`: notices another
+ * process is sending right now are passed over, so no two processes send one at the same time.
+ */
+export async function claimDueNotices(trx: Transaction<DB>, now: Date, limit: number): Promise<OutboxNotice[]> {
+  const rows = await trx.selectFrom('notices')
+    .select(['id', 'subject_id', 'kind', 'at', 'what', 'agency_id', 'record_id', 'list_id', 'legal_basis', 'consequences', 'how_to_dispute', 'dispute_by', 'attempts'])
+    .where('delivery_status', '=', 'pending').where('next_attempt_at', '<=', now)
+    .orderBy('next_attempt_at').orderBy('id').limit(limit)
+    .forUpdate().skipLocked().execute();
+  return rows as OutboxNotice[];
+}
+
+/** Writes the outcome of each attempt made at `now`. */
+export async function updateAttempts(trx: Transaction<DB>, outcomes: readonly AttemptOutcome[], now: Date): Promise<void> {
+  if (outcomes.length === 0) return;
+  const json = JSON.stringify(outcomes);
+  await sql`update notices n set delivery_status = o.delivery_status, attempts = o.attempts, next_attempt_at = o.next_attempt_at,
+      last_error = o.last_error, last_attempt_at = ${now},
+      delivered_at = case when o.delivery_status = 'delivered' then ${now}::timestamptz else n.delivered_at end
+    from json_to_recordset(${json}::json) as o(id text, delivery_status text, attempts integer, next_attempt_at timestamptz, last_error text)
+    where n.id = o.id`.execute(trx);
+}
+
+export async function countNoticesByStatus(db: Executor): Promise<Record<DeliveryStatus, number>> {
+  const rows = await db.selectFrom('notices').select(['delivery_status', (eb) => eb.fn.countAll<string>().as('n')]).groupBy('delivery_status').execute();
+  const counts: Record<DeliveryStatus, number> = { pending: 0, delivered: 0, failed: 0 };
+  for (const row of rows) counts[row.delivery_status] = Number(row.n);
+  return counts;
+}
+
+/**
+ * One page of notices in a status: pending longest waiting first, delivered and failed most
+ * recent attempt first.
+ */
+export async function getDeliveries(db: Executor, status: DeliveryStatus, limit: number, offset: number): Promise<DeliveryRow[]> {
+  let query = db.selectFrom('notices').select(DELIVERY_COLUMNS).where('delivery_status', '=', status);
+  query = status === 'pending' ? query.orderBy('next_attempt_at').orderBy('at') : query.orderBy('last_attempt_at', 'desc');
+  return await query.orderBy('id').limit(limit).offset(offset).execute() as DeliveryRow[];
+}
+
+export async function getOldestPending(db: Executor): Promise<DeliveryRow | undefined> {
+  return await db.selectFrom('notices').select(DELIVERY_COLUMNS).where('delivery_status', '=', 'pending')
+    .orderBy('at').orderBy('id').limit(1).executeTakeFirst() as DeliveryRow | undefined;
+}
+
+/** Makes a notice due again at `now`, with a fresh count of attempts; undefined if unknown. */
+export async function requeueNotice(db: Executor, id: string, now: Date): Promise<DeliveryRow | undefined> {
+  return await db.updateTable('notices').set({ delivery_status: 'pending', attempts: 0, next_attempt_at: now })
+    .where('id', '=', id).returning(DELIVERY_COLUMNS).executeTakeFirst() as DeliveryRow | undefined;
+}

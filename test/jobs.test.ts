@@ -1,0 +1,165 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { sql } from 'kysely';
+import { main } from '../src/cli/main.ts';
+import { runJobs } from '../src/services/jobs.service.ts';
+import { aCourtRecord, aPenalty, aResidentId, anUscc } from './support/factories.ts';
+import { bearer, startTestRegistry, type TestRegistry } from './support/registry.ts';
+
+let t: TestRegistry;
+let operator: string;
+let relying: string;
+const minorPerson = aResidentId();
+const debtor = aResidentId();
+const seriousOrg = anUscc();
+const ids: Record<string, string> = {};
+
+async function file(key: string, record: Record<string, unknown>): Promise<string> {
+  const body = (await t.app.inject({ method: 'POST', url: '/v1/records', headers: bearer(key), payload: { records: [record] } })).json();
+  assert.equal(body.accepted.length, 1, JSON.stringify(body.rejected));
+  return body.accepted[0].record_id;
+}
+
+before(async () => {
+  t = await startTestRegistry(new Date('2026-11-01T00:00:00Z'));
+  operator = await t.keyFor({ role: 'operator', name: 'ops' });
+  relying = await t.keyFor({ role: 'relying', name: 'Air China', actions: ['travel.air.premium_class'], purposes: ['ticketing'] });
+  const court = await t.keyFor({ role: 'agency', name: 'Haidian Court', agency_kind: 'court' });
+  const market = await t.keyFor({ role: 'agency', name: 'Market Regulator', agency_kind: 'market' });
+  // Minor: at most 3 months from 2026-10-20 (NDRC credit repair measures).
+  ids['minor'] = await file(market, aPenalty({ tier: 'minor', kind: 'person', subjectId: minorPerson, decided_at: '2026-10-20' }));
+  // Fa Shi [2017] 7 art. 2: listed for 2 years from 2026-10-01.
+  ids['judgment'] = await file(court, aCourtRecord({ subjectId: debtor, criterion: 'refuses_settlement' }));
+  // serious-dishonesty has a 10-day notice period.
+  ids['serious'] = await file(market, aPenalty({ tier: 'serious', subjectId: seriousOrg }));
+});
+after(() => t.close());
+
+/** Runs the CLI in-process against the test database, capturing its output. */
+async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const previous = process.env.DATABASE_URL;
+  process.env.DATABASE_URL = t.databaseUrl;
+  try {
+    const code = await main(argv, {
+      stdout: { write: (chunk: string) => { out += chunk; return true; } } as unknown as NodeJS.WritableStream,
+      stderr: { write: (chunk: string) => { err += chunk; return true; } } as unknown as NodeJS.WritableStream,
+    });
+    return { code, out, err };
+  } finally {
+    if (previous === undefined) delete process.env.DATABASE_URL;
+    else process.env.DATABASE_URL = previous;
+  }
+}
+
+async function runOnce(now: string): Promise<Record<string, number>> {
+  const { code, out, err } = await cli('jobs', 'run', '--once', '--now', now, '--json');
+  assert.equal(code, 0, err);
+  const { at, ...counts } = JSON.parse(out);
+  assert.equal(at, new Date(now).toISOString());
+  await t.registry.follower.catchUp();
+  t.now = new Date(now);
+  return counts;
+}
+
+const recordStatus = async (id: string) => (await t.registry.rt.db.selectFrom('records').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status;
+const noticeKinds = async (scheme: string, id: string) => (await t.app.inject({ url: `/v1/subjects/${scheme}/${id}/notices`, headers: bearer(operator) })).json().notices.map((n: { kind: string }) => n.kind);
+const ask = async (id: string) => (await t.app.inject({ method: 'POST', url: '/v1/decisions', headers: bearer(relying), payload: { subject: { scheme: 'cn-rid', id }, action: 'travel.air.premium_class', purpose: 'ticketing' } })).json();
+
+async function world(): Promise<{ head: string; notices: number }> {
+  const db = t.registry.rt.db;
+  const head = (await db.selectFrom('ledger').select('seq').orderBy('seq', 'desc').limit(1).executeTakeFirstOrThrow()).seq;
+  const notices = Number((await db.selectFrom('notices').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  return { head, notices };
+}
+
+const PROJECTIONS = ['subjects', 'subject_identifiers', 'subject_names', 'records', 'subject_state', 'list_entries'] as const;
+
+async function snapshot(): Promise<Record<string, unknown[]>> {
+  const result: Record<string, unknown[]> = {};
+  for (const table of PROJECTIONS) {
+    result[table] = (await sql<{ row: unknown }>`select to_jsonb(t) as row from ${sql.table(table)} t order by 1`.execute(t.registry.rt.db)).rows.map((r) => r.row);
+  }
+  return result;
+}
+
+describe('scheduled jobs', () => {
+  test('runJobs starts a listing whose notice period ran out, passes deadlines, then runs extra jobs with the same instant', async () => {
+    const now = new Date('2026-11-12T00:00:00Z');
+    const seen: Date[] = [];
+    const counts = await runJobs({
+      db: t.registry.rt.db, policy: t.registry.rt.policy, webhook: null,
+      extraJobs: { probe: async (_db, _policy, at) => { seen.push(at); return 0; } },
+    }, now);
+    assert.deepEqual(Object.keys(counts), ['expired', 'reevaluated', 'overdue_disputes', 'probe'], 'no webhook: no delivery counts');
+    assert.equal(counts['expired'], 0);
+    assert.ok(counts['reevaluated']! >= 1);
+    assert.deepEqual(seen, [now]);
+    assert.ok((await noticeKinds('cn-uscc', seriousOrg)).includes('list.started'));
+    const pending = await t.registry.rt.db.selectFrom('notices').select('delivery_status').where('delivery_status', '!=', 'pending').execute();
+    assert.deepEqual(pending, [], 'without a webhook every notice stays pending, and visible');
+  });
+
+  test('a dispute past its deadline is marked overdue, and its record suspended, by jobs run', async () => {
+    t.now = new Date('2026-11-12T00:00:00Z');
+    const opened = await t.app.inject({ method: 'POST', url: `/v1/records/${ids['serious']}/disputes`, headers: bearer(operator), payload: { statement: 'The penalty was annulled on appeal.' } });
+    assert.equal(opened.statusCode, 201, opened.body);
+    assert.equal((await runOnce('2026-12-11T00:00:00Z'))['overdue_disputes'], 0, 'not before its 30 days are over');
+    assert.equal((await runOnce('2026-12-13T00:00:00Z'))['overdue_disputes'], 1);
+    assert.equal(await recordStatus(ids['serious']!), 'suspended');
+    assert.ok((await noticeKinds('cn-uscc', seriousOrg)).includes('dispute.overdue'));
+  });
+
+  test('a minor penalty expires after 3 months: status expired, a record.expired notice, the score back to base', async () => {
+    assert.equal((await runOnce('2027-01-19T00:00:00Z'))['expired'], 0, 'not before its 3 months are over');
+    assert.equal(await recordStatus(ids['minor']!), 'active');
+    const counts = await runOnce('2027-01-21T00:00:00Z');
+    assert.equal(counts['expired'], 1);
+    assert.equal(await recordStatus(ids['minor']!), 'expired');
+    const notices = (await t.app.inject({ url: `/v1/subjects/cn-rid/${minorPerson}/notices`, headers: bearer(operator) })).json().notices;
+    const expired = notices.find((n: { kind: string }) => n.kind === 'record.expired');
+    assert.equal(expired.record_id, ids['minor']);
+    assert.match(expired.what, /2027-01-20/);
+    const report = (await t.app.inject({ url: `/v1/subjects/cn-rid/${minorPerson}/report`, headers: bearer(operator) })).json();
+    assert.equal(report.score, 1000, JSON.stringify(report));
+    const types = (await t.registry.rt.db.selectFrom('ledger').select('type').where('subject_id', '=', expired.subject_id).execute()).map((r) => r.type);
+    assert.ok(types.includes('record.expired'));
+  });
+
+  test('a judgment default expires after 2 years: the listing ends, and decisions no longer deny', async () => {
+    t.now = new Date('2028-09-30T00:00:00Z');
+    assert.equal((await ask(debtor)).outcome, 'deny');
+    const counts = await runOnce('2028-10-02T00:00:00Z');
+    assert.equal(counts['expired'], 1);
+    assert.equal(await recordStatus(ids['judgment']!), 'expired');
+    const kinds = await noticeKinds('cn-rid', debtor);
+    assert.ok(kinds.includes('record.expired') && kinds.includes('list.ended'), kinds.join());
+    const decision = await ask(debtor);
+    assert.equal(decision.outcome, 'allow');
+    assert.deepEqual(decision.measures, []);
+  });
+
+  test('running again as of the same instant changes nothing', async () => {
+    const before = await world();
+    const counts = await runOnce('2028-10-02T00:00:00Z');
+    assert.deepEqual(counts, { expired: 0, reevaluated: 0, overdue_disputes: 0 });
+    assert.deepEqual(await world(), before);
+  });
+
+  test('ledger replay afterwards rebuilds identical projections, expiries included', async () => {
+    const before = await snapshot();
+    const { code, err } = await cli('ledger', 'replay');
+    assert.equal(code, 0, err);
+    assert.deepEqual(await snapshot(), before);
+    assert.equal(await recordStatus(ids['judgment']!), 'expired');
+  });
+
+  test('jobs run prints counts for people, and refuses a bad --now', async () => {
+    const { code, out } = await cli('jobs', 'run', '--once', '--now', '2028-10-02T00:00:00Z');
+    assert.equal(code, 0);
+    assert.match(out, /Jobs as of 2028-10-02T00:00:00.000Z: expired 0, reevaluated 0, overdue disputes 0 \(notice delivery off/);
+    assert.equal((await cli('jobs', 'run', '--once', '--now', 'yesterday')).code, 2);
+    assert.match((await cli('jobs', 'run', '--now', '2028-10-02T00:00:00Z')).err, /CRD_USAGE.*--once/);
+  });
+});
