@@ -112,6 +112,9 @@ describe('public and protected routes', () => {
     for (const url of ['/metrics', '/v1/policy', '/v1/principals', '/v1/ledger/verify']) {
       assert.equal((await t.app.inject({ url })).statusCode, 401, url);
     }
+    const unknown = await t.app.inject({ url: '/v1/nothing-here', headers: bearer(operator) });
+    assert.equal(unknown.statusCode, 404);
+    assert.equal(unknown.json().error.code, 'CRD_NOT_FOUND');
     const metrics = await t.app.inject({ url: '/metrics', headers: bearer(operator) });
     assert.match(metrics.body, /credence_decision_index_entries/);
   });

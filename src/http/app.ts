@@ -40,7 +40,11 @@ export interface AppOptions {
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger ?? false,
+    logger: options.logger === undefined || options.logger === false ? false : {
+      ...(options.logger === true ? {} : options.logger),
+      // Query strings can carry identifiers (public search): request logs keep the path only.
+      serializers: { req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url.split('?')[0] }) },
+    },
     bodyLimit: options.bodyLimitBytes ?? 32 * 1024 * 1024,
     // Unknown fields are refused (400), never silently dropped: schemas say additionalProperties: false.
     ajv: { customOptions: { allErrors: true, coerceTypes: false, removeAdditional: false } },

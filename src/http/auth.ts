@@ -52,7 +52,8 @@ export function authenticate(cache: KeyCache) {
   return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
     request.principal = null;
     const config = request.routeOptions.config;
-    if (config.public === true) return;
+    // Unknown routes answer 404 to everyone; the route list is public in /openapi.json anyway.
+    if (config.public === true || request.is404) return;
     const header = request.headers.authorization;
     const match = header === undefined ? null : /^Bearer\s+(\S+)$/i.exec(header);
     if (match === null) throw new CredenceError('CRD_UNAUTHENTICATED', 'send an API key as "Authorization: Bearer KEY"');
