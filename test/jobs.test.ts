@@ -162,4 +162,15 @@ describe('scheduled jobs', () => {
     assert.equal((await cli('jobs', 'run', '--once', '--now', 'yesterday')).code, 2);
     assert.match((await cli('jobs', 'run', '--now', '2028-10-02T00:00:00Z')).err, /CRD_USAGE.*--once/);
   });
+
+  test('a record filed after its window already ended is still marked expired by the next run', async () => {
+    const market = await t.keyFor({ role: 'agency', name: 'Late Filer', agency_kind: 'market' });
+    // A minor penalty counts at most 3 months; this one was decided ten months before filing.
+    const late = await file(market, aPenalty({ tier: 'minor', kind: 'person', subjectId: aResidentId(), decided_at: '2026-01-05' }));
+    const status = async () => (await t.registry.rt.db.selectFrom('records').select('status').where('id', '=', late).executeTakeFirstOrThrow()).status;
+    assert.equal(await status(), 'active');
+    const counts = await runJobs({ db: t.registry.rt.db, policy: t.registry.rt.policy, webhook: null }, t.now);
+    assert.ok((counts['expired'] ?? 0) >= 1, JSON.stringify(counts));
+    assert.equal(await status(), 'expired');
+  });
 });

@@ -148,11 +148,30 @@ function measuresInEffect(policy: Policy, lists: readonly Membership[], grade: s
   return applied;
 }
 
-function nextChange(counted: readonly CountedRecord[], records: readonly CreditRecord[], lists: readonly Membership[], now: Date): Date | null {
+/**
+ * Statuses under which a record is still open, so reaching the end of its window is a change
+ * to record (status `expired`), whether or not it counts meanwhile.
+ */
+export const OPEN_STATUSES: readonly CreditRecord['status'][] = ['active', 'disputed', 'suspended'];
+
+/**
+ * The next instant the evaluation changes by itself. An open record whose window has already
+ * ended (filed late, or restored after a dispute) makes it a past instant: it is due now.
+ */
+function nextChange(policy: Policy, counted: readonly CountedRecord[], records: readonly CreditRecord[], lists: readonly Membership[], now: Date): Date | null {
   const instants: Date[] = [];
   for (const c of counted) instants.push(c.end);
-  for (const r of records) if (r.effective_at > now) instants.push(r.effective_at);
   for (const m of lists) instants.push(m.until, m.effective_from);
+  const overdue: Date[] = [];
+  for (const r of records) {
+    if (r.effective_at > now) instants.push(r.effective_at);
+    const type = policy.record_types.get(r.type);
+    if (type === undefined || !OPEN_STATUSES.includes(r.status)) continue;
+    const { end } = recordWindow(type, r);
+    if (end <= now) overdue.push(end);
+    else instants.push(end);
+  }
+  if (overdue.length > 0) return minDate(...overdue);
   const future = instants.filter((d) => d > now);
   return future.length === 0 ? null : minDate(...future);
 }
@@ -170,7 +189,7 @@ export function evaluateSubject(policy: Policy, file: SubjectFile, now: Date): E
     factors: rankFactors(counted, policy.scoring.factors_reported),
     lists,
     measures: measuresInEffect(policy, lists, grade),
-    next_change_at: nextChange(counted, file.records, lists, now),
+    next_change_at: nextChange(policy, counted, file.records, lists, now),
   };
 }
 

@@ -7,7 +7,7 @@
  */
 
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { recordWindow } from '../domain/evaluate.ts';
+import { OPEN_STATUSES, recordWindow } from '../domain/evaluate.ts';
 import { recordExpiredNotice } from '../domain/notice.ts';
 import type { Policy } from '../domain/policy.ts';
 import type { CreditRecord } from '../domain/record.ts';
@@ -26,11 +26,11 @@ interface Ended {
   readonly end: Date;
 }
 
-/** Records that still count by status but whose window has ended by `now`. */
+/** Open records (active, disputed or suspended) whose window has ended by `now`. */
 export function endedRecords(policy: Policy, records: readonly CreditRecord[], now: Date): Ended[] {
   const ended: Ended[] = [];
   for (const record of records) {
-    if (record.status !== 'active' && record.status !== 'disputed') continue;
+    if (!OPEN_STATUSES.includes(record.status)) continue;
     const type = policy.record_types.get(record.type);
     if (type === undefined) continue;
     const { end } = recordWindow(type, record);

@@ -26,7 +26,7 @@ export function authorizeReport(principal: Principal, ref: SubjectRef): void {
 async function inquiriesAbout(db: Kysely<DB>, identifiers: readonly SubjectRef[]) {
   if (identifiers.length === 0) return [];
   return db.selectFrom('inquiries')
-    .select(['id', 'at', 'kind', 'principal_id', 'action', 'purpose', 'outcome', 'policy_version', 'subject_scheme', 'subject_value'])
+    .select(['id', 'at', 'kind', 'principal_id', 'action', 'purpose', 'outcome', 'policy_version', 'subject_scheme', 'subject_value', 'review_id'])
     .where((eb) => eb.or(identifiers.map((i) => eb.and([eb('subject_scheme', '=', i.scheme), eb('subject_value', '=', i.id)]))))
     .orderBy('at', 'desc').limit(1000).execute();
 }
@@ -71,6 +71,8 @@ export async function getReport(rt: Runtime, principal: Principal, requested: Su
     notices: notices.map(({ delivery_status: _s, attempts: _a, next_attempt_at: _n, last_error: _e, delivered_at: _d, ...notice }) => notice),
     inquiries: inquiries.map((i) => ({
       id: i.id, at: i.at, kind: i.kind, action: i.action, purpose: i.purpose, outcome: i.outcome,
+      // Set when this is a relying service's human decision after a review, not Credence's.
+      review_id: i.review_id ?? null,
       by: { principal_id: i.principal_id, ...(names.get(i.principal_id) ?? { name: 'unknown', role: 'unknown' }) },
       identifier: { scheme: i.subject_scheme, id: i.subject_value },
     })),

@@ -74,11 +74,14 @@ export async function countRepairs(db: Executor, period: Period): Promise<{ appr
   return result.rows[0]!;
 }
 
-/** Decisions given in the period, by action and outcome (from the inquiry log). */
+/**
+ * Decisions Credence gave in the period, by action and outcome (from the inquiry log). A
+ * relying service's human decision after a review is its own, not Credence's: excluded.
+ */
 export async function countDecisions(db: Executor, period: Period): Promise<{ action: string; outcome: string; count: number }[]> {
   const result = await sql<{ action: string; outcome: string; count: number }>`
     select action, outcome, count(*)::int as count from inquiries
-    where kind = 'decision' and at >= ${period.from} and at < ${period.to}
+    where kind = 'decision' and review_id is null and at >= ${period.from} and at < ${period.to}
     group by action, outcome order by action, outcome
   `.execute(db);
   return result.rows;
