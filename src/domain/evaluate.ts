@@ -76,16 +76,21 @@ export function recordWindow(type: RecordType, record: CreditRecord, terms = res
   return { start, end };
 }
 
-function countedRecords(policy: Policy, records: readonly CreditRecord[], now: Date): CountedRecord[] {
-  const counted: CountedRecord[] = [];
+/** Each record with a known type, its points and its window, worked out once per evaluation. */
+function assess(policy: Policy, records: readonly CreditRecord[]): CountedRecord[] {
+  const assessed: CountedRecord[] = [];
   for (const record of records) {
     const type = policy.record_types.get(record.type);
-    if (type === undefined || !statusCounts(record, type)) continue;
+    if (type === undefined) continue;
     const terms = resolveRecordTerms(type, record.attributes);
     const { start, end } = recordWindow(type, record, terms);
-    if (start <= now && now < end) counted.push({ record, type, points: terms.points, start, end });
+    assessed.push({ record, type, points: terms.points, start, end });
   }
-  return counted;
+  return assessed;
+}
+
+function countedRecords(assessed: readonly CountedRecord[], now: Date): CountedRecord[] {
+  return assessed.filter((a) => statusCounts(a.record, a.type) && a.start <= now && now < a.end);
 }
 
 /** Most weight first; ties broken by recency, then id, so the order never depends on input order. */
@@ -158,20 +163,18 @@ export const OPEN_STATUSES: readonly CreditRecord['status'][] = ['active', 'disp
  * The next instant the evaluation changes by itself. An open record whose window has already
  * ended (filed late, or restored after a dispute) makes it a past instant: it is due now.
  */
-function nextChange(policy: Policy, counted: readonly CountedRecord[], records: readonly CreditRecord[], lists: readonly Membership[], now: Date): Date | null {
+function nextChange(assessed: readonly CountedRecord[], lists: readonly Membership[], now: Date): Date | null {
   const instants: Date[] = [];
-  for (const c of counted) instants.push(c.end);
   for (const m of lists) instants.push(m.until, m.effective_from);
-  const overdue: Date[] = [];
-  for (const r of records) {
-    if (r.effective_at > now) instants.push(r.effective_at);
-    const type = policy.record_types.get(r.type);
-    if (type === undefined || !OPEN_STATUSES.includes(r.status)) continue;
-    const { end } = recordWindow(type, r);
-    if (end <= now) overdue.push(end);
-    else instants.push(end);
+  let overdue: Date | null = null;
+  for (const a of assessed) {
+    if (a.start > now) instants.push(a.start);
+    // Every counted record is open, so its end is among these.
+    if (!OPEN_STATUSES.includes(a.record.status)) continue;
+    if (a.end > now) instants.push(a.end);
+    else if (overdue === null || a.end < overdue) overdue = a.end;
   }
-  if (overdue.length > 0) return minDate(...overdue);
+  if (overdue !== null) return overdue;
   const future = instants.filter((d) => d > now);
   return future.length === 0 ? null : minDate(...future);
 }
@@ -179,7 +182,8 @@ function nextChange(policy: Policy, counted: readonly CountedRecord[], records: 
 /** Evaluates one subject's file under a policy at an instant. Deterministic and order-independent. */
 export function evaluateSubject(policy: Policy, file: SubjectFile, now: Date): Evaluation {
   if (file.records.length === 0) return emptyEvaluation(policy);
-  const counted = countedRecords(policy, file.records, now);
+  const assessed = assess(policy, file.records);
+  const counted = countedRecords(assessed, now);
   const score = counted.reduce((sum, c) => sum + c.points, policy.scoring.base);
   const grade = gradeFor(policy.scoring, score);
   const lists = memberships(policy, file, counted, now);
@@ -189,7 +193,7 @@ export function evaluateSubject(policy: Policy, file: SubjectFile, now: Date): E
     factors: rankFactors(counted, policy.scoring.factors_reported),
     lists,
     measures: measuresInEffect(policy, lists, grade),
-    next_change_at: nextChange(policy, counted, file.records, lists, now),
+    next_change_at: nextChange(assessed, lists, now),
   };
 }
 
