@@ -36,7 +36,10 @@ async function concurrently(inFlight: number, ms: number, step: (i: number) => P
   let calls = 0;
   const started = performance.now();
   const loop = async () => {
-    while (performance.now() - started < ms) units += await step(calls++);
+    while (performance.now() - started < ms) {
+      const done = await step(calls++); // not `units += await`: that reads units before the await
+      units += done;
+    }
   };
   await Promise.all(Array.from({ length: inFlight }, loop));
   return units / ((performance.now() - started) / 1000);

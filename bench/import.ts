@@ -8,7 +8,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Kysely } from 'kysely';
 import type pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { canonicalJson, sha256Hex } from '../src/domain/canonical.ts';
 import type { Policy } from '../src/domain/policy.ts';
 import type { RecordInput } from '../src/domain/record-input.ts';
@@ -77,6 +77,36 @@ export async function copyRows(pool: pg.Pool, table: string, rows: readonly Copy
     const stream = client.query(copyFrom(`copy ${table} (${COLUMNS.join(', ')}) from stdin`));
     await pipeline(Readable.from(textChunks(rows)), stream);
     return performance.now() - started;
+  } finally {
+    client.release();
+  }
+}
+
+/** The tables an import writes, in an order that COPY can refill them. */
+export const WRITTEN_TABLES = ['subjects', 'subject_identifiers', 'subject_names', 'records', 'ledger', 'subject_state', 'list_entries'] as const;
+
+async function copyOut(client: pg.PoolClient, table: string): Promise<Buffer[]> {
+  const chunks: Buffer[] = [];
+  const stream = client.query(copyTo(`copy ${table} to stdout`));
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return chunks;
+}
+
+/**
+ * Raw COPY of everything the import wrote (every table, with its indexes): copies each table
+ * out to memory, then times COPY FROM into empty `like <table> including all` copies.
+ */
+export async function copyWrittenTablesMs(pool: pg.Pool): Promise<number> {
+  const client = await pool.connect();
+  try {
+    const contents = new Map<string, Buffer[]>();
+    for (const table of WRITTEN_TABLES) contents.set(table, await copyOut(client, table));
+    for (const table of WRITTEN_TABLES) await client.query(`create table bench_${table} (like ${table} including all)`);
+    const started = performance.now();
+    for (const [table, chunks] of contents) await pipeline(Readable.from(chunks), client.query(copyFrom(`copy bench_${table} from stdin`)));
+    const ms = performance.now() - started;
+    for (const table of WRITTEN_TABLES) await client.query(`drop table bench_${table}`);
+    return ms;
   } finally {
     client.release();
   }

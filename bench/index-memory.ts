@@ -1,20 +1,13 @@
 /**
  * Heap bytes per listed identifier in the decision index: heapUsed after a full GC, before and
- * after filling a fresh index. Needs --expose-gc (npm run bench passes it).
+ * after filling a fresh index.
  */
 
 import { createRandom } from '../src/domain/identifier-generators.ts';
 import type { Policy } from '../src/domain/policy.ts';
 import { DecisionIndex } from '../src/services/decision-index.ts';
 import { generateIdentifier } from './data.ts';
-
-function collect(): number {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  if (gc === undefined) throw new Error('run with node --expose-gc (npm run bench does)');
-  gc();
-  gc();
-  return process.memoryUsage().heapUsed;
-}
+import { collectGarbage } from './heap.ts';
 
 /** The states listed subjects are in, weighted roughly as the default policy produces them. */
 function listedCodes(index: DecisionIndex): number[] {
@@ -35,11 +28,11 @@ export function measureIndexMemory(policy: Policy, count: number, seed = 97): { 
   const index = new DecisionIndex(policy);
   const codes = listedCodes(index);
   const random = createRandom(seed);
-  const before = collect();
+  const before = collectGarbage();
   for (let i = 0; i < count; i += 1) {
     const ref = generateIdentifier(random, random.next() < 0.9 ? 'person' : 'organization');
     index.set(ref.scheme, Buffer.from(ref.id, 'latin1').toString('latin1'), codes[i % codes.length]!);
   }
-  const after = collect();
+  const after = collectGarbage();
   return { bytesPerEntry: (after - before) / index.size, entries: index.size };
 }

@@ -10,6 +10,12 @@ export interface Machine {
   readonly node: string;
   readonly postgres: string;
   readonly database: string;
+  /** One-minute load average when the bench started: the machine should be otherwise idle. */
+  readonly load_average: number;
+  /** The commit measured (`-dirty` if src/ or policies/ had changes). */
+  readonly commit: string;
+  /** CREDENCE_INQUIRY_SYNCHRONOUS_COMMIT as the HTTP server saw it. */
+  readonly inquiry_synchronous_commit: string;
 }
 
 interface Target {
@@ -31,6 +37,11 @@ const ROWS: readonly Row[] = [
   { key: 'decision_http_ratio', label: 'HTTP: decision / bare route', unit: '×', target: { op: '>=', value: 0.8 } },
   { key: 'decision_http_p99_ms', label: 'HTTP: decision latency p99', unit: 'ms' },
   { key: 'bare_route_http_p99_ms', label: 'HTTP: bare route latency p99', unit: 'ms' },
+  { key: 'decision_http_server_cores', label: 'HTTP: server CPU under decision load', unit: 'cores' },
+  { key: 'bare_route_http_server_cores', label: 'HTTP: server CPU under bare-route load', unit: 'cores' },
+  { key: 'decision_http_postgres_cores', label: 'HTTP: PostgreSQL CPU under decision load', unit: 'cores' },
+  { key: 'decision_http_generator_cores', label: 'HTTP: load generator CPU, decisions', unit: 'cores' },
+  { key: 'bare_route_http_generator_cores', label: 'HTTP: load generator CPU, bare route', unit: 'cores' },
   { key: 'batch_checks_per_s', label: 'Batch checks in-process (checkSubjects)', unit: 'subjects/s', target: { op: '>=', value: 1_000_000 } },
   { key: 'batch_decisions_logged_per_s', label: 'Batch decisions, inquiry log committed', unit: 'subjects/s' },
   { key: 'single_decisions_logged_per_s', label: 'Single decide() ×50 in flight, logged', unit: 'decisions/s' },
@@ -38,9 +49,20 @@ const ROWS: readonly Row[] = [
   { key: 'raw_copy_rows_per_s', label: 'Raw COPY, same rows, unindexed table', unit: 'rows/s' },
   { key: 'import_vs_copy_ratio', label: 'Import / raw COPY', unit: '×', target: { op: '>=', value: 0.5 } },
   { key: 'raw_copy_indexed_rows_per_s', label: 'Raw COPY, same rows, records\' indexes', unit: 'rows/s' },
+  { key: 'raw_copy_all_written_records_per_s', label: 'Raw COPY of all tables the import wrote', unit: 'records/s' },
+  { key: 'import_vs_copy_all_written_ratio', label: 'Import / COPY of all it wrote', unit: '×' },
   { key: 'evaluations_per_s', label: 'Rescoring: evaluateSubject (pure)', unit: 'subjects/s', target: { op: '>=', value: 200_000 } },
   { key: 'rescoring_subjects_per_s', label: 'Rescoring: rescoreAll through the database', unit: 'subjects/s' },
   { key: 'index_bytes_per_listed_subject', label: 'Decision index memory per listed identifier', unit: 'bytes', target: { op: '<=', value: 200 } },
+];
+
+const NOTES = [
+  'HTTP: the server runs as a child process; autocannon, 50 connections, 2 s warm-up then 8 s per route.',
+  '  Decision bodies cycle over 1,000 pre-built requests (half listed, half unknown subjects, 4 actions).',
+  'Import: 50,000 court filings, one per subject, fileRecords in batches of 5,000; COPY: the same rows',
+  '  into `like records` tables (median of 3). Batch checks exclude the inquiry-log wait.',
+  'Evaluations: 200,000 in-memory files, full GC first, median of 3 passes.',
+  'Rates are medians or whole-run averages on this machine; targets are from DESIGN.md.',
 ];
 
 export type Figures = Record<string, number>;
@@ -60,6 +82,7 @@ export function toJson(figures: Figures, machine: Machine, extra: Record<string,
 }
 
 function formatNumber(value: number): string {
+  if (Number.isInteger(value)) return value.toLocaleString('en-US');
   if (Math.abs(value) >= 100) return Math.round(value).toLocaleString('en-US');
   if (Math.abs(value) >= 10) return value.toFixed(1);
   return value.toFixed(3);
@@ -68,8 +91,9 @@ function formatNumber(value: number): string {
 /** The table: figure, unit, target and PASS/MISS (or "info" for figures without a target). */
 export function toTable(figures: Figures, machine: Machine): string {
   const header = [
-    `Credence bench: ${machine.cores} cores (${machine.cpu}), ${machine.memory_gb} GB, Node ${machine.node}`,
-    `PostgreSQL: ${machine.postgres} (${machine.database})`,
+    `Credence bench: ${machine.cores} cores (${machine.cpu}), ${machine.memory_gb} GB, Node ${machine.node}, load average ${machine.load_average} at start`,
+    `Database: ${machine.postgres}, ${machine.database}`,
+    `Source: ${machine.commit}; server inquiry log synchronous_commit ${machine.inquiry_synchronous_commit}`,
     '',
   ];
   const lines = ROWS.filter((r) => figures[r.key] !== undefined).map((r) => {
@@ -79,5 +103,5 @@ export function toTable(figures: Figures, machine: Machine): string {
     return [r.label.padEnd(46), formatNumber(value).padStart(12), ` ${r.unit}`.padEnd(13), target.padStart(13), `  ${verdict}`].join('');
   });
   const title = ['figure'.padEnd(46), 'measured'.padStart(12), ' unit'.padEnd(13), 'target'.padStart(13), '  verdict'].join('');
-  return [...header, title, '-'.repeat(title.length), ...lines, ''].join('\n');
+  return [...header, title, '-'.repeat(title.length), ...lines, '', ...NOTES, ''].join('\n');
 }

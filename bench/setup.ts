@@ -75,6 +75,6 @@ export async function openBenchDatabase(log: (message: string) => void): Promise
 
 /** The server's version string, shortened to "PostgreSQL 18.1". */
 export async function postgresVersion(url: string): Promise<string> {
-  const version = await withClient(url, async (client) => (await client.query<{ v: string }>('show server_version')).rows[0]!.v);
+  const version = await withClient(url, async (client) => (await client.query<{ v: string }>("select current_setting('server_version') as v")).rows[0]!.v);
   return `PostgreSQL ${version.split(' ')[0]}`;
 }

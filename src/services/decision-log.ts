@@ -42,12 +42,15 @@ interface Waiter {
 }
 
 const RETRY_MS = [50, 200, 1000, 2000];
+/** Enough to keep commits overlapping without taking most of the connection pool. */
+const MAX_FLUSHES_IN_FLIGHT = 4;
 
 export class DecisionLog {
   private queue: Entry[] = [];
   private queued = 0;
   private waiters: Waiter[] = [];
-  private flushing: Promise<void> | null = null;
+  /** Flushes under way; several may run at once (their commits share WAL flushes). */
+  private readonly inFlight = new Set<Promise<void>>();
   private readonly db: Kysely<DB>;
   private readonly onError: (error: unknown) => void;
   private readonly synchronousCommit: boolean;
@@ -76,9 +79,9 @@ export class DecisionLog {
 
   /** Resolves when everything queued so far is written. */
   async drain(): Promise<void> {
-    while (this.flushing !== null || this.queue.length > 0) {
+    while (this.inFlight.size > 0 || this.queue.length > 0) {
       this.kick();
-      await this.flushing;
+      await Promise.all(this.inFlight);
     }
   }
 
@@ -93,20 +96,21 @@ export class DecisionLog {
   }
 
   private kick(): void {
-    if (this.flushing !== null || this.queue.length === 0) return;
+    if (this.inFlight.size >= MAX_FLUSHES_IN_FLIGHT || this.queue.length === 0) return;
     const entries = this.queue;
     const waiters = this.waiters;
     const count = this.queued;
     this.queue = [];
     this.waiters = [];
     this.queued = 0;
-    this.flushing = this.writeWithRetry(toColumns(entries, count), reviewTasksOf(entries)).then(
+    const flush: Promise<void> = this.writeWithRetry(toColumns(entries, count), reviewTasksOf(entries)).then(
       () => { this.written += count; for (const w of waiters) w.resolve(); },
       (error: Error) => { for (const w of waiters) w.reject(error); },
     ).finally(() => {
-      this.flushing = null;
+      this.inFlight.delete(flush);
       this.kick();
     });
+    this.inFlight.add(flush);
   }
 
   private async writeWithRetry(columns: Columns, reviews: readonly NewReviewTask[]): Promise<void> {
@@ -177,14 +181,20 @@ function reviewTasksOf(entries: readonly Entry[]): NewReviewTask[] {
  * principals and ledger events are always fully synchronous.
  */
 async function insertInquiries(db: Kysely<DB>, c: Columns, reviews: readonly NewReviewTask[], synchronousCommit: boolean): Promise<void> {
+  // The common case is one autocommitted statement: one round trip per flush.
+  if (reviews.length === 0 && synchronousCommit) return insertInquiryColumns(db, c);
   await db.transaction().execute(async (trx) => {
     if (!synchronousCommit) await sql`set local synchronous_commit = off`.execute(trx);
-    await sql`
-      insert into inquiries (subject_scheme, subject_value, at, id, kind, principal_id, action, purpose, outcome, policy_version)
-      select * from unnest(${c.subject_scheme}::text[], ${c.subject_value}::text[], ${c.at}::timestamptz[],
-        ${c.id}::text[], ${c.kind}::text[], ${c.principal_id}::text[], ${c.action}::text[],
-        ${c.purpose}::text[], ${c.outcome}::text[], ${c.policy_version}::text[])
-    `.execute(trx);
+    await insertInquiryColumns(trx, c);
     await insertReviewTasks(trx, reviews);
   });
+}
+
+async function insertInquiryColumns(db: Kysely<DB>, c: Columns): Promise<void> {
+  await sql`
+    insert into inquiries (subject_scheme, subject_value, at, id, kind, principal_id, action, purpose, outcome, policy_version)
+    select * from unnest(${c.subject_scheme}::text[], ${c.subject_value}::text[], ${c.at}::timestamptz[],
+      ${c.id}::text[], ${c.kind}::text[], ${c.principal_id}::text[], ${c.action}::text[],
+      ${c.purpose}::text[], ${c.outcome}::text[], ${c.policy_version}::text[])
+  `.execute(db);
 }
