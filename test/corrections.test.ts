@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { sql } from 'kysely';
 import { policyFromStore } from '../src/services/bootstrap.ts';
 import { replayLedger } from '../src/services/replay.service.ts';
 import { aCourtRecord, aPenalty, aResidentId } from './support/factories.ts';
@@ -21,11 +20,6 @@ before(async () => {
 });
 after(() => t.close());
 
-async function file(key: string, record: Record<string, unknown>): Promise<string> {
-  const body = (await t.app.inject({ method: 'POST', url: '/v1/records', headers: bearer(key), payload: { records: [record] } })).json();
-  assert.equal(body.accepted.length, 1, JSON.stringify(body.rejected));
-  return body.accepted[0].record_id;
-}
 
 const post = (url: string, key: string, payload: Record<string, unknown>) => t.app.inject({ method: 'POST', url, headers: bearer(key), payload });
 const outcome = async (id: string) => (await t.app.inject({ method: 'POST', url: '/v1/decisions', headers: bearer(relying), payload: { subject: { scheme: 'cn-rid', id }, action: 'travel.air.premium_class', purpose: 'ticketing' } })).json().outcome;
@@ -35,7 +29,7 @@ const eventsOf = async (type: string) => (await t.registry.rt.db.selectFrom('led
 describe('corrections', () => {
   test('the filing agency corrects a record: a new version, the old one kept with the reason, effective in the next decision', async () => {
     const id = aResidentId();
-    const recordId = await file(court, aCourtRecord({ subjectId: id }));
+    const recordId = await t.file(court, aCourtRecord({ subjectId: id }));
     assert.equal(await outcome(id), 'deny');
     const response = await post(`/v1/records/${recordId}/corrections`, court, { changes: { expires_at: '2026-10-20', document_ref: '(2026)京0108执恢1号' }, reason: 'the debtor performed on 2026-10-20' });
     assert.equal(response.statusCode, 200, response.body);
@@ -61,7 +55,7 @@ describe('corrections', () => {
   });
 
   test('a correction is checked like a filing, every problem under changes.', async () => {
-    const recordId = await file(court, aCourtRecord());
+    const recordId = await t.file(court, aCourtRecord());
     const response = await post(`/v1/records/${recordId}/corrections`, court, { changes: { attributes: { criterion: 'looks_suspicious' }, effective_at: '2026-09-01' }, reason: 'typo' });
     assert.equal(response.statusCode, 400);
     const paths = response.json().error.details.map((d: { path: string }) => d.path);
@@ -71,7 +65,7 @@ describe('corrections', () => {
   });
 
   test('a correction that changes nothing makes no new version', async () => {
-    const recordId = await file(court, aCourtRecord({ decided_at: '2026-10-02' }));
+    const recordId = await t.file(court, aCourtRecord({ decided_at: '2026-10-02' }));
     const before = (await eventsOf('record.corrected')).length;
     const response = await post(`/v1/records/${recordId}/corrections`, court, { changes: { decided_at: '2026-10-02' }, reason: 'retry' });
     assert.equal(response.statusCode, 200);
@@ -80,7 +74,7 @@ describe('corrections', () => {
   });
 
   test('no agency may touch another agency’s record: not found, as for reading it', async () => {
-    const recordId = await file(court, aCourtRecord());
+    const recordId = await t.file(court, aCourtRecord());
     assert.equal((await post(`/v1/records/${recordId}/corrections`, market, { changes: { summary: 'mine now' }, reason: 'x' })).json().error.code, 'CRD_NOT_FOUND');
     assert.equal((await post(`/v1/records/${recordId}/revocation`, market, { reason: 'x' })).json().error.code, 'CRD_NOT_FOUND');
     assert.equal((await t.app.inject({ url: `/v1/records/${recordId}`, headers: bearer(market) })).statusCode, 404);
@@ -91,7 +85,7 @@ describe('corrections', () => {
 describe('revocations', () => {
   test('a revoked record stops counting at once, stays in the history marked revoked, and the subject is told', async () => {
     const id = aResidentId();
-    const recordId = await file(court, aCourtRecord({ subjectId: id }));
+    const recordId = await t.file(court, aCourtRecord({ subjectId: id }));
     assert.equal(await outcome(id), 'deny');
     const response = await post(`/v1/records/${recordId}/revocation`, court, { reason: 'filed against the wrong person' });
     assert.equal(response.statusCode, 200);
@@ -107,7 +101,7 @@ describe('revocations', () => {
   });
 
   test('revoking again answers the record as it is; a revoked record cannot be corrected', async () => {
-    const recordId = await file(market, aPenalty({ tier: 'minor' }));
+    const recordId = await t.file(market, aPenalty({ tier: 'minor' }));
     await post(`/v1/records/${recordId}/revocation`, market, { reason: 'quashed on review' });
     const before = (await eventsOf('record.revoked')).length;
     const again = await post(`/v1/records/${recordId}/revocation`, market, { reason: 'quashed on review' });
@@ -119,22 +113,14 @@ describe('revocations', () => {
   });
 });
 
-const PROJECTIONS = ['subjects', 'subject_identifiers', 'subject_names', 'records', 'subject_state', 'list_entries', 'record_versions', 'disputes', 'repairs'] as const;
 
-async function snapshot(): Promise<Record<string, unknown[]>> {
-  const result: Record<string, unknown[]> = {};
-  for (const table of PROJECTIONS) {
-    result[table] = (await sql<{ row: unknown }>`select to_jsonb(t) as row from ${sql.table(table)} t order by 1`.execute(t.registry.rt.db)).rows.map((r) => r.row);
-  }
-  return result;
-}
 
 test('a ledger replay rebuilds identical projections after corrections and revocations', async () => {
-  const recordId = await file(market, aPenalty({ tier: 'serious' }));
+  const recordId = await t.file(market, aPenalty({ tier: 'serious' }));
   await post(`/v1/records/${recordId}/corrections`, market, { changes: { attributes: { tier: 'general' } }, reason: 'reclassified on review' });
   await post(`/v1/records/${recordId}/corrections`, market, { changes: { summary: 'reclassified' }, reason: 'summary added' });
-  const before = await snapshot();
+  const before = await t.snapshot();
   assert.ok(before['record_versions']!.length >= 3);
   await replayLedger(t.registry.rt.db, (digest) => policyFromStore(t.registry.database, digest));
-  assert.deepEqual(await snapshot(), before);
+  assert.deepEqual(await t.snapshot(), before);
 });

@@ -21,10 +21,6 @@ after(() => t.close());
 const ask = (subject: { scheme: string; id: string }, action = 'travel.air.premium_class', purpose = 'ticketing', key = relying) =>
   t.app.inject({ method: 'POST', url: '/v1/decisions', headers: bearer(key), payload: { subject, action, purpose } });
 
-async function file(key: string, record: Record<string, unknown>): Promise<void> {
-  const response = await t.app.inject({ method: 'POST', url: '/v1/records', headers: bearer(key), payload: { records: [record] } });
-  assert.equal(response.json().accepted.length, 1, JSON.stringify(response.json().rejected));
-}
 
 describe('POST /v1/decisions', () => {
   test('an unknown but valid subject is allowed at the base grade', async () => {
@@ -40,7 +36,7 @@ describe('POST /v1/decisions', () => {
   test('a record accepted is reflected in the next decision, with measures and reasons', async () => {
     const id = aResidentId();
     assert.equal((await ask({ scheme: 'cn-rid', id })).json().outcome, 'allow');
-    await file(court, aCourtRecord({ subjectId: id }));
+    await t.file(court, aCourtRecord({ subjectId: id }));
     const body = (await ask({ scheme: 'cn-rid', id })).json();
     assert.equal(body.outcome, 'deny');
     assert.equal(body.measures[0].list, 'judgment-defaulters');
@@ -50,7 +46,7 @@ describe('POST /v1/decisions', () => {
 
   test('a lower-case check character is the same subject', async () => {
     const id = '11010519491231002X';
-    await file(court, aCourtRecord({ subjectId: id }));
+    await t.file(court, aCourtRecord({ subjectId: id }));
     assert.equal((await ask({ scheme: 'cn-rid', id: id.toLowerCase() })).json().outcome, 'deny');
   });
 
@@ -77,7 +73,7 @@ describe('POST /v1/decisions', () => {
 
   test('no deny comes from a grade alone: a low-grade subject off every list is at most reviewed', async () => {
     const org = anUscc();
-    for (const tier of ['general', 'general', 'general', 'general', 'general']) await file(market, aPenalty({ tier, subjectId: org }));
+    for (const tier of ['general', 'general', 'general', 'general', 'general']) await t.file(market, aPenalty({ tier, subjectId: org }));
     const body = (await ask({ scheme: 'cn-uscc', id: org }, 'procurement.bid', 'procurement')).json();
     assert.ok(['review', 'allow'].includes(body.outcome), body.outcome);
   });
@@ -95,7 +91,7 @@ describe('POST /v1/decisions', () => {
 describe('POST /v1/decisions/batch', () => {
   test('answers in request order, invalid identifiers in place', async () => {
     const listed = aResidentId();
-    await file(court, aCourtRecord({ subjectId: listed }));
+    await t.file(court, aCourtRecord({ subjectId: listed }));
     const subjects = [{ scheme: 'cn-rid', id: aResidentId() }, { scheme: 'cn-rid', id: '110105194912310021' }, { scheme: 'cn-rid', id: listed }];
     const response = await t.app.inject({ method: 'POST', url: '/v1/decisions/batch', headers: bearer(relying), payload: { action: 'travel.air.premium_class', purpose: 'ticketing', subjects } });
     assert.equal(response.statusCode, 200);
@@ -130,7 +126,7 @@ describe('time moves decisions on', () => {
   test('a serious-dishonesty listing applies no measure during its notice period, then does once re-evaluated', async () => {
     const { reevaluateAllDue } = await import('../src/services/reevaluation.service.ts');
     const org = anUscc();
-    await file(market, aPenalty({ tier: 'serious', subjectId: org }));
+    await t.file(market, aPenalty({ tier: 'serious', subjectId: org }));
     const during = (await ask({ scheme: 'cn-uscc', id: org }, 'procurement.bid', 'procurement')).json();
     assert.notEqual(during.outcome, 'deny', 'pending: the notice period has not run out');
     const start = t.now;

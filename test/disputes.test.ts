@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { sql } from 'kysely';
 import { policyFromStore } from '../src/services/bootstrap.ts';
 import { getRecordAnnotations } from '../src/services/record-annotations.service.ts';
 import { markOverdueDisputes } from '../src/services/disputes.service.ts';
@@ -29,16 +28,11 @@ after(() => t.close());
 
 const DAY = 86_400_000;
 
-async function file(key: string, record: Record<string, unknown>): Promise<string> {
-  const body = (await t.app.inject({ method: 'POST', url: '/v1/records', headers: bearer(key), payload: { records: [record] } })).json();
-  assert.equal(body.accepted.length, 1, JSON.stringify(body.rejected));
-  return body.accepted[0].record_id;
-}
 
 /** A person with a judgment default filed by the Haidian court, and their own subject key. */
 async function aDebtor(): Promise<{ id: string; recordId: string; key: string }> {
   const id = aResidentId();
-  const recordId = await file(court, aCourtRecord({ subjectId: id }));
+  const recordId = await t.file(court, aCourtRecord({ subjectId: id }));
   return { id, recordId, key: await t.keyFor({ role: 'subject', name: 'debtor', subject: `cn-rid:${id}` }) };
 }
 
@@ -70,7 +64,7 @@ describe('opening a dispute', () => {
 
   test('a disputed factual claim (while_disputed: suspend) stops counting until resolved', async () => {
     const id = aResidentId();
-    const recordId = await file(tax, { source_ref: `arrears-${id}`, type: 'tax.arrears', subject: { kind: 'person', scheme: 'cn-rid', id, name: '王五' }, decided_at: '2026-10-10', legal_basis: 'Tax Collection Law art. 45', document_ref: '京税欠〔2026〕1号' });
+    const recordId = await t.file(tax, { source_ref: `arrears-${id}`, type: 'tax.arrears', subject: { kind: 'person', scheme: 'cn-rid', id, name: '王五' }, decided_at: '2026-10-10', legal_basis: 'Tax Collection Law art. 45', document_ref: '京税欠〔2026〕1号' });
     assert.equal(await score(id), 940);
     const response = await dispute(recordId, operator, 'The subject says the arrears were paid; receipt attached to the call');
     assert.equal(response.statusCode, 201);
@@ -193,26 +187,18 @@ describe('overdue disputes', () => {
   });
 });
 
-const PROJECTIONS = ['subjects', 'subject_identifiers', 'subject_names', 'records', 'subject_state', 'list_entries', 'record_versions', 'disputes', 'repairs'] as const;
 
-async function snapshot(): Promise<Record<string, unknown[]>> {
-  const result: Record<string, unknown[]> = {};
-  for (const table of PROJECTIONS) {
-    result[table] = (await sql<{ row: unknown }>`select to_jsonb(t) as row from ${sql.table(table)} t order by 1`.execute(t.registry.rt.db)).rows.map((r) => r.row);
-  }
-  return result;
-}
 
 test('a ledger replay rebuilds identical projections after disputes opened, overdue, resolved and annotated', async () => {
-  const penalty = await file(tax, aPenalty({ tier: 'general' }));
+  const penalty = await t.file(tax, aPenalty({ tier: 'general' }));
   const taxDispute = (await dispute(penalty, operator)).json().dispute_id;
   await resolve(taxDispute, tax, { outcome: 'corrected', reason: 'reclassified', changes: { attributes: { tier: 'minor' } } });
   const debtor = await aDebtor();
   await dispute(debtor.recordId, debtor.key);
-  const before = await snapshot();
+  const before = await t.snapshot();
   const statuses = new Set(before['disputes']!.map((d) => (d as { status: string }).status));
   assert.deepEqual([...statuses].sort(), ['open', 'overdue', 'resolved']);
   assert.ok(before['disputes']!.some((d) => (d as { subject_statement: string | null }).subject_statement !== null));
   await replayLedger(t.registry.rt.db, (digest) => policyFromStore(t.registry.database, digest));
-  assert.deepEqual(await snapshot(), before);
+  assert.deepEqual(await t.snapshot(), before);
 });

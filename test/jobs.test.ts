@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { sql } from 'kysely';
-import { main } from '../src/cli/main.ts';
 import { runJobs } from '../src/services/jobs.service.ts';
 import { aCourtRecord, aPenalty, aResidentId, anUscc } from './support/factories.ts';
 import { bearer, startTestRegistry, type TestRegistry } from './support/registry.ts';
@@ -14,11 +12,6 @@ const debtor = aResidentId();
 const seriousOrg = anUscc();
 const ids: Record<string, string> = {};
 
-async function file(key: string, record: Record<string, unknown>): Promise<string> {
-  const body = (await t.app.inject({ method: 'POST', url: '/v1/records', headers: bearer(key), payload: { records: [record] } })).json();
-  assert.equal(body.accepted.length, 1, JSON.stringify(body.rejected));
-  return body.accepted[0].record_id;
-}
 
 before(async () => {
   t = await startTestRegistry(new Date('2026-11-01T00:00:00Z'));
@@ -27,34 +20,17 @@ before(async () => {
   const court = await t.keyFor({ role: 'agency', name: 'Haidian Court', agency_kind: 'court' });
   const market = await t.keyFor({ role: 'agency', name: 'Market Regulator', agency_kind: 'market' });
   // Minor: at most 3 months from 2026-10-20 (NDRC credit repair measures).
-  ids['minor'] = await file(market, aPenalty({ tier: 'minor', kind: 'person', subjectId: minorPerson, decided_at: '2026-10-20' }));
+  ids['minor'] = await t.file(market, aPenalty({ tier: 'minor', kind: 'person', subjectId: minorPerson, decided_at: '2026-10-20' }));
   // Fa Shi [2017] 7 art. 2: listed for 2 years from 2026-10-01.
-  ids['judgment'] = await file(court, aCourtRecord({ subjectId: debtor, criterion: 'refuses_settlement' }));
+  ids['judgment'] = await t.file(court, aCourtRecord({ subjectId: debtor, criterion: 'refuses_settlement' }));
   // serious-dishonesty has a 10-day notice period.
-  ids['serious'] = await file(market, aPenalty({ tier: 'serious', subjectId: seriousOrg }));
+  ids['serious'] = await t.file(market, aPenalty({ tier: 'serious', subjectId: seriousOrg }));
 });
 after(() => t.close());
 
-/** Runs the CLI in-process against the test database, capturing its output. */
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const previous = process.env.DATABASE_URL;
-  process.env.DATABASE_URL = t.databaseUrl;
-  try {
-    const code = await main(argv, {
-      stdout: { write: (chunk: string) => { out += chunk; return true; } } as unknown as NodeJS.WritableStream,
-      stderr: { write: (chunk: string) => { err += chunk; return true; } } as unknown as NodeJS.WritableStream,
-    });
-    return { code, out, err };
-  } finally {
-    if (previous === undefined) delete process.env.DATABASE_URL;
-    else process.env.DATABASE_URL = previous;
-  }
-}
 
 async function runOnce(now: string): Promise<Record<string, number>> {
-  const { code, out, err } = await cli('jobs', 'run', '--once', '--now', now, '--json');
+  const { code, out, err } = await t.cli('jobs', 'run', '--once', '--now', now, '--json');
   assert.equal(code, 0, err);
   const { at, ...counts } = JSON.parse(out);
   assert.equal(at, new Date(now).toISOString());
@@ -74,15 +50,7 @@ async function world(): Promise<{ head: string; notices: number }> {
   return { head, notices };
 }
 
-const PROJECTIONS = ['subjects', 'subject_identifiers', 'subject_names', 'records', 'subject_state', 'list_entries'] as const;
 
-async function snapshot(): Promise<Record<string, unknown[]>> {
-  const result: Record<string, unknown[]> = {};
-  for (const table of PROJECTIONS) {
-    result[table] = (await sql<{ row: unknown }>`select to_jsonb(t) as row from ${sql.table(table)} t order by 1`.execute(t.registry.rt.db)).rows.map((r) => r.row);
-  }
-  return result;
-}
 
 describe('scheduled jobs', () => {
   test('runJobs starts a listing whose notice period ran out, passes deadlines, then runs extra jobs with the same instant', async () => {
@@ -148,25 +116,25 @@ describe('scheduled jobs', () => {
   });
 
   test('ledger replay afterwards rebuilds identical projections, expiries included', async () => {
-    const before = await snapshot();
-    const { code, err } = await cli('ledger', 'replay');
+    const before = await t.snapshot();
+    const { code, err } = await t.cli('ledger', 'replay');
     assert.equal(code, 0, err);
-    assert.deepEqual(await snapshot(), before);
+    assert.deepEqual(await t.snapshot(), before);
     assert.equal(await recordStatus(ids['judgment']!), 'expired');
   });
 
   test('jobs run prints counts for people, and refuses a bad --now', async () => {
-    const { code, out } = await cli('jobs', 'run', '--once', '--now', '2028-10-02T00:00:00Z');
+    const { code, out } = await t.cli('jobs', 'run', '--once', '--now', '2028-10-02T00:00:00Z');
     assert.equal(code, 0);
     assert.match(out, /Jobs as of 2028-10-02T00:00:00.000Z: expired 0, reevaluated 0, overdue disputes 0 \(notice delivery off/);
-    assert.equal((await cli('jobs', 'run', '--once', '--now', 'yesterday')).code, 2);
-    assert.match((await cli('jobs', 'run', '--now', '2028-10-02T00:00:00Z')).err, /CRD_USAGE.*--once/);
+    assert.equal((await t.cli('jobs', 'run', '--once', '--now', 'yesterday')).code, 2);
+    assert.match((await t.cli('jobs', 'run', '--now', '2028-10-02T00:00:00Z')).err, /CRD_USAGE.*--once/);
   });
 
   test('a record filed after its window already ended is still marked expired by the next run', async () => {
     const market = await t.keyFor({ role: 'agency', name: 'Late Filer', agency_kind: 'market' });
     // A minor penalty counts at most 3 months; this one was decided ten months before filing.
-    const late = await file(market, aPenalty({ tier: 'minor', kind: 'person', subjectId: aResidentId(), decided_at: '2026-01-05' }));
+    const late = await t.file(market, aPenalty({ tier: 'minor', kind: 'person', subjectId: aResidentId(), decided_at: '2026-01-05' }));
     const status = async () => (await t.registry.rt.db.selectFrom('records').select('status').where('id', '=', late).executeTakeFirstOrThrow()).status;
     assert.equal(await status(), 'active');
     const counts = await runJobs({ db: t.registry.rt.db, policy: t.registry.rt.policy, webhook: null }, t.now);

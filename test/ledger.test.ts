@@ -22,15 +22,7 @@ before(async () => {
 });
 after(() => t.close());
 
-const PROJECTIONS = ['subjects', 'subject_identifiers', 'subject_names', 'records', 'subject_state', 'list_entries'] as const;
 
-async function snapshot(): Promise<Record<string, unknown[]>> {
-  const result: Record<string, unknown[]> = {};
-  for (const table of PROJECTIONS) {
-    result[table] = (await sql<{ row: unknown }>`select to_jsonb(t) as row from ${sql.table(table)} t order by 1`.execute(t.registry.rt.db)).rows.map((r) => r.row);
-  }
-  return result;
-}
 
 describe('the ledger', () => {
   test('every state change is a hash-chained event, and the chain verifies', async () => {
@@ -43,11 +35,11 @@ describe('the ledger', () => {
   });
 
   test('projections rebuilt by replay come out identical', async () => {
-    const before = await snapshot();
+    const before = await t.snapshot();
     assert.ok(before['records']!.length >= 5);
     const db = t.registry.rt.db;
     await replayLedger(db, async (digest) => validatePolicyDocument(await getPolicyDocument(db, digest)).policy!);
-    assert.deepEqual(await snapshot(), before);
+    assert.deepEqual(await t.snapshot(), before);
   });
 
   test('altering a stored event makes verify name that event', async () => {

@@ -19,18 +19,13 @@ before(async () => {
 });
 after(() => t.close());
 
-async function file(key: string, record: Record<string, unknown>): Promise<string> {
-  const body = (await t.app.inject({ method: 'POST', url: '/v1/records', headers: bearer(key), payload: { records: [record] } })).json();
-  assert.equal(body.accepted.length, 1, JSON.stringify(body.rejected));
-  return body.accepted[0].record_id;
-}
 
 const noticesOf = async (scheme: string, id: string, key = operator) => (await t.app.inject({ url: `/v1/subjects/${scheme}/${id}/notices`, headers: bearer(key) })).json().notices;
 
 describe('notices', () => {
   test('a filed judgment default tells the subject what, who, the legal basis, the consequences and the dispute deadline', async () => {
     const id = aResidentId();
-    const recordId = await file(court, aCourtRecord({ subjectId: id }));
+    const recordId = await t.file(court, aCourtRecord({ subjectId: id }));
     const notices = await noticesOf('cn-rid', id);
     const filed = notices.find((n: { kind: string }) => n.kind === 'record.filed');
     assert.equal(filed.record_id, recordId);
@@ -45,7 +40,7 @@ describe('notices', () => {
 
   test('a listing with a notice period is noticed as pending, then as started when the period runs out', async () => {
     const org = anUscc();
-    await file(market, aPenalty({ tier: 'serious', subjectId: org }));
+    await t.file(market, aPenalty({ tier: 'serious', subjectId: org }));
     const pending = (await noticesOf('cn-uscc', org)).find((n: { kind: string }) => n.kind === 'list.pending');
     assert.equal(pending.list_id, 'serious-dishonesty');
     assert.match(pending.what, /will be placed on/);
@@ -63,7 +58,7 @@ describe('notices', () => {
 
   test('a subject reads their own notices, not anyone else’s; the report carries them too', async () => {
     const id = aResidentId();
-    await file(court, aCourtRecord({ subjectId: id }));
+    await t.file(court, aCourtRecord({ subjectId: id }));
     const own = await t.keyFor({ role: 'subject', name: 'me', subject: `cn-rid:${id}` });
     const other = await t.keyFor({ role: 'subject', name: 'other', subject: `cn-rid:${aResidentId()}` });
     assert.ok((await noticesOf('cn-rid', id, own)).length >= 2);

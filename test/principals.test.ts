@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { main } from '../src/cli/main.ts';
 import { hashKey } from '../src/services/principals.service.ts';
 import { bearer, startTestRegistry, type TestRegistry } from './support/registry.ts';
 
@@ -13,39 +12,22 @@ before(async () => {
 });
 after(() => t.close());
 
-/** Runs the CLI in-process against the test database, capturing its output. */
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const previous = process.env.DATABASE_URL;
-  process.env.DATABASE_URL = t.databaseUrl;
-  try {
-    const code = await main(argv, {
-      stdout: { write: (chunk: string) => { out += chunk; return true; } } as unknown as NodeJS.WritableStream,
-      stderr: { write: (chunk: string) => { err += chunk; return true; } } as unknown as NodeJS.WritableStream,
-    });
-    return { code, out, err };
-  } finally {
-    if (previous === undefined) delete process.env.DATABASE_URL;
-    else process.env.DATABASE_URL = previous;
-  }
-}
 
 describe('principals and keys', () => {
   test('credence principal add --json prints id and key; only the hash is stored', async () => {
-    const { code, out } = await cli('principal', 'add', '--role', 'relying', '--name', 'Rail', '--actions', 'travel.rail.high_speed', '--purposes', 'ticketing', '--json');
+    const { code, out } = await t.cli('principal', 'add', '--role', 'relying', '--name', 'Rail', '--actions', 'travel.rail.high_speed', '--purposes', 'ticketing', '--json');
     assert.equal(code, 0);
     const { id, key } = JSON.parse(out);
     assert.match(key, /^crd_/);
     const row = await t.registry.rt.db.selectFrom('principals').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
     assert.equal(row.key_hash, hashKey(key));
     assert.ok(!JSON.stringify(row).includes(key), 'the key itself is never stored');
-    const listed = await cli('principal', 'list');
+    const listed = await t.cli('principal', 'list');
     assert.ok(listed.out.includes(id) && !listed.out.includes(key));
   });
 
   test('a revoked key is refused at once', async () => {
-    const { out } = await cli('principal', 'add', '--role', 'auditor', '--name', 'Temp', '--json');
+    const { out } = await t.cli('principal', 'add', '--role', 'auditor', '--name', 'Temp', '--json');
     const { id, key } = JSON.parse(out);
     assert.equal((await t.app.inject({ url: '/v1/ledger/verify', headers: bearer(key) })).statusCode, 200);
     const revoked = await t.app.inject({ method: 'POST', url: `/v1/principals/${id}/revocation`, headers: bearer(operator) });
@@ -54,12 +36,12 @@ describe('principals and keys', () => {
   });
 
   test('scopes are checked when a principal is made', async () => {
-    const bad = await cli('principal', 'add', '--role', 'relying', '--name', 'X', '--actions', 'travel.teleport', '--purposes', 'ticketing');
+    const bad = await t.cli('principal', 'add', '--role', 'relying', '--name', 'X', '--actions', 'travel.teleport', '--purposes', 'ticketing');
     assert.notEqual(bad.code, 0);
     assert.match(bad.err, /CRD_UNKNOWN_ACTION/);
-    const subject = await cli('principal', 'add', '--role', 'subject', '--name', 'Y', '--subject', 'cn-rid:110105194912310021');
+    const subject = await t.cli('principal', 'add', '--role', 'subject', '--name', 'Y', '--subject', 'cn-rid:110105194912310021');
     assert.match(subject.err, /CRD_INVALID_IDENTIFIER/);
-    const agency = await cli('principal', 'add', '--role', 'agency', '--name', 'Z', '--agency-kind', 'church');
+    const agency = await t.cli('principal', 'add', '--role', 'agency', '--name', 'Z', '--agency-kind', 'church');
     assert.match(agency.err, /CRD_UNKNOWN_AGENCY_KIND/);
   });
 
@@ -77,27 +59,27 @@ describe('principals and keys', () => {
 
 describe('the command line', () => {
   test('--help lists the commands', async () => {
-    const { code, out } = await cli('--help');
+    const { code, out } = await t.cli('--help');
     assert.equal(code, 0);
     for (const command of ['serve', 'db migrate', 'policy check', 'principal add', 'ledger verify', 'ledger replay']) assert.ok(out.includes(command), command);
   });
 
   test('policy check prints every problem and exits non-zero for a broken policy', async () => {
-    const good = await cli('policy', 'check', 'policies/default');
+    const good = await t.cli('policy', 'check', 'policies/default');
     assert.equal(good.code, 0, good.err);
-    const bad = await cli('policy', 'check', 'test/fixtures/policies/yaml-syntax-error');
+    const bad = await t.cli('policy', 'check', 'test/fixtures/policies/yaml-syntax-error');
     assert.notEqual(bad.code, 0);
     assert.match(bad.err, /CRD_POLICY_INVALID/);
   });
 
   test('ledger verify reports a sound chain', async () => {
-    const { code, out } = await cli('ledger', 'verify');
+    const { code, out } = await t.cli('ledger', 'verify');
     assert.equal(code, 0);
     assert.match(out, /Ledger OK: \d+ events/);
   });
 
   test('an unknown command is a usage error', async () => {
-    const { code, err } = await cli('frobnicate');
+    const { code, err } = await t.cli('frobnicate');
     assert.equal(code, 2);
     assert.match(err, /CRD_USAGE/);
   });

@@ -107,11 +107,6 @@ describe('public disclosure over HTTP', () => {
   });
   after(() => t.close());
 
-  async function file(key: string, record: Record<string, unknown>): Promise<string> {
-    const body = (await t.app.inject({ method: 'POST', url: '/v1/records', headers: bearer(key), payload: { records: [record] } })).json();
-    assert.equal(body.accepted.length, 1, JSON.stringify(body.rejected));
-    return body.accepted[0].record_id;
-  }
   const search = async (q: string) => t.app.inject({ url: `/v1/public/search?q=${encodeURIComponent(q)}` });
   const found = async (q: string) => (await search(q)).json().results;
   const page = (list: string, query = '') => t.app.inject({ url: `/v1/public/lists/${list}${query}` });
@@ -130,7 +125,7 @@ describe('public disclosure over HTTP', () => {
 
   test('a public judgment default is found by identifier without a key, with the resident ID masked', async () => {
     const id = aResidentId();
-    await file(court, aCourtRecord({ subjectId: id, name: '王小明', document_ref: '(2026)京0108执100号' }));
+    await t.file(court, aCourtRecord({ subjectId: id, name: '王小明', document_ref: '(2026)京0108执100号' }));
     const response = await search(id);
     assert.equal(response.statusCode, 200);
     const [subject, ...rest] = response.json().results;
@@ -147,7 +142,7 @@ describe('public disclosure over HTTP', () => {
   });
 
   test('a person is found by the whole name only, case-insensitively; a part of it finds no one', async () => {
-    await file(court, aCourtRecord({ name: 'Zhao Yiming' }));
+    await t.file(court, aCourtRecord({ name: 'Zhao Yiming' }));
     assert.equal((await found('zhao yiming')).length, 1);
     assert.equal((await found('  ZHAO   Yiming ')).length, 1);
     assert.equal((await found('Zhao Yi')).length, 0);
@@ -156,7 +151,7 @@ describe('public disclosure over HTTP', () => {
 
   test('an organisation is found by any part of its name and shows its identifier in full', async () => {
     const uscc = anUscc();
-    await file(market, { ...aPenalty({ subjectId: uscc }), type: 'market.abnormal_operations', attributes: { reason: 'false_disclosure' }, subject: { kind: 'organization', scheme: 'cn-uscc', id: uscc, name: '北京示例光电科技有限公司' } });
+    await t.file(market, { ...aPenalty({ subjectId: uscc }), type: 'market.abnormal_operations', attributes: { reason: 'false_disclosure' }, subject: { kind: 'organization', scheme: 'cn-uscc', id: uscc, name: '北京示例光电科技有限公司' } });
     const [org] = await found('示例光电');
     assert.equal(org.name, '北京示例光电科技有限公司');
     assert.deepEqual(org.identifiers, [{ scheme: 'cn-uscc', id: uscc }]);
@@ -170,25 +165,25 @@ describe('public disclosure over HTTP', () => {
       const uscc = anUscc();
       return { ...aPenalty({ subjectId: uscc }), type: 'market.abnormal_operations', attributes: { reason: 'false_disclosure' }, subject: { kind: 'organization', scheme: 'cn-uscc', id: uscc, name } };
     };
-    for (const name of ['上海远图物流有限公司', '远图物流', '远图物流（深圳）有限公司']) await file(market, named(name));
+    for (const name of ['上海远图物流有限公司', '远图物流', '远图物流（深圳）有限公司']) await t.file(market, named(name));
     assert.deepEqual((await found('远图物流')).map((o: { name: string }) => o.name), ['远图物流', '远图物流（深圳）有限公司', '上海远图物流有限公司']);
     assert.deepEqual((await found('100%')).map((o: { name: string }) => o.name), [], 'LIKE wildcards match literally');
   });
 
   test('a subject with nothing public is not returned at all', async () => {
     const id = aResidentId();
-    await file(market, aPenalty({ kind: 'person', subjectId: id, tier: 'general', subject: { kind: 'person', scheme: 'cn-rid', id, name: '钱多多' } }));
+    await t.file(market, aPenalty({ kind: 'person', subjectId: id, tier: 'general', subject: { kind: 'person', scheme: 'cn-rid', id, name: '钱多多' } }));
     assert.deepEqual(await found(id), []);
     assert.deepEqual(await found('钱多多'), []);
     const uscc = anUscc();
-    await file(market, aPenalty({ subjectId: uscc, tier: 'general' }));
+    await t.file(market, aPenalty({ subjectId: uscc, tier: 'general' }));
     assert.deepEqual(await found(uscc), []);
   });
 
   test('a person with a public and a non-public record shows only the public one', async () => {
     const id = aResidentId();
-    await file(court, aCourtRecord({ subjectId: id }));
-    await file(market, aPenalty({ kind: 'person', subjectId: id, tier: 'serious' }));
+    await t.file(court, aCourtRecord({ subjectId: id }));
+    await t.file(market, aPenalty({ kind: 'person', subjectId: id, tier: 'serious' }));
     const [subject] = await found(id);
     assert.deepEqual(subject.records.map((r: { type: string }) => r.type), ['court.judgment_default']);
     assert.deepEqual(subject.lists.map((l: { list: string }) => l.list), ['judgment-defaulters']);
@@ -197,8 +192,8 @@ describe('public disclosure over HTTP', () => {
   test('a record past its disclosure period disappears, even while it still counts', async () => {
     const shortId = aResidentId();
     const longId = aResidentId();
-    await file(court, aCourtRecord({ subjectId: shortId, criterion: 'obstructs_enforcement', decided_at: '2026-10-01' }));
-    await file(court, aCourtRecord({ subjectId: longId, criterion: 'able_but_refuses', decided_at: '2026-10-01' }));
+    await t.file(court, aCourtRecord({ subjectId: shortId, criterion: 'obstructs_enforcement', decided_at: '2026-10-01' }));
+    await t.file(court, aCourtRecord({ subjectId: longId, criterion: 'able_but_refuses', decided_at: '2026-10-01' }));
     await atTime(new Date('2028-10-02T00:00:00Z'), async () => {
       assert.deepEqual(await found(shortId), [], 'P2Y listing over');
       assert.equal((await found(longId)).length, 1, 'still inside 3 years');
@@ -212,7 +207,7 @@ describe('public disclosure over HTTP', () => {
 
   test('a revoked record disappears', async () => {
     const id = aResidentId();
-    const recordId = await file(court, aCourtRecord({ subjectId: id }));
+    const recordId = await t.file(court, aCourtRecord({ subjectId: id }));
     assert.equal((await found(id)).length, 1);
     await revoke(recordId);
     assert.deepEqual(await found(id), []);
@@ -220,12 +215,12 @@ describe('public disclosure over HTTP', () => {
 
   test('a repaired record disappears; a disputed one stays, marked as disputed', async () => {
     const repaired = aResidentId();
-    const repairedRecord = await file(court, aCourtRecord({ subjectId: repaired }));
+    const repairedRecord = await t.file(court, aCourtRecord({ subjectId: repaired }));
     const repair = await post(operator, `/v1/records/${repairedRecord}/repairs`, { evidence: 'paid in full', performed: true });
     await post(court, `/v1/repairs/${repair.repair_id}/decision`, { approve: true, reason: 'performed' });
     assert.deepEqual(await found(repaired), []);
     const disputed = aResidentId();
-    const disputedRecord = await file(court, aCourtRecord({ subjectId: disputed }));
+    const disputedRecord = await t.file(court, aCourtRecord({ subjectId: disputed }));
     await post(operator, `/v1/records/${disputedRecord}/disputes`, { statement: 'I paid' });
     const [subject] = await found(disputed);
     assert.equal(subject.records[0].under_dispute, true, 'court decisions keep counting while disputed');
@@ -241,7 +236,7 @@ describe('public disclosure over HTTP', () => {
 
   test('a public list pages its members newest first, each with the records it rests on', async () => {
     const ids = [aResidentId(), aResidentId(), aResidentId()];
-    for (const [i, id] of ids.entries()) await file(court, aCourtRecord({ subjectId: id, decided_at: `2026-10-2${i}` }));
+    for (const [i, id] of ids.entries()) await t.file(court, aCourtRecord({ subjectId: id, decided_at: `2026-10-2${i}` }));
     const first = (await page('judgment-defaulters', '?page=1&page_size=2')).json();
     assert.equal(first.list.id, 'judgment-defaulters');
     assert.equal(first.members.length, 2);
@@ -258,8 +253,8 @@ describe('public disclosure over HTTP', () => {
   test('a pending listing is not public until its notice period ends; a person on it via a non-public record never is', async () => {
     const org = anUscc();
     const person = aResidentId();
-    await file(market, aPenalty({ subjectId: org, tier: 'serious' }));
-    await file(market, aPenalty({ kind: 'person', subjectId: person, tier: 'serious' }));
+    await t.file(market, aPenalty({ subjectId: org, tier: 'serious' }));
+    await t.file(market, aPenalty({ kind: 'person', subjectId: person, tier: 'serious' }));
     const members = async () => (await page('serious-dishonesty', '?page_size=50')).json().members.map((m: { identifiers: { id: string }[] }) => m.identifiers[0]!.id);
     assert.ok(!(await members()).includes(org), 'pending: notice period of 10 days');
     await atTime(new Date(t.now.getTime() + 11 * DAY), async () => {

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { sql } from 'kysely';
 import { policyFromStore } from '../src/services/bootstrap.ts';
 import { replayLedger } from '../src/services/replay.service.ts';
 import { aCourtRecord, aPenalty, aResidentId, anUscc } from './support/factories.ts';
@@ -25,16 +24,11 @@ before(async () => {
 });
 after(() => t.close());
 
-async function file(key: string, record: Record<string, unknown>): Promise<string> {
-  const body = (await t.app.inject({ method: 'POST', url: '/v1/records', headers: bearer(key), payload: { records: [record] } })).json();
-  assert.equal(body.accepted.length, 1, JSON.stringify(body.rejected));
-  return body.accepted[0].record_id;
-}
 
 /** A company with a penalty of `tier` filed by the market regulator, and its own subject key. */
 async function aPenalisedCompany(tier: string, extra: Record<string, unknown> = {}): Promise<{ id: string; recordId: string; key: string }> {
   const id = anUscc();
-  const recordId = await file(market, aPenalty({ tier, subjectId: id, ...extra }));
+  const recordId = await t.file(market, aPenalty({ tier, subjectId: id, ...extra }));
   return { id, recordId, key: await t.keyFor({ role: 'subject', name: 'company', subject: `cn-uscc:${id}` }) };
 }
 
@@ -58,7 +52,7 @@ async function at(when: Date, body: () => Promise<void>): Promise<void> {
 describe('applying for credit repair', () => {
   test('only negative records can be repaired', async () => {
     const id = aResidentId();
-    const recordId = await file(government, { source_ref: `award-${id}`, type: 'commendation.government', subject: { kind: 'person', scheme: 'cn-rid', id, name: '李四' }, decided_at: '2026-10-01', legal_basis: 'Guo Fa [2016] 33', document_ref: '京政表〔2026〕1号' });
+    const recordId = await t.file(government, { source_ref: `award-${id}`, type: 'commendation.government', subject: { kind: 'person', scheme: 'cn-rid', id, name: '李四' }, decided_at: '2026-10-01', legal_basis: 'Guo Fa [2016] 33', document_ref: '京政表〔2026〕1号' });
     const response = await apply(recordId, operator);
     assert.equal(response.statusCode, 422);
     assert.equal(response.json().error.code, 'CRD_REPAIR_NOT_NEGATIVE');
@@ -89,7 +83,7 @@ describe('applying for credit repair', () => {
 
   test('a judgment default may be repaired at any time, but only once the judgment is performed', async () => {
     const id = aResidentId();
-    const recordId = await file(court, aCourtRecord({ subjectId: id }));
+    const recordId = await t.file(court, aCourtRecord({ subjectId: id }));
     const key = await t.keyFor({ role: 'subject', name: 'debtor', subject: `cn-rid:${id}` });
     assert.equal(await errorCode(apply(recordId, key)), 'CRD_REPAIR_NOT_PERFORMED');
     assert.equal((await apply(recordId, key, { performed: true, document_ref: 'bank receipt 2026-10-30' })).statusCode, 201);
@@ -108,7 +102,7 @@ describe('applying for credit repair', () => {
 describe('deciding credit repair', () => {
   test('approval ends a judgment default’s effect at once: the list, the measures, the score; the record stays, marked repaired', async () => {
     const id = aResidentId();
-    const recordId = await file(court, aCourtRecord({ subjectId: id }));
+    const recordId = await t.file(court, aCourtRecord({ subjectId: id }));
     const key = await t.keyFor({ role: 'subject', name: 'debtor', subject: `cn-rid:${id}` });
     const ask = async () => (await post('/v1/decisions', relying, { subject: { scheme: 'cn-rid', id }, action: 'travel.air.premium_class', purpose: 'ticketing' })).json().outcome;
     assert.equal(await ask(), 'deny');
@@ -162,20 +156,12 @@ describe('deciding credit repair', () => {
   });
 });
 
-const PROJECTIONS = ['subjects', 'subject_identifiers', 'subject_names', 'records', 'subject_state', 'list_entries', 'record_versions', 'disputes', 'repairs'] as const;
 
-async function snapshot(): Promise<Record<string, unknown[]>> {
-  const result: Record<string, unknown[]> = {};
-  for (const table of PROJECTIONS) {
-    result[table] = (await sql<{ row: unknown }>`select to_jsonb(t) as row from ${sql.table(table)} t order by 1`.execute(t.registry.rt.db)).rows.map((r) => r.row);
-  }
-  return result;
-}
 
 test('a ledger replay rebuilds identical projections after repairs applied, refused and approved', async () => {
-  const before = await snapshot();
+  const before = await t.snapshot();
   const statuses = new Set(before['repairs']!.map((r) => (r as { status: string }).status));
   assert.deepEqual([...statuses].sort(), ['approved', 'pending', 'refused']);
   await replayLedger(t.registry.rt.db, (digest) => policyFromStore(t.registry.database, digest));
-  assert.deepEqual(await snapshot(), before);
+  assert.deepEqual(await t.snapshot(), before);
 });

@@ -24,11 +24,6 @@ async function post(key: string, url: string, payload: unknown) {
   return response.json();
 }
 
-async function file(key: string, record: Record<string, unknown>): Promise<string> {
-  const body = await post(key, '/v1/records', { records: [record] });
-  assert.equal(body.accepted.length, 1, JSON.stringify(body.rejected));
-  return body.accepted[0].record_id;
-}
 
 const report = async (query = '') => {
   const response = await t.app.inject({ url: `/v1/public/transparency${query}` });
@@ -45,8 +40,8 @@ describe('transparency', () => {
   const records: string[] = [];
 
   test('counts records filed by type and agency, list sizes and decisions by action and outcome', async () => {
-    for (const id of people) records.push(await file(court, aCourtRecord({ subjectId: id, name: '孙悟空' })));
-    records.push(await file(market, aPenalty({ subjectId: company, tier: 'serious' })));
+    for (const id of people) records.push(await t.file(court, aCourtRecord({ subjectId: id, name: '孙悟空' })));
+    records.push(await t.file(market, aPenalty({ subjectId: company, tier: 'serious' })));
     for (const id of [people[0]!, people[1]!, aResidentId()]) {
       await post(operator, '/v1/decisions', { subject: { scheme: 'cn-rid', id }, action: 'travel.air.premium_class', purpose: 'ticketing' });
     }

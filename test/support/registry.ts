@@ -3,7 +3,10 @@
  * the decision index warm, and the HTTP app ready for `app.inject()`. The clock is settable.
  */
 
+import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
+import { main } from '../../src/cli/main.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { buildApp } from '../../src/http/app.ts';
 import { openRegistry, type Registry } from '../../src/services/bootstrap.ts';
@@ -18,8 +21,19 @@ export interface TestRegistry {
   /** The registry's clock: tests move it, nothing sleeps. */
   now: Date;
   keyFor(input: NewPrincipal): Promise<string>;
+  /** Files one record with an agency key over HTTP; asserts it was accepted; returns its id. */
+  file(key: string, record: Record<string, unknown>): Promise<string>;
+  /** Runs the CLI in-process against this registry's database, capturing its output. */
+  cli(...argv: string[]): Promise<{ code: number; out: string; err: string }>;
+  /** Every projection table's rows, for comparing before and after a ledger replay. */
+  snapshot(): Promise<Record<string, unknown[]>>;
   close(): Promise<void>;
 }
+
+/** The tables `ledger replay` rebuilds. */
+export const PROJECTION_TABLES = [
+  'subjects', 'subject_identifiers', 'subject_names', 'records', 'subject_state', 'list_entries', 'record_versions', 'disputes', 'repairs',
+] as const;
 
 export async function startTestRegistry(start = new Date('2026-11-01T00:00:00Z')): Promise<TestRegistry> {
   const database = await createTestDatabase();
@@ -32,6 +46,19 @@ export async function startTestRegistry(start = new Date('2026-11-01T00:00:00Z')
     get now() { return state.now; },
     set now(value: Date) { state.now = value; },
     keyFor: async (input) => (await createPrincipal(registry.rt.db, registry.rt.policy, input, state.now)).key,
+    file: async (key, record) => {
+      const body = (await app.inject({ method: 'POST', url: '/v1/records', headers: bearer(key), payload: { records: [record] } })).json();
+      assert.equal(body.accepted?.length, 1, JSON.stringify(body.rejected ?? body));
+      return body.accepted[0].record_id as string;
+    },
+    cli: (...argv) => runCli(database.url, argv),
+    snapshot: async () => {
+      const result: Record<string, unknown[]> = {};
+      for (const table of PROJECTION_TABLES) {
+        result[table] = (await sql<{ row: unknown }>`select to_jsonb(t) as row from ${sql.table(table)} t order by 1`.execute(registry.rt.db)).rows.map((r) => r.row);
+      }
+      return result;
+    },
     close: async () => {
       await app.close();
       await registry.close();
@@ -41,3 +68,18 @@ export async function startTestRegistry(start = new Date('2026-11-01T00:00:00Z')
 }
 
 export const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
+
+async function runCli(databaseUrl: string, argv: readonly string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const sink = (append: (chunk: string) => void) => ({ write: (chunk: string) => { append(chunk); return true; } }) as unknown as NodeJS.WritableStream;
+  const previous = process.env.DATABASE_URL;
+  process.env.DATABASE_URL = databaseUrl;
+  try {
+    const code = await main(argv, { stdout: sink((c) => { out += c; }), stderr: sink((c) => { err += c; }) });
+    return { code, out, err };
+  } finally {
+    if (previous === undefined) delete process.env.DATABASE_URL;
+    else process.env.DATABASE_URL = previous;
+  }
+}
