@@ -10,6 +10,7 @@ import { buildApp } from './http/app.ts';
 import { KeyCache } from './http/auth.ts';
 import { openRegistry } from './services/bootstrap.ts';
 import { registryJobs, scheduleJobs } from './services/jobs.service.ts';
+import { getEarliestNextChange } from './store/state.repository.ts';
 
 export async function startServer(config: Config): Promise<{ url: string; stop(): Promise<void> }> {
   const logger = pino({ level: config.logLevel });
@@ -32,6 +33,8 @@ export async function startServer(config: Config): Promise<{ url: string; stop()
       await registry.follower.catchUp();
     },
     onError: (error) => logger.error({ err: error }, 'scheduled jobs failed; they will be retried'),
+    // A listing that ends or starts before the next tick is re-evaluated on time, not a minute late.
+    nextDue: () => getEarliestNextChange(registry.rt.db),
   });
   await jobs.firstRun;
   const url = await app.listen({ port: config.port, host: config.host });

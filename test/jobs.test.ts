@@ -141,4 +141,21 @@ describe('scheduled jobs', () => {
     assert.ok((counts['expired'] ?? 0) >= 1, JSON.stringify(counts));
     assert.equal(await status(), 'expired');
   });
+
+  test('the scheduler runs again when something falls due, not a whole interval later', async (context) => {
+    const { scheduleJobs } = await import('../src/services/jobs.service.ts');
+    context.mock.timers.enable({ apis: ['setTimeout'] });
+    const runs: Date[] = [];
+    const deps = { db: t.registry.rt.db, policy: t.registry.rt.policy, webhook: null, extraJobs: { probe: async (_db: unknown, _p: unknown, at: Date) => { runs.push(at); return 0; } } };
+    const scheduler = scheduleJobs({
+      intervalMs: 60_000, clock: () => t.now, deps: () => deps, onError: (error) => { throw error; },
+      nextDue: async () => new Date(t.now.getTime() + 2_000),
+    });
+    await scheduler.firstRun;
+    assert.equal(runs.length, 1);
+    context.mock.timers.tick(2_100);
+    await new Promise((resolve) => setImmediate(resolve));
+    await scheduler.stop();
+    assert.equal(runs.length, 2, 'woken at the due time, 58 s before the interval');
+  });
 });

@@ -72,6 +72,11 @@ export interface SchedulerOptions {
   readonly onError: (error: unknown) => void;
   /** Whether the timer alone keeps the process alive (a CLI loop); default false (the server). */
   readonly keepAlive?: boolean;
+  /**
+   * The earliest moment something is known to fall due (a listing's end, a notice period), so
+   * the next run comes then rather than up to a whole interval late.
+   */
+  readonly nextDue?: () => Promise<Date | null>;
 }
 
 export interface Scheduler {
@@ -90,15 +95,18 @@ export function scheduleJobs(options: SchedulerOptions): Scheduler {
   let timer: NodeJS.Timeout | null = null;
   let current: Promise<void> = Promise.resolve();
   const tick = async (): Promise<void> => {
+    let delay = options.intervalMs;
     try {
       const now = options.clock();
       const counts = await runJobs(options.deps(), now);
       await options.afterRun?.(counts, now);
+      const due = await options.nextDue?.();
+      if (due != null) delay = Math.min(delay, Math.max(0, due.getTime() - options.clock().getTime()) + 50);
     } catch (error) {
       options.onError(error);
     }
     if (!stopped) {
-      timer = setTimeout(() => { current = tick(); }, options.intervalMs);
+      timer = setTimeout(() => { current = tick(); }, delay);
       if (options.keepAlive !== true) timer.unref();
     }
   };

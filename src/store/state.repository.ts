@@ -55,6 +55,12 @@ export async function replaceListEntries(db: Executor, subjectIds: readonly stri
   `.execute(db);
 }
 
+/** The earliest moment any subject's evaluation changes by itself (null when none will). */
+export async function getEarliestNextChange(db: Executor): Promise<Date | null> {
+  const row = await db.selectFrom('subject_state').select((eb) => eb.fn.min('next_change_at').as('at')).executeTakeFirst();
+  return (row?.at as Date | null | undefined) ?? null;
+}
+
 export async function getSubjectState(db: Executor, subjectId: string): Promise<SubjectStateRow | undefined> {
   return db.selectFrom('subject_state').selectAll().where('subject_id', '=', subjectId).executeTakeFirst();
 }
