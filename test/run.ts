@@ -11,14 +11,22 @@
 
 import { spawn } from 'node:child_process';
 import { existsSync, globSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { constants } from 'node:os';
+import { constants, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createHash } from 'node:crypto';
 import { attachEmbeddedCluster } from '../src/store/embedded-cluster.ts';
+import { reachableByOthersSync } from '../src/store/pg-relocate.ts';
 import type { EmbeddedCluster } from '../src/store/embedded-cluster.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const TEST_DATA_DIR = path.join(ROOT, '.test-data');
+/**
+ * `.test-data/` in the checkout, unless the checkout sits where the postgres account cannot
+ * reach it (a private home directory while running as root): then a folder under /tmp.
+ */
+const TEST_DATA_DIR = process.getuid?.() !== 0 || reachableByOthersSync(path.join(ROOT, 'package.json'))
+  ? path.join(ROOT, '.test-data')
+  : path.join(tmpdir(), `credence-test-data-${createHash('sha256').update(ROOT).digest('hex').slice(0, 12)}`);
 const RUNS_DIR = path.join(TEST_DATA_DIR, 'runs');
 
 /** Test databases are throwaway: durability only costs time here. */

@@ -18,6 +18,7 @@ import { DEFAULT_SERVER_SETTINGS, ensureServerRunning, readLog, stopServer } fro
 import type { ServerContext } from './embedded-server.ts';
 import { resolveServerUser } from './os-user.ts';
 import { loadPgBinaries } from './pg-binaries.ts';
+import { binariesForServerAccount } from './pg-relocate.ts';
 
 export { DEFAULT_SERVER_SETTINGS } from './embedded-server.ts';
 
@@ -55,7 +56,10 @@ export async function attachEmbeddedCluster(options: EmbeddedClusterOptions): Pr
   let server: ServerContext;
   let password: string;
   try {
-    server = { paths, binaries: await loadPgBinaries(), user: await resolveServerUser(log), log, settings };
+    const user = await resolveServerUser(log);
+    const found = await loadPgBinaries();
+    const binaries = user === undefined ? found : await binariesForServerAccount(found, log);
+    server = { paths, binaries, user, log, settings };
     password = await ensureClusterInitialised(server);
   } catch (error) {
     if (isCredenceError(error)) throw error;
