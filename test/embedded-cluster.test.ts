@@ -7,6 +7,7 @@ import pg from 'pg';
 import { attachEmbeddedCluster } from '../src/store/embedded-cluster.ts';
 import { resolveServerUser } from '../src/store/os-user.ts';
 import { loadPgBinaries, runPgTool } from '../src/store/pg-binaries.ts';
+import { binariesForServerAccount } from '../src/store/pg-relocate.ts';
 
 // Its own cluster in a temporary data directory, not the test run's.
 let dataDir: string;
@@ -23,7 +24,8 @@ after(async () => {
 
 /** pg_ctl's exit status for the test cluster: for `status`, 0 is running and 3 is stopped. */
 async function pgCtl(...args: string[]): Promise<number | null> {
-  const [binaries, user] = await Promise.all([loadPgBinaries(), resolveServerUser(() => undefined)]);
+  const [found, user] = await Promise.all([loadPgBinaries(), resolveServerUser(() => undefined)]);
+  const binaries = user === undefined ? found : await binariesForServerAccount(found, () => undefined);
   const clusterDir = path.join(dataDir, 'postgres');
   return (await runPgTool(binaries.pg_ctl, [...args, '-D', clusterDir], { user, cwd: dataDir })).code;
 }

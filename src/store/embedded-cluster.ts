@@ -18,7 +18,7 @@ import { DEFAULT_SERVER_SETTINGS, ensureServerRunning, readLog, stopServer } fro
 import type { ServerContext } from './embedded-server.ts';
 import { resolveServerUser } from './os-user.ts';
 import { loadPgBinaries } from './pg-binaries.ts';
-import { binariesForServerAccount } from './pg-relocate.ts';
+import { binariesForServerAccount, dataDirForServerAccount } from './pg-relocate.ts';
 
 export { DEFAULT_SERVER_SETTINGS } from './embedded-server.ts';
 
@@ -51,7 +51,7 @@ const LOG_TAIL_LINES = 15;
 /** Attaches this process to the embedded cluster, creating and starting it as needed. */
 export async function attachEmbeddedCluster(options: EmbeddedClusterOptions): Promise<EmbeddedCluster> {
   const log = options.log ?? (() => undefined);
-  const paths = clusterPaths(options.dataDir);
+  let paths = clusterPaths(options.dataDir);
   const settings = { ...DEFAULT_SERVER_SETTINGS, ...options.serverSettings };
   let server: ServerContext;
   let password: string;
@@ -59,6 +59,7 @@ export async function attachEmbeddedCluster(options: EmbeddedClusterOptions): Pr
     const user = await resolveServerUser(log);
     const found = await loadPgBinaries();
     const binaries = user === undefined ? found : await binariesForServerAccount(found, log);
+    if (user !== undefined) paths = clusterPaths(await dataDirForServerAccount(options.dataDir, log));
     server = { paths, binaries, user, log, settings };
     password = await ensureClusterInitialised(server);
   } catch (error) {

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
 import { statSync } from 'node:fs';
-import { access, cp, mkdir, rename, rm, stat } from 'node:fs/promises';
+import { access, cp, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { PgBinaries } from './pg-binaries.ts';
@@ -50,6 +50,27 @@ export async function binariesForServerAccount(binaries: PgBinaries, log: (messa
   return relocated;
 }
 
-async function exists(file: string): Promise<boolean> {
-  return access(file, constants.X_OK).then(() => true, () => false);
+/** Where persistent clusters go when the chosen data directory is private to root. */
+const SHARED_CLUSTER_ROOT = '/var/lib/credence/clusters';
+
+/**
+ * The data directory as the server account can use it: the chosen one, or, when it sits under a
+ * folder only root may enter, a persistent folder under /var/lib/credence named after it (and a
+ * note in the chosen directory saying where the cluster is).
+ */
+export async function dataDirForServerAccount(dataDir: string, log: (message: string) => void): Promise<string> {
+  const absolute = path.resolve(dataDir);
+  let existing = absolute;
+  while (!(await exists(existing, constants.F_OK))) existing = path.dirname(existing);
+  if (await reachableByOthers(path.join(existing, '.probe'))) return absolute;
+  const target = path.join(SHARED_CLUSTER_ROOT, createHash('sha256').update(absolute).digest('hex').slice(0, 12));
+  log(`${absolute} is not reachable by the postgres account; the embedded cluster lives in ${target}`);
+  await mkdir(target, { recursive: true, mode: 0o755 });
+  await mkdir(absolute, { recursive: true });
+  await writeFile(path.join(absolute, 'postgres.location'), `${target}\n`).catch(() => undefined);
+  return target;
+}
+
+async function exists(file: string, mode = constants.X_OK): Promise<boolean> {
+  return access(file, mode).then(() => true, () => false);
 }
