@@ -82,8 +82,16 @@ export async function copyRows(pool: pg.Pool, table: string, rows: readonly Copy
   }
 }
 
-/** The tables an import writes, in an order that COPY can refill them. */
-export const WRITTEN_TABLES = ['subjects', 'subject_identifiers', 'subject_names', 'records', 'ledger', 'subject_state', 'list_entries'] as const;
+/** Tables an import does not write: everything else in the schema is copied. */
+const NOT_WRITTEN_BY_IMPORT = ['policies', 'principals', 'agencies', 'inquiries', 'credence_migration', 'credence_migration_lock'];
+
+async function writtenTables(client: pg.PoolClient): Promise<string[]> {
+  const { rows } = await client.query<{ name: string }>(
+    "select tablename as name from pg_tables where schemaname = current_schema() and tablename not like 'bench\\_%' and not (tablename = any($1)) order by tablename",
+    [NOT_WRITTEN_BY_IMPORT],
+  );
+  return rows.map((r) => r.name);
+}
 
 async function copyOut(client: pg.PoolClient, table: string): Promise<Buffer[]> {
   const chunks: Buffer[] = [];
@@ -93,20 +101,25 @@ async function copyOut(client: pg.PoolClient, table: string): Promise<Buffer[]> 
 }
 
 /**
- * Raw COPY of everything the import wrote (every table, with its indexes): copies each table
- * out to memory, then times COPY FROM into empty `like <table> including all` copies.
+ * Raw COPY of everything the import wrote (every table it writes, with its indexes): copies
+ * each table out to memory, then times COPY FROM into empty `like <table> including all`
+ * copies. Returns the total and each table's milliseconds.
  */
-export async function copyWrittenTablesMs(pool: pg.Pool): Promise<number> {
+export async function copyWrittenTablesMs(pool: pg.Pool): Promise<{ ms: number; byTable: Map<string, number> }> {
   const client = await pool.connect();
   try {
+    const tables = await writtenTables(client);
     const contents = new Map<string, Buffer[]>();
-    for (const table of WRITTEN_TABLES) contents.set(table, await copyOut(client, table));
-    for (const table of WRITTEN_TABLES) await client.query(`create table bench_${table} (like ${table} including all)`);
-    const started = performance.now();
-    for (const [table, chunks] of contents) await pipeline(Readable.from(chunks), client.query(copyFrom(`copy bench_${table} from stdin`)));
-    const ms = performance.now() - started;
-    for (const table of WRITTEN_TABLES) await client.query(`drop table bench_${table}`);
-    return ms;
+    for (const table of tables) contents.set(table, await copyOut(client, table));
+    for (const table of tables) await client.query(`create table bench_${table} (like ${table} including all)`);
+    const byTable = new Map<string, number>();
+    for (const [table, chunks] of contents) {
+      const started = performance.now();
+      await pipeline(Readable.from(chunks), client.query(copyFrom(`copy bench_${table} from stdin`)));
+      byTable.set(table, performance.now() - started);
+    }
+    for (const table of tables) await client.query(`drop table bench_${table}`);
+    return { ms: [...byTable.values()].reduce((sum, ms) => sum + ms, 0), byTable };
   } finally {
     client.release();
   }
