@@ -32,13 +32,13 @@ export class KeyCache {
     this.db = db;
   }
 
+  /** Keyed by the presented key itself, so a cache hit costs no hashing; only misses hash. */
   async principalFor(key: string): Promise<Principal | undefined> {
-    const hash = hashKey(key);
-    const hit = this.entries.get(hash);
+    const hit = this.entries.get(key);
     if (hit !== undefined && Date.now() - hit.at < CACHE_MS) return hit.principal;
-    const principal = await getActivePrincipalByKeyHash(this.db, hash);
-    if (principal === undefined) this.entries.delete(hash);
-    else this.entries.set(hash, { principal, at: Date.now() });
+    const principal = await getActivePrincipalByKeyHash(this.db, hashKey(key));
+    if (principal === undefined) this.entries.delete(key);
+    else this.entries.set(key, { principal, at: Date.now() });
     return principal;
   }
 
