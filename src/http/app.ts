@@ -15,10 +15,12 @@ import { decisionsRoutes } from './routes/decisions.routes.ts';
 import { deliveriesRoutes } from './routes/deliveries.routes.ts';
 import { disputesRoutes } from './routes/disputes.routes.ts';
 import { principalsRoutes } from './routes/principals.routes.ts';
+import { pagesRoutes } from './routes/pages.routes.ts';
 import { publicRoutes } from './routes/public.routes.ts';
 import { recordsRoutes } from './routes/records.routes.ts';
 import { repairsRoutes } from './routes/repairs.routes.ts';
 import { reviewsRoutes } from './routes/reviews.routes.ts';
+import { staffAuthRoutes } from './routes/staff-auth.routes.ts';
 import { subjectsRoutes } from './routes/subjects.routes.ts';
 import { systemRoutes } from './routes/system.routes.ts';
 import { errorSchema } from './schemas.ts';
@@ -67,7 +69,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook('onResponse', async (request, reply) => {
     deps.metrics.requests.observe({ method: request.method, route: request.routeOptions.url ?? 'unknown', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
   });
-  for (const routes of [systemRoutes, recordsRoutes, decisionsRoutes, subjectsRoutes, principalsRoutes, reviewsRoutes, deliveriesRoutes, publicRoutes, correctionsRoutes, disputesRoutes, repairsRoutes]) routes(app, deps);
+  for (const routes of [systemRoutes, recordsRoutes, decisionsRoutes, subjectsRoutes, principalsRoutes, reviewsRoutes, deliveriesRoutes, publicRoutes, correctionsRoutes, disputesRoutes, repairsRoutes, pagesRoutes, staffAuthRoutes]) routes(app, deps);
   await app.ready();
   return app;
 }

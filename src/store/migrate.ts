@@ -8,6 +8,7 @@ import * as dueProcess from './migrations/2026-11-21-003-due-process.ts';
 import * as publicDisclosure from './migrations/2026-11-21-004-public.ts';
 import * as delivery from './migrations/2026-11-21-005-delivery.ts';
 import * as reviews from './migrations/2026-11-21-006-reviews.ts';
+import * as staff from './migrations/2026-11-21-007-staff.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '2026-11-21-001-initial': initial,
@@ -16,6 +17,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-21-004-public': publicDisclosure,
   '2026-11-21-005-delivery': delivery,
   '2026-11-21-006-reviews': reviews,
+  '2026-11-21-007-staff': staff,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -203,6 +203,9 @@ export interface DB {
   disputes: DisputesTable;
   repairs: RepairsTable;
   review_tasks: ReviewTasksTable;
+  staff_accounts: StaffAccountsTable;
+  staff_sessions: StaffSessionsTable;
+  staff_sign_in_throttle: StaffSignInThrottleTable;
 }
 
 export interface ReviewTasksTable {
@@ -224,4 +227,30 @@ export interface ReviewTasksTable {
   reviewer: string | null;
   legal_basis: string | null;
   inquiry_id: string | null;
+}
+
+export interface StaffAccountsTable {
+  id: string;
+  username: string;
+  role: 'operator' | 'agency';
+  agency_id: string | null;
+  password_hash: string;
+  created_at: Timestamp;
+  disabled_at: Timestamp | null;
+}
+
+export interface StaffSessionsTable {
+  id_hash: string;
+  staff_id: string;
+  created_at: Timestamp;
+  last_seen_at: Timestamp;
+  expires_at: Timestamp;
+  ended_at: Timestamp | null;
+}
+
+export interface StaffSignInThrottleTable {
+  username: string;
+  failures: number;
+  window_started_at: Timestamp;
+  locked_until: Timestamp | null;
 }

@@ -9,6 +9,7 @@ import { ledgerReplayCommand, ledgerVerifyCommand } from './ledger.ts';
 import { policyCheckCommand } from './policy.ts';
 import { principalAddCommand, principalListCommand, principalRevokeCommand } from './principal.ts';
 import { serveCommand } from './serve.ts';
+import { staffAddCommand, staffDisableCommand, staffListCommand } from './staff.ts';
 
 export const COMMANDS: readonly Command[] = [
   serveCommand,
@@ -17,6 +18,7 @@ export const COMMANDS: readonly Command[] = [
   principalAddCommand,
   principalListCommand,
   principalRevokeCommand,
+  staffAddCommand, staffListCommand, staffDisableCommand,
   importCommand,
   demoCommand,
   ledgerVerifyCommand,

@@ -1,0 +1,93 @@
+/**
+ * Staff sign-in pages: GET/POST /sign-in, POST /sign-out, and the /operator and /agency
+ * placeholders the consoles will grow from. Pages answer HTML (errors too, as coded pages);
+ * they skip the bearer-key hook (`public`) and admit staff by session with `requireStaff`.
+ */
+
+import formbody from '@fastify/formbody';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { CredenceError, isCredenceError } from '../../errors.ts';
+import { clearCookie, readCookie, SESSION_COOKIE, setCookie, SIGN_IN_CSRF_COOKIE } from '../../web/auth/cookies.ts';
+import { signInPage, staffHomePage } from '../../web/auth/pages.ts';
+import { checkCsrf, currentStaff, noStore, pageErrorHandler, requireStaff, safeNext } from '../../web/auth/require-staff.ts';
+import { SESSION_ABSOLUTE_MS, signIn, signOut, type SignedInStaff } from '../../web/auth/staff-sessions.service.ts';
+import { isWellFormedToken, newToken, tokensMatch } from '../../web/auth/tokens.ts';
+import type { AppDeps } from '../app.ts';
+
+interface SignInBody {
+  username?: string;
+  password?: string;
+  csrf?: string;
+  next?: string;
+}
+
+const field = (maxLength: number) => ({ type: 'string', maxLength }) as const;
+const page = { config: { public: true }, schema: { hide: true } } as const;
+
+function homeOf(staff: SignedInStaff): string {
+  return staff.role === 'operator' ? '/operator' : '/agency';
+}
+
+function sendHtml(reply: FastifyReply, status: number, body: string): FastifyReply {
+  return noStore(reply).status(status).type('text/html; charset=utf-8').send(body);
+}
+
+/** The sign-in form's double-submit token: the cookie's if it has one, else a new one. */
+function signInCsrf(request: FastifyRequest, reply: FastifyReply): string {
+  const existing = readCookie(request, SIGN_IN_CSRF_COOKIE);
+  if (isWellFormedToken(existing)) return existing;
+  const token = newToken();
+  setCookie(reply, SIGN_IN_CSRF_COOKIE, token);
+  return token;
+}
+
+export function staffAuthRoutes(app: FastifyInstance, deps: AppDeps): void {
+  app.decorate('staffAuth', { db: deps.rt.db, clock: () => deps.rt.clock() });
+  app.register(async (scope) => {
+    // Forms post application/x-www-form-urlencoded; parse it in this scope unless a parent does.
+    if (!scope.hasContentTypeParser('application/x-www-form-urlencoded')) await scope.register(formbody);
+    scope.setErrorHandler(pageErrorHandler);
+
+    scope.get<{ Querystring: { next?: string } }>('/sign-in', { ...page, schema: { hide: true, querystring: { type: 'object', properties: { next: field(500) } } } }, async (request, reply) => {
+      const staff = await currentStaff(request);
+      if (staff !== undefined) return noStore(reply).redirect(safeNext(request.query.next) ?? homeOf(staff), 303);
+      return sendHtml(reply, 200, signInPage({ csrf: signInCsrf(request, reply), next: safeNext(request.query.next) }));
+    });
+
+    scope.post<{ Body: SignInBody }>('/sign-in', {
+      ...page,
+      schema: { hide: true, body: { type: 'object', additionalProperties: false, properties: { username: field(200), password: field(1024), csrf: field(100), next: field(500) } } },
+    }, async (request, reply) => {
+      const body = request.body ?? {};
+      const csrf = readCookie(request, SIGN_IN_CSRF_COOKIE);
+      if (!tokensMatch(body.csrf, csrf)) throw new CredenceError('CRD_CSRF_INVALID', 'the sign-in form’s security token is missing or does not match; reload the sign-in page and try again');
+      const view = { csrf: csrf!, next: safeNext(body.next), username: body.username };
+      if (!body.username || !body.password) return sendHtml(reply, 400, signInPage({ ...view, error: new CredenceError('CRD_VALIDATION', 'enter your username and password') }));
+      try {
+        await signOut(deps.rt.db, readCookie(request, SESSION_COOKIE), deps.rt.clock()); // a sign-in never reuses an old session
+        const { sessionId, staff } = await signIn(deps.rt.db, { username: body.username, password: body.password }, deps.rt.clock());
+        setCookie(reply, SESSION_COOKIE, sessionId, SESSION_ABSOLUTE_MS / 1000);
+        clearCookie(reply, SIGN_IN_CSRF_COOKIE);
+        return noStore(reply).redirect(view.next ?? homeOf(staff), 303);
+      } catch (error) {
+        if (!isCredenceError(error) || (error.code !== 'CRD_SIGN_IN_FAILED' && error.code !== 'CRD_SIGN_IN_LOCKED')) throw error;
+        return sendHtml(reply, error.status, signInPage({ ...view, error }));
+      }
+    });
+
+    scope.post<{ Body: { csrf?: string } }>('/sign-out', {
+      ...page, schema: { hide: true, body: { type: 'object', additionalProperties: false, properties: { csrf: field(100) } } },
+    }, async (request, reply) => {
+      const staff = await currentStaff(request);
+      if (staff !== undefined) {
+        checkCsrf(request, staff.csrf_token);
+        await signOut(deps.rt.db, readCookie(request, SESSION_COOKIE), deps.rt.clock());
+      }
+      clearCookie(reply, SESSION_COOKIE);
+      return noStore(reply).redirect('/sign-in', 303);
+    });
+
+    scope.get('/operator', page, async (request, reply) => sendHtml(reply, 200, staffHomePage('Operator console', await requireStaff(request, ['operator']))));
+    scope.get('/agency', page, async (request, reply) => sendHtml(reply, 200, staffHomePage('Agency console', await requireStaff(request, ['agency']))));
+  });
+}

@@ -1,0 +1,44 @@
+/**
+ * A real browser for page tests: playwright-core driving Debian's Chromium (never a downloaded
+ * browser), against the app listening on a random local port of a startTestRegistry registry.
+ * One browser per test file; each test takes a fresh context (cookies, JavaScript on or off).
+ */
+
+import { existsSync } from 'node:fs';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions } from 'playwright-core';
+import { startTestRegistry, type TestRegistry } from './registry.ts';
+
+export const CHROMIUM = '/usr/bin/chromium';
+
+export interface TestBrowser {
+  readonly t: TestRegistry;
+  readonly baseUrl: string;
+  readonly browser: Browser;
+  newContext(options?: BrowserContextOptions): Promise<BrowserContext>;
+  close(): Promise<void>;
+}
+
+export async function startTestBrowser(): Promise<TestBrowser> {
+  // Fail loudly, never skip: a machine without Chromium must not pass the web tests silently.
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`Chromium is not installed at ${CHROMIUM}: run \`apt-get update && apt-get install -y --no-install-recommends chromium\` (as root) and rerun the tests`);
+  }
+  const t = await startTestRegistry();
+  await t.app.listen({ port: 0, host: '127.0.0.1' });
+  const address = t.app.server.address();
+  if (address === null || typeof address === 'string') throw new Error('the app is not listening on a TCP port');
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    // Playwright gives every launch a fresh temporary profile (--user-data-dir) and removes it on close.
+    timeout: 30_000,
+  });
+  return {
+    t, baseUrl: `http://127.0.0.1:${address.port}`, browser,
+    newContext: (options = {}) => browser.newContext({ baseURL: `http://127.0.0.1:${address.port}`, ...options }),
+    close: async () => {
+      await browser.close().catch(() => undefined);
+      await t.close();
+    },
+  };
+}
