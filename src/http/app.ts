@@ -10,12 +10,14 @@ import type { Runtime } from '../services/runtime.ts';
 import { authenticate, KeyCache } from './auth.ts';
 import { handleError } from './error-handler.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
+import { agencyPagesRoutes } from './routes/agency-pages.routes.ts';
 import { correctionsRoutes } from './routes/corrections.routes.ts';
 import { decisionsRoutes } from './routes/decisions.routes.ts';
 import { deliveriesRoutes } from './routes/deliveries.routes.ts';
 import { disputesRoutes } from './routes/disputes.routes.ts';
 import { principalsRoutes } from './routes/principals.routes.ts';
 import { pagesRoutes } from './routes/pages.routes.ts';
+import { operatorPagesRoutes } from './routes/operator-pages.routes.ts';
 import { publicRoutes } from './routes/public.routes.ts';
 import { recordsRoutes } from './routes/records.routes.ts';
 import { repairsRoutes } from './routes/repairs.routes.ts';
@@ -69,7 +71,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook('onResponse', async (request, reply) => {
     deps.metrics.requests.observe({ method: request.method, route: request.routeOptions.url ?? 'unknown', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
   });
-  for (const routes of [systemRoutes, recordsRoutes, decisionsRoutes, subjectsRoutes, principalsRoutes, reviewsRoutes, deliveriesRoutes, publicRoutes, correctionsRoutes, disputesRoutes, repairsRoutes, pagesRoutes, staffAuthRoutes]) routes(app, deps);
+  for (const routes of [systemRoutes, recordsRoutes, decisionsRoutes, subjectsRoutes, principalsRoutes, reviewsRoutes, deliveriesRoutes, publicRoutes, correctionsRoutes, disputesRoutes, repairsRoutes, pagesRoutes, staffAuthRoutes, operatorPagesRoutes, agencyPagesRoutes]) routes(app, deps);
   await app.ready();
   return app;
 }

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '../domain/principal.ts';
 import { CredenceError } from '../errors.ts';
-import { getRecordById, type StoredRecord } from '../store/records.repository.ts';
+import { getRecordById, getRecordsBySourceRefs, type StoredRecord } from '../store/records.repository.ts';
 import { getIdentifiersOfSubjects } from '../store/subjects.repository.ts';
 import type { Runtime } from './runtime.ts';
 
@@ -22,4 +22,20 @@ export async function readRecord(rt: Runtime, principal: Principal, id: string):
   })));
   const { body_digest: _digest, ...view } = record;
   return view;
+}
+
+/**
+ * An agency's own record found by its source_ref, else by record number; undefined when there
+ * is none it may see. The read is logged like any other (see readRecord).
+ */
+export async function findOwnRecord(rt: Runtime, principal: Principal, query: string): Promise<Omit<StoredRecord, 'body_digest'> | undefined> {
+  const bySourceRef = principal.agency_id === null ? [] : await getRecordsBySourceRefs(rt.db, principal.agency_id, [query]);
+  const id = bySourceRef[0]?.id ?? (/^[0-9]{1,18}$/.test(query) ? query : undefined);
+  if (id === undefined) return undefined;
+  try {
+    return await readRecord(rt, principal, id);
+  } catch (error) {
+    if (error instanceof CredenceError && error.code === 'CRD_NOT_FOUND') return undefined;
+    throw error;
+  }
 }

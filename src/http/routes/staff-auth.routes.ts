@@ -1,6 +1,6 @@
 /**
- * Staff sign-in pages: GET/POST /sign-in, POST /sign-out, and the /operator and /agency
- * placeholders the consoles will grow from. Pages answer HTML (errors too, as coded pages);
+ * Staff sign-in pages: GET/POST /sign-in and POST /sign-out (the consoles are in
+ * operator-pages.routes.ts and agency-pages.routes.ts). Pages answer HTML (errors too, as coded pages);
  * they skip the bearer-key hook (`public`) and admit staff by session with `requireStaff`.
  */
 
@@ -8,8 +8,8 @@ import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CredenceError, isCredenceError } from '../../errors.ts';
 import { clearCookie, readCookie, SESSION_COOKIE, setCookie, SIGN_IN_CSRF_COOKIE } from '../../web/auth/cookies.ts';
-import { signInPage, staffHomePage } from '../../web/auth/pages.ts';
-import { checkCsrf, currentStaff, noStore, pageErrorHandler, requireStaff, safeNext } from '../../web/auth/require-staff.ts';
+import { signInPage } from '../../web/auth/pages.ts';
+import { checkCsrf, currentStaff, noStore, pageErrorHandler, safeNext } from '../../web/auth/require-staff.ts';
 import { SESSION_ABSOLUTE_MS, signIn, signOut, type SignedInStaff } from '../../web/auth/staff-sessions.service.ts';
 import { isWellFormedToken, newToken, tokensMatch } from '../../web/auth/tokens.ts';
 import type { AppDeps } from '../app.ts';
@@ -87,7 +87,5 @@ export function staffAuthRoutes(app: FastifyInstance, deps: AppDeps): void {
       return noStore(reply).redirect('/sign-in', 303);
     });
 
-    scope.get('/operator', page, async (request, reply) => sendHtml(reply, 200, staffHomePage('Operator console', await requireStaff(request, ['operator']))));
-    scope.get('/agency', page, async (request, reply) => sendHtml(reply, 200, staffHomePage('Agency console', await requireStaff(request, ['agency']))));
   });
 }

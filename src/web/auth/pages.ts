@@ -44,12 +44,6 @@ export function signOutForm(staff: SignedInStaff): SafeHtml {
   return html`<form method="post" action="/sign-out"><input type="hidden" name="csrf" value="${staff.csrf_token}"><button type="submit">Sign out</button></form>`;
 }
 
-export function staffHomePage(title: string, staff: SignedInStaff): string {
-  const where = staff.role === 'agency' ? html`, clerk at ${staff.agency_name ?? staff.agency_id}` : html`, operator`;
-  return document(title, html`<h1>${title}</h1>
-<p>Signed in as <strong>${staff.username}</strong>${where}.</p>
-${signOutForm(staff)}`);
-}
 
 export function errorPage(error: CredenceError): string {
   return document('Error', html`<h1>This request was refused</h1>

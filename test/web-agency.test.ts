@@ -1,0 +1,272 @@
+/**
+ * The agency console (issue 4): clerks only, CSRF on every form, a clerk sees only their own
+ * agency's disputes, filing shows inline errors next to the field or creates the record; and one
+ * journey in a real browser (file, then resolve a dispute opened through the API), in English
+ * and Chinese, with axe-core, the 360 px check and screenshots.
+ */
+
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { after, before, describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { createStaffAccount } from '../src/services/staff-accounts.service.ts';
+import { startTestBrowser, type TestBrowser } from './support/browser.ts';
+import { aCourtRecord, aPenalty, aResidentId } from './support/factories.ts';
+import { bearer, startTestRegistry, type TestRegistry } from './support/registry.ts';
+
+const PASSWORD = 'correct horse battery staple';
+const SCREENSHOTS = 'test-results/screenshots';
+const NARROW = { width: 360, height: 780 };
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+type Response = Awaited<ReturnType<TestRegistry['app']['inject']>>;
+
+function postForm(t: TestRegistry, url: string, fields: Record<string, string>, cookie?: string): Promise<Response> {
+  return t.app.inject({
+    method: 'POST', url, payload: new URLSearchParams(fields).toString(),
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...(cookie ? { cookie } : {}) },
+  });
+}
+
+async function signIn(t: TestRegistry, username: string, home: string): Promise<{ cookie: string; csrf: string; body: string }> {
+  const form = await t.app.inject({ url: '/sign-in' });
+  const signInCsrf = /name="csrf" value="([^"]+)"/.exec(form.body)![1]!;
+  const pre = `credence_csrf=${form.cookies.find((c) => c.name === 'credence_csrf')!.value}`;
+  const response = await postForm(t, '/sign-in', { username, password: PASSWORD, csrf: signInCsrf }, pre);
+  assert.equal(response.statusCode, 303, response.body);
+  const cookie = `credence_session=${response.cookies.find((c) => c.name === 'credence_session')!.value}`;
+  const page = await t.app.inject({ url: home, headers: { cookie } });
+  assert.equal(page.statusCode, 200, page.body);
+  return { cookie, csrf: /name="csrf" value="([^"]+)"/.exec(page.body)![1]!, body: page.body };
+}
+
+/** A court record as the console form posts it (flat field names = the intake problem paths). */
+function formOf(record: Record<string, unknown>): Record<string, string> {
+  const subject = record.subject as Record<string, string>;
+  const attributes = record.attributes as Record<string, string>;
+  return {
+    type: String(record.type), source_ref: String(record.source_ref), 'subject.kind': subject.kind!, 'subject.scheme': subject.scheme!,
+    'subject.id': subject.id!, 'subject.name': subject.name!, decided_at: String(record.decided_at), legal_basis: String(record.legal_basis),
+    document_ref: String(record.document_ref), ...Object.fromEntries(Object.entries(attributes).map(([k, v]) => [`attributes.${k}`, v])),
+  };
+}
+
+async function openDispute(t: TestRegistry, operatorKey: string, recordId: string, statement: string): Promise<string> {
+  const response = await t.app.inject({ method: 'POST', url: `/v1/records/${recordId}/disputes`, headers: bearer(operatorKey), payload: { statement } });
+  assert.equal(response.statusCode, 201, response.body);
+  return response.json().dispute_id;
+}
+
+describe('agency console (app.inject)', () => {
+  let t: TestRegistry;
+  let operatorKey: string;
+  let otherCourt: string;
+  let market: string;
+
+  before(async () => {
+    t = await startTestRegistry();
+    await t.keyFor({ role: 'agency', name: 'Haidian Court', agency_kind: 'court' });
+    otherCourt = await t.keyFor({ role: 'agency', name: 'Chaoyang Court', agency_kind: 'court' });
+    operatorKey = await t.keyFor({ role: 'operator', name: 'ops' });
+    market = await t.keyFor({ role: 'agency', name: 'Market Regulator', agency_kind: 'market' });
+    for (const [username, role, agency] of [['olga', 'operator'], ['chen', 'agency', 'haidian-court'], ['li', 'agency', 'chaoyang-court'], ['ma', 'agency', 'market-regulator']] as const) {
+      await createStaffAccount(t.registry.rt.db, { username, role, password: PASSWORD, ...(agency ? { agency_id: agency } : {}) }, t.now);
+    }
+  });
+  after(() => t.close());
+
+  test('an operator session gets 403 on /agency', async () => {
+    const { cookie } = await signIn(t, 'olga', '/operator');
+    assert.equal((await t.app.inject({ url: '/agency', headers: { cookie } })).statusCode, 403);
+  });
+
+  test('a form posted without the CSRF token is refused and files nothing', async () => {
+    const { cookie } = await signIn(t, 'chen', '/agency');
+    const record = aCourtRecord();
+    const response = await postForm(t, '/agency/records', formOf(record), cookie);
+    assert.equal(response.statusCode, 403, response.body);
+    assert.match(response.body, /CRD_CSRF_INVALID/);
+    const after = await t.app.inject({ url: '/agency', headers: { cookie } });
+    assert.ok(!after.body.includes(String(record.source_ref)));
+  });
+
+  test('an invalid record shows the error inline next to its field', async () => {
+    const { cookie, csrf } = await signIn(t, 'chen', '/agency');
+    const response = await postForm(t, '/agency/records', { ...formOf(aCourtRecord()), 'subject.id': '110101199001011234x', csrf }, cookie);
+    assert.equal(response.statusCode, 422);
+    assert.match(response.body, /usa-form-group--error">\s*<label class="usa-label usa-label--error" for="f-subject-id">/);
+    assert.match(response.body, /<span class="usa-error-message" id="f-subject-id-error" role="alert">[^<]+<\/span>/);
+    assert.match(response.body, /id="f-subject-id" name="subject.id" type="text" value="110101199001011234x" aria-describedby="f-subject-id-error" aria-invalid="true"/);
+  });
+
+  test('a valid record is filed and reported once', async () => {
+    const { cookie, csrf } = await signIn(t, 'chen', '/agency');
+    const response = await postForm(t, '/agency/records', { ...formOf(aCourtRecord()), csrf }, cookie);
+    assert.equal(response.statusCode, 303, response.body);
+    const id = /filed=(\d+)/.exec(response.headers.location as string)![1]!;
+    const record = await t.app.inject({ url: `/v1/records/${id}`, headers: bearer(operatorKey) });
+    assert.equal(record.json().agency_id, 'haidian-court');
+    assert.match((await t.app.inject({ url: response.headers.location as string, headers: { cookie } })).body, new RegExp(`Record ${id} was filed \\(created\\)`));
+  });
+
+  test('a clerk sees only their own agency’s disputes, and cannot resolve another’s', async () => {
+    const theirs = await t.file(otherCourt, aCourtRecord({ subjectId: aResidentId() }));
+    const disputeId = await openDispute(t, operatorKey, theirs, 'Chaoyang: I never owed this money');
+    const chen = await signIn(t, 'chen', '/agency');
+    assert.ok(!chen.body.includes('Chaoyang: I never owed this money'));
+    assert.ok(!chen.body.includes(disputeId));
+    const li = await signIn(t, 'li', '/agency');
+    assert.ok(li.body.includes('Chaoyang: I never owed this money'));
+    const refused = await postForm(t, `/agency/disputes/${disputeId}/resolution`, { outcome: 'upheld', reason: 'checked', csrf: chen.csrf }, chen.cookie);
+    assert.ok(refused.statusCode === 403 || refused.statusCode === 404, `${refused.statusCode}`);
+    const resolved = await postForm(t, `/agency/disputes/${disputeId}/resolution`, { outcome: 'upheld', reason: 'checked the judgment', csrf: li.csrf }, li.cookie);
+    assert.equal(resolved.statusCode, 303, resolved.body);
+  });
+  test('find my record by source_ref (own agency only), then revoke it', async () => {
+    const chen = await signIn(t, 'chen', '/agency');
+    const ours = aCourtRecord();
+    const filed = await postForm(t, '/agency/records', { ...formOf(ours), csrf: chen.csrf }, chen.cookie);
+    const id = /filed=(\d+)/.exec(filed.headers.location as string)![1]!;
+    const theirs = aCourtRecord();
+    const theirId = await t.file(otherCourt, theirs);
+    const found = await t.app.inject({ url: `/agency?find=${encodeURIComponent(String(ours.source_ref))}`, headers: { cookie: chen.cookie } });
+    assert.ok(found.body.includes(`action="/agency/records/${id}/revocation"`));
+    for (const query of [String(theirs.source_ref), theirId]) {
+      const other = await t.app.inject({ url: `/agency?find=${encodeURIComponent(query)}`, headers: { cookie: chen.cookie } });
+      assert.match(other.body, /None of your agency’s records matches/);
+      assert.ok(!other.body.includes(`/agency/records/${theirId}/revocation`));
+    }
+    assert.equal((await postForm(t, `/agency/records/${theirId}/revocation`, { reason: 'x', csrf: chen.csrf }, chen.cookie)).statusCode, 404);
+    const revoked = await postForm(t, `/agency/records/${id}/revocation`, { reason: 'filed against the wrong person', csrf: chen.csrf }, chen.cookie);
+    assert.equal(revoked.statusCode, 303, revoked.body);
+    assert.equal((await t.app.inject({ url: `/v1/records/${id}`, headers: bearer(operatorKey) })).json().status, 'revoked');
+  });
+
+  test('the repair queue: the filing agency’s clerk approves; others do not see it', async () => {
+    const recordId = await t.file(market, aPenalty({ tier: 'minor' }));
+    const applied = await t.app.inject({ method: 'POST', url: `/v1/records/${recordId}/repairs`, headers: bearer(operatorKey), payload: { evidence: 'Fine paid in full on 2026-10-20' } });
+    assert.equal(applied.statusCode, 201, applied.body);
+    const repairId = applied.json().repair_id;
+    assert.ok(!(await signIn(t, 'chen', '/agency')).body.includes(repairId));
+    const ma = await signIn(t, 'ma', '/agency');
+    assert.ok(ma.body.includes(`/agency/repairs/${repairId}/decision`));
+    const noCsrf = await postForm(t, `/agency/repairs/${repairId}/decision`, { approve: 'true', reason: 'paid' }, ma.cookie);
+    assert.equal(noCsrf.statusCode, 403);
+    const decided = await postForm(t, `/agency/repairs/${repairId}/decision`, { approve: 'true', reason: 'the fine is paid', csrf: ma.csrf }, ma.cookie);
+    assert.equal(decided.statusCode, 303, decided.body);
+    assert.equal((await t.app.inject({ url: `/v1/records/${recordId}`, headers: bearer(operatorKey) })).json().status, 'repaired');
+    assert.ok(!(await t.app.inject({ url: '/agency', headers: { cookie: ma.cookie } })).body.includes(repairId));
+  });
+});
+
+describe('agency console in a browser', () => {
+  let b: TestBrowser;
+  let disputedRecord: string;
+  let disputeId: string;
+
+  before(async () => {
+    b = await startTestBrowser();
+    const court = await b.t.keyFor({ role: 'agency', name: 'Haidian Court', agency_kind: 'court' });
+    const operatorKey = await b.t.keyFor({ role: 'operator', name: 'ops' });
+    await createStaffAccount(b.t.registry.rt.db, { username: 'chen', role: 'agency', password: PASSWORD, agency_id: 'haidian-court' }, b.t.now);
+    disputedRecord = await b.t.file(court, aCourtRecord({ name: '王小明' }));
+    disputeId = await openDispute(b.t, operatorKey, disputedRecord, 'I paid the judgment debt in full on 2026-09-30');
+    const market = await b.t.keyFor({ role: 'agency', name: 'Market Regulator', agency_kind: 'market' });
+    await createStaffAccount(b.t.registry.rt.db, { username: 'ma', role: 'agency', password: PASSWORD, agency_id: 'market-regulator' }, b.t.now);
+    const penalty = await b.t.file(market, aPenalty({ tier: 'minor' }));
+    const applied = await b.t.app.inject({ method: 'POST', url: `/v1/records/${penalty}/repairs`, headers: bearer(operatorKey), payload: { evidence: 'Fine paid in full on 2026-10-20', document_ref: 'receipt 2026-118' } });
+    assert.equal(applied.statusCode, 201, applied.body);
+  });
+  after(async () => b?.close());
+
+  /** axe-core finds nothing, nothing scrolls sideways at 360 px, and a screenshot is kept. */
+  async function checkPage(page: Page, name: string): Promise<void> {
+    await page.addScriptTag({ content: AXE_SOURCE });
+    const violations = await page.evaluate(async () => {
+      const result = await (globalThis as unknown as { axe: { run(): Promise<{ violations: { id: string; nodes: { target: unknown }[] }[] }> } }).axe.run();
+      return result.violations.map((v) => `${v.id}: ${JSON.stringify(v.nodes.slice(0, 3).map((n) => n.target))}`);
+    });
+    assert.deepEqual(violations, [], `axe on ${name}`);
+    await page.setViewportSize(NARROW);
+    const width = await page.evaluate(() => (globalThis as unknown as { document: { scrollingElement: { scrollWidth: number } } }).document.scrollingElement.scrollWidth);
+    assert.ok(width <= NARROW.width, `${name} scrolls sideways at 360 px: ${width}`);
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: `${SCREENSHOTS}/${name}-360.png`, fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
+  }
+
+  test('a clerk signs in, files a record, resolves a dispute; the console also reads in Chinese', async () => {
+    const context = await b.newContext({ locale: 'en-US' });
+    const page = await context.newPage();
+    await page.goto('/agency');
+    await page.getByLabel('Username').fill('chen');
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Agency console', level: 1 }).waitFor();
+    await checkPage(page, 'agency');
+
+    const record = formOf(aCourtRecord({ name: '李四' }));
+    await page.getByLabel('Subject kind').selectOption('person');
+    for (const [name, value] of Object.entries(record)) {
+      if (name === 'type' || name === 'subject.kind' || name === 'subject.scheme') await page.locator(`select[name="${name}"]`).selectOption(value);
+      else await page.locator(`input[name="${name}"]`).fill(value);
+    }
+    await page.locator('input[name="subject.id"]').fill('not-an-id');
+    await page.getByRole('button', { name: 'File record' }).click();
+    await page.locator('#f-subject-id-error').waitFor();
+    await checkPage(page, 'agency-invalid');
+    await page.locator('input[name="subject.id"]').fill(record['subject.id']!);
+    await page.getByRole('button', { name: 'File record' }).click();
+    await page.getByText(/Record \d+ was filed \(created\)/).waitFor();
+    await page.getByLabel('Your reference (source_ref) or record number').fill(record.source_ref!);
+    await page.getByRole('button', { name: 'Search' }).last().click();
+    await page.getByRole('button', { name: 'Revoke this record' }).waitFor();
+    await checkPage(page, 'agency-record');
+    await page.locator('#revoke-reason').fill('Filed against the wrong person.');
+    await page.getByRole('button', { name: 'Revoke this record' }).click();
+    await page.getByText(/Record \d+ was revoked\./).waitFor();
+
+    const form = page.locator(`form[action="/agency/disputes/${disputeId}/resolution"]`);
+    await form.locator('label', { hasText: 'Revoked (the record is withdrawn)' }).click(); // USWDS hides the input itself
+    await form.getByLabel('Reason (shown to the subject)').fill('The receipt shows the debt was paid before the record was filed.');
+    await form.getByRole('button', { name: 'Resolve dispute' }).click();
+    await page.getByText('The dispute was resolved: revoked.').waitFor();
+    assert.equal(await page.locator(`form[action="/agency/disputes/${disputeId}/resolution"]`).count(), 0);
+
+    await page.goto('/agency?lang=zh');
+    assert.equal(await page.getAttribute('html', 'lang'), 'zh-Hans');
+    await page.getByRole('heading', { name: '机构工作台', level: 1 }).waitFor();
+    await checkPage(page, 'agency-zh');
+    await context.close();
+  });
+
+  test('a market regulator clerk refuses a repair application without JavaScript', async () => {
+    const context = await b.newContext({ locale: 'en-US', javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto('/sign-in');
+    await page.getByLabel('Username').fill('ma');
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Repair queue' }).waitFor();
+    await page.getByLabel('Reason (shown to the subject)').fill('The receipt does not match the penalty decision.');
+    await page.getByRole('button', { name: 'Refuse' }).click();
+    await page.getByText('The repair application was decided: refused.').waitFor();
+    await context.close();
+  });
+
+  test('the repair queue passes axe and fits 360 px', async () => {
+    const context = await b.newContext({ locale: 'en-US' });
+    const page = await context.newPage();
+    const penalty = await b.t.file(await b.t.keyFor({ role: 'agency', name: 'Market Regulator', agency_kind: 'market' }), aPenalty({ tier: 'minor' }));
+    const operatorKey = await b.t.keyFor({ role: 'operator', name: 'ops2' });
+    assert.equal((await b.t.app.inject({ method: 'POST', url: `/v1/records/${penalty}/repairs`, headers: bearer(operatorKey), payload: { evidence: 'Paid' } })).statusCode, 201);
+    await page.goto('/sign-in');
+    await page.getByLabel('Username').fill('ma');
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Approve repair' }).waitFor();
+    await checkPage(page, 'agency-repairs');
+    await context.close();
+  });
+});

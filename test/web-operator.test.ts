@@ -1,0 +1,177 @@
+/**
+ * The operator console (/operator): operators only, CSRF on every form, a new key shown once
+ * and working against the API, revocation; then one journey in Chromium in English and Chinese,
+ * with axe-core, no sideways scroll at 360 px, and screenshots in test-results/screenshots/.
+ */
+
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { after, before, describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { createStaffAccount } from '../src/services/staff-accounts.service.ts';
+import { startTestBrowser, type TestBrowser } from './support/browser.ts';
+import { startTestRegistry, type TestRegistry } from './support/registry.ts';
+
+const PASSWORD = 'correct horse battery staple';
+const SCREENSHOTS = 'test-results/screenshots';
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const NARROW = { width: 360, height: 780 };
+const KEY = /crd_[A-Za-z0-9_-]{43}/;
+
+type Inject = TestRegistry['app']['inject'];
+type Response = Awaited<ReturnType<Inject>>;
+
+function postForm(t: TestRegistry, url: string, fields: Record<string, string | string[]>, cookie: string): Promise<Response> {
+  const body = new URLSearchParams();
+  for (const [k, v] of Object.entries(fields)) for (const one of Array.isArray(v) ? v : [v]) body.append(k, one);
+  return t.app.inject({ method: 'POST', url, payload: body.toString(), headers: { 'content-type': 'application/x-www-form-urlencoded', cookie } });
+}
+
+async function signIn(t: TestRegistry, username: string, home: string): Promise<{ cookie: string; csrf: string }> {
+  const form = await t.app.inject({ url: '/sign-in' });
+  const formCookie = form.cookies.find((c) => c.name === 'credence_csrf')!.value;
+  const response = await postForm(t, '/sign-in', { username, password: PASSWORD, csrf: /name="csrf" value="([^"]+)"/.exec(form.body)![1]! }, `credence_csrf=${formCookie}`);
+  assert.equal(response.statusCode, 303, response.body);
+  const cookie = `credence_session=${response.cookies.find((c) => c.name === 'credence_session')!.value}`;
+  const page = await t.app.inject({ url: home, headers: { cookie } });
+  return { cookie, csrf: /name="csrf" value="([^"]+)"/.exec(page.body)?.[1] ?? '' };
+}
+
+describe('operator console (no browser)', () => {
+  let t: TestRegistry;
+  let operator: { cookie: string; csrf: string };
+
+  before(async () => {
+    t = await startTestRegistry();
+    await t.keyFor({ role: 'agency', name: 'Haidian Court', agency_kind: 'court' });
+    await createStaffAccount(t.registry.rt.db, { username: 'olga', role: 'operator', password: PASSWORD }, t.now);
+    await createStaffAccount(t.registry.rt.db, { username: 'chen', role: 'agency', password: PASSWORD, agency_id: 'haidian-court' }, t.now);
+    operator = await signIn(t, 'olga', '/operator');
+  });
+  after(() => t.close());
+
+  test('a clerk gets 403 on the console and its forms', async () => {
+    const clerk = await signIn(t, 'chen', '/agency');
+    const page = await t.app.inject({ url: '/operator', headers: { cookie: clerk.cookie } });
+    assert.equal(page.statusCode, 403);
+    assert.match(page.body, /CRD_FORBIDDEN/);
+    const create = await postForm(t, '/operator/principals', { csrf: clerk.csrf, role: 'operator', name: 'Sneaky' }, clerk.cookie);
+    assert.equal(create.statusCode, 403);
+    assert.equal((await t.app.inject({ url: '/operator' })).statusCode, 303, 'no session: to the sign-in page');
+  });
+
+  test('the create form without its CSRF token is refused and creates nothing', async () => {
+    const before = await t.registry.rt.db.selectFrom('principals').select('id').execute();
+    const response = await postForm(t, '/operator/principals', { role: 'operator', name: 'Forged' }, operator.cookie);
+    assert.equal(response.statusCode, 403);
+    assert.match(response.body, /CRD_CSRF_INVALID/);
+    const wrong = await postForm(t, '/operator/principals', { csrf: 'x'.repeat(43), role: 'operator', name: 'Forged' }, operator.cookie);
+    assert.equal(wrong.statusCode, 403);
+    assert.equal((await t.registry.rt.db.selectFrom('principals').select('id').execute()).length, before.length);
+  });
+
+  test('a new key is shown once, authenticates, and is revoked from the console', async () => {
+    const created = await postForm(t, '/operator/principals', { csrf: operator.csrf, role: 'auditor', name: 'Audit office' }, operator.cookie);
+    assert.equal(created.statusCode, 200, created.body);
+    const key = KEY.exec(created.body)?.[0];
+    assert.ok(key !== undefined, 'the answer page shows the key');
+    assert.match(created.body, /shown only once/);
+    assert.equal(created.headers['cache-control'], 'no-store');
+    const reload = await t.app.inject({ url: '/operator', headers: { cookie: operator.cookie } });
+    assert.equal(reload.statusCode, 200);
+    assert.ok(!reload.body.includes(key) && !KEY.test(reload.body), 'reloading does not show the key again');
+    assert.match(reload.body, /Audit office/);
+    const bearer = { authorization: `Bearer ${key}` };
+    assert.equal((await t.app.inject({ url: '/v1/ledger/verify', headers: bearer })).statusCode, 200);
+
+    const row = await t.registry.rt.db.selectFrom('principals').select('id').where('name', '=', 'Audit office').executeTakeFirstOrThrow();
+    const noCsrf = await postForm(t, `/operator/principals/${row.id}/revoke`, {}, operator.cookie);
+    assert.equal(noCsrf.statusCode, 403, 'revoking needs the token too');
+    const revoked = await postForm(t, `/operator/principals/${row.id}/revoke`, { csrf: operator.csrf }, operator.cookie);
+    assert.equal(revoked.statusCode, 200, revoked.body);
+    assert.match(revoked.body, /Key revoked/);
+    assert.equal((await t.app.inject({ url: '/v1/ledger/verify', headers: bearer })).statusCode, 401);
+  });
+
+  test('validation problems are shown inline and the form keeps what was typed', async () => {
+    const response = await postForm(t, '/operator/principals', { csrf: operator.csrf, role: 'relying', name: 'Bank <b>', actions: 'no-such-action' }, operator.cookie);
+    assert.equal(response.statusCode, 400);
+    assert.match(response.body, /usa-alert--error/);
+    assert.match(response.body, /usa-error-message" id="purposes-error"/);
+    assert.match(response.body, /value="Bank &lt;b&gt;"/);
+    assert.ok(!KEY.test(response.body));
+  });
+
+  test('the policy, delivery status and "verify now" are on the console', async () => {
+    const page = await t.app.inject({ url: '/operator', headers: { cookie: operator.cookie } });
+    assert.ok(page.body.includes(t.registry.rt.policy.digest));
+    assert.match(page.body, /href="\/about"/);
+    assert.match(page.body, /Notice delivery/);
+    const verified = await postForm(t, '/operator/verify', { csrf: operator.csrf }, operator.cookie);
+    assert.equal(verified.statusCode, 200);
+    assert.match(verified.body, /Ledger verified/);
+    assert.equal((await postForm(t, '/operator/verify', {}, operator.cookie)).statusCode, 403);
+  });
+});
+
+describe('operator console in a browser', () => {
+  let b: TestBrowser;
+
+  before(async () => {
+    b = await startTestBrowser();
+    await createStaffAccount(b.t.registry.rt.db, { username: 'olga', role: 'operator', password: PASSWORD }, b.t.now);
+  });
+  after(async () => b?.close());
+
+  async function checkPage(page: Page, name: string): Promise<void> {
+    await page.addScriptTag({ content: AXE_SOURCE });
+    const violations = await page.evaluate(async () => {
+      const result = await (globalThis as unknown as { axe: { run(): Promise<{ violations: { id: string; nodes: { target: unknown }[] }[] }> } }).axe.run();
+      return result.violations.map((v) => `${v.id}: ${JSON.stringify(v.nodes.slice(0, 3).map((n) => n.target))}`);
+    });
+    assert.deepEqual(violations, [], `axe on ${name}`);
+    await page.setViewportSize(NARROW);
+    const width = await page.evaluate(() => (globalThis as unknown as { document: { scrollingElement: { scrollWidth: number } } }).document.scrollingElement.scrollWidth);
+    assert.ok(width <= NARROW.width, `${name} scrolls sideways at 360 px: ${width}`);
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: `${SCREENSHOTS}/${name}-360.png`, fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
+  }
+
+  test('an operator creates a relying key, sees it once, revokes it; the console in Chinese', async () => {
+    const context = await b.newContext({ locale: 'en-US' });
+    const page = await context.newPage();
+    await page.goto('/operator');
+    await page.waitForURL(/\/sign-in/);
+    await page.getByLabel('Username').fill('olga');
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(/\/operator$/);
+    await checkPage(page, 'operator-en');
+
+    await page.getByLabel('Role', { exact: true }).selectOption('relying');
+    await page.getByLabel('Name', { exact: true }).fill('Bank of Example');
+    await page.locator('label[for^="actions-"]').first().click();
+    await page.locator('label[for^="purposes-"]').first().click();
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const key = (await page.locator('#new-key').textContent())!;
+    assert.match(key, KEY);
+    await checkPage(page, 'operator-created-en');
+
+    await page.goto('/operator');
+    assert.ok(!(await page.content()).includes(key), 'the key is not shown again');
+    await page.getByRole('button', { name: 'Revoke Bank of Example' }).click();
+    await page.getByRole('heading', { name: 'Key revoked' }).waitFor();
+    assert.equal((await b.t.app.inject({ url: '/v1/ledger/verify', headers: { authorization: `Bearer ${key}` } })).statusCode, 401);
+
+    await page.goto('/operator?lang=zh');
+    assert.equal(await page.getAttribute('html', 'lang'), 'zh-Hans');
+    await page.getByRole('heading', { name: '运营控制台' }).waitFor();
+    await page.getByRole('button', { name: '立即校验' }).click();
+    await page.getByRole('heading', { name: '账本校验通过' }).waitFor();
+    await checkPage(page, 'operator-zh');
+    await context.close();
+  });
+});
