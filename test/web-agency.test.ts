@@ -6,19 +6,13 @@
  */
 
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { after, before, describe, test } from 'node:test';
-import type { Page } from 'playwright-core';
 import { createStaffAccount } from '../src/services/staff-accounts.service.ts';
-import { startTestBrowser, type TestBrowser } from './support/browser.ts';
+import { checkPage, startTestBrowser, type TestBrowser } from './support/browser.ts';
 import { aCourtRecord, aPenalty, aResidentId } from './support/factories.ts';
 import { bearer, startTestRegistry, type TestRegistry } from './support/registry.ts';
 
 const PASSWORD = 'correct horse battery staple';
-const SCREENSHOTS = 'test-results/screenshots';
-const NARROW = { width: 360, height: 780 };
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 type Response = Awaited<ReturnType<TestRegistry['app']['inject']>>;
 
 function postForm(t: TestRegistry, url: string, fields: Record<string, string>, cookie?: string): Promise<Response> {
@@ -178,23 +172,6 @@ describe('agency console in a browser', () => {
     assert.equal(applied.statusCode, 201, applied.body);
   });
   after(async () => b?.close());
-
-  /** axe-core finds nothing, nothing scrolls sideways at 360 px, and a screenshot is kept. */
-  async function checkPage(page: Page, name: string): Promise<void> {
-    await page.addScriptTag({ content: AXE_SOURCE });
-    const violations = await page.evaluate(async () => {
-      const result = await (globalThis as unknown as { axe: { run(): Promise<{ violations: { id: string; nodes: { target: unknown }[] }[] }> } }).axe.run();
-      return result.violations.map((v) => `${v.id}: ${JSON.stringify(v.nodes.slice(0, 3).map((n) => n.target))}`);
-    });
-    assert.deepEqual(violations, [], `axe on ${name}`);
-    await page.setViewportSize(NARROW);
-    const width = await page.evaluate(() => (globalThis as unknown as { document: { scrollingElement: { scrollWidth: number } } }).document.scrollingElement.scrollWidth);
-    assert.ok(width <= NARROW.width, `${name} scrolls sideways at 360 px: ${width}`);
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    await page.screenshot({ path: `${SCREENSHOTS}/${name}-360.png`, fullPage: true });
-    await page.setViewportSize({ width: 1280, height: 900 });
-    await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
-  }
 
   test('a clerk signs in, files a record, resolves a dispute; the console also reads in Chinese', async () => {
     const context = await b.newContext({ locale: 'en-US' });

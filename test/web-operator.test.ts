@@ -5,18 +5,12 @@
  */
 
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { after, before, describe, test } from 'node:test';
-import type { Page } from 'playwright-core';
 import { createStaffAccount } from '../src/services/staff-accounts.service.ts';
-import { startTestBrowser, type TestBrowser } from './support/browser.ts';
+import { checkPage, startTestBrowser, type TestBrowser } from './support/browser.ts';
 import { startTestRegistry, type TestRegistry } from './support/registry.ts';
 
 const PASSWORD = 'correct horse battery staple';
-const SCREENSHOTS = 'test-results/screenshots';
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const NARROW = { width: 360, height: 780 };
 const KEY = /crd_[A-Za-z0-9_-]{43}/;
 
 type Inject = TestRegistry['app']['inject'];
@@ -123,22 +117,6 @@ describe('operator console in a browser', () => {
     await createStaffAccount(b.t.registry.rt.db, { username: 'olga', role: 'operator', password: PASSWORD }, b.t.now);
   });
   after(async () => b?.close());
-
-  async function checkPage(page: Page, name: string): Promise<void> {
-    await page.addScriptTag({ content: AXE_SOURCE });
-    const violations = await page.evaluate(async () => {
-      const result = await (globalThis as unknown as { axe: { run(): Promise<{ violations: { id: string; nodes: { target: unknown }[] }[] }> } }).axe.run();
-      return result.violations.map((v) => `${v.id}: ${JSON.stringify(v.nodes.slice(0, 3).map((n) => n.target))}`);
-    });
-    assert.deepEqual(violations, [], `axe on ${name}`);
-    await page.setViewportSize(NARROW);
-    const width = await page.evaluate(() => (globalThis as unknown as { document: { scrollingElement: { scrollWidth: number } } }).document.scrollingElement.scrollWidth);
-    assert.ok(width <= NARROW.width, `${name} scrolls sideways at 360 px: ${width}`);
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    await page.screenshot({ path: `${SCREENSHOTS}/${name}-360.png`, fullPage: true });
-    await page.setViewportSize({ width: 1280, height: 900 });
-    await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
-  }
 
   test('an operator creates a relying key, sees it once, revokes it; the console in Chinese', async () => {
     const context = await b.newContext({ locale: 'en-US' });

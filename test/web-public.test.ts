@@ -6,20 +6,14 @@
  */
 
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { after, before, describe, test } from 'node:test';
-import type { Page } from 'playwright-core';
 import { escapeHtml, html, raw } from '../src/web/html.ts';
 import { en } from '../src/web/i18n/en.ts';
 import { pickLocale } from '../src/web/i18n/index.ts';
 import { zh } from '../src/web/i18n/zh.ts';
-import { startTestBrowser, type TestBrowser } from './support/browser.ts';
+import { checkPage, SCREENSHOTS, startTestBrowser, type TestBrowser } from './support/browser.ts';
 import { aCourtRecord, aResidentId } from './support/factories.ts';
 
-const SCREENSHOTS = 'test-results/screenshots';
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const NARROW = { width: 360, height: 780 };
 
 describe('web foundation (no browser)', () => {
   test('the English and Chinese catalogues have the same keys', () => {
@@ -52,23 +46,6 @@ describe('public pages in a browser', () => {
     for (let i = 0; i < 22; i += 1) await b.t.file(court, aCourtRecord({ name: `Defaulter ${i}` }));
   });
   after(async () => b?.close());
-
-  /** axe-core finds nothing, nothing scrolls sideways at 360 px, and a screenshot is kept. */
-  async function checkPage(page: Page, name: string): Promise<void> {
-    await page.addScriptTag({ content: AXE_SOURCE });
-    const violations = await page.evaluate(async () => {
-      const result = await (globalThis as unknown as { axe: { run(): Promise<{ violations: { id: string; nodes: { target: unknown }[] }[] }> } }).axe.run();
-      return result.violations.map((v) => `${v.id}: ${JSON.stringify(v.nodes.slice(0, 3).map((n) => n.target))}`);
-    });
-    assert.deepEqual(violations, [], `axe on ${name}`);
-    await page.setViewportSize(NARROW);
-    const width = await page.evaluate(() => (globalThis as unknown as { document: { scrollingElement: { scrollWidth: number } } }).document.scrollingElement.scrollWidth);
-    assert.ok(width <= NARROW.width, `${name} scrolls sideways at 360 px: ${width}`);
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    await page.screenshot({ path: `${SCREENSHOTS}/${name}-360.png`, fullPage: true });
-    await page.setViewportSize({ width: 1280, height: 900 });
-    await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
-  }
 
   test('search in English: a masked identifier, then a clear "no public entries"', async () => {
     const context = await b.newContext({ locale: 'en-US' });

@@ -4,7 +4,6 @@ import { addDays } from './duration.ts';
 import type { RecordType } from './policy.ts';
 
 export type DisputeStatus = 'open' | 'overdue' | 'resolved';
-export const DISPUTE_STATUSES: readonly DisputeStatus[] = ['open', 'overdue', 'resolved'];
 
 export type DisputeOutcome = 'upheld' | 'corrected' | 'revoked';
 export const DISPUTE_OUTCOMES: readonly DisputeOutcome[] = ['upheld', 'corrected', 'revoked'];

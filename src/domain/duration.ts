@@ -27,11 +27,6 @@ export function parseDuration(text: string): Duration | null {
   };
 }
 
-/** True when `text` is a duration `parseDuration` accepts. */
-export function isDuration(text: string): boolean {
-  return parseDuration(text) !== null;
-}
-
 // Policies name a handful of durations; parsing each once keeps evaluation off the regex.
 const parsed = new Map<string, Duration>();
 

@@ -7,7 +7,6 @@ export type SubjectKind = 'person' | 'organization';
 export const SUBJECT_KINDS: readonly SubjectKind[] = ['person', 'organization'];
 
 export type Tier = 'minor' | 'general' | 'serious' | 'positive';
-export const TIERS: readonly Tier[] = ['minor', 'general', 'serious', 'positive'];
 
 export type Disclosure = 'public' | 'shared' | 'private';
 

@@ -3,9 +3,6 @@
 import type { SubjectKind } from './policy.ts';
 
 export type RecordStatus = 'active' | 'disputed' | 'suspended' | 'corrected' | 'revoked' | 'repaired' | 'expired';
-export const RECORD_STATUSES: readonly RecordStatus[] = [
-  'active', 'disputed', 'suspended', 'corrected', 'revoked', 'repaired', 'expired',
-];
 
 export interface CreditRecord {
   readonly id: string;

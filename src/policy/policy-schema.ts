@@ -179,5 +179,3 @@ export const POLICY_SCHEMA = record(
   ['id', 'version', 'scoring', 'agency_kinds', 'identifier_schemes', 'purposes', 'record_types', 'lists', 'actions', 'measures'],
 );
 
-/** The top-level sections a policy document may have, for merging files. */
-export const POLICY_SECTIONS: readonly string[] = Object.keys((POLICY_SCHEMA as { properties: object }).properties);

@@ -6,7 +6,6 @@ import type { DB } from './schema.ts';
 type Executor = Kysely<DB> | Transaction<DB>;
 
 export type RepairStatus = 'pending' | 'approved' | 'refused';
-export const REPAIR_STATUSES: readonly RepairStatus[] = ['pending', 'approved', 'refused'];
 
 export interface RepairRow {
   readonly subject_id: string;
@@ -25,17 +24,7 @@ export interface RepairRow {
 }
 
 /** A new application as a `repair.applied` event carries it (dates as ISO text). */
-export interface NewRepair {
-  readonly subject_id: string;
-  readonly id: string;
-  readonly record_id: string;
-  readonly agency_id: string;
-  readonly applied_by: string;
-  readonly evidence: string;
-  readonly document_ref: string | null;
-  readonly performed: boolean;
-  readonly applied_at: string;
-}
+export type NewRepair = Omit<RepairRow, 'status' | 'applied_at' | 'decided_at' | 'decided_by' | 'decision_reason'> & { readonly applied_at: string };
 
 export interface RepairFilter {
   readonly agency_id?: string;

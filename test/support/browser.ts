@@ -4,11 +4,17 @@
  * One browser per test file; each test takes a fresh context (cookies, JavaScript on or off).
  */
 
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions } from 'playwright-core';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { startTestRegistry, type TestRegistry } from './registry.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
+/** Where page tests keep their screenshots (CI keeps this folder). */
+export const SCREENSHOTS = 'test-results/screenshots';
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const NARROW = { width: 360, height: 780 };
 
 export interface TestBrowser {
   readonly t: TestRegistry;
@@ -41,4 +47,21 @@ export async function startTestBrowser(): Promise<TestBrowser> {
       await t.close();
     },
   };
+}
+
+/** axe-core finds nothing, nothing scrolls sideways at 360 px, and a screenshot is kept at both widths. */
+export async function checkPage(page: Page, name: string): Promise<void> {
+  await page.addScriptTag({ content: AXE_SOURCE });
+  const violations = await page.evaluate(async () => {
+    const result = await (globalThis as unknown as { axe: { run(): Promise<{ violations: { id: string; nodes: { target: unknown }[] }[] }> } }).axe.run();
+    return result.violations.map((v) => `${v.id}: ${JSON.stringify(v.nodes.slice(0, 3).map((n) => n.target))}`);
+  });
+  assert.deepEqual(violations, [], `axe on ${name}`);
+  await page.setViewportSize(NARROW);
+  const width = await page.evaluate(() => (globalThis as unknown as { document: { scrollingElement: { scrollWidth: number } } }).document.scrollingElement.scrollWidth);
+  assert.ok(width <= NARROW.width, `${name} scrolls sideways at 360 px: ${width}`);
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: `${SCREENSHOTS}/${name}-360.png`, fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
 }
