@@ -18,8 +18,7 @@ import { findOwnRecord } from '../../services/records.service.ts';
 import { getAgency } from '../../store/principals.repository.ts';
 import { noStore, pageErrorHandler, requireStaff } from '../../web/auth/require-staff.ts';
 import type { SignedInStaff } from '../../web/auth/staff-sessions.service.ts';
-import type { SafeHtml } from '../../web/html.ts';
-import { asLocale, langCookie, pickLocale, translator } from '../../web/i18n/index.ts';
+import { pageContext, sendPage } from '../../web/page-context.ts';
 import type { PageContext } from '../../web/layout.ts';
 import { attributeNames, fileableTypes, type FileFormState, type FormValues } from '../../web/pages/agency-file-form.ts';
 import type { RecordSearch } from '../../web/pages/agency-records.ts';
@@ -31,7 +30,6 @@ const page = { config: { public: true }, schema: { hide: true } } as const;
 const uuidParams = { type: 'object', properties: { id: { type: 'string', pattern: '^[0-9a-f-]{36}$' } } } as const;
 const reason = { type: 'string', minLength: 1, maxLength: 2000, pattern: '\\S' } as const;
 const csrf = { type: 'string', maxLength: 100 } as const;
-const ONE_YEAR = 365 * 24 * 3600;
 
 interface Clerk {
   readonly staff: SignedInStaff;
@@ -60,7 +58,7 @@ export function agencyPagesRoutes(app: FastifyInstance, deps: AppDeps): void {
 
     scope.get<{ Querystring: Form }>('/agency', { ...page, schema: querySchema }, async (request, reply) => {
       const clerk = await clerkOf(request, deps);
-      const ctx = contextOf(request, reply);
+      const ctx = pageContext(request, reply, { path: '/agency', keepQuery: false });
       const search = await findRecord(deps, clerk, request.query.find);
       return render(deps, reply, 200, ctx, clerk, { values: {}, problems: [] }, flashOf(ctx, request.query), search);
     });
@@ -74,7 +72,7 @@ export function agencyPagesRoutes(app: FastifyInstance, deps: AppDeps): void {
       const accepted = result.accepted[0];
       if (accepted !== undefined) return noStore(reply).redirect(`/agency?filed=${encodeURIComponent(accepted.record_id)}&status=${encodeURIComponent(accepted.status)}`, 303);
       const problems = (result.rejected[0]?.errors ?? []).map((p) => ({ ...p, path: p.path.replace(/^records\[\d+\]\./, '') }));
-      return render(deps, reply, 422, contextOf(request, reply), clerk, { values, problems });
+      return render(deps, reply, 422, pageContext(request, reply, { path: '/agency', keepQuery: false }), clerk, { values, problems });
     });
 
     scope.post<{ Params: { id: string }; Body: { csrf?: string; outcome: 'upheld' | 'revoked'; reason: string } }>('/agency/disputes/:id/resolution', {
@@ -112,10 +110,10 @@ export function agencyPagesRoutes(app: FastifyInstance, deps: AppDeps): void {
 async function render(deps: AppDeps, reply: FastifyReply, status: number, ctx: PageContext, clerk: Clerk, form: FileFormState, flash?: AgencyConsole['flash'], search: RecordSearch = { query: '', found: undefined }): Promise<FastifyReply> {
   const { disputes } = await listDisputes(deps.rt, clerk.principal, { status: 'open', limit: 100 });
   const { repairs } = await listRepairs(deps.rt, clerk.principal, { status: 'pending', limit: 100 });
-  return send(reply, status, agencyConsolePage(ctx, deps.rt.policy, {
+  return sendPage(noStore(reply), agencyConsolePage(ctx, deps.rt.policy, {
     username: clerk.staff.username, agencyName: clerk.agencyName, agencyKind: clerk.agencyKind, csrf: clerk.staff.csrf_token,
     disputes, repairs, form, search, ...(flash ? { flash } : {}),
-  }));
+  }), { status, signedIn: true });
 }
 
 /** One of the clerk's own records by source_ref or number; others' records are "not found". */
@@ -149,15 +147,3 @@ function flashOf(ctx: PageContext, query: Form): AgencyConsole['flash'] {
   return undefined;
 }
 
-/** The page's language; `?lang=` is the visible switch and is remembered in a cookie. */
-function contextOf(request: FastifyRequest, reply: FastifyReply): PageContext {
-  const q = (request.query ?? {}) as Form;
-  const chosen = asLocale(q.lang);
-  if (chosen !== undefined) reply.header('set-cookie', `lang=${chosen}; Path=/; Max-Age=${ONE_YEAR}; SameSite=Lax; HttpOnly`);
-  const locale = pickLocale({ query: q.lang, cookie: langCookie(request.headers.cookie), acceptLanguage: request.headers['accept-language'] });
-  return { locale, t: translator(locale), path: request.url.split('?')[0]!, query: {} };
-}
-
-function send(reply: FastifyReply, status: number, body: SafeHtml): FastifyReply {
-  return noStore(reply).status(status).type('text/html; charset=utf-8').header('vary', 'Accept-Language, Cookie').send(body.value);
-}

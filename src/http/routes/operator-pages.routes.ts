@@ -14,9 +14,8 @@ import { getDeliveryOverview } from '../../services/notice-delivery.service.ts';
 import { getActivePolicyRef } from '../../services/policy.service.ts';
 import { createPrincipal, revokePrincipal, type NewPrincipal } from '../../services/principals.service.ts';
 import { listPrincipals } from '../../store/principals.repository.ts';
-import { noStore, pageErrorHandler, requireStaff } from '../../web/auth/require-staff.ts';
-import { asLocale, langCookie, pickLocale, translator } from '../../web/i18n/index.ts';
-import type { PageContext } from '../../web/layout.ts';
+import { pageErrorHandler, requireStaff } from '../../web/auth/require-staff.ts';
+import { pageContext, sendPage } from '../../web/page-context.ts';
 import { EMPTY_FORM, type CreateFormValues } from '../../web/pages/operator-form.ts';
 import { operatorPage, type OperatorView } from '../../web/pages/operator.ts';
 import type { AppDeps } from '../app.ts';
@@ -24,7 +23,6 @@ import type { AppDeps } from '../app.ts';
 type Query = Record<string, string | undefined>;
 type Form = Record<string, string | string[] | undefined>;
 const page = { config: { public: true }, schema: { hide: true } } as const;
-const ONE_YEAR = 365 * 24 * 3600;
 
 export function operatorPagesRoutes(app: FastifyInstance, deps: AppDeps): void {
   app.register(async (scope) => {
@@ -32,8 +30,8 @@ export function operatorPagesRoutes(app: FastifyInstance, deps: AppDeps): void {
     scope.setErrorHandler(pageErrorHandler);
     const render = async (request: FastifyRequest<{ Querystring: Query }>, reply: FastifyReply, extra: Partial<OperatorView> = {}) => {
       const staff = await requireStaff(request, ['operator']);
-      const ctx = contextOf(request, reply);
-      return send(reply, operatorPage(ctx, { ...(await gather(deps, request.query)), form: { values: EMPTY_FORM, problems: [] }, staff, ...extra }));
+      const ctx = pageContext(request, reply, { path: '/operator' }); // the switch returns to the console, never to a POST target
+      return sendPage(reply, operatorPage(ctx, { ...(await gather(deps, request.query)), form: { values: EMPTY_FORM, problems: [] }, staff, ...extra }), { signedIn: true });
     };
 
     scope.get<{ Querystring: Query }>('/operator', page, async (request, reply) => render(request, reply));
@@ -95,16 +93,3 @@ function toNewPrincipal(v: CreateFormValues): NewPrincipal {
   };
 }
 
-/** The page's language, as on the public pages: `?lang=` (remembered in a cookie), cookie, Accept-Language. */
-function contextOf(request: FastifyRequest<{ Querystring: Query }>, reply: FastifyReply): PageContext {
-  const query = request.query ?? {};
-  const chosen = asLocale(query.lang);
-  if (chosen !== undefined) reply.header('set-cookie', `lang=${chosen}; Path=/; Max-Age=${ONE_YEAR}; SameSite=Lax; HttpOnly`);
-  const locale = pickLocale({ query: query.lang, cookie: langCookie(request.headers.cookie), acceptLanguage: request.headers['accept-language'] });
-  const kept = Object.fromEntries(Object.entries(query).filter((e): e is [string, string] => typeof e[1] === 'string' && e[0] !== 'lang'));
-  return { locale, t: translator(locale), path: '/operator', query: kept }; // the switch returns to the console, never to a POST target
-}
-
-function send(reply: FastifyReply, body: { value: string }): FastifyReply {
-  return noStore(reply).header('vary', 'Accept-Language, Cookie').type('text/html; charset=utf-8').send(body.value);
-}
