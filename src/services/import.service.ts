@@ -55,8 +55,8 @@ export interface ImportOptions {
   readonly batchSize?: number;
   /** Without a sink, rejected lines are only counted. */
   readonly rejects?: RejectSink;
-  /** Called after every batch. */
-  readonly onProgress?: (progress: ImportProgress) => void;
+  /** Called after every batch; a returned promise is awaited before the next batch is read. */
+  readonly onProgress?: (progress: ImportProgress) => unknown;
 }
 
 /** Imports every line of `source` for one agency; resolves when the last batch has committed. */
@@ -76,7 +76,7 @@ export async function importRecords(db: Kysely<DB>, policy: Policy, options: Imp
     totals.duplicate += outcome.duplicate;
     totals.rejected += outcome.rejects.length;
     if (outcome.rejects.length > 0) await options.rejects?.write(outcome.rejects);
-    options.onProgress?.(progress());
+    await options.onProgress?.(progress());
   };
   try {
     for await (const line of source.lines) {

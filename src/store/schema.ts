@@ -206,6 +206,8 @@ export interface DB {
   staff_accounts: StaffAccountsTable;
   staff_sessions: StaffSessionsTable;
   staff_sign_in_throttle: StaffSignInThrottleTable;
+  imports: ImportsTable;
+  import_rejects: ImportRejectsTable;
 }
 
 export interface ReviewTasksTable {
@@ -253,4 +255,31 @@ export interface StaffSignInThrottleTable {
   failures: number;
   window_started_at: Timestamp;
   locked_until: Timestamp | null;
+}
+
+export interface ImportsTable {
+  id: string;
+  agency_id: string;
+  staff_id: string;
+  file_name: string;
+  format: 'ndjson' | 'csv';
+  status: 'pending' | 'running' | 'done' | 'failed';
+  bytes: ColumnType<number, number | undefined, number>;
+  lines: ColumnType<number, number | undefined, number>;
+  created: ColumnType<number, number | undefined, number>;
+  duplicate: ColumnType<number, number | undefined, number>;
+  rejected: ColumnType<number, number | undefined, number>;
+  error_code: string | null;
+  error_message: string | null;
+  started_at: Timestamp;
+  finished_at: Timestamp | null;
+}
+
+export interface ImportRejectsTable {
+  import_id: string;
+  seq: number;
+  line: number;
+  source_ref: string | null;
+  errors: Json<unknown>;
+  input: Json<unknown>;
 }
