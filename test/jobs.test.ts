@@ -60,7 +60,7 @@ describe('scheduled jobs', () => {
       db: t.registry.rt.db, policy: t.registry.rt.policy, webhook: null,
       extraJobs: { probe: async (_db, _policy, at) => { seen.push(at); return 0; } },
     }, now);
-    assert.deepEqual(Object.keys(counts), ['expired', 'reevaluated', 'overdue_disputes', 'probe'], 'no webhook: no delivery counts');
+    assert.deepEqual(Object.keys(counts), ['expired', 'reevaluated', 'overdue_disputes', 'purged_staff_sessions', 'purged_sign_in_throttles', 'probe'], 'no webhook: no delivery counts');
     assert.equal(counts['expired'], 0);
     assert.ok(counts['reevaluated']! >= 1);
     assert.deepEqual(seen, [now]);
@@ -111,7 +111,7 @@ describe('scheduled jobs', () => {
   test('running again as of the same instant changes nothing', async () => {
     const before = await world();
     const counts = await runOnce('2028-10-02T00:00:00Z');
-    assert.deepEqual(counts, { expired: 0, reevaluated: 0, overdue_disputes: 0 });
+    assert.deepEqual(counts, { expired: 0, reevaluated: 0, overdue_disputes: 0, purged_staff_sessions: 0, purged_sign_in_throttles: 0 });
     assert.deepEqual(await world(), before);
   });
 

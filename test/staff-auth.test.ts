@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
+import { runJobs } from '../src/services/jobs.service.ts';
 import { createStaffAccount } from '../src/services/staff-accounts.service.ts';
+import { sessionIdHash } from '../src/web/auth/tokens.ts';
 import { verifyPassword } from '../src/services/passwords.ts';
 import { startTestRegistry, type TestRegistry } from './support/registry.ts';
 
@@ -37,9 +39,13 @@ async function openSignIn(): Promise<{ cookie: string; csrf: string }> {
   return { cookie: `credence_csrf=${cookieOf(form, 'credence_csrf')!.value}`, csrf };
 }
 
-function postForm(url: string, fields: Record<string, string>, cookie?: string) {
+let addresses = 0;
+/** A fresh client address per form post, so the per-address limit (tested on its own) stays out of the other tests. */
+const nextAddress = () => { addresses += 1; return `198.51.100.${addresses % 250 + 1}`; };
+
+function postForm(url: string, fields: Record<string, string>, cookie?: string, remoteAddress = nextAddress()) {
   return t.app.inject({
-    method: 'POST', url, payload: new URLSearchParams(fields).toString(),
+    method: 'POST', url, payload: new URLSearchParams(fields).toString(), remoteAddress,
     headers: { 'content-type': 'application/x-www-form-urlencoded', ...(cookie ? { cookie } : {}) },
   });
 }
@@ -101,6 +107,26 @@ describe('signing in', () => {
     assert.equal((await attempt('lena', PASSWORD)).statusCode, 429);
     advance(MINUTE);
     assert.equal((await attempt('lena', PASSWORD)).statusCode, 303, 'unlocked after 15 minutes');
+  });
+
+  test('one address gets 20 attempts a minute whatever the usernames, then a coded 429 page in the layout', async () => {
+    const address = '203.0.113.9';
+    for (let i = 1; i <= 20; i += 1) {
+      const { cookie, csrf } = await openSignIn();
+      assert.equal((await postForm('/sign-in', { username: `sprayed-${i}`, password: 'a guess', csrf }, cookie, address)).statusCode, 401, `attempt ${i}`);
+    }
+    const { cookie, csrf } = await openSignIn();
+    const refused = await postForm('/sign-in', { username: 'olga', password: PASSWORD, csrf }, cookie, address);
+    assert.equal(refused.statusCode, 429);
+    assert.match(refused.headers['content-type'] as string, /^text\/html/);
+    assert.match(refused.body, /<code>CRD_RATE_LIMITED<\/code>/);
+    assert.match(refused.body, /class="usa-header/, 'in the site layout');
+    assert.ok(Number(refused.headers['retry-after']) > 0);
+    assert.equal(cookieOf(refused, 'credence_session'), undefined, 'even the right password is not tried');
+    const zh = await t.app.inject({ method: 'POST', url: '/sign-in', remoteAddress: address, headers: { 'accept-language': 'zh-CN', 'content-type': 'application/x-www-form-urlencoded', cookie }, payload: '' });
+    assert.equal(zh.statusCode, 429);
+    assert.match(zh.body, /<html lang="zh-Hans">[\s\S]*登录尝试过多[\s\S]*CRD_RATE_LIMITED/);
+    assert.equal((await attempt('olga', PASSWORD)).statusCode, 303, 'another address is not affected');
   });
 
   test('failures spread beyond the 15-minute window do not lock', async () => {
@@ -208,6 +234,36 @@ describe('roles and scope', () => {
     const again = await openSignIn();
     const away = await postForm('/sign-in', { username: 'chen', password: PASSWORD, csrf: again.csrf, next: '//evil.example/' }, again.cookie);
     assert.equal(away.headers.location, '/agency');
+  });
+});
+
+describe('housekeeping', () => {
+  const DAY = 24 * 60 * MINUTE;
+  const sessionRow = (cookie: string) => t.registry.rt.db.selectFrom('staff_sessions').select('ended_at')
+    .where('id_hash', '=', sessionIdHash(cookie.slice('credence_session='.length))).executeTakeFirst();
+  const throttleRow = (username: string) => t.registry.rt.db.selectFrom('staff_sign_in_throttle').select('failures').where('username', '=', username).executeTakeFirst();
+
+  test('the scheduled jobs delete sessions and throttle rows a week past their end; live and recent ones stay', async () => {
+    const old = await signIn('olga');
+    assert.equal((await postForm('/sign-out', { csrf: old.csrf }, old.cookie)).statusCode, 303);
+    assert.equal((await attempt('sprayed', 'a wrong password')).statusCode, 401);
+    assert.ok(await throttleRow('sprayed'));
+    advance(2 * DAY);
+    const recent = await signIn('olga');
+    await postForm('/sign-out', { csrf: recent.csrf }, recent.cookie);
+    advance(6 * DAY + MINUTE);
+    const live = await signIn('olga');
+
+    const counts = await runJobs({ db: t.registry.rt.db, policy: t.registry.rt.policy, webhook: null }, t.now);
+    assert.ok(counts['purged_staff_sessions']! >= 1, JSON.stringify(counts));
+    assert.ok(counts['purged_sign_in_throttles']! >= 1, JSON.stringify(counts));
+    assert.equal(await sessionRow(old.cookie), undefined, 'ended eight days ago: deleted');
+    assert.equal(await throttleRow('sprayed'), undefined, 'its window is eight days past: deleted');
+    assert.ok(await sessionRow(recent.cookie), 'ended six days ago: kept');
+    assert.equal((await sessionRow(live.cookie))?.ended_at, null, 'the live session is kept, open');
+    assert.equal((await t.app.inject({ url: '/operator', headers: { cookie: live.cookie } })).statusCode, 200, 'and still signs its owner in');
+    const again = await runJobs({ db: t.registry.rt.db, policy: t.registry.rt.policy, webhook: null }, t.now);
+    assert.equal(again['purged_staff_sessions'], 0, 'nothing left to purge at the same instant');
   });
 });
 

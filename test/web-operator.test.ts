@@ -6,8 +6,10 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { deliverDueNotices } from '../src/services/notice-delivery.service.ts';
 import { createStaffAccount } from '../src/services/staff-accounts.service.ts';
 import { checkPage, startTestBrowser, type TestBrowser } from './support/browser.ts';
+import { aCourtRecord } from './support/factories.ts';
 import { startTestRegistry, type TestRegistry } from './support/registry.ts';
 
 const PASSWORD = 'correct horse battery staple';
@@ -22,6 +24,22 @@ function postForm(t: TestRegistry, url: string, fields: Record<string, string | 
   return t.app.inject({ method: 'POST', url, payload: body.toString(), headers: { 'content-type': 'application/x-www-form-urlencoded', cookie } });
 }
 
+/**
+ * Files a court record (its notices enter the outbox) and makes every due notice fail: one
+ * attempt allowed, to port 9, which fetch refuses outright ("bad port"): a failure at once,
+ * with no network involved (test/notice-delivery.test.ts uses a receiver that is down).
+ */
+async function failedNotices(t: TestRegistry, courtKey: string): Promise<string[]> {
+  const recordId = await t.file(courtKey, aCourtRecord());
+  const dead = { url: 'http://127.0.0.1:9/notices', secret: 'test-webhook-secret-0123456789', maxAttempts: 1 };
+  const counts = await deliverDueNotices(t.registry.rt.db, dead, t.now);
+  assert.ok(counts.failed >= 1, JSON.stringify(counts));
+  const rows = await t.registry.rt.db.selectFrom('notices').select('id').where('record_id', '=', recordId).where('delivery_status', '=', 'failed').execute();
+  return rows.map((r) => r.id).sort();
+}
+
+const deliveryOf = (t: TestRegistry, id: string) => t.registry.rt.db.selectFrom('notices').select(['delivery_status', 'attempts', 'what']).where('id', '=', id).executeTakeFirstOrThrow();
+
 async function signIn(t: TestRegistry, username: string, home: string): Promise<{ cookie: string; csrf: string }> {
   const form = await t.app.inject({ url: '/sign-in' });
   const formCookie = form.cookies.find((c) => c.name === 'credence_csrf')!.value;
@@ -35,10 +53,11 @@ async function signIn(t: TestRegistry, username: string, home: string): Promise<
 describe('operator console (no browser)', () => {
   let t: TestRegistry;
   let operator: { cookie: string; csrf: string };
+  let court: string;
 
   before(async () => {
     t = await startTestRegistry();
-    await t.keyFor({ role: 'agency', name: 'Haidian Court', agency_kind: 'court' });
+    court = await t.keyFor({ role: 'agency', name: 'Haidian Court', agency_kind: 'court' });
     await createStaffAccount(t.registry.rt.db, { username: 'olga', role: 'operator', password: PASSWORD }, t.now);
     await createStaffAccount(t.registry.rt.db, { username: 'chen', role: 'agency', password: PASSWORD, agency_id: 'haidian-court' }, t.now);
     operator = await signIn(t, 'olga', '/operator');
@@ -52,6 +71,15 @@ describe('operator console (no browser)', () => {
     assert.match(page.body, /CRD_FORBIDDEN/);
     const create = await postForm(t, '/operator/principals', { csrf: clerk.csrf, role: 'operator', name: 'Sneaky' }, clerk.cookie);
     assert.equal(create.statusCode, 403);
+    assert.equal(await t.registry.rt.db.selectFrom('principals').select('id').where('name', '=', 'Sneaky').executeTakeFirst(), undefined);
+    for (const url of ['/operator/deliveries', '/operator/activity']) {
+      assert.equal((await t.app.inject({ url, headers: { cookie: clerk.cookie } })).statusCode, 403, url);
+    }
+    for (const url of ['/operator/verify', '/operator/notices/any/redelivery', '/operator/principals/any/revoke']) {
+      const refused = await postForm(t, url, { csrf: clerk.csrf }, clerk.cookie);
+      assert.equal(refused.statusCode, 403, url);
+      assert.match(refused.body, /<code>CRD_FORBIDDEN<\/code>/);
+    }
     assert.equal((await t.app.inject({ url: '/operator' })).statusCode, 303, 'no session: to the sign-in page');
   });
 
@@ -106,6 +134,48 @@ describe('operator console (no browser)', () => {
     assert.equal(verified.statusCode, 200);
     assert.match(verified.body, /Ledger verified/);
     assert.equal((await postForm(t, '/operator/verify', {}, operator.cookie)).statusCode, 403);
+  });
+
+  test('failed deliveries are listed without their bodies and delivered again, only with the CSRF token', async () => {
+    const [id, other] = await failedNotices(t, court) as [string, string];
+    const page = await t.app.inject({ url: '/operator/deliveries', headers: { cookie: operator.cookie } });
+    assert.equal(page.statusCode, 200, page.body);
+    assert.equal(page.headers['cache-control'], 'no-store');
+    assert.ok(page.body.includes(id) && page.body.includes(other));
+    assert.match(page.body, /fetch failed \(bad port\)/, 'the last error is shown');
+    assert.ok(!page.body.includes((await deliveryOf(t, id)).what), 'no notice body');
+    assert.match(page.body, new RegExp(`aria-label="Deliver notice ${id} again"`));
+
+    const forged = await postForm(t, `/operator/notices/${id}/redelivery`, {}, operator.cookie);
+    assert.equal(forged.statusCode, 403);
+    assert.match(forged.body, /CRD_CSRF_INVALID/);
+    assert.equal((await deliveryOf(t, id)).delivery_status, 'failed', 'nothing changed without the token');
+
+    const again = await postForm(t, `/operator/notices/${id}/redelivery`, { csrf: operator.csrf }, operator.cookie);
+    assert.equal(again.statusCode, 200, again.body);
+    assert.match(again.body, /Notice queued again/);
+    assert.deepEqual({ ...(await deliveryOf(t, id)), what: '' }, { delivery_status: 'pending', attempts: 0, what: '' });
+    assert.equal((await deliveryOf(t, other)).delivery_status, 'failed', 'only that notice');
+    const missing = await postForm(t, '/operator/notices/no-such-notice/redelivery', { csrf: operator.csrf }, operator.cookie);
+    assert.equal(missing.statusCode, 404);
+    assert.match(missing.body, /<code>CRD_NOTICE_NOT_FOUND<\/code>/);
+  });
+
+  test('the delivery list pages, and a bad page number is the first page', async () => {
+    const second = await t.app.inject({ url: '/operator/deliveries?page=2', headers: { cookie: operator.cookie } });
+    assert.equal(second.statusCode, 200);
+    assert.match(second.body, /href="\/operator\/deliveries\?page=1">Previous page/);
+    const bad = await t.app.inject({ url: '/operator/deliveries?page=-3x', headers: { cookie: operator.cookie } });
+    assert.equal(bad.statusCode, 200);
+    assert.ok(!bad.body.includes('Previous page'));
+  });
+
+  test('registry activity shows the transparency charts and tables', async () => {
+    const page = await t.app.inject({ url: '/operator/activity', headers: { cookie: operator.cookie } });
+    assert.equal(page.statusCode, 200, page.body);
+    assert.match(page.body, /<h1[^>]*>Registry activity<\/h1>/);
+    assert.match(page.body, /<svg role="img" aria-label="Bar chart: Records filed/);
+    assert.match(page.body, /Haidian Court/);
   });
 });
 

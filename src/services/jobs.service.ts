@@ -14,6 +14,7 @@ import { markOverdueDisputes } from './disputes.service.ts';
 import { expireDueRecords } from './expiry.service.ts';
 import { deliverDueNotices, webhookFromConfig, type Webhook } from './notice-delivery.service.ts';
 import { reevaluateAllDue } from './reevaluation.service.ts';
+import { purgeStaleStaffSignIns } from './staff-housekeeping.service.ts';
 import type { Runtime } from './runtime.ts';
 
 /** A job run as of `now`; resolves to how many things it changed. */
@@ -33,7 +34,7 @@ export interface JobsDeps {
 
 /**
  * How many things each job changed, in the order they ran: `expired`, `reevaluated`,
- * `overdue_disputes`, one entry per extra job, then (with a webhook) `delivered`,
+ * `overdue_disputes`, `purged_staff_sessions`, `purged_sign_in_throttles`, one entry per extra job, then (with a webhook) `delivered`,
  * `delivery_retrying`, `delivery_failed`.
  */
 export type JobCounts = Record<string, number>;
@@ -51,6 +52,9 @@ export async function runJobs(deps: JobsDeps, now: Date): Promise<JobCounts> {
   counts['reevaluated'] = await reevaluateAllDue(deps.db, deps.policy, now);
   // FCRA § 611: a dispute past its deadline suspends its record until the agency answers.
   counts['overdue_disputes'] = await markOverdueDisputes(deps.db, deps.policy, now);
+  const purged = await purgeStaleStaffSignIns(deps.db, now);
+  counts['purged_staff_sessions'] = purged.sessions;
+  counts['purged_sign_in_throttles'] = purged.throttles;
   for (const [name, job] of Object.entries(deps.extraJobs ?? {})) counts[name] = await job(deps.db, deps.policy, now);
   if (deps.webhook !== null) {
     const delivery = await deliverDueNotices(deps.db, deps.webhook, now);

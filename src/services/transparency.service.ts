@@ -8,6 +8,7 @@ import { CredenceError, type ProblemDetail } from '../errors.ts';
 import {
   countDecisions, countDisputes, countListEntries, countRecordsFiled, countRepairs, type Period,
 } from '../store/transparency.repository.ts';
+import { getAgencyNames } from '../store/public.repository.ts';
 import type { Runtime } from './runtime.ts';
 
 export const DEFAULT_DAYS = 365;
@@ -38,6 +39,13 @@ export async function getTransparencyReport(rt: Runtime, query: { from?: string;
     repairs,
     decisions: { total: sum(decisions), by_action_and_outcome: decisions },
   };
+}
+
+/** The report and the names of the agencies it counts: what the public page and the operator console show. */
+export async function getTransparencyReportWithAgencies(rt: Runtime, query: { from?: string; to?: string }) {
+  const report = await getTransparencyReport(rt, query);
+  const agencies = await getAgencyNames(rt.db, report.records_filed.by_type_and_agency.map((r) => r.agency_id));
+  return { report, agencies };
 }
 
 function sum(rows: readonly { count: number }[]): number {

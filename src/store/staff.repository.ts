@@ -104,3 +104,17 @@ export async function updateSignInThrottle(db: Executor, username: string, row: 
 export async function deleteSignInThrottle(db: Executor, username: string): Promise<void> {
   await db.deleteFrom('staff_sign_in_throttle').where('username', '=', username).execute();
 }
+
+/** Deletes sessions that ended, or reached their absolute end, before `before`; resolves to how many. */
+export async function deleteStaffSessionsEndedBefore(db: Executor, before: Date): Promise<number> {
+  const result = await db.deleteFrom('staff_sessions')
+    .where((eb) => eb.or([eb('ended_at', '<', before), eb('expires_at', '<', before)])).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+/** Deletes throttle rows whose window began, and whose lock (if any) ended, before `before`. */
+export async function deleteSignInThrottlesBefore(db: Executor, before: Date): Promise<number> {
+  const result = await db.deleteFrom('staff_sign_in_throttle').where('window_started_at', '<', before)
+    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', before)])).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -1,6 +1,8 @@
 /**
  * The operator console's pages (issue 4): GET /operator, and the forms it posts — create a
- * principal (its key shown once, on the answer page only), revoke one, verify the ledger.
+ * principal (its key shown once, on the answer page only), revoke one, verify the ledger;
+ * GET /operator/deliveries (failed notices, paged) and POST /operator/notices/:id/redelivery;
+ * GET /operator/activity (the transparency charts).
  * Thin: each route admits an operator by session (`requireStaff`, which checks CSRF on POST),
  * calls the same service as the API, and renders. Errors render as coded HTML pages.
  */
@@ -10,14 +12,19 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '../../domain/principal.ts';
 import { isCredenceError } from '../../errors.ts';
 import { verifyLedger } from '../../services/ledger.service.ts';
-import { getDeliveryOverview } from '../../services/notice-delivery.service.ts';
+import { getDeliveryOverview, requestRedelivery } from '../../services/notice-delivery.service.ts';
 import { getActivePolicyRef } from '../../services/policy.service.ts';
 import { createPrincipal, revokePrincipal, type NewPrincipal } from '../../services/principals.service.ts';
+import { getTransparencyReportWithAgencies } from '../../services/transparency.service.ts';
+import type { DeliveryRow } from '../../store/deliveries.repository.ts';
 import { listPrincipals } from '../../store/principals.repository.ts';
 import { pageErrorHandler, requireStaff } from '../../web/auth/require-staff.ts';
 import { pageContext, sendPage } from '../../web/page-context.ts';
+import { activityPage } from '../../web/pages/operator-activity.ts';
+import { deliveriesPage } from '../../web/pages/operator-deliveries.ts';
 import { EMPTY_FORM, type CreateFormValues } from '../../web/pages/operator-form.ts';
 import { operatorPage, type OperatorView } from '../../web/pages/operator.ts';
+import { transparencyNames } from '../../web/pages/transparency.ts';
 import type { AppDeps } from '../app.ts';
 
 type Query = Record<string, string | undefined>;
@@ -61,6 +68,28 @@ export function operatorPagesRoutes(app: FastifyInstance, deps: AppDeps): void {
       await requireStaff(request, ['operator']);
       return render(request, reply, { verify: await verifyLedger(deps.rt.db) });
     });
+
+    const renderDeliveries = async (request: FastifyRequest<{ Querystring: Query }>, reply: FastifyReply, redelivered?: DeliveryRow) => {
+      const staff = await requireStaff(request, ['operator']);
+      const ctx = pageContext(request, reply, { path: '/operator/deliveries', keepQuery: redelivered === undefined });
+      const overview = await getDeliveryOverview(deps.rt.db, 'failed', redelivered === undefined ? pageNumber(request.query.page) : 1);
+      return sendPage(reply, deliveriesPage(ctx, { staff, overview, ...(redelivered === undefined ? {} : { redelivered }) }), { signedIn: true });
+    };
+
+    scope.get<{ Querystring: Query }>('/operator/deliveries', page, async (request, reply) => renderDeliveries(request, reply));
+
+    // The same service as POST /v1/notices/{id}/redelivery: due at once, same Idempotency-Key.
+    scope.post<{ Querystring: Query; Params: { id: string } }>('/operator/notices/:id/redelivery', page, async (request, reply) => {
+      await requireStaff(request, ['operator']);
+      return renderDeliveries(request, reply, await requestRedelivery(deps.rt.db, request.params.id.slice(0, 64), deps.rt.clock()));
+    });
+
+    scope.get<{ Querystring: Query }>('/operator/activity', page, async (request, reply) => {
+      const staff = await requireStaff(request, ['operator']);
+      const { report, agencies } = await getTransparencyReportWithAgencies(deps.rt, {});
+      const html = await activityPage(pageContext(request, reply), staff, report, transparencyNames(deps.rt.policy, agencies));
+      return sendPage(reply, html, { signedIn: true });
+    });
   });
 }
 
@@ -74,6 +103,12 @@ async function gather(deps: AppDeps, _query: Query): Promise<Omit<OperatorView, 
 /** Active keys first, newest first: what an operator acts on is at the top. */
 function sortPrincipals(principals: readonly Principal[]): Principal[] {
   return [...principals].sort((a, b) => Number(a.revoked_at !== null) - Number(b.revoked_at !== null) || b.created_at.getTime() - a.created_at.getTime());
+}
+
+/** `?page=` as a page number; anything else is the first page (a bad link is no error). */
+function pageNumber(text: string | undefined): number {
+  const n = Number(text ?? '1');
+  return Number.isInteger(n) && n >= 1 && n <= 10_000 ? n : 1;
 }
 
 const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] ?? '' : v ?? '').slice(0, 200);

@@ -8,14 +8,13 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import { CredenceError } from '../../errors.ts';
 import { listPublicMembers, MAX_PAGE_SIZE, searchPublic } from '../../services/public.service.ts';
-import { getTransparencyReport } from '../../services/transparency.service.ts';
-import { getAgencyNames } from '../../store/public.repository.ts';
+import { getTransparencyReportWithAgencies } from '../../services/transparency.service.ts';
 import { assetRoutes } from '../../web/assets.ts';
 import { pageContext as contextOf, sendPage } from '../../web/page-context.ts';
 import { aboutPage } from '../../web/pages/about.ts';
 import { listMissingPage, listPage } from '../../web/pages/list.ts';
 import { searchPage } from '../../web/pages/search.ts';
-import { transparencyPage } from '../../web/pages/transparency.ts';
+import { transparencyNames, transparencyPage } from '../../web/pages/transparency.ts';
 import type { AppDeps } from '../app.ts';
 import { PUBLIC_RATE_LIMITS } from './public.routes.ts';
 
@@ -55,14 +54,8 @@ export function pagesRoutes(app: FastifyInstance, deps: AppDeps): void {
 
     scope.get<{ Querystring: Query }>('/transparency', { config: page(PUBLIC_RATE_LIMITS.transparency), schema }, async (request, reply) => {
       const ctx = contextOf(request, reply);
-      const report = await getTransparencyReport(deps.rt, {});
-      const agencies = await getAgencyNames(deps.rt.db, report.records_filed.by_type_and_agency.map((r) => r.agency_id));
-      const policy = deps.rt.policy;
-      return sendPage(reply, await transparencyPage(ctx, report, {
-        type: (id) => policy.record_types.get(id)?.name ?? id,
-        agency: (id) => agencies.get(id) ?? id,
-        action: (id) => policy.actions.get(id)?.name ?? id,
-      }));
+      const { report, agencies } = await getTransparencyReportWithAgencies(deps.rt, {});
+      return sendPage(reply, await transparencyPage(ctx, report, transparencyNames(deps.rt.policy, agencies)));
     });
 
     scope.get<{ Querystring: Query }>('/about', { config: page(PUBLIC_RATE_LIMITS.lists), schema }, async (request, reply) => {

@@ -12,6 +12,7 @@ import { toCredenceError } from '../../http/error-handler.ts';
 import type { StaffRole } from '../../services/staff-accounts.service.ts';
 import type { DB } from '../../store/schema.ts';
 import { clearCookie, readCookie, SESSION_COOKIE } from './cookies.ts';
+import { pageContext, sendPage } from '../page-context.ts';
 import { errorPage } from './pages.ts';
 import { resolveSession, type SignedInStaff } from './staff-sessions.service.ts';
 import { tokensMatch } from './tokens.ts';
@@ -79,5 +80,7 @@ export function pageErrorHandler(error: unknown, request: FastifyRequest, reply:
     const next = request.method === 'GET' ? safeNext(request.url) : undefined;
     return noStore(reply).redirect(next === undefined ? '/sign-in' : `/sign-in?next=${encodeURIComponent(next)}`, 303);
   }
-  return noStore(reply).status(coded.status).type('text/html; charset=utf-8').send(errorPage(coded));
+  // The language switch of an error page returns to a page one can GET, never to a POST target.
+  const ctx = pageContext(request, reply, request.method === 'GET' ? {} : { path: '/sign-in', keepQuery: false });
+  return sendPage(reply, errorPage(ctx, coded), { status: coded.status, signedIn: true });
 }

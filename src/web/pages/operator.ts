@@ -12,8 +12,9 @@ import type { SignedInStaff } from '../auth/staff-sessions.service.ts';
 import { alert, table } from '../components.ts';
 import { html, type SafeHtml } from '../html.ts';
 import type { MessageKey } from '../i18n/en.ts';
-import { layout, type PageContext } from '../layout.ts';
+import type { PageContext } from '../layout.ts';
 import { createPrincipalForm, type CreateFormState } from './operator-form.ts';
+import { isoInstant as iso, operatorLayout } from './operator-shell.ts';
 
 export interface OperatorView {
   readonly staff: SignedInStaff;
@@ -27,7 +28,6 @@ export interface OperatorView {
   readonly revoked?: Principal;
 }
 
-const iso = (d: Date | string) => (typeof d === 'string' ? d : d.toISOString()).replace('.000Z', 'Z');
 
 function scopeOf(p: Principal): string {
   if (p.role === 'agency') return `${p.agency_id ?? ''} (${p.agency_kind ?? ''})`;
@@ -86,15 +86,14 @@ function deliveriesSection(ctx: PageContext, view: OperatorView): SafeHtml {
   const oldest = view.deliveries.oldest_pending;
   return html`<section><h2 id="deliveries-heading">${t('op_deliveries')}</h2>
 ${table(t('op_deliveries'), [t('op_delivery_status'), t('op_delivery_count')], DELIVERY_STATUSES.map((s) => [label(s), view.deliveries.counts[s]]))}
-<p>${oldest === null ? t('op_no_pending') : t('op_oldest_pending', { id: oldest.id, at: iso(oldest.next_attempt_at), attempts: oldest.attempts })}</p></section>`;
+<p class="break-word">${oldest === null ? t('op_no_pending') : t('op_oldest_pending', { id: oldest.id, at: iso(oldest.next_attempt_at), attempts: oldest.attempts })}</p>
+<p><a class="usa-link" href="/operator/deliveries">${t('op_deliveries_link')}</a></p></section>`;
 }
 
 export function operatorPage(ctx: PageContext, view: OperatorView): SafeHtml {
   const { t } = ctx;
   const failed = view.form.message === undefined ? '' : alert('error', t('op_create_failed'), view.form.message);
-  return layout(ctx, t('op_title'), html`<p>${t('op_signed_in')} <strong>${view.staff.username}</strong>, ${t('op_role_operator')}.</p>
-<form method="post" action="/sign-out"><input type="hidden" name="csrf" value="${view.staff.csrf_token}"><button class="usa-button usa-button--outline" type="submit">${t('op_sign_out')}</button></form>
-${view.created === undefined ? '' : createdAlert(ctx, view.created)}
+  return operatorLayout(ctx, t('op_title'), view.staff, html`${view.created === undefined ? '' : createdAlert(ctx, view.created)}
 ${view.revoked === undefined ? '' : alert('success', t('op_revoked_done'), t('op_revoked_text', { name: view.revoked.name }))}
 <section><h2 id="principals-heading">${t('op_principals')}</h2>
 ${principalsTable(ctx, view)}
