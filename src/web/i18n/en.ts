@@ -183,7 +183,7 @@ export const en = {
   op_col_last_attempt: 'Last attempt',
   op_col_last_error: 'Last error',
   op_redeliver: 'Deliver again',
-  op_redeliver_label: 'Deliver notice {id} again',
+  op_redeliver_label: 'Deliver again: notice {id}',
   op_redelivered: 'Notice queued again',
   op_redelivered_text: 'Notice {id} is due now and goes out at the next delivery run.',
   op_page_label: 'Pages of failed deliveries',

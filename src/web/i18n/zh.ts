@@ -185,7 +185,7 @@ export const zh: Messages = {
   op_col_last_attempt: '最近一次尝试',
   op_col_last_error: '最近错误',
   op_redeliver: '重新送达',
-  op_redeliver_label: '重新送达通知 {id}',
+  op_redeliver_label: '重新送达：通知 {id}',
   op_redelivered: '通知已重新排队',
   op_redelivered_text: '通知 {id} 现已到期，将在下一次送达时发出。',
   op_page_label: '送达失败列表分页',
