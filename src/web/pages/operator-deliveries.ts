@@ -34,14 +34,16 @@ function redeliverForm(ctx: PageContext, csrf: string, notice: DeliveryRow): Saf
 <button class="usa-button usa-button--secondary" type="submit" aria-label="${ctx.t('op_redeliver_label', { id: notice.id })}">${ctx.t('op_redeliver')}</button></form>`;
 }
 
-function failedTable(ctx: PageContext, view: DeliveriesView): SafeHtml {
+/** One card per failed notice, not a table: its "Deliver again" button stays in view on a 360 px phone. */
+function failedList(ctx: PageContext, view: DeliveriesView): SafeHtml {
   const { t } = ctx;
-  const rows = view.overview.notices.map((n) => [
-    html`<code class="font-mono-3xs">${n.id}</code>`, n.kind, n.attempts,
-    n.last_attempt_at === null ? '–' : isoInstant(n.last_attempt_at), html`<span class="break-word">${n.last_error ?? '–'}</span>`,
-    redeliverForm(ctx, view.staff.csrf_token, n),
-  ]);
-  return table(t('op_failed_heading'), [t('op_col_notice'), t('op_col_kind'), t('op_col_attempts'), t('op_col_last_attempt'), t('op_col_last_error'), t('op_col_action')], rows);
+  return html`<ul class="usa-list usa-list--unstyled">${view.overview.notices.map((n) => html`<li class="border-1px border-base-lighter radius-md padding-2 margin-bottom-2">
+<h3 class="margin-top-0">${t('op_col_notice')} <code class="font-mono-3xs break-word">${n.id}</code></h3>
+<dl class="margin-y-1"><dt class="text-bold">${t('op_col_kind')}</dt><dd class="margin-left-0">${n.kind}</dd>
+<dt class="text-bold">${t('op_col_attempts')}</dt><dd class="margin-left-0">${n.attempts}</dd>
+<dt class="text-bold">${t('op_col_last_attempt')}</dt><dd class="margin-left-0">${n.last_attempt_at === null ? '–' : isoInstant(n.last_attempt_at)}</dd>
+<dt class="text-bold">${t('op_col_last_error')}</dt><dd class="margin-left-0 break-word">${n.last_error ?? '–'}</dd></dl>
+${redeliverForm(ctx, view.staff.csrf_token, n)}</li>`)}</ul>`;
 }
 
 /** Previous / next links when the failed notices fill more than one page. */
@@ -60,7 +62,7 @@ ${overview.page < pages ? link(overview.page + 1, t('op_page_next')) : ''}</ul><
 export function deliveriesPage(ctx: PageContext, view: DeliveriesView): SafeHtml {
   const { t } = ctx;
   const done = view.redelivered === undefined ? '' : alert('success', t('op_redelivered'), t('op_redelivered_text', { id: view.redelivered.id }));
-  const failed = view.overview.notices.length === 0 ? html`<p>${t('op_failed_none')}</p>` : html`<p>${t('op_failed_hint')}</p>${failedTable(ctx, view)}`;
+  const failed = view.overview.notices.length === 0 ? html`<p>${t('op_failed_none')}</p>` : html`<p>${t('op_failed_hint')}</p>${failedList(ctx, view)}`;
   return operatorLayout(ctx, t('op_deliveries'), view.staff, html`<div class="break-word">${done}</div>
 <section>${summary(ctx, view.overview)}</section>
 <section><h2 id="failed-heading">${t('op_failed_heading')}</h2>${failed}${pager(ctx, view.overview)}</section>`);
