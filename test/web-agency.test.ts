@@ -1,8 +1,8 @@
 /**
  * The agency console (issue 4): clerks only, CSRF on every form, a clerk sees only their own
  * agency's disputes, filing shows inline errors next to the field or creates the record; and one
- * journey in a real browser (file, then resolve a dispute opened through the API), in English
- * and Chinese, with axe-core, the 360 px check and screenshots.
+ * journey in a real browser (file, correct, revoke, resolve disputes as corrected and, in
+ * Chinese, as upheld), with axe-core, the 360 px check and screenshots.
  */
 
 import assert from 'node:assert/strict';
@@ -157,6 +157,7 @@ describe('agency console in a browser', () => {
   let b: TestBrowser;
   let disputedRecord: string;
   let disputeId: string;
+  let secondDispute: string;
 
   before(async () => {
     b = await startTestBrowser();
@@ -165,6 +166,7 @@ describe('agency console in a browser', () => {
     await createStaffAccount(b.t.registry.rt.db, { username: 'chen', role: 'agency', password: PASSWORD, agency_id: 'haidian-court' }, b.t.now);
     disputedRecord = await b.t.file(court, aCourtRecord({ name: '王小明' }));
     disputeId = await openDispute(b.t, operatorKey, disputedRecord, 'I paid the judgment debt in full on 2026-09-30');
+    secondDispute = await openDispute(b.t, operatorKey, await b.t.file(court, aCourtRecord()), '这不是我的债务');
     const market = await b.t.keyFor({ role: 'agency', name: 'Market Regulator', agency_kind: 'market' });
     await createStaffAccount(b.t.registry.rt.db, { username: 'ma', role: 'agency', password: PASSWORD, agency_id: 'market-regulator' }, b.t.now);
     const penalty = await b.t.file(market, aPenalty({ tier: 'minor' }));
@@ -173,7 +175,7 @@ describe('agency console in a browser', () => {
   });
   after(async () => b?.close());
 
-  test('a clerk signs in, files a record, resolves a dispute; the console also reads in Chinese', async () => {
+  test('a clerk signs in, files, corrects and revokes a record, resolves disputes (corrected; upheld in Chinese)', async () => {
     const context = await b.newContext({ locale: 'en-US' });
     const page = await context.newPage();
     await page.goto('/agency');
@@ -184,37 +186,62 @@ describe('agency console in a browser', () => {
     await checkPage(page, 'agency');
 
     const record = formOf(aCourtRecord({ name: '李四' }));
-    await page.getByLabel('Subject kind').selectOption('person');
+    const fileForm = page.locator('form[action="/agency/records"]');
+    await fileForm.getByLabel('Subject kind').selectOption('person');
     for (const [name, value] of Object.entries(record)) {
-      if (name === 'type' || name === 'subject.kind' || name === 'subject.scheme') await page.locator(`select[name="${name}"]`).selectOption(value);
-      else await page.locator(`input[name="${name}"]`).fill(value);
+      if (name === 'type' || name === 'subject.kind' || name === 'subject.scheme') await fileForm.locator(`select[name="${name}"]`).selectOption(value);
+      else await fileForm.locator(`input[name="${name}"]`).fill(value);
     }
-    await page.locator('input[name="subject.id"]').fill('not-an-id');
+    await fileForm.locator('input[name="subject.id"]').fill('not-an-id');
     await page.getByRole('button', { name: 'File record' }).click();
     await page.locator('#f-subject-id-error').waitFor();
     await checkPage(page, 'agency-invalid');
-    await page.locator('input[name="subject.id"]').fill(record['subject.id']!);
+    await fileForm.locator('input[name="subject.id"]').fill(record['subject.id']!);
     await page.getByRole('button', { name: 'File record' }).click();
     await page.getByText(/Record \d+ was filed \(created\)/).waitFor();
     await page.getByLabel('Your reference (source_ref) or record number').fill(record.source_ref!);
     await page.getByRole('button', { name: 'Search' }).last().click();
     await page.getByRole('button', { name: 'Revoke this record' }).waitFor();
     await checkPage(page, 'agency-record');
+
+    // Correct it: first with an expiry before the decision (inline error), then properly.
+    const correct = page.locator('form[action$="/corrections"]');
+    await correct.getByLabel('Expires on').fill('2026-01-01');
+    await correct.getByLabel('Reason (shown to the subject)').fill('The document number was mistyped.');
+    await correct.getByRole('button', { name: 'Correct record' }).click();
+    await page.locator('#c-expires_at-error').waitFor();
+    await checkPage(page, 'agency-correct-invalid');
+    await correct.getByLabel('Expires on').fill('');
+    await correct.getByLabel('Document reference').fill('(2026)京0108执999号');
+    await correct.getByRole('button', { name: 'Correct record' }).click();
+    await page.getByText(/Record \d+ was corrected \(now version 2\)\./).waitFor();
     await page.locator('#revoke-reason').fill('Filed against the wrong person.');
     await page.getByRole('button', { name: 'Revoke this record' }).click();
     await page.getByText(/Record \d+ was revoked\./).waitFor();
 
     const form = page.locator(`form[action="/agency/disputes/${disputeId}/resolution"]`);
-    await form.locator('label', { hasText: 'Revoked (the record is withdrawn)' }).click(); // USWDS hides the input itself
-    await form.getByLabel('Reason (shown to the subject)').fill('The receipt shows the debt was paid before the record was filed.');
+    await form.locator('label', { hasText: 'Corrected (a new version with the changes below)' }).click(); // USWDS hides the input itself
+    await form.locator('summary').click();
+    await form.getByLabel('Document reference').fill('(2026)京0108执1号之一');
+    await form.getByLabel('Reason (shown to the subject)').fill('The judgment number on the record was wrong; corrected from the court file.');
+    await checkPage(page, 'agency-resolve-corrected');
     await form.getByRole('button', { name: 'Resolve dispute' }).click();
-    await page.getByText('The dispute was resolved: revoked.').waitFor();
+    await page.getByText('The dispute was resolved: corrected.').waitFor();
     assert.equal(await page.locator(`form[action="/agency/disputes/${disputeId}/resolution"]`).count(), 0);
+    const versions = await b.t.app.inject({ url: `/v1/records/${disputedRecord}/versions`, headers: bearer(await b.t.keyFor({ role: 'operator', name: 'ops-check' })) });
+    assert.equal(versions.json().record.document_ref, '(2026)京0108执1号之一');
+    assert.equal(versions.json().versions.length, 1);
 
     await page.goto('/agency?lang=zh');
     assert.equal(await page.getAttribute('html', 'lang'), 'zh-Hans');
     await page.getByRole('heading', { name: '机构工作台', level: 1 }).waitFor();
     await checkPage(page, 'agency-zh');
+    const zhForm = page.locator(`form[action="/agency/disputes/${secondDispute}/resolution"]`);
+    await zhForm.locator('label', { hasText: '维持（记录保留）' }).click();
+    await zhForm.getByLabel('理由（将告知主体）').fill('经核对判决书，记录无误。');
+    await zhForm.getByRole('button', { name: '提交处理结果' }).click();
+    await page.getByText('异议已处理：upheld。').waitFor();
+    await checkPage(page, 'agency-zh-resolved');
     await context.close();
   });
 

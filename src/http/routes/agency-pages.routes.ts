@@ -2,53 +2,29 @@
  * The agency console (issue 4): GET /agency and its form POSTs. Clerks only (operators get
  * 403), every POST checks the session's CSRF token (requireStaff), and each action calls the
  * same service as the API with an agency principal built from the clerk, so a clerk sees and
- * touches only their own agency's disputes, repairs and records.
+ * touches only their own agency's disputes, repairs, records and uploads.
  */
 
 import formbody from '@fastify/formbody';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Principal } from '../../domain/principal.ts';
-import { CredenceError } from '../../errors.ts';
+import type { FastifyInstance } from 'fastify';
 import { resolveDispute } from '../../services/dispute-resolution.service.ts';
-import { listDisputes } from '../../services/disputes.service.ts';
 import { fileRecords } from '../../services/intake.service.ts';
-import { decideRepair, listRepairs } from '../../services/repairs.service.ts';
+import { decideRepair } from '../../services/repairs.service.ts';
 import { revokeRecord } from '../../services/corrections.service.ts';
 import { findOwnRecord } from '../../services/records.service.ts';
-import { getAgency } from '../../store/principals.repository.ts';
-import { noStore, pageErrorHandler, requireStaff } from '../../web/auth/require-staff.ts';
-import type { SignedInStaff } from '../../web/auth/staff-sessions.service.ts';
-import { pageContext, sendPage } from '../../web/page-context.ts';
+import { noStore, pageErrorHandler } from '../../web/auth/require-staff.ts';
 import type { PageContext } from '../../web/layout.ts';
-import { attributeNames, fileableTypes, type FileFormState, type FormValues } from '../../web/pages/agency-file-form.ts';
+import { changesOf } from '../../web/pages/agency-correction.ts';
+import { attributeNames, fileableTypes, type FormValues } from '../../web/pages/agency-file-form.ts';
 import type { RecordSearch } from '../../web/pages/agency-records.ts';
-import { agencyConsolePage, type AgencyConsole } from '../../web/pages/agency.ts';
+import type { AgencyConsole } from '../../web/pages/agency.ts';
 import type { AppDeps } from '../app.ts';
+import { agencyImportsRoutes } from './agency-imports.routes.ts';
+import { agencyRecordsRoutes } from './agency-records.routes.ts';
+import { consoleContext, renderConsole, requiredReason } from './agency-console.ts';
+import { clerkOf, csrf, formProblems, page, reason, recordIdParams, stringsOf, uuidParams, type Clerk, type Form } from './agency-clerk.ts';
 
-type Form = Record<string, string | undefined>;
-const page = { config: { public: true }, schema: { hide: true } } as const;
-const uuidParams = { type: 'object', properties: { id: { type: 'string', pattern: '^[0-9a-f-]{36}$' } } } as const;
-const reason = { type: 'string', minLength: 1, maxLength: 2000, pattern: '\\S' } as const;
-const csrf = { type: 'string', maxLength: 100 } as const;
-
-interface Clerk {
-  readonly staff: SignedInStaff;
-  readonly principal: Principal;
-  readonly agencyName: string;
-  readonly agencyKind: string;
-}
-
-/** The API's agency principal, for the clerk: services scope and authorise by `agency_id`. */
-async function clerkOf(request: FastifyRequest, deps: AppDeps): Promise<Clerk> {
-  const staff = await requireStaff(request, ['agency']);
-  const agency = staff.agency_id === null ? undefined : await getAgency(deps.rt.db, staff.agency_id);
-  if (agency === undefined) throw new CredenceError('CRD_FORBIDDEN', 'this clerk account belongs to no known agency');
-  const principal: Principal = {
-    id: `staff:${staff.id}`, name: staff.username, role: 'agency', agency_id: agency.id, agency_kind: agency.kind,
-    actions: [], purposes: [], subject: null, created_at: staff.created_at, revoked_at: null,
-  };
-  return { staff, principal, agencyName: agency.name, agencyKind: agency.kind };
-}
+const outcomes = ['upheld', 'corrected', 'revoked'] as const;
 
 export function agencyPagesRoutes(app: FastifyInstance, deps: AppDeps): void {
   app.register(async (scope) => {
@@ -58,9 +34,9 @@ export function agencyPagesRoutes(app: FastifyInstance, deps: AppDeps): void {
 
     scope.get<{ Querystring: Form }>('/agency', { ...page, schema: querySchema }, async (request, reply) => {
       const clerk = await clerkOf(request, deps);
-      const ctx = pageContext(request, reply, { path: '/agency', keepQuery: false });
+      const ctx = consoleContext(request, reply);
       const search = await findRecord(deps, clerk, request.query.find);
-      return render(deps, reply, 200, ctx, clerk, { values: {}, problems: [] }, flashOf(ctx, request.query), search);
+      return renderConsole(deps, reply, ctx, clerk, { flash: flashOf(ctx, request.query), search });
     });
 
     scope.post<{ Body: Form }>('/agency/records', { ...page, schema: { hide: true, body: { type: 'object' } } }, async (request, reply) => {
@@ -72,21 +48,32 @@ export function agencyPagesRoutes(app: FastifyInstance, deps: AppDeps): void {
       const accepted = result.accepted[0];
       if (accepted !== undefined) return noStore(reply).redirect(`/agency?filed=${encodeURIComponent(accepted.record_id)}&status=${encodeURIComponent(accepted.status)}`, 303);
       const problems = (result.rejected[0]?.errors ?? []).map((p) => ({ ...p, path: p.path.replace(/^records\[\d+\]\./, '') }));
-      return render(deps, reply, 422, pageContext(request, reply, { path: '/agency', keepQuery: false }), clerk, { values, problems });
+      return renderConsole(deps, reply, consoleContext(request, reply), clerk, { status: 422, form: { values, problems } });
     });
 
-    scope.post<{ Params: { id: string }; Body: { csrf?: string; outcome: 'upheld' | 'revoked'; reason: string } }>('/agency/disputes/:id/resolution', {
-      ...page, schema: { hide: true, params: uuidParams, body: { type: 'object', required: ['outcome', 'reason'], additionalProperties: false, properties: { csrf, outcome: { enum: ['upheld', 'revoked'] }, reason } } },
+    // The changes of a "corrected" outcome are the correction form's fields, posted flat.
+    scope.post<{ Params: { id: string }; Body: Form }>('/agency/disputes/:id/resolution', {
+      ...page, schema: { hide: true, params: uuidParams, body: { type: 'object', required: ['outcome'], properties: { csrf, outcome: { enum: outcomes }, reason: { type: 'string', maxLength: 2000 } }, additionalProperties: { type: 'string', maxLength: 2000 } } },
     }, async (request, reply) => {
       const clerk = await clerkOf(request, deps);
-      const { outcome } = request.body;
-      await resolveDispute(deps.rt.db, deps.rt.policy, clerk.principal, request.params.id, { outcome, reason: request.body.reason }, deps.rt.clock());
+      const values = stringsOf(request.body);
+      const outcome = values.outcome as (typeof outcomes)[number];
+      const attributes = Object.keys(values).filter((k) => k.startsWith('attributes.')).map((k) => k.slice('attributes.'.length));
+      try {
+        await resolveDispute(deps.rt.db, deps.rt.policy, clerk.principal, request.params.id, {
+          outcome, reason: requiredReason(values), ...(outcome === 'corrected' ? { changes: changesOf(values, attributes) } : {}),
+        }, deps.rt.clock());
+      } catch (error) {
+        const problems = formProblems(error, /^changes\./);
+        if (problems === undefined) throw error;
+        return renderConsole(deps, reply, consoleContext(request, reply), clerk, { status: 422, refusedDispute: { disputeId: request.params.id, state: { values, problems } } });
+      }
       await deps.follower.catchUp();
       return noStore(reply).redirect(`/agency?resolved=${outcome}`, 303);
     });
 
     scope.post<{ Params: { id: string }; Body: { csrf?: string; reason: string } }>('/agency/records/:id/revocation', {
-      ...page, schema: { hide: true, params: { type: 'object', properties: { id: { type: 'string', pattern: '^[0-9]{1,18}$' } } }, body: { type: 'object', required: ['reason'], additionalProperties: false, properties: { csrf, reason } } },
+      ...page, schema: { hide: true, params: recordIdParams, body: { type: 'object', required: ['reason'], additionalProperties: false, properties: { csrf, reason } } },
     }, async (request, reply) => {
       const clerk = await clerkOf(request, deps);
       await revokeRecord(deps.rt.db, deps.rt.policy, clerk.principal, request.params.id, request.body.reason, deps.rt.clock());
@@ -103,17 +90,11 @@ export function agencyPagesRoutes(app: FastifyInstance, deps: AppDeps): void {
       await deps.follower.catchUp(); // an approved repair lifts the record's measures in the next decision
       return noStore(reply).redirect(`/agency?decided=${approve ? 'approved' : 'refused'}`, 303);
     });
-  });
-}
 
-/** The whole console: queues are read fresh (the reads are logged as inquiries by the services). */
-async function render(deps: AppDeps, reply: FastifyReply, status: number, ctx: PageContext, clerk: Clerk, form: FileFormState, flash?: AgencyConsole['flash'], search: RecordSearch = { query: '', found: undefined }): Promise<FastifyReply> {
-  const { disputes } = await listDisputes(deps.rt, clerk.principal, { status: 'open', limit: 100 });
-  const { repairs } = await listRepairs(deps.rt, clerk.principal, { status: 'pending', limit: 100 });
-  return sendPage(noStore(reply), agencyConsolePage(ctx, deps.rt.policy, {
-    username: clerk.staff.username, agencyName: clerk.agencyName, agencyKind: clerk.agencyKind, csrf: clerk.staff.csrf_token,
-    disputes, repairs, form, search, ...(flash ? { flash } : {}),
-  }), { status, signedIn: true });
+    agencyRecordsRoutes(scope, deps);
+    // Multipart is parsed only for the upload routes (and streamed there, never buffered).
+    await scope.register(async (uploads) => agencyImportsRoutes(uploads, deps));
+  });
 }
 
 /** One of the clerk's own records by source_ref or number; others' records are "not found". */
@@ -121,10 +102,6 @@ async function findRecord(deps: AppDeps, clerk: Clerk, query: string | undefined
   const q = (query ?? '').trim().slice(0, 200);
   if (q === '') return { query: '', found: undefined };
   return { query: q, found: (await findOwnRecord(deps.rt, clerk.principal, q)) ?? null };
-}
-
-function stringsOf(body: Form | undefined): FormValues {
-  return Object.fromEntries(Object.entries(body ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string' && e[0] !== 'csrf'));
 }
 
 /** The form's flat fields as one intake item; empty optional fields are left out, not sent as "". */
@@ -143,7 +120,7 @@ function flashOf(ctx: PageContext, query: Form): AgencyConsole['flash'] {
   if (query.filed) return { kind: 'success', text: ctx.t('agency_filed', { id: query.filed, status: query.status ?? '' }) };
   if (query.resolved) return { kind: 'success', text: ctx.t('agency_resolved', { outcome: query.resolved }) };
   if (query.revoked) return { kind: 'success', text: ctx.t('agency_revoked', { id: query.revoked }) };
+  if (query.corrected) return { kind: 'success', text: ctx.t('agency_corrected', { id: query.corrected, version: query.version ?? '' }) };
   if (query.decided) return { kind: 'success', text: ctx.t('agency_decided', { decision: query.decided }) };
   return undefined;
 }
-

@@ -5,16 +5,12 @@
  */
 
 import type { Policy, RecordType } from '../../domain/policy.ts';
-import type { ProblemDetail } from '../../errors.ts';
 import { html, type SafeHtml } from '../html.ts';
 import type { PageContext } from '../layout.ts';
+import { fieldId, group as fieldGroup, textInput, type FormState, type FormValues } from './form-fields.ts';
 
-export type FormValues = Readonly<Record<string, string>>;
-
-export interface FileFormState {
-  readonly values: FormValues;
-  readonly problems: readonly ProblemDetail[];
-}
+export type { FormValues };
+export type FileFormState = FormState;
 
 /** Record types the clerk's agency kind may file (the policy's `agency_kinds`). */
 export function fileableTypes(policy: Policy, agencyKind: string): RecordType[] {
@@ -26,28 +22,9 @@ export function attributeNames(types: readonly RecordType[]): string[] {
   return [...new Set(types.flatMap((type) => Object.keys(type.attributes)))].sort();
 }
 
-const fieldId = (name: string) => `f-${name.replace(/[^a-z0-9_-]/gi, '-')}`;
-
-function problemsFor(state: FileFormState, name: string): ProblemDetail[] {
-  return state.problems.filter((p) => p.path === name || p.path.startsWith(`${name}.`) || p.path.startsWith(`${name}[`));
-}
-
-function group(state: FileFormState, name: string, label: string, control: (id: string, described: string) => SafeHtml, hint?: string): SafeHtml {
-  const id = fieldId(name);
-  const errors = problemsFor(state, name);
-  const described = [hint ? `${id}-hint` : '', errors.length > 0 ? `${id}-error` : ''].filter(Boolean).join(' ');
-  return html`<div class="usa-form-group${errors.length > 0 ? ' usa-form-group--error' : ''}">
-<label class="usa-label${errors.length > 0 ? ' usa-label--error' : ''}" for="${id}">${label}</label>
-${hint ? html`<div class="usa-hint" id="${id}-hint">${hint}</div>` : ''}
-${errors.length > 0 ? html`<span class="usa-error-message" id="${id}-error" role="alert">${errors.map((e) => e.message).join('; ')}</span>` : ''}
-${control(id, described)}
-</div>`;
-}
-
-function input(state: FileFormState, name: string, label: string, type: 'text' | 'date' = 'text', hint?: string): SafeHtml {
-  const invalid = problemsFor(state, name).length > 0;
-  return group(state, name, label, (id, described) => html`<input class="usa-input${invalid ? ' usa-input--error' : ''}" id="${id}" name="${name}" type="${type}" value="${state.values[name] ?? ''}"${described ? html` aria-describedby="${described}"` : ''}${invalid ? html` aria-invalid="true"` : ''}>`, hint);
-}
+const PREFIX = 'f';
+const group = (state: FormState, name: string, label: string, control: (id: string, described: string) => SafeHtml) => fieldGroup(state, PREFIX, name, label, control);
+const input = (state: FormState, name: string, label: string, type: 'text' | 'date' = 'text', hint?: string) => textInput(state, PREFIX, name, label, type, hint);
 
 function select(state: FileFormState, name: string, label: string, options: readonly { value: string; label: string }[]): SafeHtml {
   return group(state, name, label, (id, described) => html`<select class="usa-select" id="${id}" name="${name}"${described ? html` aria-describedby="${described}"` : ''}>
@@ -60,7 +37,7 @@ function summary(ctx: PageContext, state: FileFormState): SafeHtml {
   if (state.problems.length === 0) return html``;
   return html`<div class="usa-alert usa-alert--error" role="alert"><div class="usa-alert__body">
 <h3 class="usa-alert__heading">${ctx.t('agency_file_invalid')}</h3>
-<ul class="usa-list">${state.problems.map((p) => html`<li><a class="usa-link" href="#${fieldId(p.path.split('.').slice(0, p.path.startsWith('attributes.') || p.path.startsWith('subject.') ? 2 : 1).join('.'))}">${p.path}</a>: ${p.message}</li>`)}</ul>
+<ul class="usa-list">${state.problems.map((p) => html`<li><a class="usa-link" href="#${fieldId(PREFIX, p.path.split('.').slice(0, p.path.startsWith('attributes.') || p.path.startsWith('subject.') ? 2 : 1).join('.'))}">${p.path}</a>: ${p.message}</li>`)}</ul>
 </div></div>`;
 }
 

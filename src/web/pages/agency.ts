@@ -5,22 +5,27 @@
  */
 
 import type { Policy } from '../../domain/policy.ts';
-import type { DisputeView } from '../../services/disputes.service.ts';
 import type { RepairView } from '../../services/repairs.service.ts';
 import { alert } from '../components.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { isoDate, layout, type PageContext } from '../layout.ts';
 import { fileRecordForm, type FileFormState } from './agency-file-form.ts';
+import { disputeQueue, type DisputeQueue } from './agency-disputes.ts';
 import { recordSearchSection, type RecordSearch } from './agency-records.ts';
+import { uploadSection, type UploadLimits } from './agency-upload.ts';
+import type { ImportRow } from '../../services/agency-imports.service.ts';
 
 export interface AgencyConsole {
   readonly username: string;
   readonly agencyName: string;
   readonly agencyKind: string;
   readonly csrf: string;
-  readonly disputes: readonly DisputeView[];
+  readonly disputes: DisputeQueue;
   readonly repairs: readonly RepairView[];
   readonly form: FileFormState;
+  /** The agency's recent uploads, newest first. */
+  readonly uploads: readonly ImportRow[];
+  readonly uploadLimits: UploadLimits;
   readonly search: RecordSearch;
   /** What the last form did, shown once after its redirect. */
   readonly flash?: { kind: 'success' | 'error'; text: string };
@@ -32,48 +37,24 @@ export function agencyConsolePage(ctx: PageContext, policy: Policy, data: Agency
 <p>${t('agency_signed_in_as')} <strong>${data.username}</strong>${t('agency_clerk_at', { agency: data.agencyName })}</p>
 <form method="post" action="/sign-out" class="margin-bottom-3"><input type="hidden" name="csrf" value="${data.csrf}"><button class="usa-button usa-button--outline" type="submit">${t('agency_sign_out')}</button></form>
 <nav aria-label="${t('agency_sections')}"><ul class="usa-list">
-<li><a class="usa-link" href="#disputes-heading">${t('agency_disputes_heading')} (${data.disputes.length})</a></li>
+<li><a class="usa-link" href="#disputes-heading">${t('agency_disputes_heading')} (${data.disputes.items.length})</a></li>
 <li><a class="usa-link" href="#repairs-heading">${t('agency_repairs_heading')} (${data.repairs.length})</a></li>
 <li><a class="usa-link" href="#find-heading">${t('agency_nav_find')}</a></li>
 <li><a class="usa-link" href="#file-heading">${t('agency_file_heading')}</a></li>
+<li><a class="usa-link" href="#upload-heading">${t('agency_nav_upload')}</a></li>
+<li><a class="usa-link" href="/agency/records">${t('agency_nav_records')}</a></li>
 </ul></nav>
 ${data.flash ? alert(data.flash.kind, data.flash.kind === 'success' ? t('agency_done') : t('agency_file_invalid'), data.flash.text) : ''}
-${disputeQueue(ctx, data)}
+${disputeQueue(ctx, policy, data.csrf, data.disputes)}
 ${repairQueue(ctx, data)}
-${recordSearchSection(ctx, data.csrf, data.search)}
-${fileRecordForm(ctx, policy, data.agencyKind, data.csrf, data.form)}`);
+${recordSearchSection(ctx, policy, data.csrf, data.search)}
+${fileRecordForm(ctx, policy, data.agencyKind, data.csrf, data.form)}
+${uploadSection(ctx, data.csrf, data.uploads, data.uploadLimits)}`);
 }
 
 function reasonField(ctx: PageContext, id: string): SafeHtml {
   return html`<label class="usa-label" for="reason-${id}">${ctx.t('agency_reason')}</label>
 <textarea class="usa-textarea height-8" id="reason-${id}" name="reason" required maxlength="2000"></textarea>`;
-}
-
-function disputeQueue(ctx: PageContext, data: AgencyConsole): SafeHtml {
-  const { t } = ctx;
-  const sorted = [...data.disputes].sort((a, b) => new Date(a.due_at).getTime() - new Date(b.due_at).getTime());
-  // One card per dispute, not a table: its form stays usable on a 360 px phone.
-  const body = sorted.length === 0 ? html`<p>${t('agency_disputes_none')}</p>` : html`<ul class="usa-list usa-list--unstyled">${sorted.map((d) => html`<li class="border-1px border-base-lighter radius-md padding-2 margin-bottom-2">
-<h3 class="margin-top-0">${t('agency_col_record')} <span class="break-word">${d.record_id}</span>${d.overdue ? html` <span class="usa-tag bg-secondary-dark">${t('agency_overdue')}</span>` : ''}</h3>
-<p><strong>${t('agency_col_due')}:</strong> ${isoDate(d.due_at)}</p>
-<p><strong>${t('agency_col_statement')}:</strong> <span class="break-word">${d.statement}</span></p>
-${resolveForm(ctx, data.csrf, d)}</li>`)}</ul>`;
-  return html`<section class="margin-bottom-5"><h2 id="disputes-heading">${t('agency_disputes_heading')}</h2>${body}</section>`;
-}
-
-function resolveForm(ctx: PageContext, csrf: string, d: DisputeView): SafeHtml {
-  const { t } = ctx;
-  const id = d.dispute_id;
-  const radio = (value: 'upheld' | 'revoked', label: string, checked: boolean) => html`<div class="usa-radio">
-<input class="usa-radio__input" id="outcome-${id}-${value}" type="radio" name="outcome" value="${value}"${checked ? html` checked` : ''}>
-<label class="usa-radio__label" for="outcome-${id}-${value}">${label}</label></div>`;
-  return html`<form class="usa-form" method="post" action="/agency/disputes/${id}/resolution">
-<input type="hidden" name="csrf" value="${csrf}">
-<fieldset class="usa-fieldset"><legend class="usa-legend usa-legend--small">${t('agency_outcome')}</legend>
-${radio('upheld', t('agency_outcome_upheld'), true)}${radio('revoked', t('agency_outcome_revoked'), false)}</fieldset>
-${reasonField(ctx, id)}
-<button class="usa-button margin-top-1" type="submit">${t('agency_resolve_submit')}</button>
-</form>`;
 }
 
 function repairQueue(ctx: PageContext, data: AgencyConsole): SafeHtml {
