@@ -28,6 +28,18 @@ export interface Config {
   readonly noticeWebhookSecret: string | null;
   /** How often the scheduler runs expiry, re-evaluation, deadlines and delivery. */
   readonly jobsIntervalMs: number;
+  /** The address browsers reach Credence at (OpenID Connect redirects); null: http://localhost:PORT. */
+  readonly publicUrl: string | null;
+  /** The OpenID Connect issuer subjects sign in with at /portal; null: no OIDC sign-in. */
+  readonly oidcIssuer: string | null;
+  readonly oidcClientId: string | null;
+  readonly oidcClientSecret: string | null;
+  readonly oidcScope: string;
+  /** The claim that carries the subject's identifier, and the identifier scheme it is in. */
+  readonly oidcIdentifierClaim: string;
+  readonly oidcIdentifierScheme: string;
+  /** Demo mode: a development sign-in at /portal takes any identifier, with no proof. Never in production. */
+  readonly demoMode: boolean;
 }
 
 interface VariableSpec {
@@ -71,6 +83,16 @@ function secret(raw: string): string | null {
   return raw;
 }
 
+function scope(raw: string): string {
+  if (!raw.split(/\s+/).includes('openid')) throw new Error('must include openid');
+  return raw;
+}
+
+function claimName(raw: string): string {
+  if (!/^[A-Za-z0-9_.:-]{1,100}$/.test(raw)) throw new Error('must be a claim name (letters, digits, _ . : -)');
+  return raw;
+}
+
 function postgresUrl(raw: string): string | null {
   if (raw === '') return null;
   const url = new URL(raw);
@@ -93,6 +115,14 @@ const SPECS: Record<keyof Config, VariableSpec> = {
   noticeWebhook: { name: 'CREDENCE_NOTICE_WEBHOOK', fallback: '', parse: httpUrl },
   noticeWebhookSecret: { name: 'CREDENCE_NOTICE_WEBHOOK_SECRET', fallback: '', parse: secret },
   jobsIntervalMs: { name: 'CREDENCE_JOBS_INTERVAL_MS', fallback: '60000', parse: integer(100, 86_400_000) },
+  publicUrl: { name: 'CREDENCE_PUBLIC_URL', fallback: '', parse: httpUrl },
+  oidcIssuer: { name: 'CREDENCE_OIDC_ISSUER', fallback: '', parse: httpUrl },
+  oidcClientId: { name: 'CREDENCE_OIDC_CLIENT_ID', fallback: '', parse: (raw) => raw || null },
+  oidcClientSecret: { name: 'CREDENCE_OIDC_CLIENT_SECRET', fallback: '', parse: (raw) => raw || null },
+  oidcScope: { name: 'CREDENCE_OIDC_SCOPE', fallback: 'openid', parse: scope },
+  oidcIdentifierClaim: { name: 'CREDENCE_OIDC_IDENTIFIER_CLAIM', fallback: 'national_id', parse: claimName },
+  oidcIdentifierScheme: { name: 'CREDENCE_OIDC_IDENTIFIER_SCHEME', fallback: 'cn-rid', parse: (raw) => raw },
+  demoMode: { name: 'CREDENCE_DEMO_MODE', fallback: 'off', parse: onOff },
 };
 
 /** The variables Credence reads, with their defaults, for `--help` and the README. */
@@ -113,6 +143,12 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<Config> = 
   // An unsigned webhook would let anyone who can reach the receiver forge notices.
   if (values['noticeWebhook'] != null && values['noticeWebhookSecret'] === null) {
     problems.push({ code: 'CRD_CONFIG_INVALID', path: 'CREDENCE_NOTICE_WEBHOOK_SECRET', message: 'CREDENCE_NOTICE_WEBHOOK_SECRET is required when CREDENCE_NOTICE_WEBHOOK is set' });
+  }
+  // A relying party without credentials cannot redeem an authorization code.
+  if (values['oidcIssuer'] != null) {
+    for (const [key, name] of [['oidcClientId', 'CREDENCE_OIDC_CLIENT_ID'], ['oidcClientSecret', 'CREDENCE_OIDC_CLIENT_SECRET']] as const) {
+      if (values[key] === null) problems.push({ code: 'CRD_CONFIG_INVALID', path: name, message: `${name} is required when CREDENCE_OIDC_ISSUER is set` });
+    }
   }
   if (problems.length > 0) {
     throw new CredenceError('CRD_CONFIG_INVALID', `Invalid configuration: ${problems.map((p) => p.message).join('; ')}`, problems);

@@ -44,6 +44,11 @@ export const ERROR_CODES = {
   CRD_SIGN_IN_LOCKED: { status: 429, exit: EXIT_NOPERM },
   CRD_SIGN_IN_REQUIRED: { status: 401, exit: EXIT_NOPERM },
   CRD_CSRF_INVALID: { status: 403, exit: EXIT_NOPERM },
+  // Subject sign-in (portal): OpenID Connect, or the demo-mode development sign-in
+  CRD_SUBJECT_SIGN_IN_UNAVAILABLE: { status: 404, exit: EXIT_CONFIG },
+  CRD_OIDC_FAILED: { status: 401, exit: EXIT_NOPERM },
+  CRD_OIDC_NO_IDENTIFIER: { status: 403, exit: EXIT_NOPERM },
+  CRD_OIDC_PROVIDER_UNAVAILABLE: { status: 503, exit: EXIT_UNAVAILABLE },
   CRD_RECORD_TYPE_NOT_GRANTED: { status: 403, exit: EXIT_NOPERM },
   CRD_ACTION_NOT_GRANTED: { status: 403, exit: EXIT_NOPERM },
   CRD_PURPOSE_NOT_GRANTED: { status: 403, exit: EXIT_NOPERM },

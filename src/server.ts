@@ -11,6 +11,7 @@ import { KeyCache } from './http/auth.ts';
 import { openRegistry } from './services/bootstrap.ts';
 import { registryJobs, scheduleJobs } from './services/jobs.service.ts';
 import { getEarliestNextChange } from './store/state.repository.ts';
+import { subjectSignInFromConfig } from './web/auth/subject-sign-in.ts';
 
 export async function startServer(config: Config): Promise<{ url: string; stop(): Promise<void> }> {
   const logger = pino({ level: config.logLevel });
@@ -24,7 +25,8 @@ export async function startServer(config: Config): Promise<{ url: string; stop()
   });
   keys = new KeyCache(registry.rt.db);
   await registry.follower.start(registry.database.pool, config.ledgerPollMs);
-  const app = await buildApp({ rt: registry.rt, follower: registry.follower, keys, logger: { level: config.logLevel }, bodyLimitBytes: config.bodyLimitBytes });
+  const app = await buildApp({ rt: registry.rt, follower: registry.follower, keys, logger: { level: config.logLevel }, bodyLimitBytes: config.bodyLimitBytes, subjectSignIn: subjectSignInFromConfig(config) });
+  if (config.demoMode) logger.warn('demo mode: the portal\'s development sign-in opens any file without proof of identity; never use it with real data');
   // Scheduled work (expiry, notice periods, deadlines, notice delivery); the first run catches up before serving.
   const jobs = scheduleJobs({
     intervalMs: config.jobsIntervalMs, clock: registry.rt.clock, deps: () => registryJobs(registry.rt, config),

@@ -18,3 +18,6 @@ export interface Principal {
   readonly created_at: Date;
   readonly revoked_at: Date | null;
 }
+
+/** The principal id the portal acts under: the signed-in subject themself (inquiries show it so). */
+export const PORTAL_PRINCIPAL_ID = 'portal:self';

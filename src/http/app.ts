@@ -7,6 +7,9 @@ import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { LedgerFollower } from '../services/ledger-follower.ts';
 import type { Runtime } from '../services/runtime.ts';
+import { CredenceError } from '../errors.ts';
+import { OidcClient } from '../web/auth/oidc-client.ts';
+import { NO_SUBJECT_SIGN_IN, type SubjectSignInSettings } from '../web/auth/subject-sign-in.ts';
 import { authenticate, KeyCache } from './auth.ts';
 import { handleError } from './error-handler.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
@@ -17,6 +20,7 @@ import { deliveriesRoutes } from './routes/deliveries.routes.ts';
 import { disputesRoutes } from './routes/disputes.routes.ts';
 import { principalsRoutes } from './routes/principals.routes.ts';
 import { pagesRoutes } from './routes/pages.routes.ts';
+import { portalRoutes } from './routes/portal.routes.ts';
 import { operatorPagesRoutes } from './routes/operator-pages.routes.ts';
 import { publicRoutes } from './routes/public.routes.ts';
 import { recordsRoutes } from './routes/records.routes.ts';
@@ -32,6 +36,8 @@ export interface AppDeps {
   readonly follower: LedgerFollower;
   readonly keys: KeyCache;
   readonly metrics: Metrics;
+  /** How subjects sign in to the portal: an OpenID Connect client, and whether demo mode is on. */
+  readonly subjectSignIn: { readonly oidc: OidcClient | null; readonly demo: boolean };
 }
 
 export interface AppOptions {
@@ -40,6 +46,8 @@ export interface AppOptions {
   readonly keys?: KeyCache;
   readonly logger?: boolean | { level: string };
   readonly bodyLimitBytes?: number;
+  /** The portal's sign-in (subjectSignInFromConfig); without it, subjects cannot sign in to the portal. */
+  readonly subjectSignIn?: SubjectSignInSettings;
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
@@ -54,7 +62,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ajv: { customOptions: { allErrors: true, coerceTypes: false, removeAdditional: false } },
     return503OnClosing: true,
   });
-  const deps: AppDeps = { rt: options.rt, follower: options.follower, keys: options.keys ?? new KeyCache(options.rt.db), metrics: createMetrics(options.rt) };
+  const signIn = options.subjectSignIn ?? NO_SUBJECT_SIGN_IN;
+  if (signIn.oidc !== null && !options.rt.policy.identifier_schemes.has(signIn.oidc.identifierScheme)) {
+    throw new CredenceError('CRD_CONFIG_INVALID', `CREDENCE_OIDC_IDENTIFIER_SCHEME=${signIn.oidc.identifierScheme} is not an identifier scheme of the active policy`);
+  }
+  const deps: AppDeps = {
+    rt: options.rt, follower: options.follower, keys: options.keys ?? new KeyCache(options.rt.db), metrics: createMetrics(options.rt),
+    subjectSignIn: { oidc: signIn.oidc === null ? null : new OidcClient(signIn.oidc), demo: signIn.demo },
+  };
   app.removeContentTypeParser('text/plain'); // the API speaks JSON only: anything else is a coded 415
   app.decorateRequest('principal', null);
   app.addSchema(errorSchema);
@@ -71,7 +86,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook('onResponse', async (request, reply) => {
     deps.metrics.requests.observe({ method: request.method, route: request.routeOptions.url ?? 'unknown', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
   });
-  for (const routes of [systemRoutes, recordsRoutes, decisionsRoutes, subjectsRoutes, principalsRoutes, reviewsRoutes, deliveriesRoutes, publicRoutes, correctionsRoutes, disputesRoutes, repairsRoutes, pagesRoutes, staffAuthRoutes, operatorPagesRoutes, agencyPagesRoutes]) routes(app, deps);
+  for (const routes of [systemRoutes, recordsRoutes, decisionsRoutes, subjectsRoutes, principalsRoutes, reviewsRoutes, deliveriesRoutes, publicRoutes, correctionsRoutes, disputesRoutes, repairsRoutes, pagesRoutes, staffAuthRoutes, operatorPagesRoutes, agencyPagesRoutes, portalRoutes]) routes(app, deps);
   await app.ready();
   return app;
 }

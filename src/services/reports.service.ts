@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { evaluateSubject, recordWindow } from '../domain/evaluate.ts';
-import type { Principal } from '../domain/principal.ts';
+import { PORTAL_PRINCIPAL_ID, type Principal } from '../domain/principal.ts';
 import { CredenceError } from '../errors.ts';
 import { getNoticesOfSubject } from '../store/notices.repository.ts';
 import { getRecordsOfSubjects } from '../store/records.repository.ts';
@@ -31,10 +31,25 @@ async function inquiriesAbout(db: Kysely<DB>, identifiers: readonly SubjectRef[]
     .orderBy('at', 'desc').limit(1000).execute();
 }
 
+/**
+ * Who made each inquiry, for the subject: API keys by their name and role; the portal's own
+ * reads as the subject themself; console reads by the staff member's account and role.
+ */
 async function principalNames(db: Kysely<DB>, ids: readonly string[]): Promise<Map<string, { name: string; role: string }>> {
-  if (ids.length === 0) return new Map();
-  const rows = await db.selectFrom('principals').select(['id', 'name', 'role']).where('id', 'in', [...new Set(ids)]).execute();
-  return new Map(rows.map((r) => [r.id, { name: r.name, role: r.role }]));
+  const unique = [...new Set(ids)];
+  const names = new Map<string, { name: string; role: string }>();
+  if (unique.includes(PORTAL_PRINCIPAL_ID)) names.set(PORTAL_PRINCIPAL_ID, { name: 'the subject, in the portal', role: 'subject' });
+  const keys = unique.filter((id) => !id.includes(':'));
+  if (keys.length > 0) {
+    for (const r of await db.selectFrom('principals').select(['id', 'name', 'role']).where('id', 'in', keys).execute()) names.set(r.id, { name: r.name, role: r.role });
+  }
+  const staff = unique.filter((id) => id.startsWith('staff:'));
+  if (staff.length > 0) {
+    const rows = await db.selectFrom('staff_accounts').leftJoin('agencies', 'agencies.id', 'staff_accounts.agency_id')
+      .select(['staff_accounts.id', 'staff_accounts.role', 'agencies.name as agency']).where('staff_accounts.id', 'in', staff.map((id) => id.slice(6))).execute();
+    for (const r of rows) names.set(`staff:${r.id}`, { name: r.agency ?? 'Credence operator', role: r.role });
+  }
+  return names;
 }
 
 export async function getReport(rt: Runtime, principal: Principal, requested: SubjectRef) {
@@ -78,3 +93,6 @@ export async function getReport(rt: Runtime, principal: Principal, requested: Su
     })),
   };
 }
+
+/** A subject's whole file as `getReport` returns it (the API's report and the portal's page). */
+export type SubjectReport = Awaited<ReturnType<typeof getReport>>;

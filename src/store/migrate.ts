@@ -9,6 +9,7 @@ import * as publicDisclosure from './migrations/2026-11-21-004-public.ts';
 import * as delivery from './migrations/2026-11-21-005-delivery.ts';
 import * as reviews from './migrations/2026-11-21-006-reviews.ts';
 import * as staff from './migrations/2026-11-21-007-staff.ts';
+import * as subjectSessions from './migrations/2026-12-01-008-subject-sessions.ts';
 import * as imports from './migrations/2026-12-01-009-imports.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
@@ -19,6 +20,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-21-005-delivery': delivery,
   '2026-11-21-006-reviews': reviews,
   '2026-11-21-007-staff': staff,
+  '2026-12-01-008-subject-sessions': subjectSessions,
   '2026-12-01-009-imports': imports,
 };
 

@@ -208,6 +208,8 @@ export interface DB {
   staff_sign_in_throttle: StaffSignInThrottleTable;
   imports: ImportsTable;
   import_rejects: ImportRejectsTable;
+  subject_sessions: SubjectSessionsTable;
+  oidc_sign_ins: OidcSignInsTable;
 }
 
 export interface ReviewTasksTable {
@@ -255,6 +257,26 @@ export interface StaffSignInThrottleTable {
   failures: number;
   window_started_at: Timestamp;
   locked_until: Timestamp | null;
+}
+
+export interface SubjectSessionsTable {
+  id_hash: string;
+  subject_scheme: string;
+  subject_value: string;
+  via: 'oidc' | 'demo';
+  provider_subject: string | null;
+  created_at: Timestamp;
+  last_seen_at: Timestamp;
+  expires_at: Timestamp;
+  ended_at: Timestamp | null;
+}
+
+export interface OidcSignInsTable {
+  state_hash: string;
+  code_verifier: string;
+  nonce: string;
+  next: string | null;
+  created_at: Timestamp;
 }
 
 export interface ImportsTable {

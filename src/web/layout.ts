@@ -33,7 +33,7 @@ export function layout(ctx: PageContext, title: string, body: SafeHtml): SafeHtm
     <div class="display-flex flex-wrap flex-justify flex-align-center">
       <nav aria-label="${t('site_name')}">
         <ul class="usa-list usa-list--unstyled display-flex flex-wrap">
-          ${navLink(ctx, '/', t('nav_search'))}${navLink(ctx, '/transparency', t('nav_transparency'))}${navLink(ctx, '/about', t('nav_about'))}
+          ${navLink(ctx, '/', t('nav_search'))}${navLink(ctx, '/transparency', t('nav_transparency'))}${navLink(ctx, '/about', t('nav_about'))}${navLink(ctx, '/portal', t('nav_portal'))}
         </ul>
       </nav>
       ${languageSwitch(ctx)}

@@ -24,13 +24,19 @@ export interface TestBrowser {
   close(): Promise<void>;
 }
 
-export async function startTestBrowser(): Promise<TestBrowser> {
+export interface TestBrowserOptions {
+  /** The port to listen on (0: any free one); a test that must know it before the app exists picks it. */
+  readonly port?: number;
+  readonly app?: Parameters<typeof startTestRegistry>[1];
+}
+
+export async function startTestBrowser(options: TestBrowserOptions = {}): Promise<TestBrowser> {
   // Fail loudly, never skip: a machine without Chromium must not pass the web tests silently.
   if (!existsSync(CHROMIUM)) {
     throw new Error(`Chromium is not installed at ${CHROMIUM}: run \`apt-get update && apt-get install -y --no-install-recommends chromium\` (as root) and rerun the tests`);
   }
-  const t = await startTestRegistry();
-  await t.app.listen({ port: 0, host: '127.0.0.1' });
+  const t = await startTestRegistry(undefined, options.app);
+  await t.app.listen({ port: options.port ?? 0, host: '127.0.0.1' });
   const address = t.app.server.address();
   if (address === null || typeof address === 'string') throw new Error('the app is not listening on a TCP port');
   const browser = await chromium.launch({

@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { main } from '../../src/cli/main.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
-import { buildApp } from '../../src/http/app.ts';
+import { buildApp, type AppOptions } from '../../src/http/app.ts';
 import { openRegistry, type Registry } from '../../src/services/bootstrap.ts';
 import { createPrincipal, type NewPrincipal } from '../../src/services/principals.service.ts';
 import { createTestDatabase } from './database.ts';
@@ -35,12 +35,13 @@ export const PROJECTION_TABLES = [
   'subjects', 'subject_identifiers', 'subject_names', 'records', 'subject_state', 'list_entries', 'record_versions', 'disputes', 'repairs',
 ] as const;
 
-export async function startTestRegistry(start = new Date('2026-11-01T00:00:00Z')): Promise<TestRegistry> {
+/** `appOptions` adds options to the HTTP app (e.g. the portal's sign-in settings). */
+export async function startTestRegistry(start = new Date('2026-11-01T00:00:00Z'), appOptions: Partial<Pick<AppOptions, 'subjectSignIn'>> = {}): Promise<TestRegistry> {
   const database = await createTestDatabase();
   const config = loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'silent' });
   const state = { now: start };
   const registry = await openRegistry(config, { applicationName: 'credence-test', warmIndex: true, clock: () => state.now });
-  const app = await buildApp({ rt: registry.rt, follower: registry.follower });
+  const app = await buildApp({ rt: registry.rt, follower: registry.follower, ...appOptions });
   return {
     registry, app, config, databaseUrl: database.url,
     get now() { return state.now; },

@@ -1,5 +1,8 @@
 /** English messages. `{name}` placeholders are filled by `format()` (src/web/i18n/index.ts). */
+import { PORTAL_EN } from './portal-en.ts';
+
 export const en = {
+  ...PORTAL_EN,
   site_name: 'Credence public credit register',
   skip_to_content: 'Skip to main content',
   nav_search: 'Search',

@@ -1,7 +1,9 @@
 /** 简体中文 messages; the type makes the key set identical to English's. */
 import type { Messages } from './en.ts';
+import { PORTAL_ZH } from './portal-zh.ts';
 
 export const zh: Messages = {
+  ...PORTAL_ZH,
   site_name: 'Credence 公共信用信息公示平台',
   skip_to_content: '跳到主要内容',
   nav_search: '查询',

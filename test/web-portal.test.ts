@@ -1,0 +1,186 @@
+/**
+ * The subject portal (issue 4), through app.inject: sign-in only where configured (the demo
+ * sign-in only in demo mode), the session cookie's flags, the file in plain words, disputes and
+ * repairs through its forms, the JSON download, and its security: CSRF on every form, no way to
+ * another subject's file or record, no way into the staff consoles.
+ */
+
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { aCourtRecord, aPenalty, aResidentId } from './support/factories.ts';
+import { bearer, startTestRegistry, type TestRegistry } from './support/registry.ts';
+
+type Response = Awaited<ReturnType<TestRegistry['app']['inject']>>;
+interface Session { readonly cookie: string; readonly csrf: string; readonly page: Response }
+
+function postForm(t: TestRegistry, url: string, fields: Record<string, string>, cookie?: string): Promise<Response> {
+  return t.app.inject({
+    method: 'POST', url, payload: new URLSearchParams(fields).toString(),
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...(cookie ? { cookie } : {}) },
+  });
+}
+
+async function demoSignIn(t: TestRegistry, id: string, scheme = 'cn-rid'): Promise<Session & { signIn: Response }> {
+  const form = await t.app.inject({ url: '/portal/sign-in' });
+  const csrf = /name="csrf" value="([^"]+)"/.exec(form.body)![1]!;
+  const pre = `credence_csrf=${form.cookies.find((c) => c.name === 'credence_csrf')!.value}`;
+  const signIn = await postForm(t, '/portal/demo-sign-in', { scheme, id, csrf }, pre);
+  assert.equal(signIn.statusCode, 303, signIn.body);
+  const cookie = `credence_portal=${signIn.cookies.find((c) => c.name === 'credence_portal')!.value}`;
+  const page = await t.app.inject({ url: '/portal', headers: { cookie } });
+  assert.equal(page.statusCode, 200, page.body);
+  return { cookie, csrf: /name="csrf" value="([^"]+)"/.exec(page.body)![1]!, page, signIn };
+}
+
+describe('portal sign-in where it is not configured', () => {
+  let t: TestRegistry;
+  before(async () => { t = await startTestRegistry(); });
+  after(() => t.close());
+
+  test('/portal sends a visitor to sign in, which says sign-in is not set up', async () => {
+    const portal = await t.app.inject({ url: '/portal' });
+    assert.equal(portal.statusCode, 303);
+    assert.equal(portal.headers.location, '/portal/sign-in');
+    const page = await t.app.inject({ url: '/portal/sign-in' });
+    assert.match(page.body, /Subject sign-in is not set up on this server/);
+    assert.ok(!page.body.includes('/portal/demo-sign-in'));
+  });
+
+  test('the demo sign-in does not exist outside demo mode', async () => {
+    const response = await postForm(t, '/portal/demo-sign-in', { scheme: 'cn-rid', id: aResidentId(), csrf: 'x' });
+    assert.equal(response.statusCode, 404);
+    assert.match(response.body, /CRD_SUBJECT_SIGN_IN_UNAVAILABLE/);
+    assert.equal(response.cookies.find((c) => c.name === 'credence_portal'), undefined);
+    assert.equal((await t.app.inject({ url: '/portal/sign-in/oidc' })).statusCode, 404);
+  });
+});
+
+describe('subject portal in demo mode', () => {
+  let t: TestRegistry;
+  let court: string;
+  let operatorKey: string;
+  const person = aResidentId();
+  const other = aResidentId();
+  let recordId: string;
+  let othersRecord: string;
+
+  before(async () => {
+    t = await startTestRegistry(undefined, { subjectSignIn: { oidc: null, demo: true } });
+    court = await t.keyFor({ role: 'agency', name: 'Haidian Court', agency_kind: 'court' });
+    operatorKey = await t.keyFor({ role: 'operator', name: 'ops' });
+    recordId = await t.file(court, aCourtRecord({ subjectId: person, name: '王小明' }));
+    othersRecord = await t.file(court, aCourtRecord({ subjectId: other, name: '李四' }));
+  });
+  after(() => t.close());
+
+  test('the session cookie is HttpOnly, Secure and SameSite=Lax, and pages are never stored', async () => {
+    const { signIn, page } = await demoSignIn(t, person);
+    const cookie = signIn.cookies.find((c) => c.name === 'credence_portal')!;
+    assert.equal(cookie.httpOnly, true);
+    assert.equal(cookie.secure, true);
+    assert.equal(cookie.sameSite, 'Lax');
+    assert.equal(page.headers['cache-control'], 'no-store');
+  });
+
+  test('the file shows score, grade, the list and what it bars, the record and who checked', async () => {
+    const relying = await t.keyFor({ role: 'relying', name: 'Air China', actions: ['travel.air.premium_class'], purposes: ['ticketing'] });
+    const decision = await t.app.inject({ method: 'POST', url: '/v1/decisions', headers: bearer(relying), payload: { subject: { scheme: 'cn-rid', id: person }, action: 'travel.air.premium_class', purpose: 'ticketing' } });
+    assert.equal(decision.json().outcome, 'deny');
+    const { page } = await demoSignIn(t, person);
+    assert.match(page.body, /Demo mode: you signed in without proof of identity/);
+    assert.match(page.body, /role="img" aria-label="Score \d+ on a scale from 600 to 1100: grade [A-D]+"/);
+    assert.match(page.body, /Dishonest judgment debtor/);
+    assert.match(page.body, /Haidian Court/);
+    assert.match(page.body, /Fa Shi \[2013\] 17 art\. 1/);
+    assert.match(page.body, /Refused/);
+    assert.match(page.body, /Air China/);
+    assert.match(page.body, /asked whether you may/);
+    assert.ok(!page.body.includes('李四'), 'another subject’s name');
+  });
+
+  test('a dispute sent through the form opens on the record, and the agency is told by the deadline', async () => {
+    const { cookie, csrf } = await demoSignIn(t, person);
+    const sent = await postForm(t, `/portal/records/${recordId}/disputes`, { statement: 'I paid the debt on 2026-09-30.', csrf }, cookie);
+    assert.equal(sent.statusCode, 303, sent.body);
+    const page = await t.app.inject({ url: sent.headers.location as string, headers: { cookie } });
+    assert.match(page.body, /Your dispute was sent\. The agency must answer by 2026-12-01/);
+    assert.match(page.body, /Your dispute is under way/);
+    const disputes = (await t.app.inject({ url: '/v1/disputes?status=open', headers: bearer(court) })).json().disputes;
+    assert.ok(disputes.some((d: { record_id: string; statement: string }) => d.record_id === recordId && d.statement === 'I paid the debt on 2026-09-30.'));
+  });
+
+  test('a form without the CSRF token is refused and changes nothing', async () => {
+    const penalty = await t.file(await t.keyFor({ role: 'agency', name: 'Market Regulator', agency_kind: 'market' }), aPenalty({ tier: 'minor', kind: 'person', subjectId: person }));
+    const { cookie } = await demoSignIn(t, person);
+    const refused = await postForm(t, `/portal/records/${penalty}/repairs`, { evidence: 'paid' }, cookie);
+    assert.equal(refused.statusCode, 403);
+    assert.match(refused.body, /CRD_CSRF_INVALID/);
+    const forged = await postForm(t, `/portal/records/${penalty}/disputes`, { statement: 'forged', csrf: 'not-the-token' }, cookie);
+    assert.equal(forged.statusCode, 403);
+    assert.equal((await t.app.inject({ url: `/v1/records/${penalty}`, headers: bearer(operatorKey) })).json().status, 'active');
+  });
+
+  test('a subject cannot act on another subject’s record: not found, and nothing opens', async () => {
+    const { cookie, csrf } = await demoSignIn(t, person);
+    const response = await postForm(t, `/portal/records/${othersRecord}/disputes`, { statement: 'not mine', csrf }, cookie);
+    assert.equal(response.statusCode, 404);
+    assert.match(response.body, /CRD_NOT_FOUND/);
+    assert.ok(!response.body.includes('李四'));
+    const disputes = (await t.app.inject({ url: '/v1/disputes?status=open', headers: bearer(court) })).json().disputes;
+    assert.ok(!disputes.some((d: { record_id: string }) => d.record_id === othersRecord));
+  });
+
+  test('a subject session opens no console and no API', async () => {
+    const { cookie } = await demoSignIn(t, person);
+    for (const url of ['/agency', '/operator']) {
+      const response = await t.app.inject({ url, headers: { cookie } });
+      assert.equal(response.statusCode, 303, url);
+      assert.match(response.headers.location as string, /^\/sign-in/);
+    }
+    assert.equal((await t.app.inject({ url: `/v1/subjects/cn-rid/${person}/report`, headers: { cookie } })).statusCode, 401);
+  });
+
+  test('repair before the minimum period is refused on the page with its reason', async () => {
+    const general = await t.file(await t.keyFor({ role: 'agency', name: 'Market Regulator 2', agency_kind: 'market' }), aPenalty({ tier: 'general', kind: 'person', subjectId: person }));
+    const { cookie, csrf } = await demoSignIn(t, person);
+    const response = await postForm(t, `/portal/records/${general}/repairs`, { evidence: 'I paid the fine', csrf }, cookie);
+    assert.equal(response.statusCode, 422, response.body);
+    assert.match(response.body, /usa-alert--error/);
+    assert.match(response.body, /CRD_REPAIR_TOO_EARLY/);
+  });
+
+  test('download my data: the whole file as a JSON attachment, logged as a read', async () => {
+    const { cookie } = await demoSignIn(t, person);
+    const response = await t.app.inject({ url: '/portal/data.json', headers: { cookie } });
+    assert.equal(response.statusCode, 200);
+    assert.match(response.headers['content-disposition'] as string, /^attachment; filename="credence-file-\d{4}-\d{2}-\d{2}\.json"$/);
+    const file = response.json();
+    assert.equal(file.subject.known, true);
+    assert.ok(file.records.some((r: { id: string }) => r.id === recordId));
+    assert.ok(!file.records.some((r: { id: string }) => r.id === othersRecord));
+    const report = (await t.app.inject({ url: `/v1/subjects/cn-rid/${person}/report`, headers: bearer(operatorKey) })).json();
+    assert.ok(report.inquiries.some((i: { kind: string; by: { role: string } }) => i.kind === 'report' && i.by.role === 'subject'));
+  });
+
+  test('someone Credence knows nothing about sees an empty file at the base grade', async () => {
+    const { page } = await demoSignIn(t, aResidentId());
+    assert.match(page.body, /Credence holds no record about you/);
+    assert.match(page.body, /No record has been filed about you/);
+  });
+
+  test('a bad identifier at the demo sign-in is shown on the form with its code', async () => {
+    const form = await t.app.inject({ url: '/portal/sign-in' });
+    const csrf = /name="csrf" value="([^"]+)"/.exec(form.body)![1]!;
+    const pre = `credence_csrf=${form.cookies.find((c) => c.name === 'credence_csrf')!.value}`;
+    const response = await postForm(t, '/portal/demo-sign-in', { scheme: 'cn-rid', id: '110101199001011234', csrf }, pre);
+    assert.equal(response.statusCode, 400);
+    assert.match(response.body, /CRD_INVALID_IDENTIFIER/);
+    assert.equal(response.cookies.find((c) => c.name === 'credence_portal'), undefined);
+  });
+
+  test('signing out ends the session for good', async () => {
+    const { cookie, csrf } = await demoSignIn(t, person);
+    assert.equal((await postForm(t, '/portal/sign-out', { csrf }, cookie)).statusCode, 303);
+    assert.equal((await t.app.inject({ url: '/portal', headers: { cookie } })).statusCode, 303);
+  });
+});
