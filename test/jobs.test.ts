@@ -126,7 +126,7 @@ describe('scheduled jobs', () => {
   test('jobs run prints counts for people, and refuses a bad --now', async () => {
     const { code, out } = await t.cli('jobs', 'run', '--once', '--now', '2028-10-02T00:00:00Z');
     assert.equal(code, 0);
-    assert.match(out, /Jobs as of 2028-10-02T00:00:00.000Z: expired 0, reevaluated 0, overdue disputes 0 \(notice delivery off/);
+    assert.match(out, /Jobs as of 2028-10-02T00:00:00.000Z: expired 0, reevaluated 0, overdue disputes 0, purged staff sessions 0, purged sign in throttles 0 \(notice delivery off/);
     assert.equal((await t.cli('jobs', 'run', '--once', '--now', 'yesterday')).code, 2);
     assert.match((await t.cli('jobs', 'run', '--now', '2028-10-02T00:00:00Z')).err, /CRD_USAGE.*--once/);
   });
