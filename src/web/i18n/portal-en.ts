@@ -8,6 +8,7 @@ export const PORTAL_EN = {
   portal_sign_in_oidc_hint: 'You sign in at {issuer}; Credence never sees your password.',
   portal_sign_in_unavailable: 'Subject sign-in is not set up on this server. Ask the registry’s operator how to see your file.',
   portal_demo_heading: 'Demo sign-in',
+  portal_demo_warning_heading: 'No proof of identity',
   portal_demo_warning: 'This server runs in demo mode: anyone can open any file by typing an identifier, with no proof of identity. Never use demo mode with real people’s data.',
   portal_demo_scheme: 'Identifier scheme',
   portal_demo_id: 'Identifier',

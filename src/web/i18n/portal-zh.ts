@@ -10,6 +10,7 @@ export const PORTAL_ZH: Readonly<Record<keyof typeof PORTAL_EN, string>> = {
   portal_sign_in_oidc_hint: '您在 {issuer} 登录；Credence 不会看到您的密码。',
   portal_sign_in_unavailable: '本服务器尚未设置信息主体登录。请向平台运营方咨询如何查看您的档案。',
   portal_demo_heading: '演示登录',
+  portal_demo_warning_heading: '不验证身份',
   portal_demo_warning: '本服务器运行于演示模式：任何人输入证件号码即可打开任何档案，无需证明身份。切勿在真实个人数据上使用演示模式。',
   portal_demo_scheme: '证件类型',
   portal_demo_id: '证件号码',

@@ -15,6 +15,8 @@ type ReportRecord = SubjectReport['records'][number];
 
 /** Only a record in force can be disputed (disputes.service): revoked, repaired or expired ones no longer count. */
 const DISPUTABLE = new Set(['active']);
+/** Statuses under which a record can still count; "counts until" means nothing for the others. */
+const COUNTING = new Set(['active', 'disputed', 'suspended']);
 
 export function recordsSection(ctx: PageContext, view: PortalView): SafeHtml {
   const { t } = ctx;
@@ -35,7 +37,7 @@ ${field('portal_record_agency', view.names.agency(r.agency_id))}
 ${field('portal_record_legal_basis', r.legal_basis)}
 ${field('portal_record_document', r.document_ref)}
 ${field('portal_record_decided', isoDate(r.decided_at))}
-${r.counts_until === null ? '' : field('portal_record_counts_until', isoDate(r.counts_until))}
+${r.counts_until === null || !COUNTING.has(r.status) ? '' : field('portal_record_counts_until', isoDate(r.counts_until))}
 </dl>
 ${dueProcessState(ctx, r)}
 ${r.statements.map((s) => html`<p class="usa-prose">${t('portal_statement', { text: s.statement })}</p>`)}

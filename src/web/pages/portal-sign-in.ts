@@ -33,7 +33,7 @@ ${view.demoCsrf !== null ? demoForm(ctx, view, view.demoCsrf) : ''}`);
 function demoForm(ctx: PageContext, view: PortalSignInView, csrf: string): SafeHtml {
   const { t } = ctx;
   return html`<section class="margin-top-4"><h2>${t('portal_demo_heading')}</h2>
-${alert('warning', t('portal_demo_heading'), t('portal_demo_warning'))}
+${alert('warning', t('portal_demo_warning_heading'), t('portal_demo_warning'))}
 <form class="usa-form" method="post" action="/portal/demo-sign-in">
 <input type="hidden" name="csrf" value="${csrf}">
 ${view.next === undefined ? '' : html`<input type="hidden" name="next" value="${view.next}">`}
