@@ -59,8 +59,15 @@ export function listRecentImports(db: Kysely<DB>, agencyId: string, limit = 10):
   return listImportsOfAgency(db, agencyId, limit);
 }
 
+/** An uploaded file: its name, its stream, and why the stream ended early, if it did (a size limit, a cut connection). */
+export interface UploadedFile {
+  readonly name: string;
+  readonly source: Readable;
+  readonly endedEarly: () => CredenceError | undefined;
+}
+
 /** Reserves and runs an upload in one go (the plain form POST); resolves when the last batch has committed. */
-export async function importUpload(db: Kysely<DB>, policy: Policy, uploader: Uploader, file: { name: string; source: Readable }, clock: () => Date): Promise<ImportRow> {
+export async function importUpload(db: Kysely<DB>, policy: Policy, uploader: Uploader, file: UploadedFile, clock: () => Date): Promise<ImportRow> {
   let row: ImportRow;
   try {
     row = await reserveImport(db, uploader, file.name, clock(), 'running');
@@ -68,17 +75,17 @@ export async function importUpload(db: Kysely<DB>, policy: Policy, uploader: Upl
     file.source.resume(); // drain what is left, so the refusal can be answered
     throw error;
   }
-  return runImport(db, policy, uploader, row, file.source, clock);
+  return runImport(db, policy, uploader, row, file, clock);
 }
 
 /** Runs a `pending` upload of the uploader's agency with the file now received; CRD_IMPORT_STARTED if it already ran. */
-export async function importReserved(db: Kysely<DB>, policy: Policy, uploader: Uploader, id: string, source: Readable, clock: () => Date): Promise<ImportRow> {
+export async function importReserved(db: Kysely<DB>, policy: Policy, uploader: Uploader, id: string, file: UploadedFile, clock: () => Date): Promise<ImportRow> {
   const row = await readImport(db, uploader.agency_id, id);
   if (!(await setImportRunning(db, id, clock()))) {
-    source.resume();
+    file.source.resume();
     throw new CredenceError('CRD_IMPORT_STARTED', `upload ${id} has already received its file (${row.status}); start a new upload`);
   }
-  return runImport(db, policy, uploader, row, source, clock);
+  return runImport(db, policy, uploader, row, file, clock);
 }
 
 /** Rejected lines go to import_rejects, numbered in file order. */
@@ -89,13 +96,16 @@ function rejectsTable(db: Kysely<DB>, importId: string): RejectSink {
   };
 }
 
-async function runImport(db: Kysely<DB>, policy: Policy, uploader: Uploader, row: ImportRow, source: Readable, clock: () => Date): Promise<ImportRow> {
+async function runImport(db: Kysely<DB>, policy: Policy, uploader: Uploader, row: ImportRow, file: UploadedFile, clock: () => Date): Promise<ImportRow> {
   try {
     await importRecords(db, policy, {
-      source, format: row.format, filer: { agency_id: uploader.agency_id, agency_kind: uploader.agency_kind }, clock,
+      source: file.source, format: row.format, filer: { agency_id: uploader.agency_id, agency_kind: uploader.agency_kind }, clock,
       batchSize: WEB_IMPORT_BATCH_SIZE, rejects: rejectsTable(db, row.id),
       onProgress: ({ bytes, lines, created, duplicate, rejected }) => updateImportCounts(db, row.id, { bytes, lines, created, duplicate, rejected }),
     });
+    // A stream cut short may still end cleanly: the upload is then incomplete, not done.
+    const early = file.endedEarly();
+    if (early !== undefined) throw early;
   } catch (error) {
     const coded = error instanceof CredenceError ? error
       : new CredenceError('CRD_IMPORT_FILE', `the upload stopped before the end of the file (${(error as Error).message}); the batches before it are filed: upload the file again to file the rest`);

@@ -11,11 +11,11 @@
 
 import { readFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import multipart, { type MultipartFile } from '@fastify/multipart';
+import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { CredenceError } from '../../errors.ts';
 import {
-  importReserved, importUpload, readImport, readRejects, reserveImport, WEB_IMPORT_BATCH_SIZE, type ImportRow, type Uploader,
+  importReserved, importUpload, readImport, readRejects, reserveImport, WEB_IMPORT_BATCH_SIZE, type ImportRow, type UploadedFile, type Uploader,
 } from '../../services/agency-imports.service.ts';
 import { noStore } from '../../web/auth/require-staff.ts';
 import { pageContext, sendPage } from '../../web/page-context.ts';
@@ -39,7 +39,7 @@ export async function agencyImportsRoutes(scope: FastifyInstance, deps: AppDeps)
   await scope.register(multipart, { limits: { fileSize: maxBytes, files: 1, fields: 4, fieldSize: 1024, parts: 5 } });
 
   /** The clerk, once the CSRF token (a first `csrf` field or the header) is checked, and the file part after it. */
-  async function readUpload(request: FastifyRequest): Promise<{ clerk: Clerk; file: MultipartFile }> {
+  async function readUpload(request: FastifyRequest): Promise<{ clerk: Clerk; file: UploadedFile }> {
     const parts = request.parts()[Symbol.asyncIterator]();
     let part = (await parts.next()).value;
     if (part?.type === 'field' && part.fieldname === 'csrf') {
@@ -48,14 +48,17 @@ export async function agencyImportsRoutes(scope: FastifyInstance, deps: AppDeps)
     }
     const clerk = await clerkOf(request, deps);
     if (part?.type !== 'file' || part.fieldname !== 'file' || part.filename === '') throw new CredenceError('CRD_IMPORT_FILE', 'choose a file to upload (the form field "file", after "csrf")');
-    // Past the limit the rest is not read: the import stops with a coded error, whole batches filed.
-    part.file.once('limit', () => part.file.destroy(new CredenceError('CRD_PAYLOAD_TOO_LARGE', `the file is larger than ${maxBytes} bytes; split it and upload the parts`)));
-    return { clerk, file: part };
+    const stream = part.file;
+    // Past the limit busboy ends the stream early (truncated); a cut connection destroys it.
+    const endedEarly = () => stream.truncated
+      ? new CredenceError('CRD_PAYLOAD_TOO_LARGE', `the file is larger than ${maxBytes} bytes: the lines before the limit were filed; split the file and upload the rest`)
+      : stream.errored ? new CredenceError('CRD_IMPORT_FILE', 'the upload was cut off: the batches before it are filed; upload the file again to file the rest') : undefined;
+    return { clerk, file: { name: part.filename, source: stream, endedEarly } };
   }
 
   scope.post('/agency/imports', page, async (request, reply) => {
     const { clerk, file } = await readUpload(request);
-    const row = await importUpload(deps.rt.db, deps.rt.policy, uploaderOf(clerk), { name: file.filename, source: file.file }, deps.rt.clock);
+    const row = await importUpload(deps.rt.db, deps.rt.policy, uploaderOf(clerk), file, deps.rt.clock);
     await deps.follower.catchUp();
     return noStore(reply).redirect(`/agency/imports/${row.id}`, 303);
   });
@@ -70,7 +73,7 @@ export async function agencyImportsRoutes(scope: FastifyInstance, deps: AppDeps)
 
   scope.post<{ Params: { id: string } }>('/agency/imports/:id/file', { ...page, schema: { hide: true, params: uuidParams } }, async (request, reply) => {
     const { clerk, file } = await readUpload(request);
-    const row = await importReserved(deps.rt.db, deps.rt.policy, uploaderOf(clerk), request.params.id, file.file, deps.rt.clock);
+    const row = await importReserved(deps.rt.db, deps.rt.policy, uploaderOf(clerk), request.params.id, file, deps.rt.clock);
     await deps.follower.catchUp();
     return noStore(reply).send(statusOf(row));
   });
