@@ -7,6 +7,8 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { runJobs } from '../src/services/jobs.service.ts';
+import { sessionIdHash } from '../src/web/auth/tokens.ts';
 import { aCourtRecord, aPenalty, aResidentId } from './support/factories.ts';
 import { bearer, startTestRegistry, type TestRegistry } from './support/registry.ts';
 
@@ -176,6 +178,23 @@ describe('subject portal in demo mode', () => {
     assert.equal(response.statusCode, 400);
     assert.match(response.body, /CRD_INVALID_IDENTIFIER/);
     assert.equal(response.cookies.find((c) => c.name === 'credence_portal'), undefined);
+  });
+
+  test('the scheduled jobs delete portal sessions a week after they end; a live one stays', async () => {
+    const ended = await demoSignIn(t, person);
+    await postForm(t, '/portal/sign-out', { csrf: ended.csrf }, ended.cookie);
+    const started = t.now;
+    t.now = new Date(started.getTime() + 8 * 24 * 3600_000);
+    try {
+      const live = await demoSignIn(t, person);
+      const counts = await runJobs({ db: t.registry.rt.db, policy: t.registry.rt.policy, webhook: null }, t.now);
+      assert.ok(counts['purged_subject_sessions']! >= 1, JSON.stringify(counts));
+      const rows = await t.registry.rt.db.selectFrom('subject_sessions').select('id_hash').execute();
+      assert.ok(!rows.some((r) => r.id_hash === sessionIdHash(ended.cookie.slice('credence_portal='.length))), 'ended eight days ago: deleted');
+      assert.equal((await t.app.inject({ url: '/portal', headers: { cookie: live.cookie } })).statusCode, 200, 'a live session still works');
+    } finally {
+      t.now = started;
+    }
   });
 
   test('signing out ends the session for good', async () => {

@@ -34,7 +34,8 @@ export interface JobsDeps {
 
 /**
  * How many things each job changed, in the order they ran: `expired`, `reevaluated`,
- * `overdue_disputes`, `purged_staff_sessions`, `purged_sign_in_throttles`, one entry per extra job, then (with a webhook) `delivered`,
+ * `overdue_disputes`, `purged_staff_sessions`, `purged_sign_in_throttles`,
+ * `purged_subject_sessions`, `purged_oidc_sign_ins`, one entry per extra job, then (with a webhook) `delivered`,
  * `delivery_retrying`, `delivery_failed`.
  */
 export type JobCounts = Record<string, number>;
@@ -55,6 +56,8 @@ export async function runJobs(deps: JobsDeps, now: Date): Promise<JobCounts> {
   const purged = await purgeStaleStaffSignIns(deps.db, now);
   counts['purged_staff_sessions'] = purged.sessions;
   counts['purged_sign_in_throttles'] = purged.throttles;
+  counts['purged_subject_sessions'] = purged.subjectSessions;
+  counts['purged_oidc_sign_ins'] = purged.oidcSignIns;
   for (const [name, job] of Object.entries(deps.extraJobs ?? {})) counts[name] = await job(deps.db, deps.policy, now);
   if (deps.webhook !== null) {
     const delivery = await deliverDueNotices(deps.db, deps.webhook, now);

@@ -35,6 +35,9 @@ function text(result: DemoResult, seed: number, baseUrlText: string): string {
     `  subject          ${keys.subject}   (${subjects.listedPerson.name}, ${subjects.listedPerson.scheme}:${subjects.listedPerson.id})`,
     ...Object.entries(keys.agency).map(([kind, key]) => `  ${`agency ${kind}`.padEnd(16)} ${key}   (files as demo-${kind})`),
     '',
+    `The portal: start the server with CREDENCE_DEMO_MODE=on and open ${baseUrlText}/portal, then use the demo`,
+    `sign-in with ${subjects.listedPerson.scheme}:${subjects.listedPerson.id} (no proof of identity: synthetic data only).`,
+    '',
     `Try them against the server (npm start; it listens on ${baseUrlText}):`,
   ];
   for (const [name, title] of Object.entries(EXAMPLE_TITLES)) out.push('', `# ${title}`, result.examples[name as keyof typeof EXAMPLE_TITLES]);
