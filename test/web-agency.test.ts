@@ -232,6 +232,13 @@ describe('agency console in a browser', () => {
     assert.equal(versions.json().record.document_ref, '(2026)京0108执1号之一');
     assert.equal(versions.json().versions.length, 1);
 
+    await page.getByRole('link', { name: 'My records' }).click();
+    await page.getByRole('heading', { name: 'My records', level: 1 }).waitFor();
+    await checkPage(page, 'agency-records');
+    await page.getByLabel('Reference, record number, subject name or whole identifier').fill(record.source_ref!);
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await page.locator('table a.usa-link').first().click();
+    await page.getByRole('heading', { name: / · revoked$/ }).waitFor(); // the record's view on the console
     await page.goto('/agency?lang=zh');
     assert.equal(await page.getAttribute('html', 'lang'), 'zh-Hans');
     await page.getByRole('heading', { name: '机构工作台', level: 1 }).waitFor();
