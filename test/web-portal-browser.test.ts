@@ -105,6 +105,7 @@ describe('subject portal in a browser, signed in through OpenID Connect', () => 
     const page = await context.newPage();
     await signInAtProvider(page, 'no.identifier');
     await page.getByText('CRD_OIDC_NO_IDENTIFIER').waitFor();
+    await checkPage(page, 'portal-refused');
     assert.equal((await context.cookies()).some((c) => c.name === 'credence_portal'), false);
     await context.close();
   });

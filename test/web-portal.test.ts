@@ -15,9 +15,13 @@ import { bearer, startTestRegistry, type TestRegistry } from './support/registry
 type Response = Awaited<ReturnType<TestRegistry['app']['inject']>>;
 interface Session { readonly cookie: string; readonly csrf: string; readonly page: Response }
 
-function postForm(t: TestRegistry, url: string, fields: Record<string, string>, cookie?: string): Promise<Response> {
+let clients = 0;
+/** Each sign-in from its own loopback address, so the per-address sign-in limit counts only where a test means it to. */
+const nextClient = () => `127.0.${Math.floor(++clients / 250)}.${(clients % 250) + 1}`;
+
+function postForm(t: TestRegistry, url: string, fields: Record<string, string>, cookie?: string, remoteAddress = '127.0.0.1'): Promise<Response> {
   return t.app.inject({
-    method: 'POST', url, payload: new URLSearchParams(fields).toString(),
+    method: 'POST', url, payload: new URLSearchParams(fields).toString(), remoteAddress,
     headers: { 'content-type': 'application/x-www-form-urlencoded', ...(cookie ? { cookie } : {}) },
   });
 }
@@ -26,7 +30,7 @@ async function demoSignIn(t: TestRegistry, id: string, scheme = 'cn-rid'): Promi
   const form = await t.app.inject({ url: '/portal/sign-in' });
   const csrf = /name="csrf" value="([^"]+)"/.exec(form.body)![1]!;
   const pre = `credence_csrf=${form.cookies.find((c) => c.name === 'credence_csrf')!.value}`;
-  const signIn = await postForm(t, '/portal/demo-sign-in', { scheme, id, csrf }, pre);
+  const signIn = await postForm(t, '/portal/demo-sign-in', { scheme, id, csrf }, pre, nextClient());
   assert.equal(signIn.statusCode, 303, signIn.body);
   const cookie = `credence_portal=${signIn.cookies.find((c) => c.name === 'credence_portal')!.value}`;
   const page = await t.app.inject({ url: '/portal', headers: { cookie } });
@@ -195,6 +199,19 @@ describe('subject portal in demo mode', () => {
     } finally {
       t.now = started;
     }
+  });
+
+  test('one address may try the sign-in at most 20 times a minute, then gets a coded 429 page', async () => {
+    const form = await t.app.inject({ url: '/portal/sign-in' });
+    const csrf = /name="csrf" value="([^"]+)"/.exec(form.body)![1]!;
+    const pre = `credence_csrf=${form.cookies.find((c) => c.name === 'credence_csrf')!.value}`;
+    const address = '127.1.2.3';
+    for (let i = 0; i < 20; i += 1) assert.equal((await postForm(t, '/portal/demo-sign-in', { scheme: 'cn-rid', id: aResidentId(), csrf }, pre, address)).statusCode, 303, `attempt ${i}`);
+    const limited = await postForm(t, '/portal/demo-sign-in', { scheme: 'cn-rid', id: aResidentId(), csrf }, pre, address);
+    assert.equal(limited.statusCode, 429);
+    assert.match(limited.body, /CRD_RATE_LIMITED/);
+    assert.equal(limited.cookies.find((c) => c.name === 'credence_portal'), undefined);
+    assert.equal((await postForm(t, '/portal/demo-sign-in', { scheme: 'cn-rid', id: aResidentId(), csrf }, pre, '127.1.2.4')).statusCode, 303, 'another address is not limited');
   });
 
   test('signing out ends the session for good', async () => {

@@ -25,6 +25,8 @@ import type { AppDeps } from '../app.ts';
 const SIGN_IN_MAX_MS = 10 * 60_000;
 const field = (maxLength: number) => ({ type: 'string', maxLength }) as const;
 const page = { config: { public: true } } as const;
+/** Sign-in routes: 20 a minute per address, as the staff sign-in. */
+const limited = { config: { public: true, rateLimit: { max: 20, timeWindow: '1 minute' } } } as const;
 
 export function portalAuthRoutes(scope: FastifyInstance, deps: AppDeps): void {
   const { oidc, demo } = deps.subjectSignIn;
@@ -43,7 +45,7 @@ export function portalAuthRoutes(scope: FastifyInstance, deps: AppDeps): void {
     return signInPage(request, reply, next);
   });
 
-  scope.get<{ Querystring: { next?: string } }>('/portal/sign-in/oidc', { ...page, schema: { hide: true, querystring: { type: 'object', properties: { next: field(500) } } } }, async (request, reply) => {
+  scope.get<{ Querystring: { next?: string } }>('/portal/sign-in/oidc', { ...limited, schema: { hide: true, querystring: { type: 'object', properties: { next: field(500) } } } }, async (request, reply) => {
     if (oidc === null) throw new CredenceError('CRD_SUBJECT_SIGN_IN_UNAVAILABLE', 'sign-in through an identity provider is not set up on this server');
     const start = await oidc.start();
     const now = deps.rt.clock();
@@ -53,7 +55,7 @@ export function portalAuthRoutes(scope: FastifyInstance, deps: AppDeps): void {
     return noStore(reply).redirect(start.url.href, 303);
   });
 
-  scope.get<{ Querystring: Record<string, string | undefined> }>('/portal/callback', { ...page, schema: { hide: true, querystring: { type: 'object', additionalProperties: { type: 'string', maxLength: 4000 } } } }, async (request, reply) => {
+  scope.get<{ Querystring: Record<string, string | undefined> }>('/portal/callback', { ...limited, schema: { hide: true, querystring: { type: 'object', additionalProperties: { type: 'string', maxLength: 4000 } } } }, async (request, reply) => {
     if (oidc === null) throw new CredenceError('CRD_SUBJECT_SIGN_IN_UNAVAILABLE', 'sign-in through an identity provider is not set up on this server');
     const state = request.query.state;
     const cookie = readCookie(request, OIDC_STATE_COOKIE);
@@ -67,11 +69,11 @@ export function portalAuthRoutes(scope: FastifyInstance, deps: AppDeps): void {
     callbackUrl.search = new URLSearchParams(request.query as Record<string, string>).toString();
     const verified = await oidc.finish(callbackUrl, { state: state!, nonce: started.nonce, codeVerifier: started.code_verifier });
     const ref = identifierOf(deps, { scheme: oidc.settings.identifierScheme, id: verified.identifier }, 'CRD_OIDC_NO_IDENTIFIER');
-    return signInAndGo(reply, deps, { ...ref, via: 'oidc', providerSubject: verified.providerSubject }, started.next ?? undefined);
+    return signInAndGo(request, reply, deps, { ...ref, via: 'oidc', providerSubject: verified.providerSubject }, started.next ?? undefined);
   });
 
   scope.post<{ Body: { csrf?: string; scheme?: string; id?: string; next?: string } }>('/portal/demo-sign-in', {
-    ...page, schema: { hide: true, body: { type: 'object', additionalProperties: false, properties: { csrf: field(100), scheme: field(50), id: field(100), next: field(500) } } },
+    ...limited, schema: { hide: true, body: { type: 'object', additionalProperties: false, properties: { csrf: field(100), scheme: field(50), id: field(100), next: field(500) } } },
   }, async (request, reply) => {
     if (!demo) throw new CredenceError('CRD_SUBJECT_SIGN_IN_UNAVAILABLE', 'the demo sign-in exists only in demo mode (CREDENCE_DEMO_MODE=on)');
     const body = request.body ?? {};
@@ -80,7 +82,7 @@ export function portalAuthRoutes(scope: FastifyInstance, deps: AppDeps): void {
     try {
       const ref = identifierOf(deps, { scheme: body.scheme ?? '', id: body.id ?? '' }, 'CRD_VALIDATION');
       request.log.warn({ scheme: ref.scheme }, 'demo sign-in without proof of identity');
-      return await signInAndGo(reply, deps, { ...ref, via: 'demo', providerSubject: null }, next);
+      return await signInAndGo(request, reply, deps, { ...ref, via: 'demo', providerSubject: null }, next);
     } catch (error) {
       if (!(error instanceof CredenceError) || error.status !== 400) throw error;
       return signInPage(request, reply, next, error);
@@ -105,7 +107,9 @@ function identifierOf(deps: AppDeps, input: SubjectRef, code: 'CRD_OIDC_NO_IDENT
   throw new CredenceError(code, `the identity provider gave an identifier Credence cannot use (${ref.message})`, [ref]);
 }
 
-async function signInAndGo(reply: FastifyReply, deps: AppDeps, signIn: SubjectSignIn, next: string | undefined): Promise<FastifyReply> {
+/** Opens the session (ending any earlier one of this browser: a sign-in never reuses a session) and goes on. */
+async function signInAndGo(request: FastifyRequest, reply: FastifyReply, deps: AppDeps, signIn: SubjectSignIn, next: string | undefined): Promise<FastifyReply> {
+  await closeSubjectSession(deps.rt.db, readCookie(request, SUBJECT_SESSION_COOKIE), deps.rt.clock());
   const sessionId = await openSubjectSession(deps.rt.db, signIn, deps.rt.clock());
   setPortalCookie(reply, SUBJECT_SESSION_COOKIE, sessionId, SESSION_ABSOLUTE_MS / 1000);
   return noStore(reply).redirect(next !== undefined && next.startsWith('/portal') ? next : '/portal', 303);

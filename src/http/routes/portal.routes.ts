@@ -6,8 +6,9 @@
  */
 
 import formbody from '@fastify/formbody';
+import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { isCredenceError } from '../../errors.ts';
+import { CredenceError, isCredenceError } from '../../errors.ts';
 import { openDispute } from '../../services/disputes.service.ts';
 import { applyForRepair } from '../../services/repairs.service.ts';
 import { getReport } from '../../services/reports.service.ts';
@@ -30,6 +31,11 @@ export function portalRoutes(app: FastifyInstance, deps: AppDeps): void {
   app.decorate('subjectAuth', { db: deps.rt.db, clock: () => deps.rt.clock() });
   app.register(async (scope) => {
     if (!scope.hasContentTypeParser('application/x-www-form-urlencoded')) await scope.register(formbody);
+    // Per-address limits on the sign-in routes (each start writes a row); the answer is a coded page.
+    await scope.register(rateLimit, {
+      global: false,
+      errorResponseBuilder: (_request, context) => new CredenceError('CRD_RATE_LIMITED', `too many sign-in attempts from this address: at most ${context.max} a minute; retry in ${context.after}`),
+    });
     scope.setErrorHandler(portalErrorHandler((error, request, reply) => sendPage(reply, portalErrorPage(pageContext(request, reply, { path: '/portal', keepQuery: false }), error), { status: error.status, signedIn: true })));
     portalAuthRoutes(scope, deps);
 
