@@ -44,7 +44,7 @@ export function correctionForm(ctx: PageContext, policy: Policy, csrf: string, r
   const { t } = ctx;
   return html`<h4 id="correct-heading">${t('agency_correct_heading')}</h4>
 <p class="usa-hint">${t('agency_correct_hint')}</p>
-${state.problems.length > 0 ? html`<div class="usa-alert usa-alert--error usa-alert--slim" role="alert"><div class="usa-alert__body"><p class="usa-alert__text">${t('agency_correct_invalid')}</p></div></div>` : ''}
+${refusedAlert(state, t('agency_correct_invalid'))}
 <form class="usa-form" method="post" action="/agency/records/${record.id}/corrections" novalidate>
 <input type="hidden" name="csrf" value="${csrf}">
 ${correctionFields(ctx, policy, record, state, 'c')}
@@ -69,4 +69,11 @@ export function changesOf(values: FormValues, attributes: readonly string[]): Re
   const attrs = Object.fromEntries(attributes.map((a) => [a, values[`attributes.${a}`] ?? '']).filter((e) => e[1] !== ''));
   if (attributes.some((a) => values[`attributes.${a}`] !== undefined)) changes['attributes'] = attrs;
   return changes;
+}
+
+/** The refusal's heading line and every problem's message (some, like "changes nothing", have no field of their own). */
+export function refusedAlert(state: FormState, text: string): SafeHtml {
+  if (state.problems.length === 0) return html``;
+  return html`<div class="usa-alert usa-alert--error usa-alert--slim" role="alert"><div class="usa-alert__body"><p class="usa-alert__text">${text}</p>
+<ul class="usa-list">${state.problems.map((p) => html`<li>${p.message}</li>`)}</ul></div></div>`;
 }

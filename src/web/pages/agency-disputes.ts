@@ -8,7 +8,7 @@ import type { Policy } from '../../domain/policy.ts';
 import type { DisputeView } from '../../services/disputes.service.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { isoDate, type PageContext } from '../layout.ts';
-import { correctionFields, textareaReason } from './agency-correction.ts';
+import { correctionFields, refusedAlert, textareaReason } from './agency-correction.ts';
 import type { FoundRecord } from './agency-records.ts';
 import type { FormState } from './form-fields.ts';
 
@@ -43,7 +43,7 @@ function resolveForm(ctx: PageContext, policy: Policy, csrf: string, d: DisputeV
 <label class="usa-radio__label" for="outcome-${id}-${value}">${label}</label></div>`;
   return html`<form class="usa-form" method="post" action="/agency/disputes/${id}/resolution" novalidate>
 <input type="hidden" name="csrf" value="${csrf}">
-${state.problems.length > 0 ? html`<div class="usa-alert usa-alert--error usa-alert--slim" role="alert"><div class="usa-alert__body"><p class="usa-alert__text">${t('agency_resolve_invalid')}</p></div></div>` : ''}
+${refusedAlert(state, t('agency_resolve_invalid'))}
 <fieldset class="usa-fieldset"><legend class="usa-legend usa-legend--small">${t('agency_outcome')}</legend>
 ${radio('upheld', t('agency_outcome_upheld'))}${record ? radio('corrected', t('agency_outcome_corrected')) : ''}${radio('revoked', t('agency_outcome_revoked'))}</fieldset>
 ${record ? html`<details class="margin-top-2"${state.problems.some((p) => p.path !== 'reason') ? html` open` : ''}><summary>${t('agency_changes_legend')}</summary>
