@@ -9,14 +9,14 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CredenceError } from '../../errors.ts';
 import { checkSubjectRef, type SubjectRef } from '../../services/decisions.service.ts';
 import { deleteOidcSignInsBefore, insertOidcSignIn, takeOidcSignIn } from '../../store/subject-sessions.repository.ts';
-import { readCookie, setCookie, SIGN_IN_CSRF_COOKIE } from '../../web/auth/cookies.ts';
+import { readCookie, SIGN_IN_CSRF_COOKIE, signInFormToken } from '../../web/auth/cookies.ts';
 import { noStore, safeNext } from '../../web/auth/require-staff.ts';
 import { currentSubject, requireSubject } from '../../web/auth/require-subject.ts';
 import { SESSION_ABSOLUTE_MS } from '../../web/auth/staff-sessions.service.ts';
 import {
   closeSubjectSession, OIDC_STATE_COOKIE, openSubjectSession, setPortalCookie, SUBJECT_SESSION_COOKIE, type SubjectSignIn,
 } from '../../web/auth/subject-sessions.service.ts';
-import { isWellFormedToken, newToken, sessionIdHash, tokensMatch } from '../../web/auth/tokens.ts';
+import { sessionIdHash, tokensMatch } from '../../web/auth/tokens.ts';
 import { pageContext, sendPage } from '../../web/page-context.ts';
 import { portalSignInPage } from '../../web/pages/portal-sign-in.ts';
 import type { AppDeps } from '../app.ts';
@@ -35,7 +35,7 @@ export function portalAuthRoutes(scope: FastifyInstance, deps: AppDeps): void {
     const ctx = pageContext(request, reply, { path: '/portal/sign-in' });
     const schemes = [...deps.rt.policy.identifier_schemes.values()].map((s) => ({ id: s.id, name: s.name }));
     return sendPage(noStore(reply), portalSignInPage(ctx, {
-      oidcIssuer: oidc === null ? null : new URL(oidc.settings.issuer).host, demoCsrf: demo ? demoCsrf(request, reply) : null, schemes, next, error,
+      oidcIssuer: oidc === null ? null : new URL(oidc.settings.issuer).host, demoCsrf: demo ? signInFormToken(request, reply) : null, schemes, next, error,
     }), { signedIn: true, ...(error ? { status: error.status } : {}) });
   };
 
@@ -113,13 +113,4 @@ async function signInAndGo(request: FastifyRequest, reply: FastifyReply, deps: A
   const sessionId = await openSubjectSession(deps.rt.db, signIn, deps.rt.clock());
   setPortalCookie(reply, SUBJECT_SESSION_COOKIE, sessionId, SESSION_ABSOLUTE_MS / 1000);
   return noStore(reply).redirect(next !== undefined && next.startsWith('/portal') ? next : '/portal', 303);
-}
-
-/** The demo form's double-submit token (the same cookie as the staff sign-in form). */
-function demoCsrf(request: FastifyRequest, reply: FastifyReply): string {
-  const existing = readCookie(request, SIGN_IN_CSRF_COOKIE);
-  if (isWellFormedToken(existing)) return existing;
-  const token = newToken();
-  setCookie(reply, SIGN_IN_CSRF_COOKIE, token);
-  return token;
 }

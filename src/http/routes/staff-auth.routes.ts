@@ -10,11 +10,11 @@ import formbody from '@fastify/formbody';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CredenceError, isCredenceError } from '../../errors.ts';
-import { clearCookie, readCookie, SESSION_COOKIE, setCookie, SIGN_IN_CSRF_COOKIE } from '../../web/auth/cookies.ts';
+import { clearCookie, readCookie, SESSION_COOKIE, setCookie, SIGN_IN_CSRF_COOKIE, signInFormToken } from '../../web/auth/cookies.ts';
 import { signInPage, type SignInView } from '../../web/auth/pages.ts';
 import { checkCsrf, currentStaff, noStore, pageErrorHandler, safeNext } from '../../web/auth/require-staff.ts';
 import { SESSION_ABSOLUTE_MS, signIn, signOut, type SignedInStaff } from '../../web/auth/staff-sessions.service.ts';
-import { isWellFormedToken, newToken, tokensMatch } from '../../web/auth/tokens.ts';
+import { tokensMatch } from '../../web/auth/tokens.ts';
 import { pageContext, sendPage } from '../../web/page-context.ts';
 import type { AppDeps } from '../app.ts';
 
@@ -40,15 +40,6 @@ function sendSignIn(request: FastifyRequest, reply: FastifyReply, status: number
   return sendPage(reply, signInPage(ctx, view), { status, signedIn: true });
 }
 
-/** The sign-in form's double-submit token: the cookie's if it has one, else a new one. */
-function signInCsrf(request: FastifyRequest, reply: FastifyReply): string {
-  const existing = readCookie(request, SIGN_IN_CSRF_COOKIE);
-  if (isWellFormedToken(existing)) return existing;
-  const token = newToken();
-  setCookie(reply, SIGN_IN_CSRF_COOKIE, token);
-  return token;
-}
-
 export function staffAuthRoutes(app: FastifyInstance, deps: AppDeps): void {
   app.decorate('staffAuth', { db: deps.rt.db, clock: () => deps.rt.clock() });
   app.register(async (scope) => {
@@ -64,7 +55,7 @@ export function staffAuthRoutes(app: FastifyInstance, deps: AppDeps): void {
     scope.get<{ Querystring: { next?: string } }>('/sign-in', { ...page, schema: { hide: true, querystring: { type: 'object', properties: { next: field(500) } } } }, async (request, reply) => {
       const staff = await currentStaff(request);
       if (staff !== undefined) return noStore(reply).redirect(safeNext(request.query.next) ?? homeOf(staff), 303);
-      return sendSignIn(request, reply, 200, { csrf: signInCsrf(request, reply), next: safeNext(request.query.next) });
+      return sendSignIn(request, reply, 200, { csrf: signInFormToken(request, reply), next: safeNext(request.query.next) });
     });
 
     scope.post<{ Body: SignInBody }>('/sign-in', {

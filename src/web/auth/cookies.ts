@@ -8,6 +8,7 @@
 
 import { parseCookie, stringifySetCookie } from 'cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { isWellFormedToken, newToken } from './tokens.ts';
 
 export const SESSION_COOKIE = 'credence_session';
 /** The double-submit token of the sign-in form, before a session exists. */
@@ -27,4 +28,13 @@ export function setCookie(reply: FastifyReply, name: string, value: string, maxA
 
 export function clearCookie(reply: FastifyReply, name: string): void {
   reply.header('set-cookie', stringifySetCookie({ name, value: '', ...FLAGS, maxAge: 0, expires: new Date(0) }));
+}
+
+/** A sign-in form's double-submit token (staff and portal demo sign-in): the cookie's if it has one, else a new one. */
+export function signInFormToken(request: FastifyRequest, reply: FastifyReply): string {
+  const existing = readCookie(request, SIGN_IN_CSRF_COOKIE);
+  if (isWellFormedToken(existing)) return existing;
+  const token = newToken();
+  setCookie(reply, SIGN_IN_CSRF_COOKIE, token);
+  return token;
 }
