@@ -70,6 +70,7 @@ export const ERROR_CODES = {
   CRD_REPAIR_PENDING: { status: 409, exit: EXIT_INPUT },
   CRD_REPAIR_DECIDED: { status: 409, exit: EXIT_INPUT },
   CRD_IMPORT_STARTED: { status: 409, exit: EXIT_INPUT },
+  CRD_IMPORT_INTERRUPTED: { status: 409, exit: EXIT_INPUT },
   CRD_REPAIR_NOT_NEGATIVE: { status: 422, exit: EXIT_INPUT },
   CRD_REPAIR_TOO_EARLY: { status: 422, exit: EXIT_INPUT },
   CRD_REPAIR_NOT_PERFORMED: { status: 422, exit: EXIT_INPUT },

@@ -60,7 +60,7 @@ describe('scheduled jobs', () => {
       db: t.registry.rt.db, policy: t.registry.rt.policy, webhook: null,
       extraJobs: { probe: async (_db, _policy, at) => { seen.push(at); return 0; } },
     }, now);
-    assert.deepEqual(Object.keys(counts), ['expired', 'reevaluated', 'overdue_disputes', 'purged_staff_sessions', 'purged_sign_in_throttles', 'purged_subject_sessions', 'purged_oidc_sign_ins', 'probe'], 'no webhook: no delivery counts');
+    assert.deepEqual(Object.keys(counts), ['expired', 'reevaluated', 'overdue_disputes', 'purged_staff_sessions', 'purged_sign_in_throttles', 'purged_subject_sessions', 'purged_oidc_sign_ins', 'stalled_imports', 'probe'], 'no webhook: no delivery counts');
     assert.equal(counts['expired'], 0);
     assert.ok(counts['reevaluated']! >= 1);
     assert.deepEqual(seen, [now]);
@@ -111,7 +111,7 @@ describe('scheduled jobs', () => {
   test('running again as of the same instant changes nothing', async () => {
     const before = await world();
     const counts = await runOnce('2028-10-02T00:00:00Z');
-    assert.deepEqual(counts, { expired: 0, reevaluated: 0, overdue_disputes: 0, purged_staff_sessions: 0, purged_sign_in_throttles: 0, purged_subject_sessions: 0, purged_oidc_sign_ins: 0 });
+    assert.deepEqual(counts, { expired: 0, reevaluated: 0, overdue_disputes: 0, purged_staff_sessions: 0, purged_sign_in_throttles: 0, purged_subject_sessions: 0, purged_oidc_sign_ins: 0, stalled_imports: 0 });
     assert.deepEqual(await world(), before);
   });
 
@@ -126,7 +126,7 @@ describe('scheduled jobs', () => {
   test('jobs run prints counts for people, and refuses a bad --now', async () => {
     const { code, out } = await t.cli('jobs', 'run', '--once', '--now', '2028-10-02T00:00:00Z');
     assert.equal(code, 0);
-    assert.match(out, /Jobs as of 2028-10-02T00:00:00.000Z: expired 0, reevaluated 0, overdue disputes 0, purged staff sessions 0, purged sign in throttles 0, purged subject sessions 0, purged oidc sign ins 0 \(notice delivery off/);
+    assert.match(out, /Jobs as of 2028-10-02T00:00:00.000Z: expired 0, reevaluated 0, overdue disputes 0, purged staff sessions 0, purged sign in throttles 0, purged subject sessions 0, purged oidc sign ins 0, stalled imports 0 \(notice delivery off/);
     assert.equal((await t.cli('jobs', 'run', '--once', '--now', 'yesterday')).code, 2);
     assert.match((await t.cli('jobs', 'run', '--now', '2028-10-02T00:00:00Z')).err, /CRD_USAGE.*--once/);
   });

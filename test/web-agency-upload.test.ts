@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { buildApp } from '../src/http/app.ts';
+import { runJobs } from '../src/services/jobs.service.ts';
 import { createStaffAccount } from '../src/services/staff-accounts.service.ts';
 import { multipart, PASSWORD, signIn } from './support/agency-session.ts';
 import { checkPage, startTestBrowser, type TestBrowser } from './support/browser.ts';
@@ -120,6 +121,29 @@ describe('agency upload (app.inject)', () => {
     const twice = await t.app.inject({ method: 'POST', url: `/agency/imports/${id}/file`, headers: { ...body.headers, cookie: chen.cookie, 'x-csrf-token': chen.csrf }, payload: body.payload });
     assert.equal(twice.statusCode, 409);
     assert.match(twice.body, /CRD_IMPORT_STARTED/);
+  });
+
+  test('an upload silent for an hour (reserved, never sent) is failed by the scheduled jobs with what to do', async () => {
+    // A fresh sign-in at each instant: a console session idles out after 30 minutes.
+    const reserve = async () => {
+      const chen = await signIn(t, 'chen', '/agency');
+      return (await t.app.inject({ method: 'POST', url: '/agency/imports/reservations', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: chen.cookie }, payload: new URLSearchParams({ csrf: chen.csrf, file_name: 'court.ndjson' }).toString() })).json().id as string;
+    };
+    const stalled = await reserve();
+    const started = t.now;
+    try {
+      t.now = new Date(started.getTime() + 45 * 60_000);
+      const recent = await reserve();
+      t.now = new Date(started.getTime() + 61 * 60_000);
+      const counts = await runJobs({ db: t.registry.rt.db, policy: t.registry.rt.policy, webhook: null }, t.now);
+      assert.equal(counts['stalled_imports'], 1);
+      const chen = await signIn(t, 'chen', '/agency');
+      const status = (id: string) => t.app.inject({ url: `/agency/imports/${id}/status.json`, headers: { cookie: chen.cookie } }).then((r) => r.json());
+      assert.deepEqual([(await status(stalled)).status, (await status(stalled)).error_code], ['failed', 'CRD_IMPORT_INTERRUPTED']);
+      assert.equal((await status(recent)).status, 'pending', 'silent for 16 minutes only: left alone');
+    } finally {
+      t.now = started;
+    }
   });
 
   test('a file of unknown format and a file over the size limit are coded errors, not 500s', async () => {

@@ -14,7 +14,7 @@ import type { Policy } from '../domain/policy.ts';
 import { CredenceError } from '../errors.ts';
 import {
   getImportById, getImportRejectsAfter, insertImport, insertImportRejects, listImportsOfAgency, setImportFinished, setImportRunning,
-  updateImportCounts, type ImportRow,
+  failImportsStalledSince, updateImportCounts, type ImportRow,
 } from '../store/imports.repository.ts';
 import type { DB } from '../store/schema.ts';
 import { formatOfPath, type ImportFormat } from './import-sources.ts';
@@ -42,7 +42,7 @@ function formatOfName(fileName: string): ImportFormat {
 export async function reserveImport(db: Kysely<DB>, uploader: Uploader, fileName: string, now: Date, status: 'pending' | 'running' = 'pending'): Promise<ImportRow> {
   const name = fileName.trim().slice(0, 255);
   if (name === '') throw new CredenceError('CRD_IMPORT_FILE', 'choose a file to upload');
-  const row = { id: randomUUID(), agency_id: uploader.agency_id, staff_id: uploader.staff_id, file_name: name, format: formatOfName(name), status, started_at: now };
+  const row = { id: randomUUID(), agency_id: uploader.agency_id, staff_id: uploader.staff_id, file_name: name, format: formatOfName(name), status, started_at: now, updated_at: now };
   await insertImport(db, row);
   return (await getImportById(db, row.id))!;
 }
@@ -88,6 +88,20 @@ export async function importReserved(db: Kysely<DB>, policy: Policy, uploader: U
   return runImport(db, policy, uploader, row, file, clock);
 }
 
+/** An upload silent for this long has lost its server process or its connection. */
+export const IMPORT_STALL_MS = 60 * 60_000;
+
+/**
+ * The scheduled jobs' sweep: an upload that has shown no progress for an hour (its server
+ * process died, or the script reserved it and never sent the file) is failed, with what to do.
+ */
+export function failStalledImports(db: Kysely<DB>, now: Date): Promise<number> {
+  return failImportsStalledSince(db, new Date(now.getTime() - IMPORT_STALL_MS), {
+    at: now, error_code: 'CRD_IMPORT_INTERRUPTED',
+    error_message: 'the upload stopped making progress (the server restarted or the file never arrived); upload the file again: lines already filed are answered as duplicates',
+  });
+}
+
 /** Rejected lines go to import_rejects, numbered in file order. */
 function rejectsTable(db: Kysely<DB>, importId: string): RejectSink {
   let seq = 0;
@@ -101,7 +115,7 @@ async function runImport(db: Kysely<DB>, policy: Policy, uploader: Uploader, row
     await importRecords(db, policy, {
       source: file.source, format: row.format, filer: { agency_id: uploader.agency_id, agency_kind: uploader.agency_kind }, clock,
       batchSize: WEB_IMPORT_BATCH_SIZE, rejects: rejectsTable(db, row.id),
-      onProgress: ({ bytes, lines, created, duplicate, rejected }) => updateImportCounts(db, row.id, { bytes, lines, created, duplicate, rejected }),
+      onProgress: ({ bytes, lines, created, duplicate, rejected }) => updateImportCounts(db, row.id, { bytes, lines, created, duplicate, rejected }, clock()),
     });
     // A stream cut short may still end cleanly: the upload is then incomplete, not done.
     const early = file.endedEarly();

@@ -14,6 +14,7 @@ import { markOverdueDisputes } from './disputes.service.ts';
 import { expireDueRecords } from './expiry.service.ts';
 import { deliverDueNotices, webhookFromConfig, type Webhook } from './notice-delivery.service.ts';
 import { reevaluateAllDue } from './reevaluation.service.ts';
+import { failStalledImports } from './agency-imports.service.ts';
 import { purgeStaleStaffSignIns } from './staff-housekeeping.service.ts';
 import type { Runtime } from './runtime.ts';
 
@@ -35,7 +36,7 @@ export interface JobsDeps {
 /**
  * How many things each job changed, in the order they ran: `expired`, `reevaluated`,
  * `overdue_disputes`, `purged_staff_sessions`, `purged_sign_in_throttles`,
- * `purged_subject_sessions`, `purged_oidc_sign_ins`, one entry per extra job, then (with a webhook) `delivered`,
+ * `purged_subject_sessions`, `purged_oidc_sign_ins`, `stalled_imports`, one entry per extra job, then (with a webhook) `delivered`,
  * `delivery_retrying`, `delivery_failed`.
  */
 export type JobCounts = Record<string, number>;
@@ -58,6 +59,7 @@ export async function runJobs(deps: JobsDeps, now: Date): Promise<JobCounts> {
   counts['purged_sign_in_throttles'] = purged.throttles;
   counts['purged_subject_sessions'] = purged.subjectSessions;
   counts['purged_oidc_sign_ins'] = purged.oidcSignIns;
+  counts['stalled_imports'] = await failStalledImports(deps.db, now);
   for (const [name, job] of Object.entries(deps.extraJobs ?? {})) counts[name] = await job(deps.db, deps.policy, now);
   if (deps.webhook !== null) {
     const delivery = await deliverDueNotices(deps.db, deps.webhook, now);

@@ -36,18 +36,25 @@ export async function listImportsOfAgency(db: Executor, agencyId: string, limit:
 
 /** pending → running, once: true only for the one caller that claimed it. */
 export async function setImportRunning(db: Executor, id: string, at: Date): Promise<boolean> {
-  const result = await db.updateTable('imports').set({ status: 'running', started_at: at })
+  const result = await db.updateTable('imports').set({ status: 'running', started_at: at, updated_at: at })
     .where('id', '=', id).where('status', '=', 'pending').executeTakeFirst();
   return result.numUpdatedRows === 1n;
 }
 
-export async function updateImportCounts(db: Executor, id: string, counts: ImportCounts): Promise<void> {
-  await db.updateTable('imports').set(counts).where('id', '=', id).execute();
+export async function updateImportCounts(db: Executor, id: string, counts: ImportCounts, at: Date): Promise<void> {
+  await db.updateTable('imports').set({ ...counts, updated_at: at }).where('id', '=', id).execute();
+}
+
+/** Fails every pending or running upload with no sign of life since `before`; returns how many. */
+export async function failImportsStalledSince(db: Executor, before: Date, end: { at: Date; error_code: string; error_message: string }): Promise<number> {
+  const result = await db.updateTable('imports').set({ status: 'failed', finished_at: end.at, updated_at: end.at, error_code: end.error_code, error_message: end.error_message })
+    .where('status', 'in', ['pending', 'running']).where('updated_at', '<', before).executeTakeFirst();
+  return Number(result.numUpdatedRows);
 }
 
 export async function setImportFinished(db: Executor, id: string, end: { status: 'done' | 'failed'; at: Date; error_code?: string; error_message?: string }): Promise<void> {
   await db.updateTable('imports').set({
-    status: end.status, finished_at: end.at, error_code: end.error_code ?? null, error_message: end.error_message ?? null,
+    status: end.status, finished_at: end.at, updated_at: end.at, error_code: end.error_code ?? null, error_message: end.error_message ?? null,
   }).where('id', '=', id).execute();
 }
 

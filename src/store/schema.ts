@@ -294,6 +294,7 @@ export interface ImportsTable {
   error_code: string | null;
   error_message: string | null;
   started_at: Timestamp;
+  updated_at: Timestamp;
   finished_at: Timestamp | null;
 }
 

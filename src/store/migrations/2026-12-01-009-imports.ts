@@ -24,6 +24,9 @@ export async function up(db: Kysely<any>): Promise<void> {
       error_code text,
       error_message text,
       started_at timestamptz not null,
+      -- the last sign of life (reserved, started, a batch committed): the jobs fail an upload
+      -- that has shown none for an hour, e.g. after its server process died
+      updated_at timestamptz not null,
       finished_at timestamptz
     );
     create index imports_agency on imports (agency_id, started_at desc);
