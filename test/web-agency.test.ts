@@ -10,29 +10,8 @@ import { after, before, describe, test } from 'node:test';
 import { createStaffAccount } from '../src/services/staff-accounts.service.ts';
 import { checkPage, startTestBrowser, type TestBrowser } from './support/browser.ts';
 import { aCourtRecord, aPenalty, aResidentId } from './support/factories.ts';
+import { PASSWORD, postForm, signIn } from './support/agency-session.ts';
 import { bearer, startTestRegistry, type TestRegistry } from './support/registry.ts';
-
-const PASSWORD = 'correct horse battery staple';
-type Response = Awaited<ReturnType<TestRegistry['app']['inject']>>;
-
-function postForm(t: TestRegistry, url: string, fields: Record<string, string>, cookie?: string): Promise<Response> {
-  return t.app.inject({
-    method: 'POST', url, payload: new URLSearchParams(fields).toString(),
-    headers: { 'content-type': 'application/x-www-form-urlencoded', ...(cookie ? { cookie } : {}) },
-  });
-}
-
-async function signIn(t: TestRegistry, username: string, home: string): Promise<{ cookie: string; csrf: string; body: string }> {
-  const form = await t.app.inject({ url: '/sign-in' });
-  const signInCsrf = /name="csrf" value="([^"]+)"/.exec(form.body)![1]!;
-  const pre = `credence_csrf=${form.cookies.find((c) => c.name === 'credence_csrf')!.value}`;
-  const response = await postForm(t, '/sign-in', { username, password: PASSWORD, csrf: signInCsrf }, pre);
-  assert.equal(response.statusCode, 303, response.body);
-  const cookie = `credence_session=${response.cookies.find((c) => c.name === 'credence_session')!.value}`;
-  const page = await t.app.inject({ url: home, headers: { cookie } });
-  assert.equal(page.statusCode, 200, page.body);
-  return { cookie, csrf: /name="csrf" value="([^"]+)"/.exec(page.body)![1]!, body: page.body };
-}
 
 /** A court record as the console form posts it (flat field names = the intake problem paths). */
 function formOf(record: Record<string, unknown>): Record<string, string> {

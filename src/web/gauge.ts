@@ -13,10 +13,10 @@ const R = 80;
 
 /** The scale the gauge shows: from the lowest graded band to a little above the top one. */
 export function gaugeScale(scoring: Scoring): { min: number; max: number } {
-  const mins = scoring.grades.map((g) => g.min).filter((m) => Number.isFinite(m) && m > Number.MIN_SAFE_INTEGER);
-  const top = Math.max(...mins, scoring.base);
-  const floor = Math.min(...mins.filter((m) => m > 0), scoring.base);
-  return { min: floor, max: top + 50 };
+  const mins = scoring.grades.map((g) => g.min);
+  // The floor band (D, min 0) would squeeze every real score into the top of the arc: start at the lowest band above it.
+  const floor = Math.min(scoring.base, ...mins.filter((m) => m > 0));
+  return { min: floor, max: Math.max(scoring.base, ...mins) + 50 };
 }
 
 function point(fraction: number): string {

@@ -28,6 +28,11 @@ export function pageContext(request: FastifyRequest, reply: FastifyReply, option
   return { locale, t: translator(locale), path: options.path ?? request.url.split('?')[0]!, query: kept };
 }
 
+/** Signed-in answers are never stored nor framed: what one person saw must not be served to the next. */
+export function noStore(reply: FastifyReply): FastifyReply {
+  return reply.header('cache-control', 'no-store').header('content-security-policy', "frame-ancestors 'none'");
+}
+
 /**
  * Sends a rendered page. Pages vary by language (cookie, Accept-Language). Public pages may be
  * revalidated by the browser (`private, no-cache`); signed-in pages are never stored
@@ -35,7 +40,7 @@ export function pageContext(request: FastifyRequest, reply: FastifyReply, option
  */
 export function sendPage(reply: FastifyReply, page: SafeHtml, options: { status?: number; signedIn?: boolean } = {}): FastifyReply {
   reply.status(options.status ?? reply.statusCode).type('text/html; charset=utf-8').header('vary', 'Accept-Language, Cookie');
-  if (options.signedIn === true) reply.header('cache-control', 'no-store').header('content-security-policy', "frame-ancestors 'none'");
+  if (options.signedIn === true) noStore(reply);
   else reply.header('cache-control', 'private, no-cache');
   return reply.send(page.value);
 }

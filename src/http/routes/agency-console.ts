@@ -6,7 +6,6 @@ import { listRecentImports, WEB_IMPORT_BATCH_SIZE } from '../../services/agency-
 import { listDisputes } from '../../services/disputes.service.ts';
 import { readRecord } from '../../services/records.service.ts';
 import { listRepairs } from '../../services/repairs.service.ts';
-import { noStore } from '../../web/auth/require-staff.ts';
 import type { PageContext } from '../../web/layout.ts';
 import { pageContext, sendPage } from '../../web/page-context.ts';
 import type { DisputeQueue } from '../../web/pages/agency-disputes.ts';
@@ -42,7 +41,7 @@ export async function renderConsole(deps: AppDeps, reply: FastifyReply, ctx: Pag
   const { repairs } = await listRepairs(deps.rt, clerk.principal, { status: 'pending', limit: 100 });
   const records = new Map<string, FoundRecord>((await Promise.all(disputes.map((d) => readRecord(deps.rt, clerk.principal, d.record_id)))).map((r) => [r.id, r]));
   const uploads = await listRecentImports(deps.rt.db, clerk.principal.agency_id!);
-  return sendPage(noStore(reply), agencyConsolePage(ctx, deps.rt.policy, {
+  return sendPage(reply, agencyConsolePage(ctx, deps.rt.policy, {
     username: clerk.staff.username, agencyName: clerk.agencyName, agencyKind: clerk.agencyKind, csrf: clerk.staff.csrf_token,
     disputes: { items: disputes, records, ...(view.refusedDispute ? { refused: view.refusedDispute } : {}) }, repairs, uploads, uploadLimits: { maxBytes: reply.server.initialConfig.bodyLimit ?? 0, batchSize: WEB_IMPORT_BATCH_SIZE },
     form: view.form ?? { values: {}, problems: [] }, search: view.search ?? { query: '', found: undefined }, ...(view.flash ? { flash: view.flash } : {}),

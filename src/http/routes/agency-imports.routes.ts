@@ -17,8 +17,7 @@ import { CredenceError } from '../../errors.ts';
 import {
   importReserved, importUpload, readImport, readRejects, reserveImport, WEB_IMPORT_BATCH_SIZE, type ImportRow, type UploadedFile, type Uploader,
 } from '../../services/agency-imports.service.ts';
-import { noStore } from '../../web/auth/require-staff.ts';
-import { pageContext, sendPage } from '../../web/page-context.ts';
+import { noStore, pageContext, sendPage } from '../../web/page-context.ts';
 import { uploadPage } from '../../web/pages/agency-upload.ts';
 import type { AppDeps } from '../app.ts';
 import { clerkOf, csrf, page, uuidParams, type Clerk } from './agency-clerk.ts';
@@ -81,7 +80,7 @@ export async function agencyImportsRoutes(scope: FastifyInstance, deps: AppDeps)
   scope.get<{ Params: { id: string } }>('/agency/imports/:id', { ...page, schema: { hide: true, params: uuidParams } }, async (request, reply) => {
     const clerk = await clerkOf(request, deps);
     const row = await readImport(deps.rt.db, clerk.principal.agency_id!, request.params.id);
-    return sendPage(noStore(reply), uploadPage(pageContext(request, reply), row, limits), { signedIn: true });
+    return sendPage(reply, uploadPage(pageContext(request, reply), row, limits), { signedIn: true });
   });
 
   scope.get<{ Params: { id: string } }>('/agency/imports/:id/status.json', { ...page, schema: { hide: true, params: uuidParams } }, async (request, reply) => {

@@ -9,8 +9,7 @@ import type { RecordStatus } from '../../domain/record.ts';
 import { correctRecord } from '../../services/corrections.service.ts';
 import { listOwnRecords, RECORD_STATUSES } from '../../services/agency-records.service.ts';
 import { readRecord } from '../../services/records.service.ts';
-import { noStore } from '../../web/auth/require-staff.ts';
-import { pageContext, sendPage } from '../../web/page-context.ts';
+import { noStore, pageContext, sendPage } from '../../web/page-context.ts';
 import { changesOf, correctableAttributes } from '../../web/pages/agency-correction.ts';
 import { agencyRecordListPage } from '../../web/pages/agency-record-list.ts';
 import type { AppDeps } from '../app.ts';
@@ -29,7 +28,7 @@ export function agencyRecordsRoutes(scope: FastifyInstance, deps: AppDeps): void
     const text = request.query.q?.trim() || undefined;
     const result = await listOwnRecords(deps.rt, clerk.principal, { status, text, page: Number(request.query.page ?? '1') });
     const ctx = pageContext(request, reply);
-    return sendPage(noStore(reply), agencyRecordListPage(ctx, { agencyName: clerk.agencyName, status: status ?? '', text: text ?? '', result }), { signedIn: true });
+    return sendPage(reply, agencyRecordListPage(ctx, { agencyName: clerk.agencyName, status: status ?? '', text: text ?? '', result }), { signedIn: true });
   });
 
   scope.post<{ Params: { id: string }; Body: Form }>('/agency/records/:id/corrections', {

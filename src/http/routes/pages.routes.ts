@@ -10,7 +10,7 @@ import { CredenceError } from '../../errors.ts';
 import { listPublicMembers, MAX_PAGE_SIZE, searchPublic } from '../../services/public.service.ts';
 import { getTransparencyReportWithAgencies } from '../../services/transparency.service.ts';
 import { assetRoutes } from '../../web/assets.ts';
-import { pageContext as contextOf, sendPage } from '../../web/page-context.ts';
+import { pageContext, sendPage } from '../../web/page-context.ts';
 import { aboutPage } from '../../web/pages/about.ts';
 import { listMissingPage, listPage } from '../../web/pages/list.ts';
 import { searchPage } from '../../web/pages/search.ts';
@@ -29,7 +29,7 @@ export function pagesRoutes(app: FastifyInstance, deps: AppDeps): void {
     const schema = { hide: true, querystring: { type: 'object', additionalProperties: true, properties: {} } };
 
     scope.get<{ Querystring: Query }>('/', { config: page(PUBLIC_RATE_LIMITS.search), schema }, async (request, reply) => {
-      const ctx = contextOf(request, reply);
+      const ctx = pageContext(request, reply);
       const q = request.query.q;
       if (q === undefined) return sendPage(reply, searchPage(ctx, '', { kind: 'form' }));
       try {
@@ -41,7 +41,7 @@ export function pagesRoutes(app: FastifyInstance, deps: AppDeps): void {
     });
 
     scope.get<{ Params: { list: string }; Querystring: Query }>('/lists/:list', { config: page(PUBLIC_RATE_LIMITS.lists), schema }, async (request, reply) => {
-      const ctx = contextOf(request, reply);
+      const ctx = pageContext(request, reply);
       const number = Number(request.query.page ?? '1');
       const pageNo = Number.isInteger(number) && number >= 1 ? number : 1;
       try {
@@ -53,13 +53,13 @@ export function pagesRoutes(app: FastifyInstance, deps: AppDeps): void {
     });
 
     scope.get<{ Querystring: Query }>('/transparency', { config: page(PUBLIC_RATE_LIMITS.transparency), schema }, async (request, reply) => {
-      const ctx = contextOf(request, reply);
+      const ctx = pageContext(request, reply);
       const { report, agencies } = await getTransparencyReportWithAgencies(deps.rt, {});
       return sendPage(reply, await transparencyPage(ctx, report, transparencyNames(deps.rt.policy, agencies)));
     });
 
     scope.get<{ Querystring: Query }>('/about', { config: page(PUBLIC_RATE_LIMITS.lists), schema }, async (request, reply) => {
-      return sendPage(reply, aboutPage(contextOf(request, reply), deps.rt.policy));
+      return sendPage(reply, aboutPage(pageContext(request, reply), deps.rt.policy));
     });
   });
 }

@@ -10,14 +10,14 @@ import { CredenceError } from '../../errors.ts';
 import { checkSubjectRef, type SubjectRef } from '../../services/decisions.service.ts';
 import { deleteOidcSignInsBefore, insertOidcSignIn, takeOidcSignIn } from '../../store/subject-sessions.repository.ts';
 import { readCookie, SIGN_IN_CSRF_COOKIE, signInFormToken } from '../../web/auth/cookies.ts';
-import { noStore, safeNext } from '../../web/auth/require-staff.ts';
+import { safeNext } from '../../web/auth/require-staff.ts';
 import { currentSubject, requireSubject } from '../../web/auth/require-subject.ts';
 import { SESSION_ABSOLUTE_MS } from '../../web/auth/staff-sessions.service.ts';
 import {
   closeSubjectSession, OIDC_STATE_COOKIE, openSubjectSession, setPortalCookie, SUBJECT_SESSION_COOKIE, type SubjectSignIn,
 } from '../../web/auth/subject-sessions.service.ts';
 import { sessionIdHash, tokensMatch } from '../../web/auth/tokens.ts';
-import { pageContext, sendPage } from '../../web/page-context.ts';
+import { noStore, pageContext, sendPage } from '../../web/page-context.ts';
 import { portalSignInPage } from '../../web/pages/portal-sign-in.ts';
 import type { AppDeps } from '../app.ts';
 
@@ -34,7 +34,7 @@ export function portalAuthRoutes(scope: FastifyInstance, deps: AppDeps): void {
   const signInPage = (request: FastifyRequest, reply: FastifyReply, next: string | undefined, error?: CredenceError) => {
     const ctx = pageContext(request, reply, { path: '/portal/sign-in' });
     const schemes = [...deps.rt.policy.identifier_schemes.values()].map((s) => ({ id: s.id, name: s.name }));
-    return sendPage(noStore(reply), portalSignInPage(ctx, {
+    return sendPage(reply, portalSignInPage(ctx, {
       oidcIssuer: oidc === null ? null : new URL(oidc.settings.issuer).host, demoCsrf: demo ? signInFormToken(request, reply) : null, schemes, next, error,
     }), { signedIn: true, ...(error ? { status: error.status } : {}) });
   };
@@ -68,7 +68,12 @@ export function portalAuthRoutes(scope: FastifyInstance, deps: AppDeps): void {
     const callbackUrl = new URL(oidc.settings.redirectUri);
     callbackUrl.search = new URLSearchParams(request.query as Record<string, string>).toString();
     const verified = await oidc.finish(callbackUrl, { state: state!, nonce: started.nonce, codeVerifier: started.code_verifier });
-    const ref = identifierOf(deps, { scheme: oidc.settings.identifierScheme, id: verified.identifier }, 'CRD_OIDC_NO_IDENTIFIER');
+    let ref: SubjectRef;
+    try {
+      ref = identifierOf(deps, { scheme: oidc.settings.identifierScheme, id: verified.identifier });
+    } catch (error) {
+      throw new CredenceError('CRD_OIDC_NO_IDENTIFIER', `the identity provider gave an identifier Credence cannot use (${(error as CredenceError).message})`, (error as CredenceError).details);
+    }
     return signInAndGo(request, reply, deps, { ...ref, via: 'oidc', providerSubject: verified.providerSubject }, started.next ?? undefined);
   });
 
@@ -80,7 +85,7 @@ export function portalAuthRoutes(scope: FastifyInstance, deps: AppDeps): void {
     if (!tokensMatch(body.csrf, readCookie(request, SIGN_IN_CSRF_COOKIE))) throw new CredenceError('CRD_CSRF_INVALID', 'the sign-in form’s security token is missing or does not match; reload the page and try again');
     const next = safeNext(body.next);
     try {
-      const ref = identifierOf(deps, { scheme: body.scheme ?? '', id: body.id ?? '' }, 'CRD_VALIDATION');
+      const ref = identifierOf(deps, { scheme: body.scheme ?? '', id: body.id ?? '' });
       request.log.warn({ scheme: ref.scheme }, 'demo sign-in without proof of identity');
       return await signInAndGo(request, reply, deps, { ...ref, via: 'demo', providerSubject: null }, next);
     } catch (error) {
@@ -99,12 +104,11 @@ export function portalAuthRoutes(scope: FastifyInstance, deps: AppDeps): void {
   });
 }
 
-/** The identifier, normalised and check-digit verified, or a coded error naming what is wrong. */
-function identifierOf(deps: AppDeps, input: SubjectRef, code: 'CRD_OIDC_NO_IDENTIFIER' | 'CRD_VALIDATION'): SubjectRef {
+/** The identifier, normalised and check-digit verified, or the coded problem with it (CRD_INVALID_IDENTIFIER, CRD_UNKNOWN_SCHEME). */
+function identifierOf(deps: AppDeps, input: SubjectRef): SubjectRef {
   const ref = checkSubjectRef(deps.rt, input, 'identifier');
-  if (!('code' in ref)) return ref;
-  if (code === 'CRD_VALIDATION') throw new CredenceError(ref.code, `${ref.message}`, [ref]);
-  throw new CredenceError(code, `the identity provider gave an identifier Credence cannot use (${ref.message})`, [ref]);
+  if ('code' in ref) throw new CredenceError(ref.code, ref.message, [ref]);
+  return ref;
 }
 
 /** Opens the session (ending any earlier one of this browser: a sign-in never reuses a session) and goes on. */

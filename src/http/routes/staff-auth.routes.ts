@@ -12,10 +12,10 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CredenceError, isCredenceError } from '../../errors.ts';
 import { clearCookie, readCookie, SESSION_COOKIE, setCookie, SIGN_IN_CSRF_COOKIE, signInFormToken } from '../../web/auth/cookies.ts';
 import { signInPage, type SignInView } from '../../web/auth/pages.ts';
-import { checkCsrf, currentStaff, noStore, pageErrorHandler, safeNext } from '../../web/auth/require-staff.ts';
+import { checkCsrf, currentStaff, pageErrorHandler, safeNext } from '../../web/auth/require-staff.ts';
 import { SESSION_ABSOLUTE_MS, signIn, signOut, type SignedInStaff } from '../../web/auth/staff-sessions.service.ts';
 import { tokensMatch } from '../../web/auth/tokens.ts';
-import { pageContext, sendPage } from '../../web/page-context.ts';
+import { noStore, pageContext, sendPage } from '../../web/page-context.ts';
 import type { AppDeps } from '../app.ts';
 
 interface SignInBody {

@@ -12,7 +12,7 @@ import { toCredenceError } from '../../http/error-handler.ts';
 import type { StaffRole } from '../../services/staff-accounts.service.ts';
 import type { DB } from '../../store/schema.ts';
 import { clearCookie, readCookie, SESSION_COOKIE } from './cookies.ts';
-import { pageContext, sendPage } from '../page-context.ts';
+import { noStore, pageContext, sendPage } from '../page-context.ts';
 import { errorPage } from './pages.ts';
 import { resolveSession, type SignedInStaff } from './staff-sessions.service.ts';
 import { tokensMatch } from './tokens.ts';
@@ -64,11 +64,6 @@ export async function requireStaff(request: FastifyRequest, roles: readonly Staf
 /** A local path to return to after sign-in, or undefined (no open redirects: "//host" is refused). */
 export function safeNext(value: unknown): string | undefined {
   return typeof value === 'string' && /^\/(?![/\\])[\x21-\x7e]{0,500}$/.test(value) ? value : undefined;
-}
-
-/** Pages never cache: what one staff member saw must not be served to the next. */
-export function noStore(reply: FastifyReply): FastifyReply {
-  return reply.header('cache-control', 'no-store').header('content-security-policy', "frame-ancestors 'none'");
 }
 
 /** The error handler of page scopes: sign-in required → 303 to /sign-in; other errors → a coded HTML page. */

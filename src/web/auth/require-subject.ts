@@ -12,7 +12,8 @@ import { CredenceError } from '../../errors.ts';
 import { toCredenceError } from '../../http/error-handler.ts';
 import type { DB } from '../../store/schema.ts';
 import { readCookie } from './cookies.ts';
-import { checkCsrf, noStore, safeNext } from './require-staff.ts';
+import { noStore } from '../page-context.ts';
+import { checkCsrf, safeNext } from './require-staff.ts';
 import { resolveSubjectSession, setPortalCookie, SUBJECT_SESSION_COOKIE, type SignedInSubject } from './subject-sessions.service.ts';
 
 
@@ -62,6 +63,6 @@ export function portalErrorHandler(render: (error: CredenceError, request: Fasti
       const next = request.method === 'GET' ? safeNext(request.url) : undefined;
       return noStore(reply).redirect(next === undefined || next === '/portal' ? '/portal/sign-in' : `/portal/sign-in?next=${encodeURIComponent(next)}`, 303);
     }
-    return render(coded, request, noStore(reply).status(coded.status));
+    return render(coded, request, reply.status(coded.status));
   };
 }

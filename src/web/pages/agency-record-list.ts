@@ -5,9 +5,9 @@
  */
 
 import { RECORD_STATUSES, type OwnRecordsPage } from '../../services/agency-records.service.ts';
-import { table } from '../components.ts';
+import { pagination, table } from '../components.ts';
 import { html, type SafeHtml } from '../html.ts';
-import { isoDate, layout, withQuery, type PageContext } from '../layout.ts';
+import { isoDate, layout, type PageContext } from '../layout.ts';
 
 export interface RecordListView {
   readonly agencyName: string;
@@ -40,17 +40,4 @@ ${records.length === 0 ? html`<p>${t('agency_records_none')}</p>` : table(t('age
     t('agency_col_record'), t('agency_col_source_ref'), t('agency_col_type'), t('agency_col_status'), t('agency_col_subject'), t('agency_col_filed'),
   ], rows)}
 ${pagination(ctx, page, view.result.hasMore)}`);
-}
-
-/** Previous / current / next: the query knows only whether more follow, not the total. */
-function pagination(ctx: PageContext, page: number, hasMore: boolean): SafeHtml {
-  const { t } = ctx;
-  if (page === 1 && !hasMore) return html``;
-  const link = (n: number, label: string, rel: string) => html`<li class="usa-pagination__item usa-pagination__arrow">
-<a href="${withQuery(ctx, { page: String(n) })}" class="usa-pagination__link usa-pagination__${rel}-page" rel="${rel}"><span class="usa-pagination__link-text">${label}</span></a></li>`;
-  return html`<nav aria-label="${t('pagination')}" class="usa-pagination"><ul class="usa-pagination__list">
-${page > 1 ? link(page - 1, t('previous'), 'previous') : ''}
-<li class="usa-pagination__item usa-pagination__page-no"><a href="${withQuery(ctx, { page: String(page) })}" class="usa-pagination__button usa-current" aria-current="page" aria-label="${t('page_n', { n: page })}">${page}</a></li>
-${hasMore ? link(page + 1, t('next'), 'next') : ''}
-</ul></nav>`;
 }

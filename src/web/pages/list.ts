@@ -1,9 +1,9 @@
 /** `/lists/{list}`: one page of a public list's members, with usa-pagination links. */
 
 import type { listPublicMembers } from '../../services/public.service.ts';
-import { alert, table } from '../components.ts';
+import { alert, pagination, table } from '../components.ts';
 import { html, type SafeHtml } from '../html.ts';
-import { isoDate, layout, withQuery, type PageContext } from '../layout.ts';
+import { isoDate, layout, type PageContext } from '../layout.ts';
 
 export type ListPage = Awaited<ReturnType<typeof listPublicMembers>>;
 
@@ -24,17 +24,4 @@ ${pagination(ctx, data.page, data.has_more)}`);
 
 export function listMissingPage(ctx: PageContext, message: string): SafeHtml {
   return layout(ctx, ctx.t('list_not_found'), alert('error', ctx.t('list_not_found'), message));
-}
-
-/** Previous / current / next: the service knows only whether more follow, not the total. */
-function pagination(ctx: PageContext, page: number, hasMore: boolean): SafeHtml {
-  const { t } = ctx;
-  if (page === 1 && !hasMore) return html``;
-  const link = (n: number, label: string, rel: string) => html`<li class="usa-pagination__item usa-pagination__arrow">
-<a href="${withQuery(ctx, { page: String(n) })}" class="usa-pagination__link usa-pagination__${rel}-page" rel="${rel}"><span class="usa-pagination__link-text">${label}</span></a></li>`;
-  return html`<nav aria-label="${t('pagination')}" class="usa-pagination"><ul class="usa-pagination__list">
-${page > 1 ? link(page - 1, t('previous'), 'previous') : ''}
-<li class="usa-pagination__item usa-pagination__page-no"><a href="${withQuery(ctx, { page: String(page) })}" class="usa-pagination__button usa-current" aria-current="page" aria-label="${t('page_n', { n: page })}">${page}</a></li>
-${hasMore ? link(page + 1, t('next'), 'next') : ''}
-</ul></nav>`;
 }
