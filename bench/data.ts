@@ -3,17 +3,73 @@
  * files to evaluate, and identifiers to ask about.
  */
 
-import { createRandom, generateLei, generateResidentId, generateUscc, type Random } from '../src/domain/identifier-generators.ts';
+import {
+  createRandom,
+  generateLei,
+  generateResidentId,
+  generateUscc,
+  type Random,
+} from '../src/domain/identifier-generators.ts';
 import type { Policy, RecordType, SubjectKind } from '../src/domain/policy.ts';
 import type { CreditRecord, RecordStatus, SubjectFile } from '../src/domain/record.ts';
 import type { RecordInput } from '../src/domain/record-input.ts';
-import type { SubjectRef } from '../src/services/decisions.service.ts';
+import type { SubjectRef } from '../src/services/decisions/decisions.service.ts';
 
 const DAY_MS = 86_400_000;
-const SURNAMES = ['Wang', 'Li', 'Zhang', 'Liu', 'Chen', 'Yang', 'Zhao', 'Huang', 'Zhou', 'Wu', 'Xu', 'Sun', 'Ma', 'Zhu', 'Hu', 'Guo'];
-const GIVEN = ['Wei', 'Fang', 'Na', 'Min', 'Jing', 'Lei', 'Qiang', 'Jun', 'Yang', 'Yan', 'Tao', 'Ming', 'Chao', 'Xiu Ying', 'Gang', 'Hui'];
-const TRADES = ['Trading', 'Construction', 'Technology', 'Logistics', 'Catering', 'Real Estate', 'Pharmaceutical', 'Media'];
-const CRITERIA = ['able_but_refuses', 'obstructs_enforcement', 'false_litigation_or_hiding_assets', 'violates_asset_reporting', 'violates_spending_restriction', 'refuses_settlement'];
+const SURNAMES = [
+  'Wang',
+  'Li',
+  'Zhang',
+  'Liu',
+  'Chen',
+  'Yang',
+  'Zhao',
+  'Huang',
+  'Zhou',
+  'Wu',
+  'Xu',
+  'Sun',
+  'Ma',
+  'Zhu',
+  'Hu',
+  'Guo',
+];
+const GIVEN = [
+  'Wei',
+  'Fang',
+  'Na',
+  'Min',
+  'Jing',
+  'Lei',
+  'Qiang',
+  'Jun',
+  'Yang',
+  'Yan',
+  'Tao',
+  'Ming',
+  'Chao',
+  'Xiu Ying',
+  'Gang',
+  'Hui',
+];
+const TRADES = [
+  'Trading',
+  'Construction',
+  'Technology',
+  'Logistics',
+  'Catering',
+  'Real Estate',
+  'Pharmaceutical',
+  'Media',
+];
+const CRITERIA = [
+  'able_but_refuses',
+  'obstructs_enforcement',
+  'false_litigation_or_hiding_assets',
+  'violates_asset_reporting',
+  'violates_spending_restriction',
+  'refuses_settlement',
+];
 const PENALTY_TIERS = ['minor', 'general', 'general', 'serious'];
 
 function pick<T>(random: Random, items: readonly T[]): T {
@@ -23,7 +79,9 @@ function pick<T>(random: Random, items: readonly T[]): T {
 /** An identifier of the given kind: persons by resident ID, organisations mostly by USCC. */
 export function generateIdentifier(random: Random, kind: SubjectKind): SubjectRef {
   if (kind === 'person') return { scheme: 'cn-rid', id: generateResidentId(random) };
-  return random.next() < 0.8 ? { scheme: 'cn-uscc', id: generateUscc(random) } : { scheme: 'lei', id: generateLei(random) };
+  return random.next() < 0.8
+    ? { scheme: 'cn-uscc', id: generateUscc(random) }
+    : { scheme: 'lei', id: generateLei(random) };
 }
 
 function subjectName(random: Random, kind: SubjectKind): string {
@@ -32,7 +90,11 @@ function subjectName(random: Random, kind: SubjectKind): string {
 }
 
 /** `count` distinct identifiers (of either kind), none of them in `exclude`. */
-export function distinctSubjects(random: Random, count: number, exclude: ReadonlySet<string> = new Set()): { kind: SubjectKind; ref: SubjectRef }[] {
+export function distinctSubjects(
+  random: Random,
+  count: number,
+  exclude: ReadonlySet<string> = new Set(),
+): { kind: SubjectKind; ref: SubjectRef }[] {
   const seen = new Set<string>();
   const result: { kind: SubjectKind; ref: SubjectRef }[] = [];
   while (result.length < count) {
@@ -51,22 +113,37 @@ export function distinctSubjects(random: Random, count: number, exclude: Readonl
  * dishonest-judgment-debtor listings (any of the six art. 1 grounds), 30% administrative
  * penalties of every tier. Decided within the last ~2 years, so most subjects end up listed.
  */
-export function courtFilings(seed: number, count: number, now: Date): { inputs: RecordInput[]; subjects: SubjectRef[] } {
+export function courtFilings(
+  seed: number,
+  count: number,
+  now: Date,
+): { inputs: RecordInput[]; subjects: SubjectRef[] } {
   const random = createRandom(seed);
   const subjects = distinctSubjects(random, count);
   const inputs = subjects.map(({ kind, ref }, i): RecordInput => {
     const decided = new Date(now.getTime() - (1 + random.int(700)) * DAY_MS).toISOString();
     const subject = { kind, scheme: ref.scheme, id: ref.id, name: subjectName(random, kind) };
-    const common = { source_ref: `BJ1IPC-ENF-${seed}-${i}`, subject, decided_at: decided, document_ref: `(2025) Jing 01 Zhi ${10_000 + i}` };
+    const common = {
+      source_ref: `BJ1IPC-ENF-${seed}-${i}`,
+      subject,
+      decided_at: decided,
+      document_ref: `(2025) Jing 01 Zhi ${10_000 + i}`,
+    };
     if (random.next() < 0.7) {
       return {
-        ...common, type: 'court.judgment_default', legal_basis: 'Fa Shi [2013] 17 as amended by Fa Shi [2017] 7, art. 1',
-        summary: 'Debtor listed after failing to perform an effective judgment', attributes: { criterion: pick(random, CRITERIA) },
+        ...common,
+        type: 'court.judgment_default',
+        legal_basis: 'Fa Shi [2013] 17 as amended by Fa Shi [2017] 7, art. 1',
+        summary: 'Debtor listed after failing to perform an effective judgment',
+        attributes: { criterion: pick(random, CRITERIA) },
       };
     }
     return {
-      ...common, type: 'admin.penalty', legal_basis: 'Civil Procedure Law of the PRC, art. 114',
-      summary: 'Fine for obstructing enforcement', attributes: { tier: pick(random, PENALTY_TIERS) },
+      ...common,
+      type: 'admin.penalty',
+      legal_basis: 'Civil Procedure Law of the PRC, art. 114',
+      summary: 'Fine for obstructing enforcement',
+      attributes: { tier: pick(random, PENALTY_TIERS) },
     };
   });
   return { inputs, subjects: subjects.map((s) => s.ref) };
@@ -74,15 +151,29 @@ export function courtFilings(seed: number, count: number, now: Date): { inputs: 
 
 /** Record types and their relative frequency in the evaluation population. */
 const TYPE_WEIGHTS: Record<string, number> = {
-  'admin.penalty': 35, 'tax.arrears': 20, 'court.judgment_default': 20, 'tax.credit_grade': 12,
-  'market.abnormal_operations': 8, 'license.revocation': 3, 'commendation.government': 2,
+  'admin.penalty': 35,
+  'tax.arrears': 20,
+  'court.judgment_default': 20,
+  'tax.credit_grade': 12,
+  'market.abnormal_operations': 8,
+  'license.revocation': 3,
+  'commendation.government': 2,
 };
 
-const STATUSES: readonly [RecordStatus, number][] = [['active', 0.88], ['disputed', 0.04], ['revoked', 0.03], ['expired', 0.03], ['repaired', 0.02]];
+const STATUSES: readonly [RecordStatus, number][] = [
+  ['active', 0.88],
+  ['disputed', 0.04],
+  ['revoked', 0.03],
+  ['expired', 0.03],
+  ['repaired', 0.02],
+];
 
 function weightedStatus(random: Random): RecordStatus {
   let x = random.next();
-  for (const [status, weight] of STATUSES) if ((x -= weight) < 0) return status;
+  for (const [status, weight] of STATUSES) {
+    x -= weight;
+    if (x < 0) return status;
+  }
   return 'active';
 }
 
@@ -96,12 +187,17 @@ function attributesFor(random: Random, type: RecordType): Record<string, string>
 }
 
 function typesByKind(policy: Policy, kind: SubjectKind): { type: RecordType; weight: number }[] {
-  return [...policy.record_types.values()].filter((t) => t.subject_kinds.includes(kind)).map((type) => ({ type, weight: TYPE_WEIGHTS[type.id] ?? 1 }));
+  return [...policy.record_types.values()]
+    .filter((t) => t.subject_kinds.includes(kind))
+    .map((type) => ({ type, weight: TYPE_WEIGHTS[type.id] ?? 1 }));
 }
 
 function pickType(random: Random, types: readonly { type: RecordType; weight: number }[]): RecordType {
   let x = random.next() * types.reduce((sum, t) => sum + t.weight, 0);
-  for (const t of types) if ((x -= t.weight) < 0) return t.type;
+  for (const t of types) {
+    x -= t.weight;
+    if (x < 0) return t.type;
+  }
   return types[types.length - 1]!.type;
 }
 
@@ -125,10 +221,20 @@ export function subjectFiles(policy: Policy, seed: number, count: number, now: D
       const effective = new Date(now.getTime() - random.int(4 * 365) * DAY_MS);
       const id = String(nextId++);
       records.push({
-        id, subject_id: String(s + 1), agency_id: 'bench-agency', type: type.id, source_ref: `S-${id}`,
-        decided_at: effective, effective_at: effective, expires_at: random.next() < 0.1 ? new Date(effective.getTime() + 200 * DAY_MS) : null,
-        filed_at: new Date(effective.getTime() + random.int(5) * DAY_MS), legal_basis: type.legal_basis, document_ref: `DOC-${id}`,
-        summary: null, attributes: attributesFor(random, type), status: weightedStatus(random),
+        id,
+        subject_id: String(s + 1),
+        agency_id: 'bench-agency',
+        type: type.id,
+        source_ref: `S-${id}`,
+        decided_at: effective,
+        effective_at: effective,
+        expires_at: random.next() < 0.1 ? new Date(effective.getTime() + 200 * DAY_MS) : null,
+        filed_at: new Date(effective.getTime() + random.int(5) * DAY_MS),
+        legal_basis: type.legal_basis,
+        document_ref: `DOC-${id}`,
+        summary: null,
+        attributes: attributesFor(random, type),
+        status: weightedStatus(random),
       });
     }
     files.push({ kind, records });
@@ -137,13 +243,19 @@ export function subjectFiles(policy: Policy, seed: number, count: number, now: D
 }
 
 /** Batches of refs alternating listed and unknown identifiers, each batch a different slice. */
-export function mixedBatches(listed: readonly SubjectRef[], unknown: readonly SubjectRef[], batches: number, size: number): SubjectRef[][] {
+export function mixedBatches(
+  listed: readonly SubjectRef[],
+  unknown: readonly SubjectRef[],
+  batches: number,
+  size: number,
+): SubjectRef[][] {
   const result: SubjectRef[][] = [];
   let l = 0;
   let u = 0;
   for (let b = 0; b < batches; b += 1) {
     const batch: SubjectRef[] = new Array(size);
-    for (let i = 0; i < size; i += 1) batch[i] = i % 2 === 0 ? listed[l++ % listed.length]! : unknown[u++ % unknown.length]!;
+    for (let i = 0; i < size; i += 1)
+      batch[i] = i % 2 === 0 ? listed[l++ % listed.length]! : unknown[u++ % unknown.length]!;
     result.push(batch);
   }
   return result;

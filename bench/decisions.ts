@@ -4,8 +4,14 @@
  */
 
 import type { Principal } from '../src/domain/principal.ts';
-import { checkGrant, checkSubjects, decide, decideBatch, type SubjectRef } from '../src/services/decisions.service.ts';
-import type { Runtime } from '../src/services/runtime.ts';
+import {
+  checkGrant,
+  checkSubjects,
+  decide,
+  decideBatch,
+  type SubjectRef,
+} from '../src/services/decisions/decisions.service.ts';
+import type { Runtime } from '../src/services/runtime/runtime.ts';
 
 export interface Ask {
   readonly action: string;
@@ -13,13 +19,20 @@ export interface Ask {
 }
 
 /** Subjects per second through checkSubjects, repeated over `batches` for `ms` after a warm-up. */
-export function measureBatchChecks(rt: Runtime, principal: Principal, ask: Ask, batches: readonly SubjectRef[][], ms = 2000): { perSecond: number; notAllowed: number } {
+export function measureBatchChecks(
+  rt: Runtime,
+  principal: Principal,
+  ask: Ask,
+  batches: readonly SubjectRef[][],
+  ms = 2000,
+): { perSecond: number; notAllowed: number } {
   checkGrant(rt, principal, ask.action, ask.purpose);
   const run = (forMs: number): { subjects: number; elapsed: number } => {
     let subjects = 0;
     const started = performance.now();
     for (let b = 0; performance.now() - started < forMs; b += 1) {
-      subjects += checkSubjects(rt, principal, ask.action, ask.purpose, batches[b % batches.length]!, rt.clock()).results.length;
+      subjects += checkSubjects(rt, principal, ask.action, ask.purpose, batches[b % batches.length]!, rt.clock())
+        .results.length;
     }
     return { subjects, elapsed: performance.now() - started };
   };
@@ -46,7 +59,14 @@ async function concurrently(inFlight: number, ms: number, step: (i: number) => P
 }
 
 /** decideBatch end to end: each call returns once its inquiries are committed. */
-export async function measureLoggedBatches(rt: Runtime, principal: Principal, ask: Ask, batches: readonly SubjectRef[][], ms = 2000, inFlight = 2): Promise<number> {
+export async function measureLoggedBatches(
+  rt: Runtime,
+  principal: Principal,
+  ask: Ask,
+  batches: readonly SubjectRef[][],
+  ms = 2000,
+  inFlight = 2,
+): Promise<number> {
   return concurrently(inFlight, ms, async (i) => {
     const { results } = await decideBatch(rt, principal, { ...ask, subjects: batches[i % batches.length]! });
     return results.length;
@@ -54,7 +74,14 @@ export async function measureLoggedBatches(rt: Runtime, principal: Principal, as
 }
 
 /** decide() one subject at a time, `inFlight` callers at once (as HTTP connections would be). */
-export async function measureSingleDecisions(rt: Runtime, principal: Principal, ask: Ask, refs: readonly SubjectRef[], ms = 2000, inFlight = 50): Promise<number> {
+export async function measureSingleDecisions(
+  rt: Runtime,
+  principal: Principal,
+  ask: Ask,
+  refs: readonly SubjectRef[],
+  ms = 2000,
+  inFlight = 50,
+): Promise<number> {
   return concurrently(inFlight, ms, async (i) => {
     await decide(rt, principal, { ...ask, subject: refs[i % refs.length]! });
     return 1;

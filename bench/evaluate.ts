@@ -7,7 +7,7 @@ import type { Kysely } from 'kysely';
 import { evaluateSubject } from '../src/domain/evaluate.ts';
 import type { Policy } from '../src/domain/policy.ts';
 import type { SubjectFile } from '../src/domain/record.ts';
-import { rescoreAll } from '../src/services/policy.service.ts';
+import { rescoreAll } from '../src/services/ledger/policy.service.ts';
 import type { DB } from '../src/store/schema.ts';
 import { collectGarbage } from './heap.ts';
 
@@ -37,7 +37,11 @@ export function median(values: readonly number[]): number {
 class Rollback extends Error {}
 
 /** Subjects per second through rescoreAll, in a transaction that is rolled back afterwards. */
-export async function measureRescoring(db: Kysely<DB>, policy: Policy, at: Date): Promise<{ subjects: number; perSecond: number }> {
+export async function measureRescoring(
+  db: Kysely<DB>,
+  policy: Policy,
+  at: Date,
+): Promise<{ subjects: number; perSecond: number }> {
   let result = { subjects: 0, perSecond: 0 };
   try {
     await db.transaction().execute(async (trx) => {

@@ -10,7 +10,7 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon, { type RequestSpec } from 'autocannon';
-import type { SubjectRef } from '../src/services/decisions.service.ts';
+import type { SubjectRef } from '../src/services/decisions/decisions.service.ts';
 import type { Ask } from './decisions.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -34,7 +34,10 @@ async function waitForHealth(url: string, child: ChildProcess): Promise<void> {
   const deadline = Date.now() + START_TIMEOUT_MS;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`the server exited with code ${child.exitCode} before it was ready`);
-    const ok = await fetch(`${url}/health`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${url}/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -42,7 +45,11 @@ async function waitForHealth(url: string, child: ChildProcess): Promise<void> {
 }
 
 /** Starts `credence serve` on a free port; `nodeArgs` go to its node (e.g. --cpu-prof). */
-export async function startServerChild(databaseUrl: string, nodeArgs: readonly string[], log: (message: string) => void): Promise<ServerChild> {
+export async function startServerChild(
+  databaseUrl: string,
+  nodeArgs: readonly string[],
+  log: (message: string) => void,
+): Promise<ServerChild> {
   const port = await freePort();
   const child = spawn(process.execPath, [...nodeArgs, path.join(ROOT, 'bin/credence.js'), 'serve'], {
     cwd: ROOT,
@@ -54,7 +61,10 @@ export async function startServerChild(databaseUrl: string, nodeArgs: readonly s
   child.stderr!.pipe(process.stderr);
   const exited = new Promise<void>((resolve) => {
     child.once('exit', () => resolve());
-    child.once('error', (error) => { log(`server process: ${error.message}`); resolve(); });
+    child.once('error', (error) => {
+      log(`server process: ${error.message}`);
+      resolve();
+    });
   });
   const url = `http://127.0.0.1:${port}`;
   const stop = async () => {
@@ -89,7 +99,10 @@ function readStat(pid: number | string): { name: string; seconds: number } | und
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), seconds: (Number(fields[11]) + Number(fields[12])) / 100 };
+    return {
+      name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')),
+      seconds: (Number(fields[11]) + Number(fields[12])) / 100,
+    };
   } catch {
     return undefined;
   }
@@ -120,7 +133,12 @@ export interface LoadOptions {
   readonly postgresPids: () => Promise<number[]>;
 }
 
-async function load(server: ServerChild, route: string, requests: RequestSpec[] | undefined, options: LoadOptions): Promise<LoadResult> {
+async function load(
+  server: ServerChild,
+  route: string,
+  requests: RequestSpec[] | undefined,
+  options: LoadOptions,
+): Promise<LoadResult> {
   const base = { url: `${server.url}${route}`, connections: options.connections, ...(requests ? { requests } : {}) };
   await autocannon({ ...base, duration: options.warmupSeconds });
   const serverBefore = readStat(server.pid)?.seconds;
@@ -134,9 +152,13 @@ async function load(server: ServerChild, route: string, requests: RequestSpec[] 
   const postgresAfter = postgresCpu(pids);
   const generator = process.cpuUsage(generatorBefore);
   return {
-    perSecond: result['2xx'] / result.duration, p99Ms: result.latency.p99, p50Ms: result.latency.p50,
-    non2xx: result.non2xx, errors: result.errors,
-    serverCores: serverBefore === undefined || serverAfter === undefined ? undefined : (serverAfter - serverBefore) / seconds,
+    perSecond: result['2xx'] / result.duration,
+    p99Ms: result.latency.p99,
+    p50Ms: result.latency.p50,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    serverCores:
+      serverBefore === undefined || serverAfter === undefined ? undefined : (serverAfter - serverBefore) / seconds,
     generatorCores: (generator.user + generator.system) / 1e6 / seconds,
     postgresCores: postgresCores(postgresBefore, postgresAfter, seconds),
   };
@@ -151,10 +173,19 @@ export function loadBareRoute(server: ServerChild, options: LoadOptions): Promis
  * POST /v1/decisions, cycling through one pre-built request per subject (autocannon encodes
  * static requests once, so varying the body costs the generator nothing per request).
  */
-export function loadDecisions(server: ServerChild, key: string, asks: readonly Ask[], subjects: readonly SubjectRef[], options: LoadOptions): Promise<LoadResult> {
+export function loadDecisions(
+  server: ServerChild,
+  key: string,
+  asks: readonly Ask[],
+  subjects: readonly SubjectRef[],
+  options: LoadOptions,
+): Promise<LoadResult> {
   const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
   const requests = subjects.map((subject, i) => ({
-    method: 'POST', path: '/v1/decisions', headers, body: JSON.stringify({ subject, ...asks[i % asks.length]! }),
+    method: 'POST',
+    path: '/v1/decisions',
+    headers,
+    body: JSON.stringify({ subject, ...asks[i % asks.length]! }),
   }));
   return load(server, '', requests, options);
 }

@@ -12,13 +12,26 @@ import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { canonicalJson, sha256Hex } from '../src/domain/canonical.ts';
 import type { Policy } from '../src/domain/policy.ts';
 import type { RecordInput } from '../src/domain/record-input.ts';
-import { fileRecords, type Filer } from '../src/services/intake.service.ts';
+import { fileRecords, type Filer } from '../src/services/records/intake.service.ts';
 import type { DB } from '../src/store/schema.ts';
 
 /** The records table's columns, in its order. */
 const COLUMNS = [
-  'subject_id', 'id', 'agency_id', 'source_ref', 'type', 'decided_at', 'effective_at', 'expires_at', 'filed_at',
-  'legal_basis', 'document_ref', 'summary', 'attributes', 'status', 'body_digest',
+  'subject_id',
+  'id',
+  'agency_id',
+  'source_ref',
+  'type',
+  'decided_at',
+  'effective_at',
+  'expires_at',
+  'filed_at',
+  'legal_basis',
+  'document_ref',
+  'summary',
+  'attributes',
+  'status',
+  'body_digest',
 ] as const;
 
 export type CopyRow = readonly (string | null)[];
@@ -30,7 +43,14 @@ export interface ImportResult {
 }
 
 /** Files `inputs` for one agency in batches, timing the whole import. */
-export async function importFilings(db: Kysely<DB>, policy: Policy, filer: Filer, inputs: readonly RecordInput[], batchSize: number, clock: () => Date): Promise<ImportResult> {
+export async function importFilings(
+  db: Kysely<DB>,
+  policy: Policy,
+  filer: Filer,
+  inputs: readonly RecordInput[],
+  batchSize: number,
+  clock: () => Date,
+): Promise<ImportResult> {
   let created = 0;
   let rejected = 0;
   const started = performance.now();
@@ -48,9 +68,21 @@ export function recordRows(inputs: readonly RecordInput[], agencyId: string, fil
   return inputs.map((input, i) => {
     const id = String(i + 1);
     return [
-      id, id, agencyId, String(input.source_ref), String(input.type), String(input.decided_at), String(input.decided_at), null, filed,
-      String(input.legal_basis), String(input.document_ref), typeof input.summary === 'string' ? input.summary : null,
-      JSON.stringify(input.attributes ?? {}), 'active', sha256Hex(canonicalJson(input)),
+      id,
+      id,
+      agencyId,
+      String(input.source_ref),
+      String(input.type),
+      String(input.decided_at),
+      String(input.decided_at),
+      null,
+      filed,
+      String(input.legal_basis),
+      String(input.document_ref),
+      typeof input.summary === 'string' ? input.summary : null,
+      JSON.stringify(input.attributes ?? {}),
+      'active',
+      sha256Hex(canonicalJson(input)),
     ];
   });
 }
@@ -83,7 +115,14 @@ export async function copyRows(pool: pg.Pool, table: string, rows: readonly Copy
 }
 
 /** Tables an import does not write: everything else in the schema is copied. */
-const NOT_WRITTEN_BY_IMPORT = ['policies', 'principals', 'agencies', 'inquiries', 'credence_migration', 'credence_migration_lock'];
+const NOT_WRITTEN_BY_IMPORT = [
+  'policies',
+  'principals',
+  'agencies',
+  'inquiries',
+  'credence_migration',
+  'credence_migration_lock',
+];
 
 async function writtenTables(client: pg.PoolClient): Promise<string[]> {
   const { rows } = await client.query<{ name: string }>(

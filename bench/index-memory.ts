@@ -5,7 +5,7 @@
 
 import { createRandom } from '../src/domain/identifier-generators.ts';
 import type { Policy } from '../src/domain/policy.ts';
-import { DecisionIndex } from '../src/services/decision-index.ts';
+import { DecisionIndex } from '../src/services/decisions/decision-index.ts';
 import { generateIdentifier } from './data.ts';
 import { collectGarbage } from './heap.ts';
 
@@ -24,7 +24,11 @@ function listedCodes(index: DecisionIndex): number[] {
  * Fills a fresh index with `count` listed identifiers and returns heap bytes per entry. Each
  * value is copied into a flat string, as the pg driver hands rows over when the index warms.
  */
-export function measureIndexMemory(policy: Policy, count: number, seed = 97): { bytesPerEntry: number; entries: number } {
+export function measureIndexMemory(
+  policy: Policy,
+  count: number,
+  seed = 97,
+): { bytesPerEntry: number; entries: number } {
   const index = new DecisionIndex(policy);
   const codes = listedCodes(index);
   const random = createRandom(seed);

@@ -42,18 +42,33 @@ const ROWS: readonly Row[] = [
   { key: 'decision_http_postgres_cores', label: 'HTTP: PostgreSQL CPU under decision load', unit: 'cores' },
   { key: 'decision_http_generator_cores', label: 'HTTP: load generator CPU, decisions', unit: 'cores' },
   { key: 'bare_route_http_generator_cores', label: 'HTTP: load generator CPU, bare route', unit: 'cores' },
-  { key: 'batch_checks_per_s', label: 'Batch checks in-process (checkSubjects)', unit: 'subjects/s', target: { op: '>=', value: 1_000_000 } },
+  {
+    key: 'batch_checks_per_s',
+    label: 'Batch checks in-process (checkSubjects)',
+    unit: 'subjects/s',
+    target: { op: '>=', value: 1_000_000 },
+  },
   { key: 'batch_decisions_logged_per_s', label: 'Batch decisions, inquiry log committed', unit: 'subjects/s' },
   { key: 'single_decisions_logged_per_s', label: 'Single decide() ×50 in flight, logged', unit: 'decisions/s' },
   { key: 'import_records_per_s', label: 'Import: fileRecords, batches of 5,000', unit: 'records/s' },
   { key: 'raw_copy_rows_per_s', label: 'Raw COPY, same rows, unindexed table', unit: 'rows/s' },
   { key: 'import_vs_copy_ratio', label: 'Import / raw COPY', unit: '×', target: { op: '>=', value: 0.5 } },
-  { key: 'raw_copy_indexed_rows_per_s', label: 'Raw COPY, same rows, records\' indexes', unit: 'rows/s' },
+  { key: 'raw_copy_indexed_rows_per_s', label: "Raw COPY, same rows, records' indexes", unit: 'rows/s' },
   { key: 'raw_copy_all_written_records_per_s', label: 'Raw COPY of all tables the import wrote', unit: 'records/s' },
   { key: 'import_vs_copy_all_written_ratio', label: 'Import / COPY of all it wrote', unit: '×' },
-  { key: 'evaluations_per_s', label: 'Rescoring: evaluateSubject (pure)', unit: 'subjects/s', target: { op: '>=', value: 200_000 } },
+  {
+    key: 'evaluations_per_s',
+    label: 'Rescoring: evaluateSubject (pure)',
+    unit: 'subjects/s',
+    target: { op: '>=', value: 200_000 },
+  },
   { key: 'rescoring_subjects_per_s', label: 'Rescoring: rescoreAll through the database', unit: 'subjects/s' },
-  { key: 'index_bytes_per_listed_subject', label: 'Decision index memory per listed identifier', unit: 'bytes', target: { op: '<=', value: 200 } },
+  {
+    key: 'index_bytes_per_listed_subject',
+    label: 'Decision index memory per listed identifier',
+    unit: 'bytes',
+    target: { op: '<=', value: 200 },
+  },
 ];
 
 const NOTES = [
@@ -73,7 +88,9 @@ function passes(target: Target, value: number): boolean {
 
 /** The target rows a figure misses, by key. */
 export function misses(figures: Figures): string[] {
-  return ROWS.filter((r) => r.target !== undefined && figures[r.key] !== undefined && !passes(r.target, figures[r.key]!)).map((r) => r.key);
+  return ROWS.filter(
+    (r) => r.target !== undefined && figures[r.key] !== undefined && !passes(r.target, figures[r.key]!),
+  ).map((r) => r.key);
 }
 
 /** The JSON answer: every figure, the machine, and which targets were missed. */
@@ -100,8 +117,20 @@ export function toTable(figures: Figures, machine: Machine): string {
     const value = figures[r.key]!;
     const target = r.target === undefined ? '' : `${r.target.op} ${formatNumber(r.target.value)}`;
     const verdict = r.target === undefined ? 'info' : passes(r.target, value) ? 'PASS' : 'MISS';
-    return [r.label.padEnd(46), formatNumber(value).padStart(12), ` ${r.unit}`.padEnd(13), target.padStart(13), `  ${verdict}`].join('');
+    return [
+      r.label.padEnd(46),
+      formatNumber(value).padStart(12),
+      ` ${r.unit}`.padEnd(13),
+      target.padStart(13),
+      `  ${verdict}`,
+    ].join('');
   });
-  const title = ['figure'.padEnd(46), 'measured'.padStart(12), ' unit'.padEnd(13), 'target'.padStart(13), '  verdict'].join('');
+  const title = [
+    'figure'.padEnd(46),
+    'measured'.padStart(12),
+    ' unit'.padEnd(13),
+    'target'.padStart(13),
+    '  verdict',
+  ].join('');
   return [...header, title, '-'.repeat(title.length), ...lines, '', ...NOTES, ''].join('\n');
 }

@@ -19,9 +19,9 @@ import { parseArgs } from 'node:util';
 import { sql, type Kysely } from 'kysely';
 import { loadConfig } from '../src/config.ts';
 import { createRandom } from '../src/domain/identifier-generators.ts';
-import { openRegistry, type Registry } from '../src/services/bootstrap.ts';
-import type { SubjectRef } from '../src/services/decisions.service.ts';
-import { createPrincipal } from '../src/services/principals.service.ts';
+import { openRegistry, type Registry } from '../src/services/runtime/open-registry.ts';
+import type { SubjectRef } from '../src/services/decisions/decisions.service.ts';
+import { createPrincipal } from '../src/services/accounts/principals.service.ts';
 import type { DB } from '../src/store/schema.ts';
 import { courtFilings, distinctSubjects, mixedBatches, subjectFiles } from './data.ts';
 import { measureBatchChecks, measureLoggedBatches, measureSingleDecisions, type Ask } from './decisions.ts';
@@ -44,8 +44,10 @@ const HTTP = { connections: 50, seconds: 8, warmupSeconds: 2 } as const;
 const AGENCY_ID = 'bj-1-ipc';
 const ASK: Ask = { action: 'travel.air.premium_class', purpose: 'ticketing' };
 const HTTP_ASKS: readonly Ask[] = [
-  ASK, { action: 'procurement.bid', purpose: 'procurement' },
-  { action: 'permits.application', purpose: 'permit' }, { action: 'lodging.star_hotel', purpose: 'lodging' },
+  ASK,
+  { action: 'procurement.bid', purpose: 'procurement' },
+  { action: 'permits.application', purpose: 'permit' },
+  { action: 'lodging.star_hotel', purpose: 'lodging' },
 ];
 
 const log = (message: string) => process.stderr.write(`bench: ${message}\n`);
@@ -58,8 +60,23 @@ interface Principals {
 async function createPrincipals(registry: Registry): Promise<Principals> {
   const { db, policy } = registry.rt;
   const now = registry.rt.clock();
-  await createPrincipal(db, policy, { role: 'agency', name: "Beijing No. 1 Intermediate People's Court", agency_kind: 'court', agency_id: AGENCY_ID }, now);
-  const relying = await createPrincipal(db, policy, { role: 'relying', name: 'Bench airline', actions: [...policy.actions.keys()], purposes: [...policy.purposes.keys()] }, now);
+  await createPrincipal(
+    db,
+    policy,
+    { role: 'agency', name: "Beijing No. 1 Intermediate People's Court", agency_kind: 'court', agency_id: AGENCY_ID },
+    now,
+  );
+  const relying = await createPrincipal(
+    db,
+    policy,
+    {
+      role: 'relying',
+      name: 'Bench airline',
+      actions: [...policy.actions.keys()],
+      purposes: [...policy.purposes.keys()],
+    },
+    now,
+  );
   return { relying };
 }
 
@@ -84,18 +101,30 @@ async function benchImport(registry: Registry, figures: Figures): Promise<Subjec
   const copyMs = await medianCopyMs(registry, rows, 'including defaults');
   const copyIndexedMs = await medianCopyMs(registry, rows, 'including all');
   log(`importing ${filings.inputs.length} records with fileRecords, batches of ${IMPORT_BATCH}`);
-  const imported = await importFilings(rt.db, rt.policy, { agency_id: AGENCY_ID, agency_kind: 'court' }, filings.inputs, IMPORT_BATCH, rt.clock);
+  const imported = await importFilings(
+    rt.db,
+    rt.policy,
+    { agency_id: AGENCY_ID, agency_kind: 'court' },
+    filings.inputs,
+    IMPORT_BATCH,
+    rt.clock,
+  );
   if (imported.rejected > 0) log(`WARNING: ${imported.rejected} records rejected`);
-  figures['import_records_per_s'] = perSecond(imported.created, imported.ms);
-  figures['raw_copy_rows_per_s'] = perSecond(rows.length, copyMs);
-  figures['import_vs_copy_ratio'] = figures['import_records_per_s'] / figures['raw_copy_rows_per_s'];
-  figures['raw_copy_indexed_rows_per_s'] = perSecond(rows.length, copyIndexedMs);
+  figures.import_records_per_s = perSecond(imported.created, imported.ms);
+  figures.raw_copy_rows_per_s = perSecond(rows.length, copyMs);
+  figures.import_vs_copy_ratio = figures.import_records_per_s / figures.raw_copy_rows_per_s;
+  figures.raw_copy_indexed_rows_per_s = perSecond(rows.length, copyIndexedMs);
   log('COPY of every table the import wrote, into empty copies with their indexes');
   const written = await copyWrittenTablesMs(registry.database.pool);
-  log(`  ${[...written.byTable].filter(([, ms]) => ms >= 1).map(([table, ms]) => `${table} ${Math.round(ms)} ms`).join(', ')}`);
-  figures['raw_copy_all_written_records_per_s'] = perSecond(imported.created, written.ms);
-  figures['import_vs_copy_all_written_ratio'] = figures['import_records_per_s'] / figures['raw_copy_all_written_records_per_s'];
-  figures['import_records'] = imported.created;
+  log(
+    `  ${[...written.byTable]
+      .filter(([, ms]) => ms >= 1)
+      .map(([table, ms]) => `${table} ${Math.round(ms)} ms`)
+      .join(', ')}`,
+  );
+  figures.raw_copy_all_written_records_per_s = perSecond(imported.created, written.ms);
+  figures.import_vs_copy_all_written_ratio = figures.import_records_per_s / figures.raw_copy_all_written_records_per_s;
+  figures.import_records = imported.created;
   return filings.subjects;
 }
 
@@ -103,32 +132,50 @@ async function benchRescoring(registry: Registry, figures: Figures): Promise<voi
   const { rt } = registry;
   log('rescoring the imported subjects through the database (rolled back)');
   const rescored = await measureRescoring(rt.db, rt.policy, rt.clock());
-  figures['rescoring_subjects_per_s'] = rescored.perSecond;
-  figures['rescored_subjects'] = rescored.subjects;
+  figures.rescoring_subjects_per_s = rescored.perSecond;
+  figures.rescored_subjects = rescored.subjects;
   const now = rt.clock();
   log(`evaluating ${EVALUATED_SUBJECTS} in-memory subject files`);
-  figures['evaluations_per_s'] = measureEvaluations(rt.policy, subjectFiles(rt.policy, SEED + 1, EVALUATED_SUBJECTS, now), now);
+  figures.evaluations_per_s = measureEvaluations(
+    rt.policy,
+    subjectFiles(rt.policy, SEED + 1, EVALUATED_SUBJECTS, now),
+    now,
+  );
 }
 
-async function benchDecisions(registry: Registry, principals: Principals, batches: SubjectRef[][], figures: Figures): Promise<void> {
+async function benchDecisions(
+  registry: Registry,
+  principals: Principals,
+  batches: SubjectRef[][],
+  figures: Figures,
+): Promise<void> {
   const { rt } = registry;
   const principal = principals.relying.principal;
   log(`checkSubjects over batches of ${CHECK_BATCH} for ~2 s`);
   const checks = measureBatchChecks(rt, principal, ASK, batches);
-  figures['batch_checks_per_s'] = checks.perSecond;
-  figures['batch_share_not_allowed'] = checks.notAllowed;
+  figures.batch_checks_per_s = checks.perSecond;
+  figures.batch_share_not_allowed = checks.notAllowed;
   log('decideBatch with the inquiry log committed, ~2 s');
-  figures['batch_decisions_logged_per_s'] = await measureLoggedBatches(rt, principal, ASK, batches);
+  figures.batch_decisions_logged_per_s = await measureLoggedBatches(rt, principal, ASK, batches);
   log('single decide() calls, 50 in flight, ~2 s');
-  figures['single_decisions_logged_per_s'] = await measureSingleDecisions(rt, principal, ASK, batches[0]!);
+  figures.single_decisions_logged_per_s = await measureSingleDecisions(rt, principal, ASK, batches[0]!);
   await rt.log.drain();
-  figures['inquiries_logged'] = rt.log.written;
+  figures.inquiries_logged = rt.log.written;
 }
 
 type Defer = (cleanup: () => Promise<unknown>) => void;
 
-async function benchHttp(db: Kysely<DB>, databaseUrl: string, key: string, subjects: readonly SubjectRef[], serverProf: string | undefined, defer: Defer, figures: Figures): Promise<void> {
-  const postgresPids = async () => (await sql<{ pid: number }>`select pid from pg_stat_activity`.execute(db)).rows.map((r) => r.pid);
+async function benchHttp(
+  db: Kysely<DB>,
+  databaseUrl: string,
+  key: string,
+  subjects: readonly SubjectRef[],
+  serverProf: string | undefined,
+  defer: Defer,
+  figures: Figures,
+): Promise<void> {
+  const postgresPids = async () =>
+    (await sql<{ pid: number }>`select pid from pg_stat_activity`.execute(db)).rows.map((r) => r.pid);
   const nodeArgs = serverProf === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${path.resolve(serverProf)}`];
   const server = await startServerChild(databaseUrl, nodeArgs, log);
   defer(server.stop); // also on SIGINT/SIGTERM
@@ -139,45 +186,68 @@ async function benchHttp(db: Kysely<DB>, databaseUrl: string, key: string, subje
     log(`POST /v1/decisions over ${subjects.length} subjects: same load`);
     const decisions = await loadDecisions(server, key, HTTP_ASKS, subjects, load);
     Object.assign(figures, {
-      decision_http_per_s: decisions.perSecond, bare_route_http_per_s: bare.perSecond,
+      decision_http_per_s: decisions.perSecond,
+      bare_route_http_per_s: bare.perSecond,
       decision_http_ratio: decisions.perSecond / bare.perSecond,
-      decision_http_p99_ms: decisions.p99Ms, bare_route_http_p99_ms: bare.p99Ms, decision_http_p50_ms: decisions.p50Ms,
-      decision_http_non2xx: decisions.non2xx, decision_http_errors: decisions.errors + bare.errors + bare.non2xx,
-      decision_http_generator_cores: decisions.generatorCores, bare_route_http_generator_cores: bare.generatorCores,
+      decision_http_p99_ms: decisions.p99Ms,
+      bare_route_http_p99_ms: bare.p99Ms,
+      decision_http_p50_ms: decisions.p50Ms,
+      decision_http_non2xx: decisions.non2xx,
+      decision_http_errors: decisions.errors + bare.errors + bare.non2xx,
+      decision_http_generator_cores: decisions.generatorCores,
+      bare_route_http_generator_cores: bare.generatorCores,
     });
-    if (decisions.serverCores !== undefined) figures['decision_http_server_cores'] = decisions.serverCores;
-    if (bare.serverCores !== undefined) figures['bare_route_http_server_cores'] = bare.serverCores;
-    if (decisions.postgresCores !== undefined) figures['decision_http_postgres_cores'] = decisions.postgresCores;
+    if (decisions.serverCores !== undefined) figures.decision_http_server_cores = decisions.serverCores;
+    if (bare.serverCores !== undefined) figures.bare_route_http_server_cores = bare.serverCores;
+    if (decisions.postgresCores !== undefined) figures.decision_http_postgres_cores = decisions.postgresCores;
   } finally {
     await server.stop();
   }
 }
 
-async function measureAll(databaseUrl: string, registry: Registry, serverProf: string | undefined, defer: Defer): Promise<Figures> {
+async function measureAll(
+  databaseUrl: string,
+  registry: Registry,
+  serverProf: string | undefined,
+  defer: Defer,
+): Promise<Figures> {
   const figures: Figures = {};
   const principals = await createPrincipals(registry);
   const imported = await benchImport(registry, figures);
   await registry.follower.warm();
   const index = registry.rt.index;
   const listed = imported.filter((ref) => index.code(ref.scheme, ref.id) !== index.baseCode);
-  figures['listed_identifiers'] = listed.length;
+  figures.listed_identifiers = listed.length;
   await benchRescoring(registry, figures);
-  const unknown = distinctSubjects(createRandom(SEED + 2), 20_000, new Set(imported.map((r) => `${r.scheme}:${r.id}`))).map((s) => s.ref);
+  const unknown = distinctSubjects(
+    createRandom(SEED + 2),
+    20_000,
+    new Set(imported.map((r) => `${r.scheme}:${r.id}`)),
+  ).map((s) => s.ref);
   const batches = mixedBatches(listed, unknown, 8, CHECK_BATCH);
   await benchDecisions(registry, principals, batches, figures);
   log(`filling a fresh decision index with ${INDEX_ENTRIES.toLocaleString('en-US')} listed identifiers`);
   const memory = measureIndexMemory(registry.rt.policy, INDEX_ENTRIES);
-  figures['index_bytes_per_listed_subject'] = memory.bytesPerEntry;
-  figures['index_entries_measured'] = memory.entries;
+  figures.index_bytes_per_listed_subject = memory.bytesPerEntry;
+  figures.index_entries_measured = memory.entries;
   collectGarbage(); // the load generator should not have to collect the bench's garbage
-  await benchHttp(registry.rt.db, databaseUrl, principals.relying.key, batches[0]!.slice(0, 1000), serverProf, defer, figures);
+  await benchHttp(
+    registry.rt.db,
+    databaseUrl,
+    principals.relying.key,
+    batches[0]!.slice(0, 1000),
+    serverProf,
+    defer,
+    figures,
+  );
   return figures;
 }
 
 /** The commit measured, marked `-dirty` when src/ or policies/ differ from it. */
 function sourceVersion(): string {
   try {
-    const run = (args: string[]) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const run = (args: string[]) =>
+      execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
     return `${run(['rev-parse', '--short', 'HEAD'])}${run(['status', '--porcelain', '--', 'src', 'policies']) === '' ? '' : '-dirty'}`;
   } catch {
     return 'unknown';
@@ -185,7 +255,12 @@ function sourceVersion(): string {
 }
 
 function round(figures: Figures): Figures {
-  return Object.fromEntries(Object.entries(figures).map(([k, v]) => [k, Number.isInteger(v) ? v : Math.abs(v) >= 100 ? Math.round(v) : Number(v.toFixed(3))]));
+  return Object.fromEntries(
+    Object.entries(figures).map(([k, v]) => [
+      k,
+      Number.isInteger(v) ? v : Math.abs(v) >= 100 ? Math.round(v) : Number(v.toFixed(3)),
+    ]),
+  );
 }
 
 async function main(): Promise<void> {
@@ -193,7 +268,8 @@ async function main(): Promise<void> {
   const started = performance.now();
   const cleanups: (() => Promise<unknown>)[] = [];
   const cleanUp = async () => {
-    for (let c = cleanups.pop(); c !== undefined; c = cleanups.pop()) await c().catch((error: unknown) => log(`cleanup: ${String(error)}`));
+    for (let c = cleanups.pop(); c !== undefined; c = cleanups.pop())
+      await c().catch((error: unknown) => log(`cleanup: ${String(error)}`));
   };
   const onSignal = () => void cleanUp().finally(() => process.exit(130));
   process.once('SIGINT', onSignal);
@@ -201,15 +277,25 @@ async function main(): Promise<void> {
   try {
     const database = await openBenchDatabase(log);
     cleanups.push(database.drop);
-    const registry = await openRegistry(loadConfig({ DATABASE_URL: database.url }), { applicationName: 'credence-bench', warmIndex: true });
+    const registry = await openRegistry(loadConfig({ DATABASE_URL: database.url }), {
+      applicationName: 'credence-bench',
+      warmIndex: true,
+    });
     cleanups.push(registry.close);
     const machine: Machine = {
-      cores: os.cpus().length, cpu: os.cpus()[0]?.model.trim() ?? 'unknown', memory_gb: Math.round(os.totalmem() / 2 ** 30),
-      node: process.version, postgres: await postgresVersion(database.url), database: database.description,
-      load_average: Number(os.loadavg()[0]!.toFixed(2)), commit: sourceVersion(),
-      inquiry_synchronous_commit: process.env['CREDENCE_INQUIRY_SYNCHRONOUS_COMMIT']?.trim() || 'on',
+      cores: os.cpus().length,
+      cpu: os.cpus()[0]?.model.trim() ?? 'unknown',
+      memory_gb: Math.round(os.totalmem() / 2 ** 30),
+      node: process.version,
+      postgres: await postgresVersion(database.url),
+      database: database.description,
+      load_average: Number(os.loadavg()[0]!.toFixed(2)),
+      commit: sourceVersion(),
+      inquiry_synchronous_commit: process.env.CREDENCE_INQUIRY_SYNCHRONOUS_COMMIT?.trim() || 'on',
     };
-    const figures = round(await measureAll(database.url, registry, values['server-prof'], (cleanup) => cleanups.push(cleanup)));
+    const figures = round(
+      await measureAll(database.url, registry, values['server-prof'], (cleanup) => cleanups.push(cleanup)),
+    );
     await cleanUp();
     const extra = { bench_seconds: Math.round((performance.now() - started) / 1000) };
     log(`done in ${extra.bench_seconds} s`);

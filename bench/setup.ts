@@ -8,7 +8,7 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { attachEmbeddedCluster } from '../src/store/embedded-cluster.ts';
+import { attachEmbeddedCluster } from '../src/store/embedded/embedded-cluster.ts';
 
 export interface BenchDatabase {
   /** Connection URL of the fresh database. */
@@ -43,8 +43,11 @@ function once(action: () => Promise<void>): () => Promise<void> {
 
 export async function openBenchDatabase(log: (message: string) => void): Promise<BenchDatabase> {
   const name = `bench_${process.pid}`;
-  const dropOn = (adminUrl: string) => withClient(adminUrl, (client) => client.query(`drop database if exists ${name} with (force)`)).then(() => undefined);
-  const serverUrl = process.env['DATABASE_URL']?.trim();
+  const dropOn = (adminUrl: string) =>
+    withClient(adminUrl, (client) => client.query(`drop database if exists ${name} with (force)`)).then(
+      () => undefined,
+    );
+  const serverUrl = process.env.DATABASE_URL?.trim();
   if (serverUrl) {
     const url = await createDatabase(serverUrl, name);
     return { url, description: `database ${name} on DATABASE_URL`, drop: once(() => dropOn(serverUrl)) };
@@ -75,6 +78,9 @@ export async function openBenchDatabase(log: (message: string) => void): Promise
 
 /** The server's version string, shortened to "PostgreSQL 18.1". */
 export async function postgresVersion(url: string): Promise<string> {
-  const version = await withClient(url, async (client) => (await client.query<{ v: string }>("select current_setting('server_version') as v")).rows[0]!.v);
+  const version = await withClient(
+    url,
+    async (client) => (await client.query<{ v: string }>("select current_setting('server_version') as v")).rows[0]!.v,
+  );
   return `PostgreSQL ${version.split(' ')[0]}`;
 }

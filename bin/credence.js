@@ -2,7 +2,9 @@
 // Entry point for `credence` and `npm start`. Node 24 runs the TypeScript sources directly.
 const [major] = process.versions.node.split('.').map(Number);
 if (major < 24) {
-  process.stderr.write(`credence needs Node.js 24 or later (this is ${process.version}); run it through npm (npm start, npx credence) to use the project's pinned Node.\n`);
+  process.stderr.write(
+    `credence needs Node.js 24 or later (this is ${process.version}); run it through npm (npm start, npx credence) to use the project's pinned Node.\n`,
+  );
   process.exit(1);
 }
 const { main } = await import('../src/cli/main.ts');

@@ -53,7 +53,8 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 function integer(min: number, max: number) {
   return (raw: string): number => {
     const value = Number(raw);
-    if (!Number.isInteger(value) || value < min || value > max) throw new Error(`must be a whole number from ${min} to ${max}`);
+    if (!Number.isInteger(value) || value < min || value > max)
+      throw new Error(`must be a whole number from ${min} to ${max}`);
     return value;
   };
 }
@@ -105,10 +106,18 @@ const SPECS: Record<keyof Config, VariableSpec> = {
   host: { name: 'HOST', fallback: '127.0.0.1', parse: (raw) => raw },
   databaseUrl: { name: 'DATABASE_URL', fallback: '', parse: postgresUrl },
   dataDir: { name: 'CREDENCE_DATA_DIR', fallback: 'data', parse: (raw) => path.resolve(raw) },
-  policyDir: { name: 'CREDENCE_POLICY_DIR', fallback: path.join(PACKAGE_ROOT, 'policies/default'), parse: (raw) => path.resolve(raw) },
+  policyDir: {
+    name: 'CREDENCE_POLICY_DIR',
+    fallback: path.join(PACKAGE_ROOT, 'policies/default'),
+    parse: (raw) => path.resolve(raw),
+  },
   logLevel: { name: 'LOG_LEVEL', fallback: 'info', parse: oneOf(LOG_LEVELS) },
   dbPoolSize: { name: 'CREDENCE_DB_POOL_SIZE', fallback: '10', parse: integer(2, 200) },
-  bodyLimitBytes: { name: 'CREDENCE_BODY_LIMIT_BYTES', fallback: String(32 * 1024 * 1024), parse: integer(1024, 1024 ** 3) },
+  bodyLimitBytes: {
+    name: 'CREDENCE_BODY_LIMIT_BYTES',
+    fallback: String(32 * 1024 * 1024),
+    parse: integer(1024, 1024 ** 3),
+  },
   ledgerPollMs: { name: 'CREDENCE_LEDGER_POLL_MS', fallback: '500', parse: integer(10, 60_000) },
   shutdownTimeoutMs: { name: 'CREDENCE_SHUTDOWN_TIMEOUT_MS', fallback: '10000', parse: integer(0, 600_000) },
   inquirySynchronousCommit: { name: 'CREDENCE_INQUIRY_SYNCHRONOUS_COMMIT', fallback: 'on', parse: onOff },
@@ -137,21 +146,41 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<Config> = 
     try {
       values[key] = spec.parse(raw);
     } catch (error) {
-      problems.push({ code: 'CRD_CONFIG_INVALID', path: spec.name, message: `${spec.name}=${JSON.stringify(raw)} ${(error as Error).message}` });
+      problems.push({
+        code: 'CRD_CONFIG_INVALID',
+        path: spec.name,
+        message: `${spec.name}=${JSON.stringify(raw)} ${(error as Error).message}`,
+      });
     }
   }
   // An unsigned webhook would let anyone who can reach the receiver forge notices.
-  if (values['noticeWebhook'] != null && values['noticeWebhookSecret'] === null) {
-    problems.push({ code: 'CRD_CONFIG_INVALID', path: 'CREDENCE_NOTICE_WEBHOOK_SECRET', message: 'CREDENCE_NOTICE_WEBHOOK_SECRET is required when CREDENCE_NOTICE_WEBHOOK is set' });
+  if (values.noticeWebhook != null && values.noticeWebhookSecret === null) {
+    problems.push({
+      code: 'CRD_CONFIG_INVALID',
+      path: 'CREDENCE_NOTICE_WEBHOOK_SECRET',
+      message: 'CREDENCE_NOTICE_WEBHOOK_SECRET is required when CREDENCE_NOTICE_WEBHOOK is set',
+    });
   }
   // A relying party without credentials cannot redeem an authorization code.
-  if (values['oidcIssuer'] != null) {
-    for (const [key, name] of [['oidcClientId', 'CREDENCE_OIDC_CLIENT_ID'], ['oidcClientSecret', 'CREDENCE_OIDC_CLIENT_SECRET']] as const) {
-      if (values[key] === null) problems.push({ code: 'CRD_CONFIG_INVALID', path: name, message: `${name} is required when CREDENCE_OIDC_ISSUER is set` });
+  if (values.oidcIssuer != null) {
+    for (const [key, name] of [
+      ['oidcClientId', 'CREDENCE_OIDC_CLIENT_ID'],
+      ['oidcClientSecret', 'CREDENCE_OIDC_CLIENT_SECRET'],
+    ] as const) {
+      if (values[key] === null)
+        problems.push({
+          code: 'CRD_CONFIG_INVALID',
+          path: name,
+          message: `${name} is required when CREDENCE_OIDC_ISSUER is set`,
+        });
     }
   }
   if (problems.length > 0) {
-    throw new CredenceError('CRD_CONFIG_INVALID', `Invalid configuration: ${problems.map((p) => p.message).join('; ')}`, problems);
+    throw new CredenceError(
+      'CRD_CONFIG_INVALID',
+      `Invalid configuration: ${problems.map((p) => p.message).join('; ')}`,
+      problems,
+    );
   }
   return Object.freeze({ ...(values as unknown as Config), ...overrides });
 }

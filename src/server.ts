@@ -6,12 +6,12 @@
 
 import pino from 'pino';
 import type { Config } from './config.ts';
-import { buildApp } from './http/app.ts';
-import { KeyCache } from './http/auth.ts';
-import { openRegistry } from './services/bootstrap.ts';
-import { registryJobs, scheduleJobs } from './services/jobs.service.ts';
+import { buildApp } from './app.ts';
+import { KeyCache } from './api/auth.ts';
+import { openRegistry } from './services/runtime/open-registry.ts';
+import { registryJobs, scheduleJobs } from './services/runtime/jobs.service.ts';
 import { getEarliestNextChange } from './store/state.repository.ts';
-import { subjectSignInFromConfig } from './web/auth/subject-sign-in.ts';
+import { subjectSignInFromConfig } from './services/accounts/subject-sign-in.service.ts';
 
 export async function startServer(config: Config): Promise<{ url: string; stop(): Promise<void> }> {
   const logger = pino({ level: config.logLevel });
@@ -21,15 +21,30 @@ export async function startServer(config: Config): Promise<{ url: string; stop()
     warmIndex: true,
     log: (message) => logger.info(message),
     onError: (error) => logger.error({ err: error }, 'background error'),
-    hooks: { onPrincipalRevoked: (id) => keys?.evictPrincipal(id), onError: (error) => logger.error({ err: error }, 'ledger follower') },
+    hooks: {
+      onPrincipalRevoked: (id) => keys?.evictPrincipal(id),
+      onError: (error) => logger.error({ err: error }, 'ledger follower'),
+    },
   });
   keys = new KeyCache(registry.rt.db);
   await registry.follower.start(registry.database.pool, config.ledgerPollMs);
-  const app = await buildApp({ rt: registry.rt, follower: registry.follower, keys, logger: { level: config.logLevel }, bodyLimitBytes: config.bodyLimitBytes, subjectSignIn: subjectSignInFromConfig(config) });
-  if (config.demoMode) logger.warn('demo mode: the portal\'s development sign-in opens any file without proof of identity; never use it with real data');
+  const app = await buildApp({
+    rt: registry.rt,
+    follower: registry.follower,
+    keys,
+    logger: { level: config.logLevel },
+    bodyLimitBytes: config.bodyLimitBytes,
+    subjectSignIn: subjectSignInFromConfig(config),
+  });
+  if (config.demoMode)
+    logger.warn(
+      "demo mode: the portal's development sign-in opens any file without proof of identity; never use it with real data",
+    );
   // Scheduled work (expiry, notice periods, deadlines, notice delivery); the first run catches up before serving.
   const jobs = scheduleJobs({
-    intervalMs: config.jobsIntervalMs, clock: registry.rt.clock, deps: () => registryJobs(registry.rt, config),
+    intervalMs: config.jobsIntervalMs,
+    clock: registry.rt.clock,
+    deps: () => registryJobs(registry.rt, config),
     afterRun: async (counts) => {
       if (Object.values(counts).some((n) => n > 0)) logger.info({ jobs: counts }, 'scheduled jobs ran');
       await registry.follower.catchUp();
@@ -45,7 +60,10 @@ export async function startServer(config: Config): Promise<{ url: string; stop()
   const stop = () => {
     stopping ??= (async () => {
       logger.info('shutting down: draining requests');
-      const timer = setTimeout(() => { logger.error('shutdown timed out'); process.exit(1); }, config.shutdownTimeoutMs);
+      const timer = setTimeout(() => {
+        logger.error('shutdown timed out');
+        process.exit(1);
+      }, config.shutdownTimeoutMs);
       timer.unref();
       await jobs.stop();
       await app.close();

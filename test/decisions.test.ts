@@ -13,14 +13,23 @@ before(async () => {
   t = await startTestRegistry();
   court = await t.keyFor({ role: 'agency', name: 'Haidian Court', agency_kind: 'court' });
   market = await t.keyFor({ role: 'agency', name: 'Market Regulator', agency_kind: 'market' });
-  relying = await t.keyFor({ role: 'relying', name: 'Air China', actions: ['travel.air.premium_class', 'procurement.bid'], purposes: ['ticketing', 'procurement'] });
+  relying = await t.keyFor({
+    role: 'relying',
+    name: 'Air China',
+    actions: ['travel.air.premium_class', 'procurement.bid'],
+    purposes: ['ticketing', 'procurement'],
+  });
   auditor = await t.keyFor({ role: 'auditor', name: 'Audit Office' });
 });
 after(() => t.close());
 
-const ask = (subject: { scheme: string; id: string }, action = 'travel.air.premium_class', purpose = 'ticketing', key = relying) =>
+const ask = (
+  subject: { scheme: string; id: string },
+  action = 'travel.air.premium_class',
+  purpose = 'ticketing',
+  key = relying,
+) =>
   t.app.inject({ method: 'POST', url: '/v1/decisions', headers: bearer(key), payload: { subject, action, purpose } });
-
 
 describe('POST /v1/decisions', () => {
   test('an unknown but valid subject is allowed at the base grade', async () => {
@@ -73,7 +82,8 @@ describe('POST /v1/decisions', () => {
 
   test('no deny comes from a grade alone: a low-grade subject off every list is at most reviewed', async () => {
     const org = anUscc();
-    for (const tier of ['general', 'general', 'general', 'general', 'general']) await t.file(market, aPenalty({ tier, subjectId: org }));
+    for (const tier of ['general', 'general', 'general', 'general', 'general'])
+      await t.file(market, aPenalty({ tier, subjectId: org }));
     const body = (await ask({ scheme: 'cn-uscc', id: org }, 'procurement.bid', 'procurement')).json();
     assert.ok(['review', 'allow'].includes(body.outcome), body.outcome);
   });
@@ -81,7 +91,11 @@ describe('POST /v1/decisions', () => {
   test('every decision is logged durably as an inquiry before it is answered', async () => {
     const id = aResidentId();
     const body = (await ask({ scheme: 'cn-rid', id })).json();
-    const row = await t.registry.rt.db.selectFrom('inquiries').selectAll().where('id', '=', body.decision_id).executeTakeFirst();
+    const row = await t.registry.rt.db
+      .selectFrom('inquiries')
+      .selectAll()
+      .where('id', '=', body.decision_id)
+      .executeTakeFirst();
     assert.equal(row?.subject_value, id);
     assert.equal(row?.outcome, 'allow');
     assert.equal(row?.action, 'travel.air.premium_class');
@@ -92,8 +106,17 @@ describe('POST /v1/decisions/batch', () => {
   test('answers in request order, invalid identifiers in place', async () => {
     const listed = aResidentId();
     await t.file(court, aCourtRecord({ subjectId: listed }));
-    const subjects = [{ scheme: 'cn-rid', id: aResidentId() }, { scheme: 'cn-rid', id: '110105194912310021' }, { scheme: 'cn-rid', id: listed }];
-    const response = await t.app.inject({ method: 'POST', url: '/v1/decisions/batch', headers: bearer(relying), payload: { action: 'travel.air.premium_class', purpose: 'ticketing', subjects } });
+    const subjects = [
+      { scheme: 'cn-rid', id: aResidentId() },
+      { scheme: 'cn-rid', id: '110105194912310021' },
+      { scheme: 'cn-rid', id: listed },
+    ];
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/v1/decisions/batch',
+      headers: bearer(relying),
+      payload: { action: 'travel.air.premium_class', purpose: 'ticketing', subjects },
+    });
     assert.equal(response.statusCode, 200);
     const { results } = response.json();
     assert.equal(results.length, 3);
@@ -105,7 +128,12 @@ describe('POST /v1/decisions/batch', () => {
 
   test('more than 10,000 subjects is refused with a code', async () => {
     const subjects = Array.from({ length: 10_001 }, () => ({ scheme: 'cn-rid', id: '11010519491231002X' }));
-    const response = await t.app.inject({ method: 'POST', url: '/v1/decisions/batch', headers: bearer(relying), payload: { action: 'travel.air.premium_class', purpose: 'ticketing', subjects } });
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/v1/decisions/batch',
+      headers: bearer(relying),
+      payload: { action: 'travel.air.premium_class', purpose: 'ticketing', subjects },
+    });
     assert.equal(response.statusCode, 413);
     assert.equal(response.json().error.code, 'CRD_TOO_MANY_ITEMS');
   });
@@ -113,10 +141,20 @@ describe('POST /v1/decisions/batch', () => {
 
 describe('the decision index follows the ledger', () => {
   test('a record filed by another process (straight into the store) reaches decisions after catch-up', async () => {
-    const { fileRecords } = await import('../src/services/intake.service.ts');
+    const { fileRecords } = await import('../src/services/records/intake.service.ts');
     const id = aResidentId();
-    const agency = await t.registry.rt.db.selectFrom('agencies').select(['id', 'kind']).where('kind', '=', 'court').executeTakeFirstOrThrow();
-    await fileRecords(t.registry.rt.db, t.registry.rt.policy, { agency_id: agency.id, agency_kind: agency.kind }, [aCourtRecord({ subjectId: id })], t.now);
+    const agency = await t.registry.rt.db
+      .selectFrom('agencies')
+      .select(['id', 'kind'])
+      .where('kind', '=', 'court')
+      .executeTakeFirstOrThrow();
+    await fileRecords(
+      t.registry.rt.db,
+      t.registry.rt.policy,
+      { agency_id: agency.id, agency_kind: agency.kind },
+      [aCourtRecord({ subjectId: id })],
+      t.now,
+    );
     await t.registry.follower.catchUp();
     assert.equal((await ask({ scheme: 'cn-rid', id })).json().outcome, 'deny');
   });
@@ -124,7 +162,7 @@ describe('the decision index follows the ledger', () => {
 
 describe('time moves decisions on', () => {
   test('a serious-dishonesty listing applies no measure during its notice period, then does once re-evaluated', async () => {
-    const { reevaluateAllDue } = await import('../src/services/reevaluation.service.ts');
+    const { reevaluateAllDue } = await import('../src/services/ledger/reevaluation.service.ts');
     const org = anUscc();
     await t.file(market, aPenalty({ tier: 'serious', subjectId: org }));
     const during = (await ask({ scheme: 'cn-uscc', id: org }, 'procurement.bid', 'procurement')).json();
@@ -132,7 +170,7 @@ describe('time moves decisions on', () => {
     const start = t.now;
     try {
       t.now = new Date(start.getTime() + 11 * 86_400_000);
-      assert.ok(await reevaluateAllDue(t.registry.rt.db, t.registry.rt.policy, t.now) >= 1);
+      assert.ok((await reevaluateAllDue(t.registry.rt.db, t.registry.rt.policy, t.now)) >= 1);
       await t.registry.follower.catchUp();
       const listed = (await ask({ scheme: 'cn-uscc', id: org }, 'procurement.bid', 'procurement')).json();
       assert.equal(listed.outcome, 'deny');

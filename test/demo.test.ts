@@ -1,13 +1,13 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
-import { demoCommand } from '../src/cli/commands/demo.ts';
+import { demoCommand } from '../src/cli/commands/demo.command.ts';
 import { loadConfig } from '../src/config.ts';
 import { validateIdentifier } from '../src/domain/identifiers.ts';
-import { openRegistry } from '../src/services/bootstrap.ts';
-import { generateDemoCity } from '../src/services/demo-city.ts';
-import { loadDemo, type DemoResult } from '../src/services/demo.service.ts';
-import { authenticateKey } from '../src/services/principals.service.ts';
+import { openRegistry } from '../src/services/runtime/open-registry.ts';
+import { generateDemoCity } from '../src/domain/demo-city.ts';
+import { loadDemo, type DemoResult } from '../src/services/demo/demo.service.ts';
+import { authenticateKey } from '../src/services/accounts/principals.service.ts';
 import { createTestDatabase } from './support/database.ts';
 
 const database = await createTestDatabase();
@@ -24,12 +24,27 @@ const anchor = new Date('2026-03-01T00:00:00Z');
 
 async function runDemo(args: string[]): Promise<{ code: number; stdout: string }> {
   let stdout = '';
-  const stream = new Writable({ write(chunk, _encoding, callback) { stdout += String(chunk); callback(); } });
-  const code = await demoCommand.run(args, { config, stdout: stream, stderr: new Writable({ write: (_c, _e, cb) => cb() }) });
+  const stream = new Writable({
+    write(chunk, _encoding, callback) {
+      stdout += String(chunk);
+      callback();
+    },
+  });
+  const code = await demoCommand.run(args, {
+    config,
+    stdout: stream,
+    stderr: new Writable({ write: (_c, _e, cb) => cb() }),
+  });
   return { code, stdout };
 }
 
-const demoRecords = () => db.selectFrom('records').select(['source_ref', 'agency_id', 'body_digest']).where('agency_id', 'like', 'demo-%').orderBy('source_ref').execute();
+const demoRecords = () =>
+  db
+    .selectFrom('records')
+    .select(['source_ref', 'agency_id', 'body_digest'])
+    .where('agency_id', 'like', 'demo-%')
+    .orderBy('source_ref')
+    .execute();
 
 test('the city is reproducible, and a larger city extends a smaller one with the same seed', () => {
   const city = generateDemoCity(policy, { subjects: 500, seed: 9, anchor });
@@ -42,7 +57,12 @@ test('the city is reproducible, and a larger city extends a smaller one with the
 
 test('every generated identifier validates, is unique, and the mix is mostly persons and mostly unrecorded', () => {
   const city = generateDemoCity(policy, { subjects: 5000, seed: 2026, anchor });
-  for (const s of city.subjects) assert.deepEqual(validateIdentifier(policy.identifier_schemes.get(s.scheme)!, s.id, 'id'), [], `${s.scheme}:${s.id}`);
+  for (const s of city.subjects)
+    assert.deepEqual(
+      validateIdentifier(policy.identifier_schemes.get(s.scheme)!, s.id, 'id'),
+      [],
+      `${s.scheme}:${s.id}`,
+    );
   assert.equal(new Set(city.subjects.map((s) => s.id)).size, city.subjects.length);
   const persons = city.subjects.filter((s) => s.kind === 'person').length / city.subjects.length;
   assert.ok(persons > 0.8 && persons < 0.9, `persons: ${persons}`);
@@ -50,7 +70,11 @@ test('every generated identifier validates, is unique, and the mix is mostly per
   const recorded = new Set(city.records.map((r) => r.input.subject.id));
   assert.ok(recorded.size < city.subjects.length * 0.15, `subjects with records: ${recorded.size}`);
   assert.equal(recorded.has(city.showcase.unlistedPerson.id), false);
-  for (const r of city.records) assert.ok(new Date(r.input.decided_at) < anchor && new Date(r.input.decided_at) > new Date(anchor.getTime() - 731 * 86_400_000));
+  for (const r of city.records)
+    assert.ok(
+      new Date(r.input.decided_at) < anchor &&
+        new Date(r.input.decided_at) > new Date(anchor.getTime() - 731 * 86_400_000),
+    );
 });
 
 test('demo loads a city whose lists are not empty and prints keys that authenticate', async () => {
@@ -60,17 +84,28 @@ test('demo loads a city whose lists are not empty and prints keys that authentic
   assert.equal(result.counts.subjects, 500);
   assert.ok(result.counts.created > 0);
   assert.equal(result.counts.created, result.counts.records);
-  const roles = { operator: result.keys.operator, auditor: result.keys.auditor, relying: result.keys.relying, subject: result.keys.subject };
+  const roles = {
+    operator: result.keys.operator,
+    auditor: result.keys.auditor,
+    relying: result.keys.relying,
+    subject: result.keys.subject,
+  };
   for (const [role, key] of Object.entries(roles)) assert.equal((await authenticateKey(db, key))?.role, role);
   for (const [kind, key] of Object.entries(result.keys.agency)) {
     const principal = await authenticateKey(db, key);
     assert.deepEqual([principal?.role, principal?.agency_id, principal?.agency_kind], ['agency', `demo-${kind}`, kind]);
   }
   const subject = await authenticateKey(db, result.keys.subject);
-  assert.deepEqual(subject?.subject, { scheme: result.subjects.listedPerson.scheme, id: result.subjects.listedPerson.id });
+  assert.deepEqual(subject?.subject, {
+    scheme: result.subjects.listedPerson.scheme,
+    id: result.subjects.listedPerson.id,
+  });
   const lists = await db.selectFrom('list_entries').select('list_id').distinct().execute();
   assert.deepEqual(lists.map((l) => l.list_id).sort(), ['judgment-defaulters', 'red-list', 'serious-dishonesty']);
-  assert.match(result.examples.deny, new RegExp(`"id":"${result.subjects.listedPerson.id}".*travel\\.air\\.premium_class`));
+  assert.match(
+    result.examples.deny,
+    new RegExp(`"id":"${result.subjects.listedPerson.id}".*travel\\.air\\.premium_class`),
+  );
   assert.match(result.examples.report, new RegExp(`Bearer ${result.keys.subject}`));
 });
 
@@ -88,7 +123,8 @@ test('the text output names every role and a curl example for each', async () =>
   const { code, stdout } = await runDemo(['--subjects', '100', '--seed', '7']);
   assert.equal(code, 0);
   assert.match(stdout, /0 new, \d+ already filed/);
-  for (const role of ['operator', 'auditor', 'relying', 'subject', 'agency court', 'agency tax']) assert.match(stdout, new RegExp(`  ${role} +crd_`));
+  for (const role of ['operator', 'auditor', 'relying', 'subject', 'agency court', 'agency tax'])
+    assert.match(stdout, new RegExp(`  ${role} +crd_`));
   assert.equal(stdout.match(/^curl /gm)?.length, 5);
   await assert.rejects(runDemo(['--subjects', '3']), { code: 'CRD_USAGE' });
 });

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { policyFromStore } from '../src/services/bootstrap.ts';
-import { getRecordAnnotations } from '../src/services/record-annotations.service.ts';
-import { markOverdueDisputes } from '../src/services/disputes.service.ts';
-import { replayLedger } from '../src/services/replay.service.ts';
+import { policyFromStore } from '../src/services/runtime/open-registry.ts';
+import { getRecordAnnotations } from '../src/services/due-process/record-annotations.service.ts';
+import { markOverdueDisputes } from '../src/services/due-process/disputes.service.ts';
+import { replayLedger } from '../src/services/ledger/replay.service.ts';
 import { aCourtRecord, aPenalty, aResidentId } from './support/factories.ts';
 import { bearer, startTestRegistry, type TestRegistry } from './support/registry.ts';
 
@@ -22,12 +22,16 @@ before(async () => {
   tax = await t.keyFor({ role: 'agency', name: 'Beijing Tax Bureau', agency_kind: 'tax' });
   operator = await t.keyFor({ role: 'operator', name: 'ops' });
   auditor = await t.keyFor({ role: 'auditor', name: 'Audit Office' });
-  relying = await t.keyFor({ role: 'relying', name: 'Air China', actions: ['travel.air.premium_class'], purposes: ['ticketing'] });
+  relying = await t.keyFor({
+    role: 'relying',
+    name: 'Air China',
+    actions: ['travel.air.premium_class'],
+    purposes: ['ticketing'],
+  });
 });
 after(() => t.close());
 
 const DAY = 86_400_000;
-
 
 /** A person with a judgment default filed by the Haidian court, and their own subject key. */
 async function aDebtor(): Promise<{ id: string; recordId: string; key: string }> {
@@ -36,14 +40,25 @@ async function aDebtor(): Promise<{ id: string; recordId: string; key: string }>
   return { id, recordId, key: await t.keyFor({ role: 'subject', name: 'debtor', subject: `cn-rid:${id}` }) };
 }
 
-const post = (url: string, key: string, payload: Record<string, unknown>) => t.app.inject({ method: 'POST', url, headers: bearer(key), payload });
+const post = (url: string, key: string, payload: Record<string, unknown>) =>
+  t.app.inject({ method: 'POST', url, headers: bearer(key), payload });
 const get = async (url: string, key: string) => (await t.app.inject({ url, headers: bearer(key) })).json();
-const dispute = (recordId: string, key: string, statement = 'I paid the judgment debt in full on 2026-09-30') => post(`/v1/records/${recordId}/disputes`, key, { statement });
-const resolve = (disputeId: string, key: string, payload: Record<string, unknown>) => post(`/v1/disputes/${disputeId}/resolution`, key, payload);
-const outcome = async (id: string) => (await post('/v1/decisions', relying, { subject: { scheme: 'cn-rid', id }, action: 'travel.air.premium_class', purpose: 'ticketing' })).json().outcome;
+const dispute = (recordId: string, key: string, statement = 'I paid the judgment debt in full on 2026-09-30') =>
+  post(`/v1/records/${recordId}/disputes`, key, { statement });
+const resolve = (disputeId: string, key: string, payload: Record<string, unknown>) =>
+  post(`/v1/disputes/${disputeId}/resolution`, key, payload);
+const outcome = async (id: string) =>
+  (
+    await post('/v1/decisions', relying, {
+      subject: { scheme: 'cn-rid', id },
+      action: 'travel.air.premium_class',
+      purpose: 'ticketing',
+    })
+  ).json().outcome;
 const score = async (id: string) => (await get(`/v1/subjects/cn-rid/${id}/report`, operator)).score;
 const statusOf = async (recordId: string) => (await get(`/v1/records/${recordId}`, operator)).status;
-const noticeKinds = async (id: string) => (await get(`/v1/subjects/cn-rid/${id}/notices`, operator)).notices.map((n: { kind: string }) => n.kind);
+const noticeKinds = async (id: string) =>
+  (await get(`/v1/subjects/cn-rid/${id}/notices`, operator)).notices.map((n: { kind: string }) => n.kind);
 
 describe('opening a dispute', () => {
   test('the subject opens one: due in 30 days, and a decision of an authority keeps counting meanwhile', async () => {
@@ -64,9 +79,20 @@ describe('opening a dispute', () => {
 
   test('a disputed factual claim (while_disputed: suspend) stops counting until resolved', async () => {
     const id = aResidentId();
-    const recordId = await t.file(tax, { source_ref: `arrears-${id}`, type: 'tax.arrears', subject: { kind: 'person', scheme: 'cn-rid', id, name: '王五' }, decided_at: '2026-10-10', legal_basis: 'Tax Collection Law art. 45', document_ref: '京税欠〔2026〕1号' });
+    const recordId = await t.file(tax, {
+      source_ref: `arrears-${id}`,
+      type: 'tax.arrears',
+      subject: { kind: 'person', scheme: 'cn-rid', id, name: '王五' },
+      decided_at: '2026-10-10',
+      legal_basis: 'Tax Collection Law art. 45',
+      document_ref: '京税欠〔2026〕1号',
+    });
     assert.equal(await score(id), 940);
-    const response = await dispute(recordId, operator, 'The subject says the arrears were paid; receipt attached to the call');
+    const response = await dispute(
+      recordId,
+      operator,
+      'The subject says the arrears were paid; receipt attached to the call',
+    );
     assert.equal(response.statusCode, 201);
     assert.equal(response.json().record_status, 'suspended');
     assert.equal(await score(id), 1000);
@@ -91,13 +117,18 @@ describe('listing and resolving disputes', () => {
     t.now = new Date(start.getTime() + 3_600_000); // a later deadline
     const b = (await dispute(second.recordId, second.key)).json().dispute_id;
     t.now = start;
-    const own = (await get('/v1/disputes?status=open', court)).disputes.map((d: { dispute_id: string }) => d.dispute_id);
+    const own = (await get('/v1/disputes?status=open', court)).disputes.map(
+      (d: { dispute_id: string }) => d.dispute_id,
+    );
     assert.ok(own.indexOf(a) >= 0 && own.indexOf(a) < own.indexOf(b));
     assert.deepEqual((await get('/v1/disputes', otherCourt)).disputes, []);
     const byOperator = (await get('/v1/disputes', operator)).disputes.map((d: { dispute_id: string }) => d.dispute_id);
     assert.ok(byOperator.includes(a) && byOperator.includes(b));
     assert.ok((await get('/v1/disputes', auditor)).disputes.length >= 2);
-    assert.deepEqual((await get('/v1/disputes', first.key)).disputes.map((d: { dispute_id: string }) => d.dispute_id), [a]);
+    assert.deepEqual(
+      (await get('/v1/disputes', first.key)).disputes.map((d: { dispute_id: string }) => d.dispute_id),
+      [a],
+    );
     assert.equal((await t.app.inject({ url: `/v1/disputes/${a}`, headers: bearer(second.key) })).statusCode, 404);
     assert.equal((await t.app.inject({ url: `/v1/disputes/${a}`, headers: bearer(otherCourt) })).statusCode, 404);
   });
@@ -119,17 +150,39 @@ describe('listing and resolving disputes', () => {
     assert.equal(response.statusCode, 200, response.body);
     assert.equal(response.json().dispute.outcome, 'upheld');
     assert.equal(await statusOf(debtor.recordId), 'active');
-    assert.equal((await resolve(disputeId, court, { outcome: 'revoked', reason: 'again' })).json().error.code, 'CRD_DISPUTE_RESOLVED');
+    assert.equal(
+      (await resolve(disputeId, court, { outcome: 'revoked', reason: 'again' })).json().error.code,
+      'CRD_DISPUTE_RESOLVED',
+    );
     const stranger = await t.keyFor({ role: 'subject', name: 'stranger', subject: `cn-rid:${aResidentId()}` });
-    assert.equal((await post(`/v1/disputes/${disputeId}/statement`, stranger, { statement: 'not mine' })).statusCode, 404);
-    assert.equal((await post(`/v1/disputes/${disputeId}/statement`, debtor.key, { statement: 'I paid by bank transfer; the court has not matched it.' })).statusCode, 200);
+    assert.equal(
+      (await post(`/v1/disputes/${disputeId}/statement`, stranger, { statement: 'not mine' })).statusCode,
+      404,
+    );
+    assert.equal(
+      (
+        await post(`/v1/disputes/${disputeId}/statement`, debtor.key, {
+          statement: 'I paid by bank transfer; the court has not matched it.',
+        })
+      ).statusCode,
+      200,
+    );
     const subjectId = (await get(`/v1/records/${debtor.recordId}`, operator)).subject_id;
     const annotations = await getRecordAnnotations(t.registry.rt.db, subjectId, [debtor.recordId], t.now);
-    assert.equal(annotations.get(debtor.recordId)?.statements[0]?.statement, 'I paid by bank transfer; the court has not matched it.');
+    assert.equal(
+      annotations.get(debtor.recordId)?.statements[0]?.statement,
+      'I paid by bank transfer; the court has not matched it.',
+    );
     const report = await get(`/v1/subjects/cn-rid/${debtor.id}/report`, debtor.key);
     const shown = report.records.find((r: { id: string }) => r.id === debtor.recordId);
-    assert.equal(shown.statements[0].statement, 'I paid by bank transfer; the court has not matched it.', 'the statement is shown with the record in every report');
-    const resolved = (await get(`/v1/subjects/cn-rid/${debtor.id}/notices`, debtor.key)).notices.find((n: { kind: string }) => n.kind === 'dispute.resolved');
+    assert.equal(
+      shown.statements[0].statement,
+      'I paid by bank transfer; the court has not matched it.',
+      'the statement is shown with the record in every report',
+    );
+    const resolved = (await get(`/v1/subjects/cn-rid/${debtor.id}/notices`, debtor.key)).notices.find(
+      (n: { kind: string }) => n.kind === 'dispute.resolved',
+    );
     assert.match(resolved.what, /upheld/);
     assert.ok(resolved.consequences.some((c: { effect: string }) => c.effect === 'deny'));
   });
@@ -138,7 +191,11 @@ describe('listing and resolving disputes', () => {
     const debtor = await aDebtor();
     const disputeId = (await dispute(debtor.recordId, debtor.key)).json().dispute_id;
     assert.equal((await resolve(disputeId, court, { outcome: 'corrected', reason: 'wrong date' })).statusCode, 400);
-    const response = await resolve(disputeId, court, { outcome: 'corrected', reason: 'the debt was performed', changes: { expires_at: '2026-10-15' } });
+    const response = await resolve(disputeId, court, {
+      outcome: 'corrected',
+      reason: 'the debt was performed',
+      changes: { expires_at: '2026-10-15' },
+    });
     assert.equal(response.statusCode, 200, response.body);
     assert.equal(response.json().record.version, 2);
     assert.equal(response.json().record.status, 'active');
@@ -154,7 +211,9 @@ describe('listing and resolving disputes', () => {
     assert.equal(await outcome(debtor.id), 'allow');
     const kinds = await noticeKinds(debtor.id);
     assert.ok(kinds.includes('dispute.resolved') && kinds.includes('list.ended'), kinds.join());
-    const resolved = (await get('/v1/disputes?status=resolved', court)).disputes.find((d: { dispute_id: string }) => d.dispute_id === disputeId);
+    const resolved = (await get('/v1/disputes?status=resolved', court)).disputes.find(
+      (d: { dispute_id: string }) => d.dispute_id === disputeId,
+    );
     assert.equal(resolved.outcome, 'revoked');
   });
 });
@@ -168,9 +227,11 @@ describe('overdue disputes', () => {
       t.now = new Date(start.getTime() + 29 * DAY);
       assert.equal(await markOverdueDisputes(t.registry.rt.db, t.registry.rt.policy, t.now), 0);
       t.now = new Date(start.getTime() + 31 * DAY);
-      const listed = (await get('/v1/disputes?status=overdue', court)).disputes.find((d: { dispute_id: string }) => d.dispute_id === disputeId);
+      const listed = (await get('/v1/disputes?status=overdue', court)).disputes.find(
+        (d: { dispute_id: string }) => d.dispute_id === disputeId,
+      );
       assert.equal(listed.overdue, true);
-      assert.ok(await markOverdueDisputes(t.registry.rt.db, t.registry.rt.policy, t.now) >= 1);
+      assert.ok((await markOverdueDisputes(t.registry.rt.db, t.registry.rt.policy, t.now)) >= 1);
       await t.registry.follower.catchUp();
       assert.equal((await get(`/v1/disputes/${disputeId}`, operator)).status, 'overdue');
       assert.equal(await statusOf(debtor.recordId), 'suspended');
@@ -187,18 +248,20 @@ describe('overdue disputes', () => {
   });
 });
 
-
-
 test('a ledger replay rebuilds identical projections after disputes opened, overdue, resolved and annotated', async () => {
   const penalty = await t.file(tax, aPenalty({ tier: 'general' }));
   const taxDispute = (await dispute(penalty, operator)).json().dispute_id;
-  await resolve(taxDispute, tax, { outcome: 'corrected', reason: 'reclassified', changes: { attributes: { tier: 'minor' } } });
+  await resolve(taxDispute, tax, {
+    outcome: 'corrected',
+    reason: 'reclassified',
+    changes: { attributes: { tier: 'minor' } },
+  });
   const debtor = await aDebtor();
   await dispute(debtor.recordId, debtor.key);
   const before = await t.snapshot();
-  const statuses = new Set(before['disputes']!.map((d) => (d as { status: string }).status));
+  const statuses = new Set(before.disputes!.map((d) => (d as { status: string }).status));
   assert.deepEqual([...statuses].sort(), ['open', 'overdue', 'resolved']);
-  assert.ok(before['disputes']!.some((d) => (d as { subject_statement: string | null }).subject_statement !== null));
+  assert.ok(before.disputes!.some((d) => (d as { subject_statement: string | null }).subject_statement !== null));
   await replayLedger(t.registry.rt.db, (digest) => policyFromStore(t.registry.database, digest));
   assert.deepEqual(await t.snapshot(), before);
 });

@@ -4,10 +4,10 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { attachEmbeddedCluster } from '../src/store/embedded-cluster.ts';
-import { resolveServerUser } from '../src/store/os-user.ts';
-import { loadPgBinaries, runPgTool } from '../src/store/pg-binaries.ts';
-import { binariesForServerAccount } from '../src/store/pg-relocate.ts';
+import { attachEmbeddedCluster } from '../src/store/embedded/embedded-cluster.ts';
+import { resolveServerUser } from '../src/store/embedded/os-user.ts';
+import { loadPgBinaries, runPgTool } from '../src/store/embedded/pg-binaries.ts';
+import { binariesForServerAccount } from '../src/store/embedded/pg-relocate.ts';
 
 // Its own cluster in a temporary data directory, not the test run's.
 let dataDir: string;

@@ -17,43 +17,64 @@ const DAY = 86_400_000;
 
 function aRecord(overrides: Partial<CreditRecord> = {}): CreditRecord {
   return {
-    id: '1', subject_id: '1', agency_id: 'haidian-court', type: 'court.judgment_default', source_ref: 'r1',
-    decided_at: new Date(NOW.getTime() - 30 * DAY), effective_at: new Date(NOW.getTime() - 30 * DAY), expires_at: null,
-    filed_at: new Date(NOW.getTime() - 30 * DAY), legal_basis: 'Fa Shi [2013] 17', document_ref: 'doc', summary: null,
-    attributes: { criterion: 'able_but_refuses' }, status: 'active', ...overrides,
+    id: '1',
+    subject_id: '1',
+    agency_id: 'haidian-court',
+    type: 'court.judgment_default',
+    source_ref: 'r1',
+    decided_at: new Date(NOW.getTime() - 30 * DAY),
+    effective_at: new Date(NOW.getTime() - 30 * DAY),
+    expires_at: null,
+    filed_at: new Date(NOW.getTime() - 30 * DAY),
+    legal_basis: 'Fa Shi [2013] 17',
+    document_ref: 'doc',
+    summary: null,
+    attributes: { criterion: 'able_but_refuses' },
+    status: 'active',
+    ...overrides,
   };
 }
 
 /** Any record the default policy accepts, with any status and dates around NOW. */
 function arbitraryRecord(): fc.Arbitrary<CreditRecord> {
   const types = [...policy.record_types.values()];
-  return fc.record({
-    typeIndex: fc.nat(types.length - 1),
-    pick: fc.array(fc.nat(), { minLength: 4, maxLength: 4 }),
-    id: fc.integer({ min: 1, max: 1_000_000 }),
-    agency: fc.constantFrom('court-a', 'tax-b', 'market-c'),
-    effectiveDaysAgo: fc.integer({ min: -30, max: 2000 }),
-    expiresInDays: fc.option(fc.integer({ min: 1, max: 2000 })),
-    status: fc.constantFrom<RecordStatus>('active', 'active', 'active', 'disputed', 'revoked', 'repaired', 'expired'),
-  }).map(({ typeIndex, pick, id, agency, effectiveDaysAgo, expiresInDays, status }) => {
-    const type = types[typeIndex]!;
-    const attributes: Record<string, string> = {};
-    Object.entries(type.attributes).forEach(([name, spec], i) => {
-      if (spec.enum) attributes[name] = spec.enum[(pick[i % pick.length] ?? 0) % spec.enum.length]!;
+  return fc
+    .record({
+      typeIndex: fc.nat(types.length - 1),
+      pick: fc.array(fc.nat(), { minLength: 4, maxLength: 4 }),
+      id: fc.integer({ min: 1, max: 1_000_000 }),
+      agency: fc.constantFrom('court-a', 'tax-b', 'market-c'),
+      effectiveDaysAgo: fc.integer({ min: -30, max: 2000 }),
+      expiresInDays: fc.option(fc.integer({ min: 1, max: 2000 })),
+      status: fc.constantFrom<RecordStatus>('active', 'active', 'active', 'disputed', 'revoked', 'repaired', 'expired'),
+    })
+    .map(({ typeIndex, pick, id, agency, effectiveDaysAgo, expiresInDays, status }) => {
+      const type = types[typeIndex]!;
+      const attributes: Record<string, string> = {};
+      Object.entries(type.attributes).forEach(([name, spec], i) => {
+        if (spec.enum) attributes[name] = spec.enum[(pick[i % pick.length] ?? 0) % spec.enum.length]!;
+      });
+      const effective = new Date(NOW.getTime() - effectiveDaysAgo * DAY);
+      return aRecord({
+        id: String(id),
+        agency_id: agency,
+        type: type.id,
+        attributes,
+        status,
+        source_ref: `s${id}`,
+        decided_at: effective,
+        effective_at: effective,
+        filed_at: effective,
+        expires_at: expiresInDays === null ? null : new Date(effective.getTime() + expiresInDays * DAY),
+      });
     });
-    const effective = new Date(NOW.getTime() - effectiveDaysAgo * DAY);
-    return aRecord({
-      id: String(id), agency_id: agency, type: type.id, attributes, status, source_ref: `s${id}`,
-      decided_at: effective, effective_at: effective, filed_at: effective,
-      expires_at: expiresInDays === null ? null : new Date(effective.getTime() + expiresInDays * DAY),
-    });
-  });
 }
 
-const arbitraryFile = () => fc.record({
-  kind: fc.constantFrom<SubjectKind>('person', 'organization'),
-  records: fc.uniqueArray(arbitraryRecord(), { maxLength: 8, selector: (r) => r.id }),
-});
+const arbitraryFile = () =>
+  fc.record({
+    kind: fc.constantFrom<SubjectKind>('person', 'organization'),
+    records: fc.uniqueArray(arbitraryRecord(), { maxLength: 8, selector: (r) => r.id }),
+  });
 
 const isNegative = (r: CreditRecord) => resolveRecordTerms(policy.record_types.get(r.type)!, r.attributes).points < 0;
 
@@ -85,14 +106,27 @@ describe('evaluateSubject', () => {
 
   test('a judgment default other than able-but-refuses ends after two years', () => {
     const filed = new Date(NOW.getTime() - 731 * DAY);
-    const record = aRecord({ attributes: { criterion: 'obstructs_enforcement' }, effective_at: filed, decided_at: filed, filed_at: filed });
+    const record = aRecord({
+      attributes: { criterion: 'obstructs_enforcement' },
+      effective_at: filed,
+      decided_at: filed,
+      filed_at: filed,
+    });
     assert.deepEqual(evaluateSubject(policy, { kind: 'person', records: [record] }, NOW).lists, []);
-    const stillListed = evaluateSubject(policy, { kind: 'person', records: [record] }, new Date(filed.getTime() + 700 * DAY));
+    const stillListed = evaluateSubject(
+      policy,
+      { kind: 'person', records: [record] },
+      new Date(filed.getTime() + 700 * DAY),
+    );
     assert.equal(stillListed.lists.length, 1);
   });
 
   test('a serious-dishonesty listing is pending during its notice period and applies no measure', () => {
-    const penalty = aRecord({ type: 'admin.penalty', attributes: { tier: 'serious' }, filed_at: new Date(NOW.getTime() - 2 * DAY) });
+    const penalty = aRecord({
+      type: 'admin.penalty',
+      attributes: { tier: 'serious' },
+      filed_at: new Date(NOW.getTime() - 2 * DAY),
+    });
     const file = { kind: 'organization' as const, records: [penalty] };
     const pending = evaluateSubject(policy, file, NOW);
     const membership = pending.lists.find((m) => m.list === 'serious-dishonesty');
@@ -104,7 +138,9 @@ describe('evaluateSubject', () => {
   });
 
   test('factors are the top four by weight', () => {
-    const records = [1, 2, 3, 4, 5].map((i) => aRecord({ id: String(i), type: 'admin.penalty', attributes: { tier: i === 5 ? 'serious' : 'minor' } }));
+    const records = [1, 2, 3, 4, 5].map((i) =>
+      aRecord({ id: String(i), type: 'admin.penalty', attributes: { tier: i === 5 ? 'serious' : 'minor' } }),
+    );
     const evaluation = evaluateSubject(policy, { kind: 'organization', records }, NOW);
     assert.equal(evaluation.factors.length, 4);
     assert.equal(evaluation.factors[0]?.record_id, '5');
@@ -113,40 +149,65 @@ describe('evaluateSubject', () => {
 
 describe('evaluation invariants (property tests)', () => {
   test('adding a negative record never raises the score', () => {
-    fc.assert(fc.property(arbitraryFile(), arbitraryRecord(), (file, extra) => {
-      fc.pre(isNegative(extra) && !file.records.some((r) => r.id === extra.id));
-      const before = evaluateSubject(policy, file, NOW).score;
-      const after = evaluateSubject(policy, { ...file, records: [...file.records, extra] }, NOW).score;
-      return after <= before;
-    }), { numRuns: 400 });
+    fc.assert(
+      fc.property(arbitraryFile(), arbitraryRecord(), (file, extra) => {
+        fc.pre(isNegative(extra) && !file.records.some((r) => r.id === extra.id));
+        const before = evaluateSubject(policy, file, NOW).score;
+        const after = evaluateSubject(policy, { ...file, records: [...file.records, extra] }, NOW).score;
+        return after <= before;
+      }),
+      { numRuns: 400 },
+    );
   });
 
   test('removing the records a membership rests on removes the membership', () => {
-    fc.assert(fc.property(arbitraryFile(), (file) => {
-      for (const membership of evaluateSubject(policy, file, NOW).lists) {
-        const remaining = file.records.filter((r) => !membership.records.includes(r.id));
-        const after = evaluateSubject(policy, { ...file, records: remaining }, NOW);
-        if (after.lists.some((m) => m.list === membership.list)) return false;
-      }
-      return true;
-    }), { numRuns: 400 });
+    fc.assert(
+      fc.property(arbitraryFile(), (file) => {
+        for (const membership of evaluateSubject(policy, file, NOW).lists) {
+          const remaining = file.records.filter((r) => !membership.records.includes(r.id));
+          const after = evaluateSubject(policy, { ...file, records: remaining }, NOW);
+          if (after.lists.some((m) => m.list === membership.list)) return false;
+        }
+        return true;
+      }),
+      { numRuns: 400 },
+    );
   });
 
   test('deny and restrict come only from an active list membership resting on an authority record', () => {
-    fc.assert(fc.property(arbitraryFile(), (file) => {
-      const evaluation = evaluateSubject(policy, file, NOW);
-      return evaluation.measures.filter((m) => m.effect === 'deny' || m.effect === 'restrict').every((m) => {
-        const membership = evaluation.lists.find((l) => l.list === m.list && l.status === 'active');
-        return m.grade === undefined && membership !== undefined && membership.records.length > 0
-          && membership.records.every((id) => file.records.some((r) => r.id === id && r.legal_basis !== '' && r.document_ref !== ''));
-      });
-    }), { numRuns: 400 });
+    fc.assert(
+      fc.property(arbitraryFile(), (file) => {
+        const evaluation = evaluateSubject(policy, file, NOW);
+        return evaluation.measures
+          .filter((m) => m.effect === 'deny' || m.effect === 'restrict')
+          .every((m) => {
+            const membership = evaluation.lists.find((l) => l.list === m.list && l.status === 'active');
+            return (
+              m.grade === undefined &&
+              membership !== undefined &&
+              membership.records.length > 0 &&
+              membership.records.every((id) =>
+                file.records.some((r) => r.id === id && r.legal_basis !== '' && r.document_ref !== ''),
+              )
+            );
+          });
+      }),
+      { numRuns: 400 },
+    );
   });
 
   test('the result does not depend on record order', () => {
-    fc.assert(fc.property(arbitraryFile(), fc.integer(), (file, seed) => {
-      const shuffled = [...file.records].sort((a, b) => ((Number(a.id) * 7919 + seed) % 101) - ((Number(b.id) * 7919 + seed) % 101));
-      assert.deepEqual(evaluateSubject(policy, { ...file, records: shuffled }, NOW), evaluateSubject(policy, file, NOW));
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(arbitraryFile(), fc.integer(), (file, seed) => {
+        const shuffled = [...file.records].sort(
+          (a, b) => ((Number(a.id) * 7919 + seed) % 101) - ((Number(b.id) * 7919 + seed) % 101),
+        );
+        assert.deepEqual(
+          evaluateSubject(policy, { ...file, records: shuffled }, NOW),
+          evaluateSubject(policy, file, NOW),
+        );
+      }),
+      { numRuns: 300 },
+    );
   });
 });

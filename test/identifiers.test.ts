@@ -2,8 +2,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {
-  gb11643CheckDigit, gb32100CheckChar, iso17442CheckDigits, maskIdentifier, MAX_IDENTIFIER_LENGTH,
-  normalizeIdentifier, USCC_ALPHABET, validateIdentifier,
+  gb11643CheckDigit,
+  gb32100CheckChar,
+  iso17442CheckDigits,
+  maskIdentifier,
+  MAX_IDENTIFIER_LENGTH,
+  normalizeIdentifier,
+  USCC_ALPHABET,
+  validateIdentifier,
 } from '../src/domain/identifiers.ts';
 import { createRandom, generateLei, generateResidentId, generateUscc } from '../src/domain/identifier-generators.ts';
 import type { IdentifierScheme } from '../src/domain/policy.ts';
@@ -11,7 +17,12 @@ import type { IdentifierScheme } from '../src/domain/policy.ts';
 const CN_RID: IdentifierScheme = { id: 'cn-rid', name: 'Resident ID', subject_kinds: ['person'], check: 'gb11643' };
 const CN_USCC: IdentifierScheme = { id: 'cn-uscc', name: 'USCC', subject_kinds: ['organization'], check: 'gb32100' };
 const LEI: IdentifierScheme = { id: 'lei', name: 'LEI', subject_kinds: ['organization'], check: 'iso17442' };
-const STAFF_NO: IdentifierScheme = { id: 'acme-staff', name: 'Staff number', subject_kinds: ['person'], pattern: '^S-\\d{6}$' };
+const STAFF_NO: IdentifierScheme = {
+  id: 'acme-staff',
+  name: 'Staff number',
+  subject_kinds: ['person'],
+  pattern: '^S-\\d{6}$',
+};
 
 /** The problem messages for a value, or [] when it is valid. */
 function problems(scheme: IdentifierScheme, value: string): string[] {
@@ -38,11 +49,13 @@ test('cn-rid: a lower-case x check digit is accepted and normalised to X', () =>
 });
 
 test('cn-rid: a wrong check digit names the right one', () => {
-  assert.deepEqual(validateIdentifier(CN_RID, '110105194912310021', 'records[3].subject.id'), [{
-    code: 'CRD_INVALID_IDENTIFIER',
-    path: 'records[3].subject.id',
-    message: 'cn-rid check digit is 1 but should be X',
-  }]);
+  assert.deepEqual(validateIdentifier(CN_RID, '110105194912310021', 'records[3].subject.id'), [
+    {
+      code: 'CRD_INVALID_IDENTIFIER',
+      path: 'records[3].subject.id',
+      message: 'cn-rid check digit is 1 but should be X',
+    },
+  ]);
 });
 
 test('cn-rid: wrong length or characters are rejected with the expected form', () => {
@@ -55,13 +68,15 @@ test('cn-rid: wrong length or characters are rejected with the expected form', (
 
 test('cn-rid: the birth date must be a real date between 1900 and 2100', () => {
   const withDate = (date: string) => {
-    const first17 = '110105' + date + '002';
+    const first17 = `110105${date}002`;
     return first17 + gb11643CheckDigit(first17);
   };
   assert.deepEqual(problems(CN_RID, withDate('19991332')), ['cn-rid birth date 19991332 is not a real date']);
   assert.deepEqual(problems(CN_RID, withDate('19990229')), ['cn-rid birth date 19990229 is not a real date']);
   assert.deepEqual(problems(CN_RID, withDate('19990100')), ['cn-rid birth date 19990100 is not a real date']);
-  assert.deepEqual(problems(CN_RID, withDate('18991231')), ['cn-rid birth date 18991231 must be in the years 1900 to 2100']);
+  assert.deepEqual(problems(CN_RID, withDate('18991231')), [
+    'cn-rid birth date 18991231 must be in the years 1900 to 2100',
+  ]);
   assert.deepEqual(problems(CN_RID, withDate('20000229')), []);
 });
 
@@ -81,7 +96,7 @@ test('cn-uscc: a wrong check character names the right one', () => {
 
 test('cn-uscc: the letters I, O, S, V and Z are forbidden', () => {
   for (const letter of ['I', 'O', 'S', 'V', 'Z']) {
-    const [message] = problems(CN_USCC, '91350100' + letter + '000100Y43');
+    const [message] = problems(CN_USCC, `91350100${letter}000100Y43`);
     assert.match(message!, new RegExp(`may not contain '${letter}' \\(character 9\\)`));
   }
 });
@@ -138,7 +153,9 @@ test('every scheme: empty, over-long and control-character values are rejected',
   const anything: IdentifierScheme = { id: 'free', name: 'Free', subject_kinds: ['person'], pattern: '.*' };
   assert.deepEqual(problems(anything, '   '), ['free must not be empty']);
   assert.deepEqual(problems(anything, 'a'.repeat(MAX_IDENTIFIER_LENGTH)), []);
-  assert.deepEqual(problems(anything, 'a'.repeat(MAX_IDENTIFIER_LENGTH + 1)), [`free must be at most ${MAX_IDENTIFIER_LENGTH} characters`]);
+  assert.deepEqual(problems(anything, 'a'.repeat(MAX_IDENTIFIER_LENGTH + 1)), [
+    `free must be at most ${MAX_IDENTIFIER_LENGTH} characters`,
+  ]);
   assert.deepEqual(problems(anything, 'a\u0000b'), ['free must not contain control characters']);
 });
 
@@ -181,17 +198,20 @@ test('generators: random numbers stay in range', () => {
 const seeds = fc.integer({ min: 0, max: 0xffffffff });
 
 test('property: every generated identifier validates', () => {
-  fc.assert(fc.property(seeds, (seed) => {
-    const random = createRandom(seed);
-    const rid = generateResidentId(random);
-    const uscc = generateUscc(random);
-    const lei = generateLei(random);
-    assert.deepEqual(problems(CN_RID, rid), []);
-    assert.deepEqual(problems(CN_USCC, uscc), []);
-    assert.deepEqual(problems(LEI, lei), []);
-    assert.match(rid, /^1101\d{2}(19[4-9]\d|200[0-6])/);
-    assert.match(uscc, /^9111/);
-  }), { numRuns: 300 });
+  fc.assert(
+    fc.property(seeds, (seed) => {
+      const random = createRandom(seed);
+      const rid = generateResidentId(random);
+      const uscc = generateUscc(random);
+      const lei = generateLei(random);
+      assert.deepEqual(problems(CN_RID, rid), []);
+      assert.deepEqual(problems(CN_USCC, uscc), []);
+      assert.deepEqual(problems(LEI, lei), []);
+      assert.match(rid, /^1101\d{2}(19[4-9]\d|200[0-6])/);
+      assert.match(uscc, /^9111/);
+    }),
+    { numRuns: 300 },
+  );
 });
 
 /** Replaces the character at `index` with a different one drawn from `alphabet`. */
@@ -201,18 +221,24 @@ function substitute(value: string, index: number, alphabet: string, choice: numb
 }
 
 test('property: any single-character change to a cn-rid is detected (MOD 11-2)', () => {
-  fc.assert(fc.property(seeds, fc.nat(17), fc.nat(), (seed, index, choice) => {
-    const rid = generateResidentId(createRandom(seed));
-    const alphabet = index === 17 ? '0123456789X' : '0123456789';
-    assert.equal(problems(CN_RID, substitute(rid, index, alphabet, choice)).length, 1);
-  }), { numRuns: 500 });
+  fc.assert(
+    fc.property(seeds, fc.nat(17), fc.nat(), (seed, index, choice) => {
+      const rid = generateResidentId(createRandom(seed));
+      const alphabet = index === 17 ? '0123456789X' : '0123456789';
+      assert.equal(problems(CN_RID, substitute(rid, index, alphabet, choice)).length, 1);
+    }),
+    { numRuns: 500 },
+  );
 });
 
 test('property: any single-character change to a cn-uscc is detected (mod 31)', () => {
-  fc.assert(fc.property(seeds, fc.nat(17), fc.nat(), (seed, index, choice) => {
-    const uscc = generateUscc(createRandom(seed));
-    assert.equal(problems(CN_USCC, substitute(uscc, index, USCC_ALPHABET, choice)).length, 1);
-  }), { numRuns: 500 });
+  fc.assert(
+    fc.property(seeds, fc.nat(17), fc.nat(), (seed, index, choice) => {
+      const uscc = generateUscc(createRandom(seed));
+      assert.equal(problems(CN_USCC, substitute(uscc, index, USCC_ALPHABET, choice)).length, 1);
+    }),
+    { numRuns: 500 },
+  );
 });
 
 test('property: the hot-path checks give the same verdict as the descriptive checks', async () => {
@@ -231,6 +257,9 @@ test('property: the hot-path checks give the same verdict as the descriptive che
       return valid.slice(0, at) + c + valid.slice(at + 1);
     });
     const anything = fc.oneof(mutated, fc.string({ unit: alphabet, maxLength: 22 }), fc.constant(generate()));
-    fc.assert(fc.property(anything, (value) => fast(value) === (findProblem(scheme, value) === undefined)), { numRuns: 3000 });
+    fc.assert(
+      fc.property(anything, (value) => fast(value) === (findProblem(scheme, value) === undefined)),
+      { numRuns: 3000 },
+    );
   }
 });

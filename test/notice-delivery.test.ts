@@ -5,8 +5,13 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { loadConfig } from '../src/config.ts';
-import { runJobs } from '../src/services/jobs.service.ts';
-import { deliverDueNotices, retryDelayMs, webhookFromConfig, type Webhook } from '../src/services/notice-delivery.service.ts';
+import { runJobs } from '../src/services/runtime/jobs.service.ts';
+import {
+  deliverDueNotices,
+  retryDelayMs,
+  webhookFromConfig,
+  type Webhook,
+} from '../src/services/due-process/notice-delivery.service.ts';
 import { aCourtRecord, aResidentId } from './support/factories.ts';
 import { bearer, startTestRegistry, type TestRegistry } from './support/registry.ts';
 
@@ -33,9 +38,12 @@ class Receiver {
   }
 
   async start(): Promise<void> {
-    this.server = createServer((request, response) => void this.handle(request).then((status) => {
-      if (status !== null) response.writeHead(status).end();
-    }));
+    this.server = createServer(
+      (request, response) =>
+        void this.handle(request).then((status) => {
+          if (status !== null) response.writeHead(status).end();
+        }),
+    );
     this.server.listen(this.port, '127.0.0.1');
     await once(this.server, 'listening');
     this.port = (this.server.address() as AddressInfo).port;
@@ -54,7 +62,13 @@ class Receiver {
     if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
     if (this.mode === 'failing') return 503;
     const header = (name: string) => String(request.headers[name] ?? '');
-    this.received.push({ key: header('idempotency-key'), signature: header('x-credence-signature'), timestamp: header('x-credence-timestamp'), raw, body: JSON.parse(raw) });
+    this.received.push({
+      key: header('idempotency-key'),
+      signature: header('x-credence-signature'),
+      timestamp: header('x-credence-timestamp'),
+      raw,
+      body: JSON.parse(raw),
+    });
     return 200;
   }
 }
@@ -77,22 +91,42 @@ after(async () => {
   await t.close();
 });
 
-const webhook = (overrides: Partial<Webhook> = {}): Webhook => ({ url: receiver.url, secret: SECRET, backoff: () => 60_000, ...overrides });
+const webhook = (overrides: Partial<Webhook> = {}): Webhook => ({
+  url: receiver.url,
+  secret: SECRET,
+  backoff: () => 60_000,
+  ...overrides,
+});
 const deliver = (overrides: Partial<Webhook> = {}) => deliverDueNotices(t.registry.rt.db, webhook(overrides), t.now);
-const later = (ms: number) => { t.now = new Date(t.now.getTime() + ms); };
+const later = (ms: number) => {
+  t.now = new Date(t.now.getTime() + ms);
+};
 
 /** Files judgment defaults about new people; returns their ids and the notices they caused. */
 async function fileAbout(count: number): Promise<{ people: string[]; noticeIds: string[] }> {
   const people = Array.from({ length: count }, () => aResidentId());
-  const response = await t.app.inject({ method: 'POST', url: '/v1/records', headers: bearer(court), payload: { records: people.map((id) => aCourtRecord({ subjectId: id })) } });
+  const response = await t.app.inject({
+    method: 'POST',
+    url: '/v1/records',
+    headers: bearer(court),
+    payload: { records: people.map((id) => aCourtRecord({ subjectId: id })) },
+  });
   assert.equal(response.json().accepted.length, count);
-  const rows = await t.registry.rt.db.selectFrom('notices').innerJoin('subject_identifiers', 'subject_identifiers.subject_id', 'notices.subject_id')
-    .select('notices.id').where('subject_identifiers.value', 'in', people).execute();
+  const rows = await t.registry.rt.db
+    .selectFrom('notices')
+    .innerJoin('subject_identifiers', 'subject_identifiers.subject_id', 'notices.subject_id')
+    .select('notices.id')
+    .where('subject_identifiers.value', 'in', people)
+    .execute();
   return { people, noticeIds: rows.map((r) => r.id).sort() };
 }
 
-const outbox = (ids: readonly string[]) => t.registry.rt.db.selectFrom('notices')
-  .select(['id', 'delivery_status', 'attempts', 'last_error', 'delivered_at', 'next_attempt_at']).where('id', 'in', ids).execute();
+const outbox = (ids: readonly string[]) =>
+  t.registry.rt.db
+    .selectFrom('notices')
+    .select(['id', 'delivery_status', 'attempts', 'last_error', 'delivered_at', 'next_attempt_at'])
+    .where('id', 'in', ids)
+    .execute();
 
 describe('notice delivery to the webhook', () => {
   test('while the receiver is down notices wait, counted; once it is up each is delivered exactly once, signed', async () => {
@@ -106,7 +140,11 @@ describe('notice delivery to the webhook', () => {
       assert.match(row.last_error!, /ECONNREFUSED/);
       assert.equal(row.next_attempt_at.getTime(), t.now.getTime() + 60_000);
     }
-    assert.deepEqual(await deliver(), { delivered: 0, retrying: 0, failed: 0 }, 'nothing is due again before the backoff');
+    assert.deepEqual(
+      await deliver(),
+      { delivered: 0, retrying: 0, failed: 0 },
+      'nothing is due again before the backoff',
+    );
 
     await receiver.start();
     receiver.mode = 'failing';
@@ -124,7 +162,11 @@ describe('notice delivery to the webhook', () => {
       assert.equal(d.timestamp, t.now.toISOString());
       assert.ok(people.includes(d.body.subject.identifiers[0]!.value));
     }
-    assert.ok((await outbox(noticeIds)).every((row) => row.delivery_status === 'delivered' && row.delivered_at?.getTime() === t.now.getTime()));
+    assert.ok(
+      (await outbox(noticeIds)).every(
+        (row) => row.delivery_status === 'delivered' && row.delivered_at?.getTime() === t.now.getTime(),
+      ),
+    );
 
     later(3_600_000);
     assert.deepEqual(await deliver(), { delivered: 0, retrying: 0, failed: 0 }, 'a second pass sends nothing');
@@ -157,21 +199,43 @@ describe('notice delivery to the webhook', () => {
     assert.deepEqual(body.counts, { pending: 0, delivered: 16, failed: 2 });
     assert.equal(body.oldest_pending, null);
     assert.deepEqual(body.notices.map((n: { id: string }) => n.id).sort(), noticeIds);
-    assert.ok(body.notices.every((n: { last_error: string; attempts: number }) => n.last_error === 'HTTP 503' && n.attempts === 2));
+    assert.ok(
+      body.notices.every(
+        (n: { last_error: string; attempts: number }) => n.last_error === 'HTTP 503' && n.attempts === 2,
+      ),
+    );
     assert.equal(body.notices[0].what, undefined, 'no notice bodies');
     assert.equal(body.notices[0].last_attempt_at, t.now.toISOString());
-    const deliveredResponse = await t.app.inject({ url: '/v1/notices/deliveries?status=delivered&page=1', headers: bearer(operator) });
+    const deliveredResponse = await t.app.inject({
+      url: '/v1/notices/deliveries?status=delivered&page=1',
+      headers: bearer(operator),
+    });
     const delivered = deliveredResponse.json();
     assert.equal(deliveredResponse.statusCode, 200, deliveredResponse.body);
     assert.equal(delivered.notices.length, 16);
-    assert.equal((await t.app.inject({ url: '/v1/notices/deliveries?status=lost', headers: bearer(operator) })).statusCode, 400);
+    assert.equal(
+      (await t.app.inject({ url: '/v1/notices/deliveries?status=lost', headers: bearer(operator) })).statusCode,
+      400,
+    );
     assert.equal((await t.app.inject({ url: '/v1/notices/deliveries', headers: bearer(court) })).statusCode, 403);
 
     const [first, second] = noticeIds as [string, string];
-    assert.equal((await t.app.inject({ method: 'POST', url: `/v1/notices/${first}/redelivery`, headers: bearer(auditor) })).statusCode, 403);
-    const missing = await t.app.inject({ method: 'POST', url: '/v1/notices/no-such-notice/redelivery', headers: bearer(operator) });
+    assert.equal(
+      (await t.app.inject({ method: 'POST', url: `/v1/notices/${first}/redelivery`, headers: bearer(auditor) }))
+        .statusCode,
+      403,
+    );
+    const missing = await t.app.inject({
+      method: 'POST',
+      url: '/v1/notices/no-such-notice/redelivery',
+      headers: bearer(operator),
+    });
     assert.equal(missing.json().error.code, 'CRD_NOTICE_NOT_FOUND');
-    const requeued = await t.app.inject({ method: 'POST', url: `/v1/notices/${first}/redelivery`, headers: bearer(operator) });
+    const requeued = await t.app.inject({
+      method: 'POST',
+      url: `/v1/notices/${first}/redelivery`,
+      headers: bearer(operator),
+    });
     assert.equal(requeued.statusCode, 200, requeued.body);
     assert.equal(requeued.json().delivery_status, 'pending');
     assert.equal(requeued.json().attempts, 0);
@@ -180,7 +244,10 @@ describe('notice delivery to the webhook', () => {
 
     receiver.mode = 'up';
     assert.deepEqual(await deliver(), { delivered: 1, retrying: 0, failed: 0 });
-    assert.deepEqual(receiver.received.map((d) => d.key), [first]);
+    assert.deepEqual(
+      receiver.received.map((d) => d.key),
+      [first],
+    );
     assert.equal((await outbox([second]))[0]!.delivery_status, 'failed', 'the other stays failed until asked for');
     receiver.received = [];
   });
@@ -193,27 +260,50 @@ describe('notice delivery to the webhook', () => {
     receiver.mode = 'up';
     later(60_000);
     const counts = await runJobs({ db: t.registry.rt.db, policy: t.registry.rt.policy, webhook: webhook() }, t.now);
-    assert.equal(counts['delivered'], 2);
-    assert.equal(counts['delivery_retrying'], 0);
+    assert.equal(counts.delivered, 2);
+    assert.equal(counts.delivery_retrying, 0);
     assert.deepEqual(receiver.received.map((d) => d.key).sort(), noticeIds);
     receiver.received = [];
   });
 
   test('retries back off exponentially from 30 seconds to at most an hour, with jitter', () => {
-    assert.equal(retryDelayMs(1, () => 1), 30_000);
-    assert.equal(retryDelayMs(1, () => 0), 15_000);
-    assert.equal(retryDelayMs(3, () => 1), 120_000);
-    assert.equal(retryDelayMs(20, () => 1), 3_600_000);
-    assert.equal(retryDelayMs(20, () => 0), 1_800_000);
+    assert.equal(
+      retryDelayMs(1, () => 1),
+      30_000,
+    );
+    assert.equal(
+      retryDelayMs(1, () => 0),
+      15_000,
+    );
+    assert.equal(
+      retryDelayMs(3, () => 1),
+      120_000,
+    );
+    assert.equal(
+      retryDelayMs(20, () => 1),
+      3_600_000,
+    );
+    assert.equal(
+      retryDelayMs(20, () => 0),
+      1_800_000,
+    );
   });
 
   test('configuration: a webhook needs a secret, and must be an http(s) URL', () => {
     assert.equal(webhookFromConfig(loadConfig({})), null);
-    assert.throws(() => loadConfig({ CREDENCE_NOTICE_WEBHOOK: 'https://receiver.example/notices' }), (error: { details: { path: string }[] }) =>
-      error.details.some((d) => d.path === 'CREDENCE_NOTICE_WEBHOOK_SECRET'));
-    assert.throws(() => loadConfig({ CREDENCE_NOTICE_WEBHOOK: 'ftp://receiver.example/', CREDENCE_NOTICE_WEBHOOK_SECRET: 'short' }), (error: { details: { path: string }[] }) =>
-      error.details.length === 2);
-    const config = loadConfig({ CREDENCE_NOTICE_WEBHOOK: 'https://receiver.example/notices', CREDENCE_NOTICE_WEBHOOK_SECRET: SECRET });
+    assert.throws(
+      () => loadConfig({ CREDENCE_NOTICE_WEBHOOK: 'https://receiver.example/notices' }),
+      (error: { details: { path: string }[] }) =>
+        error.details.some((d) => d.path === 'CREDENCE_NOTICE_WEBHOOK_SECRET'),
+    );
+    assert.throws(
+      () => loadConfig({ CREDENCE_NOTICE_WEBHOOK: 'ftp://receiver.example/', CREDENCE_NOTICE_WEBHOOK_SECRET: 'short' }),
+      (error: { details: { path: string }[] }) => error.details.length === 2,
+    );
+    const config = loadConfig({
+      CREDENCE_NOTICE_WEBHOOK: 'https://receiver.example/notices',
+      CREDENCE_NOTICE_WEBHOOK_SECRET: SECRET,
+    });
     assert.deepEqual(webhookFromConfig(config), { url: 'https://receiver.example/notices', secret: SECRET });
   });
 });

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { policyFromStore } from '../src/services/bootstrap.ts';
-import { reevaluateAllDue } from '../src/services/reevaluation.service.ts';
-import { replayLedger } from '../src/services/replay.service.ts';
+import { policyFromStore } from '../src/services/runtime/open-registry.ts';
+import { reevaluateAllDue } from '../src/services/ledger/reevaluation.service.ts';
+import { replayLedger } from '../src/services/ledger/replay.service.ts';
 import { aCourtRecord, aPenalty, aResidentId, anUscc } from './support/factories.ts';
 import { bearer, startTestRegistry, type TestRegistry } from './support/registry.ts';
 
@@ -19,8 +19,8 @@ before(async () => {
 });
 after(() => t.close());
 
-
-const noticesOf = async (scheme: string, id: string, key = operator) => (await t.app.inject({ url: `/v1/subjects/${scheme}/${id}/notices`, headers: bearer(key) })).json().notices;
+const noticesOf = async (scheme: string, id: string, key = operator) =>
+  (await t.app.inject({ url: `/v1/subjects/${scheme}/${id}/notices`, headers: bearer(key) })).json().notices;
 
 describe('notices', () => {
   test('a filed judgment default tells the subject what, who, the legal basis, the consequences and the dispute deadline', async () => {
@@ -31,7 +31,12 @@ describe('notices', () => {
     assert.equal(filed.record_id, recordId);
     assert.equal(filed.agency_id, 'haidian-court');
     assert.equal(filed.legal_basis, 'Fa Shi [2013] 17 art. 1');
-    assert.ok(filed.consequences.some((c: { effect: string; actions: string[] }) => c.effect === 'deny' && c.actions.includes('travel.air.premium_class')));
+    assert.ok(
+      filed.consequences.some(
+        (c: { effect: string; actions: string[] }) =>
+          c.effect === 'deny' && c.actions.includes('travel.air.premium_class'),
+      ),
+    );
     assert.equal(new Date(filed.dispute_by).getTime(), t.now.getTime() + 30 * 86_400_000);
     assert.match(filed.how_to_dispute, new RegExp(`/v1/records/${recordId}/disputes`));
     const started = notices.find((n: { kind: string }) => n.kind === 'list.started');
@@ -62,14 +67,28 @@ describe('notices', () => {
     const own = await t.keyFor({ role: 'subject', name: 'me', subject: `cn-rid:${id}` });
     const other = await t.keyFor({ role: 'subject', name: 'other', subject: `cn-rid:${aResidentId()}` });
     assert.ok((await noticesOf('cn-rid', id, own)).length >= 2);
-    assert.equal((await t.app.inject({ url: `/v1/subjects/cn-rid/${id}/notices`, headers: bearer(other) })).statusCode, 403);
-    assert.equal((await t.app.inject({ url: `/v1/subjects/cn-rid/${id}/notices`, headers: bearer(court) })).statusCode, 403);
+    assert.equal(
+      (await t.app.inject({ url: `/v1/subjects/cn-rid/${id}/notices`, headers: bearer(other) })).statusCode,
+      403,
+    );
+    assert.equal(
+      (await t.app.inject({ url: `/v1/subjects/cn-rid/${id}/notices`, headers: bearer(court) })).statusCode,
+      403,
+    );
     const report = (await t.app.inject({ url: `/v1/subjects/cn-rid/${id}/report`, headers: bearer(own) })).json();
     assert.ok(report.notices.some((n: { kind: string }) => n.kind === 'record.filed'));
   });
 
   test('a ledger replay rebuilds projections without notifying anyone again', async () => {
-    const count = async () => Number((await t.registry.rt.db.selectFrom('notices').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    const count = async () =>
+      Number(
+        (
+          await t.registry.rt.db
+            .selectFrom('notices')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     const before = await count();
     await replayLedger(t.registry.rt.db, (digest) => policyFromStore(t.registry.database, digest));
     assert.equal(await count(), before);

@@ -8,11 +8,15 @@ import { addDays, addDuration, parseDuration } from '../src/domain/duration.ts';
 import { resolveRecordTerms } from '../src/domain/policy.ts';
 import { CredenceError } from '../src/errors.ts';
 import {
-  findSpecialCategory, loadPolicy, parsePolicyText, readPolicyFiles, validatePolicyDocument,
+  findSpecialCategory,
+  loadPolicy,
+  parsePolicyText,
+  readPolicyFiles,
+  validatePolicyDocument,
 } from '../src/policy/index.ts';
 
-const DEFAULT_DIR = new URL('../policies/default/', import.meta.url).pathname;
-const FIXTURES = new URL('./fixtures/policies/', import.meta.url).pathname;
+const DEFAULT_DIR = new URL('../policies/default', import.meta.url).pathname;
+const FIXTURES = new URL('./fixtures/policies', import.meta.url).pathname;
 
 type Doc = Record<string, any>;
 
@@ -39,7 +43,10 @@ async function loadFiles(files: Map<string, Doc>): Promise<unknown> {
 }
 
 async function loadError(files: Map<string, Doc>): Promise<CredenceError> {
-  const error = await loadFiles(files).then(() => null, (e: unknown) => e);
+  const error = await loadFiles(files).then(
+    () => null,
+    (e: unknown) => e,
+  );
   assert.ok(error instanceof CredenceError, 'expected a CredenceError');
   assert.equal(error.code, 'CRD_POLICY_INVALID');
   return error;
@@ -58,15 +65,31 @@ test('the default policy loads with the ids the rest of Credence relies on', asy
   assert.deepEqual([...policy.agency_kinds.keys()].sort(), ['court', 'government', 'licensing', 'market', 'tax']);
   assert.deepEqual([...policy.identifier_schemes.keys()].sort(), ['cn-rid', 'cn-uscc', 'lei']);
   assert.deepEqual([...policy.record_types.keys()].sort(), [
-    'admin.penalty', 'commendation.government', 'court.judgment_default', 'license.revocation',
-    'market.abnormal_operations', 'tax.arrears', 'tax.credit_grade',
+    'admin.penalty',
+    'commendation.government',
+    'court.judgment_default',
+    'license.revocation',
+    'market.abnormal_operations',
+    'tax.arrears',
+    'tax.credit_grade',
   ]);
   assert.deepEqual([...policy.lists.keys()].sort(), ['judgment-defaulters', 'red-list', 'serious-dishonesty']);
   for (const action of [
-    'travel.air.premium_class', 'travel.rail.high_speed', 'lodging.star_hotel', 'property.purchase',
-    'education.private_school_fees', 'procurement.bid', 'subsidy.apply', 'market.entry_license', 'permits.application',
-  ]) assert.ok(policy.actions.has(action), action);
-  assert.deepEqual(policy.scoring.grades.map((b) => b.grade), ['AAA', 'AA', 'A', 'B', 'C', 'D']);
+    'travel.air.premium_class',
+    'travel.rail.high_speed',
+    'lodging.star_hotel',
+    'property.purchase',
+    'education.private_school_fees',
+    'procurement.bid',
+    'subsidy.apply',
+    'market.entry_license',
+    'permits.application',
+  ])
+    assert.ok(policy.actions.has(action), action);
+  assert.deepEqual(
+    policy.scoring.grades.map((b) => b.grade),
+    ['AAA', 'AA', 'A', 'B', 'C', 'D'],
+  );
   assert.equal(policy.scoring.base, 1000);
   assert.equal(policy.scoring.factors_reported, 4);
 });
@@ -104,7 +127,10 @@ test('admin.penalty tier variants give the NDRC tier points and durations', asyn
   const type = (await loadPolicy(DEFAULT_DIR)).record_types.get('admin.penalty')!;
   const terms = (tier: string) => resolveRecordTerms(type, { tier });
   assert.deepEqual([terms('minor').points, terms('general').points, terms('serious').points], [-5, -30, -150]);
-  assert.deepEqual([terms('minor').duration, terms('general').duration, terms('serious').duration], ['P3M', 'P1Y', 'P3Y']);
+  assert.deepEqual(
+    [terms('minor').duration, terms('general').duration, terms('serious').duration],
+    ['P3M', 'P1Y', 'P3Y'],
+  );
   assert.equal(terms('serious').tier, 'serious');
   assert.deepEqual(terms('serious').disclosure, { person: 'shared', organization: 'public' });
   assert.deepEqual(terms('general').disclosure, { person: 'shared', organization: 'shared' });
@@ -257,7 +283,10 @@ test('shape problems name the field: unknown fields, wrong types, bad ids', asyn
 // ── Files ─────────────────────────────────────────────────────────────────────
 
 test('a YAML syntax error names the file and line', async () => {
-  const error = await loadPolicy(join(FIXTURES, 'yaml-syntax-error')).then(() => null, (e: unknown) => e);
+  const error = await loadPolicy(join(FIXTURES, 'yaml-syntax-error')).then(
+    () => null,
+    (e: unknown) => e,
+  );
   assert.ok(error instanceof CredenceError);
   assert.equal(error.code, 'CRD_POLICY_INVALID');
   assert.equal(error.details.length, 1);
@@ -269,7 +298,10 @@ test('a section defined in two files is an error', () => {
     { name: 'a.yaml', text: 'actions: {}\n' },
     { name: 'b.yaml', text: 'actions: {}\n' },
   ]);
-  assert.deepEqual(problems.map((p) => [p.path, p.message]), [['actions', 'section "actions" is defined in both a.yaml and b.yaml']]);
+  assert.deepEqual(
+    problems.map((p) => [p.path, p.message]),
+    [['actions', 'section "actions" is defined in both a.yaml and b.yaml']],
+  );
 });
 
 test('duplicate ids in one file are a YAML error', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { hashKey } from '../src/services/principals.service.ts';
+import { hashKey } from '../src/services/accounts/principals.service.ts';
 import { bearer, startTestRegistry, type TestRegistry } from './support/registry.ts';
 
 let t: TestRegistry;
@@ -12,14 +12,29 @@ before(async () => {
 });
 after(() => t.close());
 
-
 describe('principals and keys', () => {
   test('credence principal add --json prints id and key; only the hash is stored', async () => {
-    const { code, out } = await t.cli('principal', 'add', '--role', 'relying', '--name', 'Rail', '--actions', 'travel.rail.high_speed', '--purposes', 'ticketing', '--json');
+    const { code, out } = await t.cli(
+      'principal',
+      'add',
+      '--role',
+      'relying',
+      '--name',
+      'Rail',
+      '--actions',
+      'travel.rail.high_speed',
+      '--purposes',
+      'ticketing',
+      '--json',
+    );
     assert.equal(code, 0);
     const { id, key } = JSON.parse(out);
     assert.match(key, /^crd_/);
-    const row = await t.registry.rt.db.selectFrom('principals').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    const row = await t.registry.rt.db
+      .selectFrom('principals')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
     assert.equal(row.key_hash, hashKey(key));
     assert.ok(!JSON.stringify(row).includes(key), 'the key itself is never stored');
     const listed = await t.cli('principal', 'list');
@@ -30,29 +45,63 @@ describe('principals and keys', () => {
     const { out } = await t.cli('principal', 'add', '--role', 'auditor', '--name', 'Temp', '--json');
     const { id, key } = JSON.parse(out);
     assert.equal((await t.app.inject({ url: '/v1/ledger/verify', headers: bearer(key) })).statusCode, 200);
-    const revoked = await t.app.inject({ method: 'POST', url: `/v1/principals/${id}/revocation`, headers: bearer(operator) });
+    const revoked = await t.app.inject({
+      method: 'POST',
+      url: `/v1/principals/${id}/revocation`,
+      headers: bearer(operator),
+    });
     assert.equal(revoked.statusCode, 200);
     assert.equal((await t.app.inject({ url: '/v1/ledger/verify', headers: bearer(key) })).statusCode, 401);
   });
 
   test('scopes are checked when a principal is made', async () => {
-    const bad = await t.cli('principal', 'add', '--role', 'relying', '--name', 'X', '--actions', 'travel.teleport', '--purposes', 'ticketing');
+    const bad = await t.cli(
+      'principal',
+      'add',
+      '--role',
+      'relying',
+      '--name',
+      'X',
+      '--actions',
+      'travel.teleport',
+      '--purposes',
+      'ticketing',
+    );
     assert.notEqual(bad.code, 0);
     assert.match(bad.err, /CRD_UNKNOWN_ACTION/);
-    const subject = await t.cli('principal', 'add', '--role', 'subject', '--name', 'Y', '--subject', 'cn-rid:110105194912310021');
+    const subject = await t.cli(
+      'principal',
+      'add',
+      '--role',
+      'subject',
+      '--name',
+      'Y',
+      '--subject',
+      'cn-rid:110105194912310021',
+    );
     assert.match(subject.err, /CRD_INVALID_IDENTIFIER/);
     const agency = await t.cli('principal', 'add', '--role', 'agency', '--name', 'Z', '--agency-kind', 'church');
     assert.match(agency.err, /CRD_UNKNOWN_AGENCY_KIND/);
   });
 
   test('operators create keys over HTTP; a key is in the creation answer only', async () => {
-    const created = await t.app.inject({ method: 'POST', url: '/v1/principals', headers: bearer(operator), payload: { role: 'agency', name: 'Chaoyang Tax Bureau', agency_kind: 'tax' } });
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/v1/principals',
+      headers: bearer(operator),
+      payload: { role: 'agency', name: 'Chaoyang Tax Bureau', agency_kind: 'tax' },
+    });
     assert.equal(created.statusCode, 201);
     assert.match(created.json().key, /^crd_/);
     assert.equal(created.json().agency_kind, 'tax');
     const list = await t.app.inject({ url: '/v1/principals', headers: bearer(operator) });
     assert.ok(!list.body.includes(created.json().key));
-    const notOperator = await t.app.inject({ method: 'POST', url: '/v1/principals', headers: bearer(created.json().key), payload: { role: 'operator', name: 'me' } });
+    const notOperator = await t.app.inject({
+      method: 'POST',
+      url: '/v1/principals',
+      headers: bearer(created.json().key),
+      payload: { role: 'operator', name: 'me' },
+    });
     assert.equal(notOperator.statusCode, 403);
   });
 });
@@ -61,7 +110,8 @@ describe('the command line', () => {
   test('--help lists the commands', async () => {
     const { code, out } = await t.cli('--help');
     assert.equal(code, 0);
-    for (const command of ['serve', 'db migrate', 'policy check', 'principal add', 'ledger verify', 'ledger replay']) assert.ok(out.includes(command), command);
+    for (const command of ['serve', 'db migrate', 'policy check', 'principal add', 'ledger verify', 'ledger replay'])
+      assert.ok(out.includes(command), command);
   });
 
   test('policy check prints every problem and exits non-zero for a broken policy', async () => {

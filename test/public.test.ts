@@ -4,7 +4,7 @@ import { disclosureWindow, isRecordPublic, publicGrounds, publicShapes } from '.
 import type { Policy } from '../src/domain/policy.ts';
 import type { CreditRecord } from '../src/domain/record.ts';
 import { loadPolicy } from '../src/policy/index.ts';
-import { reevaluateAllDue } from '../src/services/reevaluation.service.ts';
+import { reevaluateAllDue } from '../src/services/ledger/reevaluation.service.ts';
 import { aCourtRecord, aPenalty, aResidentId, anUscc } from './support/factories.ts';
 import { bearer, startTestRegistry, type TestRegistry } from './support/registry.ts';
 
@@ -16,9 +16,21 @@ const NOW = new Date('2026-11-01T00:00:00Z');
 function aRecord(overrides: Partial<CreditRecord> = {}): CreditRecord {
   const at = new Date('2026-10-01T00:00:00Z');
   return {
-    id: '1', subject_id: '1', agency_id: 'haidian-court', type: 'court.judgment_default', source_ref: 'r1',
-    decided_at: at, effective_at: at, expires_at: null, filed_at: at, legal_basis: 'Fa Shi [2013] 17',
-    document_ref: 'doc', summary: null, attributes: { criterion: 'able_but_refuses' }, status: 'active', ...overrides,
+    id: '1',
+    subject_id: '1',
+    agency_id: 'haidian-court',
+    type: 'court.judgment_default',
+    source_ref: 'r1',
+    decided_at: at,
+    effective_at: at,
+    expires_at: null,
+    filed_at: at,
+    legal_basis: 'Fa Shi [2013] 17',
+    document_ref: 'doc',
+    summary: null,
+    attributes: { criterion: 'able_but_refuses' },
+    status: 'active',
+    ...overrides,
   };
 }
 
@@ -59,13 +71,21 @@ describe('disclosure rules', () => {
 
   test('disclosure ends with the counting window when that comes first, and never starts before effect', () => {
     const record = aRecord({ attributes: { criterion: 'obstructs_enforcement' } }); // P2Y
-    assert.equal(disclosureWindow(policy.record_types.get(record.type)!, record).end.toISOString(), '2028-10-01T00:00:00.000Z');
+    assert.equal(
+      disclosureWindow(policy.record_types.get(record.type)!, record).end.toISOString(),
+      '2028-10-01T00:00:00.000Z',
+    );
     const future = aRecord({ effective_at: new Date(NOW.getTime() + DAY) });
     assert.equal(isRecordPublic(policy, 'person', future, NOW), false);
   });
 
   test('a membership is public only while active and resting on a public record', () => {
-    const entry = { status: 'active', effective_from: new Date('2026-10-01'), until: new Date('2028-10-01'), record_ids: ['1', '2'] };
+    const entry = {
+      status: 'active',
+      effective_from: new Date('2026-10-01'),
+      until: new Date('2028-10-01'),
+      record_ids: ['1', '2'],
+    };
     assert.deepEqual(publicGrounds(entry, new Set(['2']), NOW), ['2']);
     assert.deepEqual(publicGrounds(entry, new Set(), NOW), []);
     assert.deepEqual(publicGrounds({ ...entry, status: 'pending' }, new Set(['1']), NOW), []);
@@ -74,18 +94,29 @@ describe('disclosure rules', () => {
 
   test('the SQL shapes cover every public record: each public record fits a shape', () => {
     const shapes = publicShapes(policy, NOW);
-    const fits = (kind: string, r: CreditRecord) => shapes.some((s) => s.kind === kind && s.type === r.type
-      && Object.entries(s.when).every(([k, v]) => r.attributes[k] === v)
-      && !s.unless.some((u) => Object.entries(u).every(([k, v]) => r.attributes[k] === v))
-      && s.statuses.includes(r.status) && r.effective_at > s.effective_after);
+    const fits = (kind: string, r: CreditRecord) =>
+      shapes.some(
+        (s) =>
+          s.kind === kind &&
+          s.type === r.type &&
+          Object.entries(s.when).every(([k, v]) => r.attributes[k] === v) &&
+          !s.unless.some((u) => Object.entries(u).every(([k, v]) => r.attributes[k] === v)) &&
+          s.statuses.includes(r.status) &&
+          r.effective_at > s.effective_after,
+      );
     const samples = [
-      aRecord(), aRecord({ attributes: { criterion: 'refuses_settlement' } }),
-      aRecord({ type: 'admin.penalty', attributes: { tier: 'serious' } }), aRecord({ type: 'tax.credit_grade', attributes: { grade: 'D' } }),
-      aRecord({ type: 'market.abnormal_operations', attributes: { reason: 'false_disclosure' } }), aRecord({ type: 'license.revocation', attributes: {} }),
+      aRecord(),
+      aRecord({ attributes: { criterion: 'refuses_settlement' } }),
+      aRecord({ type: 'admin.penalty', attributes: { tier: 'serious' } }),
+      aRecord({ type: 'tax.credit_grade', attributes: { grade: 'D' } }),
+      aRecord({ type: 'market.abnormal_operations', attributes: { reason: 'false_disclosure' } }),
+      aRecord({ type: 'license.revocation', attributes: {} }),
       aRecord({ effective_at: new Date('2023-11-02T00:00:00Z') }),
     ];
     for (const kind of ['person', 'organization'] as const) {
-      for (const r of samples) if (isRecordPublic(policy, kind, r, NOW)) assert.ok(fits(kind, r), `${kind} ${r.type} ${JSON.stringify(r.attributes)}`);
+      for (const r of samples)
+        if (isRecordPublic(policy, kind, r, NOW))
+          assert.ok(fits(kind, r), `${kind} ${r.type} ${JSON.stringify(r.attributes)}`);
     }
     // and they exclude what is never public: a person's serious penalty, an organisation's grade A
     assert.equal(fits('person', aRecord({ type: 'admin.penalty', attributes: { tier: 'serious' } })), false);
@@ -151,7 +182,12 @@ describe('public disclosure over HTTP', () => {
 
   test('an organisation is found by any part of its name and shows its identifier in full', async () => {
     const uscc = anUscc();
-    await t.file(market, { ...aPenalty({ subjectId: uscc }), type: 'market.abnormal_operations', attributes: { reason: 'false_disclosure' }, subject: { kind: 'organization', scheme: 'cn-uscc', id: uscc, name: '北京示例光电科技有限公司' } });
+    await t.file(market, {
+      ...aPenalty({ subjectId: uscc }),
+      type: 'market.abnormal_operations',
+      attributes: { reason: 'false_disclosure' },
+      subject: { kind: 'organization', scheme: 'cn-uscc', id: uscc, name: '北京示例光电科技有限公司' },
+    });
     const [org] = await found('示例光电');
     assert.equal(org.name, '北京示例光电科技有限公司');
     assert.deepEqual(org.identifiers, [{ scheme: 'cn-uscc', id: uscc }]);
@@ -163,16 +199,37 @@ describe('public disclosure over HTTP', () => {
   test('organisations rank by the whole name, then a name that starts with the query, then the rest', async () => {
     const named = (name: string) => {
       const uscc = anUscc();
-      return { ...aPenalty({ subjectId: uscc }), type: 'market.abnormal_operations', attributes: { reason: 'false_disclosure' }, subject: { kind: 'organization', scheme: 'cn-uscc', id: uscc, name } };
+      return {
+        ...aPenalty({ subjectId: uscc }),
+        type: 'market.abnormal_operations',
+        attributes: { reason: 'false_disclosure' },
+        subject: { kind: 'organization', scheme: 'cn-uscc', id: uscc, name },
+      };
     };
-    for (const name of ['上海远图物流有限公司', '远图物流', '远图物流（深圳）有限公司']) await t.file(market, named(name));
-    assert.deepEqual((await found('远图物流')).map((o: { name: string }) => o.name), ['远图物流', '远图物流（深圳）有限公司', '上海远图物流有限公司']);
-    assert.deepEqual((await found('100%')).map((o: { name: string }) => o.name), [], 'LIKE wildcards match literally');
+    for (const name of ['上海远图物流有限公司', '远图物流', '远图物流（深圳）有限公司'])
+      await t.file(market, named(name));
+    assert.deepEqual(
+      (await found('远图物流')).map((o: { name: string }) => o.name),
+      ['远图物流', '远图物流（深圳）有限公司', '上海远图物流有限公司'],
+    );
+    assert.deepEqual(
+      (await found('100%')).map((o: { name: string }) => o.name),
+      [],
+      'LIKE wildcards match literally',
+    );
   });
 
   test('a subject with nothing public is not returned at all', async () => {
     const id = aResidentId();
-    await t.file(market, aPenalty({ kind: 'person', subjectId: id, tier: 'general', subject: { kind: 'person', scheme: 'cn-rid', id, name: '钱多多' } }));
+    await t.file(
+      market,
+      aPenalty({
+        kind: 'person',
+        subjectId: id,
+        tier: 'general',
+        subject: { kind: 'person', scheme: 'cn-rid', id, name: '钱多多' },
+      }),
+    );
     assert.deepEqual(await found(id), []);
     assert.deepEqual(await found('钱多多'), []);
     const uscc = anUscc();
@@ -185,14 +242,23 @@ describe('public disclosure over HTTP', () => {
     await t.file(court, aCourtRecord({ subjectId: id }));
     await t.file(market, aPenalty({ kind: 'person', subjectId: id, tier: 'serious' }));
     const [subject] = await found(id);
-    assert.deepEqual(subject.records.map((r: { type: string }) => r.type), ['court.judgment_default']);
-    assert.deepEqual(subject.lists.map((l: { list: string }) => l.list), ['judgment-defaulters']);
+    assert.deepEqual(
+      subject.records.map((r: { type: string }) => r.type),
+      ['court.judgment_default'],
+    );
+    assert.deepEqual(
+      subject.lists.map((l: { list: string }) => l.list),
+      ['judgment-defaulters'],
+    );
   });
 
   test('a record past its disclosure period disappears, even while it still counts', async () => {
     const shortId = aResidentId();
     const longId = aResidentId();
-    await t.file(court, aCourtRecord({ subjectId: shortId, criterion: 'obstructs_enforcement', decided_at: '2026-10-01' }));
+    await t.file(
+      court,
+      aCourtRecord({ subjectId: shortId, criterion: 'obstructs_enforcement', decided_at: '2026-10-01' }),
+    );
     await t.file(court, aCourtRecord({ subjectId: longId, criterion: 'able_but_refuses', decided_at: '2026-10-01' }));
     await atTime(new Date('2028-10-02T00:00:00Z'), async () => {
       assert.deepEqual(await found(shortId), [], 'P2Y listing over');
@@ -200,8 +266,14 @@ describe('public disclosure over HTTP', () => {
     });
     await atTime(new Date('2029-10-02T00:00:00Z'), async () => {
       assert.deepEqual(await found(longId), [], 'serious tier: disclosed at most 3 years');
-      const report = (await t.app.inject({ url: `/v1/subjects/cn-rid/${longId}/report`, headers: bearer(operator) })).json();
-      assert.deepEqual(report.lists.map((l: { list: string }) => l.list), ['judgment-defaulters'], 'yet it still counts');
+      const report = (
+        await t.app.inject({ url: `/v1/subjects/cn-rid/${longId}/report`, headers: bearer(operator) })
+      ).json();
+      assert.deepEqual(
+        report.lists.map((l: { list: string }) => l.list),
+        ['judgment-defaulters'],
+        'yet it still counts',
+      );
     });
   });
 
@@ -216,7 +288,10 @@ describe('public disclosure over HTTP', () => {
   test('a repaired record disappears; a disputed one stays, marked as disputed', async () => {
     const repaired = aResidentId();
     const repairedRecord = await t.file(court, aCourtRecord({ subjectId: repaired }));
-    const repair = await post(operator, `/v1/records/${repairedRecord}/repairs`, { evidence: 'paid in full', performed: true });
+    const repair = await post(operator, `/v1/records/${repairedRecord}/repairs`, {
+      evidence: 'paid in full',
+      performed: true,
+    });
     await post(court, `/v1/repairs/${repair.repair_id}/decision`, { approve: true, reason: 'performed' });
     assert.deepEqual(await found(repaired), []);
     const disputed = aResidentId();
@@ -236,12 +311,16 @@ describe('public disclosure over HTTP', () => {
 
   test('a public list pages its members newest first, each with the records it rests on', async () => {
     const ids = [aResidentId(), aResidentId(), aResidentId()];
-    for (const [i, id] of ids.entries()) await t.file(court, aCourtRecord({ subjectId: id, decided_at: `2026-10-2${i}` }));
+    for (const [i, id] of ids.entries())
+      await t.file(court, aCourtRecord({ subjectId: id, decided_at: `2026-10-2${i}` }));
     const first = (await page('judgment-defaulters', '?page=1&page_size=2')).json();
     assert.equal(first.list.id, 'judgment-defaulters');
     assert.equal(first.members.length, 2);
     assert.equal(first.has_more, true);
-    assert.deepEqual(first.members.map((m: { identifiers: { id: string }[] }) => m.identifiers[0]!.id), [masked(ids[2]!), masked(ids[1]!)]);
+    assert.deepEqual(
+      first.members.map((m: { identifiers: { id: string }[] }) => m.identifiers[0]!.id),
+      [masked(ids[2]!), masked(ids[1]!)],
+    );
     assert.equal(first.members[0].records[0].type, 'court.judgment_default');
     assert.match(first.members[0].identifiers[0].id, /^\d{6}\*{8}[\dX]{4}$/);
     const since = first.members.map((m: { since: string }) => m.since);
@@ -255,7 +334,10 @@ describe('public disclosure over HTTP', () => {
     const person = aResidentId();
     await t.file(market, aPenalty({ subjectId: org, tier: 'serious' }));
     await t.file(market, aPenalty({ kind: 'person', subjectId: person, tier: 'serious' }));
-    const members = async () => (await page('serious-dishonesty', '?page_size=50')).json().members.map((m: { identifiers: { id: string }[] }) => m.identifiers[0]!.id);
+    const members = async () =>
+      (await page('serious-dishonesty', '?page_size=50'))
+        .json()
+        .members.map((m: { identifiers: { id: string }[] }) => m.identifiers[0]!.id);
     assert.ok(!(await members()).includes(org), 'pending: notice period of 10 days');
     await atTime(new Date(t.now.getTime() + 11 * DAY), async () => {
       const shown = await members();
@@ -297,13 +379,25 @@ describe('public disclosure over HTTP', () => {
   test('public routes need no key; nothing else became public', async () => {
     assert.equal((await t.app.inject({ url: '/v1/public/transparency' })).statusCode, 200);
     assert.equal((await t.app.inject({ url: '/v1/records/1' })).statusCode, 401);
-    assert.equal((await t.app.inject({ method: 'POST', url: '/v1/records', payload: { records: [{}] } })).statusCode, 401);
+    assert.equal(
+      (await t.app.inject({ method: 'POST', url: '/v1/records', payload: { records: [{}] } })).statusCode,
+      401,
+    );
     assert.equal((await t.app.inject({ method: 'POST', url: '/v1/decisions', payload: {} })).statusCode, 401);
     assert.equal((await t.app.inject({ url: '/v1/public/search?q=nobody' })).headers['x-ratelimit-limit'], '60');
     const openapi = (await t.app.inject({ url: '/openapi.json' })).json();
     assert.deepEqual(openapi.paths['/v1/public/search'].get.security, [], 'documented as needing no key');
-    assert.equal(openapi.paths['/v1/records/{id}'].get.security, undefined, 'the rest keep the global bearer requirement');
-    const decision = await t.app.inject({ method: 'POST', url: '/v1/decisions', headers: bearer(operator), payload: { subject: { scheme: 'cn-rid', id: aResidentId() }, action: 'procurement.bid', purpose: 'procurement' } });
+    assert.equal(
+      openapi.paths['/v1/records/{id}'].get.security,
+      undefined,
+      'the rest keep the global bearer requirement',
+    );
+    const decision = await t.app.inject({
+      method: 'POST',
+      url: '/v1/decisions',
+      headers: bearer(operator),
+      payload: { subject: { scheme: 'cn-rid', id: aResidentId() }, action: 'procurement.bid', purpose: 'procurement' },
+    });
     assert.equal(decision.statusCode, 200);
     assert.equal(decision.headers['x-ratelimit-limit'], undefined, 'the decision route is not rate-limited');
   });

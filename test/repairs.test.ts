@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { policyFromStore } from '../src/services/bootstrap.ts';
-import { replayLedger } from '../src/services/replay.service.ts';
+import { policyFromStore } from '../src/services/runtime/open-registry.ts';
+import { replayLedger } from '../src/services/ledger/replay.service.ts';
 import { aCourtRecord, aPenalty, aResidentId, anUscc } from './support/factories.ts';
 import { bearer, startTestRegistry, type TestRegistry } from './support/registry.ts';
 
@@ -20,23 +20,41 @@ before(async () => {
   otherMarket = await t.keyFor({ role: 'agency', name: 'Tianjin Market Regulator', agency_kind: 'market' });
   government = await t.keyFor({ role: 'agency', name: 'Beijing Government', agency_kind: 'government' });
   operator = await t.keyFor({ role: 'operator', name: 'ops' });
-  relying = await t.keyFor({ role: 'relying', name: 'Air China', actions: ['travel.air.premium_class'], purposes: ['ticketing'] });
+  relying = await t.keyFor({
+    role: 'relying',
+    name: 'Air China',
+    actions: ['travel.air.premium_class'],
+    purposes: ['ticketing'],
+  });
 });
 after(() => t.close());
 
-
 /** A company with a penalty of `tier` filed by the market regulator, and its own subject key. */
-async function aPenalisedCompany(tier: string, extra: Record<string, unknown> = {}): Promise<{ id: string; recordId: string; key: string }> {
+async function aPenalisedCompany(
+  tier: string,
+  extra: Record<string, unknown> = {},
+): Promise<{ id: string; recordId: string; key: string }> {
   const id = anUscc();
   const recordId = await t.file(market, aPenalty({ tier, subjectId: id, ...extra }));
   return { id, recordId, key: await t.keyFor({ role: 'subject', name: 'company', subject: `cn-uscc:${id}` }) };
 }
 
-const post = (url: string, key: string, payload: Record<string, unknown>) => t.app.inject({ method: 'POST', url, headers: bearer(key), payload });
+const post = (url: string, key: string, payload: Record<string, unknown>) =>
+  t.app.inject({ method: 'POST', url, headers: bearer(key), payload });
 const get = async (url: string, key: string) => (await t.app.inject({ url, headers: bearer(key) })).json();
-const apply = (recordId: string, key: string, extra: Record<string, unknown> = {}) => post(`/v1/records/${recordId}/repairs`, key, { evidence: 'Fine paid in full; compliance officer appointed', ...extra });
-const decide = (repairId: string, key: string, approve: boolean, reason = approve ? 'obligations met' : 'no proof of payment') => post(`/v1/repairs/${repairId}/decision`, key, { approve, reason });
-const errorCode = async (response: Promise<{ json(): { error?: { code: string } } }>) => (await response).json().error?.code;
+const apply = (recordId: string, key: string, extra: Record<string, unknown> = {}) =>
+  post(`/v1/records/${recordId}/repairs`, key, {
+    evidence: 'Fine paid in full; compliance officer appointed',
+    ...extra,
+  });
+const decide = (
+  repairId: string,
+  key: string,
+  approve: boolean,
+  reason = approve ? 'obligations met' : 'no proof of payment',
+) => post(`/v1/repairs/${repairId}/decision`, key, { approve, reason });
+const errorCode = async (response: Promise<{ json(): { error?: { code: string } } }>) =>
+  (await response).json().error?.code;
 
 /** Runs `body` with the clock moved to `at`, then puts it back. */
 async function at(when: Date, body: () => Promise<void>): Promise<void> {
@@ -52,7 +70,14 @@ async function at(when: Date, body: () => Promise<void>): Promise<void> {
 describe('applying for credit repair', () => {
   test('only negative records can be repaired', async () => {
     const id = aResidentId();
-    const recordId = await t.file(government, { source_ref: `award-${id}`, type: 'commendation.government', subject: { kind: 'person', scheme: 'cn-rid', id, name: '李四' }, decided_at: '2026-10-01', legal_basis: 'Guo Fa [2016] 33', document_ref: '京政表〔2026〕1号' });
+    const recordId = await t.file(government, {
+      source_ref: `award-${id}`,
+      type: 'commendation.government',
+      subject: { kind: 'person', scheme: 'cn-rid', id, name: '李四' },
+      decided_at: '2026-10-01',
+      legal_basis: 'Guo Fa [2016] 33',
+      document_ref: '京政表〔2026〕1号',
+    });
     const response = await apply(recordId, operator);
     assert.equal(response.statusCode, 422);
     assert.equal(response.json().error.code, 'CRD_REPAIR_NOT_NEGATIVE');
@@ -86,7 +111,10 @@ describe('applying for credit repair', () => {
     const recordId = await t.file(court, aCourtRecord({ subjectId: id }));
     const key = await t.keyFor({ role: 'subject', name: 'debtor', subject: `cn-rid:${id}` });
     assert.equal(await errorCode(apply(recordId, key)), 'CRD_REPAIR_NOT_PERFORMED');
-    assert.equal((await apply(recordId, key, { performed: true, document_ref: 'bank receipt 2026-10-30' })).statusCode, 201);
+    assert.equal(
+      (await apply(recordId, key, { performed: true, document_ref: 'bank receipt 2026-10-30' })).statusCode,
+      201,
+    );
   });
 
   test('one pending application per record; another subject cannot apply; an agency cannot apply', async () => {
@@ -104,10 +132,19 @@ describe('deciding credit repair', () => {
     const id = aResidentId();
     const recordId = await t.file(court, aCourtRecord({ subjectId: id }));
     const key = await t.keyFor({ role: 'subject', name: 'debtor', subject: `cn-rid:${id}` });
-    const ask = async () => (await post('/v1/decisions', relying, { subject: { scheme: 'cn-rid', id }, action: 'travel.air.premium_class', purpose: 'ticketing' })).json().outcome;
+    const ask = async () =>
+      (
+        await post('/v1/decisions', relying, {
+          subject: { scheme: 'cn-rid', id },
+          action: 'travel.air.premium_class',
+          purpose: 'ticketing',
+        })
+      ).json().outcome;
     assert.equal(await ask(), 'deny');
     const repairId = (await apply(recordId, key, { performed: true })).json().repair_id;
-    const pending = (await get('/v1/repairs?status=pending', court)).repairs.map((r: { repair_id: string }) => r.repair_id);
+    const pending = (await get('/v1/repairs?status=pending', court)).repairs.map(
+      (r: { repair_id: string }) => r.repair_id,
+    );
     assert.ok(pending.includes(repairId));
     const response = await decide(repairId, court, true, 'performance confirmed by the enforcement bureau');
     assert.equal(response.statusCode, 200, response.body);
@@ -117,7 +154,11 @@ describe('deciding credit repair', () => {
     assert.equal(report.score, 1000);
     assert.deepEqual(report.lists, []);
     assert.equal(report.records[0].status, 'repaired');
-    const entries = await t.registry.rt.db.selectFrom('list_entries').select('list_id').where('subject_id', '=', report.subject.id).execute();
+    const entries = await t.registry.rt.db
+      .selectFrom('list_entries')
+      .select('list_id')
+      .where('subject_id', '=', report.subject.id)
+      .execute();
     assert.deepEqual(entries, []);
     const kinds = report.notices.map((n: { kind: string }) => n.kind);
     assert.ok(kinds.includes('record.repaired') && kinds.includes('list.ended'), kinds.join());
@@ -132,7 +173,10 @@ describe('deciding credit repair', () => {
     assert.equal(refused.json().record.status, 'active');
     const notices = (await get(`/v1/subjects/cn-uscc/${company.id}/notices`, company.key)).notices;
     assert.match(notices.find((n: { kind: string }) => n.kind === 'repair.refused').what, /no proof of payment/);
-    const second = await apply(company.recordId, company.key, { evidence: 'Bank receipt for the fine attached', document_ref: 'receipt 2026-11-01' });
+    const second = await apply(company.recordId, company.key, {
+      evidence: 'Bank receipt for the fine attached',
+      document_ref: 'receipt 2026-11-01',
+    });
     assert.equal(second.statusCode, 201);
     assert.notEqual(second.json().repair_id, first);
   });
@@ -142,25 +186,28 @@ describe('deciding credit repair', () => {
     const repairId = (await apply(company.recordId, company.key)).json().repair_id;
     assert.equal(await errorCode(decide(repairId, otherMarket, true)), 'CRD_NOT_FOUND');
     assert.deepEqual((await get('/v1/repairs', otherMarket)).repairs, []);
-    assert.deepEqual((await get('/v1/repairs', company.key)).repairs.map((r: { repair_id: string }) => r.repair_id), [repairId]);
+    assert.deepEqual(
+      (await get('/v1/repairs', company.key)).repairs.map((r: { repair_id: string }) => r.repair_id),
+      [repairId],
+    );
     assert.equal((await get(`/v1/records/${company.recordId}`, operator)).status, 'active');
   });
 
   test('a record under dispute is repaired after the dispute, not during it', async () => {
     const company = await aPenalisedCompany('minor');
     const repairId = (await apply(company.recordId, company.key)).json().repair_id;
-    const disputeId = (await post(`/v1/records/${company.recordId}/disputes`, company.key, { statement: 'the amount is wrong' })).json().dispute_id;
+    const disputeId = (
+      await post(`/v1/records/${company.recordId}/disputes`, company.key, { statement: 'the amount is wrong' })
+    ).json().dispute_id;
     assert.equal(await errorCode(decide(repairId, market, true)), 'CRD_DISPUTE_OPEN');
     await post(`/v1/disputes/${disputeId}/resolution`, market, { outcome: 'upheld', reason: 'amount verified' });
     assert.equal((await decide(repairId, market, true)).json().record.status, 'repaired');
   });
 });
 
-
-
 test('a ledger replay rebuilds identical projections after repairs applied, refused and approved', async () => {
   const before = await t.snapshot();
-  const statuses = new Set(before['repairs']!.map((r) => (r as { status: string }).status));
+  const statuses = new Set(before.repairs!.map((r) => (r as { status: string }).status));
   assert.deepEqual([...statuses].sort(), ['approved', 'pending', 'refused']);
   await replayLedger(t.registry.rt.db, (digest) => policyFromStore(t.registry.database, digest));
   assert.deepEqual(await t.snapshot(), before);

@@ -13,14 +13,30 @@ const other = aResidentId();
 before(async () => {
   t = await startTestRegistry();
   court = await t.keyFor({ role: 'agency', name: 'Haidian Court', agency_kind: 'court' });
-  relying = await t.keyFor({ role: 'relying', name: 'Air China', actions: ['travel.air.premium_class'], purposes: ['ticketing'] });
+  relying = await t.keyFor({
+    role: 'relying',
+    name: 'Air China',
+    actions: ['travel.air.premium_class'],
+    purposes: ['ticketing'],
+  });
   auditor = await t.keyFor({ role: 'auditor', name: 'Audit Office' });
-  await t.app.inject({ method: 'POST', url: '/v1/records', headers: bearer(court), payload: { records: [aCourtRecord({ subjectId: listed, name: '王五' })] } });
-  await t.app.inject({ method: 'POST', url: '/v1/decisions', headers: bearer(relying), payload: { subject: { scheme: 'cn-rid', id: listed }, action: 'travel.air.premium_class', purpose: 'ticketing' } });
+  await t.app.inject({
+    method: 'POST',
+    url: '/v1/records',
+    headers: bearer(court),
+    payload: { records: [aCourtRecord({ subjectId: listed, name: '王五' })] },
+  });
+  await t.app.inject({
+    method: 'POST',
+    url: '/v1/decisions',
+    headers: bearer(relying),
+    payload: { subject: { scheme: 'cn-rid', id: listed }, action: 'travel.air.premium_class', purpose: 'ticketing' },
+  });
 });
 after(() => t.close());
 
-const report = (id: string, key: string) => t.app.inject({ url: `/v1/subjects/cn-rid/${id}/report`, headers: bearer(key) });
+const report = (id: string, key: string) =>
+  t.app.inject({ url: `/v1/subjects/cn-rid/${id}/report`, headers: bearer(key) });
 
 describe('GET /v1/subjects/{scheme}/{id}/report', () => {
   test('a subject sees their whole file: score, grade, factors, lists, measures, records and who checked them', async () => {
@@ -53,9 +69,19 @@ describe('GET /v1/subjects/{scheme}/{id}/report', () => {
   });
 
   test('auditors read reports, and every read is logged', async () => {
-    const before = await t.registry.rt.db.selectFrom('inquiries').selectAll().where('subject_value', '=', listed).where('kind', '=', 'report').execute();
+    const before = await t.registry.rt.db
+      .selectFrom('inquiries')
+      .selectAll()
+      .where('subject_value', '=', listed)
+      .where('kind', '=', 'report')
+      .execute();
     assert.equal((await report(listed, auditor)).statusCode, 200);
-    const afterRead = await t.registry.rt.db.selectFrom('inquiries').selectAll().where('subject_value', '=', listed).where('kind', '=', 'report').execute();
+    const afterRead = await t.registry.rt.db
+      .selectFrom('inquiries')
+      .selectAll()
+      .where('subject_value', '=', listed)
+      .where('kind', '=', 'report')
+      .execute();
     assert.equal(afterRead.length, before.length + 1);
   });
 
@@ -66,7 +92,12 @@ describe('GET /v1/subjects/{scheme}/{id}/report', () => {
 
   test('an unknown subject has an empty file that still shows who checked them', async () => {
     const unknown = aResidentId();
-    await t.app.inject({ method: 'POST', url: '/v1/decisions', headers: bearer(relying), payload: { subject: { scheme: 'cn-rid', id: unknown }, action: 'travel.air.premium_class', purpose: 'ticketing' } });
+    await t.app.inject({
+      method: 'POST',
+      url: '/v1/decisions',
+      headers: bearer(relying),
+      payload: { subject: { scheme: 'cn-rid', id: unknown }, action: 'travel.air.premium_class', purpose: 'ticketing' },
+    });
     const body = (await report(unknown, auditor)).json();
     assert.equal(body.subject.known, false);
     assert.equal(body.score, 1000);

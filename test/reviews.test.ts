@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { policyFromStore } from '../src/services/bootstrap.ts';
-import { verifyLedger } from '../src/services/ledger.service.ts';
-import { reevaluateAllDue } from '../src/services/reevaluation.service.ts';
-import { replayLedger } from '../src/services/replay.service.ts';
+import { policyFromStore } from '../src/services/runtime/open-registry.ts';
+import { verifyLedger } from '../src/services/ledger/ledger.service.ts';
+import { reevaluateAllDue } from '../src/services/ledger/reevaluation.service.ts';
+import { replayLedger } from '../src/services/ledger/replay.service.ts';
 import { aPenalty, anUscc } from './support/factories.ts';
 import { bearer, startTestRegistry, type TestRegistry } from './support/registry.ts';
 
@@ -17,8 +17,18 @@ let auditor: string;
 before(async () => {
   t = await startTestRegistry();
   market = await t.keyFor({ role: 'agency', name: 'Market Regulator', agency_kind: 'market' });
-  buyer = await t.keyFor({ role: 'relying', name: 'Procurement Centre', actions: ['procurement.bid', 'subsidy.apply', 'permits.application'], purposes: ['procurement', 'subsidy', 'permit'] });
-  otherBuyer = await t.keyFor({ role: 'relying', name: 'Other Centre', actions: ['procurement.bid'], purposes: ['procurement'] });
+  buyer = await t.keyFor({
+    role: 'relying',
+    name: 'Procurement Centre',
+    actions: ['procurement.bid', 'subsidy.apply', 'permits.application'],
+    purposes: ['procurement', 'subsidy', 'permit'],
+  });
+  otherBuyer = await t.keyFor({
+    role: 'relying',
+    name: 'Other Centre',
+    actions: ['procurement.bid'],
+    purposes: ['procurement'],
+  });
   operator = await t.keyFor({ role: 'operator', name: 'ops' });
   auditor = await t.keyFor({ role: 'auditor', name: 'Audit Office' });
 });
@@ -28,17 +38,36 @@ after(() => t.close());
 async function aGradeDCompany(): Promise<string> {
   const org = anUscc();
   const records = Array.from({ length: 14 }, () => aPenalty({ tier: 'general', subjectId: org }));
-  const body = (await t.app.inject({ method: 'POST', url: '/v1/records', headers: bearer(market), payload: { records } })).json();
+  const body = (
+    await t.app.inject({ method: 'POST', url: '/v1/records', headers: bearer(market), payload: { records } })
+  ).json();
   assert.equal(body.accepted.length, 14, JSON.stringify(body.rejected));
   return org;
 }
 
 const ask = async (org: string, key = buyer, action = 'procurement.bid', purpose = 'procurement') =>
-  (await t.app.inject({ method: 'POST', url: '/v1/decisions', headers: bearer(key), payload: { subject: { scheme: 'cn-uscc', id: org }, action, purpose } })).json();
-const list = async (key: string, query = 'status=open') => t.app.inject({ url: `/v1/reviews?${query}`, headers: bearer(key) });
+  (
+    await t.app.inject({
+      method: 'POST',
+      url: '/v1/decisions',
+      headers: bearer(key),
+      payload: { subject: { scheme: 'cn-uscc', id: org }, action, purpose },
+    })
+  ).json();
+const list = async (key: string, query = 'status=open') =>
+  t.app.inject({ url: `/v1/reviews?${query}`, headers: bearer(key) });
 const close = (id: string, key: string, payload: Record<string, unknown>) =>
-  t.app.inject({ method: 'POST', url: `/v1/reviews/${encodeURIComponent(id)}/decision`, headers: bearer(key), payload });
-const allow = { outcome: 'allow', reason: 'deposit paid in full; penalties were for late filings', reviewer: 'Li Wei, case officer' };
+  t.app.inject({
+    method: 'POST',
+    url: `/v1/reviews/${encodeURIComponent(id)}/decision`,
+    headers: bearer(key),
+    payload,
+  });
+const allow = {
+  outcome: 'allow',
+  reason: 'deposit paid in full; penalties were for late filings',
+  reviewer: 'Li Wei, case officer',
+};
 
 describe('a review outcome opens a task for the service that asked', () => {
   test('the decision names its review task, and the task lists subject, action, purpose, measures and reasons', async () => {
@@ -53,7 +82,10 @@ describe('a review outcome opens a task for the service that asked', () => {
     assert.equal(task.purpose, 'procurement');
     assert.equal(task.status, 'open');
     assert.equal(new Date(task.opened_at).getTime(), t.now.getTime());
-    assert.deepEqual(task.measures.map((m: { id: string; effect: string; grade: string }) => [m.id, m.effect, m.grade]), [['grades.d.review', 'review', 'D']]);
+    assert.deepEqual(
+      task.measures.map((m: { id: string; effect: string; grade: string }) => [m.id, m.effect, m.grade]),
+      [['grades.d.review', 'review', 'D']],
+    );
     assert.match(task.reasons[0], /credit grade D/);
   });
 
@@ -61,12 +93,24 @@ describe('a review outcome opens a task for the service that asked', () => {
     const decision = await ask(anUscc());
     assert.equal(decision.outcome, 'allow');
     assert.equal(decision.review_id, undefined);
-    assert.equal(await t.registry.rt.db.selectFrom('review_tasks').select('id').where('id', '=', decision.decision_id).executeTakeFirst(), undefined);
+    assert.equal(
+      await t.registry.rt.db
+        .selectFrom('review_tasks')
+        .select('id')
+        .where('id', '=', decision.decision_id)
+        .executeTakeFirst(),
+      undefined,
+    );
   });
 
   test('a list measure asking for review opens a task too, once the listing is in effect', async () => {
     const org = anUscc();
-    await t.app.inject({ method: 'POST', url: '/v1/records', headers: bearer(market), payload: { records: [aPenalty({ tier: 'serious', subjectId: org })] } });
+    await t.app.inject({
+      method: 'POST',
+      url: '/v1/records',
+      headers: bearer(market),
+      payload: { records: [aPenalty({ tier: 'serious', subjectId: org })] },
+    });
     const start = t.now;
     try {
       t.now = new Date(start.getTime() + 11 * 86_400_000); // past serious-dishonesty's 10 notice days
@@ -84,12 +128,27 @@ describe('a review outcome opens a task for the service that asked', () => {
   test('a batch opens one task per review outcome, each under its decision id', async () => {
     const [a, b] = [await aGradeDCompany(), await aGradeDCompany()];
     const subjects = [a, anUscc(), b].map((id) => ({ scheme: 'cn-uscc', id }));
-    const { results } = (await t.app.inject({ method: 'POST', url: '/v1/decisions/batch', headers: bearer(buyer), payload: { subjects, action: 'subsidy.apply', purpose: 'subsidy' } })).json();
-    assert.deepEqual(results.map((r: { outcome: string }) => r.outcome), ['review', 'allow', 'review']);
+    const { results } = (
+      await t.app.inject({
+        method: 'POST',
+        url: '/v1/decisions/batch',
+        headers: bearer(buyer),
+        payload: { subjects, action: 'subsidy.apply', purpose: 'subsidy' },
+      })
+    ).json();
+    assert.deepEqual(
+      results.map((r: { outcome: string }) => r.outcome),
+      ['review', 'allow', 'review'],
+    );
     assert.equal(results[1].review_id, undefined);
     const ids = [results[0].review_id, results[2].review_id];
     assert.deepEqual(ids, [results[0].decision_id, results[2].decision_id]);
-    const stored = await t.registry.rt.db.selectFrom('review_tasks').select(['id', 'subject_value']).where('id', 'in', ids).orderBy('subject_value').execute();
+    const stored = await t.registry.rt.db
+      .selectFrom('review_tasks')
+      .select(['id', 'subject_value'])
+      .where('id', 'in', ids)
+      .orderBy('subject_value')
+      .execute();
     assert.deepEqual(stored.map((s) => s.subject_value).sort(), [a, b].sort());
   });
 });
@@ -111,14 +170,23 @@ describe('who sees and closes a task', () => {
     assert.equal((await close(review_id, auditor, allow)).statusCode, 403);
     const closed = await close(review_id, operator, allow);
     assert.equal(closed.statusCode, 200);
-    assert.notEqual(closed.json().closed.by, closed.json().asked_by, 'closed by the operator, not the service that asked');
+    assert.notEqual(
+      closed.json().closed.by,
+      closed.json().asked_by,
+      'closed by the operator, not the service that asked',
+    );
   });
 
   test('every task shown is logged as an inquiry about its subject', async () => {
     const org = await aGradeDCompany();
     const { review_id } = await ask(org);
     await list(auditor);
-    const reads = await t.registry.rt.db.selectFrom('inquiries').select(['kind', 'purpose']).where('subject_value', '=', org).where('kind', '=', 'report').execute();
+    const reads = await t.registry.rt.db
+      .selectFrom('inquiries')
+      .select(['kind', 'purpose'])
+      .where('subject_value', '=', org)
+      .where('kind', '=', 'report')
+      .execute();
     assert.ok(reads.some((r) => r.purpose === `review ${review_id}`));
   });
 });
@@ -133,7 +201,11 @@ describe('closing a task with the human decision', () => {
     assert.equal(body.status, 'closed');
     assert.equal(body.closed.outcome, 'allow');
     assert.equal(body.closed.reviewer, allow.reviewer);
-    const inquiry = await t.registry.rt.db.selectFrom('inquiries').selectAll().where('id', '=', body.closed.inquiry_id).executeTakeFirstOrThrow();
+    const inquiry = await t.registry.rt.db
+      .selectFrom('inquiries')
+      .selectAll()
+      .where('id', '=', body.closed.inquiry_id)
+      .executeTakeFirstOrThrow();
     assert.equal(inquiry.kind, 'decision');
     assert.equal(inquiry.outcome, 'allow');
     assert.equal(inquiry.purpose, 'procurement');
@@ -141,18 +213,40 @@ describe('closing a task with the human decision', () => {
     assert.equal(inquiry.review_id, review_id);
     assert.equal(inquiry.subject_value, org);
     assert.notEqual(inquiry.id, review_id);
-    const event = await t.registry.rt.db.selectFrom('ledger').select(['payload']).where('type', '=', 'review.closed').orderBy('seq', 'desc').executeTakeFirstOrThrow();
-    assert.deepEqual(JSON.parse(event.payload), { review_id, inquiry_id: inquiry.id, outcome: 'allow', reason: allow.reason, reviewer: allow.reviewer, legal_basis: null, closed_by: body.closed.by });
+    const event = await t.registry.rt.db
+      .selectFrom('ledger')
+      .select(['payload'])
+      .where('type', '=', 'review.closed')
+      .orderBy('seq', 'desc')
+      .executeTakeFirstOrThrow();
+    assert.deepEqual(JSON.parse(event.payload), {
+      review_id,
+      inquiry_id: inquiry.id,
+      outcome: 'allow',
+      reason: allow.reason,
+      reviewer: allow.reviewer,
+      legal_basis: null,
+      closed_by: body.closed.by,
+    });
     assert.equal((await verifyLedger(t.registry.rt.db)).ok, true);
   });
 
   test('the subject sees the human decision among who checked them', async () => {
     const org = await aGradeDCompany();
     const { review_id } = await ask(org);
-    const deny = { outcome: 'deny', reason: 'bid bond forfeited twice this year', reviewer: 'Li Wei', legal_basis: 'Government Procurement Law art. 22(1)' };
+    const deny = {
+      outcome: 'deny',
+      reason: 'bid bond forfeited twice this year',
+      reviewer: 'Li Wei',
+      legal_basis: 'Government Procurement Law art. 22(1)',
+    };
     assert.equal((await close(review_id, buyer, deny)).statusCode, 200);
-    const report = (await t.app.inject({ url: `/v1/subjects/cn-uscc/${org}/report`, headers: bearer(operator) })).json();
-    const human = report.inquiries.find((i: { kind: string; outcome: string }) => i.kind === 'decision' && i.outcome === 'deny');
+    const report = (
+      await t.app.inject({ url: `/v1/subjects/cn-uscc/${org}/report`, headers: bearer(operator) })
+    ).json();
+    const human = report.inquiries.find(
+      (i: { kind: string; outcome: string }) => i.kind === 'decision' && i.outcome === 'deny',
+    );
     assert.equal(human.by.name, 'Procurement Centre');
     assert.equal(human.purpose, 'procurement');
   });
@@ -164,7 +258,11 @@ describe('closing a task with the human decision', () => {
     assert.equal(again.statusCode, 409);
     assert.equal(again.json().error.code, 'CRD_REVIEW_CLOSED');
     assert.ok(!(await list(buyer)).json().reviews.some((r: { review_id: string }) => r.review_id === review_id));
-    assert.ok((await list(buyer, 'status=closed&limit=500')).json().reviews.some((r: { review_id: string }) => r.review_id === review_id));
+    assert.ok(
+      (await list(buyer, 'status=closed&limit=500'))
+        .json()
+        .reviews.some((r: { review_id: string }) => r.review_id === review_id),
+    );
   });
 
   test('two simultaneous closings: exactly one wins', async () => {
@@ -180,8 +278,14 @@ describe('closing a task with the human decision', () => {
     assert.equal(bare.json().error.details[0].path, 'legal_basis');
     const reward = await close(review_id, buyer, { outcome: 'expedite', reason: 'x', reviewer: 'Li Wei' });
     assert.equal(reward.statusCode, 400);
-    assert.equal((await close(review_id, buyer, { outcome: 'allow', reason: ' ', reviewer: 'Li Wei' })).statusCode, 400);
-    assert.equal((await t.app.inject({ url: `/v1/reviews/${review_id}`, headers: bearer(buyer) })).json().status, 'open');
+    assert.equal(
+      (await close(review_id, buyer, { outcome: 'allow', reason: ' ', reviewer: 'Li Wei' })).statusCode,
+      400,
+    );
+    assert.equal(
+      (await t.app.inject({ url: `/v1/reviews/${review_id}`, headers: bearer(buyer) })).json().status,
+      'open',
+    );
   });
 
   test('an unknown task is not found', async () => {
@@ -204,6 +308,9 @@ describe('the open queue', () => {
   test('tasks are not projections: a ledger replay leaves them alone', async () => {
     const { review_id } = await ask(await aGradeDCompany());
     await replayLedger(t.registry.rt.db, (digest) => policyFromStore(t.registry.database, digest));
-    assert.equal((await t.app.inject({ url: `/v1/reviews/${review_id}`, headers: bearer(buyer) })).json().status, 'open');
+    assert.equal(
+      (await t.app.inject({ url: `/v1/reviews/${review_id}`, headers: bearer(buyer) })).json().status,
+      'open',
+    );
   });
 });

@@ -15,18 +15,19 @@ import { constants, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHash } from 'node:crypto';
-import { attachEmbeddedCluster } from '../src/store/embedded-cluster.ts';
-import { reachableByOthersSync } from '../src/store/pg-relocate.ts';
-import type { EmbeddedCluster } from '../src/store/embedded-cluster.ts';
+import { attachEmbeddedCluster } from '../src/store/embedded/embedded-cluster.ts';
+import { reachableByOthersSync } from '../src/store/embedded/pg-relocate.ts';
+import type { EmbeddedCluster } from '../src/store/embedded/embedded-cluster.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /**
  * `.test-data/` in the checkout, unless the checkout sits where the postgres account cannot
  * reach it (a private home directory while running as root): then a folder under /tmp.
  */
-const TEST_DATA_DIR = process.getuid?.() !== 0 || reachableByOthersSync(path.join(ROOT, 'package.json'))
-  ? path.join(ROOT, '.test-data')
-  : path.join(tmpdir(), `credence-test-data-${createHash('sha256').update(ROOT).digest('hex').slice(0, 12)}`);
+const TEST_DATA_DIR =
+  process.getuid?.() !== 0 || reachableByOthersSync(path.join(ROOT, 'package.json'))
+    ? path.join(ROOT, '.test-data')
+    : path.join(tmpdir(), `credence-test-data-${createHash('sha256').update(ROOT).digest('hex').slice(0, 12)}`);
 const RUNS_DIR = path.join(TEST_DATA_DIR, 'runs');
 
 /** Test databases are throwaway: durability only costs time here. */
@@ -114,11 +115,11 @@ function isAlive(pid: number): boolean {
 }
 
 function runTests(files: readonly string[], adminUrl: string): Promise<number> {
-  const child = spawn(
-    process.execPath,
-    ['--test', '--test-concurrency=2', '--test-reporter=spec', ...files],
-    { cwd: ROOT, stdio: 'inherit', env: { ...process.env, CREDENCE_TEST_ADMIN_URL: adminUrl } },
-  );
+  const child = spawn(process.execPath, ['--test', '--test-concurrency=2', '--test-reporter=spec', ...files], {
+    cwd: ROOT,
+    stdio: 'inherit',
+    env: { ...process.env, CREDENCE_TEST_ADMIN_URL: adminUrl },
+  });
   // Ctrl-C reaches the test runner too; a signal sent to us alone is passed on. A second one
   // kills the runner, so the cluster is still released below.
   let interrupted = 0;

@@ -19,7 +19,7 @@ import { createRandom } from '../src/domain/identifier-generators.ts';
 import { evaluateSubject, type Evaluation } from '../src/domain/evaluate.ts';
 import { SANCTION_EFFECTS, type Effect, type Policy, type RecordType } from '../src/domain/policy.ts';
 import type { CreditRecord } from '../src/domain/record.ts';
-import { runJobs } from '../src/services/jobs.service.ts';
+import { runJobs } from '../src/services/runtime/jobs.service.ts';
 import { getRecordsOfSubjects } from '../src/store/records.repository.ts';
 import { getSubjectsByIdentifiers } from '../src/store/subjects.repository.ts';
 import { aResidentId, anUscc } from './support/factories.ts';
@@ -27,13 +27,40 @@ import { bearer, startTestRegistry, type TestRegistry } from './support/registry
 
 const SEED = Number(process.env.CREDENCE_INVARIANT_SEED ?? 20261121);
 const STEPS = 160;
-const FLOWS = ['file', 'clock', 'jobs', 'correction', 'revocation', 'dispute.open', 'dispute.upheld', 'dispute.corrected', 'dispute.revoked', 'repair.apply', 'repair.approve', 'repair.refuse', 'review.close'];
+const FLOWS = [
+  'file',
+  'clock',
+  'jobs',
+  'correction',
+  'revocation',
+  'dispute.open',
+  'dispute.upheld',
+  'dispute.corrected',
+  'dispute.revoked',
+  'repair.apply',
+  'repair.approve',
+  'repair.refuse',
+  'review.close',
+];
 const DAY = 86_400_000;
 
 type Ref = { scheme: string; id: string; kind: 'person' | 'organization' };
-interface MeasureView { id: string; effect: Effect; list: string | null; grade: string | null }
-interface Result { subject: { scheme: string; id: string }; outcome: string; measures: MeasureView[] }
-interface Truth { evaluation: Evaluation; records: Map<string, CreditRecord>; asOf: Date }
+interface MeasureView {
+  id: string;
+  effect: Effect;
+  list: string | null;
+  grade: string | null;
+}
+interface Result {
+  subject: { scheme: string; id: string };
+  outcome: string;
+  measures: MeasureView[];
+}
+interface Truth {
+  evaluation: Evaluation;
+  records: Map<string, CreditRecord>;
+  asOf: Date;
+}
 
 let t: TestRegistry;
 let policy: Policy;
@@ -44,7 +71,11 @@ const pick = <T>(items: readonly T[]): T => items[random.int(items.length)]!;
 const subjects: Ref[] = [];
 let sourceRef = 0;
 const seen = { outcomes: new Set<string>(), flows: {} as Record<string, number>, staleChecks: 0 };
-interface Filed { id: string; type: string; agency: string }
+interface Filed {
+  id: string;
+  type: string;
+  agency: string;
+}
 const filed: Filed[] = [];
 const disputes: { id: string; record: Filed; resolved: boolean }[] = [];
 const repairs: { id: string; record: Filed }[] = [];
@@ -53,7 +84,8 @@ before(async () => {
   t = await startTestRegistry(new Date('2026-06-01T00:00:00Z'));
   policy = t.registry.rt.policy;
   operator = await t.keyFor({ role: 'operator', name: 'ops' });
-  for (const kind of policy.agency_kinds.keys()) agencyKeys.set(kind, await t.keyFor({ role: 'agency', name: `${kind} authority`, agency_kind: kind }));
+  for (const kind of policy.agency_kinds.keys())
+    agencyKeys.set(kind, await t.keyFor({ role: 'agency', name: `${kind} authority`, agency_kind: kind }));
   for (let i = 0; i < 4; i += 1) subjects.push(newSubject('person'), newSubject('organization'));
 });
 after(() => t.close());
@@ -78,7 +110,10 @@ const day = (d: Date) => d.toISOString().slice(0, 10);
 function aRecord(type: RecordType, fixed: Record<string, string>): { agency: string; record: Record<string, unknown> } {
   const kind = pick(type.subject_kinds);
   let subject = pick(subjects.filter((s) => s.kind === kind));
-  if (random.int(5) === 0) subjects.push(subject = newSubject(kind));
+  if (random.int(5) === 0) {
+    subject = newSubject(kind);
+    subjects.push(subject);
+  }
   const attributes: Record<string, string> = {};
   for (const [name, spec] of Object.entries(type.attributes)) {
     if (!spec.required && random.int(2) === 0) continue;
@@ -88,17 +123,36 @@ function aRecord(type: RecordType, fixed: Record<string, string>): { agency: str
   const effective = random.int(4) === 0 ? new Date(t.now.getTime() + (1 + random.int(20)) * DAY) : decided;
   sourceRef += 1;
   const record: Record<string, unknown> = {
-    source_ref: `invariant-${SEED}-${sourceRef}`, type: type.id, subject: { kind, scheme: subject.scheme, id: subject.id, name: `subject ${subject.id}` },
-    decided_at: day(decided), effective_at: day(effective), legal_basis: type.legal_basis, document_ref: `DOC-${sourceRef}`, attributes,
+    source_ref: `invariant-${SEED}-${sourceRef}`,
+    type: type.id,
+    subject: { kind, scheme: subject.scheme, id: subject.id, name: `subject ${subject.id}` },
+    decided_at: day(decided),
+    effective_at: day(effective),
+    legal_basis: type.legal_basis,
+    document_ref: `DOC-${sourceRef}`,
+    attributes,
   };
-  if (random.int(4) === 0) record['expires_at'] = day(new Date(effective.getTime() + (10 + random.int(400)) * DAY));
+  if (random.int(4) === 0) record.expires_at = day(new Date(effective.getTime() + (10 + random.int(400)) * DAY));
   return { agency: pick(type.agency_kinds), record };
 }
 
 /** One request; every answer must be a success or a coded refusal, never a 5xx. */
-async function call(method: 'GET' | 'POST', url: string, key: string, payload?: Record<string, unknown>): Promise<{ ok: boolean; body: any }> {
-  const response = await t.app.inject({ method, url, headers: bearer(key), ...(payload === undefined ? {} : { payload }) });
-  assert.ok(response.statusCode < 500 && (response.statusCode < 300 || typeof response.json().error?.code === 'string'), `${method} ${url}: ${response.statusCode} ${response.body}`);
+async function call(
+  method: 'GET' | 'POST',
+  url: string,
+  key: string,
+  payload?: Record<string, unknown>,
+): Promise<{ ok: boolean; body: any }> {
+  const response = await t.app.inject({
+    method,
+    url,
+    headers: bearer(key),
+    ...(payload === undefined ? {} : { payload }),
+  });
+  assert.ok(
+    response.statusCode < 500 && (response.statusCode < 300 || typeof response.json().error?.code === 'string'),
+    `${method} ${url}: ${response.statusCode} ${response.body}`,
+  );
   return { ok: response.statusCode < 300, body: response.json() };
 }
 
@@ -112,7 +166,7 @@ async function fileOne(type: RecordType, fixed: Record<string, string>): Promise
   const { ok, body } = await call('POST', '/v1/records', agencyKeys.get(agency)!, { records: [record] });
   assert.ok(ok && body.accepted.length === 1, JSON.stringify(body));
   filed.push({ id: body.accepted[0].record_id, type: type.id, agency });
-  return done('file', true, `${type.id} ${JSON.stringify(record['attributes'])} about ${(record['subject'] as Ref).id}`);
+  return done('file', true, `${type.id} ${JSON.stringify(record.attributes)} about ${(record.subject as Ref).id}`);
 }
 
 /** Changes an agency might send: new attribute values (moving tiers and grades), dates, and blanked bases that must be refused. */
@@ -120,7 +174,9 @@ function someChanges(record: Filed): Record<string, unknown> {
   const type = policy.record_types.get(record.type)!;
   const enums = Object.entries(type.attributes).filter(([, spec]) => spec.enum !== undefined);
   return pick<Record<string, unknown>>([
-    enums.length === 0 ? { summary: 'corrected' } : { attributes: Object.fromEntries(enums.map(([name, spec]) => [name, pick(spec.enum!)])) },
+    enums.length === 0
+      ? { summary: 'corrected' }
+      : { attributes: Object.fromEntries(enums.map(([name, spec]) => [name, pick(spec.enum!)])) },
     { expires_at: day(new Date(t.now.getTime() + (1 + random.int(200)) * DAY)) },
     { document_ref: `DOC-corrected-${random.int(1000)}` },
     { legal_basis: ' ' },
@@ -130,18 +186,25 @@ function someChanges(record: Filed): Record<string, unknown> {
 
 async function correct(): Promise<string> {
   const record = pick(filed);
-  const { ok } = await call('POST', `/v1/records/${record.id}/corrections`, agencyKeys.get(record.agency)!, { changes: someChanges(record), reason: 'corrected by the agency' });
+  const { ok } = await call('POST', `/v1/records/${record.id}/corrections`, agencyKeys.get(record.agency)!, {
+    changes: someChanges(record),
+    reason: 'corrected by the agency',
+  });
   return done('correction', ok, `of record ${record.id}`);
 }
 
 async function revoke(): Promise<string> {
   const record = pick(filed);
-  const { ok } = await call('POST', `/v1/records/${record.id}/revocation`, agencyKeys.get(record.agency)!, { reason: 'issued in error' });
+  const { ok } = await call('POST', `/v1/records/${record.id}/revocation`, agencyKeys.get(record.agency)!, {
+    reason: 'issued in error',
+  });
   return done('revocation', ok, `of record ${record.id}`);
 }
 
 /** Tries a few random records: many are not in force, or not repairable yet. */
-async function firstAccepted(attempt: (record: Filed) => Promise<{ ok: boolean; body: any }>): Promise<{ filed: Filed; body: any } | null> {
+async function firstAccepted(
+  attempt: (record: Filed) => Promise<{ ok: boolean; body: any }>,
+): Promise<{ filed: Filed; body: any } | null> {
   for (let i = 0; i < 4; i += 1) {
     const record = pick(filed);
     const { ok, body } = await attempt(record);
@@ -153,28 +216,47 @@ async function firstAccepted(attempt: (record: Filed) => Promise<{ ok: boolean; 
 async function dispute(): Promise<string> {
   const open = disputes.filter((d) => !d.resolved);
   if (open.length === 0 || random.int(2) === 0) {
-    const record = await firstAccepted((r) => call('POST', `/v1/records/${r.id}/disputes`, operator, { statement: 'this is not my debt' }));
+    const record = await firstAccepted((r) =>
+      call('POST', `/v1/records/${r.id}/disputes`, operator, { statement: 'this is not my debt' }),
+    );
     if (record !== null) disputes.push({ id: record.body.dispute_id, record: record.filed, resolved: false });
     return done('dispute.open', record !== null, `on record ${record?.filed.id ?? '(none in force)'}`);
   }
   const target = pick(open);
   // In turn, so every outcome is exercised whatever the seed.
   const outcome = (['upheld', 'corrected', 'revoked'] as const)[disputes.filter((d) => d.resolved).length % 3]!;
-  const payload = { outcome, reason: 'reinvestigated', ...(outcome === 'corrected' ? { changes: someChanges(target.record) } : {}) };
-  const { ok, body } = await call('POST', `/v1/disputes/${target.id}/resolution`, agencyKeys.get(target.record.agency)!, payload);
+  const payload = {
+    outcome,
+    reason: 'reinvestigated',
+    ...(outcome === 'corrected' ? { changes: someChanges(target.record) } : {}),
+  };
+  const { ok, body } = await call(
+    'POST',
+    `/v1/disputes/${target.id}/resolution`,
+    agencyKeys.get(target.record.agency)!,
+    payload,
+  );
   if (ok || body.error.code === 'CRD_DISPUTE_RESOLVED') target.resolved = true;
   return done(`dispute.${outcome}`, ok, `of dispute ${target.id}`);
 }
 
 async function repair(): Promise<string> {
   if (repairs.length === 0 || random.int(2) === 0) {
-    const record = await firstAccepted((r) => call('POST', `/v1/records/${r.id}/repairs`, operator, { evidence: 'fine paid; conduct corrected', performed: random.int(2) === 0 }));
+    const record = await firstAccepted((r) =>
+      call('POST', `/v1/records/${r.id}/repairs`, operator, {
+        evidence: 'fine paid; conduct corrected',
+        performed: random.int(2) === 0,
+      }),
+    );
     if (record !== null) repairs.push({ id: record.body.repair_id, record: record.filed });
     return done('repair.apply', record !== null, `for record ${record?.filed.id ?? '(none repairable)'}`);
   }
   const target = repairs.splice(random.int(repairs.length), 1)[0]!;
   const approve = (seen.flows['repair.approve'] ?? 0) <= (seen.flows['repair.refuse'] ?? 0);
-  const { ok } = await call('POST', `/v1/repairs/${target.id}/decision`, agencyKeys.get(target.record.agency)!, { approve, reason: 'obligations checked' });
+  const { ok } = await call('POST', `/v1/repairs/${target.id}/decision`, agencyKeys.get(target.record.agency)!, {
+    approve,
+    reason: 'obligations checked',
+  });
   return done(approve ? 'repair.approve' : 'repair.refuse', ok, `of repair ${target.id}`);
 }
 
@@ -182,15 +264,31 @@ async function repair(): Promise<string> {
 async function closeSomeReviews(): Promise<string> {
   const { body } = await call('GET', '/v1/reviews?status=open&limit=5', operator);
   for (const review of body.reviews as { review_id: string }[]) {
-    const decision = pick([{ outcome: 'allow' }, { outcome: 'deny', legal_basis: 'the relying service’s own rules' }, { outcome: 'restrict', legal_basis: 'ditto' }]);
-    assert.ok((await call('POST', `/v1/reviews/${review.review_id}/decision`, operator, { ...decision, reason: 'reviewed', reviewer: 'case officer' })).ok);
+    const decision = pick([
+      { outcome: 'allow' },
+      { outcome: 'deny', legal_basis: 'the relying service’s own rules' },
+      { outcome: 'restrict', legal_basis: 'ditto' },
+    ]);
+    assert.ok(
+      (
+        await call('POST', `/v1/reviews/${review.review_id}/decision`, operator, {
+          ...decision,
+          reason: 'reviewed',
+          reviewer: 'case officer',
+        })
+      ).ok,
+    );
   }
   return done('review.close', body.reviews.length > 0, `${body.reviews.length} task(s)`);
 }
 
 async function runScheduledJobs(): Promise<string> {
   const counts = await runJobs({ db: t.registry.rt.db, policy, webhook: null }, t.now);
-  return done('jobs', Object.values(counts).some((n) => n > 0), JSON.stringify(counts));
+  return done(
+    'jobs',
+    Object.values(counts).some((n) => n > 0),
+    JSON.stringify(counts),
+  );
 }
 
 async function moveClock(): Promise<string> {
@@ -222,10 +320,22 @@ async function step(pending: ReturnType<typeof coverage>): Promise<string> {
  */
 async function truths(): Promise<Map<string, Truth>> {
   const db = t.registry.rt.db;
-  const known = await getSubjectsByIdentifiers(db, subjects.map((s) => ({ scheme: s.scheme, value: s.id })));
+  const known = await getSubjectsByIdentifiers(
+    db,
+    subjects.map((s) => ({ scheme: s.scheme, value: s.id })),
+  );
   const ids = known.map((k) => k.id);
   const records = await getRecordsOfSubjects(db, ids);
-  const states = new Map((ids.length === 0 ? [] : await db.selectFrom('subject_state').select(['subject_id', 'evaluated_at', 'next_change_at']).where('subject_id', 'in', ids).execute()).map((s) => [s.subject_id, s]));
+  const states = new Map(
+    (ids.length === 0
+      ? []
+      : await db
+          .selectFrom('subject_state')
+          .select(['subject_id', 'evaluated_at', 'next_change_at'])
+          .where('subject_id', 'in', ids)
+          .execute()
+    ).map((s) => [s.subject_id, s]),
+  );
   const result = new Map<string, Truth>();
   for (const subject of known) {
     const own = records.filter((r) => r.subject_id === subject.id);
@@ -233,7 +343,11 @@ async function truths(): Promise<Map<string, Truth>> {
     const due = state?.next_change_at != null && state.next_change_at <= t.now;
     const asOf = due ? state.evaluated_at : t.now;
     if (due) seen.staleChecks += 1;
-    result.set(`${subject.scheme}:${subject.value}`, { evaluation: evaluateSubject(policy, { kind: subject.kind, records: own }, asOf), records: new Map(own.map((r) => [r.id, r])), asOf });
+    result.set(`${subject.scheme}:${subject.value}`, {
+      evaluation: evaluateSubject(policy, { kind: subject.kind, records: own }, asOf),
+      records: new Map(own.map((r) => [r.id, r])),
+      asOf,
+    });
   }
   return result;
 }
@@ -243,38 +357,68 @@ function authoritative(record: CreditRecord | undefined, agencyKinds: ReadonlyMa
   if (record === undefined) return false;
   const type = policy.record_types.get(record.type);
   const agencyKind = agencyKinds.get(record.agency_id);
-  return type !== undefined && agencyKind !== undefined && type.agency_kinds.includes(agencyKind)
-    && record.legal_basis.trim() !== '' && record.document_ref.trim() !== '';
+  return (
+    type !== undefined &&
+    agencyKind !== undefined &&
+    type.agency_kinds.includes(agencyKind) &&
+    record.legal_basis.trim() !== '' &&
+    record.document_ref.trim() !== ''
+  );
 }
 
-function checkSanction(result: Result, measure: MeasureView, truth: Truth | undefined, agencyKinds: ReadonlyMap<string, string>, where: string): void {
+function checkSanction(
+  result: Result,
+  measure: MeasureView,
+  truth: Truth | undefined,
+  agencyKinds: ReadonlyMap<string, string>,
+  where: string,
+): void {
   assert.equal(measure.grade, null, `${where}: ${measure.id} sanctions from a grade`);
   assert.notEqual(measure.list, null, `${where}: ${measure.id} sanctions without a list`);
   assert.equal(policy.lists.get(measure.list!)?.kind, 'sanction', `${where}: ${measure.list} is not a sanction list`);
   assert.ok(truth !== undefined, `${where}: ${result.outcome} about a subject with no records`);
   const membership = truth.evaluation.lists.find((m) => m.list === measure.list && m.status === 'active');
-  assert.ok(membership !== undefined, `${where}: ${measure.id} applied but ${measure.list} is not active as of ${truth.asOf.toISOString()}`);
-  assert.ok(membership.records.some((id) => authoritative(truth.records.get(id), agencyKinds)), `${where}: ${measure.list} rests on no authority's record`);
+  assert.ok(
+    membership !== undefined,
+    `${where}: ${measure.id} applied but ${measure.list} is not active as of ${truth.asOf.toISOString()}`,
+  );
+  assert.ok(
+    membership.records.some((id) => authoritative(truth.records.get(id), agencyKinds)),
+    `${where}: ${measure.list} rests on no authority's record`,
+  );
 }
 
 async function checkEveryDecision(label: string): Promise<void> {
   await t.registry.follower.catchUp();
   const truth = await truths();
-  const agencyKinds = new Map((await t.registry.rt.db.selectFrom('agencies').select(['id', 'kind']).execute()).map((a) => [a.id, a.kind]));
+  const agencyKinds = new Map(
+    (await t.registry.rt.db.selectFrom('agencies').select(['id', 'kind']).execute()).map((a) => [a.id, a.kind]),
+  );
   const unknown = [newSubject('person'), newSubject('organization')];
   const refs = [...subjects, ...unknown].map(({ scheme, id }) => ({ scheme, id }));
   for (const action of policy.actions.keys()) {
-    const response = await t.app.inject({ method: 'POST', url: '/v1/decisions/batch', headers: bearer(operator), payload: { subjects: refs, action, purpose: 'credit-check' } });
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/v1/decisions/batch',
+      headers: bearer(operator),
+      payload: { subjects: refs, action, purpose: 'credit-check' },
+    });
     assert.equal(response.statusCode, 200, response.body);
     for (const result of response.json().results as Result[]) {
       const key = `${result.subject.scheme}:${result.subject.id}`;
       const where = `seed ${SEED}, after "${label}", ${action} for ${key}`;
-      for (const m of result.measures) if (m.grade !== null) assert.ok(!SANCTION_EFFECTS.includes(m.effect), `${where}: grade measure ${m.id} has effect ${m.effect}`);
-      if (unknown.some((u) => u.id === result.subject.id)) assert.equal(result.outcome, 'allow', `${where}: an unknown subject`);
+      for (const m of result.measures)
+        if (m.grade !== null)
+          assert.ok(!SANCTION_EFFECTS.includes(m.effect), `${where}: grade measure ${m.id} has effect ${m.effect}`);
+      if (unknown.some((u) => u.id === result.subject.id))
+        assert.equal(result.outcome, 'allow', `${where}: an unknown subject`);
       seen.outcomes.add(result.outcome);
       if (!SANCTION_EFFECTS.includes(result.outcome as Effect)) continue;
       const binding = result.measures.filter((m) => SANCTION_EFFECTS.includes(m.effect));
-      assert.ok(binding.some((m) => m.effect === result.outcome), `${where}: ${result.outcome} with no measure of that effect`);
+      assert.ok(
+        binding.some((m) => m.effect === result.outcome),
+        `${where}: ${result.outcome} with no measure of that effect`,
+      );
       for (const m of binding) checkSanction(result, m, truth.get(key), agencyKinds, where);
     }
   }

@@ -17,18 +17,32 @@ describe('the server process', () => {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let log = '';
-    child.stdout.on('data', (chunk: Buffer) => { log += chunk.toString(); });
-    child.stderr.on('data', (chunk: Buffer) => { log += chunk.toString(); });
+    child.stdout.on('data', (chunk: Buffer) => {
+      log += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      log += chunk.toString();
+    });
     const url = await new Promise<string>((resolve, reject) => {
       const timer = setInterval(() => {
         const match = /"url":"(http:\/\/[^"]+)"/.exec(log);
-        if (match) { clearInterval(timer); resolve(match[1]!); }
-        if (child.exitCode !== null) { clearInterval(timer); reject(new Error(`server exited: ${log}`)); }
+        if (match) {
+          clearInterval(timer);
+          resolve(match[1]!);
+        }
+        if (child.exitCode !== null) {
+          clearInterval(timer);
+          reject(new Error(`server exited: ${log}`));
+        }
       }, 50);
     });
-    const health = await (await fetch(`${url}/health`)).json() as { status: string; policy_version: string };
+    const health = (await (await fetch(`${url}/health`)).json()) as { status: string; policy_version: string };
     assert.equal(health.status, 'ok');
-    const unauthenticated = await fetch(`${url}/v1/decisions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const unauthenticated = await fetch(`${url}/v1/decisions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     assert.equal(unauthenticated.status, 401);
     child.kill('SIGTERM');
     const [code] = await once(child, 'exit');

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
-import { runJobs } from '../src/services/jobs.service.ts';
-import { createStaffAccount } from '../src/services/staff-accounts.service.ts';
-import { sessionIdHash } from '../src/web/auth/tokens.ts';
-import { verifyPassword } from '../src/services/passwords.ts';
+import { runJobs } from '../src/services/runtime/jobs.service.ts';
+import { createStaffAccount } from '../src/services/accounts/staff-accounts.service.ts';
+import { sessionIdHash } from '../src/services/accounts/tokens.service.ts';
+import { verifyPassword } from '../src/services/accounts/passwords.service.ts';
 import { startTestRegistry, type TestRegistry } from './support/registry.ts';
 
 let t: TestRegistry;
@@ -21,7 +21,11 @@ before(async () => {
 after(() => t.close());
 
 function addStaff(username: string, role: string, agency?: string) {
-  return createStaffAccount(t.registry.rt.db, { username, role, password: PASSWORD, ...(agency ? { agency_id: agency } : {}) }, t.now);
+  return createStaffAccount(
+    t.registry.rt.db,
+    { username, role, password: PASSWORD, ...(agency ? { agency_id: agency } : {}) },
+    t.now,
+  );
 }
 
 function advance(ms: number): void {
@@ -41,11 +45,17 @@ async function openSignIn(): Promise<{ cookie: string; csrf: string }> {
 
 let addresses = 0;
 /** A fresh client address per form post, so the per-address limit (tested on its own) stays out of the other tests. */
-const nextAddress = () => { addresses += 1; return `198.51.100.${addresses % 250 + 1}`; };
+const nextAddress = () => {
+  addresses += 1;
+  return `198.51.100.${(addresses % 250) + 1}`;
+};
 
 function postForm(url: string, fields: Record<string, string>, cookie?: string, remoteAddress = nextAddress()) {
   return t.app.inject({
-    method: 'POST', url, payload: new URLSearchParams(fields).toString(), remoteAddress,
+    method: 'POST',
+    url,
+    payload: new URLSearchParams(fields).toString(),
+    remoteAddress,
     headers: { 'content-type': 'application/x-www-form-urlencoded', ...(cookie ? { cookie } : {}) },
   });
 }
@@ -77,7 +87,10 @@ describe('signing in', () => {
     assert.equal(session.sameSite, 'Strict');
     assert.equal(session.path, '/');
     const stored = await t.registry.rt.db.selectFrom('staff_sessions').select('id_hash').execute();
-    assert.ok(stored.every((s) => s.id_hash !== session.value), 'only the hash of the id is stored');
+    assert.ok(
+      stored.every((s) => s.id_hash !== session.value),
+      'only the hash of the id is stored',
+    );
     const page = await t.app.inject({ url: '/operator', headers: { cookie: `credence_session=${session.value}` } });
     assert.match(page.body, /Signed in as <strong>olga<\/strong>, operator/);
     assert.equal(page.headers['cache-control'], 'no-store');
@@ -113,7 +126,12 @@ describe('signing in', () => {
     const address = '203.0.113.9';
     for (let i = 1; i <= 20; i += 1) {
       const { cookie, csrf } = await openSignIn();
-      assert.equal((await postForm('/sign-in', { username: `sprayed-${i}`, password: 'a guess', csrf }, cookie, address)).statusCode, 401, `attempt ${i}`);
+      assert.equal(
+        (await postForm('/sign-in', { username: `sprayed-${i}`, password: 'a guess', csrf }, cookie, address))
+          .statusCode,
+        401,
+        `attempt ${i}`,
+      );
     }
     const { cookie, csrf } = await openSignIn();
     const refused = await postForm('/sign-in', { username: 'olga', password: PASSWORD, csrf }, cookie, address);
@@ -123,7 +141,13 @@ describe('signing in', () => {
     assert.match(refused.body, /class="usa-header/, 'in the site layout');
     assert.ok(Number(refused.headers['retry-after']) > 0);
     assert.equal(cookieOf(refused, 'credence_session'), undefined, 'even the right password is not tried');
-    const zh = await t.app.inject({ method: 'POST', url: '/sign-in', remoteAddress: address, headers: { 'accept-language': 'zh-CN', 'content-type': 'application/x-www-form-urlencoded', cookie }, payload: '' });
+    const zh = await t.app.inject({
+      method: 'POST',
+      url: '/sign-in',
+      remoteAddress: address,
+      headers: { 'accept-language': 'zh-CN', 'content-type': 'application/x-www-form-urlencoded', cookie },
+      payload: '',
+    });
     assert.equal(zh.statusCode, 429);
     assert.match(zh.body, /<html lang="zh-Hans">[\s\S]*登录尝试过多[\s\S]*CRD_RATE_LIMITED/);
     assert.equal((await attempt('olga', PASSWORD)).statusCode, 303, 'another address is not affected');
@@ -138,12 +162,20 @@ describe('signing in', () => {
   });
 
   test('the hash stored is scrypt with its parameters and salt, not the password, and it verifies', async () => {
-    const row = await t.registry.rt.db.selectFrom('staff_accounts').select('password_hash').where('username', '=', 'olga').executeTakeFirstOrThrow();
+    const row = await t.registry.rt.db
+      .selectFrom('staff_accounts')
+      .select('password_hash')
+      .where('username', '=', 'olga')
+      .executeTakeFirstOrThrow();
     assert.match(row.password_hash, /^\$scrypt\$ln=15,r=8,p=1\$[A-Za-z0-9+/]{22}\$[A-Za-z0-9+/]{43}$/);
     assert.ok(!row.password_hash.includes(PASSWORD));
     assert.equal(await verifyPassword(PASSWORD, row.password_hash), true);
     assert.equal(await verifyPassword(`${PASSWORD}!`, row.password_hash), false);
-    const events = await t.registry.rt.db.selectFrom('ledger').select(['type', 'payload']).where('type', '=', 'staff.created').execute();
+    const events = await t.registry.rt.db
+      .selectFrom('ledger')
+      .select(['type', 'payload'])
+      .where('type', '=', 'staff.created')
+      .execute();
     assert.ok(events.length >= 2);
     assert.ok(events.every((e) => !e.payload.includes('scrypt') && JSON.parse(e.payload).staff.username !== undefined));
   });
@@ -155,7 +187,11 @@ describe('CSRF', () => {
     const missing = await postForm('/sign-in', { username: 'olga', password: PASSWORD }, cookie);
     assert.equal(missing.statusCode, 403);
     assert.match(missing.body, /CRD_CSRF_INVALID/);
-    const wrong = await postForm('/sign-in', { username: 'olga', password: PASSWORD, csrf: `${csrf.slice(0, -1)}x` }, cookie);
+    const wrong = await postForm(
+      '/sign-in',
+      { username: 'olga', password: PASSWORD, csrf: `${csrf.slice(0, -1)}x` },
+      cookie,
+    );
     assert.equal(wrong.statusCode, 403);
     const noCookie = await postForm('/sign-in', { username: 'olga', password: PASSWORD, csrf });
     assert.equal(noCookie.statusCode, 403);
@@ -168,7 +204,11 @@ describe('CSRF', () => {
     assert.equal(missing.statusCode, 403);
     assert.match(missing.body, /CRD_CSRF_INVALID/);
     const foreign = await signIn('chen', '/agency');
-    assert.equal((await postForm('/sign-out', { csrf: foreign.csrf }, cookie)).statusCode, 403, 'another session’s token does not do');
+    assert.equal(
+      (await postForm('/sign-out', { csrf: foreign.csrf }, cookie)).statusCode,
+      403,
+      'another session’s token does not do',
+    );
     assert.equal((await t.app.inject({ url: '/operator', headers: { cookie } })).statusCode, 200);
     assert.equal((await postForm('/sign-out', { csrf }, cookie)).statusCode, 303);
   });
@@ -196,10 +236,18 @@ describe('sessions', () => {
     const busy = await signIn('olga');
     for (let minutes = 20; minutes < 12 * 60; minutes += 20) {
       advance(20 * MINUTE);
-      assert.equal((await t.app.inject({ url: '/operator', headers: { cookie: busy.cookie } })).statusCode, 200, `at ${minutes} minutes`);
+      assert.equal(
+        (await t.app.inject({ url: '/operator', headers: { cookie: busy.cookie } })).statusCode,
+        200,
+        `at ${minutes} minutes`,
+      );
     }
     advance(20 * MINUTE);
-    assert.equal((await t.app.inject({ url: '/operator', headers: { cookie: busy.cookie } })).statusCode, 303, 'past the absolute lifetime');
+    assert.equal(
+      (await t.app.inject({ url: '/operator', headers: { cookie: busy.cookie } })).statusCode,
+      303,
+      'past the absolute lifetime',
+    );
   });
 
   test('a forged or garbled session cookie is simply not signed in', async () => {
@@ -229,19 +277,36 @@ describe('roles and scope', () => {
 
   test('after sign-in the form sends a clerk back where they were going, but never off-site', async () => {
     const { cookie, csrf } = await openSignIn();
-    const back = await postForm('/sign-in', { username: 'chen', password: PASSWORD, csrf, next: '/agency?page=2' }, cookie);
+    const back = await postForm(
+      '/sign-in',
+      { username: 'chen', password: PASSWORD, csrf, next: '/agency?page=2' },
+      cookie,
+    );
     assert.equal(back.headers.location, '/agency?page=2');
     const again = await openSignIn();
-    const away = await postForm('/sign-in', { username: 'chen', password: PASSWORD, csrf: again.csrf, next: '//evil.example/' }, again.cookie);
+    const away = await postForm(
+      '/sign-in',
+      { username: 'chen', password: PASSWORD, csrf: again.csrf, next: '//evil.example/' },
+      again.cookie,
+    );
     assert.equal(away.headers.location, '/agency');
   });
 });
 
 describe('housekeeping', () => {
   const DAY = 24 * 60 * MINUTE;
-  const sessionRow = (cookie: string) => t.registry.rt.db.selectFrom('staff_sessions').select('ended_at')
-    .where('id_hash', '=', sessionIdHash(cookie.slice('credence_session='.length))).executeTakeFirst();
-  const throttleRow = (username: string) => t.registry.rt.db.selectFrom('staff_sign_in_throttle').select('failures').where('username', '=', username).executeTakeFirst();
+  const sessionRow = (cookie: string) =>
+    t.registry.rt.db
+      .selectFrom('staff_sessions')
+      .select('ended_at')
+      .where('id_hash', '=', sessionIdHash(cookie.slice('credence_session='.length)))
+      .executeTakeFirst();
+  const throttleRow = (username: string) =>
+    t.registry.rt.db
+      .selectFrom('staff_sign_in_throttle')
+      .select('failures')
+      .where('username', '=', username)
+      .executeTakeFirst();
 
   test('the scheduled jobs delete sessions and throttle rows a week past their end; live and recent ones stay', async () => {
     const old = await signIn('olga');
@@ -255,15 +320,19 @@ describe('housekeeping', () => {
     const live = await signIn('olga');
 
     const counts = await runJobs({ db: t.registry.rt.db, policy: t.registry.rt.policy, webhook: null }, t.now);
-    assert.ok(counts['purged_staff_sessions']! >= 1, JSON.stringify(counts));
-    assert.ok(counts['purged_sign_in_throttles']! >= 1, JSON.stringify(counts));
+    assert.ok(counts.purged_staff_sessions! >= 1, JSON.stringify(counts));
+    assert.ok(counts.purged_sign_in_throttles! >= 1, JSON.stringify(counts));
     assert.equal(await sessionRow(old.cookie), undefined, 'ended eight days ago: deleted');
     assert.equal(await throttleRow('sprayed'), undefined, 'its window is eight days past: deleted');
     assert.ok(await sessionRow(recent.cookie), 'ended six days ago: kept');
     assert.equal((await sessionRow(live.cookie))?.ended_at, null, 'the live session is kept, open');
-    assert.equal((await t.app.inject({ url: '/operator', headers: { cookie: live.cookie } })).statusCode, 200, 'and still signs its owner in');
+    assert.equal(
+      (await t.app.inject({ url: '/operator', headers: { cookie: live.cookie } })).statusCode,
+      200,
+      'and still signs its owner in',
+    );
     const again = await runJobs({ db: t.registry.rt.db, policy: t.registry.rt.policy, webhook: null }, t.now);
-    assert.equal(again['purged_staff_sessions'], 0, 'nothing left to purge at the same instant');
+    assert.equal(again.purged_staff_sessions, 0, 'nothing left to purge at the same instant');
   });
 });
 
@@ -280,7 +349,19 @@ async function withStdin<T>(text: string, use: () => Promise<T>): Promise<T> {
 
 describe('staff accounts on the command line', () => {
   test('staff add reads the password from stdin; list shows no hash; disable ends sessions and sign-in', async () => {
-    const added = await withStdin(`${PASSWORD}\n`, () => t.cli('staff', 'add', '--username', 'Wei', '--role', 'agency', '--agency', 'market-regulator', '--password-stdin'));
+    const added = await withStdin(`${PASSWORD}\n`, () =>
+      t.cli(
+        'staff',
+        'add',
+        '--username',
+        'Wei',
+        '--role',
+        'agency',
+        '--agency',
+        'market-regulator',
+        '--password-stdin',
+      ),
+    );
     assert.equal(added.code, 0, added.err);
     const { cookie } = await signIn('wei', '/agency');
     const listed = await t.cli('staff', 'list');
@@ -289,16 +370,26 @@ describe('staff accounts on the command line', () => {
 
     const disabled = await t.cli('staff', 'disable', 'wei');
     assert.equal(disabled.code, 0, disabled.err);
-    assert.equal((await t.app.inject({ url: '/agency', headers: { cookie } })).statusCode, 303, 'open sessions end at once');
+    assert.equal(
+      (await t.app.inject({ url: '/agency', headers: { cookie } })).statusCode,
+      303,
+      'open sessions end at once',
+    );
     const refused = await attempt('wei', PASSWORD);
     assert.equal(refused.statusCode, 401, 'a disabled account looks like a wrong password');
     assert.match(refused.body, /CRD_SIGN_IN_FAILED/);
-    const event = await t.registry.rt.db.selectFrom('ledger').select('payload').where('type', '=', 'staff.disabled').executeTakeFirstOrThrow();
+    const event = await t.registry.rt.db
+      .selectFrom('ledger')
+      .select('payload')
+      .where('type', '=', 'staff.disabled')
+      .executeTakeFirstOrThrow();
     assert.equal(JSON.parse(event.payload).username, 'wei');
   });
 
   test('bad input is refused with codes', async () => {
-    const short = await withStdin('too short\n', () => t.cli('staff', 'add', '--username', 'x1', '--role', 'operator', '--password-stdin'));
+    const short = await withStdin('too short\n', () =>
+      t.cli('staff', 'add', '--username', 'x1', '--role', 'operator', '--password-stdin'),
+    );
     assert.notEqual(short.code, 0);
     assert.match(short.err, /at least 15 characters/);
     await assert.rejects(addStaff('olga', 'operator'), /CRD_STAFF_EXISTS|exists already/);

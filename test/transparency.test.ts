@@ -19,11 +19,15 @@ before(async () => {
 after(() => t.close());
 
 async function post(key: string, url: string, payload: unknown) {
-  const response = await t.app.inject({ method: 'POST', url, headers: bearer(key), payload: payload as Record<string, unknown> });
+  const response = await t.app.inject({
+    method: 'POST',
+    url,
+    headers: bearer(key),
+    payload: payload as Record<string, unknown>,
+  });
   assert.ok(response.statusCode < 300, `${url}: ${response.body}`);
   return response.json();
 }
-
 
 const report = async (query = '') => {
   const response = await t.app.inject({ url: `/v1/public/transparency${query}` });
@@ -32,7 +36,9 @@ const report = async (query = '') => {
 };
 
 /** Moves the clock by `days` (tests here only move forward: each builds on the last). */
-const advance = (days: number) => { t.now = new Date(t.now.getTime() + days * DAY); };
+const advance = (days: number) => {
+  t.now = new Date(t.now.getTime() + days * DAY);
+};
 
 describe('transparency', () => {
   const people = [aResidentId(), aResidentId(), aResidentId()];
@@ -43,7 +49,11 @@ describe('transparency', () => {
     for (const id of people) records.push(await t.file(court, aCourtRecord({ subjectId: id, name: '孙悟空' })));
     records.push(await t.file(market, aPenalty({ subjectId: company, tier: 'serious' })));
     for (const id of [people[0]!, people[1]!, aResidentId()]) {
-      await post(operator, '/v1/decisions', { subject: { scheme: 'cn-rid', id }, action: 'travel.air.premium_class', purpose: 'ticketing' });
+      await post(operator, '/v1/decisions', {
+        subject: { scheme: 'cn-rid', id },
+        action: 'travel.air.premium_class',
+        purpose: 'ticketing',
+      });
     }
     await t.registry.rt.log.drain();
     const body = await report();
@@ -67,8 +77,11 @@ describe('transparency', () => {
 
   test('counts disputes opened, resolved, overturned, the median days to resolve, and overdue ones', async () => {
     const [a, b, , c] = records;
-    const disputeOn = async (recordId: string) => (await post(operator, `/v1/records/${recordId}/disputes`, { statement: 'this is not mine' })).dispute_id as string;
-    const resolve = (id: string, outcome: string) => post(court, `/v1/disputes/${id}/resolution`, { outcome, reason: 'reinvestigated' });
+    const disputeOn = async (recordId: string) =>
+      (await post(operator, `/v1/records/${recordId}/disputes`, { statement: 'this is not mine' }))
+        .dispute_id as string;
+    const resolve = (id: string, outcome: string) =>
+      post(court, `/v1/disputes/${id}/resolution`, { outcome, reason: 'reinvestigated' });
     const [da, db] = [await disputeOn(a!), await disputeOn(b!)];
     await disputeOn(c!); // left unanswered
     advance(4);
@@ -76,10 +89,18 @@ describe('transparency', () => {
     advance(6);
     await resolve(db, 'upheld');
     const before = await report();
-    assert.deepEqual({ ...before.disputes, median_days_to_resolve: undefined }, {
-      opened: 3, resolved: 2, overturned: 1, outcomes: { upheld: 1, corrected: 0, revoked: 1 },
-      median_days_to_resolve: undefined, overdue: 0, overdue_open_now: 0,
-    });
+    assert.deepEqual(
+      { ...before.disputes, median_days_to_resolve: undefined },
+      {
+        opened: 3,
+        resolved: 2,
+        overturned: 1,
+        outcomes: { upheld: 1, corrected: 0, revoked: 1 },
+        median_days_to_resolve: undefined,
+        overdue: 0,
+        overdue_open_now: 0,
+      },
+    );
     assert.equal(before.disputes.median_days_to_resolve, 7);
     advance(21); // day 31: the unanswered dispute is past its 30 days (FCRA § 611)
     const after = await report();
@@ -89,11 +110,24 @@ describe('transparency', () => {
 
   test('counts repair applications approved and refused', async () => {
     const third = records[2]!;
-    const apply = async (recordId: string) => (await post(operator, `/v1/records/${recordId}/repairs`, { evidence: 'paid in full', performed: true })).repair_id as string;
+    const apply = async (recordId: string) =>
+      (await post(operator, `/v1/records/${recordId}/repairs`, { evidence: 'paid in full', performed: true }))
+        .repair_id as string;
     await post(court, `/v1/repairs/${await apply(third)}/decision`, { approve: true, reason: 'performed' });
     advance(200); // a general-tier record may be repaired after 3 months, a serious one after a year
-    const refused = await post(market, '/v1/records', { records: [aPenalty({ subjectId: anUscc(), tier: 'general', decided_at: new Date(t.now.getTime() - 100 * DAY).toISOString().slice(0, 10) })] });
-    await post(market, `/v1/repairs/${await apply(refused.accepted[0].record_id)}/decision`, { approve: false, reason: 'fine not paid' });
+    const refused = await post(market, '/v1/records', {
+      records: [
+        aPenalty({
+          subjectId: anUscc(),
+          tier: 'general',
+          decided_at: new Date(t.now.getTime() - 100 * DAY).toISOString().slice(0, 10),
+        }),
+      ],
+    });
+    await post(market, `/v1/repairs/${await apply(refused.accepted[0].record_id)}/decision`, {
+      approve: false,
+      reason: 'fine not paid',
+    });
     const body = await report();
     assert.deepEqual(body.repairs, { approved: 1, refused: 1 });
   });

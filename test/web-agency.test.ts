@@ -7,7 +7,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createStaffAccount } from '../src/services/staff-accounts.service.ts';
+import { createStaffAccount } from '../src/services/accounts/staff-accounts.service.ts';
 import { checkPage, startTestBrowser, type TestBrowser } from './support/browser.ts';
 import { aCourtRecord, aPenalty, aResidentId } from './support/factories.ts';
 import { PASSWORD, postForm, signIn } from './support/agency-session.ts';
@@ -18,14 +18,26 @@ function formOf(record: Record<string, unknown>): Record<string, string> {
   const subject = record.subject as Record<string, string>;
   const attributes = record.attributes as Record<string, string>;
   return {
-    type: String(record.type), source_ref: String(record.source_ref), 'subject.kind': subject.kind!, 'subject.scheme': subject.scheme!,
-    'subject.id': subject.id!, 'subject.name': subject.name!, decided_at: String(record.decided_at), legal_basis: String(record.legal_basis),
-    document_ref: String(record.document_ref), ...Object.fromEntries(Object.entries(attributes).map(([k, v]) => [`attributes.${k}`, v])),
+    type: String(record.type),
+    source_ref: String(record.source_ref),
+    'subject.kind': subject.kind!,
+    'subject.scheme': subject.scheme!,
+    'subject.id': subject.id!,
+    'subject.name': subject.name!,
+    decided_at: String(record.decided_at),
+    legal_basis: String(record.legal_basis),
+    document_ref: String(record.document_ref),
+    ...Object.fromEntries(Object.entries(attributes).map(([k, v]) => [`attributes.${k}`, v])),
   };
 }
 
 async function openDispute(t: TestRegistry, operatorKey: string, recordId: string, statement: string): Promise<string> {
-  const response = await t.app.inject({ method: 'POST', url: `/v1/records/${recordId}/disputes`, headers: bearer(operatorKey), payload: { statement } });
+  const response = await t.app.inject({
+    method: 'POST',
+    url: `/v1/records/${recordId}/disputes`,
+    headers: bearer(operatorKey),
+    payload: { statement },
+  });
   assert.equal(response.statusCode, 201, response.body);
   return response.json().dispute_id;
 }
@@ -42,8 +54,17 @@ describe('agency console (app.inject)', () => {
     otherCourt = await t.keyFor({ role: 'agency', name: 'Chaoyang Court', agency_kind: 'court' });
     operatorKey = await t.keyFor({ role: 'operator', name: 'ops' });
     market = await t.keyFor({ role: 'agency', name: 'Market Regulator', agency_kind: 'market' });
-    for (const [username, role, agency] of [['olga', 'operator'], ['chen', 'agency', 'haidian-court'], ['li', 'agency', 'chaoyang-court'], ['ma', 'agency', 'market-regulator']] as const) {
-      await createStaffAccount(t.registry.rt.db, { username, role, password: PASSWORD, ...(agency ? { agency_id: agency } : {}) }, t.now);
+    for (const [username, role, agency] of [
+      ['olga', 'operator'],
+      ['chen', 'agency', 'haidian-court'],
+      ['li', 'agency', 'chaoyang-court'],
+      ['ma', 'agency', 'market-regulator'],
+    ] as const) {
+      await createStaffAccount(
+        t.registry.rt.db,
+        { username, role, password: PASSWORD, ...(agency ? { agency_id: agency } : {}) },
+        t.now,
+      );
     }
   });
   after(() => t.close());
@@ -65,11 +86,22 @@ describe('agency console (app.inject)', () => {
 
   test('an invalid record shows the error inline next to its field', async () => {
     const { cookie, csrf } = await signIn(t, 'chen', '/agency');
-    const response = await postForm(t, '/agency/records', { ...formOf(aCourtRecord()), 'subject.id': '110101199001011234x', csrf }, cookie);
+    const response = await postForm(
+      t,
+      '/agency/records',
+      { ...formOf(aCourtRecord()), 'subject.id': '110101199001011234x', csrf },
+      cookie,
+    );
     assert.equal(response.statusCode, 422);
-    assert.match(response.body, /usa-form-group--error">\s*<label class="usa-label usa-label--error" for="f-subject-id">/);
+    assert.match(
+      response.body,
+      /usa-form-group--error">\s*<label class="usa-label usa-label--error" for="f-subject-id">/,
+    );
     assert.match(response.body, /<span class="usa-error-message" id="f-subject-id-error" role="alert">[^<]+<\/span>/);
-    assert.match(response.body, /id="f-subject-id" name="subject.id" type="text" value="110101199001011234x" aria-describedby="f-subject-id-error" aria-invalid="true"/);
+    assert.match(
+      response.body,
+      /id="f-subject-id" name="subject.id" type="text" value="110101199001011234x" aria-describedby="f-subject-id-error" aria-invalid="true"/,
+    );
   });
 
   test('a valid record is filed and reported once', async () => {
@@ -79,7 +111,10 @@ describe('agency console (app.inject)', () => {
     const id = /filed=(\d+)/.exec(response.headers.location as string)![1]!;
     const record = await t.app.inject({ url: `/v1/records/${id}`, headers: bearer(operatorKey) });
     assert.equal(record.json().agency_id, 'haidian-court');
-    assert.match((await t.app.inject({ url: response.headers.location as string, headers: { cookie } })).body, new RegExp(`Record ${id} was filed \\(created\\)`));
+    assert.match(
+      (await t.app.inject({ url: response.headers.location as string, headers: { cookie } })).body,
+      new RegExp(`Record ${id} was filed \\(created\\)`),
+    );
   });
 
   test('a clerk sees only their own agency’s disputes, and cannot resolve another’s', async () => {
@@ -90,9 +125,19 @@ describe('agency console (app.inject)', () => {
     assert.ok(!chen.body.includes(disputeId));
     const li = await signIn(t, 'li', '/agency');
     assert.ok(li.body.includes('Chaoyang: I never owed this money'));
-    const refused = await postForm(t, `/agency/disputes/${disputeId}/resolution`, { outcome: 'upheld', reason: 'checked', csrf: chen.csrf }, chen.cookie);
+    const refused = await postForm(
+      t,
+      `/agency/disputes/${disputeId}/resolution`,
+      { outcome: 'upheld', reason: 'checked', csrf: chen.csrf },
+      chen.cookie,
+    );
     assert.ok(refused.statusCode === 403 || refused.statusCode === 404, `${refused.statusCode}`);
-    const resolved = await postForm(t, `/agency/disputes/${disputeId}/resolution`, { outcome: 'upheld', reason: 'checked the judgment', csrf: li.csrf }, li.cookie);
+    const resolved = await postForm(
+      t,
+      `/agency/disputes/${disputeId}/resolution`,
+      { outcome: 'upheld', reason: 'checked the judgment', csrf: li.csrf },
+      li.cookie,
+    );
     assert.equal(resolved.statusCode, 303, resolved.body);
   });
   test('find my record by source_ref (own agency only), then revoke it', async () => {
@@ -102,32 +147,68 @@ describe('agency console (app.inject)', () => {
     const id = /filed=(\d+)/.exec(filed.headers.location as string)![1]!;
     const theirs = aCourtRecord();
     const theirId = await t.file(otherCourt, theirs);
-    const found = await t.app.inject({ url: `/agency?find=${encodeURIComponent(String(ours.source_ref))}`, headers: { cookie: chen.cookie } });
+    const found = await t.app.inject({
+      url: `/agency?find=${encodeURIComponent(String(ours.source_ref))}`,
+      headers: { cookie: chen.cookie },
+    });
     assert.ok(found.body.includes(`action="/agency/records/${id}/revocation"`));
     for (const query of [String(theirs.source_ref), theirId]) {
-      const other = await t.app.inject({ url: `/agency?find=${encodeURIComponent(query)}`, headers: { cookie: chen.cookie } });
+      const other = await t.app.inject({
+        url: `/agency?find=${encodeURIComponent(query)}`,
+        headers: { cookie: chen.cookie },
+      });
       assert.match(other.body, /None of your agency’s records matches/);
       assert.ok(!other.body.includes(`/agency/records/${theirId}/revocation`));
     }
-    assert.equal((await postForm(t, `/agency/records/${theirId}/revocation`, { reason: 'x', csrf: chen.csrf }, chen.cookie)).statusCode, 404);
-    const revoked = await postForm(t, `/agency/records/${id}/revocation`, { reason: 'filed against the wrong person', csrf: chen.csrf }, chen.cookie);
+    assert.equal(
+      (await postForm(t, `/agency/records/${theirId}/revocation`, { reason: 'x', csrf: chen.csrf }, chen.cookie))
+        .statusCode,
+      404,
+    );
+    const revoked = await postForm(
+      t,
+      `/agency/records/${id}/revocation`,
+      { reason: 'filed against the wrong person', csrf: chen.csrf },
+      chen.cookie,
+    );
     assert.equal(revoked.statusCode, 303, revoked.body);
-    assert.equal((await t.app.inject({ url: `/v1/records/${id}`, headers: bearer(operatorKey) })).json().status, 'revoked');
+    assert.equal(
+      (await t.app.inject({ url: `/v1/records/${id}`, headers: bearer(operatorKey) })).json().status,
+      'revoked',
+    );
   });
 
   test('the repair queue: the filing agency’s clerk approves; others do not see it', async () => {
     const recordId = await t.file(market, aPenalty({ tier: 'minor' }));
-    const applied = await t.app.inject({ method: 'POST', url: `/v1/records/${recordId}/repairs`, headers: bearer(operatorKey), payload: { evidence: 'Fine paid in full on 2026-10-20' } });
+    const applied = await t.app.inject({
+      method: 'POST',
+      url: `/v1/records/${recordId}/repairs`,
+      headers: bearer(operatorKey),
+      payload: { evidence: 'Fine paid in full on 2026-10-20' },
+    });
     assert.equal(applied.statusCode, 201, applied.body);
     const repairId = applied.json().repair_id;
     assert.ok(!(await signIn(t, 'chen', '/agency')).body.includes(repairId));
     const ma = await signIn(t, 'ma', '/agency');
     assert.ok(ma.body.includes(`/agency/repairs/${repairId}/decision`));
-    const noCsrf = await postForm(t, `/agency/repairs/${repairId}/decision`, { approve: 'true', reason: 'paid' }, ma.cookie);
+    const noCsrf = await postForm(
+      t,
+      `/agency/repairs/${repairId}/decision`,
+      { approve: 'true', reason: 'paid' },
+      ma.cookie,
+    );
     assert.equal(noCsrf.statusCode, 403);
-    const decided = await postForm(t, `/agency/repairs/${repairId}/decision`, { approve: 'true', reason: 'the fine is paid', csrf: ma.csrf }, ma.cookie);
+    const decided = await postForm(
+      t,
+      `/agency/repairs/${repairId}/decision`,
+      { approve: 'true', reason: 'the fine is paid', csrf: ma.csrf },
+      ma.cookie,
+    );
     assert.equal(decided.statusCode, 303, decided.body);
-    assert.equal((await t.app.inject({ url: `/v1/records/${recordId}`, headers: bearer(operatorKey) })).json().status, 'repaired');
+    assert.equal(
+      (await t.app.inject({ url: `/v1/records/${recordId}`, headers: bearer(operatorKey) })).json().status,
+      'repaired',
+    );
     assert.ok(!(await t.app.inject({ url: '/agency', headers: { cookie: ma.cookie } })).body.includes(repairId));
   });
 });
@@ -142,14 +223,27 @@ describe('agency console in a browser', () => {
     b = await startTestBrowser();
     const court = await b.t.keyFor({ role: 'agency', name: 'Haidian Court', agency_kind: 'court' });
     const operatorKey = await b.t.keyFor({ role: 'operator', name: 'ops' });
-    await createStaffAccount(b.t.registry.rt.db, { username: 'chen', role: 'agency', password: PASSWORD, agency_id: 'haidian-court' }, b.t.now);
+    await createStaffAccount(
+      b.t.registry.rt.db,
+      { username: 'chen', role: 'agency', password: PASSWORD, agency_id: 'haidian-court' },
+      b.t.now,
+    );
     disputedRecord = await b.t.file(court, aCourtRecord({ name: '王小明' }));
     disputeId = await openDispute(b.t, operatorKey, disputedRecord, 'I paid the judgment debt in full on 2026-09-30');
     secondDispute = await openDispute(b.t, operatorKey, await b.t.file(court, aCourtRecord()), '这不是我的债务');
     const market = await b.t.keyFor({ role: 'agency', name: 'Market Regulator', agency_kind: 'market' });
-    await createStaffAccount(b.t.registry.rt.db, { username: 'ma', role: 'agency', password: PASSWORD, agency_id: 'market-regulator' }, b.t.now);
+    await createStaffAccount(
+      b.t.registry.rt.db,
+      { username: 'ma', role: 'agency', password: PASSWORD, agency_id: 'market-regulator' },
+      b.t.now,
+    );
     const penalty = await b.t.file(market, aPenalty({ tier: 'minor' }));
-    const applied = await b.t.app.inject({ method: 'POST', url: `/v1/records/${penalty}/repairs`, headers: bearer(operatorKey), payload: { evidence: 'Fine paid in full on 2026-10-20', document_ref: 'receipt 2026-118' } });
+    const applied = await b.t.app.inject({
+      method: 'POST',
+      url: `/v1/records/${penalty}/repairs`,
+      headers: bearer(operatorKey),
+      payload: { evidence: 'Fine paid in full on 2026-10-20', document_ref: 'receipt 2026-118' },
+    });
     assert.equal(applied.statusCode, 201, applied.body);
   });
   after(async () => b?.close());
@@ -168,7 +262,8 @@ describe('agency console in a browser', () => {
     const fileForm = page.locator('form[action="/agency/records"]');
     await fileForm.getByLabel('Subject kind').selectOption('person');
     for (const [name, value] of Object.entries(record)) {
-      if (name === 'type' || name === 'subject.kind' || name === 'subject.scheme') await fileForm.locator(`select[name="${name}"]`).selectOption(value);
+      if (name === 'type' || name === 'subject.kind' || name === 'subject.scheme')
+        await fileForm.locator(`select[name="${name}"]`).selectOption(value);
       else await fileForm.locator(`input[name="${name}"]`).fill(value);
     }
     await fileForm.locator('input[name="subject.id"]').fill('not-an-id');
@@ -202,12 +297,17 @@ describe('agency console in a browser', () => {
     await form.locator('label', { hasText: 'Corrected (a new version with the changes below)' }).click(); // USWDS hides the input itself
     await form.locator('summary').click();
     await form.getByLabel('Document reference').fill('(2026)京0108执1号之一');
-    await form.getByLabel('Reason (shown to the subject)').fill('The judgment number on the record was wrong; corrected from the court file.');
+    await form
+      .getByLabel('Reason (shown to the subject)')
+      .fill('The judgment number on the record was wrong; corrected from the court file.');
     await checkPage(page, 'agency-resolve-corrected');
     await form.getByRole('button', { name: 'Resolve dispute' }).click();
     await page.getByText('The dispute was resolved: corrected.').waitFor();
     assert.equal(await page.locator(`form[action="/agency/disputes/${disputeId}/resolution"]`).count(), 0);
-    const versions = await b.t.app.inject({ url: `/v1/records/${disputedRecord}/versions`, headers: bearer(await b.t.keyFor({ role: 'operator', name: 'ops-check' })) });
+    const versions = await b.t.app.inject({
+      url: `/v1/records/${disputedRecord}/versions`,
+      headers: bearer(await b.t.keyFor({ role: 'operator', name: 'ops-check' })),
+    });
     assert.equal(versions.json().record.document_ref, '(2026)京0108执1号之一');
     assert.equal(versions.json().versions.length, 1);
 
@@ -248,9 +348,22 @@ describe('agency console in a browser', () => {
   test('the repair queue passes axe and fits 360 px', async () => {
     const context = await b.newContext({ locale: 'en-US' });
     const page = await context.newPage();
-    const penalty = await b.t.file(await b.t.keyFor({ role: 'agency', name: 'Market Regulator', agency_kind: 'market' }), aPenalty({ tier: 'minor' }));
+    const penalty = await b.t.file(
+      await b.t.keyFor({ role: 'agency', name: 'Market Regulator', agency_kind: 'market' }),
+      aPenalty({ tier: 'minor' }),
+    );
     const operatorKey = await b.t.keyFor({ role: 'operator', name: 'ops2' });
-    assert.equal((await b.t.app.inject({ method: 'POST', url: `/v1/records/${penalty}/repairs`, headers: bearer(operatorKey), payload: { evidence: 'Paid' } })).statusCode, 201);
+    assert.equal(
+      (
+        await b.t.app.inject({
+          method: 'POST',
+          url: `/v1/records/${penalty}/repairs`,
+          headers: bearer(operatorKey),
+          payload: { evidence: 'Paid' },
+        })
+      ).statusCode,
+      201,
+    );
     await page.goto('/sign-in');
     await page.getByLabel('Username').fill('ma');
     await page.getByLabel('Password').fill(PASSWORD);

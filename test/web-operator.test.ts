@@ -6,8 +6,8 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { deliverDueNotices } from '../src/services/notice-delivery.service.ts';
-import { createStaffAccount } from '../src/services/staff-accounts.service.ts';
+import { deliverDueNotices } from '../src/services/due-process/notice-delivery.service.ts';
+import { createStaffAccount } from '../src/services/accounts/staff-accounts.service.ts';
 import { checkPage, startTestBrowser, type TestBrowser } from './support/browser.ts';
 import { aCourtRecord } from './support/factories.ts';
 import { startTestRegistry, type TestRegistry } from './support/registry.ts';
@@ -18,10 +18,20 @@ const KEY = /crd_[A-Za-z0-9_-]{43}/;
 type Inject = TestRegistry['app']['inject'];
 type Response = Awaited<ReturnType<Inject>>;
 
-function postForm(t: TestRegistry, url: string, fields: Record<string, string | string[]>, cookie: string): Promise<Response> {
+function postForm(
+  t: TestRegistry,
+  url: string,
+  fields: Record<string, string | string[]>,
+  cookie: string,
+): Promise<Response> {
   const body = new URLSearchParams();
   for (const [k, v] of Object.entries(fields)) for (const one of Array.isArray(v) ? v : [v]) body.append(k, one);
-  return t.app.inject({ method: 'POST', url, payload: body.toString(), headers: { 'content-type': 'application/x-www-form-urlencoded', cookie } });
+  return t.app.inject({
+    method: 'POST',
+    url,
+    payload: body.toString(),
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+  });
 }
 
 /**
@@ -34,16 +44,31 @@ async function failedNotices(t: TestRegistry, courtKey: string): Promise<string[
   const dead = { url: 'http://127.0.0.1:9/notices', secret: 'test-webhook-secret-0123456789', maxAttempts: 1 };
   const counts = await deliverDueNotices(t.registry.rt.db, dead, t.now);
   assert.ok(counts.failed >= 1, JSON.stringify(counts));
-  const rows = await t.registry.rt.db.selectFrom('notices').select('id').where('record_id', '=', recordId).where('delivery_status', '=', 'failed').execute();
+  const rows = await t.registry.rt.db
+    .selectFrom('notices')
+    .select('id')
+    .where('record_id', '=', recordId)
+    .where('delivery_status', '=', 'failed')
+    .execute();
   return rows.map((r) => r.id).sort();
 }
 
-const deliveryOf = (t: TestRegistry, id: string) => t.registry.rt.db.selectFrom('notices').select(['delivery_status', 'attempts', 'what']).where('id', '=', id).executeTakeFirstOrThrow();
+const deliveryOf = (t: TestRegistry, id: string) =>
+  t.registry.rt.db
+    .selectFrom('notices')
+    .select(['delivery_status', 'attempts', 'what'])
+    .where('id', '=', id)
+    .executeTakeFirstOrThrow();
 
 async function signIn(t: TestRegistry, username: string, home: string): Promise<{ cookie: string; csrf: string }> {
   const form = await t.app.inject({ url: '/sign-in' });
   const formCookie = form.cookies.find((c) => c.name === 'credence_csrf')!.value;
-  const response = await postForm(t, '/sign-in', { username, password: PASSWORD, csrf: /name="csrf" value="([^"]+)"/.exec(form.body)![1]! }, `credence_csrf=${formCookie}`);
+  const response = await postForm(
+    t,
+    '/sign-in',
+    { username, password: PASSWORD, csrf: /name="csrf" value="([^"]+)"/.exec(form.body)![1]! },
+    `credence_csrf=${formCookie}`,
+  );
   assert.equal(response.statusCode, 303, response.body);
   const cookie = `credence_session=${response.cookies.find((c) => c.name === 'credence_session')!.value}`;
   const page = await t.app.inject({ url: home, headers: { cookie } });
@@ -59,7 +84,11 @@ describe('operator console (no browser)', () => {
     t = await startTestRegistry();
     court = await t.keyFor({ role: 'agency', name: 'Haidian Court', agency_kind: 'court' });
     await createStaffAccount(t.registry.rt.db, { username: 'olga', role: 'operator', password: PASSWORD }, t.now);
-    await createStaffAccount(t.registry.rt.db, { username: 'chen', role: 'agency', password: PASSWORD, agency_id: 'haidian-court' }, t.now);
+    await createStaffAccount(
+      t.registry.rt.db,
+      { username: 'chen', role: 'agency', password: PASSWORD, agency_id: 'haidian-court' },
+      t.now,
+    );
     operator = await signIn(t, 'olga', '/operator');
   });
   after(() => t.close());
@@ -69,9 +98,17 @@ describe('operator console (no browser)', () => {
     const page = await t.app.inject({ url: '/operator', headers: { cookie: clerk.cookie } });
     assert.equal(page.statusCode, 403);
     assert.match(page.body, /CRD_FORBIDDEN/);
-    const create = await postForm(t, '/operator/principals', { csrf: clerk.csrf, role: 'operator', name: 'Sneaky' }, clerk.cookie);
+    const create = await postForm(
+      t,
+      '/operator/principals',
+      { csrf: clerk.csrf, role: 'operator', name: 'Sneaky' },
+      clerk.cookie,
+    );
     assert.equal(create.statusCode, 403);
-    assert.equal(await t.registry.rt.db.selectFrom('principals').select('id').where('name', '=', 'Sneaky').executeTakeFirst(), undefined);
+    assert.equal(
+      await t.registry.rt.db.selectFrom('principals').select('id').where('name', '=', 'Sneaky').executeTakeFirst(),
+      undefined,
+    );
     for (const url of ['/operator/deliveries', '/operator/activity']) {
       assert.equal((await t.app.inject({ url, headers: { cookie: clerk.cookie } })).statusCode, 403, url);
     }
@@ -88,13 +125,23 @@ describe('operator console (no browser)', () => {
     const response = await postForm(t, '/operator/principals', { role: 'operator', name: 'Forged' }, operator.cookie);
     assert.equal(response.statusCode, 403);
     assert.match(response.body, /CRD_CSRF_INVALID/);
-    const wrong = await postForm(t, '/operator/principals', { csrf: 'x'.repeat(43), role: 'operator', name: 'Forged' }, operator.cookie);
+    const wrong = await postForm(
+      t,
+      '/operator/principals',
+      { csrf: 'x'.repeat(43), role: 'operator', name: 'Forged' },
+      operator.cookie,
+    );
     assert.equal(wrong.statusCode, 403);
     assert.equal((await t.registry.rt.db.selectFrom('principals').select('id').execute()).length, before.length);
   });
 
   test('a new key is shown once, authenticates, and is revoked from the console', async () => {
-    const created = await postForm(t, '/operator/principals', { csrf: operator.csrf, role: 'auditor', name: 'Audit office' }, operator.cookie);
+    const created = await postForm(
+      t,
+      '/operator/principals',
+      { csrf: operator.csrf, role: 'auditor', name: 'Audit office' },
+      operator.cookie,
+    );
     assert.equal(created.statusCode, 200, created.body);
     const key = KEY.exec(created.body)?.[0];
     assert.ok(key !== undefined, 'the answer page shows the key');
@@ -107,17 +154,31 @@ describe('operator console (no browser)', () => {
     const bearer = { authorization: `Bearer ${key}` };
     assert.equal((await t.app.inject({ url: '/v1/ledger/verify', headers: bearer })).statusCode, 200);
 
-    const row = await t.registry.rt.db.selectFrom('principals').select('id').where('name', '=', 'Audit office').executeTakeFirstOrThrow();
+    const row = await t.registry.rt.db
+      .selectFrom('principals')
+      .select('id')
+      .where('name', '=', 'Audit office')
+      .executeTakeFirstOrThrow();
     const noCsrf = await postForm(t, `/operator/principals/${row.id}/revoke`, {}, operator.cookie);
     assert.equal(noCsrf.statusCode, 403, 'revoking needs the token too');
-    const revoked = await postForm(t, `/operator/principals/${row.id}/revoke`, { csrf: operator.csrf }, operator.cookie);
+    const revoked = await postForm(
+      t,
+      `/operator/principals/${row.id}/revoke`,
+      { csrf: operator.csrf },
+      operator.cookie,
+    );
     assert.equal(revoked.statusCode, 200, revoked.body);
     assert.match(revoked.body, /Key revoked/);
     assert.equal((await t.app.inject({ url: '/v1/ledger/verify', headers: bearer })).statusCode, 401);
   });
 
   test('validation problems are shown inline and the form keeps what was typed', async () => {
-    const response = await postForm(t, '/operator/principals', { csrf: operator.csrf, role: 'relying', name: 'Bank <b>', actions: 'no-such-action' }, operator.cookie);
+    const response = await postForm(
+      t,
+      '/operator/principals',
+      { csrf: operator.csrf, role: 'relying', name: 'Bank <b>', actions: 'no-such-action' },
+      operator.cookie,
+    );
     assert.equal(response.statusCode, 400);
     assert.match(response.body, /usa-alert--error/);
     assert.match(response.body, /usa-error-message" id="purposes-error"/);
@@ -137,7 +198,7 @@ describe('operator console (no browser)', () => {
   });
 
   test('failed deliveries are listed without their bodies and delivered again, only with the CSRF token', async () => {
-    const [id, other] = await failedNotices(t, court) as [string, string];
+    const [id, other] = (await failedNotices(t, court)) as [string, string];
     const page = await t.app.inject({ url: '/operator/deliveries', headers: { cookie: operator.cookie } });
     assert.equal(page.statusCode, 200, page.body);
     assert.equal(page.headers['cache-control'], 'no-store');
@@ -156,7 +217,12 @@ describe('operator console (no browser)', () => {
     assert.match(again.body, /Notice queued again/);
     assert.deepEqual({ ...(await deliveryOf(t, id)), what: '' }, { delivery_status: 'pending', attempts: 0, what: '' });
     assert.equal((await deliveryOf(t, other)).delivery_status, 'failed', 'only that notice');
-    const missing = await postForm(t, '/operator/notices/no-such-notice/redelivery', { csrf: operator.csrf }, operator.cookie);
+    const missing = await postForm(
+      t,
+      '/operator/notices/no-such-notice/redelivery',
+      { csrf: operator.csrf },
+      operator.cookie,
+    );
     assert.equal(missing.statusCode, 404);
     assert.match(missing.body, /<code>CRD_NOTICE_NOT_FOUND<\/code>/);
   });
@@ -186,7 +252,10 @@ describe('operator console in a browser', () => {
   before(async () => {
     b = await startTestBrowser();
     await createStaffAccount(b.t.registry.rt.db, { username: 'olga', role: 'operator', password: PASSWORD }, b.t.now);
-    failed = await failedNotices(b.t, await b.t.keyFor({ role: 'agency', name: 'Haidian Court', agency_kind: 'court' }));
+    failed = await failedNotices(
+      b.t,
+      await b.t.keyFor({ role: 'agency', name: 'Haidian Court', agency_kind: 'court' }),
+    );
   });
   after(async () => b?.close());
 
@@ -214,17 +283,26 @@ describe('operator console in a browser', () => {
 
     await page.goto('/operator');
     assert.ok(!(await page.content()).includes(key), 'the key is not shown again');
-    await page.getByRole('cell', { name: /^Bank of Example/ }).first().waitFor(); // listed, without its key
+    await page
+      .getByRole('cell', { name: /^Bank of Example/ })
+      .first()
+      .waitFor(); // listed, without its key
     await page.getByRole('button', { name: 'Revoke Bank of Example' }).click();
     await page.getByRole('heading', { name: 'Key revoked' }).waitFor();
-    assert.equal((await b.t.app.inject({ url: '/v1/ledger/verify', headers: { authorization: `Bearer ${key}` } })).statusCode, 401);
+    assert.equal(
+      (await b.t.app.inject({ url: '/v1/ledger/verify', headers: { authorization: `Bearer ${key}` } })).statusCode,
+      401,
+    );
     await checkPage(page, 'operator-revoked-en');
 
     await page.getByRole('button', { name: 'Verify now' }).click();
     await page.getByRole('heading', { name: 'Ledger verified' }).waitFor();
     await checkPage(page, 'operator-verified-en');
 
-    await page.getByRole('navigation', { name: 'Console sections' }).getByRole('link', { name: 'Notice delivery' }).click();
+    await page
+      .getByRole('navigation', { name: 'Console sections' })
+      .getByRole('link', { name: 'Notice delivery' })
+      .click();
     await page.getByRole('heading', { name: 'Failed deliveries' }).waitFor();
     await checkPage(page, 'operator-deliveries-en');
     await page.getByRole('button', { name: `Deliver again: notice ${failed[0]}` }).click();
@@ -234,7 +312,7 @@ describe('operator console in a browser', () => {
 
     await page.getByRole('link', { name: 'Registry activity' }).click();
     await page.getByRole('heading', { name: 'Registry activity', level: 1 }).waitFor();
-    assert.ok(await page.locator('svg[role="img"]').count() >= 1, 'the charts are drawn');
+    assert.ok((await page.locator('svg[role="img"]').count()) >= 1, 'the charts are drawn');
     await checkPage(page, 'operator-activity-en');
     await context.close();
   });
@@ -248,7 +326,10 @@ describe('operator console in a browser', () => {
     await page.getByLabel('密码').fill('not the password at all');
     await page.getByRole('button', { name: '登录' }).click();
     await page.getByRole('heading', { name: '未能登录' }).waitFor();
-    assert.match(await page.locator('#sign-in-error').textContent() ?? '', /用户名或密码不正确[\s\S]*CRD_SIGN_IN_FAILED/);
+    assert.match(
+      (await page.locator('#sign-in-error').textContent()) ?? '',
+      /用户名或密码不正确[\s\S]*CRD_SIGN_IN_FAILED/,
+    );
     await checkPage(page, 'operator-sign-in-failed-zh');
     await page.getByLabel('密码').fill(PASSWORD);
     await page.getByRole('button', { name: '登录' }).click();
@@ -260,7 +341,11 @@ describe('operator console in a browser', () => {
     await page.getByRole('button', { name: '创建密钥' }).click();
     await page.getByRole('heading', { name: '已为 审计办公室 创建密钥' }).waitFor();
     const key = (await page.locator('#new-key').textContent())!;
-    assert.equal((await b.t.app.inject({ url: '/v1/ledger/verify', headers: { authorization: `Bearer ${key}` } })).statusCode, 200, 'the key works');
+    assert.equal(
+      (await b.t.app.inject({ url: '/v1/ledger/verify', headers: { authorization: `Bearer ${key}` } })).statusCode,
+      200,
+      'the key works',
+    );
     await checkPage(page, 'operator-created-zh');
 
     await page.goto('/operator');

@@ -10,7 +10,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { checkPage, startTestBrowser, type TestBrowser } from './support/browser.ts';
 import { aCourtRecord, aPenalty, aResidentId } from './support/factories.ts';
-import { freePort, IDENTIFIER_CLAIM, startTestIdentityProvider, TEST_CLIENT, type TestIdentityProvider } from './support/identity-provider.ts';
+import {
+  freePort,
+  IDENTIFIER_CLAIM,
+  startTestIdentityProvider,
+  TEST_CLIENT,
+  type TestIdentityProvider,
+} from './support/identity-provider.ts';
 import { bearer } from './support/registry.ts';
 
 describe('subject portal in a browser, signed in through OpenID Connect', () => {
@@ -29,14 +35,36 @@ describe('subject portal in a browser, signed in through OpenID Connect', () => 
       app: {
         subjectSignIn: {
           demo: false,
-          oidc: { issuer: idp.issuer, clientId: TEST_CLIENT.id, clientSecret: TEST_CLIENT.secret, redirectUri, scope: `openid ${IDENTIFIER_CLAIM}`, identifierClaim: IDENTIFIER_CLAIM, identifierScheme: 'cn-rid' },
+          oidc: {
+            issuer: idp.issuer,
+            clientId: TEST_CLIENT.id,
+            clientSecret: TEST_CLIENT.secret,
+            redirectUri,
+            scope: `openid ${IDENTIFIER_CLAIM}`,
+            identifierClaim: IDENTIFIER_CLAIM,
+            identifierScheme: 'cn-rid',
+          },
         },
       },
     });
     court = await b.t.keyFor({ role: 'agency', name: 'Haidian Court', agency_kind: 'court' });
     recordId = await b.t.file(court, aCourtRecord({ subjectId: resident, name: '王小明' }));
-    const relying = await b.t.keyFor({ role: 'relying', name: 'Air China', actions: ['travel.air.premium_class'], purposes: ['ticketing'] });
-    await b.t.app.inject({ method: 'POST', url: '/v1/decisions', headers: bearer(relying), payload: { subject: { scheme: 'cn-rid', id: resident }, action: 'travel.air.premium_class', purpose: 'ticketing' } });
+    const relying = await b.t.keyFor({
+      role: 'relying',
+      name: 'Air China',
+      actions: ['travel.air.premium_class'],
+      purposes: ['ticketing'],
+    });
+    await b.t.app.inject({
+      method: 'POST',
+      url: '/v1/decisions',
+      headers: bearer(relying),
+      payload: {
+        subject: { scheme: 'cn-rid', id: resident },
+        action: 'travel.air.premium_class',
+        purpose: 'ticketing',
+      },
+    });
   });
   after(async () => {
     await b?.close();
@@ -59,6 +87,7 @@ describe('subject portal in a browser, signed in through OpenID Connect', () => 
     const page = await context.newPage();
     await signInAtProvider(page, 'wang.xiaoming');
     await page.getByRole('heading', { name: 'My credit file', level: 1 }).waitFor();
+    // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText(), the text as rendered
     assert.match(await page.locator('main').innerText(), new RegExp(`Signed in as cn-rid:${resident}`));
     await page.getByText('Refused', { exact: true }).first().waitFor();
     await page.getByRole('cell', { name: 'Air China' }).first().waitFor();
@@ -66,20 +95,37 @@ describe('subject portal in a browser, signed in through OpenID Connect', () => 
 
     const card = page.locator(`#record-${recordId}`);
     await card.getByText('Dispute this record').click();
-    await card.getByLabel('What is wrong with this record?').fill('I paid the judgment debt in full on 2026-09-30; the receipt is attached to my letter.');
+    await card
+      .getByLabel('What is wrong with this record?')
+      .fill('I paid the judgment debt in full on 2026-09-30; the receipt is attached to my letter.');
     await card.getByRole('button', { name: 'Send dispute' }).click();
     await page.getByText(/Your dispute was sent\. The agency must answer by \d{4}-\d{2}-\d{2}/).waitFor();
-    await page.locator(`#record-${recordId}`).getByText(/Your dispute is under way/).waitFor();
+    await page
+      .locator(`#record-${recordId}`)
+      .getByText(/Your dispute is under way/)
+      .waitFor();
     await checkPage(page, 'portal-disputed');
 
-    const disputes = (await b.t.app.inject({ url: '/v1/disputes?status=open', headers: bearer(court) })).json().disputes;
+    const disputes = (await b.t.app.inject({ url: '/v1/disputes?status=open', headers: bearer(court) })).json()
+      .disputes;
     const dispute = disputes.find((d: { record_id: string }) => d.record_id === recordId);
-    const resolved = await b.t.app.inject({ method: 'POST', url: `/v1/disputes/${dispute.dispute_id}/resolution`, headers: bearer(court), payload: { outcome: 'revoked', reason: 'The receipt shows the debt was paid before the record was filed.' } });
+    const resolved = await b.t.app.inject({
+      method: 'POST',
+      url: `/v1/disputes/${dispute.dispute_id}/resolution`,
+      headers: bearer(court),
+      payload: { outcome: 'revoked', reason: 'The receipt shows the debt was paid before the record was filed.' },
+    });
     assert.equal(resolved.statusCode, 200, resolved.body);
 
     await page.reload();
     await page.locator(`#record-${recordId}`).getByText('Revoked', { exact: true }).waitFor();
-    assert.equal(await page.locator(`#record-${recordId}`).getByText(/Your dispute is under way/).count(), 0);
+    assert.equal(
+      await page
+        .locator(`#record-${recordId}`)
+        .getByText(/Your dispute is under way/)
+        .count(),
+      0,
+    );
     await page.getByText('You are on no list.').waitFor();
     await page.getByText(/No measure applies to you/).waitFor();
 
@@ -106,15 +152,24 @@ describe('subject portal in a browser, signed in through OpenID Connect', () => 
     await signInAtProvider(page, 'no.identifier');
     await page.getByText('CRD_OIDC_NO_IDENTIFIER').waitFor();
     await checkPage(page, 'portal-refused');
-    assert.equal((await context.cookies()).some((c) => c.name === 'credence_portal'), false);
+    assert.equal(
+      (await context.cookies()).some((c) => c.name === 'credence_portal'),
+      false,
+    );
     await context.close();
   });
 
   test('a callback whose state this browser did not start is refused', async () => {
-    const response = await b.t.app.inject({ url: '/portal/callback?code=stolen&state=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', headers: { cookie: 'credence_oidc=BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB' } });
+    const response = await b.t.app.inject({
+      url: '/portal/callback?code=stolen&state=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+      headers: { cookie: 'credence_oidc=BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB' },
+    });
     assert.equal(response.statusCode, 401);
     assert.match(response.body, /CRD_OIDC_FAILED/);
-    assert.equal(response.cookies.some((c) => c.name === 'credence_portal' && c.value !== ''), false);
+    assert.equal(
+      response.cookies.some((c) => c.name === 'credence_portal' && c.value !== ''),
+      false,
+    );
   });
 });
 
@@ -153,7 +208,10 @@ describe('subject portal without JavaScript, demo sign-in', () => {
     await card.getByLabel(/Reference of a supporting document/).fill('receipt 2026-118');
     await card.getByRole('button', { name: 'Apply for repair' }).click();
     await page.getByText('Your repair application was sent to the agency.').waitFor();
-    await page.locator(`#record-${penalty}`).getByText(/You applied for repair on/).waitFor();
+    await page
+      .locator(`#record-${penalty}`)
+      .getByText(/You applied for repair on/)
+      .waitFor();
     await context.close();
   });
 });

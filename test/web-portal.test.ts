@@ -7,21 +7,34 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { runJobs } from '../src/services/jobs.service.ts';
-import { sessionIdHash } from '../src/web/auth/tokens.ts';
+import { runJobs } from '../src/services/runtime/jobs.service.ts';
+import { sessionIdHash } from '../src/services/accounts/tokens.service.ts';
 import { aCourtRecord, aPenalty, aResidentId } from './support/factories.ts';
 import { bearer, startTestRegistry, type TestRegistry } from './support/registry.ts';
 
 type Response = Awaited<ReturnType<TestRegistry['app']['inject']>>;
-interface Session { readonly cookie: string; readonly csrf: string; readonly page: Response }
+interface Session {
+  readonly cookie: string;
+  readonly csrf: string;
+  readonly page: Response;
+}
 
 let clients = 0;
 /** Each sign-in from its own loopback address, so the per-address sign-in limit counts only where a test means it to. */
 const nextClient = () => `127.0.${Math.floor(++clients / 250)}.${(clients % 250) + 1}`;
 
-function postForm(t: TestRegistry, url: string, fields: Record<string, string>, cookie?: string, remoteAddress = '127.0.0.1'): Promise<Response> {
+function postForm(
+  t: TestRegistry,
+  url: string,
+  fields: Record<string, string>,
+  cookie?: string,
+  remoteAddress = '127.0.0.1',
+): Promise<Response> {
   return t.app.inject({
-    method: 'POST', url, payload: new URLSearchParams(fields).toString(), remoteAddress,
+    method: 'POST',
+    url,
+    payload: new URLSearchParams(fields).toString(),
+    remoteAddress,
     headers: { 'content-type': 'application/x-www-form-urlencoded', ...(cookie ? { cookie } : {}) },
   });
 }
@@ -40,7 +53,9 @@ async function demoSignIn(t: TestRegistry, id: string, scheme = 'cn-rid'): Promi
 
 describe('portal sign-in where it is not configured', () => {
   let t: TestRegistry;
-  before(async () => { t = await startTestRegistry(); });
+  before(async () => {
+    t = await startTestRegistry();
+  });
   after(() => t.close());
 
   test('/portal sends a visitor to sign in, which says sign-in is not set up', async () => {
@@ -56,7 +71,10 @@ describe('portal sign-in where it is not configured', () => {
     const response = await postForm(t, '/portal/demo-sign-in', { scheme: 'cn-rid', id: aResidentId(), csrf: 'x' });
     assert.equal(response.statusCode, 404);
     assert.match(response.body, /CRD_SUBJECT_SIGN_IN_UNAVAILABLE/);
-    assert.equal(response.cookies.find((c) => c.name === 'credence_portal'), undefined);
+    assert.equal(
+      response.cookies.find((c) => c.name === 'credence_portal'),
+      undefined,
+    );
     assert.equal((await t.app.inject({ url: '/portal/sign-in/oidc' })).statusCode, 404);
   });
 });
@@ -89,8 +107,18 @@ describe('subject portal in demo mode', () => {
   });
 
   test('the file shows score, grade, the list and what it bars, the record and who checked', async () => {
-    const relying = await t.keyFor({ role: 'relying', name: 'Air China', actions: ['travel.air.premium_class'], purposes: ['ticketing'] });
-    const decision = await t.app.inject({ method: 'POST', url: '/v1/decisions', headers: bearer(relying), payload: { subject: { scheme: 'cn-rid', id: person }, action: 'travel.air.premium_class', purpose: 'ticketing' } });
+    const relying = await t.keyFor({
+      role: 'relying',
+      name: 'Air China',
+      actions: ['travel.air.premium_class'],
+      purposes: ['ticketing'],
+    });
+    const decision = await t.app.inject({
+      method: 'POST',
+      url: '/v1/decisions',
+      headers: bearer(relying),
+      payload: { subject: { scheme: 'cn-rid', id: person }, action: 'travel.air.premium_class', purpose: 'ticketing' },
+    });
     assert.equal(decision.json().outcome, 'deny');
     const { page } = await demoSignIn(t, person);
     assert.match(page.body, /Demo mode: you signed in without proof of identity/);
@@ -106,29 +134,55 @@ describe('subject portal in demo mode', () => {
 
   test('a dispute sent through the form opens on the record, and the agency is told by the deadline', async () => {
     const { cookie, csrf } = await demoSignIn(t, person);
-    const sent = await postForm(t, `/portal/records/${recordId}/disputes`, { statement: 'I paid the debt on 2026-09-30.', csrf }, cookie);
+    const sent = await postForm(
+      t,
+      `/portal/records/${recordId}/disputes`,
+      { statement: 'I paid the debt on 2026-09-30.', csrf },
+      cookie,
+    );
     assert.equal(sent.statusCode, 303, sent.body);
     const page = await t.app.inject({ url: sent.headers.location as string, headers: { cookie } });
     assert.match(page.body, /Your dispute was sent\. The agency must answer by 2026-12-01/);
     assert.match(page.body, /Your dispute is under way/);
     const disputes = (await t.app.inject({ url: '/v1/disputes?status=open', headers: bearer(court) })).json().disputes;
-    assert.ok(disputes.some((d: { record_id: string; statement: string }) => d.record_id === recordId && d.statement === 'I paid the debt on 2026-09-30.'));
+    assert.ok(
+      disputes.some(
+        (d: { record_id: string; statement: string }) =>
+          d.record_id === recordId && d.statement === 'I paid the debt on 2026-09-30.',
+      ),
+    );
   });
 
   test('a form without the CSRF token is refused and changes nothing', async () => {
-    const penalty = await t.file(await t.keyFor({ role: 'agency', name: 'Market Regulator', agency_kind: 'market' }), aPenalty({ tier: 'minor', kind: 'person', subjectId: person }));
+    const penalty = await t.file(
+      await t.keyFor({ role: 'agency', name: 'Market Regulator', agency_kind: 'market' }),
+      aPenalty({ tier: 'minor', kind: 'person', subjectId: person }),
+    );
     const { cookie } = await demoSignIn(t, person);
     const refused = await postForm(t, `/portal/records/${penalty}/repairs`, { evidence: 'paid' }, cookie);
     assert.equal(refused.statusCode, 403);
     assert.match(refused.body, /CRD_CSRF_INVALID/);
-    const forged = await postForm(t, `/portal/records/${penalty}/disputes`, { statement: 'forged', csrf: 'not-the-token' }, cookie);
+    const forged = await postForm(
+      t,
+      `/portal/records/${penalty}/disputes`,
+      { statement: 'forged', csrf: 'not-the-token' },
+      cookie,
+    );
     assert.equal(forged.statusCode, 403);
-    assert.equal((await t.app.inject({ url: `/v1/records/${penalty}`, headers: bearer(operatorKey) })).json().status, 'active');
+    assert.equal(
+      (await t.app.inject({ url: `/v1/records/${penalty}`, headers: bearer(operatorKey) })).json().status,
+      'active',
+    );
   });
 
   test('a subject cannot act on another subject’s record: not found, and nothing opens', async () => {
     const { cookie, csrf } = await demoSignIn(t, person);
-    const response = await postForm(t, `/portal/records/${othersRecord}/disputes`, { statement: 'not mine', csrf }, cookie);
+    const response = await postForm(
+      t,
+      `/portal/records/${othersRecord}/disputes`,
+      { statement: 'not mine', csrf },
+      cookie,
+    );
     assert.equal(response.statusCode, 404);
     assert.match(response.body, /CRD_NOT_FOUND/);
     assert.ok(!response.body.includes('李四'));
@@ -143,13 +197,24 @@ describe('subject portal in demo mode', () => {
       assert.equal(response.statusCode, 303, url);
       assert.match(response.headers.location as string, /^\/sign-in/);
     }
-    assert.equal((await t.app.inject({ url: `/v1/subjects/cn-rid/${person}/report`, headers: { cookie } })).statusCode, 401);
+    assert.equal(
+      (await t.app.inject({ url: `/v1/subjects/cn-rid/${person}/report`, headers: { cookie } })).statusCode,
+      401,
+    );
   });
 
   test('repair before the minimum period is refused on the page with its reason', async () => {
-    const general = await t.file(await t.keyFor({ role: 'agency', name: 'Market Regulator 2', agency_kind: 'market' }), aPenalty({ tier: 'general', kind: 'person', subjectId: person }));
+    const general = await t.file(
+      await t.keyFor({ role: 'agency', name: 'Market Regulator 2', agency_kind: 'market' }),
+      aPenalty({ tier: 'general', kind: 'person', subjectId: person }),
+    );
     const { cookie, csrf } = await demoSignIn(t, person);
-    const response = await postForm(t, `/portal/records/${general}/repairs`, { evidence: 'I paid the fine', csrf }, cookie);
+    const response = await postForm(
+      t,
+      `/portal/records/${general}/repairs`,
+      { evidence: 'I paid the fine', csrf },
+      cookie,
+    );
     assert.equal(response.statusCode, 422, response.body);
     assert.match(response.body, /usa-alert--error/);
     assert.match(response.body, /CRD_REPAIR_TOO_EARLY/);
@@ -159,13 +224,22 @@ describe('subject portal in demo mode', () => {
     const { cookie } = await demoSignIn(t, person);
     const response = await t.app.inject({ url: '/portal/data.json', headers: { cookie } });
     assert.equal(response.statusCode, 200);
-    assert.match(response.headers['content-disposition'] as string, /^attachment; filename="credence-file-\d{4}-\d{2}-\d{2}\.json"$/);
+    assert.match(
+      response.headers['content-disposition'] as string,
+      /^attachment; filename="credence-file-\d{4}-\d{2}-\d{2}\.json"$/,
+    );
     const file = response.json();
     assert.equal(file.subject.known, true);
     assert.ok(file.records.some((r: { id: string }) => r.id === recordId));
     assert.ok(!file.records.some((r: { id: string }) => r.id === othersRecord));
-    const report = (await t.app.inject({ url: `/v1/subjects/cn-rid/${person}/report`, headers: bearer(operatorKey) })).json();
-    assert.ok(report.inquiries.some((i: { kind: string; by: { role: string } }) => i.kind === 'report' && i.by.role === 'subject'));
+    const report = (
+      await t.app.inject({ url: `/v1/subjects/cn-rid/${person}/report`, headers: bearer(operatorKey) })
+    ).json();
+    assert.ok(
+      report.inquiries.some(
+        (i: { kind: string; by: { role: string } }) => i.kind === 'report' && i.by.role === 'subject',
+      ),
+    );
   });
 
   test('someone Credence knows nothing about sees an empty file at the base grade', async () => {
@@ -178,10 +252,18 @@ describe('subject portal in demo mode', () => {
     const form = await t.app.inject({ url: '/portal/sign-in' });
     const csrf = /name="csrf" value="([^"]+)"/.exec(form.body)![1]!;
     const pre = `credence_csrf=${form.cookies.find((c) => c.name === 'credence_csrf')!.value}`;
-    const response = await postForm(t, '/portal/demo-sign-in', { scheme: 'cn-rid', id: '110101199001011234', csrf }, pre);
+    const response = await postForm(
+      t,
+      '/portal/demo-sign-in',
+      { scheme: 'cn-rid', id: '110101199001011234', csrf },
+      pre,
+    );
     assert.equal(response.statusCode, 400);
     assert.match(response.body, /CRD_INVALID_IDENTIFIER/);
-    assert.equal(response.cookies.find((c) => c.name === 'credence_portal'), undefined);
+    assert.equal(
+      response.cookies.find((c) => c.name === 'credence_portal'),
+      undefined,
+    );
   });
 
   test('the scheduled jobs delete portal sessions a week after they end; a live one stays', async () => {
@@ -192,10 +274,17 @@ describe('subject portal in demo mode', () => {
     try {
       const live = await demoSignIn(t, person);
       const counts = await runJobs({ db: t.registry.rt.db, policy: t.registry.rt.policy, webhook: null }, t.now);
-      assert.ok(counts['purged_subject_sessions']! >= 1, JSON.stringify(counts));
+      assert.ok(counts.purged_subject_sessions! >= 1, JSON.stringify(counts));
       const rows = await t.registry.rt.db.selectFrom('subject_sessions').select('id_hash').execute();
-      assert.ok(!rows.some((r) => r.id_hash === sessionIdHash(ended.cookie.slice('credence_portal='.length))), 'ended eight days ago: deleted');
-      assert.equal((await t.app.inject({ url: '/portal', headers: { cookie: live.cookie } })).statusCode, 200, 'a live session still works');
+      assert.ok(
+        !rows.some((r) => r.id_hash === sessionIdHash(ended.cookie.slice('credence_portal='.length))),
+        'ended eight days ago: deleted',
+      );
+      assert.equal(
+        (await t.app.inject({ url: '/portal', headers: { cookie: live.cookie } })).statusCode,
+        200,
+        'a live session still works',
+      );
     } finally {
       t.now = started;
     }
@@ -206,12 +295,32 @@ describe('subject portal in demo mode', () => {
     const csrf = /name="csrf" value="([^"]+)"/.exec(form.body)![1]!;
     const pre = `credence_csrf=${form.cookies.find((c) => c.name === 'credence_csrf')!.value}`;
     const address = '127.1.2.3';
-    for (let i = 0; i < 20; i += 1) assert.equal((await postForm(t, '/portal/demo-sign-in', { scheme: 'cn-rid', id: aResidentId(), csrf }, pre, address)).statusCode, 303, `attempt ${i}`);
-    const limited = await postForm(t, '/portal/demo-sign-in', { scheme: 'cn-rid', id: aResidentId(), csrf }, pre, address);
+    for (let i = 0; i < 20; i += 1)
+      assert.equal(
+        (await postForm(t, '/portal/demo-sign-in', { scheme: 'cn-rid', id: aResidentId(), csrf }, pre, address))
+          .statusCode,
+        303,
+        `attempt ${i}`,
+      );
+    const limited = await postForm(
+      t,
+      '/portal/demo-sign-in',
+      { scheme: 'cn-rid', id: aResidentId(), csrf },
+      pre,
+      address,
+    );
     assert.equal(limited.statusCode, 429);
     assert.match(limited.body, /CRD_RATE_LIMITED/);
-    assert.equal(limited.cookies.find((c) => c.name === 'credence_portal'), undefined);
-    assert.equal((await postForm(t, '/portal/demo-sign-in', { scheme: 'cn-rid', id: aResidentId(), csrf }, pre, '127.1.2.4')).statusCode, 303, 'another address is not limited');
+    assert.equal(
+      limited.cookies.find((c) => c.name === 'credence_portal'),
+      undefined,
+    );
+    assert.equal(
+      (await postForm(t, '/portal/demo-sign-in', { scheme: 'cn-rid', id: aResidentId(), csrf }, pre, '127.1.2.4'))
+        .statusCode,
+      303,
+      'another address is not limited',
+    );
   });
 
   test('signing out ends the session for good', async () => {

@@ -14,7 +14,6 @@ import { zh } from '../src/web/i18n/zh.ts';
 import { checkPage, SCREENSHOTS, startTestBrowser, type TestBrowser } from './support/browser.ts';
 import { aCourtRecord, aResidentId } from './support/factories.ts';
 
-
 describe('web foundation (no browser)', () => {
   test('the English and Chinese catalogues have the same keys', () => {
     assert.deepEqual(Object.keys(zh).sort(), Object.keys(en).sort());
@@ -23,7 +22,10 @@ describe('web foundation (no browser)', () => {
   test('html escapes every interpolated value unless raw()', () => {
     const name = '<script>alert("x")</script>&\'';
     assert.equal(html`<p title="${name}">${name}</p>`.value, `<p title="${escapeHtml(name)}">${escapeHtml(name)}</p>`);
-    assert.equal(html`${[html`<b>${'<'}</b>`, raw('<i>ok</i>'), null, undefined, false, 0]}`.value, '<b>&lt;</b><i>ok</i>0');
+    assert.equal(
+      html`${[html`<b>${'<'}</b>`, raw('<i>ok</i>'), null, undefined, false, 0]}`.value,
+      '<b>&lt;</b><i>ok</i>0',
+    );
   });
 
   test('the language: ?lang=, then the cookie, then Accept-Language by q, then English', () => {
@@ -100,8 +102,8 @@ describe('public pages in a browser', () => {
     const page = await context.newPage();
     await page.goto('/transparency');
     const charts = page.locator('figure.chart svg[role="img"]');
-    assert.ok(await charts.count() >= 2, 'a chart per section with figures');
-    assert.ok(await charts.first().locator('path, rect').count() > 0, 'the chart has marks');
+    assert.ok((await charts.count()) >= 2, 'a chart per section with figures');
+    assert.ok((await charts.first().locator('path, rect').count()) > 0, 'the chart has marks');
     assert.ok((await page.textContent('main'))!.includes('23'), 'records filed in the table');
     await checkPage(page, 'transparency');
     await context.close();
@@ -115,7 +117,8 @@ describe('public pages in a browser', () => {
     for (const list of b.t.registry.rt.policy.lists.values()) {
       assert.ok(text.includes(list.name) && text.includes(list.legal_basis), `list ${list.id} with its legal basis`);
     }
-    for (const measure of b.t.registry.rt.policy.measures) assert.ok(text.includes(measure.legal_basis), `measure ${measure.id}`);
+    for (const measure of b.t.registry.rt.policy.measures)
+      assert.ok(text.includes(measure.legal_basis), `measure ${measure.id}`);
     await checkPage(page, 'about');
     await context.close();
   });
@@ -139,8 +142,17 @@ describe('public pages in a browser', () => {
     assert.equal(css.statusCode, 200);
     assert.match(String(css.headers['content-type']), /^text\/css/);
     assert.match(String(css.headers['cache-control']), /max-age=\d+/);
-    assert.equal((await b.t.app.inject({ url: '/assets/uswds/fonts/public-sans/PublicSans-Regular.woff2' })).headers['content-type'], 'font/woff2');
-    for (const url of ['/assets/uswds/../package.json', '/assets/uswds/%2e%2e/package.json', '/assets/uswds/js/nope.js']) {
+    assert.equal(
+      (await b.t.app.inject({ url: '/assets/uswds/fonts/public-sans/PublicSans-Regular.woff2' })).headers[
+        'content-type'
+      ],
+      'font/woff2',
+    );
+    for (const url of [
+      '/assets/uswds/../package.json',
+      '/assets/uswds/%2e%2e/package.json',
+      '/assets/uswds/js/nope.js',
+    ]) {
       assert.equal((await b.t.app.inject({ url })).statusCode, 404, url);
     }
   });

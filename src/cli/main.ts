@@ -11,8 +11,21 @@ import { COMMANDS } from './commands/index.ts';
 function helpText(): string {
   const width = Math.max(...COMMANDS.map((c) => c.path.join(' ').length));
   const lines = COMMANDS.map((c) => `  ${c.path.join(' ').padEnd(width)}  ${c.summary}`);
-  const env = CONFIG_VARIABLES.map((v) => `  ${v.name.padEnd(34)} default: ${v.fallback || '(none: embedded PostgreSQL)'}`);
-  return ['Usage: credence COMMAND [options]', '', 'Commands:', ...lines, '', 'Environment:', ...env, '', 'Run "credence COMMAND --help" for a command\'s options.', ''].join('\n');
+  const env = CONFIG_VARIABLES.map(
+    (v) => `  ${v.name.padEnd(34)} default: ${v.fallback || '(none: embedded PostgreSQL)'}`,
+  );
+  return [
+    'Usage: credence COMMAND [options]',
+    '',
+    'Commands:',
+    ...lines,
+    '',
+    'Environment:',
+    ...env,
+    '',
+    'Run "credence COMMAND --help" for a command\'s options.',
+    '',
+  ].join('\n');
 }
 
 function findCommand(argv: readonly string[]): { command: Command; rest: readonly string[] } | undefined {
@@ -29,9 +42,12 @@ export async function main(argv: readonly string[], context: Omit<CommandContext
   }
   const found = findCommand(argv);
   try {
-    if (found === undefined) throw new CredenceError('CRD_USAGE', `unknown command "${argv.join(' ')}"; run "credence --help"`);
+    if (found === undefined)
+      throw new CredenceError('CRD_USAGE', `unknown command "${argv.join(' ')}"; run "credence --help"`);
     if (found.rest.includes('--help') || found.rest.includes('-h')) {
-      context.stdout.write(`Usage: credence ${found.command.path.join(' ')} ${found.command.usage}\n\n${found.command.summary}\n`);
+      context.stdout.write(
+        `Usage: credence ${found.command.path.join(' ')} ${found.command.usage}\n\n${found.command.summary}\n`,
+      );
       return 0;
     }
     return await found.command.run(found.rest, { ...context, config: loadConfig(process.env) });
@@ -43,7 +59,8 @@ export async function main(argv: readonly string[], context: Omit<CommandContext
 export function reportError(error: unknown, stderr: NodeJS.WritableStream): number {
   if (isCredenceError(error)) {
     stderr.write(`error ${error.code}: ${error.message}\n`);
-    for (const d of error.details) if (!error.message.includes(d.message)) stderr.write(`  ${d.path ? `${d.path}: ` : ''}${d.message}\n`);
+    for (const d of error.details)
+      if (!error.message.includes(d.message)) stderr.write(`  ${d.path ? `${d.path}: ` : ''}${d.message}\n`);
     return error.exitCode;
   }
   stderr.write(`error CRD_INTERNAL: ${(error as Error)?.stack ?? String(error)}\n`);

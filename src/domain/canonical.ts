@@ -15,7 +15,8 @@ export function canonicalJson(value: unknown): string {
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
   }
-  if (typeof value === 'number' && !Number.isFinite(value)) throw new TypeError('canonical JSON has no encoding for non-finite numbers');
+  if (typeof value === 'number' && !Number.isFinite(value))
+    throw new TypeError('canonical JSON has no encoding for non-finite numbers');
   return JSON.stringify(value);
 }
 

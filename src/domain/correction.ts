@@ -8,7 +8,15 @@ import type { NormalizedRecord, RecordInput } from './record-input.ts';
 import type { CreditRecord } from './record.ts';
 
 /** The fields an agency may correct. Type, subject and source_ref identify the record and do not change. */
-export const CORRECTABLE_FIELDS = ['decided_at', 'effective_at', 'expires_at', 'legal_basis', 'document_ref', 'summary', 'attributes'] as const;
+export const CORRECTABLE_FIELDS = [
+  'decided_at',
+  'effective_at',
+  'expires_at',
+  'legal_basis',
+  'document_ref',
+  'summary',
+  'attributes',
+] as const;
 export type CorrectableField = (typeof CORRECTABLE_FIELDS)[number];
 export type RecordChanges = Partial<Record<CorrectableField, unknown>>;
 
@@ -23,8 +31,13 @@ export interface SubjectIdentity {
 export function correctionInput(current: CreditRecord, subject: SubjectIdentity, changes: RecordChanges): RecordInput {
   const iso = (d: Date | null) => (d === null ? null : d.toISOString());
   const base: Record<CorrectableField, unknown> = {
-    decided_at: iso(current.decided_at), effective_at: iso(current.effective_at), expires_at: iso(current.expires_at),
-    legal_basis: current.legal_basis, document_ref: current.document_ref, summary: current.summary, attributes: current.attributes,
+    decided_at: iso(current.decided_at),
+    effective_at: iso(current.effective_at),
+    expires_at: iso(current.expires_at),
+    legal_basis: current.legal_basis,
+    document_ref: current.document_ref,
+    summary: current.summary,
+    attributes: current.attributes,
   };
   return { source_ref: current.source_ref, type: current.type, subject, ...base, ...changes };
 }

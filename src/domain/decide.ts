@@ -8,7 +8,10 @@ export interface ActionDecision {
   readonly measures: readonly AppliedMeasure[];
 }
 
-export const ALLOW: ActionDecision = Object.freeze({ outcome: 'allow', measures: Object.freeze([]) as readonly AppliedMeasure[] });
+export const ALLOW: ActionDecision = Object.freeze({
+  outcome: 'allow',
+  measures: Object.freeze([]) as readonly AppliedMeasure[],
+});
 
 /** Picks the measures that bind `action` and the outcome by precedence (deny > restrict > review > waive > expedite). */
 export function decideAction(measures: readonly AppliedMeasure[], action: string): ActionDecision {

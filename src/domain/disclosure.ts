@@ -15,7 +15,9 @@ import type { CreditRecord, RecordStatus } from './record.ts';
  * 1 to 3 years). A positive record is disclosed for as long as it counts.
  */
 export const TIER_MAX_DISCLOSURE: Readonly<Record<Exclude<Tier, 'positive'>, string>> = Object.freeze({
-  minor: 'P3M', general: 'P1Y', serious: 'P3Y',
+  minor: 'P3M',
+  general: 'P1Y',
+  serious: 'P3Y',
 });
 
 /**
@@ -33,6 +35,7 @@ export function disclosureWindow(type: RecordType, record: CreditRecord): { star
   const { start, end } = recordWindow(type, record, terms);
   if (terms.tier === 'positive') return { start, end };
   const tierEnd = addDuration(start, TIER_MAX_DISCLOSURE[terms.tier]);
+  // biome-ignore lint/complexity/useMathMinMax: these are Dates; Math.min would return a number
   return { start, end: tierEnd < end ? tierEnd : end };
 }
 
@@ -90,13 +93,21 @@ export function publicShapes(policy: Policy, now: Date): PublicShape[] {
     branches.forEach((branch, i) => {
       const when = branch.variants[0]?.when ?? {};
       const terms = resolveRecordTerms(branch, when);
-      const spans = [type.max_duration, terms.duration, terms.tier === 'positive' ? null : TIER_MAX_DISCLOSURE[terms.tier]];
+      const spans = [
+        type.max_duration,
+        terms.duration,
+        terms.tier === 'positive' ? null : TIER_MAX_DISCLOSURE[terms.tier],
+      ];
       const days = Math.min(...spans.filter((s): s is string => s !== null).map(upperBoundDays));
       for (const kind of type.subject_kinds) {
         if (terms.disclosure[kind] !== 'public') continue;
         shapes.push({
-          kind, type: type.id, when, unless: type.variants.slice(0, i).map((v) => v.when),
-          statuses: publishableStatuses(type), effective_after: new Date(now.getTime() - days * DAY_MS),
+          kind,
+          type: type.id,
+          when,
+          unless: type.variants.slice(0, i).map((v) => v.when),
+          statuses: publishableStatuses(type),
+          effective_after: new Date(now.getTime() - days * DAY_MS),
         });
       }
     });

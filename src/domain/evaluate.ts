@@ -68,7 +68,11 @@ function statusCounts(record: CreditRecord, type: RecordType): boolean {
  * The period in which a record counts: from `effective_at` until the earliest of the agency's
  * `expires_at`, the policy's duration for its terms and the type's maximum duration.
  */
-export function recordWindow(type: RecordType, record: CreditRecord, terms = resolveRecordTerms(type, record.attributes)): { start: Date; end: Date } {
+export function recordWindow(
+  type: RecordType,
+  record: CreditRecord,
+  terms = resolveRecordTerms(type, record.attributes),
+): { start: Date; end: Date } {
   const start = record.effective_at;
   let end = addDuration(start, type.max_duration);
   if (terms.duration !== null) end = minDate(end, addDuration(start, terms.duration));
@@ -97,9 +101,12 @@ function countedRecords(assessed: readonly CountedRecord[], now: Date): CountedR
 function rankFactors(counted: readonly CountedRecord[], limit: number): Factor[] {
   return counted
     .filter((c) => c.points !== 0)
-    .sort((a, b) => Math.abs(b.points) - Math.abs(a.points)
-      || b.record.effective_at.getTime() - a.record.effective_at.getTime()
-      || compareIds(a.record.id, b.record.id))
+    .sort(
+      (a, b) =>
+        Math.abs(b.points) - Math.abs(a.points) ||
+        b.record.effective_at.getTime() - a.record.effective_at.getTime() ||
+        compareIds(a.record.id, b.record.id),
+    )
     .slice(0, limit)
     .map((c) => ({
       record_id: c.record.id,
@@ -114,9 +121,15 @@ function memberships(policy: Policy, file: SubjectFile, counted: readonly Counte
   const result: Membership[] = [];
   for (const list of policy.lists.values()) {
     if (!list.subject_kinds.includes(file.kind)) continue;
-    const resting = counted.filter((c) => list.criteria.some((criterion) =>
-      criterion.record_type === c.record.type
-      && Object.entries(criterion.where ?? {}).every(([attr, values]) => values.includes(c.record.attributes[attr] ?? ''))));
+    const resting = counted.filter((c) =>
+      list.criteria.some(
+        (criterion) =>
+          criterion.record_type === c.record.type &&
+          Object.entries(criterion.where ?? {}).every(([attr, values]) =>
+            values.includes(c.record.attributes[attr] ?? ''),
+          ),
+      ),
+    );
     if (resting.length === 0) continue;
     const since = minDate(...resting.map((c) => c.start));
     const until = minDate(maxDate(...resting.map((c) => c.end)), addDuration(since, list.max_duration));
@@ -203,7 +216,14 @@ const EMPTY = new WeakMap<Policy, Evaluation>();
 function emptyEvaluation(policy: Policy): Evaluation {
   let evaluation = EMPTY.get(policy);
   if (evaluation === undefined) {
-    evaluation = Object.freeze({ score: policy.scoring.base, grade: gradeFor(policy.scoring, policy.scoring.base), factors: [], lists: [], measures: [], next_change_at: null });
+    evaluation = Object.freeze({
+      score: policy.scoring.base,
+      grade: gradeFor(policy.scoring, policy.scoring.base),
+      factors: [],
+      lists: [],
+      measures: [],
+      next_change_at: null,
+    });
     EMPTY.set(policy, evaluation);
   }
   return evaluation;

@@ -12,7 +12,9 @@ const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 /** USCC alphabet value of a character code, or -1 (0-9, A-Z without I, O, S, V, Z). */
 const USCC_VALUE = (() => {
   const table = new Int8Array(128).fill(-1);
-  [...'0123456789ABCDEFGHJKLMNPQRTUWXY'].forEach((c, i) => { table[c.charCodeAt(0)] = i; });
+  [...'0123456789ABCDEFGHJKLMNPQRTUWXY'].forEach((c, i) => {
+    table[c.charCodeAt(0)] = i;
+  });
   return table;
 })();
 

@@ -32,8 +32,22 @@ export function createRandom(seed: number): Random {
 
 /** Beijing's district codes (GB/T 2260): Dongcheng 110101 to Yanqing 110119. */
 const BEIJING_DISTRICTS = [
-  '110101', '110102', '110105', '110106', '110107', '110108', '110109', '110111',
-  '110112', '110113', '110114', '110115', '110116', '110117', '110118', '110119',
+  '110101',
+  '110102',
+  '110105',
+  '110106',
+  '110107',
+  '110108',
+  '110109',
+  '110111',
+  '110112',
+  '110113',
+  '110114',
+  '110115',
+  '110116',
+  '110117',
+  '110118',
+  '110119',
 ];
 
 const DAY_MS = 86_400_000;
@@ -59,7 +73,7 @@ export function generateUscc(random: Random): string {
   const division = pick(random, ['110000', ...BEIJING_DISTRICTS]);
   let body = '';
   for (let i = 0; i < 8; i++) body += USCC_ALPHABET[random.int(USCC_ALPHABET.length)];
-  const first17 = '91' + division + body + gb11714CheckChar(body);
+  const first17 = `91${division}${body}${gb11714CheckChar(body)}`;
   return first17 + gb32100CheckChar(first17);
 }
 
@@ -82,7 +96,7 @@ const LEI_CHARS = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 export function generateLei(random: Random): string {
   let entity = '';
   for (let i = 0; i < 12; i++) entity += LEI_CHARS[random.int(LEI_CHARS.length)];
-  const first18 = pick(random, LOU_PREFIXES) + '00' + entity;
+  const first18 = `${pick(random, LOU_PREFIXES)}00${entity}`;
   return first18 + iso17442CheckDigits(first18);
 }
 

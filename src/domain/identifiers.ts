@@ -7,6 +7,7 @@
 import type { ProblemDetail } from '../errors.ts';
 import { isValidLei, isValidResidentId, isValidUscc } from './identifier-fast-check.ts';
 import type { IdentifierScheme, SubjectKind } from './policy.ts';
+import { hasControlCharacters } from './text.ts';
 
 /** No scheme's value may be longer than this; checked before any pattern runs. */
 export const MAX_IDENTIFIER_LENGTH = 64;
@@ -37,7 +38,7 @@ export function validateIdentifier(scheme: IdentifierScheme, value: string, path
  * Organisation identifiers are public and returned unchanged. `scheme` is accepted so callers
  * need not branch; masking depends only on the kind today.
  */
-export function maskIdentifier(scheme: string, value: string, kind: SubjectKind): string {
+export function maskIdentifier(_scheme: string, value: string, kind: SubjectKind): string {
   if (kind === 'organization') return value;
   const chars = [...value];
   const third = Math.floor(chars.length / 3);
@@ -52,10 +53,14 @@ const NO_PROBLEMS: readonly ProblemDetail[] = Object.freeze([]);
 /** The hot-path verdict for the built-in schemes; pattern schemes always take the full check. */
 function isValidFast(scheme: IdentifierScheme, value: string): boolean {
   switch (scheme.check) {
-    case 'gb11643': return isValidResidentId(value);
-    case 'gb32100': return isValidUscc(value);
-    case 'iso17442': return isValidLei(value);
-    case undefined: return false;
+    case 'gb11643':
+      return isValidResidentId(value);
+    case 'gb32100':
+      return isValidUscc(value);
+    case 'iso17442':
+      return isValidLei(value);
+    case undefined:
+      return false;
   }
 }
 
@@ -63,12 +68,16 @@ function isValidFast(scheme: IdentifierScheme, value: string): boolean {
 export function findProblem(scheme: IdentifierScheme, value: string): string | undefined {
   if (value.length === 0) return `${scheme.id} must not be empty`;
   if (value.length > MAX_IDENTIFIER_LENGTH) return `${scheme.id} must be at most ${MAX_IDENTIFIER_LENGTH} characters`;
-  if (/[\u0000-\u001f\u007f]/.test(value)) return `${scheme.id} must not contain control characters`;
+  if (hasControlCharacters(value)) return `${scheme.id} must not contain control characters`;
   switch (scheme.check) {
-    case 'gb11643': return findResidentIdProblem(scheme.id, value);
-    case 'gb32100': return findUsccProblem(scheme.id, value);
-    case 'iso17442': return findLeiProblem(scheme.id, value);
-    case undefined: return findPatternProblem(scheme, value);
+    case 'gb11643':
+      return findResidentIdProblem(scheme.id, value);
+    case 'gb32100':
+      return findUsccProblem(scheme.id, value);
+    case 'iso17442':
+      return findLeiProblem(scheme.id, value);
+    case undefined:
+      return findPatternProblem(scheme, value);
   }
 }
 
@@ -126,9 +135,11 @@ export function gb32100CheckChar(first17: string): string {
 function findUsccProblem(id: string, value: string): string | undefined {
   if (value.length !== 18) return `${id} must be 18 characters from ${USCC_ALPHABET_TEXT}`;
   const badAt = [...value].findIndex((c) => !USCC_ALPHABET.includes(c));
-  if (badAt >= 0) return `${id} may not contain '${value[badAt]}' (character ${badAt + 1}); allowed are ${USCC_ALPHABET_TEXT}`;
+  if (badAt >= 0)
+    return `${id} may not contain '${value[badAt]}' (character ${badAt + 1}); allowed are ${USCC_ALPHABET_TEXT}`;
   const division = value.slice(2, 8);
-  if (!/^\d{6}$/.test(division)) return `${id} characters 3-8 must be a 6-digit administrative division code, not ${division}`;
+  if (!/^\d{6}$/.test(division))
+    return `${id} characters 3-8 must be a 6-digit administrative division code, not ${division}`;
   const expected = gb32100CheckChar(value.slice(0, 17));
   if (value[17] !== expected) return `${id} check character is ${value[17]} but should be ${expected}`;
   return undefined;
@@ -139,7 +150,7 @@ function findUsccProblem(id: string, value: string): string | undefined {
 /** The two check digits for the first 18 characters (`0-9A-Z`) of an LEI. */
 export function iso17442CheckDigits(first18: string): string {
   if (!/^[0-9A-Z]{18}$/.test(first18)) throw new RangeError('iso17442CheckDigits needs 18 characters from 0-9 and A-Z');
-  return String(98 - mod97(first18 + '00')).padStart(2, '0');
+  return String(98 - mod97(`${first18}00`)).padStart(2, '0');
 }
 
 /** The remainder mod 97 of the number formed by writing letters as 10 (A) to 35 (Z). */

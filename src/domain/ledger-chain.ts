@@ -20,8 +20,10 @@ export interface ChainedEvent {
  * as `canonicalJson({seq, at, type, subject_id, payload})`, without encoding the payload twice.
  */
 export function eventBody(event: Omit<ChainedEvent, 'payload'>, canonicalPayload: string): string {
-  return `{"at":${JSON.stringify(event.at.toISOString())},"payload":${canonicalPayload},"seq":${JSON.stringify(event.seq)},`
-    + `"subject_id":${event.subject_id === null ? 'null' : JSON.stringify(event.subject_id)},"type":${JSON.stringify(event.type)}}`;
+  return (
+    `{"at":${JSON.stringify(event.at.toISOString())},"payload":${canonicalPayload},"seq":${JSON.stringify(event.seq)},` +
+    `"subject_id":${event.subject_id === null ? 'null' : JSON.stringify(event.subject_id)},"type":${JSON.stringify(event.type)}}`
+  );
 }
 
 export function hashBody(prevHash: string, body: string): string {

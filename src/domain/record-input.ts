@@ -12,7 +12,12 @@ import type { Policy, SubjectKind } from './policy.ts';
 export interface RecordInput {
   readonly source_ref?: unknown;
   readonly type?: unknown;
-  readonly subject?: { readonly kind?: unknown; readonly scheme?: unknown; readonly id?: unknown; readonly name?: unknown };
+  readonly subject?: {
+    readonly kind?: unknown;
+    readonly scheme?: unknown;
+    readonly id?: unknown;
+    readonly name?: unknown;
+  };
   readonly decided_at?: unknown;
   readonly effective_at?: unknown;
   readonly expires_at?: unknown;
@@ -66,18 +71,35 @@ function text(problems: Problems, value: unknown, path: string, max: number, req
 
 function date(problems: Problems, value: unknown, path: string, required: boolean): Date | null {
   if (value === undefined || value === null || value === '') {
-    if (required) problems.add('CRD_INVALID_DATE', path, `${path} is required (ISO 8601, e.g. 2026-03-01 or 2026-03-01T09:30:00+08:00)`);
+    if (required)
+      problems.add(
+        'CRD_INVALID_DATE',
+        path,
+        `${path} is required (ISO 8601, e.g. 2026-03-01 or 2026-03-01T09:30:00+08:00)`,
+      );
     return null;
   }
-  const parsed = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value) ? new Date(value) : null;
+  const parsed =
+    typeof value === 'string' && /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value)
+      ? new Date(value)
+      : null;
   if (parsed === null || Number.isNaN(parsed.getTime())) {
-    problems.add('CRD_INVALID_DATE', path, `${path} must be an ISO 8601 date or date-time, got ${JSON.stringify(value)}`);
+    problems.add(
+      'CRD_INVALID_DATE',
+      path,
+      `${path} must be an ISO 8601 date or date-time, got ${JSON.stringify(value)}`,
+    );
     return null;
   }
   return parsed;
 }
 
-function subjectOf(problems: Problems, policy: Policy, input: RecordInput, allowedKinds: readonly SubjectKind[] | null) {
+function subjectOf(
+  problems: Problems,
+  policy: Policy,
+  input: RecordInput,
+  allowedKinds: readonly SubjectKind[] | null,
+) {
   const subject = input.subject;
   if (typeof subject !== 'object' || subject === null) {
     problems.add('CRD_VALIDATION', 'subject', 'subject is required: {kind, scheme, id, name}');
@@ -87,25 +109,43 @@ function subjectOf(problems: Problems, policy: Policy, input: RecordInput, allow
   if (kind !== 'person' && kind !== 'organization') {
     problems.add('CRD_VALIDATION', 'subject.kind', 'subject.kind must be "person" or "organization"');
   } else if (allowedKinds !== null && !allowedKinds.includes(kind)) {
-    problems.add('CRD_SUBJECT_KIND_MISMATCH', 'subject.kind', `this record type is not filed about a ${kind} (allowed: ${allowedKinds.join(', ')})`);
+    problems.add(
+      'CRD_SUBJECT_KIND_MISMATCH',
+      'subject.kind',
+      `this record type is not filed about a ${kind} (allowed: ${allowedKinds.join(', ')})`,
+    );
   }
   const name = text(problems, subject.name, 'subject.name', 300);
   const schemeId = text(problems, subject.scheme, 'subject.scheme', 40);
   const rawId = text(problems, subject.id, 'subject.id', 64);
   const scheme = schemeId === null ? undefined : policy.identifier_schemes.get(schemeId);
   if (schemeId !== null && scheme === undefined) {
-    problems.add('CRD_UNKNOWN_SCHEME', 'subject.scheme', `unknown identifier scheme "${schemeId}" (known: ${[...policy.identifier_schemes.keys()].join(', ')})`);
+    problems.add(
+      'CRD_UNKNOWN_SCHEME',
+      'subject.scheme',
+      `unknown identifier scheme "${schemeId}" (known: ${[...policy.identifier_schemes.keys()].join(', ')})`,
+    );
   }
-  if (scheme === undefined || rawId === null || name === null || (kind !== 'person' && kind !== 'organization')) return null;
+  if (scheme === undefined || rawId === null || name === null || (kind !== 'person' && kind !== 'organization'))
+    return null;
   if (!scheme.subject_kinds.includes(kind)) {
-    problems.add('CRD_SUBJECT_KIND_MISMATCH', 'subject.scheme', `${scheme.id} identifies ${scheme.subject_kinds.join(' or ')}, not ${kind}`);
+    problems.add(
+      'CRD_SUBJECT_KIND_MISMATCH',
+      'subject.scheme',
+      `${scheme.id} identifies ${scheme.subject_kinds.join(' or ')}, not ${kind}`,
+    );
   }
   const id = normalizeIdentifier(scheme, rawId);
   for (const problem of validateIdentifier(scheme, id, 'subject.id')) problems.list.push(problem);
   return { kind: kind as SubjectKind, scheme: scheme.id, id, name };
 }
 
-function attributesOf(problems: Problems, policy: Policy, typeId: string | null, value: unknown): Record<string, string> {
+function attributesOf(
+  problems: Problems,
+  policy: Policy,
+  typeId: string | null,
+  value: unknown,
+): Record<string, string> {
   const type = typeId === null ? undefined : policy.record_types.get(typeId);
   const attributes: Record<string, string> = {};
   if (value !== undefined && value !== null && (typeof value !== 'object' || Array.isArray(value))) {
@@ -116,14 +156,25 @@ function attributesOf(problems: Problems, policy: Policy, typeId: string | null,
   for (const [name, raw] of Object.entries((value ?? {}) as Record<string, unknown>)) {
     const spec = type.attributes[name];
     const path = `attributes.${name}`;
-    if (spec === undefined) problems.add('CRD_INVALID_ATTRIBUTE', path, `${type.id} has no attribute "${name}" (allowed: ${Object.keys(type.attributes).join(', ') || 'none'})`);
-    else if (typeof raw !== 'string' || raw.length > 200) problems.add('CRD_INVALID_ATTRIBUTE', path, `${path} must be a string of at most 200 characters`);
-    else if (spec.enum !== undefined && !spec.enum.includes(raw)) problems.add('CRD_INVALID_ATTRIBUTE', path, `${path} must be one of ${spec.enum.join(', ')}`);
+    if (spec === undefined)
+      problems.add(
+        'CRD_INVALID_ATTRIBUTE',
+        path,
+        `${type.id} has no attribute "${name}" (allowed: ${Object.keys(type.attributes).join(', ') || 'none'})`,
+      );
+    else if (typeof raw !== 'string' || raw.length > 200)
+      problems.add('CRD_INVALID_ATTRIBUTE', path, `${path} must be a string of at most 200 characters`);
+    else if (spec.enum !== undefined && !spec.enum.includes(raw))
+      problems.add('CRD_INVALID_ATTRIBUTE', path, `${path} must be one of ${spec.enum.join(', ')}`);
     else attributes[name] = raw;
   }
   for (const [name, spec] of Object.entries(type.attributes)) {
     if (spec.required && (value as Record<string, unknown> | undefined)?.[name] === undefined) {
-      problems.add('CRD_INVALID_ATTRIBUTE', `attributes.${name}`, `${type.id} requires attribute "${name}"${spec.enum ? ` (one of ${spec.enum.join(', ')})` : ''}`);
+      problems.add(
+        'CRD_INVALID_ATTRIBUTE',
+        `attributes.${name}`,
+        `${type.id} requires attribute "${name}"${spec.enum ? ` (one of ${spec.enum.join(', ')})` : ''}`,
+      );
     }
   }
   return attributes;
@@ -136,7 +187,11 @@ function recordType(problems: Problems, policy: Policy, agencyKind: string, valu
   if (type === undefined) {
     problems.add('CRD_UNKNOWN_RECORD_TYPE', 'type', `unknown record type "${typeId}"`);
   } else if (!type.agency_kinds.includes(agencyKind)) {
-    problems.add('CRD_RECORD_TYPE_NOT_GRANTED', 'type', `a ${agencyKind} agency may not file ${typeId} (filed by: ${type.agency_kinds.join(', ')})`);
+    problems.add(
+      'CRD_RECORD_TYPE_NOT_GRANTED',
+      'type',
+      `a ${agencyKind} agency may not file ${typeId} (filed by: ${type.agency_kinds.join(', ')})`,
+    );
   }
   return type ?? null;
 }
@@ -153,17 +208,28 @@ export function checkRecordInput(policy: Policy, agencyKind: string, input: Reco
   const decidedAt = date(problems, input.decided_at, 'decided_at', true);
   const effectiveAt = date(problems, input.effective_at, 'effective_at', false) ?? decidedAt;
   const expiresAt = date(problems, input.expires_at, 'expires_at', false);
-  if (decidedAt !== null && decidedAt.getTime() > now.getTime() + FUTURE_SKEW_MS) problems.add('CRD_INVALID_DATE', 'decided_at', 'decided_at is in the future');
-  if (decidedAt !== null && effectiveAt !== null && effectiveAt < decidedAt) problems.add('CRD_INVALID_DATE', 'effective_at', 'effective_at is before decided_at');
-  if (expiresAt !== null && effectiveAt !== null && expiresAt <= effectiveAt) problems.add('CRD_INVALID_DATE', 'expires_at', 'expires_at must be after effective_at');
+  if (decidedAt !== null && decidedAt.getTime() > now.getTime() + FUTURE_SKEW_MS)
+    problems.add('CRD_INVALID_DATE', 'decided_at', 'decided_at is in the future');
+  if (decidedAt !== null && effectiveAt !== null && effectiveAt < decidedAt)
+    problems.add('CRD_INVALID_DATE', 'effective_at', 'effective_at is before decided_at');
+  if (expiresAt !== null && effectiveAt !== null && expiresAt <= effectiveAt)
+    problems.add('CRD_INVALID_DATE', 'expires_at', 'expires_at must be after effective_at');
   const legalBasis = text(problems, input.legal_basis, 'legal_basis', 500);
   const documentRef = text(problems, input.document_ref, 'document_ref', 200);
   const summary = text(problems, input.summary, 'summary', 2000, false);
   const attributes = attributesOf(problems, policy, type?.id ?? null, input.attributes);
   if (problems.list.length > 0) return { ok: false, problems: problems.list };
   const record = {
-    source_ref: sourceRef!, type: type!.id, subject: subject!, decided_at: decidedAt!, effective_at: effectiveAt!,
-    expires_at: expiresAt, legal_basis: legalBasis!, document_ref: documentRef!, summary: summary || null, attributes,
+    source_ref: sourceRef!,
+    type: type!.id,
+    subject: subject!,
+    decided_at: decidedAt!,
+    effective_at: effectiveAt!,
+    expires_at: expiresAt,
+    legal_basis: legalBasis!,
+    document_ref: documentRef!,
+    summary: summary || null,
+    attributes,
   };
   return { ok: true, record: { ...record, digest: sha256Hex(canonicalJson(record)) } };
 }

@@ -17,15 +17,26 @@ export interface RepairRefusal {
 }
 
 /** Why an application to repair `record` at `now` must be refused, or null if it may go to the agency. */
-export function checkRepairEligibility(policy: Policy, record: CreditRecord, performed: boolean, now: Date): RepairRefusal | null {
+export function checkRepairEligibility(
+  policy: Policy,
+  record: CreditRecord,
+  performed: boolean,
+  now: Date,
+): RepairRefusal | null {
   const type = policy.record_types.get(record.type);
   const terms = type === undefined ? null : resolveRecordTerms(type, record.attributes);
   if (terms === null || terms.tier === 'positive') {
-    return { code: 'CRD_REPAIR_NOT_NEGATIVE', message: `record ${record.id} is not a negative record: there is nothing to repair` };
+    return {
+      code: 'CRD_REPAIR_NOT_NEGATIVE',
+      message: `record ${record.id} is not a negative record: there is nothing to repair`,
+    };
   }
   if (policy.repair.on_performance.includes(record.type)) {
     if (performed) return null;
-    return { code: 'CRD_REPAIR_NOT_PERFORMED', message: `a ${record.type} record is repaired once the obligation is performed: state "performed": true and give the evidence of performance` };
+    return {
+      code: 'CRD_REPAIR_NOT_PERFORMED',
+      message: `a ${record.type} record is repaired once the obligation is performed: state "performed": true and give the evidence of performance`,
+    };
   }
   const eligibleAt = addDuration(record.effective_at, policy.repair.minimum_periods[terms.tier]);
   if (now >= eligibleAt) return null;

@@ -4,7 +4,16 @@
  */
 
 import type {
-  AttributeSpec, Disclosure, IdentifierScheme, ListDefinition, Measure, Policy, RecordType, RecordVariant, RepairRules, SubjectKind,
+  AttributeSpec,
+  Disclosure,
+  IdentifierScheme,
+  ListDefinition,
+  Measure,
+  Policy,
+  RecordType,
+  RecordVariant,
+  RepairRules,
+  SubjectKind,
 } from '../domain/policy.ts';
 import { SUBJECT_KINDS } from '../domain/policy.ts';
 import { digestPolicyDocument } from './digest.ts';
@@ -26,7 +35,10 @@ interface Doc {
 }
 
 /** NDRC credit repair measures: the minimum periods when a policy has no `repair` section. */
-const DEFAULT_REPAIR: RepairRules = { minimum_periods: { minor: 'P0D', general: 'P3M', serious: 'P1Y' }, on_performance: [] };
+const DEFAULT_REPAIR: RepairRules = {
+  minimum_periods: { minor: 'P0D', general: 'P3M', serious: 'P1Y' },
+  on_performance: [],
+};
 
 /** The frozen policy for a valid document. The document is copied, not frozen. */
 export function buildPolicy(document: unknown): Policy {
@@ -43,7 +55,10 @@ export function buildPolicy(document: unknown): Policy {
     actions: idMap(doc.actions, (id, e) => ({ id, name: e.name as string })),
     purposes: idMap(doc.purposes, (id, e) => ({ id, name: e.name as string })),
     measures: Object.entries(doc.measures).map(([id, e]) => ({ id, ...e }) as unknown as Measure),
-    repair: doc.repair === undefined ? DEFAULT_REPAIR : { minimum_periods: doc.repair.minimum_periods, on_performance: doc.repair.on_performance ?? [] },
+    repair:
+      doc.repair === undefined
+        ? DEFAULT_REPAIR
+        : { minimum_periods: doc.repair.minimum_periods, on_performance: doc.repair.on_performance ?? [] },
   });
 }
 
@@ -65,7 +80,10 @@ function buildRecordType(id: string, entry: Record<string, unknown>): RecordType
 
 /** Subject kinds a type does not cover are `private`: nothing about them can be disclosed. */
 function fullDisclosure(disclosure: Partial<Record<SubjectKind, Disclosure>>): Record<SubjectKind, Disclosure> {
-  return Object.fromEntries(SUBJECT_KINDS.map((kind) => [kind, disclosure[kind] ?? 'private'])) as Record<SubjectKind, Disclosure>;
+  return Object.fromEntries(SUBJECT_KINDS.map((kind) => [kind, disclosure[kind] ?? 'private'])) as Record<
+    SubjectKind,
+    Disclosure
+  >;
 }
 
 function deepFreeze<T>(value: T): T {

@@ -13,7 +13,10 @@ export function checkScoring(document: Loose): ProblemDetail[] {
   const seen = new Set<unknown>();
   let previous: number | undefined;
   for (const [index, band] of objectItems(document.scoring.grades)) {
-    if (seen.has(band.grade)) problems.push(policyProblem(['scoring', 'grades', index, 'grade'], `grade "${String(band.grade)}" appears twice`));
+    if (seen.has(band.grade))
+      problems.push(
+        policyProblem(['scoring', 'grades', index, 'grade'], `grade "${String(band.grade)}" appears twice`),
+      );
     seen.add(band.grade);
     if (typeof band.min !== 'number') continue;
     if (previous !== undefined && band.min >= previous) {
@@ -29,14 +32,21 @@ export function checkScoring(document: Loose): ProblemDetail[] {
 export function checkIdentifierSchemes(document: Loose): ProblemDetail[] {
   return objectEntries(document.identifier_schemes).flatMap(([id, scheme]): ProblemDetail[] => {
     if ((scheme.check === undefined) === (scheme.pattern === undefined)) {
-      return [policyProblem(['identifier_schemes', id], 'give exactly one of "check" (built-in algorithm) and "pattern"')];
+      return [
+        policyProblem(['identifier_schemes', id], 'give exactly one of "check" (built-in algorithm) and "pattern"'),
+      ];
     }
     if (typeof scheme.pattern !== 'string') return [];
     try {
       new RegExp(scheme.pattern, 'u');
       return [];
     } catch (error) {
-      return [policyProblem(['identifier_schemes', id, 'pattern'], `is not a valid regular expression: ${(error as Error).message}`)];
+      return [
+        policyProblem(
+          ['identifier_schemes', id, 'pattern'],
+          `is not a valid regular expression: ${(error as Error).message}`,
+        ),
+      ];
     }
   });
 }

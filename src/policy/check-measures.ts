@@ -6,7 +6,16 @@
 
 import type { ProblemDetail } from '../errors.ts';
 import { SANCTION_EFFECTS, type Effect } from '../domain/policy.ts';
-import { isObject, keysOf, objectEntries, objectItems, policyProblem, quoteList, stringItems, type Loose } from './document.ts';
+import {
+  isObject,
+  keysOf,
+  objectEntries,
+  objectItems,
+  policyProblem,
+  quoteList,
+  stringItems,
+  type Loose,
+} from './document.ts';
 import type { PathSegment } from './paths.ts';
 
 interface Declared {
@@ -27,7 +36,11 @@ export function checkMeasures(document: Loose): ProblemDetail[] {
   };
   return objectEntries(document.measures).flatMap(([id, measure]) => {
     const at: PathSegment[] = ['measures', id];
-    return [...checkBinding(at, measure, declared), ...checkActions(at, measure, declared), ...checkSanction(at, measure, declared)];
+    return [
+      ...checkBinding(at, measure, declared),
+      ...checkActions(at, measure, declared),
+      ...checkSanction(at, measure, declared),
+    ];
   });
 }
 
@@ -39,12 +52,17 @@ function checkBinding(at: PathSegment[], measure: Loose, declared: Declared): Pr
     return [policyProblem(at, `a measure binds either a list or grades: give exactly one of "list" and "grades"`)];
   }
   if (typeof measure.list === 'string' && !declared.lists.has(measure.list)) {
-    return [policyProblem([...at, 'list'], `unknown list "${measure.list}"; declared: ${quoteList(declared.lists.keys())}`)];
+    return [
+      policyProblem([...at, 'list'], `unknown list "${measure.list}"; declared: ${quoteList(declared.lists.keys())}`),
+    ];
   }
   return stringItems(measure.grades)
     .filter(([, grade]) => !declared.grades.has(grade))
     .map(([index, grade]) =>
-      policyProblem([...at, 'grades', index], `unknown grade "${grade}"; scoring declares: ${quoteList(declared.grades)}`),
+      policyProblem(
+        [...at, 'grades', index],
+        `unknown grade "${grade}"; scoring declares: ${quoteList(declared.grades)}`,
+      ),
     );
 }
 

@@ -5,7 +5,16 @@
  */
 
 import type { ProblemDetail } from '../errors.ts';
-import { isObject, keysOf, objectEntries, objectItems, policyProblem, quoteList, stringItems, type Loose } from './document.ts';
+import {
+  isObject,
+  keysOf,
+  objectEntries,
+  objectItems,
+  policyProblem,
+  quoteList,
+  stringItems,
+  type Loose,
+} from './document.ts';
 import { checkDuration, checkWithin } from './durations.ts';
 import type { PathSegment } from './paths.ts';
 
@@ -21,7 +30,9 @@ export function checkRecordTypes(document: Loose): ProblemDetail[] {
       ...checkWithin([...at, 'duration'], type.duration, type.max_duration),
       ...checkDisclosure(at, type),
       ...checkPoints([...at, 'points'], type.tier, type.points),
-      ...objectItems(type.variants).flatMap(([index, variant]) => checkVariant([...at, 'variants', index], type, variant)),
+      ...objectItems(type.variants).flatMap(([index, variant]) =>
+        checkVariant([...at, 'variants', index], type, variant),
+      ),
     ];
   });
 }
@@ -73,13 +84,22 @@ export function checkAttributeValues(at: PathSegment[], type: Loose, values: Loo
   return Object.entries(values).flatMap(([name, value]): ProblemDetail[] => {
     const spec = attributes[name];
     if (!isObject(spec)) {
-      return [policyProblem([...at, name], `attribute "${name}" is not declared on the record type; declared: ${quoteList(Object.keys(attributes))}`)];
+      return [
+        policyProblem(
+          [...at, name],
+          `attribute "${name}" is not declared on the record type; declared: ${quoteList(Object.keys(attributes))}`,
+        ),
+      ];
     }
     const allowed = stringItems(spec.enum).map(([, v]) => v);
     if (allowed.length === 0) return [];
-    const items: [PathSegment[], unknown][] = Array.isArray(value) ? value.map((v, i) => [[...at, name, i], v]) : [[[...at, name], value]];
+    const items: [PathSegment[], unknown][] = Array.isArray(value)
+      ? value.map((v, i) => [[...at, name, i], v])
+      : [[[...at, name], value]];
     return items
       .filter(([, v]) => typeof v === 'string' && !allowed.includes(v))
-      .map(([path, v]) => policyProblem(path, `"${String(v)}" is not a value of attribute "${name}"; allowed: ${quoteList(allowed)}`));
+      .map(([path, v]) =>
+        policyProblem(path, `"${String(v)}" is not a value of attribute "${name}"; allowed: ${quoteList(allowed)}`),
+      );
   });
 }

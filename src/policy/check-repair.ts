@@ -16,6 +16,11 @@ export function checkRepair(document: Loose): ProblemDetail[] {
     ...Object.entries(periods).flatMap(([tier, period]) => checkDuration(['repair', 'minimum_periods', tier], period)),
     ...stringItems(repair.on_performance)
       .filter(([, id]) => !types.has(id))
-      .map(([index, id]) => policyProblem(['repair', 'on_performance', index], `unknown record type "${id}"; declared: ${quoteList(types)}`)),
+      .map(([index, id]) =>
+        policyProblem(
+          ['repair', 'on_performance', index],
+          `unknown record type "${id}"; declared: ${quoteList(types)}`,
+        ),
+      ),
   ];
 }

@@ -40,10 +40,16 @@ function locate(document: unknown, error: ErrorObject): { segments: PathSegment[
     case 'additionalProperties': {
       const field = String(params.additionalProperty);
       const known = Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {});
-      return { segments: [...segments, field], message: `"${field}" is not a known field here; known: ${known.join(', ')}` };
+      return {
+        segments: [...segments, field],
+        message: `"${field}" is not a known field here; known: ${known.join(', ')}`,
+      };
     }
     case 'enum':
-      return { segments, message: `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}` };
+      return {
+        segments,
+        message: `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`,
+      };
     case 'pattern':
       return locatePattern(segments, error);
     default:
@@ -55,6 +61,7 @@ function locate(document: unknown, error: ErrorObject): { segments: PathSegment[
 function locatePattern(segments: PathSegment[], error: ErrorObject): { segments: PathSegment[]; message: string } {
   const description = (error.parentSchema as { description?: string } | undefined)?.description;
   const message = description ?? error.message ?? 'has the wrong form';
-  if (error.propertyName !== undefined) return { segments: [...segments, error.propertyName], message: `key ${message}` };
+  if (error.propertyName !== undefined)
+    return { segments: [...segments, error.propertyName], message: `key ${message}` };
   return { segments, message };
 }

@@ -14,7 +14,12 @@ const REFERENCE_DAY = new Date(Date.UTC(2001, 0, 1));
 /** A problem if `value` is a string that is not a valid duration; nothing for other types. */
 export function checkDuration(segments: PathSegment[], value: unknown): ProblemDetail[] {
   if (typeof value !== 'string' || parseDuration(value) !== null) return [];
-  return [policyProblem(segments, `"${value}" is not an ISO 8601 duration of years, months, weeks or days (e.g. P2Y, P3M, P30D)`)];
+  return [
+    policyProblem(
+      segments,
+      `"${value}" is not an ISO 8601 duration of years, months, weeks or days (e.g. P2Y, P3M, P30D)`,
+    ),
+  ];
 }
 
 /** A problem if both are valid durations and `value` is longer than `max`. */

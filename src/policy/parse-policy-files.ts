@@ -74,7 +74,9 @@ function mergeSources(sources: readonly SourceFile[]): {
     for (const [section, value] of Object.entries(content)) {
       const earlier = sectionFiles.get(section);
       if (earlier !== undefined) {
-        problems.push(policyProblem([section], `section "${section}" is defined in both ${earlier.name} and ${source.name}`));
+        problems.push(
+          policyProblem([section], `section "${section}" is defined in both ${earlier.name} and ${source.name}`),
+        );
         continue;
       }
       sectionFiles.set(section, source);

@@ -5,8 +5,16 @@
  * `pattern` or `minLength` schema is the message shown when the value does not match.
  */
 
-const KEBAB_ID = { type: 'string', pattern: '^[a-z][a-z0-9]*(-[a-z0-9]+)*$', description: 'must be a kebab-case id such as "red-list"' };
-const KIND_ID = { type: 'string', pattern: '^[a-z][a-z0-9]*(-[a-z0-9]+)*$', description: 'must be a lower-case id such as "court"' };
+const KEBAB_ID = {
+  type: 'string',
+  pattern: '^[a-z][a-z0-9]*(-[a-z0-9]+)*$',
+  description: 'must be a kebab-case id such as "red-list"',
+};
+const KIND_ID = {
+  type: 'string',
+  pattern: '^[a-z][a-z0-9]*(-[a-z0-9]+)*$',
+  description: 'must be a lower-case id such as "court"',
+};
 const DOTTED_ID = {
   type: 'string',
   pattern: '^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+$',
@@ -17,7 +25,11 @@ const MEASURE_ID = {
   pattern: '^[a-z][a-z0-9_-]*(\\.[a-z0-9][a-z0-9_-]*)*$',
   description: 'must be a lower-case id such as "red-list.permits"',
 };
-const ATTRIBUTE_NAME = { type: 'string', pattern: '^[a-z][a-z0-9_]*$', description: 'must be a snake_case name such as "criterion"' };
+const ATTRIBUTE_NAME = {
+  type: 'string',
+  pattern: '^[a-z][a-z0-9_]*$',
+  description: 'must be a snake_case name such as "criterion"',
+};
 const GRADE = { type: 'string', pattern: '^[A-Z][A-Z0-9+-]{0,7}$', description: 'must be a grade such as "AA"' };
 const NAME = { type: 'string', minLength: 1, maxLength: 200 };
 const TEXT = { type: 'string', pattern: '\\S', maxLength: 500, description: 'must not be empty' };
@@ -92,7 +104,18 @@ const RECORD_TYPE = record(
     attributes: idMap(ATTRIBUTE_NAME, ATTRIBUTE),
     variants: { type: 'array', items: VARIANT },
   },
-  ['name', 'agency_kinds', 'subject_kinds', 'tier', 'legal_basis', 'points', 'duration', 'max_duration', 'disclosure', 'dispute'],
+  [
+    'name',
+    'agency_kinds',
+    'subject_kinds',
+    'tier',
+    'legal_basis',
+    'points',
+    'duration',
+    'max_duration',
+    'disclosure',
+    'dispute',
+  ],
 );
 
 const CRITERION = record(
@@ -176,6 +199,16 @@ export const POLICY_SCHEMA = record(
     measures: idMap(MEASURE_ID, MEASURE),
     repair: REPAIR,
   },
-  ['id', 'version', 'scoring', 'agency_kinds', 'identifier_schemes', 'purposes', 'record_types', 'lists', 'actions', 'measures'],
+  [
+    'id',
+    'version',
+    'scoring',
+    'agency_kinds',
+    'identifier_schemes',
+    'purposes',
+    'record_types',
+    'lists',
+    'actions',
+    'measures',
+  ],
 );
-

@@ -12,21 +12,42 @@ import type { PathSegment } from './paths.ts';
 
 /** Refused terms, each a sequence of words. */
 const REFUSED_TERMS: readonly (readonly string[])[] = [
-  ['ethnicity'], ['ethnic'], ['race'], ['racial'],
-  ['religion'], ['religious'], ['political'],
-  ['union', 'membership'], ['trade', 'union'],
-  ['health'], ['medical'], ['disability'],
-  ['sex', 'life'], ['sexual', 'orientation'],
-  ['genetic'], ['dna'], ['biometric'],
-  ['face'], ['facial'], ['iris'], ['fingerprint'], ['voice'],
-  ['location'], ['gps'], ['movement'], ['geolocation'],
+  ['ethnicity'],
+  ['ethnic'],
+  ['race'],
+  ['racial'],
+  ['religion'],
+  ['religious'],
+  ['political'],
+  ['union', 'membership'],
+  ['trade', 'union'],
+  ['health'],
+  ['medical'],
+  ['disability'],
+  ['sex', 'life'],
+  ['sexual', 'orientation'],
+  ['genetic'],
+  ['dna'],
+  ['biometric'],
+  ['face'],
+  ['facial'],
+  ['iris'],
+  ['fingerprint'],
+  ['voice'],
+  ['location'],
+  ['gps'],
+  ['movement'],
+  ['geolocation'],
 ];
 
 export const SPECIAL_CATEGORY_MESSAGE = 'special-category data is refused (DESIGN: what Credence refuses to be)';
 
 /** The words of an id or name: lower-cased, split on anything but letters and digits. */
 export function wordsOf(text: string): string[] {
-  return text.toLowerCase().split(/[^a-z0-9]+/).filter((word) => word !== '');
+  return text
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((word) => word !== '');
 }
 
 /** The refused term `text` mentions (`"trade union"`), or `null`. Plurals count (`faces`). */
@@ -46,7 +67,8 @@ export function checkSpecialCategories(document: Readonly<Record<string, unknown
   const problems: ProblemDetail[] = [];
   const check = (segments: PathSegment[], text: string): void => {
     const term = findSpecialCategory(text);
-    if (term !== null) problems.push(policyProblem(segments, `${SPECIAL_CATEGORY_MESSAGE}: "${text}" concerns ${term}`));
+    if (term !== null)
+      problems.push(policyProblem(segments, `${SPECIAL_CATEGORY_MESSAGE}: "${text}" concerns ${term}`));
   };
   for (const [id, type] of objectEntries(document.record_types)) {
     const at: PathSegment[] = ['record_types', id];

@@ -29,20 +29,44 @@ const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}
 
 /** One page of the agency's records; only rows with `records.agency_id = agencyId`, ever. */
 export async function listAgencyRecords(db: Executor, filter: AgencyRecordFilter): Promise<AgencyRecordRow[]> {
-  let query = db.selectFrom('records as r').innerJoin('subjects as s', 's.id', 'r.subject_id')
-    .select(['r.id', 'r.subject_id', 'r.source_ref', 'r.type', 'r.status', 'r.filed_at', 'r.decided_at', 's.name as subject_name'])
+  let query = db
+    .selectFrom('records as r')
+    .innerJoin('subjects as s', 's.id', 'r.subject_id')
+    .select([
+      'r.id',
+      'r.subject_id',
+      'r.source_ref',
+      'r.type',
+      'r.status',
+      'r.filed_at',
+      'r.decided_at',
+      's.name as subject_name',
+    ])
     .where('r.agency_id', '=', filter.agencyId);
   if (filter.status !== undefined) query = query.where('r.status', '=', filter.status);
   const text = filter.text;
   if (text !== undefined) {
     const pattern = likePattern(text);
-    query = query.where((eb) => eb.or([
-      eb('r.source_ref', 'ilike', pattern),
-      eb('s.name', 'ilike', pattern),
-      ...(/^[0-9]{1,18}$/.test(text) ? [eb('r.id', '=', text)] : []),
-      // Identifiers match whole (check-digit schemes store them upper-cased), never by fragment.
-      eb.exists(eb.selectFrom('subject_identifiers as i').select(sql`1`.as('one')).whereRef('i.subject_id', '=', 'r.subject_id').where('i.value', 'in', [text, text.toUpperCase()])),
-    ]));
+    query = query.where((eb) =>
+      eb.or([
+        eb('r.source_ref', 'ilike', pattern),
+        eb('s.name', 'ilike', pattern),
+        ...(/^[0-9]{1,18}$/.test(text) ? [eb('r.id', '=', text)] : []),
+        // Identifiers match whole (check-digit schemes store them upper-cased), never by fragment.
+        eb.exists(
+          eb
+            .selectFrom('subject_identifiers as i')
+            .select(sql`1`.as('one'))
+            .whereRef('i.subject_id', '=', 'r.subject_id')
+            .where('i.value', 'in', [text, text.toUpperCase()]),
+        ),
+      ]),
+    );
   }
-  return query.orderBy('r.filed_at', 'desc').orderBy('r.id', 'desc').limit(filter.limit).offset(filter.offset).execute();
+  return query
+    .orderBy('r.filed_at', 'desc')
+    .orderBy('r.id', 'desc')
+    .limit(filter.limit)
+    .offset(filter.offset)
+    .execute();
 }

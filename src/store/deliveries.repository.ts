@@ -48,23 +48,58 @@ export interface AttemptOutcome {
   readonly last_error: string | null;
 }
 
-const DELIVERY_COLUMNS = ['id', 'kind', 'subject_id', 'at', 'delivery_status', 'attempts', 'next_attempt_at', 'last_attempt_at', 'last_error', 'delivered_at'] as const;
+const DELIVERY_COLUMNS = [
+  'id',
+  'kind',
+  'subject_id',
+  'at',
+  'delivery_status',
+  'attempts',
+  'next_attempt_at',
+  'last_attempt_at',
+  'last_error',
+  'delivered_at',
+] as const;
 
 /**
  * Locks up to `limit` due notices, longest waiting first. `skip locked`: notices another
  * process is sending right now are passed over, so no two processes send one at the same time.
  */
 export async function claimDueNotices(trx: Transaction<DB>, now: Date, limit: number): Promise<OutboxNotice[]> {
-  const rows = await trx.selectFrom('notices')
-    .select(['id', 'subject_id', 'kind', 'at', 'what', 'agency_id', 'record_id', 'list_id', 'legal_basis', 'consequences', 'how_to_dispute', 'dispute_by', 'attempts'])
-    .where('delivery_status', '=', 'pending').where('next_attempt_at', '<=', now)
-    .orderBy('next_attempt_at').orderBy('id').limit(limit)
-    .forUpdate().skipLocked().execute();
+  const rows = await trx
+    .selectFrom('notices')
+    .select([
+      'id',
+      'subject_id',
+      'kind',
+      'at',
+      'what',
+      'agency_id',
+      'record_id',
+      'list_id',
+      'legal_basis',
+      'consequences',
+      'how_to_dispute',
+      'dispute_by',
+      'attempts',
+    ])
+    .where('delivery_status', '=', 'pending')
+    .where('next_attempt_at', '<=', now)
+    .orderBy('next_attempt_at')
+    .orderBy('id')
+    .limit(limit)
+    .forUpdate()
+    .skipLocked()
+    .execute();
   return rows as OutboxNotice[];
 }
 
 /** Writes the outcome of each attempt made at `now`. */
-export async function updateAttempts(trx: Transaction<DB>, outcomes: readonly AttemptOutcome[], now: Date): Promise<void> {
+export async function updateAttempts(
+  trx: Transaction<DB>,
+  outcomes: readonly AttemptOutcome[],
+  now: Date,
+): Promise<void> {
   if (outcomes.length === 0) return;
   const json = JSON.stringify(outcomes);
   await sql`update notices n set delivery_status = o.delivery_status, attempts = o.attempts, next_attempt_at = o.next_attempt_at,
@@ -75,7 +110,11 @@ export async function updateAttempts(trx: Transaction<DB>, outcomes: readonly At
 }
 
 export async function countNoticesByStatus(db: Executor): Promise<Record<DeliveryStatus, number>> {
-  const rows = await db.selectFrom('notices').select(['delivery_status', (eb) => eb.fn.countAll<string>().as('n')]).groupBy('delivery_status').execute();
+  const rows = await db
+    .selectFrom('notices')
+    .select(['delivery_status', (eb) => eb.fn.countAll<string>().as('n')])
+    .groupBy('delivery_status')
+    .execute();
   const counts: Record<DeliveryStatus, number> = { pending: 0, delivered: 0, failed: 0 };
   for (const row of rows) counts[row.delivery_status] = Number(row.n);
   return counts;
@@ -85,19 +124,35 @@ export async function countNoticesByStatus(db: Executor): Promise<Record<Deliver
  * One page of notices in a status: pending longest waiting first, delivered and failed most
  * recent attempt first.
  */
-export async function getDeliveries(db: Executor, status: DeliveryStatus, limit: number, offset: number): Promise<DeliveryRow[]> {
+export async function getDeliveries(
+  db: Executor,
+  status: DeliveryStatus,
+  limit: number,
+  offset: number,
+): Promise<DeliveryRow[]> {
   let query = db.selectFrom('notices').select(DELIVERY_COLUMNS).where('delivery_status', '=', status);
-  query = status === 'pending' ? query.orderBy('next_attempt_at').orderBy('at') : query.orderBy('last_attempt_at', 'desc');
-  return await query.orderBy('id').limit(limit).offset(offset).execute() as DeliveryRow[];
+  query =
+    status === 'pending' ? query.orderBy('next_attempt_at').orderBy('at') : query.orderBy('last_attempt_at', 'desc');
+  return (await query.orderBy('id').limit(limit).offset(offset).execute()) as DeliveryRow[];
 }
 
 export async function getOldestPending(db: Executor): Promise<DeliveryRow | undefined> {
-  return await db.selectFrom('notices').select(DELIVERY_COLUMNS).where('delivery_status', '=', 'pending')
-    .orderBy('at').orderBy('id').limit(1).executeTakeFirst() as DeliveryRow | undefined;
+  return (await db
+    .selectFrom('notices')
+    .select(DELIVERY_COLUMNS)
+    .where('delivery_status', '=', 'pending')
+    .orderBy('at')
+    .orderBy('id')
+    .limit(1)
+    .executeTakeFirst()) as DeliveryRow | undefined;
 }
 
 /** Makes a notice due again at `now`, with a fresh count of attempts; undefined if unknown. */
 export async function requeueNotice(db: Executor, id: string, now: Date): Promise<DeliveryRow | undefined> {
-  return await db.updateTable('notices').set({ delivery_status: 'pending', attempts: 0, next_attempt_at: now })
-    .where('id', '=', id).returning(DELIVERY_COLUMNS).executeTakeFirst() as DeliveryRow | undefined;
+  return (await db
+    .updateTable('notices')
+    .set({ delivery_status: 'pending', attempts: 0, next_attempt_at: now })
+    .where('id', '=', id)
+    .returning(DELIVERY_COLUMNS)
+    .executeTakeFirst()) as DeliveryRow | undefined;
 }

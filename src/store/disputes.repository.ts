@@ -45,7 +45,10 @@ export interface DisputeFilter {
 }
 
 export async function insertDispute(db: Executor, dispute: NewDispute): Promise<void> {
-  await db.insertInto('disputes').values({ ...dispute, status: 'open' }).execute();
+  await db
+    .insertInto('disputes')
+    .values({ ...dispute, status: 'open' })
+    .execute();
 }
 
 export async function getDisputeById(db: Executor, id: string): Promise<DisputeRow | undefined> {
@@ -57,27 +60,56 @@ export async function getDisputeForUpdate(trx: Transaction<DB>, id: string): Pro
 }
 
 export async function getUnresolvedDisputeOfRecord(db: Executor, recordId: string): Promise<DisputeRow | undefined> {
-  return db.selectFrom('disputes').selectAll().where('record_id', '=', recordId).where('status', '<>', 'resolved').executeTakeFirst();
+  return db
+    .selectFrom('disputes')
+    .selectAll()
+    .where('record_id', '=', recordId)
+    .where('status', '<>', 'resolved')
+    .executeTakeFirst();
 }
 
 /** Open disputes whose deadline has come, oldest deadline first, locked. */
 export async function getDueOpenDisputes(trx: Transaction<DB>, now: Date, limit: number): Promise<DisputeRow[]> {
-  return trx.selectFrom('disputes').selectAll().where('status', '=', 'open').where('due_at', '<=', now)
-    .orderBy('due_at').orderBy('id').limit(limit).forUpdate().execute();
+  return trx
+    .selectFrom('disputes')
+    .selectAll()
+    .where('status', '=', 'open')
+    .where('due_at', '<=', now)
+    .orderBy('due_at')
+    .orderBy('id')
+    .limit(limit)
+    .forUpdate()
+    .execute();
 }
 
 export async function setDisputeOverdue(db: Executor, id: string, at: Date): Promise<void> {
   await db.updateTable('disputes').set({ status: 'overdue', overdue_at: at }).where('id', '=', id).execute();
 }
 
-export async function setDisputeResolved(db: Executor, id: string, resolution: { at: Date; by: string; outcome: DisputeOutcome; reason: string }): Promise<void> {
-  await db.updateTable('disputes').set({
-    status: 'resolved', resolved_at: resolution.at, resolved_by: resolution.by, outcome: resolution.outcome, resolution_reason: resolution.reason,
-  }).where('id', '=', id).execute();
+export async function setDisputeResolved(
+  db: Executor,
+  id: string,
+  resolution: { at: Date; by: string; outcome: DisputeOutcome; reason: string },
+): Promise<void> {
+  await db
+    .updateTable('disputes')
+    .set({
+      status: 'resolved',
+      resolved_at: resolution.at,
+      resolved_by: resolution.by,
+      outcome: resolution.outcome,
+      resolution_reason: resolution.reason,
+    })
+    .where('id', '=', id)
+    .execute();
 }
 
 export async function setDisputeStatement(db: Executor, id: string, statement: string, at: Date): Promise<void> {
-  await db.updateTable('disputes').set({ subject_statement: statement, subject_statement_at: at }).where('id', '=', id).execute();
+  await db
+    .updateTable('disputes')
+    .set({ subject_statement: statement, subject_statement_at: at })
+    .where('id', '=', id)
+    .execute();
 }
 
 /** Unresolved disputes by deadline, oldest first; resolved ones most recently resolved first. */
@@ -90,5 +122,11 @@ export async function listDisputes(db: Executor, filter: DisputeFilter): Promise
 }
 
 export async function getDisputesOfSubject(db: Executor, subjectId: string): Promise<DisputeRow[]> {
-  return db.selectFrom('disputes').selectAll().where('subject_id', '=', subjectId).orderBy('opened_at').orderBy('id').execute();
+  return db
+    .selectFrom('disputes')
+    .selectAll()
+    .where('subject_id', '=', subjectId)
+    .orderBy('opened_at')
+    .orderBy('id')
+    .execute();
 }

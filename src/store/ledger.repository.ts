@@ -22,7 +22,12 @@ export interface LedgerRow {
 /** Takes the append lock for the rest of the transaction and returns the chain's head. */
 export async function lockLedgerHead(trx: Transaction<DB>): Promise<{ seq: bigint; hash: string | null }> {
   await sql`select pg_advisory_xact_lock(${LEDGER_LOCK})`.execute(trx);
-  const head = await trx.selectFrom('ledger').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  const head = await trx
+    .selectFrom('ledger')
+    .select(['seq', 'hash'])
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
   return head === undefined ? { seq: 0n, hash: null } : { seq: BigInt(head.seq), hash: head.hash };
 }
 
@@ -34,7 +39,9 @@ export async function insertLedgerRows(trx: Transaction<DB>, rows: readonly Ledg
   if (rows.length === 0) return;
   const json = `[${rows.map((r) => `{"seq":${r.seq},"at":"${r.at.toISOString()}","type":${JSON.stringify(r.type)},"subject_id":${r.subject_id ?? 'null'},"payload":${JSON.stringify(r.payload)},"prev_hash":"${r.prev_hash}","hash":"${r.hash}"}`).join(',')}]`;
   await sql`insert into ledger (seq, at, type, subject_id, payload, prev_hash, hash)
-    select seq, at, type, subject_id, payload, prev_hash, hash from json_populate_recordset(null::ledger, ${json}::json)`.execute(trx);
+    select seq, at, type, subject_id, payload, prev_hash, hash from json_populate_recordset(null::ledger, ${json}::json)`.execute(
+    trx,
+  );
 }
 
 export function parsePayload(row: Pick<LedgerRow, 'payload'>): Record<string, unknown> {
@@ -43,7 +50,13 @@ export function parsePayload(row: Pick<LedgerRow, 'payload'>): Record<string, un
 
 /** Ledger rows with seq greater than `afterSeq`, in order, at most `limit`. */
 export async function getLedgerRowsAfter(db: Executor, afterSeq: string, limit: number): Promise<LedgerRow[]> {
-  const rows = await db.selectFrom('ledger').selectAll().where('seq', '>', afterSeq).orderBy('seq').limit(limit).execute();
+  const rows = await db
+    .selectFrom('ledger')
+    .selectAll()
+    .where('seq', '>', afterSeq)
+    .orderBy('seq')
+    .limit(limit)
+    .execute();
   return rows as LedgerRow[];
 }
 

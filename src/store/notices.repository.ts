@@ -16,14 +16,33 @@ export interface StoredNotice extends NoticeDraft {
   readonly delivered_at: Date | null;
 }
 
-export async function insertNotices(db: Executor, rows: readonly { id: string; at: Date; draft: NoticeDraft }[]): Promise<void> {
+export async function insertNotices(
+  db: Executor,
+  rows: readonly { id: string; at: Date; draft: NoticeDraft }[],
+): Promise<void> {
   if (rows.length === 0) return;
-  const json = JSON.stringify(rows.map(({ id, at, draft }) => ({ ...draft, id, at, next_attempt_at: at, delivery_status: 'pending', attempts: 0 })));
+  const json = JSON.stringify(
+    rows.map(({ id, at, draft }) => ({
+      ...draft,
+      id,
+      at,
+      next_attempt_at: at,
+      delivery_status: 'pending',
+      attempts: 0,
+    })),
+  );
   await sql`insert into notices (subject_id, id, at, kind, agency_id, record_id, list_id, legal_basis, what, consequences, how_to_dispute, dispute_by, delivery_status, attempts, next_attempt_at)
     select subject_id, id, at, kind, agency_id, record_id, list_id, legal_basis, what, consequences, how_to_dispute, dispute_by, delivery_status, attempts, next_attempt_at
     from json_populate_recordset(null::notices, ${json}::json)`.execute(db);
 }
 
 export async function getNoticesOfSubject(db: Executor, subjectId: string, limit = 500): Promise<StoredNotice[]> {
-  return await db.selectFrom('notices').selectAll().where('subject_id', '=', subjectId).orderBy('at', 'desc').orderBy('id').limit(limit).execute() as unknown as StoredNotice[];
+  return (await db
+    .selectFrom('notices')
+    .selectAll()
+    .where('subject_id', '=', subjectId)
+    .orderBy('at', 'desc')
+    .orderBy('id')
+    .limit(limit)
+    .execute()) as unknown as StoredNotice[];
 }

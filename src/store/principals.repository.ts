@@ -8,16 +8,31 @@ import type { DB, PrincipalsTable } from './schema.ts';
 type Executor = Kysely<DB> | Transaction<DB>;
 
 const COLUMNS = [
-  'principals.id', 'principals.name', 'principals.role', 'principals.agency_id', 'agencies.kind as agency_kind',
-  'principals.actions', 'principals.purposes', 'principals.subject_scheme', 'principals.subject_value',
-  'principals.created_at', 'principals.revoked_at',
+  'principals.id',
+  'principals.name',
+  'principals.role',
+  'principals.agency_id',
+  'agencies.kind as agency_kind',
+  'principals.actions',
+  'principals.purposes',
+  'principals.subject_scheme',
+  'principals.subject_value',
+  'principals.created_at',
+  'principals.revoked_at',
 ] as const;
 
-type Row = Omit<PrincipalsTable, 'key_hash' | 'key_prefix' | 'created_at' | 'revoked_at'> & { agency_kind: string | null; created_at: Date; revoked_at: Date | null };
+type Row = Omit<PrincipalsTable, 'key_hash' | 'key_prefix' | 'created_at' | 'revoked_at'> & {
+  agency_kind: string | null;
+  created_at: Date;
+  revoked_at: Date | null;
+};
 
 function toPrincipal(row: Row): Principal {
   const { subject_scheme, subject_value, ...rest } = row;
-  return { ...rest, subject: subject_scheme !== null && subject_value !== null ? { scheme: subject_scheme, id: subject_value } : null };
+  return {
+    ...rest,
+    subject: subject_scheme !== null && subject_value !== null ? { scheme: subject_scheme, id: subject_value } : null,
+  };
 }
 
 function selectPrincipals(db: Executor) {
@@ -25,7 +40,10 @@ function selectPrincipals(db: Executor) {
 }
 
 export async function getActivePrincipalByKeyHash(db: Executor, keyHash: string): Promise<Principal | undefined> {
-  const row = await selectPrincipals(db).where('key_hash', '=', keyHash).where('revoked_at', 'is', null).executeTakeFirst();
+  const row = await selectPrincipals(db)
+    .where('key_hash', '=', keyHash)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
   return row === undefined ? undefined : toPrincipal(row as Row);
 }
 
@@ -35,7 +53,9 @@ export async function getPrincipalById(db: Executor, id: string): Promise<Princi
 }
 
 export async function listPrincipals(db: Executor): Promise<Principal[]> {
-  return (await selectPrincipals(db).orderBy('principals.created_at').orderBy('principals.id').execute()).map((r) => toPrincipal(r as Row));
+  return (await selectPrincipals(db).orderBy('principals.created_at').orderBy('principals.id').execute()).map((r) =>
+    toPrincipal(r as Row),
+  );
 }
 
 export async function insertPrincipal(db: Executor, row: Insertable<PrincipalsTable>): Promise<void> {
@@ -43,16 +63,32 @@ export async function insertPrincipal(db: Executor, row: Insertable<PrincipalsTa
 }
 
 export async function setPrincipalRevoked(db: Executor, id: string, at: Date): Promise<boolean> {
-  const result = await db.updateTable('principals').set({ revoked_at: at }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
+  const result = await db
+    .updateTable('principals')
+    .set({ revoked_at: at })
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
 
-export async function getAgency(db: Executor, id: string): Promise<{ id: string; kind: string; name: string } | undefined> {
+export async function getAgency(
+  db: Executor,
+  id: string,
+): Promise<{ id: string; kind: string; name: string } | undefined> {
   return db.selectFrom('agencies').select(['id', 'kind', 'name']).where('id', '=', id).executeTakeFirst();
 }
 
 /** Inserts the agency unless it exists; returns true when it was new. */
-export async function insertAgency(db: Executor, agency: { id: string; kind: string; name: string; created_at: Date }): Promise<boolean> {
-  const inserted = await db.insertInto('agencies').values(agency).onConflict((oc) => oc.column('id').doNothing()).returning('id').executeTakeFirst();
+export async function insertAgency(
+  db: Executor,
+  agency: { id: string; kind: string; name: string; created_at: Date },
+): Promise<boolean> {
+  const inserted = await db
+    .insertInto('agencies')
+    .values(agency)
+    .onConflict((oc) => oc.column('id').doNothing())
+    .returning('id')
+    .executeTakeFirst();
   return inserted !== undefined;
 }

@@ -38,7 +38,10 @@ function likeLiteral(text: string): string {
  * `limit`, so a common fragment costs a bounded scan. The character-bigram index (migration
  * 004) serves the fragment match in any script, Chinese included.
  */
-export async function searchSubjectsByName(db: Executor, query: { name: string; shapes: readonly PublicShape[]; now: Date; limit: number }): Promise<SubjectRow[]> {
+export async function searchSubjectsByName(
+  db: Executor,
+  query: { name: string; shapes: readonly PublicShape[]; now: Date; limit: number },
+): Promise<SubjectRow[]> {
   const { shapes, now, limit } = query;
   const literal = likeLiteral(query.name.toLowerCase());
   const mayBePublic = sql`exists (select 1 from records r where r.subject_id = s.id and ${fitsAShape(shapes, 's.kind', now)})`;
@@ -96,9 +99,15 @@ export interface ListCursor {
  * A chunk of a list's active entries that rest on a record fitting a public shape, newest
  * first, strictly after `after`.
  */
-export async function getListEntriesChunk(db: Executor, query: { list: string; shapes: readonly PublicShape[]; now: Date; after: ListCursor | null; limit: number }): Promise<PublicEntryRow[]> {
+export async function getListEntriesChunk(
+  db: Executor,
+  query: { list: string; shapes: readonly PublicShape[]; now: Date; after: ListCursor | null; limit: number },
+): Promise<PublicEntryRow[]> {
   const { list, now, after } = query;
-  const resume = after === null ? sql`` : sql`and (e.since, e.subject_id) < (${after.since}::timestamptz, ${after.subject_id}::bigint)`;
+  const resume =
+    after === null
+      ? sql``
+      : sql`and (e.since, e.subject_id) < (${after.since}::timestamptz, ${after.subject_id}::bigint)`;
   const result = await sql<PublicEntryRow>`
     select e.list_id, e.subject_id::text as subject_id, s.kind, s.name, e.status, e.since, e.effective_from, e.until,
       e.record_ids::text[] as record_ids
@@ -115,16 +124,36 @@ export async function getListEntriesChunk(db: Executor, query: { list: string; s
 /** Records by id, as evaluation sees them. */
 export async function getRecordsByIds(db: Executor, ids: readonly string[]): Promise<CreditRecord[]> {
   if (ids.length === 0) return [];
-  const rows = await db.selectFrom('records')
-    .select(['id', 'subject_id', 'agency_id', 'type', 'source_ref', 'decided_at', 'effective_at', 'expires_at', 'filed_at',
-      'legal_basis', 'document_ref', 'summary', 'attributes', 'status'])
-    .where('id', 'in', [...new Set(ids)]).execute();
+  const rows = await db
+    .selectFrom('records')
+    .select([
+      'id',
+      'subject_id',
+      'agency_id',
+      'type',
+      'source_ref',
+      'decided_at',
+      'effective_at',
+      'expires_at',
+      'filed_at',
+      'legal_basis',
+      'document_ref',
+      'summary',
+      'attributes',
+      'status',
+    ])
+    .where('id', 'in', [...new Set(ids)])
+    .execute();
   return rows.map((r) => ({ ...r, status: r.status as RecordStatus }));
 }
 
 /** Agency names by id: agencies are public bodies, named in every public record. */
 export async function getAgencyNames(db: Executor, ids: readonly string[]): Promise<Map<string, string>> {
   if (ids.length === 0) return new Map();
-  const rows = await db.selectFrom('agencies').select(['id', 'name']).where('id', 'in', [...new Set(ids)]).execute();
+  const rows = await db
+    .selectFrom('agencies')
+    .select(['id', 'name'])
+    .where('id', 'in', [...new Set(ids)])
+    .execute();
   return new Map(rows.map((r) => [r.id, r.name]));
 }

@@ -39,7 +39,14 @@ export async function lockRecord(trx: Transaction<DB>, id: string): Promise<void
 }
 
 /** Keeps the record's current row, whole, as superseded version `version`. */
-export async function insertRecordVersion(trx: Transaction<DB>, recordId: string, version: number, at: Date, by: string, reason: string): Promise<void> {
+export async function insertRecordVersion(
+  trx: Transaction<DB>,
+  recordId: string,
+  version: number,
+  at: Date,
+  by: string,
+  reason: string,
+): Promise<void> {
   await sql`
     insert into record_versions (subject_id, record_id, version, content, superseded_at, superseded_by, reason)
     select subject_id, id, ${version}::int, to_jsonb(r), ${at}::timestamptz, ${by}, ${reason} from records r where id = ${recordId}::bigint
@@ -48,11 +55,20 @@ export async function insertRecordVersion(trx: Transaction<DB>, recordId: string
 
 /** Writes a corrected record's content and status; what identifies it (subject, agency, source_ref, type) never changes. */
 export async function updateRecordContent(trx: Transaction<DB>, record: RecordContent): Promise<void> {
-  await trx.updateTable('records').set({
-    decided_at: record.decided_at, effective_at: record.effective_at, expires_at: record.expires_at,
-    legal_basis: record.legal_basis, document_ref: record.document_ref, summary: record.summary,
-    attributes: JSON.stringify(record.attributes), status: record.status,
-  }).where('id', '=', record.id).execute();
+  await trx
+    .updateTable('records')
+    .set({
+      decided_at: record.decided_at,
+      effective_at: record.effective_at,
+      expires_at: record.expires_at,
+      legal_basis: record.legal_basis,
+      document_ref: record.document_ref,
+      summary: record.summary,
+      attributes: JSON.stringify(record.attributes),
+      status: record.status,
+    })
+    .where('id', '=', record.id)
+    .execute();
 }
 
 export async function setRecordStatus(trx: Transaction<DB>, id: string, status: RecordStatus): Promise<void> {
@@ -60,17 +76,28 @@ export async function setRecordStatus(trx: Transaction<DB>, id: string, status: 
 }
 
 /** The current version number of each record: 1 plus its superseded versions. */
-export async function getRecordVersionNumbers(db: Executor, recordIds: readonly string[]): Promise<Map<string, number>> {
+export async function getRecordVersionNumbers(
+  db: Executor,
+  recordIds: readonly string[],
+): Promise<Map<string, number>> {
   const versions = new Map(recordIds.map((id) => [id, 1]));
   if (recordIds.length === 0) return versions;
-  const rows = await db.selectFrom('record_versions').select(['record_id', (eb) => eb.fn.max('version').as('latest')])
-    .where('record_id', 'in', recordIds).groupBy('record_id').execute();
+  const rows = await db
+    .selectFrom('record_versions')
+    .select(['record_id', (eb) => eb.fn.max('version').as('latest')])
+    .where('record_id', 'in', recordIds)
+    .groupBy('record_id')
+    .execute();
   for (const row of rows) versions.set(row.record_id, Number(row.latest) + 1);
   return versions;
 }
 
 /** A record's superseded versions, oldest first. */
 export async function getRecordVersions(db: Executor, recordId: string): Promise<RecordVersionRow[]> {
-  return db.selectFrom('record_versions').select(['version', 'content', 'superseded_at', 'superseded_by', 'reason'])
-    .where('record_id', '=', recordId).orderBy('version').execute();
+  return db
+    .selectFrom('record_versions')
+    .select(['version', 'content', 'superseded_at', 'superseded_by', 'reason'])
+    .where('record_id', '=', recordId)
+    .orderBy('version')
+    .execute();
 }

@@ -11,19 +11,33 @@ export interface StoredRecord extends CreditRecord {
 }
 
 function toRecord(row: Record<string, unknown>): StoredRecord {
-  return { ...(row as unknown as StoredRecord), status: row['status'] as RecordStatus };
+  return { ...(row as unknown as StoredRecord), status: row.status as RecordStatus };
 }
 
 /** Existing records for (agency, source_ref) pairs: the idempotency lookup. */
-export async function getRecordsBySourceRefs(db: Executor, agencyId: string, sourceRefs: readonly string[]): Promise<{ id: string; source_ref: string; body_digest: string }[]> {
+export async function getRecordsBySourceRefs(
+  db: Executor,
+  agencyId: string,
+  sourceRefs: readonly string[],
+): Promise<{ id: string; source_ref: string; body_digest: string }[]> {
   if (sourceRefs.length === 0) return [];
-  return db.selectFrom('records').select(['id', 'source_ref', 'body_digest'])
-    .where('agency_id', '=', agencyId).where('source_ref', 'in', sourceRefs).execute();
+  return db
+    .selectFrom('records')
+    .select(['id', 'source_ref', 'body_digest'])
+    .where('agency_id', '=', agencyId)
+    .where('source_ref', 'in', sourceRefs)
+    .execute();
 }
 
 export async function getRecordsOfSubjects(db: Executor, subjectIds: readonly string[]): Promise<StoredRecord[]> {
   if (subjectIds.length === 0) return [];
-  const rows = await db.selectFrom('records').selectAll().where('subject_id', 'in', subjectIds).orderBy('subject_id').orderBy('id').execute();
+  const rows = await db
+    .selectFrom('records')
+    .selectAll()
+    .where('subject_id', 'in', subjectIds)
+    .orderBy('subject_id')
+    .orderBy('id')
+    .execute();
   return rows.map(toRecord);
 }
 

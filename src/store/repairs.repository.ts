@@ -24,7 +24,9 @@ export interface RepairRow {
 }
 
 /** A new application as a `repair.applied` event carries it (dates as ISO text). */
-export type NewRepair = Omit<RepairRow, 'status' | 'applied_at' | 'decided_at' | 'decided_by' | 'decision_reason'> & { readonly applied_at: string };
+export type NewRepair = Omit<RepairRow, 'status' | 'applied_at' | 'decided_at' | 'decided_by' | 'decision_reason'> & {
+  readonly applied_at: string;
+};
 
 export interface RepairFilter {
   readonly agency_id?: string;
@@ -34,7 +36,10 @@ export interface RepairFilter {
 }
 
 export async function insertRepair(db: Executor, repair: NewRepair): Promise<void> {
-  await db.insertInto('repairs').values({ ...repair, status: 'pending' }).execute();
+  await db
+    .insertInto('repairs')
+    .values({ ...repair, status: 'pending' })
+    .execute();
 }
 
 export async function getRepairById(db: Executor, id: string): Promise<RepairRow | undefined> {
@@ -46,13 +51,29 @@ export async function getRepairForUpdate(trx: Transaction<DB>, id: string): Prom
 }
 
 export async function getPendingRepairOfRecord(db: Executor, recordId: string): Promise<RepairRow | undefined> {
-  return db.selectFrom('repairs').selectAll().where('record_id', '=', recordId).where('status', '=', 'pending').executeTakeFirst();
+  return db
+    .selectFrom('repairs')
+    .selectAll()
+    .where('record_id', '=', recordId)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
 }
 
-export async function setRepairDecided(db: Executor, id: string, decision: { at: Date; by: string; approved: boolean; reason: string }): Promise<void> {
-  await db.updateTable('repairs').set({
-    status: decision.approved ? 'approved' : 'refused', decided_at: decision.at, decided_by: decision.by, decision_reason: decision.reason,
-  }).where('id', '=', id).execute();
+export async function setRepairDecided(
+  db: Executor,
+  id: string,
+  decision: { at: Date; by: string; approved: boolean; reason: string },
+): Promise<void> {
+  await db
+    .updateTable('repairs')
+    .set({
+      status: decision.approved ? 'approved' : 'refused',
+      decided_at: decision.at,
+      decided_by: decision.by,
+      decision_reason: decision.reason,
+    })
+    .where('id', '=', id)
+    .execute();
 }
 
 /** Pending applications oldest first; decided ones most recently decided first. */
@@ -65,5 +86,11 @@ export async function listRepairs(db: Executor, filter: RepairFilter): Promise<R
 }
 
 export async function getRepairsOfSubject(db: Executor, subjectId: string): Promise<RepairRow[]> {
-  return db.selectFrom('repairs').selectAll().where('subject_id', '=', subjectId).orderBy('applied_at').orderBy('id').execute();
+  return db
+    .selectFrom('repairs')
+    .selectAll()
+    .where('subject_id', '=', subjectId)
+    .orderBy('applied_at')
+    .orderBy('id')
+    .execute();
 }

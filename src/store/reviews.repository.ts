@@ -51,24 +51,43 @@ export async function insertReviewTasks(db: Executor, rows: readonly NewReviewTa
     on conflict do nothing`.execute(db);
 }
 
-export async function getReviewTask(db: Executor, id: string, options: { forUpdate?: boolean } = {}): Promise<StoredReviewTask | undefined> {
+export async function getReviewTask(
+  db: Executor,
+  id: string,
+  options: { forUpdate?: boolean } = {},
+): Promise<StoredReviewTask | undefined> {
   let query = db.selectFrom('review_tasks').selectAll().where('id', '=', id);
   if (options.forUpdate === true) query = query.forUpdate();
-  return await query.executeTakeFirst() as StoredReviewTask | undefined;
+  return (await query.executeTakeFirst()) as StoredReviewTask | undefined;
 }
 
 /** Tasks oldest first, optionally one principal's, after a cursor task id. */
-export async function getReviewTasks(db: Executor, filter: { status: 'open' | 'closed'; principalId: string | null; after: string | null; limit: number }): Promise<StoredReviewTask[]> {
+export async function getReviewTasks(
+  db: Executor,
+  filter: { status: 'open' | 'closed'; principalId: string | null; after: string | null; limit: number },
+): Promise<StoredReviewTask[]> {
   let query = db.selectFrom('review_tasks').selectAll().where('status', '=', filter.status);
   if (filter.principalId !== null) query = query.where('principal_id', '=', filter.principalId);
-  if (filter.after !== null) query = query.where(sql<boolean>`(opened_at, id) > (select c.opened_at, c.id from review_tasks c where c.id = ${filter.after})`);
-  return await query.orderBy('opened_at').orderBy('id').limit(filter.limit).execute() as StoredReviewTask[];
+  if (filter.after !== null)
+    query = query.where(
+      sql<boolean>`(opened_at, id) > (select c.opened_at, c.id from review_tasks c where c.id = ${filter.after})`,
+    );
+  return (await query.orderBy('opened_at').orderBy('id').limit(filter.limit).execute()) as StoredReviewTask[];
 }
 
 /** Closes an open task; undefined when it was not open (closed meanwhile, or never there). */
-export async function closeReviewTask(db: Executor, id: string, closing: ReviewClosing): Promise<StoredReviewTask | undefined> {
-  return await db.updateTable('review_tasks').set({ ...closing, status: 'closed' })
-    .where('id', '=', id).where('status', '=', 'open').returningAll().executeTakeFirst() as StoredReviewTask | undefined;
+export async function closeReviewTask(
+  db: Executor,
+  id: string,
+  closing: ReviewClosing,
+): Promise<StoredReviewTask | undefined> {
+  return (await db
+    .updateTable('review_tasks')
+    .set({ ...closing, status: 'closed' })
+    .where('id', '=', id)
+    .where('status', '=', 'open')
+    .returningAll()
+    .executeTakeFirst()) as StoredReviewTask | undefined;
 }
 
 /** One inquiry written in the caller's transaction (the decision log writes the rest in batches). */

@@ -23,8 +23,13 @@ export interface StaffSessionRow {
 }
 
 const MEMBER_COLUMNS = [
-  'staff_accounts.id', 'staff_accounts.username', 'staff_accounts.role', 'staff_accounts.agency_id', 'agencies.name as agency_name',
-  'staff_accounts.created_at', 'staff_accounts.disabled_at',
+  'staff_accounts.id',
+  'staff_accounts.username',
+  'staff_accounts.role',
+  'staff_accounts.agency_id',
+  'agencies.name as agency_name',
+  'staff_accounts.created_at',
+  'staff_accounts.disabled_at',
 ] as const;
 
 function selectMembers(db: Executor) {
@@ -40,8 +45,14 @@ export async function getStaffByUsername(db: Executor, username: string): Promis
 }
 
 /** The account with its password hash, for sign-in only. */
-export async function getStaffCredentials(db: Executor, username: string): Promise<(StaffMember & { password_hash: string }) | undefined> {
-  return selectMembers(db).select([...MEMBER_COLUMNS, 'staff_accounts.password_hash']).where('staff_accounts.username', '=', username).executeTakeFirst();
+export async function getStaffCredentials(
+  db: Executor,
+  username: string,
+): Promise<(StaffMember & { password_hash: string }) | undefined> {
+  return selectMembers(db)
+    .select([...MEMBER_COLUMNS, 'staff_accounts.password_hash'])
+    .where('staff_accounts.username', '=', username)
+    .executeTakeFirst();
 }
 
 export async function listStaff(db: Executor): Promise<StaffMember[]> {
@@ -49,7 +60,12 @@ export async function listStaff(db: Executor): Promise<StaffMember[]> {
 }
 
 export async function setStaffDisabled(db: Executor, id: string, at: Date): Promise<boolean> {
-  const result = await db.updateTable('staff_accounts').set({ disabled_at: at }).where('id', '=', id).where('disabled_at', 'is', null).executeTakeFirst();
+  const result = await db
+    .updateTable('staff_accounts')
+    .set({ disabled_at: at })
+    .where('id', '=', id)
+    .where('disabled_at', 'is', null)
+    .executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
 
@@ -59,9 +75,12 @@ export async function insertStaffSession(db: Executor, row: Insertable<StaffSess
 
 /** An open (not ended) session and its account, by the hash of its id. */
 export async function getOpenStaffSession(db: Executor, idHash: string): Promise<StaffSessionRow | undefined> {
-  const row = await selectMembers(db).innerJoin('staff_sessions', 'staff_sessions.staff_id', 'staff_accounts.id')
+  const row = await selectMembers(db)
+    .innerJoin('staff_sessions', 'staff_sessions.staff_id', 'staff_accounts.id')
     .select([...MEMBER_COLUMNS, 'staff_sessions.last_seen_at', 'staff_sessions.expires_at'])
-    .where('staff_sessions.id_hash', '=', idHash).where('staff_sessions.ended_at', 'is', null).executeTakeFirst();
+    .where('staff_sessions.id_hash', '=', idHash)
+    .where('staff_sessions.ended_at', 'is', null)
+    .executeTakeFirst();
   if (row === undefined) return undefined;
   const { last_seen_at, expires_at, ...staff } = row;
   return { staff, last_seen_at, expires_at };
@@ -72,11 +91,21 @@ export async function touchStaffSession(db: Executor, idHash: string, at: Date):
 }
 
 export async function endStaffSession(db: Executor, idHash: string, at: Date): Promise<void> {
-  await db.updateTable('staff_sessions').set({ ended_at: at }).where('id_hash', '=', idHash).where('ended_at', 'is', null).execute();
+  await db
+    .updateTable('staff_sessions')
+    .set({ ended_at: at })
+    .where('id_hash', '=', idHash)
+    .where('ended_at', 'is', null)
+    .execute();
 }
 
 export async function endStaffSessionsOf(db: Executor, staffId: string, at: Date): Promise<void> {
-  await db.updateTable('staff_sessions').set({ ended_at: at }).where('staff_id', '=', staffId).where('ended_at', 'is', null).execute();
+  await db
+    .updateTable('staff_sessions')
+    .set({ ended_at: at })
+    .where('staff_id', '=', staffId)
+    .where('ended_at', 'is', null)
+    .execute();
 }
 
 export interface ThrottleRow {
@@ -86,15 +115,26 @@ export interface ThrottleRow {
 }
 
 export async function getSignInThrottle(db: Executor, username: string): Promise<ThrottleRow | undefined> {
-  return db.selectFrom('staff_sign_in_throttle').select(['failures', 'window_started_at', 'locked_until']).where('username', '=', username).executeTakeFirst();
+  return db
+    .selectFrom('staff_sign_in_throttle')
+    .select(['failures', 'window_started_at', 'locked_until'])
+    .where('username', '=', username)
+    .executeTakeFirst();
 }
 
 /** Locks the username's throttle row for the transaction, creating an empty one first. */
 export async function lockSignInThrottle(trx: Transaction<DB>, username: string, now: Date): Promise<ThrottleRow> {
-  await trx.insertInto('staff_sign_in_throttle').values({ username, failures: 0, window_started_at: now, locked_until: null })
-    .onConflict((oc) => oc.column('username').doNothing()).execute();
-  return trx.selectFrom('staff_sign_in_throttle').select(['failures', 'window_started_at', 'locked_until'])
-    .where('username', '=', username).forUpdate().executeTakeFirstOrThrow();
+  await trx
+    .insertInto('staff_sign_in_throttle')
+    .values({ username, failures: 0, window_started_at: now, locked_until: null })
+    .onConflict((oc) => oc.column('username').doNothing())
+    .execute();
+  return trx
+    .selectFrom('staff_sign_in_throttle')
+    .select(['failures', 'window_started_at', 'locked_until'])
+    .where('username', '=', username)
+    .forUpdate()
+    .executeTakeFirstOrThrow();
 }
 
 export async function updateSignInThrottle(db: Executor, username: string, row: ThrottleRow): Promise<void> {
@@ -107,14 +147,19 @@ export async function deleteSignInThrottle(db: Executor, username: string): Prom
 
 /** Deletes sessions that ended, or reached their absolute end, before `before`; resolves to how many. */
 export async function deleteStaffSessionsEndedBefore(db: Executor, before: Date): Promise<number> {
-  const result = await db.deleteFrom('staff_sessions')
-    .where((eb) => eb.or([eb('ended_at', '<', before), eb('expires_at', '<', before)])).executeTakeFirst();
+  const result = await db
+    .deleteFrom('staff_sessions')
+    .where((eb) => eb.or([eb('ended_at', '<', before), eb('expires_at', '<', before)]))
+    .executeTakeFirst();
   return Number(result.numDeletedRows);
 }
 
 /** Deletes throttle rows whose window began, and whose lock (if any) ended, before `before`. */
 export async function deleteSignInThrottlesBefore(db: Executor, before: Date): Promise<number> {
-  const result = await db.deleteFrom('staff_sign_in_throttle').where('window_started_at', '<', before)
-    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', before)])).executeTakeFirst();
+  const result = await db
+    .deleteFrom('staff_sign_in_throttle')
+    .where('window_started_at', '<', before)
+    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', before)]))
+    .executeTakeFirst();
   return Number(result.numDeletedRows);
 }

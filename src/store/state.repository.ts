@@ -43,8 +43,13 @@ export async function upsertSubjectStates(db: Executor, rows: readonly SubjectSt
 }
 
 /** Replaces the list entries of the given subjects with `rows`. */
-export async function replaceListEntries(db: Executor, subjectIds: readonly string[], rows: readonly ListEntryRow[]): Promise<void> {
-  if (subjectIds.length > 0) await sql`delete from list_entries where subject_id = any(${subjectIds}::bigint[])`.execute(db);
+export async function replaceListEntries(
+  db: Executor,
+  subjectIds: readonly string[],
+  rows: readonly ListEntryRow[],
+): Promise<void> {
+  if (subjectIds.length > 0)
+    await sql`delete from list_entries where subject_id = any(${subjectIds}::bigint[])`.execute(db);
   if (rows.length === 0) return;
   const col = <K extends keyof ListEntryRow>(key: K) => rows.map((r) => r[key]);
   await sql`
@@ -57,7 +62,10 @@ export async function replaceListEntries(db: Executor, subjectIds: readonly stri
 
 /** The earliest moment any subject's evaluation changes by itself (null when none will). */
 export async function getEarliestNextChange(db: Executor): Promise<Date | null> {
-  const row = await db.selectFrom('subject_state').select((eb) => eb.fn.min('next_change_at').as('at')).executeTakeFirst();
+  const row = await db
+    .selectFrom('subject_state')
+    .select((eb) => eb.fn.min('next_change_at').as('at'))
+    .executeTakeFirst();
   return (row?.at as Date | null | undefined) ?? null;
 }
 
@@ -75,7 +83,11 @@ export interface IndexedIdentifier {
 }
 
 /** One page of identifiers whose subject is indexed, by subject id: the decision index warm-up. */
-export async function getIndexedIdentifiersPage(db: Executor, afterSubjectId: string, limit: number): Promise<IndexedIdentifier[]> {
+export async function getIndexedIdentifiersPage(
+  db: Executor,
+  afterSubjectId: string,
+  limit: number,
+): Promise<IndexedIdentifier[]> {
   const result = await sql<IndexedIdentifier>`
     select s.subject_id::text, i.scheme, i.value, s.grade, s.active_lists, s.indexed
     from (select * from subject_state where indexed and subject_id > ${afterSubjectId}::bigint order by subject_id limit ${limit}) s

@@ -19,8 +19,12 @@ export async function insertSubjectSession(db: Executor, row: Insertable<Subject
 
 /** An open (not ended) session by the hash of its id. */
 export async function getOpenSubjectSession(db: Executor, idHash: string): Promise<SubjectSessionRow | undefined> {
-  return db.selectFrom('subject_sessions').select(['subject_scheme', 'subject_value', 'via', 'last_seen_at', 'expires_at'])
-    .where('id_hash', '=', idHash).where('ended_at', 'is', null).executeTakeFirst();
+  return db
+    .selectFrom('subject_sessions')
+    .select(['subject_scheme', 'subject_value', 'via', 'last_seen_at', 'expires_at'])
+    .where('id_hash', '=', idHash)
+    .where('ended_at', 'is', null)
+    .executeTakeFirst();
 }
 
 export async function touchSubjectSession(db: Executor, idHash: string, at: Date): Promise<void> {
@@ -28,13 +32,20 @@ export async function touchSubjectSession(db: Executor, idHash: string, at: Date
 }
 
 export async function endSubjectSession(db: Executor, idHash: string, at: Date): Promise<void> {
-  await db.updateTable('subject_sessions').set({ ended_at: at }).where('id_hash', '=', idHash).where('ended_at', 'is', null).execute();
+  await db
+    .updateTable('subject_sessions')
+    .set({ ended_at: at })
+    .where('id_hash', '=', idHash)
+    .where('ended_at', 'is', null)
+    .execute();
 }
 
 /** Deletes sessions that ended, or whose lifetime ran out, before `before`; returns how many. */
 export async function deleteSubjectSessionsBefore(db: Executor, before: Date): Promise<number> {
-  const result = await db.deleteFrom('subject_sessions')
-    .where((eb) => eb.or([eb('ended_at', '<', before), eb('expires_at', '<', before)])).executeTakeFirst();
+  const result = await db
+    .deleteFrom('subject_sessions')
+    .where((eb) => eb.or([eb('ended_at', '<', before), eb('expires_at', '<', before)]))
+    .executeTakeFirst();
   return Number(result.numDeletedRows);
 }
 
@@ -43,8 +54,15 @@ export async function insertOidcSignIn(db: Executor, row: Insertable<OidcSignIns
 }
 
 /** Takes a sign-in under way: returns and deletes it, so each state is used at most once. */
-export async function takeOidcSignIn(db: Executor, stateHash: string): Promise<{ code_verifier: string; nonce: string; next: string | null; created_at: Date } | undefined> {
-  return db.deleteFrom('oidc_sign_ins').where('state_hash', '=', stateHash).returning(['code_verifier', 'nonce', 'next', 'created_at']).executeTakeFirst();
+export async function takeOidcSignIn(
+  db: Executor,
+  stateHash: string,
+): Promise<{ code_verifier: string; nonce: string; next: string | null; created_at: Date } | undefined> {
+  return db
+    .deleteFrom('oidc_sign_ins')
+    .where('state_hash', '=', stateHash)
+    .returning(['code_verifier', 'nonce', 'next', 'created_at'])
+    .executeTakeFirst();
 }
 
 /** Deletes sign-ins started before `before` and never finished; returns how many. */

@@ -18,7 +18,10 @@ export interface IdentifiedSubject extends SubjectRow {
 }
 
 /** The subjects known by any of the given identifiers, one row per matching identifier. */
-export async function getSubjectsByIdentifiers(db: Executor, keys: readonly { scheme: string; value: string }[]): Promise<IdentifiedSubject[]> {
+export async function getSubjectsByIdentifiers(
+  db: Executor,
+  keys: readonly { scheme: string; value: string }[],
+): Promise<IdentifiedSubject[]> {
   if (keys.length === 0) return [];
   const result = await sql<IdentifiedSubject>`
     select s.id, s.kind, s.name, s.created_at, i.scheme, i.value
@@ -29,17 +32,36 @@ export async function getSubjectsByIdentifiers(db: Executor, keys: readonly { sc
   return result.rows;
 }
 
-export async function getSubjectByIdentifier(db: Executor, scheme: string, value: string): Promise<SubjectRow | undefined> {
+export async function getSubjectByIdentifier(
+  db: Executor,
+  scheme: string,
+  value: string,
+): Promise<SubjectRow | undefined> {
   return (await getSubjectsByIdentifiers(db, [{ scheme, value }]))[0];
 }
 
-export async function getIdentifiersOfSubjects(db: Executor, subjectIds: readonly string[]): Promise<{ subject_id: string; scheme: string; value: string }[]> {
+export async function getIdentifiersOfSubjects(
+  db: Executor,
+  subjectIds: readonly string[],
+): Promise<{ subject_id: string; scheme: string; value: string }[]> {
   if (subjectIds.length === 0) return [];
-  return db.selectFrom('subject_identifiers').select(['subject_id', 'scheme', 'value']).where('subject_id', 'in', subjectIds).execute();
+  return db
+    .selectFrom('subject_identifiers')
+    .select(['subject_id', 'scheme', 'value'])
+    .where('subject_id', 'in', subjectIds)
+    .execute();
 }
 
-export async function getNameVariants(db: Executor, subjectId: string): Promise<{ name: string; first_seen_at: Date; record_id: string | null }[]> {
-  return db.selectFrom('subject_names').select(['name', 'first_seen_at', 'record_id']).where('subject_id', '=', subjectId).orderBy('first_seen_at').execute();
+export async function getNameVariants(
+  db: Executor,
+  subjectId: string,
+): Promise<{ name: string; first_seen_at: Date; record_id: string | null }[]> {
+  return db
+    .selectFrom('subject_names')
+    .select(['name', 'first_seen_at', 'record_id'])
+    .where('subject_id', '=', subjectId)
+    .orderBy('first_seen_at')
+    .execute();
 }
 
 export async function getSubjectsByIds(db: Executor, ids: readonly string[]): Promise<SubjectRow[]> {
@@ -50,17 +72,24 @@ export async function getSubjectsByIds(db: Executor, ids: readonly string[]): Pr
 /** Reserves `count` subject ids from the sequence. */
 export async function reserveSubjectIds(db: Executor, count: number): Promise<string[]> {
   if (count === 0) return [];
-  const result = await sql<{ id: string }>`select nextval('subject_id_seq')::text as id from generate_series(1, ${count})`.execute(db);
+  const result = await sql<{
+    id: string;
+  }>`select nextval('subject_id_seq')::text as id from generate_series(1, ${count})`.execute(db);
   return result.rows.map((r) => r.id);
 }
 
 export async function reserveRecordIds(db: Executor, count: number): Promise<string[]> {
   if (count === 0) return [];
-  const result = await sql<{ id: string }>`select nextval('record_id_seq')::text as id from generate_series(1, ${count})`.execute(db);
+  const result = await sql<{
+    id: string;
+  }>`select nextval('record_id_seq')::text as id from generate_series(1, ${count})`.execute(db);
   return result.rows.map((r) => r.id);
 }
 
-export async function insertSubjects(db: Executor, rows: readonly (SubjectRow & { scheme: string; value: string })[]): Promise<void> {
+export async function insertSubjects(
+  db: Executor,
+  rows: readonly (SubjectRow & { scheme: string; value: string })[],
+): Promise<void> {
   if (rows.length === 0) return;
   await sql`
     insert into subjects (id, kind, name, created_at)

@@ -14,7 +14,10 @@ export interface Period {
 }
 
 /** Records filed in the period, by record type and filing agency. */
-export async function countRecordsFiled(db: Executor, period: Period): Promise<{ type: string; agency_id: string; count: number }[]> {
+export async function countRecordsFiled(
+  db: Executor,
+  period: Period,
+): Promise<{ type: string; agency_id: string; count: number }[]> {
   const result = await sql<{ type: string; agency_id: string; count: number }>`
     select type, agency_id, count(*)::int as count from records
     where filed_at >= ${period.from} and filed_at < ${period.to}
@@ -24,7 +27,10 @@ export async function countRecordsFiled(db: Executor, period: Period): Promise<{
 }
 
 /** Current list entries still running at `now`, by list and status (pending or active). */
-export async function countListEntries(db: Executor, now: Date): Promise<{ list_id: string; status: string; count: number }[]> {
+export async function countListEntries(
+  db: Executor,
+  now: Date,
+): Promise<{ list_id: string; status: string; count: number }[]> {
   const result = await sql<{ list_id: string; status: string; count: number }>`
     select list_id, status, count(*)::int as count from list_entries where until > ${now}
     group by list_id, status
@@ -78,7 +84,10 @@ export async function countRepairs(db: Executor, period: Period): Promise<{ appr
  * Decisions Credence gave in the period, by action and outcome (from the inquiry log). A
  * relying service's human decision after a review is its own, not Credence's: excluded.
  */
-export async function countDecisions(db: Executor, period: Period): Promise<{ action: string; outcome: string; count: number }[]> {
+export async function countDecisions(
+  db: Executor,
+  period: Period,
+): Promise<{ action: string; outcome: string; count: number }[]> {
   const result = await sql<{ action: string; outcome: string; count: number }>`
     select action, outcome, count(*)::int as count from inquiries
     where kind = 'decision' and review_id is null and at >= ${period.from} and at < ${period.to}

@@ -14,24 +14,38 @@ const USWDS_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.resolve('
 const SITE_CSS = fileURLToPath(new URL('./site.css', import.meta.url));
 
 const TYPES: Readonly<Record<string, string>> = {
-  '.css': 'text/css; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.svg': 'image/svg+xml',
-  '.png': 'image/png', '.gif': 'image/gif', '.ico': 'image/x-icon', '.woff2': 'font/woff2', '.woff': 'font/woff', '.ttf': 'font/ttf',
+  '.css': 'text/css; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.gif': 'image/gif',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.woff': 'font/woff',
+  '.ttf': 'font/ttf',
 };
 /** The package is pinned, so its files only change with a deploy: a day in caches is safe. */
 const CACHE = 'public, max-age=86400';
 
 export function assetRoutes(app: FastifyInstance): void {
-  app.get<{ Params: { '*': string } }>('/assets/uswds/*', { config: { public: true }, schema: { hide: true } }, async (request, reply) => {
-    const file = path.resolve(USWDS_DIST, request.params['*']);
-    const type = TYPES[path.extname(file)];
-    // Only files inside dist/ with a known type; `..` and anything else is a plain 404.
-    if (!file.startsWith(USWDS_DIST + path.sep) || type === undefined) return notFound(reply);
-    const body = await readFile(file).catch(() => undefined);
-    if (body === undefined) return notFound(reply);
-    return reply.type(type).header('cache-control', CACHE).send(body);
-  });
+  app.get<{ Params: { '*': string } }>(
+    '/assets/uswds/*',
+    { config: { public: true }, schema: { hide: true } },
+    async (request, reply) => {
+      const file = path.resolve(USWDS_DIST, request.params['*']);
+      const type = TYPES[path.extname(file)];
+      // Only files inside dist/ with a known type; `..` and anything else is a plain 404.
+      if (!file.startsWith(USWDS_DIST + path.sep) || type === undefined) return notFound(reply);
+      const body = await readFile(file).catch(() => undefined);
+      if (body === undefined) return notFound(reply);
+      return reply.type(type).header('cache-control', CACHE).send(body);
+    },
+  );
   app.get('/assets/site.css', { config: { public: true }, schema: { hide: true } }, async (_request, reply) => {
-    return reply.type(TYPES['.css']!).header('cache-control', CACHE).send(await readFile(SITE_CSS));
+    return reply
+      .type(TYPES['.css']!)
+      .header('cache-control', CACHE)
+      .send(await readFile(SITE_CSS));
   });
 }
 

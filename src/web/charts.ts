@@ -31,7 +31,13 @@ export async function barChart(bars: readonly Bar[], label: string): Promise<Saf
       aria: false,
       background: 'white',
       font: 'Source Sans Pro Web, Helvetica Neue, Helvetica, Roboto, Arial, sans-serif',
-      axis: { labelColor: COLOURS.text, labelFontSize: 13, gridColor: COLOURS.grid, domainColor: COLOURS.text, tickColor: COLOURS.text },
+      axis: {
+        labelColor: COLOURS.text,
+        labelFontSize: 13,
+        gridColor: COLOURS.grid,
+        domainColor: COLOURS.text,
+        tickColor: COLOURS.text,
+      },
       view: { stroke: null },
     },
   };

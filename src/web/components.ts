@@ -7,7 +7,11 @@ import { withQuery, type PageContext } from './layout.ts';
  * A usa-table in a scrollable container: a wide table scrolls inside its own box, never the
  * page. The container is focusable and labelled, so keyboard users can scroll it (WCAG 2.1.1).
  */
-export function table(caption: string, headers: readonly string[], rows: readonly (readonly Interpolation[])[]): SafeHtml {
+export function table(
+  caption: string,
+  headers: readonly string[],
+  rows: readonly (readonly Interpolation[])[],
+): SafeHtml {
   return html`<div class="usa-table-container--scrollable" tabindex="0" role="region" aria-label="${caption}">
 <table class="usa-table usa-table--borderless usa-table--compact width-full">
 <caption>${caption}</caption>

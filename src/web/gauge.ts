@@ -29,7 +29,10 @@ export function scoreGauge(score: number, grade: string, scale: { min: number; m
   const fraction = Math.min(1, Math.max(0, (score - scale.min) / (scale.max - scale.min)));
   // Below the middle of the scale the arc is the USWDS warning colour; above it, success green.
   const colour = fraction < 0.5 ? '#c05600' : '#00a91c';
-  const value = fraction === 0 ? '' : html`<path d="M ${point(0)} A ${R} ${R} 0 0 1 ${point(fraction)}" fill="none" stroke="${colour}" stroke-width="18" stroke-linecap="round"/>`;
+  const value =
+    fraction === 0
+      ? ''
+      : html`<path d="M ${point(0)} A ${R} ${R} 0 0 1 ${point(fraction)}" fill="none" stroke="${colour}" stroke-width="18" stroke-linecap="round"/>`;
   return html`<svg class="credence-gauge" viewBox="0 0 200 120" width="240" height="144" role="img" aria-label="${label}">
 <path d="M ${point(0)} A ${R} ${R} 0 0 1 ${point(1)}" fill="none" stroke="#dfe1e2" stroke-width="18" stroke-linecap="round"/>
 ${value}

@@ -58,9 +58,10 @@ function navLink(ctx: PageContext, href: string, label: string): SafeHtml {
 
 /** Each other language as a link to this same page with `?lang=`; the server sets the cookie. */
 function languageSwitch(ctx: PageContext): SafeHtml {
-  const item = (l: Locale) => l === ctx.locale
-    ? html`<strong lang="${LOCALE_INFO[l].tag}" aria-current="true">${LOCALE_INFO[l].label}</strong>`
-    : html`<a class="usa-link" href="${withQuery(ctx, { lang: l })}" hreflang="${LOCALE_INFO[l].tag}" lang="${LOCALE_INFO[l].tag}">${LOCALE_INFO[l].label}</a>`;
+  const item = (l: Locale) =>
+    l === ctx.locale
+      ? html`<strong lang="${LOCALE_INFO[l].tag}" aria-current="true">${LOCALE_INFO[l].label}</strong>`
+      : html`<a class="usa-link" href="${withQuery(ctx, { lang: l })}" hreflang="${LOCALE_INFO[l].tag}" lang="${LOCALE_INFO[l].tag}">${LOCALE_INFO[l].label}</a>`;
   return html`<nav aria-label="${ctx.t('language')}" class="margin-y-05">${LOCALES.map((l, i) => html`${i > 0 ? ' / ' : ''}${item(l)}`)}</nav>`;
 }
 

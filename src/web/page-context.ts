@@ -21,10 +21,20 @@ export interface ContextOptions {
 /** The page's language and the query the language switch keeps. */
 export function pageContext(request: FastifyRequest, reply: FastifyReply, options: ContextOptions = {}): PageContext {
   const query = (request.query ?? {}) as Record<string, unknown>;
-  const chosen = asLocale(query['lang']);
-  if (chosen !== undefined) reply.header('set-cookie', `lang=${chosen}; Path=/; Max-Age=${ONE_YEAR}; SameSite=Lax; HttpOnly`);
-  const locale = pickLocale({ query: chosen, cookie: langCookie(request.headers.cookie), acceptLanguage: request.headers['accept-language'] });
-  const kept = options.keepQuery === false ? {} : Object.fromEntries(Object.entries(query).filter((e): e is [string, string] => typeof e[1] === 'string' && e[0] !== 'lang'));
+  const chosen = asLocale(query.lang);
+  if (chosen !== undefined)
+    reply.header('set-cookie', `lang=${chosen}; Path=/; Max-Age=${ONE_YEAR}; SameSite=Lax; HttpOnly`);
+  const locale = pickLocale({
+    query: chosen,
+    cookie: langCookie(request.headers.cookie),
+    acceptLanguage: request.headers['accept-language'],
+  });
+  const kept =
+    options.keepQuery === false
+      ? {}
+      : Object.fromEntries(
+          Object.entries(query).filter((e): e is [string, string] => typeof e[1] === 'string' && e[0] !== 'lang'),
+        );
   return { locale, t: translator(locale), path: options.path ?? request.url.split('?')[0]!, query: kept };
 }
 
@@ -38,8 +48,15 @@ export function noStore(reply: FastifyReply): FastifyReply {
  * revalidated by the browser (`private, no-cache`); signed-in pages are never stored
  * (`no-store`), so what one person saw is not shown to the next user of the same browser.
  */
-export function sendPage(reply: FastifyReply, page: SafeHtml, options: { status?: number; signedIn?: boolean } = {}): FastifyReply {
-  reply.status(options.status ?? reply.statusCode).type('text/html; charset=utf-8').header('vary', 'Accept-Language, Cookie');
+export function sendPage(
+  reply: FastifyReply,
+  page: SafeHtml,
+  options: { status?: number; signedIn?: boolean } = {},
+): FastifyReply {
+  reply
+    .status(options.status ?? reply.statusCode)
+    .type('text/html; charset=utf-8')
+    .header('vary', 'Accept-Language, Cookie');
   if (options.signedIn === true) noStore(reply);
   else reply.header('cache-control', 'private, no-cache');
   return reply.send(page.value);

@@ -6,14 +6,25 @@ import type { TestRegistry } from './registry.ts';
 export const PASSWORD = 'correct horse battery staple';
 export type Response = Awaited<ReturnType<TestRegistry['app']['inject']>>;
 
-export function postForm(t: TestRegistry, url: string, fields: Record<string, string>, cookie?: string): Promise<Response> {
+export function postForm(
+  t: TestRegistry,
+  url: string,
+  fields: Record<string, string>,
+  cookie?: string,
+): Promise<Response> {
   return t.app.inject({
-    method: 'POST', url, payload: new URLSearchParams(fields).toString(),
+    method: 'POST',
+    url,
+    payload: new URLSearchParams(fields).toString(),
     headers: { 'content-type': 'application/x-www-form-urlencoded', ...(cookie ? { cookie } : {}) },
   });
 }
 
-export async function signIn(t: TestRegistry, username: string, home: string): Promise<{ cookie: string; csrf: string; body: string }> {
+export async function signIn(
+  t: TestRegistry,
+  username: string,
+  home: string,
+): Promise<{ cookie: string; csrf: string; body: string }> {
   const form = await t.app.inject({ url: '/sign-in' });
   const signInCsrf = /name="csrf" value="([^"]+)"/.exec(form.body)![1]!;
   const pre = `credence_csrf=${form.cookies.find((c) => c.name === 'credence_csrf')!.value}`;
@@ -26,9 +37,20 @@ export async function signIn(t: TestRegistry, username: string, home: string): P
 }
 
 /** A multipart/form-data body: the fields in order, then the file (as the console's form sends them). */
-export function multipart(fields: Record<string, string>, file?: { name: string; content: string }): { payload: string; headers: Record<string, string> } {
+export function multipart(
+  fields: Record<string, string>,
+  file?: { name: string; content: string },
+): { payload: string; headers: Record<string, string> } {
   const boundary = '----credence-test-boundary';
-  const parts = Object.entries(fields).map(([k, v]) => `--${boundary}\r\ncontent-disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`);
-  if (file) parts.push(`--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="${file.name}"\r\ncontent-type: application/octet-stream\r\n\r\n${file.content}\r\n`);
-  return { payload: `${parts.join('')}--${boundary}--\r\n`, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+  const parts = Object.entries(fields).map(
+    ([k, v]) => `--${boundary}\r\ncontent-disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`,
+  );
+  if (file)
+    parts.push(
+      `--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="${file.name}"\r\ncontent-type: application/octet-stream\r\n\r\n${file.content}\r\n`,
+    );
+  return {
+    payload: `${parts.join('')}--${boundary}--\r\n`,
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+  };
 }

@@ -33,7 +33,9 @@ export interface TestBrowserOptions {
 export async function startTestBrowser(options: TestBrowserOptions = {}): Promise<TestBrowser> {
   // Fail loudly, never skip: a machine without Chromium must not pass the web tests silently.
   if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium is not installed at ${CHROMIUM}: run \`apt-get update && apt-get install -y --no-install-recommends chromium\` (as root) and rerun the tests`);
+    throw new Error(
+      `Chromium is not installed at ${CHROMIUM}: run \`apt-get update && apt-get install -y --no-install-recommends chromium\` (as root) and rerun the tests`,
+    );
   }
   const t = await startTestRegistry(undefined, options.app);
   await t.app.listen({ port: options.port ?? 0, host: '127.0.0.1' });
@@ -41,12 +43,23 @@ export async function startTestBrowser(options: TestBrowserOptions = {}): Promis
   if (address === null || typeof address === 'string') throw new Error('the app is not listening on a TCP port');
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--headless',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
     // Playwright gives every launch a fresh temporary profile (--user-data-dir) and removes it on close.
     timeout: 30_000,
   });
   return {
-    t, baseUrl: `http://127.0.0.1:${address.port}`, browser,
+    t,
+    baseUrl: `http://127.0.0.1:${address.port}`,
+    browser,
     newContext: (options = {}) => browser.newContext({ baseURL: `http://127.0.0.1:${address.port}`, ...options }),
     close: async () => {
       await browser.close().catch(() => undefined);
@@ -59,12 +72,20 @@ export async function startTestBrowser(options: TestBrowserOptions = {}): Promis
 export async function checkPage(page: Page, name: string): Promise<void> {
   await page.addScriptTag({ content: AXE_SOURCE });
   const violations = await page.evaluate(async () => {
-    const result = await (globalThis as unknown as { axe: { run(): Promise<{ violations: { id: string; nodes: { target: unknown }[] }[] }> } }).axe.run();
+    const result = await (
+      globalThis as unknown as {
+        axe: { run(): Promise<{ violations: { id: string; nodes: { target: unknown }[] }[] }> };
+      }
+    ).axe.run();
     return result.violations.map((v) => `${v.id}: ${JSON.stringify(v.nodes.slice(0, 3).map((n) => n.target))}`);
   });
   assert.deepEqual(violations, [], `axe on ${name}`);
   await page.setViewportSize(NARROW);
-  const width = await page.evaluate(() => (globalThis as unknown as { document: { scrollingElement: { scrollWidth: number } } }).document.scrollingElement.scrollWidth);
+  const width = await page.evaluate(
+    () =>
+      (globalThis as unknown as { document: { scrollingElement: { scrollWidth: number } } }).document.scrollingElement
+        .scrollWidth,
+  );
   assert.ok(width <= NARROW.width, `${name} scrolls sideways at 360 px: ${width}`);
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: `${SCREENSHOTS}/${name}-360.png`, fullPage: true });

@@ -10,13 +10,20 @@ export const anUscc = (): string => generateUscc(random);
 
 type Input = Record<string, unknown>;
 
-export function aCourtRecord(overrides: { criterion?: string; subjectId?: string; name?: string; kind?: 'person' | 'organization' } & Input = {}): Input {
+export function aCourtRecord(
+  overrides: { criterion?: string; subjectId?: string; name?: string; kind?: 'person' | 'organization' } & Input = {},
+): Input {
   const { criterion = 'able_but_refuses', subjectId, name, kind = 'person', ...rest } = overrides;
   counter += 1;
   return {
     source_ref: `(2026)京0108执${counter}`,
     type: 'court.judgment_default',
-    subject: { kind, scheme: kind === 'person' ? 'cn-rid' : 'cn-uscc', id: subjectId ?? (kind === 'person' ? aResidentId() : anUscc()), name: name ?? '张三' },
+    subject: {
+      kind,
+      scheme: kind === 'person' ? 'cn-rid' : 'cn-uscc',
+      id: subjectId ?? (kind === 'person' ? aResidentId() : anUscc()),
+      name: name ?? '张三',
+    },
     decided_at: '2026-10-01',
     legal_basis: 'Fa Shi [2013] 17 art. 1',
     document_ref: `(2026)京0108执${counter}号`,
@@ -25,13 +32,20 @@ export function aCourtRecord(overrides: { criterion?: string; subjectId?: string
   };
 }
 
-export function aPenalty(overrides: { tier?: string; subjectId?: string; kind?: 'person' | 'organization' } & Input = {}): Input {
+export function aPenalty(
+  overrides: { tier?: string; subjectId?: string; kind?: 'person' | 'organization' } & Input = {},
+): Input {
   const { tier = 'general', subjectId, kind = 'organization', ...rest } = overrides;
   counter += 1;
   return {
     source_ref: `penalty-${counter}`,
     type: 'admin.penalty',
-    subject: { kind, scheme: kind === 'person' ? 'cn-rid' : 'cn-uscc', id: subjectId ?? (kind === 'person' ? aResidentId() : anUscc()), name: '北京某某科技有限公司' },
+    subject: {
+      kind,
+      scheme: kind === 'person' ? 'cn-rid' : 'cn-uscc',
+      id: subjectId ?? (kind === 'person' ? aResidentId() : anUscc()),
+      name: '北京某某科技有限公司',
+    },
     decided_at: '2026-09-15',
     legal_basis: 'Administrative Penalty Law art. 9',
     document_ref: `京市监罚〔2026〕${counter}号`,

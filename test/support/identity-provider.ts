@@ -25,17 +25,29 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-export async function startTestIdentityProvider(redirectUri: string, accounts: Readonly<Record<string, string>>): Promise<TestIdentityProvider> {
+export async function startTestIdentityProvider(
+  redirectUri: string,
+  accounts: Readonly<Record<string, string>>,
+): Promise<TestIdentityProvider> {
   const server: Server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const provider = new Provider(issuer, {
-    clients: [{
-      client_id: TEST_CLIENT.id, client_secret: TEST_CLIENT.secret, redirect_uris: [redirectUri],
-      grant_types: ['authorization_code'], response_types: ['code'], token_endpoint_auth_method: 'client_secret_basic',
-    }],
+    clients: [
+      {
+        client_id: TEST_CLIENT.id,
+        client_secret: TEST_CLIENT.secret,
+        redirect_uris: [redirectUri],
+        grant_types: ['authorization_code'],
+        response_types: ['code'],
+        token_endpoint_auth_method: 'client_secret_basic',
+      },
+    ],
     claims: { openid: ['sub'], [IDENTIFIER_CLAIM]: [IDENTIFIER_CLAIM] },
-    findAccount: async (_ctx, sub) => ({ accountId: sub, claims: async () => ({ sub, ...(accounts[sub] ? { [IDENTIFIER_CLAIM]: accounts[sub] } : {}) }) }),
+    findAccount: async (_ctx, sub) => ({
+      accountId: sub,
+      claims: async () => ({ sub, ...(accounts[sub] ? { [IDENTIFIER_CLAIM]: accounts[sub] } : {}) }),
+    }),
     pkce: { required: () => true },
     cookies: { keys: ['identity-provider-test-cookie-key'] },
     features: { devInteractions: { enabled: true } },
@@ -43,6 +55,10 @@ export async function startTestIdentityProvider(redirectUri: string, accounts: R
   server.on('request', provider.callback());
   return {
     issuer,
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -8,9 +8,9 @@ import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { main } from '../../src/cli/main.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
-import { buildApp, type AppOptions } from '../../src/http/app.ts';
-import { openRegistry, type Registry } from '../../src/services/bootstrap.ts';
-import { createPrincipal, type NewPrincipal } from '../../src/services/principals.service.ts';
+import { buildApp, type AppOptions } from '../../src/app.ts';
+import { openRegistry, type Registry } from '../../src/services/runtime/open-registry.ts';
+import { createPrincipal, type NewPrincipal } from '../../src/services/accounts/principals.service.ts';
 import { createTestDatabase } from './database.ts';
 
 export interface TestRegistry {
@@ -32,23 +32,47 @@ export interface TestRegistry {
 
 /** The tables `ledger replay` rebuilds. */
 export const PROJECTION_TABLES = [
-  'subjects', 'subject_identifiers', 'subject_names', 'records', 'subject_state', 'list_entries', 'record_versions', 'disputes', 'repairs',
+  'subjects',
+  'subject_identifiers',
+  'subject_names',
+  'records',
+  'subject_state',
+  'list_entries',
+  'record_versions',
+  'disputes',
+  'repairs',
 ] as const;
 
 /** `appOptions` adds options to the HTTP app (e.g. the portal's sign-in settings). */
-export async function startTestRegistry(start = new Date('2026-11-01T00:00:00Z'), appOptions: Partial<Pick<AppOptions, 'subjectSignIn'>> = {}): Promise<TestRegistry> {
+export async function startTestRegistry(
+  start = new Date('2026-11-01T00:00:00Z'),
+  appOptions: Partial<Pick<AppOptions, 'subjectSignIn'>> = {},
+): Promise<TestRegistry> {
   const database = await createTestDatabase();
   const config = loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'silent' });
   const state = { now: start };
-  const registry = await openRegistry(config, { applicationName: 'credence-test', warmIndex: true, clock: () => state.now });
+  const registry = await openRegistry(config, {
+    applicationName: 'credence-test',
+    warmIndex: true,
+    clock: () => state.now,
+  });
   const app = await buildApp({ rt: registry.rt, follower: registry.follower, ...appOptions });
   return {
-    registry, app, config, databaseUrl: database.url,
-    get now() { return state.now; },
-    set now(value: Date) { state.now = value; },
+    registry,
+    app,
+    config,
+    databaseUrl: database.url,
+    get now() {
+      return state.now;
+    },
+    set now(value: Date) {
+      state.now = value;
+    },
     keyFor: async (input) => (await createPrincipal(registry.rt.db, registry.rt.policy, input, state.now)).key,
     file: async (key, record) => {
-      const body = (await app.inject({ method: 'POST', url: '/v1/records', headers: bearer(key), payload: { records: [record] } })).json();
+      const body = (
+        await app.inject({ method: 'POST', url: '/v1/records', headers: bearer(key), payload: { records: [record] } })
+      ).json();
       assert.equal(body.accepted?.length, 1, JSON.stringify(body.rejected ?? body));
       return body.accepted[0].record_id as string;
     },
@@ -56,7 +80,11 @@ export async function startTestRegistry(start = new Date('2026-11-01T00:00:00Z')
     snapshot: async () => {
       const result: Record<string, unknown[]> = {};
       for (const table of PROJECTION_TABLES) {
-        result[table] = (await sql<{ row: unknown }>`select to_jsonb(t) as row from ${sql.table(table)} t order by 1`.execute(registry.rt.db)).rows.map((r) => r.row);
+        result[table] = (
+          await sql<{ row: unknown }>`select to_jsonb(t) as row from ${sql.table(table)} t order by 1`.execute(
+            registry.rt.db,
+          )
+        ).rows.map((r) => r.row);
       }
       return result;
     },
@@ -70,14 +98,30 @@ export async function startTestRegistry(start = new Date('2026-11-01T00:00:00Z')
 
 export const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
 
-async function runCli(databaseUrl: string, argv: readonly string[]): Promise<{ code: number; out: string; err: string }> {
+async function runCli(
+  databaseUrl: string,
+  argv: readonly string[],
+): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const sink = (append: (chunk: string) => void) => ({ write: (chunk: string) => { append(chunk); return true; } }) as unknown as NodeJS.WritableStream;
+  const sink = (append: (chunk: string) => void) =>
+    ({
+      write: (chunk: string) => {
+        append(chunk);
+        return true;
+      },
+    }) as unknown as NodeJS.WritableStream;
   const previous = process.env.DATABASE_URL;
   process.env.DATABASE_URL = databaseUrl;
   try {
-    const code = await main(argv, { stdout: sink((c) => { out += c; }), stderr: sink((c) => { err += c; }) });
+    const code = await main(argv, {
+      stdout: sink((c) => {
+        out += c;
+      }),
+      stderr: sink((c) => {
+        err += c;
+      }),
+    });
     return { code, out, err };
   } finally {
     if (previous === undefined) delete process.env.DATABASE_URL;

@@ -1,15 +1,15 @@
 /** Every CLI command, in the order `credence --help` lists them. */
 
 import type { Command } from '../command.ts';
-import { dbMigrateCommand } from './db.ts';
-import { demoCommand } from './demo.ts';
-import { importCommand } from './import.ts';
-import { jobsRunCommand } from './jobs.ts';
-import { ledgerReplayCommand, ledgerVerifyCommand } from './ledger.ts';
-import { policyCheckCommand } from './policy.ts';
-import { principalAddCommand, principalListCommand, principalRevokeCommand } from './principal.ts';
-import { serveCommand } from './serve.ts';
-import { staffAddCommand, staffDisableCommand, staffListCommand } from './staff.ts';
+import { dbMigrateCommand } from './db.command.ts';
+import { demoCommand } from './demo.command.ts';
+import { importCommand } from './import.command.ts';
+import { jobsRunCommand } from './jobs.command.ts';
+import { ledgerReplayCommand, ledgerVerifyCommand } from './ledger.command.ts';
+import { policyCheckCommand } from './policy.command.ts';
+import { principalAddCommand, principalListCommand, principalRevokeCommand } from './principal.command.ts';
+import { serveCommand } from './serve.command.ts';
+import { staffAddCommand, staffDisableCommand, staffListCommand } from './staff.command.ts';
 
 export const COMMANDS: readonly Command[] = [
   serveCommand,
@@ -18,7 +18,9 @@ export const COMMANDS: readonly Command[] = [
   principalAddCommand,
   principalListCommand,
   principalRevokeCommand,
-  staffAddCommand, staffListCommand, staffDisableCommand,
+  staffAddCommand,
+  staffListCommand,
+  staffDisableCommand,
   importCommand,
   demoCommand,
   ledgerVerifyCommand,

@@ -10,14 +10,16 @@ export const en = {
   nav_about: 'How it works',
   nav_lists: 'Public lists',
   language: 'Language',
-  footer_text: 'Credence publishes only what the law makes public, for as long as it allows. Personal identifiers are masked.',
+  footer_text:
+    'Credence publishes only what the law makes public, for as long as it allows. Personal identifiers are masked.',
   search_title: 'Search the public register',
   search_label: 'Name or identifier',
   search_hint: 'A person by their whole name or resident ID; an organisation by name or unified social credit code.',
   search_button: 'Search',
   search_results: 'Results for your search',
   search_none_heading: 'No public entries',
-  search_none: 'Nothing public was found. This does not mean the person or organisation has no records: only records the law makes public are shown here.',
+  search_none:
+    'Nothing public was found. This does not mean the person or organisation has no records: only records the law makes public are shown here.',
   search_invalid: 'Enter {min} to {max} characters: a name or an identifier.',
   identifiers: 'Identifiers',
   on_lists: 'On lists',
@@ -67,13 +69,16 @@ export const en = {
   chart_of: 'Bar chart: {title}. The same figures are in the table below.',
   no_data: 'None in this period.',
   about_title: 'How the register works',
-  about_intro: 'Everything on this page is generated from the rules the register applies today: policy {id}, version {version}.',
+  about_intro:
+    'Everything on this page is generated from the rules the register applies today: policy {id}, version {version}.',
   about_scores: 'Scores and grades',
-  about_scores_text: 'Everyone starts at {base} points. Each record adds or removes points while it counts; the score sets the grade.',
+  about_scores_text:
+    'Everyone starts at {base} points. Each record adds or removes points while it counts; the score sets the grade.',
   col_grade: 'Grade',
   col_min_score: 'Lowest score',
   about_lists: 'Lists',
-  about_lists_text: 'A list is a legal consequence: you are placed on it only on the grounds below, for at most the time shown, and you are told {days} days before.',
+  about_lists_text:
+    'A list is a legal consequence: you are placed on it only on the grounds below, for at most the time shown, and you are told {days} days before.',
   col_max_duration: 'At most',
   col_kind: 'Kind',
   kind_sanction: 'Sanction',
@@ -89,7 +94,8 @@ export const en = {
   until_ended: 'until the agency ends it',
   days_n: '{n} days',
   about_disputes: 'Disputing a record',
-  about_disputes_text: 'If a record about you is wrong, dispute it. The agency that filed it must reinvestigate within the time shown for its type; while it does, the record either keeps counting or is suspended, as the table says. If it is wrong, it is corrected or revoked and you are told.',
+  about_disputes_text:
+    'If a record about you is wrong, dispute it. The agency that filed it must reinvestigate within the time shown for its type; while it does, the record either keeps counting or is suspended, as the table says. If it is wrong, it is corrected or revoked and you are told.',
   while_keep: 'keeps counting while disputed',
   while_suspend: 'suspended while disputed',
   about_repair: 'Credit repair',
@@ -130,7 +136,8 @@ export const en = {
   op_create_submit: 'Create key',
   op_create_failed: 'The principal was not created',
   op_created: 'Key created for {name}',
-  op_created_warning: 'Copy this key now. It is shown only once: Credence keeps only its hash and cannot show it again.',
+  op_created_warning:
+    'Copy this key now. It is shown only once: Credence keeps only its hash and cannot show it again.',
   op_new_key: 'New API key',
   op_policy: 'Active policy',
   op_policy_version: 'Version',
@@ -179,7 +186,8 @@ export const en = {
   op_activity_intro: 'The figures of the public transparency report, as charts and tables.',
   op_failed_heading: 'Failed deliveries',
   op_failed_none: 'No notice has failed delivery.',
-  op_failed_hint: 'These notices reached their last attempt. Deliver one again once the receiver works: it is sent with the same Idempotency-Key.',
+  op_failed_hint:
+    'These notices reached their last attempt. Deliver one again once the receiver works: it is sent with the same Idempotency-Key.',
   op_col_notice: 'Notice',
   op_col_kind: 'Kind',
   op_col_attempts: 'Attempts',
@@ -250,11 +258,13 @@ export const en = {
   agency_nav_upload: 'Upload records',
   agency_field_summary: 'Summary',
   agency_correct_heading: 'Correct this record',
-  agency_correct_hint: 'A correction makes a new version, checked like a new filing; the old version stays in the record’s history. Type, subject and reference cannot change.',
+  agency_correct_hint:
+    'A correction makes a new version, checked like a new filing; the old version stays in the record’s history. Type, subject and reference cannot change.',
   agency_correct_submit: 'Correct record',
   agency_correct_invalid: 'The record was not corrected: please fix the fields marked below.',
   agency_corrected: 'Record {id} was corrected (now version {version}).',
-  agency_correct_disputed: 'This record is disputed: resolve the dispute in the dispute queue (outcome “Corrected”) to change it.',
+  agency_correct_disputed:
+    'This record is disputed: resolve the dispute in the dispute queue (outcome “Corrected”) to change it.',
   agency_outcome_corrected: 'Corrected (a new version with the changes below)',
   agency_changes_legend: 'Changes (used only when the outcome is “Corrected”)',
   agency_resolve_invalid: 'The dispute was not resolved: please fix the fields marked below.',
@@ -274,8 +284,10 @@ export const en = {
   agency_back: 'Back to the console',
   agency_upload_heading: 'Upload records in bulk',
   agency_upload_label: 'File (NDJSON or CSV)',
-  agency_upload_hint: 'One record object per line (.ndjson or .jsonl), or a CSV with a header row (.csv), as credence import takes them; at most {size} MB.',
-  agency_upload_resume: 'Records are filed in batches of {batch}. If an upload is cut off, the batches already filed stay filed: upload the same file again to file the rest. Lines filed before are counted as duplicates, never filed twice.',
+  agency_upload_hint:
+    'One record object per line (.ndjson or .jsonl), or a CSV with a header row (.csv), as credence import takes them; at most {size} MB.',
+  agency_upload_resume:
+    'Records are filed in batches of {batch}. If an upload is cut off, the batches already filed stay filed: upload the same file again to file the rest. Lines filed before are counted as duplicates, never filed twice.',
   agency_upload_submit: 'Upload and file',
   agency_uploads_heading: 'Recent uploads',
   agency_uploads_none: 'No uploads yet.',

@@ -19,11 +19,12 @@ export type Translate = (key: MessageKey, params?: Readonly<Record<string, strin
 
 export function translator(locale: Locale): Translate {
   const messages = CATALOGUES[locale];
-  return (key, params = {}) => messages[key].replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+  return (key, params = {}) =>
+    messages[key].replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
 }
 
 export function asLocale(value: unknown): Locale | undefined {
-  return typeof value === 'string' && (LOCALES as readonly string[]).includes(value) ? value as Locale : undefined;
+  return typeof value === 'string' && (LOCALES as readonly string[]).includes(value) ? (value as Locale) : undefined;
 }
 
 export function pickLocale(input: { query?: string; cookie?: string; acceptLanguage?: string }): Locale {
@@ -32,11 +33,20 @@ export function pickLocale(input: { query?: string; cookie?: string; acceptLangu
 
 /** RFC 9110 § 12.5.4: the highest-q range we can serve; `zh`, `zh-CN`, `zh-Hans` all mean zh. */
 function fromAcceptLanguage(header: string): Locale | undefined {
-  const ranges = header.split(',').map((part, index) => {
-    const [tag = '', ...params] = part.trim().toLowerCase().split(';');
-    const q = Number(params.map((p) => p.trim()).find((p) => p.startsWith('q='))?.slice(2) ?? '1');
-    return { primary: tag.split('-')[0]!, q: Number.isFinite(q) ? q : 0, index };
-  }).filter((r) => r.q > 0).sort((a, b) => b.q - a.q || a.index - b.index);
+  const ranges = header
+    .split(',')
+    .map((part, index) => {
+      const [tag = '', ...params] = part.trim().toLowerCase().split(';');
+      const q = Number(
+        params
+          .map((p) => p.trim())
+          .find((p) => p.startsWith('q='))
+          ?.slice(2) ?? '1',
+      );
+      return { primary: tag.split('-')[0]!, q: Number.isFinite(q) ? q : 0, index };
+    })
+    .filter((r) => r.q > 0)
+    .sort((a, b) => b.q - a.q || a.index - b.index);
   for (const range of ranges) {
     const locale = asLocale(range.primary);
     if (locale !== undefined) return locale;

@@ -5,13 +5,15 @@ export const PORTAL_ZH: Readonly<Record<keyof typeof PORTAL_EN, string>> = {
   nav_portal: '我的档案',
   portal_title: '我的信用档案',
   portal_sign_in_title: '登录查看您的信用档案',
-  portal_sign_in_intro: '您的档案列出关于您的每一条记录、您所在的名单及其对您的影响、发给您的每一份告知书，以及查询过您的每一个机构。您可以对记录提出异议，也可以申请信用修复。',
+  portal_sign_in_intro:
+    '您的档案列出关于您的每一条记录、您所在的名单及其对您的影响、发给您的每一份告知书，以及查询过您的每一个机构。您可以对记录提出异议，也可以申请信用修复。',
   portal_sign_in_oidc: '通过身份认证服务登录',
   portal_sign_in_oidc_hint: '您在 {issuer} 登录；Credence 不会看到您的密码。',
   portal_sign_in_unavailable: '本服务器尚未设置信息主体登录。请向平台运营方咨询如何查看您的档案。',
   portal_demo_heading: '演示登录',
   portal_demo_warning_heading: '不验证身份',
-  portal_demo_warning: '本服务器运行于演示模式：任何人输入证件号码即可打开任何档案，无需证明身份。切勿在真实个人数据上使用演示模式。',
+  portal_demo_warning:
+    '本服务器运行于演示模式：任何人输入证件号码即可打开任何档案，无需证明身份。切勿在真实个人数据上使用演示模式。',
   portal_demo_scheme: '证件类型',
   portal_demo_id: '证件号码',
   portal_demo_submit: '打开此档案',
@@ -21,7 +23,8 @@ export const PORTAL_ZH: Readonly<Record<keyof typeof PORTAL_EN, string>> = {
   portal_sections: '档案各部分',
   portal_score_heading: '信用分与等级',
   portal_gauge_label: '信用分 {score}（范围 {min} 至 {max}）：等级 {grade}',
-  portal_score_text: '您的信用分为 {score}，等级 {grade}。每个人的起始分为 {base} 分；下列每条记录在计分期内加分或减分。',
+  portal_score_text:
+    '您的信用分为 {score}，等级 {grade}。每个人的起始分为 {base} 分；下列每条记录在计分期内加分或减分。',
   portal_unknown: 'Credence 没有关于您的任何记录，因此您与平台未知的任何人相同：信用分 {score}，等级 {grade}。',
   portal_factors_heading: '影响您信用分最大的因素',
   portal_factor: '{type}，由{agency}报送：{points} 分（法律依据：{basis}）。',

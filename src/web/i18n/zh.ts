@@ -74,7 +74,8 @@ export const zh: Messages = {
   col_grade: '等级',
   col_min_score: '最低分数',
   about_lists: '名单',
-  about_lists_text: '列入名单是一项法律后果：只有符合下列情形才会被列入，期限不超过所列时间，并会提前 {days} 天通知您。',
+  about_lists_text:
+    '列入名单是一项法律后果：只有符合下列情形才会被列入，期限不超过所列时间，并会提前 {days} 天通知您。',
   col_max_duration: '最长期限',
   col_kind: '类别',
   kind_sanction: '惩戒',
@@ -90,7 +91,8 @@ export const zh: Messages = {
   until_ended: '直至机关终止',
   days_n: '{n} 天',
   about_disputes: '对记录提出异议',
-  about_disputes_text: '如果关于您的记录有误，您可以提出异议。报送机关必须在该记录类型规定的期限内重新核查；核查期间，记录按下表所示继续计分或暂停。记录确有错误的，将予以更正或撤销，并通知您。',
+  about_disputes_text:
+    '如果关于您的记录有误，您可以提出异议。报送机关必须在该记录类型规定的期限内重新核查；核查期间，记录按下表所示继续计分或暂停。记录确有错误的，将予以更正或撤销，并通知您。',
   while_keep: '异议期间继续计分',
   while_suspend: '异议期间暂停',
   about_repair: '信用修复',
@@ -251,7 +253,8 @@ export const zh: Messages = {
   agency_nav_upload: '批量上传记录',
   agency_field_summary: '摘要',
   agency_correct_heading: '更正此记录',
-  agency_correct_hint: '更正会生成新版本，并像新报送一样校验；旧版本保留在记录的历史中。记录类型、主体和本机构编号不能更改。',
+  agency_correct_hint:
+    '更正会生成新版本，并像新报送一样校验；旧版本保留在记录的历史中。记录类型、主体和本机构编号不能更改。',
   agency_correct_submit: '更正记录',
   agency_correct_invalid: '记录未更正：请修改下面标出的字段。',
   agency_corrected: '记录 {id} 已更正（当前为第 {version} 版）。',
@@ -275,8 +278,10 @@ export const zh: Messages = {
   agency_back: '返回工作台',
   agency_upload_heading: '批量上传记录',
   agency_upload_label: '文件（NDJSON 或 CSV）',
-  agency_upload_hint: '每行一个记录对象（.ndjson 或 .jsonl），或带表头行的 CSV（.csv），格式与 credence import 相同；最大 {size} MB。',
-  agency_upload_resume: '记录按每批 {batch} 条报送。上传中断时，已报送的批次保持有效：再次上传同一文件即可报送其余记录；之前已报送的行计为重复，绝不会重复报送。',
+  agency_upload_hint:
+    '每行一个记录对象（.ndjson 或 .jsonl），或带表头行的 CSV（.csv），格式与 credence import 相同；最大 {size} MB。',
+  agency_upload_resume:
+    '记录按每批 {batch} 条报送。上传中断时，已报送的批次保持有效：再次上传同一文件即可报送其余记录；之前已报送的行计为重复，绝不会重复报送。',
   agency_upload_submit: '上传并报送',
   agency_uploads_heading: '最近的上传',
   agency_uploads_none: '尚无上传。',

@@ -1,0 +1,82 @@
+/** Webhook delivery of notices, as operators (and, read-only, auditors) see and steer it. */
+
+import type { FastifyInstance } from 'fastify';
+import { getDeliveryOverview, requestRedelivery } from '../services/due-process/notice-delivery.service.ts';
+import { DELIVERY_STATUSES, type DeliveryStatus } from '../store/deliveries.repository.ts';
+import type { AppDeps } from '../app.ts';
+import { errorResponses } from './schemas.ts';
+
+const deliveryRowSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    kind: { type: 'string' },
+    subject_id: { type: 'string' },
+    at: { type: 'string', format: 'date-time' },
+    delivery_status: { type: 'string', enum: DELIVERY_STATUSES },
+    attempts: { type: 'integer' },
+    next_attempt_at: { type: 'string', format: 'date-time' },
+    last_attempt_at: { type: ['string', 'null'], format: 'date-time' },
+    last_error: { type: ['string', 'null'] },
+    delivered_at: { type: ['string', 'null'], format: 'date-time' },
+  },
+} as const;
+
+export function deliveriesRoutes(app: FastifyInstance, deps: AppDeps): void {
+  app.get<{ Querystring: { status?: DeliveryStatus; page?: string } }>(
+    '/v1/notices/deliveries',
+    {
+      config: { roles: ['operator', 'auditor'] },
+      schema: {
+        summary:
+          'Notice delivery to the webhook: counts by status, the oldest pending notice, and a page of one status (default failed)',
+        tags: ['notices'],
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            status: { type: 'string', enum: DELIVERY_STATUSES },
+            page: { type: 'string', pattern: '^[1-9][0-9]{0,3}$' },
+          },
+        },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              counts: {
+                type: 'object',
+                properties: {
+                  pending: { type: 'integer' },
+                  delivered: { type: 'integer' },
+                  failed: { type: 'integer' },
+                },
+              },
+              oldest_pending: { anyOf: [deliveryRowSchema, { type: 'null' }] },
+              status: { type: 'string' },
+              page: { type: 'integer' },
+              page_size: { type: 'integer' },
+              notices: { type: 'array', items: deliveryRowSchema },
+            },
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) =>
+      getDeliveryOverview(deps.rt.db, request.query.status ?? 'failed', Number(request.query.page ?? 1)),
+  );
+
+  app.post<{ Params: { id: string } }>(
+    '/v1/notices/:id/redelivery',
+    {
+      config: { roles: ['operator'] },
+      schema: {
+        summary: 'Send a notice again (after it failed): due at once, with the same Idempotency-Key',
+        tags: ['notices'],
+        params: { type: 'object', properties: { id: { type: 'string', minLength: 1, maxLength: 64 } } },
+        response: { 200: deliveryRowSchema, ...errorResponses, 404: { $ref: 'Error#' } },
+      },
+    },
+    async (request) => requestRedelivery(deps.rt.db, request.params.id, deps.rt.clock()),
+  );
+}

@@ -1,0 +1,145 @@
+/** Disputes: opened by the subject (or an operator for them), answered by the filing agency. */
+
+import type { FastifyInstance } from 'fastify';
+import type { RecordChanges } from '../domain/correction.ts';
+import { DISPUTE_OUTCOMES, type DisputeOutcome } from '../domain/dispute.ts';
+import { resolveDispute } from '../services/due-process/dispute-resolution.service.ts';
+import {
+  addDisputeStatement,
+  listDisputes,
+  openDispute,
+  readDispute,
+  type DisputeQuery,
+} from '../services/due-process/disputes.service.ts';
+import { principalOf } from './auth.ts';
+import type { AppDeps } from '../app.ts';
+import { errorResponses } from './schemas.ts';
+import { changesSchema, limitSchema, reasonSchema, recordIdParams } from './corrections.routes.ts';
+
+const disputeIdParams = { type: 'object', properties: { id: { type: 'string', pattern: '^[0-9a-f-]{36}$' } } } as const;
+const statementSchema = { type: 'string', minLength: 1, maxLength: 5000, pattern: '\\S' } as const;
+
+export function disputesRoutes(app: FastifyInstance, deps: AppDeps): void {
+  app.post<{ Params: { id: string }; Body: { statement: string } }>(
+    '/v1/records/:id/disputes',
+    {
+      config: { roles: ['subject', 'operator'] },
+      schema: {
+        summary: 'Dispute a record (FCRA § 611): the filing agency must answer by due_at',
+        tags: ['disputes'],
+        params: recordIdParams,
+        body: {
+          type: 'object',
+          required: ['statement'],
+          additionalProperties: false,
+          properties: { statement: statementSchema },
+        },
+        response: { ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const result = await openDispute(
+        deps.rt.db,
+        deps.rt.policy,
+        principalOf(request),
+        request.params.id,
+        request.body.statement,
+        deps.rt.clock(),
+      );
+      await deps.follower.catchUp(); // a suspended record stops counting in the next decision
+      return reply.status(201).send(result);
+    },
+  );
+
+  app.get<{ Querystring: { status?: DisputeQuery['status']; limit?: string } }>(
+    '/v1/disputes',
+    {
+      config: { roles: ['agency', 'operator', 'auditor', 'subject'] },
+      schema: {
+        summary:
+          'Disputes: an agency its own, a subject theirs, operators and auditors all. Unresolved ones oldest deadline first.',
+        tags: ['disputes'],
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { status: { enum: ['open', 'overdue', 'resolved'] }, limit: limitSchema },
+        },
+        response: { ...errorResponses },
+      },
+    },
+    async (request) =>
+      listDisputes(deps.rt, principalOf(request), {
+        status: request.query.status ?? 'open',
+        limit: Number(request.query.limit ?? 100),
+      }),
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/v1/disputes/:id',
+    {
+      config: { roles: ['agency', 'operator', 'auditor', 'subject'] },
+      schema: { summary: 'One dispute', tags: ['disputes'], params: disputeIdParams, response: { ...errorResponses } },
+    },
+    async (request) => readDispute(deps.rt, principalOf(request), request.params.id),
+  );
+
+  app.post<{ Params: { id: string }; Body: { outcome: DisputeOutcome; reason: string; changes?: RecordChanges } }>(
+    '/v1/disputes/:id/resolution',
+    {
+      config: { roles: ['agency'] },
+      schema: {
+        summary: 'Resolve a dispute on one of your records: upheld, corrected (with changes) or revoked',
+        tags: ['disputes'],
+        params: disputeIdParams,
+        body: {
+          type: 'object',
+          required: ['outcome', 'reason'],
+          additionalProperties: false,
+          properties: { outcome: { enum: DISPUTE_OUTCOMES }, reason: reasonSchema, changes: changesSchema },
+        },
+        response: { ...errorResponses },
+      },
+    },
+    async (request) => {
+      const result = await resolveDispute(
+        deps.rt.db,
+        deps.rt.policy,
+        principalOf(request),
+        request.params.id,
+        request.body,
+        deps.rt.clock(),
+      );
+      await deps.follower.catchUp();
+      return result;
+    },
+  );
+
+  app.post<{ Params: { id: string }; Body: { statement: string } }>(
+    '/v1/disputes/:id/statement',
+    {
+      config: { roles: ['subject', 'operator'] },
+      schema: {
+        summary:
+          'After an upheld dispute, attach your statement to the record: it is shown with the record in every report',
+        tags: ['disputes'],
+        params: disputeIdParams,
+        body: {
+          type: 'object',
+          required: ['statement'],
+          additionalProperties: false,
+          properties: { statement: statementSchema },
+        },
+        response: { ...errorResponses },
+      },
+    },
+    async (request) =>
+      addDisputeStatement(
+        deps.rt.db,
+        deps.rt.policy,
+        principalOf(request),
+        request.params.id,
+        request.body.statement,
+        deps.rt.clock(),
+      ),
+  );
+}

@@ -1,0 +1,67 @@
+/** Operators manage principals and their keys. A key is in the creation answer only. */
+
+import type { FastifyInstance } from 'fastify';
+import { createPrincipal, revokePrincipal, type NewPrincipal } from '../services/accounts/principals.service.ts';
+import { listPrincipals } from '../store/principals.repository.ts';
+import type { AppDeps } from '../app.ts';
+import { errorResponses } from './schemas.ts';
+
+const stringList = { type: 'array', items: { type: 'string', maxLength: 100 }, maxItems: 100 } as const;
+
+export function principalsRoutes(app: FastifyInstance, deps: AppDeps): void {
+  app.post<{ Body: NewPrincipal }>(
+    '/v1/principals',
+    {
+      config: { roles: ['operator'] },
+      schema: {
+        summary: 'Create a principal and its API key (shown once)',
+        tags: ['principals'],
+        body: {
+          type: 'object',
+          required: ['role', 'name'],
+          additionalProperties: false,
+          properties: {
+            role: { type: 'string' },
+            name: { type: 'string', minLength: 1, maxLength: 200 },
+            agency_kind: { type: 'string' },
+            agency_id: { type: 'string', pattern: '^[a-z0-9-]{1,60}$' },
+            actions: stringList,
+            purposes: stringList,
+            subject: { type: 'string', maxLength: 110 },
+          },
+        },
+        response: { ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const { principal, key } = await createPrincipal(deps.rt.db, deps.rt.policy, request.body, deps.rt.clock());
+      return reply.status(201).send({ ...principal, key });
+    },
+  );
+
+  app.get(
+    '/v1/principals',
+    {
+      config: { roles: ['operator', 'auditor'] },
+      schema: { summary: 'List principals (never their keys)', tags: ['principals'] },
+    },
+    async () => ({ principals: await listPrincipals(deps.rt.db) }),
+  );
+
+  app.post<{ Params: { id: string } }>(
+    '/v1/principals/:id/revocation',
+    {
+      config: { roles: ['operator'] },
+      schema: {
+        summary: 'Revoke a principal’s key',
+        tags: ['principals'],
+        params: { type: 'object', properties: { id: { type: 'string', maxLength: 40 } } },
+      },
+    },
+    async (request) => {
+      const principal = await revokePrincipal(deps.rt.db, request.params.id, deps.rt.clock());
+      deps.keys.evictPrincipal(principal.id);
+      return principal;
+    },
+  );
+}

@@ -1,0 +1,107 @@
+/**
+ * Public disclosure and transparency, without a key. Every route here is rate-limited per
+ * client address; the limiter is registered in this plugin's own scope, so no other route
+ * (above all the decision route, whose throughput is benchmarked) pays for it.
+ */
+
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyInstance } from 'fastify';
+import { CredenceError } from '../errors.ts';
+import { listPublicMembers, MAX_PAGE_SIZE, searchPublic } from '../services/public/public.service.ts';
+import { getTransparencyReport } from '../services/public/transparency.service.ts';
+import type { AppDeps } from '../app.ts';
+
+/** Requests per minute per client address. */
+export const PUBLIC_RATE_LIMITS = Object.freeze({ search: 60, lists: 120, transparency: 30 });
+const DEFAULT_PAGE_SIZE = 20;
+
+const errors = { 400: { $ref: 'Error#' }, 404: { $ref: 'Error#' }, 429: { $ref: 'Error#' } } as const;
+const publicRoute = (max: number) => ({ public: true, rateLimit: { max, timeWindow: '1 minute' } });
+const pageNumber = { type: 'string', pattern: '^[0-9]{1,6}$' } as const;
+
+export function publicRoutes(app: FastifyInstance, deps: AppDeps): void {
+  app.register(async (scope) => {
+    await scope.register(rateLimit, {
+      global: false,
+      errorResponseBuilder: (_request, context) =>
+        new CredenceError(
+          'CRD_RATE_LIMITED',
+          `too many requests from this address: at most ${context.max} a minute; retry in ${context.after}`,
+        ),
+    });
+
+    scope.get<{ Querystring: { q: string } }>(
+      '/v1/public/search',
+      {
+        config: publicRoute(PUBLIC_RATE_LIMITS.search),
+        schema: {
+          summary:
+            'Search the public register by name (a person by the whole name) or by identifier; at most 20 results',
+          tags: ['public'],
+          security: [],
+          querystring: {
+            type: 'object',
+            required: ['q'],
+            additionalProperties: false,
+            properties: { q: { type: 'string', maxLength: 200 } },
+          },
+          response: errors,
+        },
+      },
+      async (request) => searchPublic(deps.rt, request.query.q),
+    );
+
+    scope.get<{ Params: { list: string }; Querystring: { page?: string; page_size?: string } }>(
+      '/v1/public/lists/:list',
+      {
+        config: publicRoute(PUBLIC_RATE_LIMITS.lists),
+        schema: {
+          summary: `A list's public members, newest first, at most ${MAX_PAGE_SIZE} a page`,
+          tags: ['public'],
+          security: [],
+          params: { type: 'object', properties: { list: { type: 'string', maxLength: 100 } } },
+          querystring: {
+            type: 'object',
+            additionalProperties: false,
+            properties: { page: pageNumber, page_size: pageNumber },
+          },
+          response: errors,
+        },
+      },
+      async (request) => {
+        const page = positive(request.query.page ?? '1', 'page', 999_999);
+        const pageSize = positive(request.query.page_size ?? String(DEFAULT_PAGE_SIZE), 'page_size', MAX_PAGE_SIZE);
+        return listPublicMembers(deps.rt, request.params.list, page, pageSize);
+      },
+    );
+
+    scope.get<{ Querystring: { from?: string; to?: string } }>(
+      '/v1/public/transparency',
+      {
+        config: publicRoute(PUBLIC_RATE_LIMITS.transparency),
+        schema: {
+          summary:
+            'Aggregates for a period (dates inclusive, default the last 365 days): records filed, list sizes, disputes, repairs, decisions',
+          tags: ['public'],
+          security: [],
+          querystring: {
+            type: 'object',
+            additionalProperties: false,
+            properties: { from: { type: 'string', maxLength: 10 }, to: { type: 'string', maxLength: 10 } },
+          },
+          response: errors,
+        },
+      },
+      async (request) => getTransparencyReport(deps.rt, request.query),
+    );
+  });
+}
+
+function positive(text: string, name: string, max: number): number {
+  const value = Number(text);
+  if (value >= 1 && value <= max) return value;
+  const message = `${name} must be a whole number from 1 to ${max}`;
+  throw new CredenceError('CRD_VALIDATION', message, [
+    { code: 'CRD_VALIDATION', path: `querystring.${name}`, message },
+  ]);
+}

@@ -1,0 +1,54 @@
+/** Intake: agencies file records in batches of up to 10,000. */
+
+import type { FastifyInstance } from 'fastify';
+import { fileRecords } from '../services/records/intake.service.ts';
+import { readRecord } from '../services/records/records.service.ts';
+import { principalOf } from './auth.ts';
+import type { AppDeps } from '../app.ts';
+import { errorResponses } from './schemas.ts';
+
+export const MAX_RECORDS_PER_REQUEST = 10_000;
+
+export function recordsRoutes(app: FastifyInstance, deps: AppDeps): void {
+  app.post<{ Body: { records: unknown[] } }>(
+    '/v1/records',
+    {
+      config: { roles: ['agency'] },
+      schema: {
+        summary: 'File credit records (idempotent on source_ref)',
+        tags: ['records'],
+        body: {
+          type: 'object',
+          required: ['records'],
+          additionalProperties: false,
+          properties: {
+            records: { type: 'array', minItems: 1, maxItems: MAX_RECORDS_PER_REQUEST, items: { type: 'object' } },
+          },
+        },
+        response: { ...errorResponses },
+      },
+    },
+    async (request) => {
+      const principal = principalOf(request);
+      const filer = { agency_id: principal.agency_id!, agency_kind: principal.agency_kind! };
+      const result = await fileRecords(deps.rt.db, deps.rt.policy, filer, request.body.records, deps.rt.clock());
+      await deps.follower.catchUp(); // the next decision reflects what was just accepted
+      for (const a of result.accepted) deps.metrics.recordsFiled.inc({ status: a.status });
+      if (result.rejected.length > 0) deps.metrics.recordsFiled.inc({ status: 'rejected' }, result.rejected.length);
+      return { accepted: result.accepted, rejected: result.rejected };
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/v1/records/:id',
+    {
+      config: { roles: ['agency', 'operator', 'auditor'] },
+      schema: {
+        summary: 'One record (the read is logged as an inquiry about its subject)',
+        tags: ['records'],
+        params: { type: 'object', properties: { id: { type: 'string', pattern: '^[0-9]{1,18}$' } } },
+      },
+    },
+    async (request) => readRecord(deps.rt, principalOf(request), request.params.id),
+  );
+}

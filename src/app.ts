@@ -1,0 +1,132 @@
+/**
+ * The Fastify application, built from its dependencies and separate from `listen`, so tests
+ * drive it with `app.inject()` and the server decides where it listens.
+ */
+
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { LedgerFollower } from './services/runtime/ledger-follower.ts';
+import type { Runtime } from './services/runtime/runtime.ts';
+import { CredenceError } from './errors.ts';
+import { OidcClient } from './services/accounts/oidc-client.service.ts';
+import { NO_SUBJECT_SIGN_IN, type SubjectSignInSettings } from './services/accounts/subject-sign-in.service.ts';
+import { authenticate, KeyCache } from './api/auth.ts';
+import { handleError } from './shell/error-handler.ts';
+import { createMetrics, type Metrics } from './shell/metrics.ts';
+import { agencyPagesRoutes } from './web/agency/agency.routes.ts';
+import { correctionsRoutes } from './api/corrections.routes.ts';
+import { decisionsRoutes } from './api/decisions.routes.ts';
+import { deliveriesRoutes } from './api/deliveries.routes.ts';
+import { disputesRoutes } from './api/disputes.routes.ts';
+import { principalsRoutes } from './api/principals.routes.ts';
+import { pagesRoutes } from './web/public/public-pages.routes.ts';
+import { portalRoutes } from './web/portal/portal.routes.ts';
+import { operatorPagesRoutes } from './web/operator/operator.routes.ts';
+import { publicRoutes } from './api/public.routes.ts';
+import { recordsRoutes } from './api/records.routes.ts';
+import { repairsRoutes } from './api/repairs.routes.ts';
+import { reviewsRoutes } from './api/reviews.routes.ts';
+import { staffAuthRoutes } from './web/sign-in/staff-sign-in.routes.ts';
+import { subjectsRoutes } from './api/subjects.routes.ts';
+import { systemRoutes } from './api/system.routes.ts';
+import { errorSchema } from './api/schemas.ts';
+
+export interface AppDeps {
+  readonly rt: Runtime;
+  readonly follower: LedgerFollower;
+  readonly keys: KeyCache;
+  readonly metrics: Metrics;
+  /** How subjects sign in to the portal: an OpenID Connect client, and whether demo mode is on. */
+  readonly subjectSignIn: { readonly oidc: OidcClient | null; readonly demo: boolean };
+}
+
+export interface AppOptions {
+  readonly rt: Runtime;
+  readonly follower: LedgerFollower;
+  readonly keys?: KeyCache;
+  readonly logger?: boolean | { level: string };
+  readonly bodyLimitBytes?: number;
+  /** The portal's sign-in (subjectSignInFromConfig); without it, subjects cannot sign in to the portal. */
+  readonly subjectSignIn?: SubjectSignInSettings;
+}
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger:
+      options.logger === undefined || options.logger === false
+        ? false
+        : {
+            ...(options.logger === true ? {} : options.logger),
+            // Query strings can carry identifiers (public search): request logs keep the path only.
+            serializers: {
+              req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url.split('?')[0] }),
+            },
+          },
+    bodyLimit: options.bodyLimitBytes ?? 32 * 1024 * 1024,
+    // Unknown fields are refused (400), never silently dropped: schemas say additionalProperties: false.
+    ajv: { customOptions: { allErrors: true, coerceTypes: false, removeAdditional: false } },
+    return503OnClosing: true,
+  });
+  const signIn = options.subjectSignIn ?? NO_SUBJECT_SIGN_IN;
+  if (signIn.oidc !== null && !options.rt.policy.identifier_schemes.has(signIn.oidc.identifierScheme)) {
+    throw new CredenceError(
+      'CRD_CONFIG_INVALID',
+      `CREDENCE_OIDC_IDENTIFIER_SCHEME=${signIn.oidc.identifierScheme} is not an identifier scheme of the active policy`,
+    );
+  }
+  const deps: AppDeps = {
+    rt: options.rt,
+    follower: options.follower,
+    keys: options.keys ?? new KeyCache(options.rt.db),
+    metrics: createMetrics(options.rt),
+    subjectSignIn: { oidc: signIn.oidc === null ? null : new OidcClient(signIn.oidc), demo: signIn.demo },
+  };
+  app.removeContentTypeParser('text/plain'); // the API speaks JSON only: anything else is a coded 415
+  app.decorateRequest('principal', null);
+  app.addSchema(errorSchema);
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'Credence',
+        version: '0.1.0',
+        description: 'An accountable public credit registry. Authenticate with "Authorization: Bearer KEY".',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler((request, reply) =>
+    reply
+      .status(404)
+      .send({ error: { code: 'CRD_NOT_FOUND', message: `no route ${request.method} ${request.url}`, details: [] } }),
+  );
+  app.addHook('onRequest', authenticate(deps.keys));
+  app.addHook('onResponse', async (request, reply) => {
+    deps.metrics.requests.observe(
+      { method: request.method, route: request.routeOptions.url ?? 'unknown', status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+  for (const routes of [
+    systemRoutes,
+    recordsRoutes,
+    decisionsRoutes,
+    subjectsRoutes,
+    principalsRoutes,
+    reviewsRoutes,
+    deliveriesRoutes,
+    publicRoutes,
+    correctionsRoutes,
+    disputesRoutes,
+    repairsRoutes,
+    pagesRoutes,
+    staffAuthRoutes,
+    operatorPagesRoutes,
+    agencyPagesRoutes,
+    portalRoutes,
+  ])
+    routes(app, deps);
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,76 @@
+/**
+ * Agencies: registered on first use (with an `agency.registered` ledger event), by an
+ * operator creating an agency key or by an import for an agency kind.
+ */
+
+import type { Kysely, Transaction } from 'kysely';
+import type { Policy } from '../../domain/policy.ts';
+import { CredenceError } from '../../errors.ts';
+import { getAgency, insertAgency } from '../../store/principals.repository.ts';
+import type { DB } from '../../store/schema.ts';
+import type { Filer } from '../records/intake.service.ts';
+import { appendEvents } from '../ledger/ledger.service.ts';
+
+export interface AgencySpec {
+  readonly id: string;
+  readonly kind: string;
+  readonly name: string;
+}
+
+/**
+ * Registers the agency unless it exists, in the caller's transaction; refuses an existing
+ * agency of another kind.
+ */
+export async function ensureAgencyIn(trx: Transaction<DB>, agency: AgencySpec, now: Date): Promise<Filer> {
+  const row = { ...agency, created_at: now };
+  if (await insertAgency(trx, row))
+    await appendEvents(trx, now, [{ type: 'agency.registered', subject_id: null, payload: { agency: row } }]);
+  const stored = await getAgency(trx, agency.id);
+  if (stored!.kind !== agency.kind)
+    throw new CredenceError(
+      'CRD_VALIDATION',
+      `agency "${agency.id}" exists with kind ${stored!.kind}, not ${agency.kind}`,
+    );
+  return { agency_id: stored!.id, agency_kind: stored!.kind };
+}
+
+/** `ensureAgencyIn` in a transaction of its own. */
+export async function ensureAgency(db: Kysely<DB>, agency: AgencySpec, now: Date): Promise<Filer> {
+  return db.transaction().execute((trx) => ensureAgencyIn(trx, agency, now));
+}
+
+/** Checks an agency kind against the policy; throws CRD_UNKNOWN_AGENCY_KIND. */
+function agencyKindName(policy: Policy, kind: string): string {
+  const found = policy.agency_kinds.get(kind);
+  if (found === undefined) {
+    throw new CredenceError(
+      'CRD_UNKNOWN_AGENCY_KIND',
+      `unknown agency kind "${kind}" (known: ${[...policy.agency_kinds.keys()].join(', ')})`,
+    );
+  }
+  return found.name;
+}
+
+/**
+ * The filer for an import: `agencyId` must exist (CRD_AGENCY_NOT_FOUND); `agencyKind` uses
+ * the agency whose id is the kind, registering it if missing.
+ */
+export async function resolveImportAgency(
+  db: Kysely<DB>,
+  policy: Policy,
+  target: { agencyId?: string; agencyKind?: string },
+  now: Date,
+): Promise<Filer> {
+  if (target.agencyId !== undefined) {
+    const agency = await getAgency(db, target.agencyId);
+    if (agency === undefined)
+      throw new CredenceError(
+        'CRD_AGENCY_NOT_FOUND',
+        `no agency "${target.agencyId}"; use --agency-kind KIND to file as the agency of that kind`,
+      );
+    return { agency_id: agency.id, agency_kind: agency.kind };
+  }
+  if (target.agencyKind === undefined) throw new CredenceError('CRD_USAGE', 'give --agency ID or --agency-kind KIND');
+  const kind = target.agencyKind;
+  return ensureAgency(db, { id: kind, kind, name: agencyKindName(policy, kind) }, now);
+}

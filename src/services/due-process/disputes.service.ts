@@ -1,0 +1,250 @@
+/**
+ * Disputes (FCRA § 611): the subject, or an operator on their behalf, objects to a record; the
+ * filing agency must answer by a deadline set by the record type (default 30 days). While
+ * open, the record is `disputed` (keeps counting) or `suspended` (stops), as the type says; an
+ * answer overdue suspends it until resolved. One unresolved dispute per record at a time.
+ */
+
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { disputeDueAt, isOverdue, statusWhileDisputed, type DisputeStatus } from '../../domain/dispute.ts';
+import { disputeOpenedNotice, disputeOverdueNotice } from '../../domain/due-process-notices.ts';
+import type { Policy } from '../../domain/policy.ts';
+import type { Principal } from '../../domain/principal.ts';
+import { CredenceError } from '../../errors.ts';
+import {
+  getDisputeById,
+  getDisputeForUpdate,
+  getDueOpenDisputes,
+  listDisputes as selectDisputes,
+  type DisputeRow,
+} from '../../store/disputes.repository.ts';
+import { lockLedgerHead } from '../../store/ledger.repository.ts';
+import { getRecordById } from '../../store/records.repository.ts';
+import type { DB } from '../../store/schema.ts';
+import {
+  actsForSubject,
+  lockSubjectRecord,
+  logSubjectReads,
+  refuseWhileDisputed,
+  requireStatus,
+  subjectIdOf,
+} from './access.service.ts';
+import { commitChanges, type SubjectChange } from './events.service.ts';
+import type { Runtime } from '../runtime/runtime.ts';
+
+export interface DisputeView {
+  readonly dispute_id: string;
+  readonly record_id: string;
+  readonly subject_id: string;
+  readonly agency_id: string;
+  readonly statement: string;
+  readonly status: DisputeStatus;
+  /** Past its deadline, whether or not the scheduler has marked it yet. */
+  readonly overdue: boolean;
+  readonly opened_at: Date;
+  readonly due_at: Date;
+  readonly overdue_at: Date | null;
+  readonly resolved_at: Date | null;
+  readonly outcome: DisputeRow['outcome'];
+  readonly resolution_reason: string | null;
+  readonly subject_statement: string | null;
+  readonly subject_statement_at: Date | null;
+}
+
+export function disputeView(row: DisputeRow, now: Date): DisputeView {
+  const { id, opened_by: _o, resolved_by: _r, ...rest } = row;
+  return { dispute_id: id, ...rest, overdue: isOverdue(row, now) };
+}
+
+export function disputeNotFound(id: string): CredenceError {
+  return new CredenceError('CRD_NOT_FOUND', `no dispute ${id}`);
+}
+
+/** POST /v1/records/{id}/disputes. */
+export async function openDispute(
+  db: Kysely<DB>,
+  policy: Policy,
+  principal: Principal,
+  recordId: string,
+  statement: string,
+  now: Date,
+) {
+  return db.transaction().execute(async (trx) => {
+    await lockLedgerHead(trx);
+    const record = await lockSubjectRecord(trx, principal, recordId);
+    await refuseWhileDisputed(trx, record, 'one dispute per record at a time');
+    requireStatus(record, ['active'], 'only a record in force can be disputed');
+    const type = policy.record_types.get(record.type);
+    const recordStatus = statusWhileDisputed(type);
+    const dispute = {
+      subject_id: record.subject_id,
+      id: randomUUID(),
+      record_id: record.id,
+      agency_id: record.agency_id,
+      opened_by: principal.id,
+      statement,
+      opened_at: now.toISOString(),
+      due_at: disputeDueAt(type, now).toISOString(),
+    };
+    const disputed = { ...record, status: recordStatus };
+    await commitChanges(trx, policy, now, [
+      {
+        subject_id: record.subject_id,
+        events: [{ type: 'dispute.opened', payload: { dispute, record_status: recordStatus } }],
+        notices: (evaluation) => [
+          disputeOpenedNotice(policy, disputed, evaluation, { id: dispute.id, due_at: new Date(dispute.due_at) }),
+        ],
+      },
+    ]);
+    return {
+      dispute_id: dispute.id,
+      status: 'open' as const,
+      due_at: new Date(dispute.due_at),
+      record_id: record.id,
+      record_status: recordStatus,
+    };
+  });
+}
+
+export interface DisputeQuery {
+  /** `open` means unresolved (open or overdue), each flagged `overdue`. */
+  readonly status: 'open' | 'overdue' | 'resolved';
+  readonly limit: number;
+}
+
+const STATUSES: Record<DisputeQuery['status'], DisputeStatus[]> = {
+  open: ['open', 'overdue'],
+  overdue: ['overdue'],
+  resolved: ['resolved'],
+};
+
+/** Whose disputes a principal sees: an agency its own records', a subject their own; operators and auditors all. */
+async function scopeOf(
+  db: Kysely<DB>,
+  principal: Principal,
+): Promise<{ agency_id?: string; subject_id?: string } | null> {
+  if (principal.role === 'agency') return { agency_id: principal.agency_id! };
+  if (principal.role === 'subject') {
+    const subjectId = await subjectIdOf(db, principal);
+    return subjectId === null ? null : { subject_id: subjectId };
+  }
+  return {};
+}
+
+/** GET /v1/disputes: unresolved ones oldest deadline first. Reading statements is logged as inquiries. */
+export async function listDisputes(
+  rt: Runtime,
+  principal: Principal,
+  query: DisputeQuery,
+): Promise<{ disputes: DisputeView[] }> {
+  const scope = await scopeOf(rt.db, principal);
+  if (scope === null) return { disputes: [] };
+  const now = rt.clock();
+  // "overdue" includes disputes past their deadline that the scheduler has not marked yet.
+  const statuses = query.status === 'overdue' ? (['open', 'overdue'] as DisputeStatus[]) : STATUSES[query.status];
+  const rows = (await selectDisputes(rt.db, { ...scope, statuses, limit: query.limit })).filter(
+    (r) => query.status !== 'overdue' || isOverdue(r, now),
+  );
+  await logSubjectReads(
+    rt,
+    principal,
+    rows.map((r) => r.subject_id),
+    'disputes',
+  );
+  return { disputes: rows.map((r) => disputeView(r, now)) };
+}
+
+/** GET /v1/disputes/{id}, for the filing agency, the subject, operators and auditors. */
+export async function readDispute(rt: Runtime, principal: Principal, id: string): Promise<DisputeView> {
+  const row = await getDisputeById(rt.db, id);
+  const visible =
+    row !== undefined &&
+    (principal.role === 'auditor' ||
+      (principal.role === 'agency'
+        ? row.agency_id === principal.agency_id
+        : await actsForSubject(rt.db, principal, row.subject_id)));
+  if (!visible) throw disputeNotFound(id);
+  await logSubjectReads(rt, principal, [row.subject_id], `dispute ${id}`);
+  return disputeView(row, rt.clock());
+}
+
+/**
+ * POST /v1/disputes/{id}/statement: after a dispute is upheld, the subject's own statement is
+ * shown with the record in every report (FCRA § 611(b)-(c)). A later statement replaces it.
+ */
+export async function addDisputeStatement(
+  db: Kysely<DB>,
+  policy: Policy,
+  principal: Principal,
+  id: string,
+  statement: string,
+  now: Date,
+): Promise<DisputeView> {
+  return db.transaction().execute(async (trx) => {
+    await lockLedgerHead(trx);
+    const dispute = await getDisputeForUpdate(trx, id);
+    if (dispute === undefined || !(await actsForSubject(trx, principal, dispute.subject_id))) throw disputeNotFound(id);
+    if (dispute.outcome !== 'upheld')
+      throw new CredenceError(
+        'CRD_DISPUTE_NOT_UPHELD',
+        `dispute ${id} is ${dispute.outcome ?? dispute.status}: a statement is attached to a record only after a dispute is upheld`,
+      );
+    await commitChanges(trx, policy, now, [
+      {
+        subject_id: dispute.subject_id,
+        events: [
+          {
+            type: 'dispute.statement_added',
+            payload: { dispute_id: id, record_id: dispute.record_id, statement, principal_id: principal.id },
+          },
+        ],
+      },
+    ]);
+    return disputeView({ ...dispute, subject_statement: statement, subject_statement_at: now }, now);
+  });
+}
+
+const OVERDUE_PAGE = 1000;
+
+/**
+ * Marks open disputes past their deadline overdue and suspends their records until resolved
+ * (FCRA § 611(a)(5)(A): information not verified in time is deleted; here it stops counting).
+ * Each is a ledger event, a re-evaluation and a notice. Returns how many were marked.
+ */
+export async function markOverdueDisputes(db: Kysely<DB>, policy: Policy, now: Date): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const count = await db.transaction().execute(async (trx) => {
+      await lockLedgerHead(trx);
+      const due = await getDueOpenDisputes(trx, now, OVERDUE_PAGE);
+      const changes: SubjectChange[] = [];
+      for (const dispute of due) {
+        const record = (await getRecordById(trx, dispute.record_id))!;
+        const recordStatus = record.status === 'disputed' ? ('suspended' as const) : null;
+        const suspended = { ...record, status: recordStatus ?? record.status };
+        changes.push({
+          subject_id: dispute.subject_id,
+          events: [
+            {
+              type: 'dispute.overdue',
+              payload: {
+                dispute_id: dispute.id,
+                record_id: record.id,
+                due_at: dispute.due_at.toISOString(),
+                record_status: recordStatus,
+              },
+            },
+          ],
+          notices: (evaluation) => [
+            disputeOverdueNotice(policy, suspended, evaluation, { id: dispute.id, due_at: dispute.due_at }),
+          ],
+        });
+      }
+      if (changes.length > 0) await commitChanges(trx, policy, now, changes);
+      return changes.length;
+    });
+    total += count;
+    if (count < OVERDUE_PAGE) return total;
+  }
+}

@@ -1,0 +1,173 @@
+/**
+ * The ledger events of due process and what each does to the projections. A live change and a
+ * ledger replay apply the very same function to the very same JSON payload (the live path
+ * round-trips it through canonical JSON first), so a replay rebuilds records, record_versions,
+ * disputes and repairs exactly as they were written. Every record status change is carried by
+ * an event as `record_status`.
+ */
+
+import { sql, type Transaction } from 'kysely';
+import { canonicalJson } from '../../domain/canonical.ts';
+import type { DisputeOutcome } from '../../domain/dispute.ts';
+import type { Evaluation } from '../../domain/evaluate.ts';
+import type { NoticeDraft } from '../../domain/notice.ts';
+import type { Policy } from '../../domain/policy.ts';
+import type { RecordStatus } from '../../domain/record.ts';
+import {
+  insertDispute,
+  setDisputeOverdue,
+  setDisputeResolved,
+  setDisputeStatement,
+  type NewDispute,
+} from '../../store/disputes.repository.ts';
+import {
+  insertRecordVersion,
+  setRecordStatus,
+  updateRecordContent,
+  type RecordContent,
+} from '../../store/record-changes.repository.ts';
+import { insertRepair, setRepairDecided, type NewRepair } from '../../store/repairs.repository.ts';
+import type { DB } from '../../store/schema.ts';
+import { LEDGER_CHANNEL } from '../records/intake.service.ts';
+import { appendEvents } from '../ledger/ledger.service.ts';
+import { recordNotices, reprojectSubjects } from '../ledger/projection.service.ts';
+
+export type DueProcessEvent =
+  | {
+      type: 'record.corrected';
+      payload: {
+        record: RecordContent;
+        version: number;
+        reason: string;
+        principal_id: string;
+        dispute_id: string | null;
+      };
+    }
+  | {
+      type: 'record.revoked';
+      payload: {
+        record_id: string;
+        reason: string;
+        principal_id: string;
+        dispute_id: string | null;
+        record_status: 'revoked';
+      };
+    }
+  | { type: 'dispute.opened'; payload: { dispute: NewDispute; record_status: 'disputed' | 'suspended' } }
+  | {
+      type: 'dispute.overdue';
+      payload: { dispute_id: string; record_id: string; due_at: string; record_status: 'suspended' | null };
+    }
+  | {
+      type: 'dispute.resolved';
+      payload: {
+        dispute_id: string;
+        record_id: string;
+        outcome: DisputeOutcome;
+        reason: string;
+        principal_id: string;
+        record_status: RecordStatus;
+      };
+    }
+  | {
+      type: 'dispute.statement_added';
+      payload: { dispute_id: string; record_id: string; statement: string; principal_id: string };
+    }
+  | { type: 'repair.applied'; payload: { repair: NewRepair } }
+  | {
+      type: 'repair.decided';
+      payload: {
+        repair_id: string;
+        record_id: string;
+        approved: boolean;
+        reason: string;
+        principal_id: string;
+        record_status: 'repaired' | null;
+      };
+    };
+
+export const DUE_PROCESS_EVENT_TYPES: ReadonlySet<string> = new Set<DueProcessEvent['type']>([
+  'record.corrected',
+  'record.revoked',
+  'dispute.opened',
+  'dispute.overdue',
+  'dispute.resolved',
+  'dispute.statement_added',
+  'repair.applied',
+  'repair.decided',
+]);
+
+/** Applies one event, stamped `at`, to the projections. Used by live changes and by replay alike. */
+export async function applyDueProcessEvent(trx: Transaction<DB>, event: DueProcessEvent, at: Date): Promise<void> {
+  switch (event.type) {
+    case 'record.corrected': {
+      const p = event.payload;
+      await insertRecordVersion(trx, p.record.id, p.version - 1, at, p.principal_id, p.reason);
+      await updateRecordContent(trx, p.record);
+      return;
+    }
+    case 'record.revoked':
+      return setRecordStatus(trx, event.payload.record_id, event.payload.record_status);
+    case 'dispute.opened':
+      await insertDispute(trx, event.payload.dispute);
+      return setRecordStatus(trx, event.payload.dispute.record_id, event.payload.record_status);
+    case 'dispute.overdue':
+      await setDisputeOverdue(trx, event.payload.dispute_id, at);
+      if (event.payload.record_status !== null)
+        await setRecordStatus(trx, event.payload.record_id, event.payload.record_status);
+      return;
+    case 'dispute.resolved': {
+      const p = event.payload;
+      await setDisputeResolved(trx, p.dispute_id, { at, by: p.principal_id, outcome: p.outcome, reason: p.reason });
+      return setRecordStatus(trx, p.record_id, p.record_status);
+    }
+    case 'dispute.statement_added':
+      return setDisputeStatement(trx, event.payload.dispute_id, event.payload.statement, at);
+    case 'repair.applied':
+      return insertRepair(trx, event.payload.repair);
+    case 'repair.decided': {
+      const p = event.payload;
+      await setRepairDecided(trx, p.repair_id, { at, by: p.principal_id, approved: p.approved, reason: p.reason });
+      if (p.record_status !== null) await setRecordStatus(trx, p.record_id, p.record_status);
+      return;
+    }
+  }
+}
+
+/** One subject's share of a change: its events, and the notices to send once it is re-evaluated. */
+export interface SubjectChange {
+  readonly subject_id: string;
+  readonly events: readonly DueProcessEvent[];
+  readonly notices?: (evaluation: Evaluation) => NoticeDraft[];
+}
+
+/**
+ * Writes a change in the caller's transaction (which holds the ledger lock): applies and
+ * appends its events, re-evaluates the subjects (noticing list changes), writes the change's
+ * own notices and wakes the ledger followers. Returns the subjects' new evaluations.
+ */
+export async function commitChanges(
+  trx: Transaction<DB>,
+  policy: Policy,
+  now: Date,
+  changes: readonly SubjectChange[],
+): Promise<Map<string, Evaluation>> {
+  const appended = [];
+  for (const change of changes) {
+    for (const event of change.events) {
+      const payload = JSON.parse(canonicalJson(event.payload)) as Record<string, unknown>;
+      await applyDueProcessEvent(trx, { type: event.type, payload } as DueProcessEvent, now);
+      appended.push({ type: event.type, subject_id: change.subject_id, payload });
+    }
+  }
+  await appendEvents(trx, now, appended);
+  const subjects = [...new Set(changes.map((c) => c.subject_id))];
+  const { evaluations } = await reprojectSubjects(trx, policy, subjects, now, { notify: true });
+  await recordNotices(
+    trx,
+    changes.flatMap((c) => c.notices?.(evaluations.get(c.subject_id)!) ?? []),
+    now,
+  );
+  await sql`select pg_notify(${LEDGER_CHANNEL}, '')`.execute(trx);
+  return evaluations;
+}

@@ -1,0 +1,221 @@
+/**
+ * Delivers notices to the deployment's webhook from the transactional outbox (the notices
+ * table, written in the same transaction as the change each notice reports). A notice is
+ * never lost: it stays `pending` until a 2xx answer, retried with exponential backoff, and
+ * after `maxAttempts` it is `failed`, still stored and retryable by an operator. It is never
+ * delivered as two different notices: every attempt carries the notice id as Idempotency-Key.
+ */
+
+import { createHmac } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Config } from '../../config.ts';
+import { CredenceError } from '../../errors.ts';
+import {
+  claimDueNotices,
+  countNoticesByStatus,
+  getDeliveries,
+  getOldestPending,
+  requeueNotice,
+  updateAttempts,
+  type AttemptOutcome,
+  type DeliveryRow,
+  type DeliveryStatus,
+  type OutboxNotice,
+} from '../../store/deliveries.repository.ts';
+import type { DB } from '../../store/schema.ts';
+import { getIdentifiersOfSubjects } from '../../store/subjects.repository.ts';
+
+export interface Webhook {
+  readonly url: string;
+  /** HMAC-SHA256 key: the receiver checks `X-Credence-Signature` with it. */
+  readonly secret: string;
+  readonly timeoutMs?: number;
+  readonly maxAttempts?: number;
+  /** Notices claimed, and sent concurrently, per batch. */
+  readonly batchSize?: number;
+  /** A pass stops after this many batches; the next pass goes on. */
+  readonly maxBatches?: number;
+  /** Delay before the next attempt after `attempts` failures (injectable for tests). */
+  readonly backoff?: (attempts: number) => number;
+}
+
+export interface DeliveryCounts {
+  readonly delivered: number;
+  readonly retrying: number;
+  readonly failed: number;
+}
+
+const DEFAULTS = { timeoutMs: 5_000, maxAttempts: 20, batchSize: 25, maxBatches: 40 };
+const BACKOFF_BASE_MS = 30_000;
+const BACKOFF_CAP_MS = 3_600_000;
+
+/** The webhook the configuration names, or null when delivery is off. */
+export function webhookFromConfig(config: Pick<Config, 'noticeWebhook' | 'noticeWebhookSecret'>): Webhook | null {
+  if (config.noticeWebhook === null || config.noticeWebhookSecret === null) return null;
+  return { url: config.noticeWebhook, secret: config.noticeWebhookSecret };
+}
+
+/**
+ * 30 s × 2^(attempts − 1), capped at 1 hour, with "equal jitter" (half fixed, half random) so
+ * that notices failing together do not all come back together.
+ */
+export function retryDelayMs(attempts: number, random: () => number = Math.random): number {
+  const delay = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** Math.max(0, attempts - 1));
+  return Math.round(delay / 2 + random() * (delay / 2));
+}
+
+/** `sha256=<hex>`: HMAC-SHA256 of the exact body bytes with the webhook secret. */
+export function signBody(secret: string, body: string): string {
+  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+}
+
+/** The JSON the receiver gets: the notice with the subject's identifiers (no internal ids). */
+export function noticeBody(notice: OutboxNotice, identifiers: readonly { scheme: string; value: string }[]): string {
+  return JSON.stringify({
+    id: notice.id,
+    kind: notice.kind,
+    subject: { identifiers },
+    at: notice.at,
+    what: notice.what,
+    agency_id: notice.agency_id,
+    record_id: notice.record_id,
+    list_id: notice.list_id,
+    legal_basis: notice.legal_basis,
+    consequences: notice.consequences,
+    how_to_dispute: notice.how_to_dispute,
+    dispute_by: notice.dispute_by,
+  });
+}
+
+/** POSTs one notice; resolves to null on a 2xx answer, else to what went wrong. */
+async function post(webhook: Webhook, notice: OutboxNotice, body: string, now: Date): Promise<string | null> {
+  try {
+    const response = await fetch(webhook.url, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/json',
+        'Idempotency-Key': notice.id,
+        'X-Credence-Signature': signBody(webhook.secret, body),
+        'X-Credence-Timestamp': now.toISOString(),
+      },
+      body,
+      // A redirect could carry a signed notice to a host nobody configured: it counts as a failure.
+      redirect: 'manual',
+      signal: AbortSignal.timeout(webhook.timeoutMs ?? DEFAULTS.timeoutMs),
+    });
+    await response.body?.cancel();
+    return response.status >= 200 && response.status < 300 ? null : `HTTP ${response.status}`;
+  } catch (error) {
+    return describeFailure(error);
+  }
+}
+
+function describeFailure(error: unknown): string {
+  const e = error as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+  if (e.name === 'TimeoutError') return 'timed out';
+  const cause = e.cause?.code ?? e.cause?.message;
+  return `${e.message ?? String(error)}${cause === undefined ? '' : ` (${cause})`}`.slice(0, 500);
+}
+
+function outcomeOf(webhook: Webhook, notice: OutboxNotice, error: string | null, now: Date): AttemptOutcome {
+  const attempts = notice.attempts + 1;
+  if (error === null)
+    return { id: notice.id, delivery_status: 'delivered', attempts, next_attempt_at: now, last_error: null };
+  const failed = attempts >= (webhook.maxAttempts ?? DEFAULTS.maxAttempts);
+  const delay = (webhook.backoff ?? retryDelayMs)(attempts);
+  return {
+    id: notice.id,
+    delivery_status: failed ? 'failed' : 'pending',
+    attempts,
+    next_attempt_at: failed ? now : new Date(now.getTime() + delay),
+    last_error: error,
+  };
+}
+
+/**
+ * Sends one batch of due notices. The rows stay locked (`for update skip locked`) until their
+ * outcomes are written, so a second process skips them. If this transaction fails after a
+ * send, the notice is sent again later with the same Idempotency-Key, which the receiver dedupes.
+ */
+async function deliverBatch(
+  db: Kysely<DB>,
+  webhook: Webhook,
+  now: Date,
+): Promise<{ claimed: number; outcomes: AttemptOutcome[] }> {
+  return db.transaction().execute(async (trx) => {
+    const due = await claimDueNotices(trx, now, webhook.batchSize ?? DEFAULTS.batchSize);
+    if (due.length === 0) return { claimed: 0, outcomes: [] };
+    const identifiers = new Map<string, { scheme: string; value: string }[]>();
+    for (const row of await getIdentifiersOfSubjects(trx, [...new Set(due.map((n) => n.subject_id))])) {
+      const list = identifiers.get(row.subject_id) ?? [];
+      list.push({ scheme: row.scheme, value: row.value });
+      identifiers.set(row.subject_id, list);
+    }
+    const outcomes = await Promise.all(
+      due.map(async (notice) => {
+        const ids = (identifiers.get(notice.subject_id) ?? []).sort(
+          (a, b) => a.scheme.localeCompare(b.scheme) || a.value.localeCompare(b.value),
+        );
+        return outcomeOf(webhook, notice, await post(webhook, notice, noticeBody(notice, ids), now), now);
+      }),
+    );
+    await updateAttempts(trx, outcomes, now);
+    return { claimed: due.length, outcomes };
+  });
+}
+
+/**
+ * One delivery pass at `now`: batches of due notices until none is left, a batch meets a
+ * failure (the receiver is struggling: back off rather than hammer it), or `maxBatches`.
+ */
+export async function deliverDueNotices(db: Kysely<DB>, webhook: Webhook, now: Date): Promise<DeliveryCounts> {
+  const counts = { delivered: 0, retrying: 0, failed: 0 };
+  for (let batch = 0; batch < (webhook.maxBatches ?? DEFAULTS.maxBatches); batch += 1) {
+    const { claimed, outcomes } = await deliverBatch(db, webhook, now);
+    for (const o of outcomes) {
+      if (o.delivery_status === 'delivered') counts.delivered += 1;
+      else if (o.delivery_status === 'failed') counts.failed += 1;
+      else counts.retrying += 1;
+    }
+    if (claimed < (webhook.batchSize ?? DEFAULTS.batchSize) || outcomes.some((o) => o.delivery_status !== 'delivered'))
+      break;
+  }
+  return counts;
+}
+
+export interface DeliveryOverview {
+  readonly counts: Record<DeliveryStatus, number>;
+  readonly oldest_pending: DeliveryRow | null;
+  readonly status: DeliveryStatus;
+  readonly page: number;
+  readonly page_size: number;
+  readonly notices: DeliveryRow[];
+}
+
+export const DELIVERIES_PAGE_SIZE = 50;
+
+/** What operators and auditors see of delivery: counts, the oldest pending, a page of one status. */
+export async function getDeliveryOverview(
+  db: Kysely<DB>,
+  status: DeliveryStatus,
+  page: number,
+): Promise<DeliveryOverview> {
+  const [counts, oldest, notices] = await Promise.all([
+    countNoticesByStatus(db),
+    getOldestPending(db),
+    getDeliveries(db, status, DELIVERIES_PAGE_SIZE, (page - 1) * DELIVERIES_PAGE_SIZE),
+  ]);
+  return { counts, oldest_pending: oldest ?? null, status, page, page_size: DELIVERIES_PAGE_SIZE, notices };
+}
+
+/**
+ * An operator asks for a notice to be sent again (after it failed, or to resend one the
+ * receiver lost): due at once with a fresh count of attempts. The same Idempotency-Key goes
+ * with it, so a receiver that already has it sees a retry, not a new notice. Delivery state is
+ * the outbox's, not the registry's, so this is no ledger event.
+ */
+export async function requestRedelivery(db: Kysely<DB>, noticeId: string, now: Date): Promise<DeliveryRow> {
+  const row = await requeueNotice(db, noticeId, now);
+  if (row === undefined) throw new CredenceError('CRD_NOTICE_NOT_FOUND', `no notice ${noticeId}`);
+  return row;
+}

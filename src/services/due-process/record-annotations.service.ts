@@ -1,0 +1,78 @@
+/**
+ * What due process adds to each record in a subject's report: its version, the subject's
+ * statements after upheld disputes (FCRA § 611(b)-(c): shown with the record in every report),
+ * the dispute under way and the repair application pending. The report merges these into
+ * its record view with `annotationFor`.
+ */
+
+import type { Kysely } from 'kysely';
+import { isOverdue } from '../../domain/dispute.ts';
+import { getDisputesOfSubject } from '../../store/disputes.repository.ts';
+import { getRecordVersionNumbers } from '../../store/record-changes.repository.ts';
+import { getRepairsOfSubject } from '../../store/repairs.repository.ts';
+import type { DB } from '../../store/schema.ts';
+
+export interface RecordAnnotation {
+  readonly version: number;
+  readonly statements: readonly { readonly dispute_id: string; readonly statement: string; readonly at: Date }[];
+  readonly dispute: {
+    readonly dispute_id: string;
+    readonly status: 'open' | 'overdue';
+    readonly overdue: boolean;
+    readonly due_at: Date;
+  } | null;
+  readonly repair: { readonly repair_id: string; readonly status: 'pending'; readonly applied_at: Date } | null;
+}
+
+const NONE: RecordAnnotation = Object.freeze({ version: 1, statements: [], dispute: null, repair: null });
+
+/** The annotations of every record of a subject that has any, by record id. */
+export async function getRecordAnnotations(
+  db: Kysely<DB>,
+  subjectId: string,
+  recordIds: readonly string[],
+  now: Date,
+): Promise<Map<string, RecordAnnotation>> {
+  const [versions, disputes, repairs] = await Promise.all([
+    getRecordVersionNumbers(db, recordIds),
+    getDisputesOfSubject(db, subjectId),
+    getRepairsOfSubject(db, subjectId),
+  ]);
+  const result = new Map<
+    string,
+    {
+      version: number;
+      statements: RecordAnnotation['statements'][number][];
+      dispute: RecordAnnotation['dispute'];
+      repair: RecordAnnotation['repair'];
+    }
+  >();
+  const of = (id: string) => {
+    let a = result.get(id);
+    if (a === undefined) {
+      a = { version: versions.get(id) ?? 1, statements: [], dispute: null, repair: null };
+      result.set(id, a);
+    }
+    return a;
+  };
+  for (const [id, version] of versions) if (version > 1) of(id);
+  for (const d of disputes) {
+    if (d.subject_statement !== null)
+      of(d.record_id).statements.push({
+        dispute_id: d.id,
+        statement: d.subject_statement,
+        at: d.subject_statement_at!,
+      });
+    if (d.status !== 'resolved')
+      of(d.record_id).dispute = { dispute_id: d.id, status: d.status, overdue: isOverdue(d, now), due_at: d.due_at };
+  }
+  for (const r of repairs)
+    if (r.status === 'pending')
+      of(r.record_id).repair = { repair_id: r.id, status: 'pending', applied_at: r.applied_at };
+  return result;
+}
+
+/** The annotation of one record (the defaults when it has none). */
+export function annotationFor(annotations: ReadonlyMap<string, RecordAnnotation>, recordId: string): RecordAnnotation {
+  return annotations.get(recordId) ?? NONE;
+}

@@ -1,0 +1,194 @@
+/**
+ * Credit repair (NDRC Credit Repair Management Measures, in force 1 April 2026): the subject
+ * applies to end a negative record's effect early, with evidence that the conduct is corrected
+ * and the obligations met; the filing agency decides. Approval marks the record `repaired`: it
+ * stops counting and leaves lists and public disclosure at once, and stays in the history.
+ * A refused application may be made again with new evidence; one pending per record.
+ */
+
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { recordRepairedNotice, repairRefusedNotice } from '../../domain/due-process-notices.ts';
+import type { Policy } from '../../domain/policy.ts';
+import type { Principal } from '../../domain/principal.ts';
+import { checkRepairEligibility } from '../../domain/repair.ts';
+import { CredenceError } from '../../errors.ts';
+import { lockLedgerHead } from '../../store/ledger.repository.ts';
+import { getRecordVersionNumbers } from '../../store/record-changes.repository.ts';
+import {
+  getPendingRepairOfRecord,
+  getRepairForUpdate,
+  listRepairs as selectRepairs,
+  type RepairRow,
+  type RepairStatus,
+} from '../../store/repairs.repository.ts';
+import type { DB } from '../../store/schema.ts';
+import type { RecordView } from '../records/corrections.service.ts';
+import {
+  lockAgencyRecord,
+  lockSubjectRecord,
+  logSubjectReads,
+  recordView,
+  refuseWhileDisputed,
+  requireStatus,
+  subjectIdOf,
+} from './access.service.ts';
+import { commitChanges } from './events.service.ts';
+import type { Runtime } from '../runtime/runtime.ts';
+
+export interface RepairApplication {
+  readonly evidence: string;
+  readonly document_ref?: string;
+  /** The subject states the obligation is performed (required for the policy's `on_performance` types). */
+  readonly performed?: boolean;
+}
+
+export type RepairView = Omit<RepairRow, 'id' | 'applied_by' | 'decided_by'> & { readonly repair_id: string };
+
+function repairView(row: RepairRow): RepairView {
+  const { id, applied_by: _a, decided_by: _d, ...rest } = row;
+  return { repair_id: id, ...rest };
+}
+
+/** POST /v1/records/{id}/repairs: refused with a coded reason before the record may be repaired. */
+export async function applyForRepair(
+  db: Kysely<DB>,
+  policy: Policy,
+  principal: Principal,
+  recordId: string,
+  application: RepairApplication,
+  now: Date,
+): Promise<RepairView> {
+  return db.transaction().execute(async (trx) => {
+    await lockLedgerHead(trx);
+    const record = await lockSubjectRecord(trx, principal, recordId);
+    await refuseWhileDisputed(trx, record, 'apply for repair once the dispute is resolved');
+    requireStatus(record, ['active'], 'only a record in force can be repaired');
+    const pending = await getPendingRepairOfRecord(trx, record.id);
+    if (pending !== undefined)
+      throw new CredenceError(
+        'CRD_REPAIR_PENDING',
+        `record ${record.id} already has a pending repair application (${pending.id}); wait for the agency's decision`,
+      );
+    const refusal = checkRepairEligibility(policy, record, application.performed === true, now);
+    if (refusal !== null)
+      throw new CredenceError(refusal.code, refusal.message, [
+        {
+          code: refusal.code,
+          path: refusal.code === 'CRD_REPAIR_NOT_PERFORMED' ? 'performed' : '',
+          message: refusal.message,
+        },
+      ]);
+    const repair = {
+      subject_id: record.subject_id,
+      id: randomUUID(),
+      record_id: record.id,
+      agency_id: record.agency_id,
+      applied_by: principal.id,
+      evidence: application.evidence,
+      document_ref: application.document_ref ?? null,
+      performed: application.performed === true,
+      applied_at: now.toISOString(),
+    };
+    await commitChanges(trx, policy, now, [
+      { subject_id: record.subject_id, events: [{ type: 'repair.applied', payload: { repair } }] },
+    ]);
+    return repairView({
+      ...repair,
+      status: 'pending',
+      applied_at: now,
+      applied_by: principal.id,
+      decided_at: null,
+      decided_by: null,
+      decision_reason: null,
+    });
+  });
+}
+
+export interface RepairDecision {
+  readonly approve: boolean;
+  readonly reason: string;
+}
+
+/** POST /v1/repairs/{id}/decision, by the agency that filed the record only. */
+export async function decideRepair(
+  db: Kysely<DB>,
+  policy: Policy,
+  principal: Principal,
+  repairId: string,
+  decision: RepairDecision,
+  now: Date,
+): Promise<{ repair: RepairView; record: RecordView }> {
+  return db.transaction().execute(async (trx) => {
+    await lockLedgerHead(trx);
+    const repair = await getRepairForUpdate(trx, repairId);
+    if (repair === undefined || principal.role !== 'agency' || repair.agency_id !== principal.agency_id)
+      throw new CredenceError('CRD_NOT_FOUND', `no repair application ${repairId}`);
+    if (repair.status !== 'pending')
+      throw new CredenceError(
+        'CRD_REPAIR_DECIDED',
+        `repair application ${repairId} was already ${repair.status} on ${repair.decided_at!.toISOString()}`,
+      );
+    const record = await lockAgencyRecord(trx, principal, repair.record_id);
+    if (decision.approve) {
+      await refuseWhileDisputed(trx, record, 'resolve the dispute before approving the repair');
+      requireStatus(record, ['active'], 'refuse the application instead');
+    }
+    const after = decision.approve ? { ...record, status: 'repaired' as const } : record;
+    await commitChanges(trx, policy, now, [
+      {
+        subject_id: record.subject_id,
+        events: [
+          {
+            type: 'repair.decided',
+            payload: {
+              repair_id: repairId,
+              record_id: record.id,
+              approved: decision.approve,
+              reason: decision.reason,
+              principal_id: principal.id,
+              record_status: decision.approve ? 'repaired' : null,
+            },
+          },
+        ],
+        notices: (evaluation) => [
+          decision.approve
+            ? recordRepairedNotice(policy, after, evaluation, decision.reason)
+            : repairRefusedNotice(policy, after, evaluation, decision.reason),
+        ],
+      },
+    ]);
+    const version = (await getRecordVersionNumbers(trx, [record.id])).get(record.id)!;
+    const decided = {
+      ...repair,
+      status: (decision.approve ? 'approved' : 'refused') as RepairStatus,
+      decided_at: now,
+      decided_by: principal.id,
+      decision_reason: decision.reason,
+    };
+    return { repair: repairView(decided), record: recordView(after, version) };
+  });
+}
+
+/** GET /v1/repairs: an agency's own applications, a subject's own, or all (operators, auditors). Reading is logged. */
+export async function listRepairs(
+  rt: Runtime,
+  principal: Principal,
+  query: { status: RepairStatus; limit: number },
+): Promise<{ repairs: RepairView[] }> {
+  let scope: { agency_id?: string; subject_id?: string } = {};
+  if (principal.role === 'agency') scope = { agency_id: principal.agency_id! };
+  if (principal.role === 'subject') {
+    const subjectId = await subjectIdOf(rt.db, principal);
+    if (subjectId === null) return { repairs: [] };
+    scope = { subject_id: subjectId };
+  }
+  const rows = await selectRepairs(rt.db, { ...scope, status: query.status, limit: query.limit });
+  await logSubjectReads(
+    rt,
+    principal,
+    rows.map((r) => r.subject_id),
+    'repairs',
+  );
+  return { repairs: rows.map(repairView) };
+}

@@ -1,0 +1,285 @@
+/**
+ * Public disclosure, without a key: search by name or identifier, and the public lists, paged.
+ * Only what the rules in src/domain/disclosure.ts make public now is shown: a subject with
+ * nothing public is never returned, so a search cannot reveal that someone is in the registry.
+ * A person's resident ID is masked; nothing returns persons in bulk (results are capped, a
+ * person is found only by the whole name or an identifier, and a list is paged 50 at a time to a
+ * bounded depth).
+ */
+
+import {
+  disclosureWindow,
+  isRecordPublic,
+  publicGrounds,
+  publicShapes,
+  type PublicShape,
+} from '../../domain/disclosure.ts';
+import { findProblem, maskIdentifier, MAX_IDENTIFIER_LENGTH, normalizeIdentifier } from '../../domain/identifiers.ts';
+import { resolveRecordTerms, type Policy, type SubjectKind } from '../../domain/policy.ts';
+import type { CreditRecord } from '../../domain/record.ts';
+import { CredenceError } from '../../errors.ts';
+import {
+  getAgencyNames,
+  getListEntriesChunk,
+  getListEntriesOfSubjects,
+  getRecordsByIds,
+  searchSubjectsByName,
+  type ListCursor,
+  type PublicEntryRow,
+} from '../../store/public.repository.ts';
+import { getRecordsOfSubjects } from '../../store/records.repository.ts';
+import {
+  getIdentifiersOfSubjects,
+  getSubjectsByIdentifiers,
+  type SubjectRow,
+} from '../../store/subjects.repository.ts';
+import type { Runtime } from '../runtime/runtime.ts';
+import { hasControlCharacters } from '../../domain/text.ts';
+
+/** At most this many subjects per search. */
+export const SEARCH_LIMIT = 20;
+/** Name matches considered before the exact rule drops those with nothing public. */
+const SEARCH_CANDIDATES = 3 * SEARCH_LIMIT;
+export const MIN_QUERY_LENGTH = 2;
+export const MAX_QUERY_LENGTH = 100;
+export const MAX_PAGE_SIZE = 50;
+/** How deep a public list can be paged: it serves looking someone up, not copying the list. */
+export const MAX_LIST_DEPTH = 10_000;
+const SCAN_CHUNK = 500;
+
+export interface PublicRecordView {
+  readonly type: string;
+  readonly type_name: string;
+  readonly tier: string;
+  readonly agency: { readonly id: string; readonly name: string };
+  readonly decided_at: Date;
+  readonly effective_at: Date;
+  readonly legal_basis: string;
+  readonly document_ref: string;
+  readonly disclosed_until: Date;
+  /** FCRA § 623(a)(3): information the subject disputes is shown as disputed. */
+  readonly under_dispute: boolean;
+}
+
+export interface PublicMembershipView {
+  readonly list: string;
+  readonly list_name: string;
+  readonly legal_basis: string;
+  readonly since: Date;
+  readonly until: Date;
+}
+
+export interface PublicSubjectView {
+  readonly name: string;
+  readonly kind: SubjectKind;
+  readonly identifiers: readonly { scheme: string; id: string }[];
+}
+
+/** `GET /v1/public/search?q=`: subjects with something public, by identifier or name. */
+export async function searchPublic(
+  rt: Runtime,
+  q: string,
+): Promise<{ results: (PublicSubjectView & { lists: PublicMembershipView[]; records: PublicRecordView[] })[] }> {
+  const query = checkQuery(q);
+  const now = rt.clock();
+  const keys = identifierKeys(rt.policy, query);
+  const byIdentifier = await getSubjectsByIdentifiers(rt.db, keys);
+  // A query that is a valid identifier is not a name.
+  const isIdentifier = keys.some((k) => {
+    const scheme = rt.policy.identifier_schemes.get(k.scheme)!;
+    return scheme.check !== undefined && findProblem(scheme, k.value) === undefined;
+  });
+  const byName = isIdentifier
+    ? []
+    : await searchSubjectsByName(rt.db, {
+        name: query,
+        shapes: publicShapes(rt.policy, now),
+        now,
+        limit: SEARCH_CANDIDATES,
+      });
+  const candidates = [...new Map([...byIdentifier, ...byName].map((s) => [s.id, s])).values()];
+  const views = await publicSubjects(rt, candidates, now);
+  // The query is not echoed: a full resident ID should not travel back in a public answer.
+  return { results: views.slice(0, SEARCH_LIMIT) };
+}
+
+/** `GET /v1/public/lists/{list}`: the list's public members, newest first, one page. */
+export async function listPublicMembers(rt: Runtime, listId: string, page: number, pageSize: number) {
+  const list = rt.policy.lists.get(listId);
+  if (list === undefined)
+    throw new CredenceError(
+      'CRD_LIST_NOT_FOUND',
+      `no list "${listId}"; the lists are ${[...rt.policy.lists.keys()].join(', ')}`,
+    );
+  if (page * pageSize > MAX_LIST_DEPTH) {
+    throw new CredenceError(
+      'CRD_VALIDATION',
+      `a public list can be paged ${MAX_LIST_DEPTH} entries deep; search by name or identifier instead`,
+      [
+        {
+          code: 'CRD_VALIDATION',
+          path: 'querystring.page',
+          message: `page × page_size must be at most ${MAX_LIST_DEPTH}`,
+        },
+      ],
+    );
+  }
+  const now = rt.clock();
+  const skip = (page - 1) * pageSize;
+  const found = await scanPublicEntries(rt, listId, publicShapes(rt.policy, now), now, skip + pageSize + 1);
+  const shown = found.slice(skip, skip + pageSize);
+  const [identifiers, agencies] = await Promise.all([
+    identifiersOf(
+      rt,
+      shown.map((f) => ({ id: f.entry.subject_id, kind: f.entry.kind })),
+    ),
+    getAgencyNames(
+      rt.db,
+      shown.flatMap((f) => f.records.map((r) => r.agency_id)),
+    ),
+  ]);
+  return {
+    list: { id: list.id, name: list.name, kind: list.kind, legal_basis: list.legal_basis },
+    page,
+    page_size: pageSize,
+    has_more: found.length > skip + pageSize,
+    evaluated_at: now.toISOString(),
+    members: shown.map(({ entry, records }) => ({
+      name: entry.name,
+      kind: entry.kind,
+      identifiers: identifiers.get(entry.subject_id) ?? [],
+      since: entry.since,
+      until: entry.until,
+      records: records.map((r) => recordView(rt.policy, r, agencies)),
+    })),
+  };
+}
+
+/** Scans the list newest first until `wanted` public entries are found or the list ends. */
+async function scanPublicEntries(
+  rt: Runtime,
+  listId: string,
+  shapes: readonly PublicShape[],
+  now: Date,
+  wanted: number,
+) {
+  const found: { entry: PublicEntryRow; records: CreditRecord[] }[] = [];
+  let after: ListCursor | null = null;
+  for (;;) {
+    const limit = Math.min(SCAN_CHUNK, wanted - found.length + 10);
+    const chunk = await getListEntriesChunk(rt.db, { list: listId, shapes, now, after, limit });
+    const records = new Map(
+      (
+        await getRecordsByIds(
+          rt.db,
+          chunk.flatMap((e) => e.record_ids),
+        )
+      ).map((r) => [r.id, r]),
+    );
+    for (const entry of chunk) {
+      const publicIds = new Set(
+        entry.record_ids.filter((id) => {
+          const record = records.get(id);
+          return record !== undefined && isRecordPublic(rt.policy, entry.kind, record, now);
+        }),
+      );
+      const grounds = publicGrounds(entry, publicIds, now);
+      if (grounds.length > 0) found.push({ entry, records: grounds.map((id) => records.get(id)!) });
+    }
+    if (found.length >= wanted || chunk.length < limit) return found;
+    const last = chunk[chunk.length - 1]!;
+    after = { since: last.since, subject_id: last.subject_id };
+  }
+}
+
+/** The public view of each candidate that has a public record, in the candidates' order. */
+async function publicSubjects(rt: Runtime, candidates: readonly SubjectRow[], now: Date) {
+  const ids = candidates.map((s) => s.id);
+  const [records, entries, identifiers] = await Promise.all([
+    getRecordsOfSubjects(rt.db, ids),
+    getListEntriesOfSubjects(rt.db, ids),
+    identifiersOf(rt, candidates),
+  ]);
+  const kindOf = new Map(candidates.map((s) => [s.id, s.kind]));
+  const open = records.filter((r) => isRecordPublic(rt.policy, kindOf.get(r.subject_id)!, r, now));
+  const agencies = await getAgencyNames(
+    rt.db,
+    open.map((r) => r.agency_id),
+  );
+  const openIds = new Set(open.map((r) => r.id));
+  return candidates.flatMap((subject) => {
+    const own = open.filter((r) => r.subject_id === subject.id);
+    if (own.length === 0) return [];
+    const lists = entries
+      .filter((e) => e.subject_id === subject.id && publicGrounds(e, openIds, now).length > 0)
+      .map((e) => {
+        const list = rt.policy.lists.get(e.list_id);
+        return {
+          list: e.list_id,
+          list_name: list?.name ?? e.list_id,
+          legal_basis: list?.legal_basis ?? '',
+          since: e.since,
+          until: e.until,
+        };
+      });
+    return [
+      {
+        name: subject.name,
+        kind: subject.kind,
+        identifiers: identifiers.get(subject.id) ?? [],
+        lists,
+        records: own.map((r) => recordView(rt.policy, r, agencies)),
+      },
+    ];
+  });
+}
+
+/** Identifiers as the public sees them: a person's masked, an organisation's in full. */
+async function identifiersOf(
+  rt: Runtime,
+  subjects: readonly { id: string; kind: SubjectKind }[],
+): Promise<Map<string, { scheme: string; id: string }[]>> {
+  const kindOf = new Map(subjects.map((s) => [s.id, s.kind]));
+  const byId = new Map<string, { scheme: string; id: string }[]>();
+  for (const i of await getIdentifiersOfSubjects(rt.db, [...kindOf.keys()])) {
+    const shown = { scheme: i.scheme, id: maskIdentifier(i.scheme, i.value, kindOf.get(i.subject_id)!) };
+    byId.set(i.subject_id, [...(byId.get(i.subject_id) ?? []), shown]);
+  }
+  return byId;
+}
+
+function recordView(policy: Policy, record: CreditRecord, agencies: ReadonlyMap<string, string>): PublicRecordView {
+  const type = policy.record_types.get(record.type)!;
+  return {
+    type: record.type,
+    type_name: type.name,
+    tier: resolveRecordTerms(type, record.attributes).tier,
+    agency: { id: record.agency_id, name: agencies.get(record.agency_id) ?? record.agency_id },
+    decided_at: record.decided_at,
+    effective_at: record.effective_at,
+    legal_basis: record.legal_basis,
+    document_ref: record.document_ref,
+    disclosed_until: disclosureWindow(type, record).end,
+    under_dispute: record.status === 'disputed',
+  };
+}
+
+/** The query, trimmed with inner whitespace collapsed; 400 unless 2 to 100 printable characters. */
+function checkQuery(q: string): string {
+  const query = q.trim().replace(/\s+/g, ' ');
+  const length = [...query].length;
+  if (length < MIN_QUERY_LENGTH || length > MAX_QUERY_LENGTH || hasControlCharacters(query)) {
+    const message = `q must be ${MIN_QUERY_LENGTH} to ${MAX_QUERY_LENGTH} printable characters: a name, or an identifier`;
+    throw new CredenceError('CRD_VALIDATION', message, [{ code: 'CRD_VALIDATION', path: 'querystring.q', message }]);
+  }
+  return query;
+}
+
+/** The query read as an identifier of every scheme, normalised as that scheme stores it. */
+function identifierKeys(policy: Policy, query: string): { scheme: string; value: string }[] {
+  if (query.length > MAX_IDENTIFIER_LENGTH) return [];
+  return [...policy.identifier_schemes.values()].map((scheme) => ({
+    scheme: scheme.id,
+    value: normalizeIdentifier(scheme, query),
+  }));
+}

@@ -1,0 +1,229 @@
+/**
+ * Bulk uploads from the agency console: the uploaded file is streamed into `importRecords`
+ * (the same import as `credence import`) with the clerk's agency as filer. Progress is kept in
+ * `imports` after every committed batch and rejected lines in `import_rejects`, so a page can
+ * show the counts while the file is read and the clerk can download the rejects afterwards.
+ * An upload cut off mid-way leaves whole batches; uploading the file again files the rest and
+ * answers the lines already filed as duplicates (intake is idempotent on agency + source_ref).
+ */
+
+import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import type { Kysely } from 'kysely';
+import type { Policy } from '../../domain/policy.ts';
+import { CredenceError } from '../../errors.ts';
+import {
+  getImportById,
+  getImportRejectsAfter,
+  insertImport,
+  insertImportRejects,
+  listImportsOfAgency,
+  setImportFinished,
+  setImportRunning,
+  failImportsStalledSince,
+  updateImportCounts,
+  type ImportRow,
+} from '../../store/imports.repository.ts';
+import type { DB } from '../../store/schema.ts';
+import { formatOfPath, type ImportFormat } from './import-sources.service.ts';
+import { importRecords, type ImportReject, type RejectSink } from './import.service.ts';
+
+/** Small batches: the counts on the page move every few hundred lines. */
+export const WEB_IMPORT_BATCH_SIZE = 500;
+
+/** Who uploads: the clerk and the agency the records are filed for. */
+export interface Uploader {
+  readonly agency_id: string;
+  readonly agency_kind: string;
+  readonly staff_id: string;
+}
+
+export type { ImportRow };
+
+function formatOfName(fileName: string): ImportFormat {
+  const format = formatOfPath(fileName);
+  if (format === undefined)
+    throw new CredenceError(
+      'CRD_IMPORT_FILE',
+      `cannot tell the format of "${fileName}": name the file .ndjson, .jsonl or .csv`,
+    );
+  return format;
+}
+
+/** Records an upload of `fileName` as `pending` (the console's script sends the file next) or `running`. */
+export async function reserveImport(
+  db: Kysely<DB>,
+  uploader: Uploader,
+  fileName: string,
+  now: Date,
+  status: 'pending' | 'running' = 'pending',
+): Promise<ImportRow> {
+  const name = fileName.trim().slice(0, 255);
+  if (name === '') throw new CredenceError('CRD_IMPORT_FILE', 'choose a file to upload');
+  const row = {
+    id: randomUUID(),
+    agency_id: uploader.agency_id,
+    staff_id: uploader.staff_id,
+    file_name: name,
+    format: formatOfName(name),
+    status,
+    started_at: now,
+    updated_at: now,
+  };
+  await insertImport(db, row);
+  return (await getImportById(db, row.id))!;
+}
+
+/** The upload, if it is the agency's own; another agency's is "not found", never "forbidden". */
+export async function readImport(db: Kysely<DB>, agencyId: string, id: string): Promise<ImportRow> {
+  const row = await getImportById(db, id);
+  if (row === undefined || row.agency_id !== agencyId) throw new CredenceError('CRD_NOT_FOUND', `no upload ${id}`);
+  return row;
+}
+
+/** The agency's most recent uploads, newest first. */
+export function listRecentImports(db: Kysely<DB>, agencyId: string, limit = 10): Promise<ImportRow[]> {
+  return listImportsOfAgency(db, agencyId, limit);
+}
+
+/** An uploaded file: its name, its stream, and why the stream ended early, if it did (a size limit, a cut connection). */
+export interface UploadedFile {
+  readonly name: string;
+  readonly source: Readable;
+  readonly endedEarly: () => CredenceError | undefined;
+}
+
+/** Reserves and runs an upload in one go (the plain form POST); resolves when the last batch has committed. */
+export async function importUpload(
+  db: Kysely<DB>,
+  policy: Policy,
+  uploader: Uploader,
+  file: UploadedFile,
+  clock: () => Date,
+): Promise<ImportRow> {
+  let row: ImportRow;
+  try {
+    row = await reserveImport(db, uploader, file.name, clock(), 'running');
+  } catch (error) {
+    file.source.resume(); // drain what is left, so the refusal can be answered
+    throw error;
+  }
+  return runImport(db, policy, uploader, row, file, clock);
+}
+
+/** Runs a `pending` upload of the uploader's agency with the file now received; CRD_IMPORT_STARTED if it already ran. */
+export async function importReserved(
+  db: Kysely<DB>,
+  policy: Policy,
+  uploader: Uploader,
+  id: string,
+  file: UploadedFile,
+  clock: () => Date,
+): Promise<ImportRow> {
+  const row = await readImport(db, uploader.agency_id, id);
+  if (!(await setImportRunning(db, id, clock()))) {
+    file.source.resume();
+    throw new CredenceError(
+      'CRD_IMPORT_STARTED',
+      `upload ${id} has already received its file (${row.status}); start a new upload`,
+    );
+  }
+  return runImport(db, policy, uploader, row, file, clock);
+}
+
+/** An upload silent for this long has lost its server process or its connection. */
+export const IMPORT_STALL_MS = 60 * 60_000;
+
+/**
+ * The scheduled jobs' sweep: an upload that has shown no progress for an hour (its server
+ * process died, or the script reserved it and never sent the file) is failed, with what to do.
+ */
+export function failStalledImports(db: Kysely<DB>, now: Date): Promise<number> {
+  return failImportsStalledSince(db, new Date(now.getTime() - IMPORT_STALL_MS), {
+    at: now,
+    error_code: 'CRD_IMPORT_INTERRUPTED',
+    error_message:
+      'the upload stopped making progress (the server restarted or the file never arrived); upload the file again: lines already filed are answered as duplicates',
+  });
+}
+
+/** Rejected lines go to import_rejects, numbered in file order. */
+function rejectsTable(db: Kysely<DB>, importId: string): RejectSink {
+  let seq = 0;
+  return {
+    write: (rejects: readonly ImportReject[]) =>
+      insertImportRejects(
+        db,
+        importId,
+        rejects.map((r) => ({ ...r, seq: ++seq })),
+      ),
+  };
+}
+
+async function runImport(
+  db: Kysely<DB>,
+  policy: Policy,
+  uploader: Uploader,
+  row: ImportRow,
+  file: UploadedFile,
+  clock: () => Date,
+): Promise<ImportRow> {
+  try {
+    await importRecords(db, policy, {
+      source: file.source,
+      format: row.format,
+      filer: { agency_id: uploader.agency_id, agency_kind: uploader.agency_kind },
+      clock,
+      batchSize: WEB_IMPORT_BATCH_SIZE,
+      rejects: rejectsTable(db, row.id),
+      onProgress: ({ bytes, lines, created, duplicate, rejected }) =>
+        updateImportCounts(db, row.id, { bytes, lines, created, duplicate, rejected }, clock()),
+    });
+    // A stream cut short may still end cleanly: the upload is then incomplete, not done.
+    const early = file.endedEarly();
+    if (early !== undefined) throw early;
+  } catch (error) {
+    const coded =
+      error instanceof CredenceError
+        ? error
+        : new CredenceError(
+            'CRD_IMPORT_FILE',
+            `the upload stopped before the end of the file (${(error as Error).message}); the batches before it are filed: upload the file again to file the rest`,
+          );
+    await setImportFinished(db, row.id, {
+      status: 'failed',
+      at: clock(),
+      error_code: coded.code,
+      error_message: coded.message,
+    });
+    throw coded;
+  }
+  await setImportFinished(db, row.id, { status: 'done', at: clock() });
+  return (await getImportById(db, row.id))!;
+}
+
+/**
+ * The upload's rejected lines as NDJSON (`{line, source_ref, errors, input}` per line, as
+ * `credence import` writes them), read in pages; CRD_NOT_FOUND before anything is sent when
+ * the upload is not the agency's own.
+ */
+export async function readRejects(
+  db: Kysely<DB>,
+  agencyId: string,
+  id: string,
+): Promise<{ upload: ImportRow; lines: AsyncGenerator<string> }> {
+  const upload = await readImport(db, agencyId, id);
+  return { upload, lines: rejectPages(db, id) };
+}
+
+async function* rejectPages(db: Kysely<DB>, id: string): AsyncGenerator<string> {
+  let after = 0;
+  for (;;) {
+    const rows = await getImportRejectsAfter(db, id, after, 1000);
+    if (rows.length === 0) return;
+    yield rows
+      .map((r) => `${JSON.stringify({ line: r.line, source_ref: r.source_ref, errors: r.errors, input: r.input })}\n`)
+      .join('');
+    after = rows[rows.length - 1]!.seq;
+  }
+}

@@ -1,0 +1,180 @@
+/**
+ * Bulk import: stream a file of records into `fileRecords` in batches, in constant memory.
+ * Each batch is one transaction and the next is read only after it commits, so an import
+ * interrupted at any point leaves whole batches; run again, it files the rest and answers
+ * the lines already filed as `duplicate` (intake is idempotent on agency and source_ref).
+ */
+
+import { open, rm, type FileHandle } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import type { Kysely } from 'kysely';
+import type { Policy } from '../../domain/policy.ts';
+import type { ProblemDetail } from '../../errors.ts';
+import type { DB } from '../../store/schema.ts';
+import { readSource, type ImportFormat, type SourceLine } from './import-sources.service.ts';
+import { fileRecords, type Filer } from './intake.service.ts';
+
+export const DEFAULT_IMPORT_BATCH_SIZE = 5000;
+
+/** One line that was not filed, as written to the rejects file. */
+export interface ImportReject {
+  readonly line: number;
+  readonly source_ref: string | null;
+  readonly errors: readonly ProblemDetail[];
+  /** The parsed record, or the raw text when the line could not be parsed. */
+  readonly input: unknown;
+}
+
+/** Where rejected lines go; `write` is awaited before the next batch is read. */
+export interface RejectSink {
+  write(rejects: readonly ImportReject[]): Promise<void>;
+}
+
+export interface ImportProgress {
+  /** Bytes read from the source so far. */
+  readonly bytes: number;
+  /** Data lines read (records and unparseable lines; not blank lines or the CSV header). */
+  readonly lines: number;
+  readonly created: number;
+  readonly duplicate: number;
+  readonly rejected: number;
+  readonly elapsedMs: number;
+}
+
+export interface ImportSummary extends ImportProgress {
+  /** Lines per second over the whole run. */
+  readonly recordsPerSecond: number;
+}
+
+export interface ImportOptions {
+  readonly source: Readable;
+  readonly format: ImportFormat;
+  readonly filer: Filer;
+  /** Filing time of each batch; defaults to the system clock. */
+  readonly clock?: () => Date;
+  readonly batchSize?: number;
+  /** Without a sink, rejected lines are only counted. */
+  readonly rejects?: RejectSink;
+  /** Called after every batch; a returned promise is awaited before the next batch is read. */
+  readonly onProgress?: (progress: ImportProgress) => unknown;
+}
+
+/** Imports every line of `source` for one agency; resolves when the last batch has committed. */
+export async function importRecords(db: Kysely<DB>, policy: Policy, options: ImportOptions): Promise<ImportSummary> {
+  const clock = options.clock ?? (() => new Date());
+  const batchSize = options.batchSize ?? DEFAULT_IMPORT_BATCH_SIZE;
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError('batchSize must be a positive integer');
+  const started = performance.now();
+  const source = readSource(options.source, options.format);
+  const totals = { lines: 0, created: 0, duplicate: 0, rejected: 0 };
+  const progress = (): ImportProgress => ({
+    bytes: source.bytesRead(),
+    ...totals,
+    elapsedMs: performance.now() - started,
+  });
+  let batch: SourceLine[] = [];
+  const flush = async (): Promise<void> => {
+    const outcome = await fileBatch(db, policy, options.filer, batch, clock());
+    batch = [];
+    totals.created += outcome.created;
+    totals.duplicate += outcome.duplicate;
+    totals.rejected += outcome.rejects.length;
+    if (outcome.rejects.length > 0) await options.rejects?.write(outcome.rejects);
+    await options.onProgress?.(progress());
+  };
+  try {
+    for await (const line of source.lines) {
+      totals.lines += 1;
+      batch.push(line);
+      if (batch.length >= batchSize) await flush();
+    }
+    if (batch.length > 0) await flush();
+  } finally {
+    if (!options.source.readableEnded) options.source.destroy(); // a failed import lets go of its file
+  }
+  const summary = progress();
+  return { ...summary, recordsPerSecond: summary.elapsedMs > 0 ? (summary.lines * 1000) / summary.elapsedMs : 0 };
+}
+
+interface BatchOutcome {
+  readonly created: number;
+  readonly duplicate: number;
+  readonly rejects: ImportReject[];
+}
+
+/** Files the parsed lines of one batch; unparseable lines and validation failures become rejects, in line order. */
+async function fileBatch(
+  db: Kysely<DB>,
+  policy: Policy,
+  filer: Filer,
+  batch: readonly SourceLine[],
+  now: Date,
+): Promise<BatchOutcome> {
+  const rejects: ImportReject[] = [];
+  const parsed: { line: number; input: unknown }[] = [];
+  for (const item of batch) {
+    if (item.ok) parsed.push(item);
+    else rejects.push({ line: item.line, source_ref: item.source_ref, errors: [item.problem], input: item.raw });
+  }
+  let created = 0;
+  let duplicate = 0;
+  if (parsed.length > 0) {
+    const result = await fileRecords(
+      db,
+      policy,
+      filer,
+      parsed.map((p) => p.input),
+      now,
+    );
+    for (const a of result.accepted)
+      if (a.status === 'created') created += 1;
+      else duplicate += 1;
+    for (const r of result.rejected)
+      rejects.push({
+        line: parsed[r.index]!.line,
+        source_ref: r.source_ref,
+        errors: r.errors,
+        input: parsed[r.index]!.input,
+      });
+  }
+  rejects.sort((a, b) => a.line - b.line);
+  return { created, duplicate, rejects };
+}
+
+/**
+ * Rejected lines as NDJSON, one `{line, source_ref, errors, input}` object per line. The file
+ * describes the latest run: a stale one is removed at `start`, and a new one is created only
+ * when a line is rejected, so a clean import leaves no file.
+ */
+export class RejectsFile implements RejectSink {
+  readonly path: string;
+  private handle: FileHandle | undefined;
+  private count = 0;
+
+  constructor(path: string) {
+    this.path = path;
+  }
+
+  async start(): Promise<void> {
+    await rm(this.path, { force: true });
+  }
+
+  async write(rejects: readonly ImportReject[]): Promise<void> {
+    if (rejects.length === 0) return;
+    this.handle ??= await open(this.path, 'w');
+    this.count += rejects.length;
+    await this.handle.write(rejects.map((r) => `${JSON.stringify(r)}\n`).join(''));
+  }
+
+  /** The file's path once a line was rejected, else null. */
+  get written(): string | null {
+    return this.count > 0 ? this.path : null;
+  }
+
+  /** Closes the file; harmless when it is closed or was never opened. */
+  async close(): Promise<void> {
+    const handle = this.handle;
+    this.handle = undefined;
+    await handle?.close();
+  }
+}

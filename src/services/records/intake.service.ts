@@ -1,0 +1,243 @@
+/**
+ * Filing records: one transaction per batch writes subjects, records, ledger events and
+ * projections together, so a batch is either wholly durable or not there at all. Idempotent
+ * on (agency, source_ref): a retry answers `duplicate` with the original record id.
+ */
+
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { recordFiledNotice } from '../../domain/notice.ts';
+import type { Policy } from '../../domain/policy.ts';
+import type { SubjectFile } from '../../domain/record.ts';
+import { lockLedgerHead } from '../../store/ledger.repository.ts';
+import { getRecordsBySourceRefs, insertRecords, type StoredRecord } from '../../store/records.repository.ts';
+import type { DB } from '../../store/schema.ts';
+import {
+  getSubjectsByIdentifiers,
+  insertNameVariants,
+  insertSubjects,
+  reserveRecordIds,
+  reserveSubjectIds,
+  type NameVariantRow,
+  type SubjectRow,
+} from '../../store/subjects.repository.ts';
+import { conflictProblem, planBatch, type Accepted, type Candidate, type Rejected } from '../../domain/intake-plan.ts';
+import { appendEvents, type NewEvent } from '../ledger/ledger.service.ts';
+import { loadSubjectFiles, recordNotices, writeProjections } from '../ledger/projection.service.ts';
+
+export const LEDGER_CHANNEL = 'credence_ledger';
+
+export interface Filer {
+  readonly agency_id: string;
+  readonly agency_kind: string;
+}
+
+export interface IntakeResult {
+  readonly accepted: Accepted[];
+  readonly rejected: Rejected[];
+  /** Subjects whose state changed, for the decision index. */
+  readonly changedSubjects: string[];
+}
+
+interface Resolution {
+  readonly subjectIdByKey: Map<string, string>;
+  readonly newSubjects: (SubjectRow & { scheme: string; value: string })[];
+  readonly existing: Map<string, SubjectRow>;
+}
+
+const keyOf = (c: Candidate) => `${c.record.subject.scheme}:${c.record.subject.id}`;
+
+async function resolveSubjects(trx: Transaction<DB>, candidates: readonly Candidate[], now: Date): Promise<Resolution> {
+  const found = await getSubjectsByIdentifiers(
+    trx,
+    candidates.map((c) => ({ scheme: c.record.subject.scheme, value: c.record.subject.id })),
+  );
+  const subjectIdByKey = new Map(found.map((s) => [`${s.scheme}:${s.value}`, s.id]));
+  const existing = new Map(found.map((s) => [s.id, s]));
+  const unknown = [
+    ...new Map(candidates.filter((c) => !subjectIdByKey.has(keyOf(c))).map((c) => [keyOf(c), c])).values(),
+  ];
+  const ids = await reserveSubjectIds(trx, unknown.length);
+  const newSubjects = unknown.map((c, i) => {
+    subjectIdByKey.set(keyOf(c), ids[i]!);
+    const { kind, name, scheme, id } = c.record.subject;
+    return { id: ids[i]!, kind, name, created_at: now, scheme, value: id };
+  });
+  return { subjectIdByKey, newSubjects, existing };
+}
+
+/** Files a batch for one agency. Never throws for bad items: they come back in `rejected`. */
+export async function fileRecords(
+  db: Kysely<DB>,
+  policy: Policy,
+  filer: Filer,
+  inputs: readonly unknown[],
+  now: Date,
+): Promise<IntakeResult> {
+  const plan = planBatch(policy, filer.agency_kind, inputs, now);
+  const accepted: Accepted[] = [];
+  const rejected = [...plan.rejected];
+  const changedSubjects: string[] = [];
+  if (plan.candidates.length > 0) {
+    await db.transaction().execute(async (trx) => {
+      await lockLedgerHead(trx); // serialises writers: the idempotency check below cannot race
+      const fresh = await excludeFiled(trx, filer, plan.candidates, accepted, rejected);
+      changedSubjects.push(...(await writeBatch(trx, policy, filer, fresh, now, accepted, rejected)));
+    });
+  }
+  const byIndex = new Map(accepted.map((a) => [a.index, a]));
+  for (const [index, first] of plan.repeats) {
+    const original = byIndex.get(first);
+    if (original !== undefined) accepted.push({ ...original, index, status: 'duplicate' });
+    else
+      rejected.push({
+        index,
+        source_ref: rejected.find((r) => r.index === first)?.source_ref ?? null,
+        errors: rejected.find((r) => r.index === first)?.errors ?? [],
+      });
+  }
+  accepted.sort((a, b) => a.index - b.index);
+  rejected.sort((a, b) => a.index - b.index);
+  return { accepted, rejected, changedSubjects };
+}
+
+/** Answers already-filed source_refs as duplicates (same content) or conflicts; returns the rest. */
+async function excludeFiled(
+  trx: Transaction<DB>,
+  filer: Filer,
+  candidates: readonly Candidate[],
+  accepted: Accepted[],
+  rejected: Rejected[],
+): Promise<Candidate[]> {
+  const filed = new Map(
+    (
+      await getRecordsBySourceRefs(
+        trx,
+        filer.agency_id,
+        candidates.map((c) => c.record.source_ref),
+      )
+    ).map((r) => [r.source_ref, r]),
+  );
+  return candidates.filter((c) => {
+    const previous = filed.get(c.record.source_ref);
+    if (previous === undefined) return true;
+    if (previous.body_digest === c.record.digest)
+      accepted.push({ index: c.index, source_ref: c.record.source_ref, record_id: previous.id, status: 'duplicate' });
+    else
+      rejected.push({
+        index: c.index,
+        source_ref: c.record.source_ref,
+        errors: [conflictProblem(c.record.source_ref, 'by this agency')],
+      });
+    return false;
+  });
+}
+
+async function writeBatch(
+  trx: Transaction<DB>,
+  policy: Policy,
+  filer: Filer,
+  candidates: Candidate[],
+  now: Date,
+  accepted: Accepted[],
+  rejected: Rejected[],
+): Promise<string[]> {
+  if (candidates.length === 0) return [];
+  const resolution = await resolveSubjects(trx, candidates, now);
+  const kinds = new Map([...resolution.existing.values(), ...resolution.newSubjects].map((s) => [s.id, s.kind]));
+  const fitting = candidates.filter((c) => {
+    const kind = kinds.get(resolution.subjectIdByKey.get(keyOf(c))!);
+    if (kind === c.record.subject.kind) return true;
+    rejected.push({
+      index: c.index,
+      source_ref: c.record.source_ref,
+      errors: [
+        { code: 'CRD_SUBJECT_KIND_MISMATCH', path: 'subject.kind', message: `${keyOf(c)} is registered as a ${kind}` },
+      ],
+    });
+    return false;
+  });
+  const recordIds = await reserveRecordIds(trx, fitting.length);
+  const records: StoredRecord[] = fitting.map((c, i) => {
+    const { subject, digest, ...rest } = c.record;
+    return {
+      ...rest,
+      id: recordIds[i]!,
+      subject_id: resolution.subjectIdByKey.get(keyOf(c))!,
+      agency_id: filer.agency_id,
+      filed_at: now,
+      status: 'active',
+      body_digest: digest,
+    };
+  });
+  const variants = nameVariants(resolution, fitting, records, now);
+  await insertSubjects(trx, resolution.newSubjects);
+  await insertRecords(trx, records);
+  const newVariants = await insertNameVariants(trx, variants);
+  await appendEvents(trx, now, ledgerEvents(resolution, records, newVariants));
+  const touched = [...new Set(records.map((r) => r.subject_id))];
+  const { evaluations } = await writeProjections(trx, policy, await filesOf(trx, resolution, records, touched), now, {
+    notify: true,
+  });
+  await recordNotices(
+    trx,
+    records.map((r) => recordFiledNotice(policy, r, evaluations.get(r.subject_id)!)),
+    now,
+  );
+  await sql`select pg_notify(${LEDGER_CHANNEL}, '')`.execute(trx);
+  fitting.forEach((c, i) => {
+    accepted.push({ index: c.index, source_ref: c.record.source_ref, record_id: recordIds[i]!, status: 'created' });
+  });
+  return touched;
+}
+
+/** New subjects' files are all in this batch; existing subjects' are read back from the store. */
+async function filesOf(
+  trx: Transaction<DB>,
+  resolution: Resolution,
+  records: readonly StoredRecord[],
+  touched: readonly string[],
+): Promise<Map<string, SubjectFile>> {
+  const files = new Map<string, { kind: SubjectFile['kind']; records: StoredRecord[] }>();
+  for (const s of resolution.newSubjects) files.set(s.id, { kind: s.kind, records: [] });
+  for (const r of records) files.get(r.subject_id)?.records.push(r);
+  const stored = await loadSubjectFiles(
+    trx,
+    touched.filter((id) => !files.has(id)),
+  );
+  return new Map([...files, ...stored]);
+}
+
+/** A name differing from the registered one is kept as a flagged variant, never merged. */
+function nameVariants(
+  resolution: Resolution,
+  candidates: readonly Candidate[],
+  records: readonly StoredRecord[],
+  now: Date,
+): NameVariantRow[] {
+  const registered = new Map([...resolution.existing.values(), ...resolution.newSubjects].map((s) => [s.id, s.name]));
+  return candidates.flatMap((c, i) => {
+    const subjectId = records[i]!.subject_id;
+    return registered.get(subjectId) === c.record.subject.name
+      ? []
+      : [{ subject_id: subjectId, name: c.record.subject.name, first_seen_at: now, record_id: records[i]!.id }];
+  });
+}
+
+function ledgerEvents(
+  resolution: Resolution,
+  records: readonly StoredRecord[],
+  variants: readonly NameVariantRow[],
+): NewEvent[] {
+  return [
+    ...resolution.newSubjects.map((s) => ({
+      type: 'subject.registered',
+      subject_id: s.id,
+      payload: {
+        subject: { id: s.id, kind: s.kind, name: s.name, created_at: s.created_at },
+        identifiers: [{ scheme: s.scheme, value: s.value }],
+      },
+    })),
+    ...records.map((r) => ({ type: 'record.filed', subject_id: r.subject_id, payload: { record: r } })),
+    ...variants.map((v) => ({ type: 'subject.name_variant', subject_id: v.subject_id, payload: { variant: v } })),
+  ];
+}

@@ -1,0 +1,136 @@
+/**
+ * Scheduled work: what changes with time alone. Records reach their end, notice periods and
+ * listings run out, dispute deadlines pass, and notices wait in the outbox. `runJobs` does it
+ * all as of an instant `now` (an input: the server passes its clock, `credence jobs run --now`
+ * any instant, tests move it). Each job is idempotent, so running twice at the same `now`
+ * changes nothing the second time, and a server that was down catches up on its first run.
+ */
+
+import type { Kysely } from 'kysely';
+import type { Config } from '../../config.ts';
+import type { Policy } from '../../domain/policy.ts';
+import type { DB } from '../../store/schema.ts';
+import { markOverdueDisputes } from '../due-process/disputes.service.ts';
+import { expireDueRecords } from '../due-process/expiry.service.ts';
+import { deliverDueNotices, webhookFromConfig, type Webhook } from '../due-process/notice-delivery.service.ts';
+import { reevaluateAllDue } from '../ledger/reevaluation.service.ts';
+import { failStalledImports } from '../records/agency-imports.service.ts';
+import { purgeStaleStaffSignIns } from '../accounts/staff-housekeeping.service.ts';
+import type { Runtime } from './runtime.ts';
+
+/** A job run as of `now`; resolves to how many things it changed. */
+export type ScheduledJob = (db: Kysely<DB>, policy: Policy, now: Date) => Promise<number>;
+
+export interface JobsDeps {
+  readonly db: Kysely<DB>;
+  readonly policy: Policy;
+  /** Where notices go; null leaves them pending (and visible) in the outbox. */
+  readonly webhook: Webhook | null;
+  /**
+   * Further jobs, by the name their count is reported under, run after the built-in ones and
+   * before delivery (so the notices they write go out in the same run).
+   */
+  readonly extraJobs?: Readonly<Record<string, ScheduledJob>>;
+}
+
+/**
+ * How many things each job changed, in the order they ran: `expired`, `reevaluated`,
+ * `overdue_disputes`, `purged_staff_sessions`, `purged_sign_in_throttles`,
+ * `purged_subject_sessions`, `purged_oidc_sign_ins`, `stalled_imports`, one entry per extra job, then (with a webhook) `delivered`,
+ * `delivery_retrying`, `delivery_failed`.
+ */
+export type JobCounts = Record<string, number>;
+
+/** The jobs a registry runs, as configured: the server's scheduler and `credence jobs run` both use this. */
+export function registryJobs(
+  rt: Pick<Runtime, 'db' | 'policy'>,
+  config: Pick<Config, 'noticeWebhook' | 'noticeWebhookSecret'>,
+): JobsDeps {
+  return { db: rt.db, policy: rt.policy, webhook: webhookFromConfig(config) };
+}
+
+/** Runs every job once, in order, as of `now`. */
+export async function runJobs(deps: JobsDeps, now: Date): Promise<JobCounts> {
+  const counts: JobCounts = {};
+  // Expiry first: it re-evaluates the subjects it touches, so re-evaluation does not repeat them.
+  counts.expired = await expireDueRecords(deps.db, deps.policy, now);
+  counts.reevaluated = await reevaluateAllDue(deps.db, deps.policy, now);
+  // FCRA § 611: a dispute past its deadline suspends its record until the agency answers.
+  counts.overdue_disputes = await markOverdueDisputes(deps.db, deps.policy, now);
+  const purged = await purgeStaleStaffSignIns(deps.db, now);
+  counts.purged_staff_sessions = purged.sessions;
+  counts.purged_sign_in_throttles = purged.throttles;
+  counts.purged_subject_sessions = purged.subjectSessions;
+  counts.purged_oidc_sign_ins = purged.oidcSignIns;
+  counts.stalled_imports = await failStalledImports(deps.db, now);
+  for (const [name, job] of Object.entries(deps.extraJobs ?? {})) counts[name] = await job(deps.db, deps.policy, now);
+  if (deps.webhook !== null) {
+    const delivery = await deliverDueNotices(deps.db, deps.webhook, now);
+    counts.delivered = delivery.delivered;
+    counts.delivery_retrying = delivery.retrying;
+    counts.delivery_failed = delivery.failed;
+  }
+  return counts;
+}
+
+export interface SchedulerOptions {
+  readonly intervalMs: number;
+  readonly clock: () => Date;
+  /** The jobs' dependencies at each run (the policy may have changed since the last). */
+  readonly deps: () => JobsDeps;
+  /** After each successful run, e.g. catching the decision index up. */
+  readonly afterRun?: (counts: JobCounts, now: Date) => Promise<void> | void;
+  /** A failed run is reported here and retried at the next tick. */
+  readonly onError: (error: unknown) => void;
+  /** Whether the timer alone keeps the process alive (a CLI loop); default false (the server). */
+  readonly keepAlive?: boolean;
+  /**
+   * The earliest moment something is known to fall due (a listing's end, a notice period), so
+   * the next run comes then rather than up to a whole interval late.
+   */
+  readonly nextDue?: () => Promise<Date | null>;
+}
+
+export interface Scheduler {
+  /** Resolves when the first run (started at once) has finished. */
+  readonly firstRun: Promise<void>;
+  /** Stops scheduling and waits for a run in progress. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs the jobs at once, then `intervalMs` after each run ends (runs never overlap within a
+ * process; across processes every job is safe to run concurrently).
+ */
+export function scheduleJobs(options: SchedulerOptions): Scheduler {
+  let stopped = false;
+  let timer: NodeJS.Timeout | null = null;
+  let current: Promise<void> = Promise.resolve();
+  const tick = async (): Promise<void> => {
+    let delay = options.intervalMs;
+    try {
+      const now = options.clock();
+      const counts = await runJobs(options.deps(), now);
+      await options.afterRun?.(counts, now);
+      const due = await options.nextDue?.();
+      if (due != null) delay = Math.min(delay, Math.max(0, due.getTime() - options.clock().getTime()) + 50);
+    } catch (error) {
+      options.onError(error);
+    }
+    if (!stopped) {
+      timer = setTimeout(() => {
+        current = tick();
+      }, delay);
+      if (options.keepAlive !== true) timer.unref();
+    }
+  };
+  current = tick();
+  return {
+    firstRun: current,
+    stop: async () => {
+      stopped = true;
+      if (timer !== null) clearTimeout(timer);
+      await current;
+    },
+  };
+}

@@ -1,0 +1,120 @@
+/**
+ * Keeps a process's decision index fresh from the ledger: warmed from subject_state at start,
+ * then every new ledger event (from this process or any other, e.g. a CLI import) reloads the
+ * subjects it touches. Woken by NOTIFY on the ledger channel, and by polling as a fallback.
+ */
+
+import type pg from 'pg';
+import type { Policy } from '../../domain/policy.ts';
+import { getLedgerHeadSeq, getLedgerRowsAfter, parsePayload } from '../../store/ledger.repository.ts';
+import {
+  getIdentifierStates,
+  getIndexedIdentifiersPage,
+  type IndexedIdentifier,
+} from '../../store/state.repository.ts';
+import { DecisionIndex } from '../decisions/decision-index.ts';
+import { LEDGER_CHANNEL } from '../records/intake.service.ts';
+import type { Runtime } from './runtime.ts';
+
+const PAGE = 10_000;
+
+export interface FollowerHooks {
+  /** Builds the policy stored under a digest (after another process activated it). */
+  readonly policyFromDigest: (digest: string) => Promise<Policy>;
+  readonly onPrincipalRevoked?: (principalId: string) => void;
+  readonly onError?: (error: unknown) => void;
+}
+
+export class LedgerFollower {
+  private lastSeq = '0';
+  private running: Promise<void> | null = null;
+  private again = false;
+  private timer: NodeJS.Timeout | null = null;
+  private listener: pg.PoolClient | null = null;
+  private readonly rt: Runtime;
+  private readonly hooks: FollowerHooks;
+
+  constructor(rt: Runtime, hooks: FollowerHooks) {
+    this.rt = rt;
+    this.hooks = hooks;
+  }
+
+  get seq(): string {
+    return this.lastSeq;
+  }
+
+  /** Builds the index from the projections; events after the head read here are replayed by catchUp. */
+  async warm(policy: Policy = this.rt.policy): Promise<void> {
+    const head = await getLedgerHeadSeq(this.rt.db);
+    const index = new DecisionIndex(policy);
+    let after = '0';
+    for (;;) {
+      const page = await getIndexedIdentifiersPage(this.rt.db, after, PAGE);
+      if (page.length === 0) break;
+      for (const row of page) applyRow(index, row);
+      after = page[page.length - 1]!.subject_id;
+    }
+    this.rt.replaceIndex(index);
+    this.lastSeq = head;
+  }
+
+  /** Applies every ledger event not yet seen. Concurrent calls share one pass (and one more after it). */
+  catchUp(): Promise<void> {
+    if (this.running !== null) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = this.pass().finally(() => {
+      this.running = null;
+      if (this.again) {
+        this.again = false;
+        void this.catchUp().catch((error: unknown) => this.hooks.onError?.(error));
+      }
+    });
+    return this.running;
+  }
+
+  private async pass(): Promise<void> {
+    for (;;) {
+      const events = await getLedgerRowsAfter(this.rt.db, this.lastSeq, PAGE);
+      if (events.length === 0) return;
+      const subjects = new Set<string>();
+      let policyDigest: string | null = null;
+      for (const event of events) {
+        if (event.subject_id !== null) subjects.add(event.subject_id);
+        if (event.type === 'policy.activated') policyDigest = String(parsePayload(event).digest);
+        if (event.type === 'principal.revoked')
+          this.hooks.onPrincipalRevoked?.(String(parsePayload(event).principal_id));
+      }
+      if (policyDigest !== null && policyDigest !== this.rt.policy.digest) {
+        await this.warm(await this.hooks.policyFromDigest(policyDigest));
+        continue;
+      }
+      for (const row of await getIdentifierStates(this.rt.db, [...subjects])) applyRow(this.rt.index, row);
+      this.lastSeq = events[events.length - 1]!.seq;
+    }
+  }
+
+  /** Listens for ledger notifications and polls every `pollMs` as a fallback. */
+  async start(pool: pg.Pool, pollMs: number): Promise<void> {
+    this.listener = await pool.connect();
+    this.listener.on('notification', () => void this.catchUp().catch((error: unknown) => this.hooks.onError?.(error)));
+    this.listener.on('error', (error) => this.hooks.onError?.(error));
+    await this.listener.query(`listen ${LEDGER_CHANNEL}`);
+    this.timer = setInterval(() => void this.catchUp().catch((error: unknown) => this.hooks.onError?.(error)), pollMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer !== null) clearInterval(this.timer);
+    this.timer = null;
+    await this.running?.catch(() => undefined);
+    this.listener?.release();
+    this.listener = null;
+  }
+}
+
+function applyRow(index: DecisionIndex, row: IndexedIdentifier): void {
+  const code = row.indexed === true ? index.encode(row.grade ?? '', row.active_lists ?? []) : index.baseCode;
+  index.set(row.scheme, row.value, code);
+}

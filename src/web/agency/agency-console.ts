@@ -1,0 +1,72 @@
+/** The agency console page as every console route renders it, and the reason check its forms share. */
+
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { CredenceError } from '../../errors.ts';
+import { listRecentImports, WEB_IMPORT_BATCH_SIZE } from '../../services/records/agency-imports.service.ts';
+import { listDisputes } from '../../services/due-process/disputes.service.ts';
+import { readRecord } from '../../services/records/records.service.ts';
+import { listRepairs } from '../../services/due-process/repairs.service.ts';
+import type { PageContext } from '../layout.ts';
+import { pageContext, sendPage } from '../page-context.ts';
+import type { DisputeQueue } from './agency-disputes.page.ts';
+import type { FileFormState, FormValues } from './agency-file-form.page.ts';
+import type { FoundRecord, RecordSearch } from './agency-records.page.ts';
+import { agencyConsolePage, type AgencyConsole } from './agency.page.ts';
+import type { AppDeps } from '../../app.ts';
+import type { Clerk } from './agency-clerk.ts';
+
+/** The console's language context: a POST answers for the GET page (the switch must not re-POST). */
+export function consoleContext(request: FastifyRequest, reply: FastifyReply): PageContext {
+  return pageContext(request, reply, { path: '/agency', keepQuery: false });
+}
+
+/** The reason every decision is given to the subject with; blank is refused next to its field. */
+export function requiredReason(values: FormValues): string {
+  const text = values.reason ?? '';
+  if (text.trim() === '')
+    throw new CredenceError('CRD_VALIDATION', 'give the reason (it is shown to the subject)', [
+      { code: 'CRD_VALIDATION', path: 'reason', message: 'the reason is required: it is shown to the subject' },
+    ]);
+  return text;
+}
+
+export interface ConsoleView {
+  readonly status?: number;
+  readonly form?: FileFormState;
+  readonly flash?: AgencyConsole['flash'] | undefined;
+  readonly search?: RecordSearch;
+  readonly refusedDispute?: DisputeQueue['refused'];
+}
+
+/** The whole console: queues are read fresh (the reads are logged as inquiries by the services). */
+export async function renderConsole(
+  deps: AppDeps,
+  reply: FastifyReply,
+  ctx: PageContext,
+  clerk: Clerk,
+  view: ConsoleView,
+): Promise<FastifyReply> {
+  const { disputes } = await listDisputes(deps.rt, clerk.principal, { status: 'open', limit: 100 });
+  const { repairs } = await listRepairs(deps.rt, clerk.principal, { status: 'pending', limit: 100 });
+  const records = new Map<string, FoundRecord>(
+    (await Promise.all(disputes.map((d) => readRecord(deps.rt, clerk.principal, d.record_id)))).map((r) => [r.id, r]),
+  );
+  const uploads = await listRecentImports(deps.rt.db, clerk.principal.agency_id!);
+  return sendPage(
+    reply,
+    agencyConsolePage(ctx, deps.rt.policy, {
+      username: clerk.staff.username,
+      agencyName: clerk.agencyName,
+      agencyKind: clerk.agencyKind,
+      csrf: clerk.staff.csrf_token,
+      disputes: { items: disputes, records, ...(view.refusedDispute ? { refused: view.refusedDispute } : {}) },
+      repairs,
+      uploads,
+      uploadLimits: { maxBytes: reply.server.initialConfig.bodyLimit ?? 0, batchSize: WEB_IMPORT_BATCH_SIZE },
+      form: view.form ?? { values: {}, problems: [] },
+      search: view.search ?? { query: '', found: undefined },
+      ...(view.flash ? { flash: view.flash } : {}),
+    }),
+    { status: view.status ?? 200, signedIn: true },
+  );
+}

@@ -1,0 +1,59 @@
+/** The agency console's "find my record" section: look one up by source_ref or record number, correct or revoke it. */
+
+import type { Policy } from '../../domain/policy.ts';
+import type { StoredRecord } from '../../store/records.repository.ts';
+import { alert } from '../components.ts';
+import { html, type SafeHtml } from '../html.ts';
+import { isoDate, type PageContext } from '../layout.ts';
+import { correctionForm } from './agency-correction.page.ts';
+import type { FormState } from '../form-fields.ts';
+
+export type FoundRecord = Omit<StoredRecord, 'body_digest'>;
+
+export interface RecordSearch {
+  readonly query: string;
+  /** undefined: no search made; null: nothing of this agency's matches. */
+  readonly found: FoundRecord | null | undefined;
+  /** The correction form's last post, when it was refused. */
+  readonly correction?: FormState;
+}
+
+export function recordSearchSection(ctx: PageContext, policy: Policy, csrf: string, search: RecordSearch): SafeHtml {
+  const { t } = ctx;
+  return html`<section class="margin-bottom-5"><h2 id="find-heading">${t('agency_find_heading')}</h2>
+<form class="usa-form margin-bottom-2" method="get" action="/agency">
+<label class="usa-label" for="find">${t('agency_find_label')}</label>
+<input class="usa-input" id="find" type="text" name="find" value="${search.query}" maxlength="200">
+<button class="usa-button margin-top-1" type="submit">${t('nav_search')}</button>
+</form>
+${search.found === null ? alert('info', t('agency_find_none_heading'), t('agency_find_none', { query: search.query })) : ''}
+${search.found ? foundRecord(ctx, policy, csrf, search.found, search.correction ?? { values: {}, problems: [] }) : ''}
+</section>`;
+}
+
+function foundRecord(ctx: PageContext, policy: Policy, csrf: string, r: FoundRecord, correction: FormState): SafeHtml {
+  const { t } = ctx;
+  const revocable = r.status === 'active';
+  const correctable = ['active', 'expired', 'repaired'].includes(r.status);
+  return html`<div class="border-1px border-base-lighter radius-md padding-2">
+<h3 class="margin-top-0">${t('agency_col_record')} <span class="break-word">${r.id}</span> · ${r.status}</h3>
+<dl>
+<dt class="text-bold">${t('agency_field_type')}</dt><dd class="margin-left-0">${r.type}</dd>
+<dt class="text-bold">${t('agency_field_source_ref')}</dt><dd class="margin-left-0 break-word">${r.source_ref}</dd>
+<dt class="text-bold">${t('agency_field_decided_at')}</dt><dd class="margin-left-0">${isoDate(r.decided_at)}</dd>
+<dt class="text-bold">${t('agency_field_document_ref')}</dt><dd class="margin-left-0 break-word">${r.document_ref}</dd>
+</dl>
+${
+  revocable
+    ? html`<form class="usa-form" method="post" action="/agency/records/${r.id}/revocation">
+<input type="hidden" name="csrf" value="${csrf}">
+<label class="usa-label" for="revoke-reason">${t('agency_reason')}</label>
+<textarea class="usa-textarea height-8" id="revoke-reason" name="reason" required maxlength="2000"></textarea>
+<button class="usa-button usa-button--secondary margin-top-1" type="submit">${t('agency_revoke')}</button>
+</form>`
+    : ''
+}
+${correctable ? correctionForm(ctx, policy, csrf, r, correction) : ''}
+${r.status === 'disputed' || r.status === 'suspended' ? html`<p><a class="usa-link" href="#disputes-heading">${t('agency_correct_disputed')}</a></p>` : ''}
+</div>`;
+}

@@ -1,0 +1,89 @@
+/**
+ * The clerk's own records: GET /agency/records (newest first, by status and text, paged) and
+ * POST /agency/records/:id/corrections (a new version through correctRecord, like the API's
+ * POST /v1/records/{id}/corrections; refused changes are shown inline on the record's view).
+ */
+
+import type { FastifyInstance } from 'fastify';
+import type { RecordStatus } from '../../domain/record.ts';
+import { correctRecord } from '../../services/records/corrections.service.ts';
+import { listOwnRecords, RECORD_STATUSES } from '../../services/records/agency-records.service.ts';
+import { readRecord } from '../../services/records/records.service.ts';
+import { noStore, pageContext, sendPage } from '../page-context.ts';
+import { changesOf, correctableAttributes } from './agency-correction.page.ts';
+import { agencyRecordListPage } from './agency-record-list.page.ts';
+import type { AppDeps } from '../../app.ts';
+import { clerkOf, formProblems, page, recordIdParams, stringsOf, type Form } from './agency-clerk.ts';
+import { consoleContext, renderConsole, requiredReason } from './agency-console.ts';
+
+const listQuery = {
+  type: 'object',
+  additionalProperties: true,
+  properties: {
+    status: { enum: ['', ...RECORD_STATUSES] },
+    q: { type: 'string', maxLength: 200 },
+    page: { type: 'string', pattern: '^[1-9][0-9]{0,5}$' },
+  },
+} as const;
+
+export function agencyRecordsRoutes(scope: FastifyInstance, deps: AppDeps): void {
+  scope.get<{ Querystring: { status?: string; q?: string; page?: string } }>(
+    '/agency/records',
+    { ...page, schema: { hide: true, querystring: listQuery } },
+    async (request, reply) => {
+      const clerk = await clerkOf(request, deps);
+      const status = request.query.status ? (request.query.status as RecordStatus) : undefined;
+      const text = request.query.q?.trim() || undefined;
+      const result = await listOwnRecords(deps.rt, clerk.principal, {
+        status,
+        text,
+        page: Number(request.query.page ?? '1'),
+      });
+      const ctx = pageContext(request, reply);
+      return sendPage(
+        reply,
+        agencyRecordListPage(ctx, { agencyName: clerk.agencyName, status: status ?? '', text: text ?? '', result }),
+        { signedIn: true },
+      );
+    },
+  );
+
+  scope.post<{ Params: { id: string }; Body: Form }>(
+    '/agency/records/:id/corrections',
+    {
+      ...page,
+      schema: {
+        hide: true,
+        params: recordIdParams,
+        body: { type: 'object', additionalProperties: { type: 'string', maxLength: 2000 } },
+      },
+    },
+    async (request, reply) => {
+      const clerk = await clerkOf(request, deps);
+      const values = stringsOf(request.body);
+      // Only the record's own type's attributes are read from the form: the type does not change.
+      const record = await readRecord(deps.rt, clerk.principal, request.params.id);
+      let version: number;
+      try {
+        const changes = changesOf(values, correctableAttributes(deps.rt.policy, record.type));
+        ({
+          record: { version },
+        } = await correctRecord(
+          deps.rt.db,
+          deps.rt.policy,
+          clerk.principal,
+          record.id,
+          { changes, reason: requiredReason(values) },
+          deps.rt.clock(),
+        ));
+      } catch (error) {
+        const problems = formProblems(error, /^changes\./);
+        if (problems === undefined) throw error;
+        const search = { query: record.id, found: record, correction: { values, problems } };
+        return renderConsole(deps, reply, consoleContext(request, reply), clerk, { status: 422, search });
+      }
+      await deps.follower.catchUp(); // the next decision reflects the corrected record
+      return noStore(reply).redirect(`/agency?corrected=${record.id}&version=${version}&find=${record.id}`, 303);
+    },
+  );
+}

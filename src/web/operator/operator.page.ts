@@ -1,0 +1,135 @@
+/**
+ * The operator console (/operator): principals and keys (create, revoke; a new key shown once),
+ * the active policy, ledger verification on request, notice delivery status. Every form is a
+ * plain POST carrying the session's CSRF token, so the console works without JavaScript.
+ */
+
+import type { Policy } from '../../domain/policy.ts';
+import type { Principal } from '../../domain/principal.ts';
+import type { VerifyResult } from '../../services/ledger/ledger.service.ts';
+import { DELIVERY_STATUSES, type DeliveryRow, type DeliveryStatus } from '../../store/deliveries.repository.ts';
+import type { SignedInStaff } from '../../services/accounts/staff-sessions.service.ts';
+import { alert, table } from '../components.ts';
+import { html, type SafeHtml } from '../html.ts';
+import type { MessageKey } from '../i18n/en.ts';
+import type { PageContext } from '../layout.ts';
+import { createPrincipalForm, type CreateFormState } from './operator-form.page.ts';
+import { isoInstant as iso, operatorLayout } from './operator-shell.page.ts';
+
+export interface OperatorView {
+  readonly staff: SignedInStaff;
+  readonly policy: Policy;
+  readonly activatedAt: Date | null;
+  readonly principals: readonly Principal[];
+  readonly deliveries: {
+    readonly counts: Readonly<Record<DeliveryStatus, number>>;
+    readonly oldest_pending: DeliveryRow | null;
+  };
+  readonly form: CreateFormState;
+  readonly verify?: VerifyResult;
+  readonly created?: { readonly principal: Principal; readonly key: string };
+  readonly revoked?: Principal;
+}
+
+function scopeOf(p: Principal): string {
+  if (p.role === 'agency') return `${p.agency_id ?? ''} (${p.agency_kind ?? ''})`;
+  if (p.role === 'relying') return `${p.actions.join(', ')} / ${p.purposes.join(', ')}`;
+  if (p.role === 'subject' && p.subject !== null) return `${p.subject.scheme}:${p.subject.id}`;
+  return '–';
+}
+
+function principalsTable(ctx: PageContext, view: OperatorView): SafeHtml {
+  const { t } = ctx;
+  const rows = view.principals.map((p) => [
+    html`${p.name}<br><code class="font-mono-3xs">${p.id}</code>`,
+    p.role,
+    scopeOf(p),
+    p.revoked_at === null ? t('op_active') : t('op_revoked', { date: iso(p.revoked_at) }),
+    p.revoked_at !== null
+      ? ''
+      : html`<form method="post" action="/operator/principals/${p.id}/revoke" class="margin-0">
+<input type="hidden" name="csrf" value="${view.staff.csrf_token}">
+<button class="usa-button usa-button--secondary usa-button--unstyled" type="submit" aria-label="${t('op_revoke', { name: p.name })}">${t('op_revoke', { name: '' }).trim()}</button></form>`,
+  ]);
+  return table(
+    t('op_principals'),
+    [t('op_col_name'), t('op_col_role'), t('op_col_scope'), t('op_col_status'), t('op_col_action')],
+    rows,
+  );
+}
+
+function createdAlert(ctx: PageContext, created: NonNullable<OperatorView['created']>): SafeHtml {
+  const { t } = ctx;
+  return html`<div class="usa-alert usa-alert--warning" role="status"><div class="usa-alert__body">
+<h2 class="usa-alert__heading">${t('op_created', { name: created.principal.name })}</h2>
+<p class="usa-alert__text">${t('op_created_warning')}</p>
+<p class="usa-alert__text">${t('op_new_key')}: <code id="new-key" class="break-word">${created.key}</code></p>
+</div></div>`;
+}
+
+function policySection(ctx: PageContext, view: OperatorView): SafeHtml {
+  const { t } = ctx;
+  const p = view.policy;
+  const counts = t('op_policy_counts', {
+    types: p.record_types.size,
+    lists: p.lists.size,
+    measures: p.measures.length,
+  });
+  return html`<section><h2 id="policy-heading">${t('op_policy')}</h2>
+<dl><dt class="text-bold">${t('op_policy_version')}</dt><dd class="margin-left-0">${p.version}</dd>
+<dt class="text-bold">${t('op_policy_digest')}</dt><dd class="margin-left-0"><code class="break-word">${p.digest}</code></dd>
+<dt class="text-bold">${t('op_policy_activated')}</dt><dd class="margin-left-0">${view.activatedAt === null ? t('op_none') : iso(view.activatedAt)}</dd></dl>
+<p>${counts}</p><p><a class="usa-link" href="/about">${t('op_policy_link')}</a> · <a class="usa-link" href="/transparency">${t('op_transparency_link')}</a></p></section>`;
+}
+
+function ledgerSection(ctx: PageContext, view: OperatorView): SafeHtml {
+  const { t } = ctx;
+  const v = view.verify;
+  const result =
+    v === undefined
+      ? ''
+      : v.ok
+        ? alert('success', t('op_ledger_ok'), t('op_ledger_ok_text', { events: v.events, head: v.head }))
+        : alert(
+            'error',
+            t('op_ledger_bad'),
+            t('op_ledger_bad_text', { seq: v.firstBad?.seq ?? '?', reason: v.firstBad?.reason ?? '' }),
+          );
+  return html`<section><h2 id="ledger-heading">${t('op_ledger')}</h2>
+<div class="break-word">${result}</div>
+<form method="post" action="/operator/verify"><input type="hidden" name="csrf" value="${view.staff.csrf_token}">
+<p>${t('op_ledger_hint')}</p><button class="usa-button" type="submit">${t('op_verify_now')}</button></form></section>`;
+}
+
+function deliveriesSection(ctx: PageContext, view: OperatorView): SafeHtml {
+  const { t } = ctx;
+  const label = (s: DeliveryStatus) => t(`op_status_${s}` as MessageKey);
+  const oldest = view.deliveries.oldest_pending;
+  return html`<section><h2 id="deliveries-heading">${t('op_deliveries')}</h2>
+${table(
+  t('op_deliveries'),
+  [t('op_delivery_status'), t('op_delivery_count')],
+  DELIVERY_STATUSES.map((s) => [label(s), view.deliveries.counts[s]]),
+)}
+<p class="break-word">${oldest === null ? t('op_no_pending') : t('op_oldest_pending', { id: oldest.id, at: iso(oldest.next_attempt_at), attempts: oldest.attempts })}</p>
+<p><a class="usa-link" href="/operator/deliveries">${t('op_deliveries_link')}</a></p></section>`;
+}
+
+export function operatorPage(ctx: PageContext, view: OperatorView): SafeHtml {
+  const { t } = ctx;
+  const failed = view.form.message === undefined ? '' : alert('error', t('op_create_failed'), view.form.message);
+  return operatorLayout(
+    ctx,
+    t('op_title'),
+    view.staff,
+    html`${view.created === undefined ? '' : createdAlert(ctx, view.created)}
+${view.revoked === undefined ? '' : alert('success', t('op_revoked_done'), t('op_revoked_text', { name: view.revoked.name }))}
+<section><h2 id="principals-heading">${t('op_principals')}</h2>
+${principalsTable(ctx, view)}
+<h3 id="create">${t('op_create')}</h3>${failed}
+${createPrincipalForm(ctx, view.policy, view.staff.csrf_token, view.form)}</section>
+${policySection(ctx, view)}
+${ledgerSection(ctx, view)}
+${deliveriesSection(ctx, view)}`,
+  );
+}

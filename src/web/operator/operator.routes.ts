@@ -1,0 +1,193 @@
+/**
+ * The operator console's pages (issue 4): GET /operator, and the forms it posts — create a
+ * principal (its key shown once, on the answer page only), revoke one, verify the ledger;
+ * GET /operator/deliveries (failed notices, paged) and POST /operator/notices/:id/redelivery;
+ * GET /operator/activity (the transparency charts).
+ * Thin: each route admits an operator by session (`requireStaff`, which checks CSRF on POST),
+ * calls the same service as the API, and renders. Errors render as coded HTML pages.
+ */
+
+import formbody from '@fastify/formbody';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Principal } from '../../domain/principal.ts';
+import { isCredenceError } from '../../errors.ts';
+import { verifyLedger } from '../../services/ledger/ledger.service.ts';
+import { getDeliveryOverview, requestRedelivery } from '../../services/due-process/notice-delivery.service.ts';
+import { getActivePolicyRef } from '../../services/ledger/policy.service.ts';
+import { createPrincipal, revokePrincipal, type NewPrincipal } from '../../services/accounts/principals.service.ts';
+import { getTransparencyReportWithAgencies } from '../../services/public/transparency.service.ts';
+import type { DeliveryRow } from '../../store/deliveries.repository.ts';
+import { listPrincipals } from '../../store/principals.repository.ts';
+import { pageErrorHandler, requireStaff } from '../sign-in/require-staff.ts';
+import { pageContext, sendPage } from '../page-context.ts';
+import { activityPage } from './operator-activity.page.ts';
+import { deliveriesPage } from './operator-deliveries.page.ts';
+import { EMPTY_FORM, type CreateFormValues } from './operator-form.page.ts';
+import { operatorPage, type OperatorView } from './operator.page.ts';
+import { transparencyNames } from '../public/transparency.page.ts';
+import type { AppDeps } from '../../app.ts';
+
+type Query = Record<string, string | undefined>;
+type Form = Record<string, string | string[] | undefined>;
+const page = { config: { public: true }, schema: { hide: true } } as const;
+
+export function operatorPagesRoutes(app: FastifyInstance, deps: AppDeps): void {
+  app.register(async (scope) => {
+    if (!scope.hasContentTypeParser('application/x-www-form-urlencoded')) await scope.register(formbody);
+    scope.setErrorHandler(pageErrorHandler);
+    const render = async (
+      request: FastifyRequest<{ Querystring: Query }>,
+      reply: FastifyReply,
+      extra: Partial<OperatorView> = {},
+    ) => {
+      const staff = await requireStaff(request, ['operator']);
+      const ctx = pageContext(request, reply, { path: '/operator' }); // the switch returns to the console, never to a POST target
+      return sendPage(
+        reply,
+        operatorPage(ctx, {
+          ...(await gather(deps, request.query)),
+          form: { values: EMPTY_FORM, problems: [] },
+          staff,
+          ...extra,
+        }),
+        { signedIn: true },
+      );
+    };
+
+    scope.get<{ Querystring: Query }>('/operator', page, async (request, reply) => render(request, reply));
+
+    scope.post<{ Querystring: Query; Body: Form }>('/operator/principals', page, async (request, reply) => {
+      await requireStaff(request, ['operator']); // CSRF first: nothing is validated for a forged form
+      const values = formValues(request.body ?? {});
+      try {
+        const created = await createPrincipal(deps.rt.db, deps.rt.policy, toNewPrincipal(values), deps.rt.clock());
+        return render(request, reply, { created });
+      } catch (error) {
+        if (!isCredenceError(error) || error.status < 400 || error.status >= 500 || error.status === 403) throw error;
+        const problems =
+          error.details.length > 0 ? error.details : [{ code: error.code, path: 'name', message: error.message }];
+        reply.status(400);
+        return render(request, reply, { form: { values, problems, message: error.message } });
+      }
+    });
+
+    scope.post<{ Querystring: Query; Params: { id: string } }>(
+      '/operator/principals/:id/revoke',
+      page,
+      async (request, reply) => {
+        await requireStaff(request, ['operator']);
+        const revoked = await revokePrincipal(deps.rt.db, request.params.id, deps.rt.clock());
+        deps.keys.evictPrincipal(revoked.id); // refused at once, as after the API's revocation
+        return render(request, reply, { revoked });
+      },
+    );
+
+    scope.post<{ Querystring: Query }>('/operator/verify', page, async (request, reply) => {
+      await requireStaff(request, ['operator']);
+      return render(request, reply, { verify: await verifyLedger(deps.rt.db) });
+    });
+
+    const renderDeliveries = async (
+      request: FastifyRequest<{ Querystring: Query }>,
+      reply: FastifyReply,
+      redelivered?: DeliveryRow,
+    ) => {
+      const staff = await requireStaff(request, ['operator']);
+      const ctx = pageContext(request, reply, { path: '/operator/deliveries', keepQuery: redelivered === undefined });
+      const overview = await getDeliveryOverview(
+        deps.rt.db,
+        'failed',
+        redelivered === undefined ? pageNumber(request.query.page) : 1,
+      );
+      return sendPage(
+        reply,
+        deliveriesPage(ctx, { staff, overview, ...(redelivered === undefined ? {} : { redelivered }) }),
+        { signedIn: true },
+      );
+    };
+
+    scope.get<{ Querystring: Query }>('/operator/deliveries', page, async (request, reply) =>
+      renderDeliveries(request, reply),
+    );
+
+    // The same service as POST /v1/notices/{id}/redelivery: due at once, same Idempotency-Key.
+    scope.post<{ Querystring: Query; Params: { id: string } }>(
+      '/operator/notices/:id/redelivery',
+      page,
+      async (request, reply) => {
+        await requireStaff(request, ['operator']);
+        return renderDeliveries(
+          request,
+          reply,
+          await requestRedelivery(deps.rt.db, request.params.id.slice(0, 64), deps.rt.clock()),
+        );
+      },
+    );
+
+    scope.get<{ Querystring: Query }>('/operator/activity', page, async (request, reply) => {
+      const staff = await requireStaff(request, ['operator']);
+      const { report, agencies } = await getTransparencyReportWithAgencies(deps.rt, {});
+      const html = await activityPage(
+        pageContext(request, reply),
+        staff,
+        report,
+        transparencyNames(deps.rt.policy, agencies),
+      );
+      return sendPage(reply, html, { signedIn: true });
+    });
+  });
+}
+
+async function gather(deps: AppDeps, _query: Query): Promise<Omit<OperatorView, 'staff' | 'form'>> {
+  const [principals, ref, overview] = await Promise.all([
+    listPrincipals(deps.rt.db),
+    getActivePolicyRef(deps.rt.db),
+    getDeliveryOverview(deps.rt.db, 'failed', 1),
+  ]);
+  return {
+    principals: sortPrincipals(principals),
+    policy: deps.rt.policy,
+    activatedAt: ref?.at ?? null,
+    deliveries: overview,
+  };
+}
+
+/** Active keys first, newest first: what an operator acts on is at the top. */
+function sortPrincipals(principals: readonly Principal[]): Principal[] {
+  return [...principals].sort(
+    (a, b) =>
+      Number(a.revoked_at !== null) - Number(b.revoked_at !== null) || b.created_at.getTime() - a.created_at.getTime(),
+  );
+}
+
+/** `?page=` as a page number; anything else is the first page (a bad link is no error). */
+function pageNumber(text: string | undefined): number {
+  const n = Number(text ?? '1');
+  return Number.isInteger(n) && n >= 1 && n <= 10_000 ? n : 1;
+}
+
+const one = (v: string | string[] | undefined) => (Array.isArray(v) ? (v[0] ?? '') : (v ?? '')).slice(0, 200);
+const many = (v: string | string[] | undefined) =>
+  (v === undefined ? [] : Array.isArray(v) ? v : [v]).slice(0, 50).map((s) => s.slice(0, 100));
+
+function formValues(body: Form): CreateFormValues {
+  return {
+    role: one(body.role),
+    name: one(body.name),
+    agency_kind: one(body.agency_kind),
+    actions: many(body.actions),
+    purposes: many(body.purposes),
+    subject: one(body.subject).trim(),
+  };
+}
+
+/** Only the fields the chosen role uses go to the service, so a stray checkbox is no error. */
+function toNewPrincipal(v: CreateFormValues): NewPrincipal {
+  return {
+    role: v.role,
+    name: v.name,
+    ...(v.role === 'agency' && v.agency_kind !== '' ? { agency_kind: v.agency_kind } : {}),
+    ...(v.role === 'relying' ? { actions: v.actions, purposes: v.purposes } : {}),
+    ...(v.role === 'subject' && v.subject !== '' ? { subject: v.subject } : {}),
+  };
+}

@@ -1,0 +1,208 @@
+/**
+ * The subject portal (issue 4): GET /portal (my file), GET /portal/data.json (download my data),
+ * and the forms it posts: dispute a record, apply for repair. Thin: each route admits the
+ * session's subject (`requireSubject`, which checks CSRF on POST), calls the same service as
+ * the API with a subject principal, and renders. Reads are logged as inquiries by the services.
+ */
+
+import formbody from '@fastify/formbody';
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { CredenceError, isCredenceError } from '../../errors.ts';
+import { openDispute } from '../../services/due-process/disputes.service.ts';
+import { applyForRepair } from '../../services/due-process/repairs.service.ts';
+import { getReport } from '../../services/due-process/reports.service.ts';
+import { getAgencyNames } from '../../store/public.repository.ts';
+import { portalErrorHandler, requireSubject, subjectPrincipal } from './require-subject.ts';
+import type { Translate } from '../i18n/index.ts';
+import { noStore, pageContext, sendPage } from '../page-context.ts';
+import { portalPage, type PortalView } from './portal.page.ts';
+import { portalErrorPage } from '../sign-in/portal-sign-in.page.ts';
+import type { AppDeps } from '../../app.ts';
+import { portalAuthRoutes } from '../sign-in/portal-sign-in.routes.ts';
+
+const page = { config: { public: true } } as const;
+const recordParams = { type: 'object', properties: { id: { type: 'string', pattern: '^[0-9]{1,18}$' } } } as const;
+const csrf = { type: 'string', maxLength: 100 } as const;
+const text = (max: number) => ({ type: 'string', minLength: 1, maxLength: max, pattern: '\\S' }) as const;
+
+export function portalRoutes(app: FastifyInstance, deps: AppDeps): void {
+  app.decorate('subjectAuth', { db: deps.rt.db, clock: () => deps.rt.clock() });
+  app.register(async (scope) => {
+    if (!scope.hasContentTypeParser('application/x-www-form-urlencoded')) await scope.register(formbody);
+    // Per-address limits on the sign-in routes (each start writes a row); the answer is a coded page.
+    await scope.register(rateLimit, {
+      global: false,
+      errorResponseBuilder: (_request, context) =>
+        new CredenceError(
+          'CRD_RATE_LIMITED',
+          `too many sign-in attempts from this address: at most ${context.max} a minute; retry in ${context.after}`,
+        ),
+    });
+    scope.setErrorHandler(
+      portalErrorHandler((error, request, reply) =>
+        sendPage(reply, portalErrorPage(pageContext(request, reply, { path: '/portal', keepQuery: false }), error), {
+          status: error.status,
+          signedIn: true,
+        }),
+      ),
+    );
+    portalAuthRoutes(scope, deps);
+
+    scope.get<{ Querystring: Record<string, string | undefined> }>(
+      '/portal',
+      { ...page, schema: { hide: true } },
+      async (request, reply) => {
+        const ctx = pageContext(request, reply, { path: '/portal', keepQuery: false });
+        const view = await portalView(deps, request);
+        return sendPage(reply, portalPage(ctx, { ...view, ...flashOf(ctx.t, request.query) }), { signedIn: true });
+      },
+    );
+
+    scope.get('/portal/data.json', { ...page, schema: { hide: true } }, async (request, reply) => {
+      const subject = await requireSubject(request);
+      const now = deps.rt.clock();
+      const report = await getReport(deps.rt, subjectPrincipal(subject, now), {
+        scheme: subject.scheme,
+        id: subject.id,
+      });
+      return noStore(reply)
+        .type('application/json; charset=utf-8')
+        .header('content-disposition', `attachment; filename="credence-file-${now.toISOString().slice(0, 10)}.json"`)
+        .send(JSON.stringify(report, null, 2));
+    });
+
+    scope.post<{ Params: { id: string }; Body: { csrf?: string; statement: string } }>(
+      '/portal/records/:id/disputes',
+      {
+        ...page,
+        schema: {
+          hide: true,
+          params: recordParams,
+          body: {
+            type: 'object',
+            required: ['statement'],
+            additionalProperties: false,
+            properties: { csrf, statement: text(4000) },
+          },
+        },
+      },
+      async (request, reply) => {
+        const subject = await requireSubject(request);
+        const now = deps.rt.clock();
+        return refusalsOnPage(deps, request, reply, async () => {
+          const dispute = await openDispute(
+            deps.rt.db,
+            deps.rt.policy,
+            subjectPrincipal(subject, now),
+            request.params.id,
+            request.body.statement,
+            now,
+          );
+          await deps.follower.catchUp(); // a suspended record stops counting in the next decision
+          return noStore(reply).redirect(
+            `/portal?disputed=${dispute.due_at.toISOString().slice(0, 10)}#record-${request.params.id}`,
+            303,
+          );
+        });
+      },
+    );
+
+    scope.post<{
+      Params: { id: string };
+      Body: { csrf?: string; evidence: string; document_ref?: string; performed?: 'true' };
+    }>(
+      '/portal/records/:id/repairs',
+      {
+        ...page,
+        schema: {
+          hide: true,
+          params: recordParams,
+          body: {
+            type: 'object',
+            required: ['evidence'],
+            additionalProperties: false,
+            properties: {
+              csrf,
+              evidence: text(4000),
+              document_ref: { type: 'string', maxLength: 200 },
+              performed: { enum: ['true'] },
+            },
+          },
+        },
+      },
+      async (request, reply) => {
+        const subject = await requireSubject(request);
+        const now = deps.rt.clock();
+        const { evidence, document_ref: documentRef, performed } = request.body;
+        return refusalsOnPage(deps, request, reply, async () => {
+          await applyForRepair(
+            deps.rt.db,
+            deps.rt.policy,
+            subjectPrincipal(subject, now),
+            request.params.id,
+            {
+              evidence,
+              ...(documentRef?.trim() ? { document_ref: documentRef.trim() } : {}),
+              performed: performed === 'true',
+            },
+            now,
+          );
+          return noStore(reply).redirect(`/portal?repair=applied#record-${request.params.id}`, 303);
+        });
+      },
+    );
+  });
+}
+
+async function portalView(deps: AppDeps, request: FastifyRequest): Promise<PortalView> {
+  const subject = await requireSubject(request);
+  const report = await getReport(deps.rt, subjectPrincipal(subject, deps.rt.clock()), {
+    scheme: subject.scheme,
+    id: subject.id,
+  });
+  const agencyIds = [
+    ...report.records.map((r) => r.agency_id),
+    ...report.notices.map((n) => n.agency_id).filter((id): id is string => id !== null),
+  ];
+  const agencies = await getAgencyNames(deps.rt.db, [...new Set(agencyIds)]);
+  return {
+    report,
+    subject,
+    policy: deps.rt.policy,
+    names: { agency: (id) => (id === null ? 'Credence' : (agencies.get(id) ?? id)) },
+  };
+}
+
+/**
+ * Runs a form's action; a refusal the subject can act on (too early for repair, already
+ * disputed, not found) is shown on their file with its reason, not on a bare error page.
+ */
+async function refusalsOnPage(
+  deps: AppDeps,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  action: () => Promise<FastifyReply>,
+): Promise<FastifyReply> {
+  try {
+    return await action();
+  } catch (error) {
+    if (!isCredenceError(error) || error.status < 400 || error.status >= 500 || error.code === 'CRD_CSRF_INVALID')
+      throw error;
+    const ctx = pageContext(request, reply, { path: '/portal', keepQuery: false });
+    const view = await portalView(deps, request);
+    return sendPage(
+      reply,
+      portalPage(ctx, { ...view, flash: { kind: 'error', text: `${error.message} (${error.code})` } }),
+      { status: error.status, signedIn: true },
+    );
+  }
+}
+
+/** What the last form did, told once after its redirect. */
+function flashOf(t: Translate, query: Record<string, string | undefined>): Pick<PortalView, 'flash'> {
+  if (query.disputed && /^\d{4}-\d{2}-\d{2}$/.test(query.disputed))
+    return { flash: { kind: 'success', text: t('portal_done_disputed', { due: query.disputed }) } };
+  if (query.repair === 'applied') return { flash: { kind: 'success', text: t('portal_done_repair') } };
+  return {};
+}

@@ -1,0 +1,84 @@
+/**
+ * `/about`: how scores, lists, measures, disputes and repair work, in plain language, generated
+ * from the active policy, so the explanation cannot drift from the rules applied (every list and
+ * measure with its legal basis and maximum duration, as issue 4 and the NDRC list measures ask).
+ */
+
+import type { Policy, Tier } from '../../domain/policy.ts';
+import { table } from '../components.ts';
+import { html, type SafeHtml } from '../html.ts';
+import type { Translate } from '../i18n/index.ts';
+import { layout, type PageContext } from '../layout.ts';
+
+export function aboutPage(ctx: PageContext, policy: Policy): SafeHtml {
+  const { t } = ctx;
+  const lists = [...policy.lists.values()];
+  const types = [...policy.record_types.values()];
+  const noticeDays = Math.min(...lists.map((l) => l.notice_days));
+  const target = (m: Policy['measures'][number]) =>
+    m.list !== undefined ? (policy.lists.get(m.list)?.name ?? m.list) : (m.grades ?? []).join(', ');
+  const tiers = Object.entries(policy.repair.minimum_periods) as [Exclude<Tier, 'positive'>, string][];
+  return layout(
+    ctx,
+    t('about_title'),
+    html`
+<p class="usa-intro">${t('about_intro', { id: policy.id, version: policy.version })}</p>
+<section class="margin-top-5"><h2>${t('about_scores')}</h2>
+<p>${t('about_scores_text', { base: policy.scoring.base })}</p>
+${table(
+  t('about_scores'),
+  [t('col_grade'), t('col_min_score')],
+  policy.scoring.grades.map((g) => [g.grade, g.min]),
+)}</section>
+<section class="margin-top-5"><h2>${t('about_lists')}</h2>
+<p>${t('about_lists_text', { days: noticeDays })}</p>
+${table(
+  t('about_lists'),
+  [t('col_list'), t('col_kind'), t('col_legal_basis'), t('col_max_duration')],
+  lists.map((l) => [
+    html`<a class="usa-link" href="/lists/${encodeURIComponent(l.id)}">${l.name}</a>`,
+    t(l.kind === 'sanction' ? 'kind_sanction' : 'kind_reward'),
+    l.legal_basis,
+    duration(t, l.max_duration),
+  ]),
+)}</section>
+<section class="margin-top-5"><h2>${t('about_measures')}</h2>
+<p>${t('about_measures_text')}</p>
+${table(
+  t('about_measures'),
+  [t('col_applies_to'), t('col_effect'), t('col_actions'), t('col_legal_basis')],
+  policy.measures.map((m) => [
+    target(m),
+    m.effect,
+    m.actions.map((a) => policy.actions.get(a)?.name ?? a).join('; '),
+    m.legal_basis,
+  ]),
+)}</section>
+<section class="margin-top-5"><h2>${t('about_records')}</h2>
+${table(
+  t('about_records'),
+  [t('col_record'), t('col_legal_basis'), t('col_counts_for'), t('col_max_duration'), t('col_dispute_days')],
+  types.map((r) => [
+    html`${r.name}<br><span class="text-base font-body-3xs">${t(`tier_${r.tier}`)}</span>`,
+    r.legal_basis,
+    r.duration === null ? t('until_ended') : duration(t, r.duration),
+    duration(t, r.max_duration),
+    html`${t('days_n', { n: r.dispute.days })}<br><span class="text-base font-body-3xs">${t(r.dispute.while_disputed === 'keep' ? 'while_keep' : 'while_suspend')}</span>`,
+  ]),
+)}</section>
+<section class="margin-top-5"><h2>${t('about_disputes')}</h2><p>${t('about_disputes_text')}</p></section>
+<section class="margin-top-5"><h2>${t('about_repair')}</h2>
+<p>${t('about_repair_text')}</p>
+<ul class="usa-list">${tiers.map(([tier, period]) => html`<li>${t(`tier_${tier}`)}: ${duration(t, period)}</li>`)}</ul>
+${policy.repair.on_performance.length === 0 ? '' : html`<p>${t('about_repair_performance', { types: policy.repair.on_performance.map((id) => policy.record_types.get(id)?.name ?? id).join('; ') })}</p>`}
+</section>`,
+  );
+}
+
+/** `P3Y` → "3 years"; anything compound is shown as written. */
+function duration(t: Translate, iso: string): string {
+  const match = /^P(\d+)([YMD])$/.exec(iso);
+  if (match === null) return iso;
+  const key = ({ Y: 'duration_years', M: 'duration_months', D: 'duration_days' } as const)[match[2] as 'Y' | 'M' | 'D'];
+  return t(key, { n: Number(match[1]) });
+}

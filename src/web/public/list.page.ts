@@ -1,0 +1,38 @@
+/** `/lists/{list}`: one page of a public list's members, with usa-pagination links. */
+
+import type { listPublicMembers } from '../../services/public/public.service.ts';
+import { alert, pagination, table } from '../components.ts';
+import { html, type SafeHtml } from '../html.ts';
+import { isoDate, layout, type PageContext } from '../layout.ts';
+
+export type ListPage = Awaited<ReturnType<typeof listPublicMembers>>;
+
+export function listPage(ctx: PageContext, data: ListPage): SafeHtml {
+  const { t } = ctx;
+  const members =
+    data.members.length === 0
+      ? alert('info', t('search_none_heading'), t('list_empty'))
+      : table(
+          t('list_members'),
+          [t('col_name'), t('identifiers'), t('col_since'), t('col_until'), t('records')],
+          data.members.map((m) => [
+            html`${m.name}<br><span class="text-base font-body-3xs">${t(m.kind === 'person' ? 'kind_person' : 'kind_organization')}</span>`,
+            html`<span class="break-word">${m.identifiers.map((i) => i.id).join(', ')}</span>`,
+            isoDate(m.since),
+            isoDate(m.until),
+            html`${m.records.map((r, n) => html`${n > 0 ? html`<br>` : ''}${r.type_name} (${r.agency.name}, <span class="break-word">${r.document_ref}</span>)`)}`,
+          ]),
+        );
+  return layout(
+    ctx,
+    t('list_title', { name: data.list.name }),
+    html`
+<p>${t('col_legal_basis')}: ${data.list.legal_basis}</p>
+${members}
+${pagination(ctx, data.page, data.has_more)}`,
+  );
+}
+
+export function listMissingPage(ctx: PageContext, message: string): SafeHtml {
+  return layout(ctx, ctx.t('list_not_found'), alert('error', ctx.t('list_not_found'), message));
+}

@@ -1,0 +1,79 @@
+/** `/`: the public search form, and its results on the same page (a GET form: no JavaScript). */
+
+import type { searchPublic } from '../../services/public/public.service.ts';
+import { alert, table } from '../components.ts';
+import { html, type SafeHtml } from '../html.ts';
+import { isoDate, layout, type PageContext } from '../layout.ts';
+
+export type SearchResults = Awaited<ReturnType<typeof searchPublic>>['results'];
+export type SearchOutcome =
+  | { kind: 'form' }
+  | { kind: 'invalid'; message: string }
+  | { kind: 'results'; results: SearchResults };
+
+export function searchPage(ctx: PageContext, q: string, outcome: SearchOutcome): SafeHtml {
+  const { t } = ctx;
+  return layout(
+    ctx,
+    t('search_title'),
+    html`
+<div role="search"><form class="usa-search usa-search--big maxw-tablet" method="get" action="/">
+  <label class="usa-label" for="q">${t('search_label')}</label>
+  <div class="usa-hint" id="q-hint">${t('search_hint')}</div>
+  <div class="display-flex margin-top-1">
+    <input class="usa-input" id="q" type="search" name="q" value="${q}" maxlength="100" aria-describedby="q-hint" autocomplete="off">
+    <button class="usa-button" type="submit">${t('search_button')}</button>
+  </div>
+</form></div>
+<div class="margin-top-4">${outcomeView(ctx, outcome)}</div>`,
+  );
+}
+
+function outcomeView(ctx: PageContext, outcome: SearchOutcome): SafeHtml {
+  const { t } = ctx;
+  if (outcome.kind === 'form') return html``;
+  if (outcome.kind === 'invalid') return alert('error', t('search_title'), outcome.message);
+  if (outcome.results.length === 0) return alert('info', t('search_none_heading'), t('search_none'));
+  return html`<h2>${t('search_results')}</h2>
+<ul class="usa-card-group">${outcome.results.map((r) => resultCard(ctx, r))}</ul>`;
+}
+
+function resultCard(ctx: PageContext, result: SearchResults[number]): SafeHtml {
+  const { t } = ctx;
+  return html`<li class="usa-card tablet:grid-col-12"><div class="usa-card__container">
+<div class="usa-card__header"><h3 class="usa-card__heading">${result.name}</h3>
+<p class="margin-0 text-base">${t(result.kind === 'person' ? 'kind_person' : 'kind_organization')} · ${t('identifiers')}:
+${result.identifiers.map((i, n) => html`${n > 0 ? ', ' : ''}<span class="break-word">${i.scheme} ${i.id}</span>`)}</p></div>
+<div class="usa-card__body">
+${
+  result.lists.length === 0
+    ? ''
+    : table(
+        t('on_lists'),
+        [t('col_list'), t('col_since'), t('col_until'), t('col_legal_basis')],
+        result.lists.map((l) => [
+          html`<a class="usa-link" href="/lists/${encodeURIComponent(l.list)}">${l.list_name}</a>`,
+          isoDate(l.since),
+          isoDate(l.until),
+          l.legal_basis,
+        ]),
+      )
+}
+${recordsTable(ctx, t('records'), result.records)}
+</div></div></li>`;
+}
+
+export function recordsTable(ctx: PageContext, caption: string, records: SearchResults[number]['records']): SafeHtml {
+  const { t } = ctx;
+  return table(
+    caption,
+    [t('col_record'), t('col_agency'), t('col_decided'), t('col_document'), t('col_disclosed_until')],
+    records.map((r) => [
+      html`${r.type_name}${r.under_dispute ? html` <span class="usa-tag bg-secondary-dark">${t('under_dispute')}</span>` : ''}<br><span class="text-base font-body-3xs">${r.legal_basis}</span>`,
+      r.agency.name,
+      isoDate(r.decided_at),
+      html`<span class="break-word">${r.document_ref}</span>`,
+      isoDate(r.disclosed_until),
+    ]),
+  );
+}
