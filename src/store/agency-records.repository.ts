@@ -1,9 +1,8 @@
 /** SQL for an agency's own records as the console lists them: newest filing first, filtered, paged. */
 
-import { sql, type Kysely, type Transaction } from 'kysely';
-import type { DB } from './schema.ts';
+import { sql } from 'kysely';
 
-type Executor = Kysely<DB> | Transaction<DB>;
+import type { Executor } from './executor.ts';
 
 export interface AgencyRecordFilter {
   readonly agencyId: string;

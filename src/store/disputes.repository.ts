@@ -1,10 +1,10 @@
 /** SQL for disputes. */
 
-import type { Kysely, Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import type { DisputeOutcome, DisputeStatus } from '../domain/dispute.ts';
 import type { DB } from './schema.ts';
 
-type Executor = Kysely<DB> | Transaction<DB>;
+import type { Executor } from './executor.ts';
 
 export interface DisputeRow {
   readonly subject_id: string;

@@ -1,10 +1,8 @@
 /** SQL for scheduled expiry: subjects whose next change has come, and record status changes. */
 
-import type { Kysely, Transaction } from 'kysely';
 import type { RecordStatus } from '../domain/record.ts';
-import type { DB } from './schema.ts';
 
-type Executor = Kysely<DB> | Transaction<DB>;
+import type { Executor } from './executor.ts';
 
 /** Subjects whose evaluation changes at or before `now`, in id order after `afterSubjectId`. */
 export async function getDueSubjectIdsAfter(

@@ -1,9 +1,9 @@
 /** SQL for console uploads (`imports`) and the lines they rejected (`import_rejects`). */
 
-import type { Insertable, Kysely, Selectable, Transaction } from 'kysely';
-import type { DB, ImportsTable } from './schema.ts';
+import type { Insertable, Selectable } from 'kysely';
+import type { ImportsTable } from './schema.ts';
 
-type Executor = Kysely<DB> | Transaction<DB>;
+import type { Executor } from './executor.ts';
 
 export type ImportRow = Selectable<ImportsTable>;
 export type ImportCounts = Pick<ImportRow, 'bytes' | 'lines' | 'created' | 'duplicate' | 'rejected'>;

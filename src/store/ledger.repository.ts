@@ -1,9 +1,9 @@
 /** SQL for the append-only ledger. Appends are serialised by a transaction-scoped advisory lock. */
 
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { DB } from './schema.ts';
 
-type Executor = Kysely<DB> | Transaction<DB>;
+import type { Executor } from './executor.ts';
 
 /** Arbitrary constant shared by every Credence process: the ledger append lock. */
 const LEDGER_LOCK = 7_312_001;

@@ -1,10 +1,9 @@
 /** SQL for notices: the subject's messages and the webhook outbox. */
 
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql } from 'kysely';
 import type { NoticeDraft } from '../domain/notice.ts';
-import type { DB } from './schema.ts';
 
-type Executor = Kysely<DB> | Transaction<DB>;
+import type { Executor } from './executor.ts';
 
 export interface StoredNotice extends NoticeDraft {
   readonly id: string;

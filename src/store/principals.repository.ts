@@ -1,11 +1,10 @@
 /** SQL for principals (API keys) and agencies. */
 
-import type { Kysely, Transaction } from 'kysely';
 import type { Principal } from '../domain/principal.ts';
 import type { Insertable } from 'kysely';
-import type { DB, PrincipalsTable } from './schema.ts';
+import type { PrincipalsTable } from './schema.ts';
 
-type Executor = Kysely<DB> | Transaction<DB>;
+import type { Executor } from './executor.ts';
 
 const COLUMNS = [
   'principals.id',

@@ -4,13 +4,12 @@
  * service applies the exact rule. Repositories hold no rules: the shapes arrive as data.
  */
 
-import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { PublicShape } from '../domain/disclosure.ts';
 import type { CreditRecord, RecordStatus } from '../domain/record.ts';
-import type { DB } from './schema.ts';
 import type { SubjectRow } from './subjects.repository.ts';
 
-type Executor = Kysely<DB> | Transaction<DB>;
+import type { Executor } from './executor.ts';
 
 /**
  * True for a row `r` of records (of a subject whose kind is `kindColumn`) that fits one of the

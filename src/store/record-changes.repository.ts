@@ -1,10 +1,10 @@
 /** SQL for changing filed records: superseded versions (history), new content and status. */
 
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { RecordStatus } from '../domain/record.ts';
 import type { DB } from './schema.ts';
 
-type Executor = Kysely<DB> | Transaction<DB>;
+import type { Executor } from './executor.ts';
 
 /** The whole corrected record, as carried by a `record.corrected` event (dates as ISO text). */
 export interface RecordContent {

@@ -1,10 +1,9 @@
 /** SQL for credit records. */
 
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql } from 'kysely';
 import type { CreditRecord, RecordStatus } from '../domain/record.ts';
-import type { DB } from './schema.ts';
 
-type Executor = Kysely<DB> | Transaction<DB>;
+import type { Executor } from './executor.ts';
 
 export interface StoredRecord extends CreditRecord {
   readonly body_digest: string;

@@ -1,9 +1,9 @@
 /** SQL for credit repair applications. */
 
-import type { Kysely, Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import type { DB } from './schema.ts';
 
-type Executor = Kysely<DB> | Transaction<DB>;
+import type { Executor } from './executor.ts';
 
 export type RepairStatus = 'pending' | 'approved' | 'refused';
 

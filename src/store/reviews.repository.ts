@@ -1,9 +1,9 @@
 /** SQL for review tasks and the human decisions that close them. */
 
-import { sql, type Kysely, type Transaction } from 'kysely';
-import type { DB, InquiriesTable } from './schema.ts';
+import { sql } from 'kysely';
+import type { InquiriesTable } from './schema.ts';
 
-type Executor = Kysely<DB> | Transaction<DB>;
+import type { Executor } from './executor.ts';
 
 export interface NewReviewTask {
   readonly subject_scheme: string;

@@ -1,9 +1,9 @@
 /** SQL for staff accounts, their sessions and the sign-in throttle. */
 
-import type { Insertable, Kysely, Transaction } from 'kysely';
+import type { Insertable, Transaction } from 'kysely';
 import type { DB, StaffAccountsTable, StaffSessionsTable } from './schema.ts';
 
-type Executor = Kysely<DB> | Transaction<DB>;
+import type { Executor } from './executor.ts';
 
 /** A staff account as the consoles see it: never its password hash. */
 export interface StaffMember {

@@ -1,9 +1,8 @@
 /** SQL for the projections derived from evaluation: subject_state and list_entries. */
 
-import { sql, type Kysely, type Transaction } from 'kysely';
-import type { DB } from './schema.ts';
+import { sql } from 'kysely';
 
-type Executor = Kysely<DB> | Transaction<DB>;
+import type { Executor } from './executor.ts';
 
 export interface SubjectStateRow {
   readonly subject_id: string;

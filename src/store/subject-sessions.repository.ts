@@ -1,9 +1,9 @@
 /** SQL for the portal's subject sessions and the OpenID Connect sign-ins under way. */
 
-import type { Insertable, Kysely, Transaction } from 'kysely';
-import type { DB, OidcSignInsTable, SubjectSessionsTable } from './schema.ts';
+import type { Insertable } from 'kysely';
+import type { OidcSignInsTable, SubjectSessionsTable } from './schema.ts';
 
-type Executor = Kysely<DB> | Transaction<DB>;
+import type { Executor } from './executor.ts';
 
 export interface SubjectSessionRow {
   readonly subject_scheme: string;

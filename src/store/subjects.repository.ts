@@ -1,9 +1,8 @@
 /** SQL for subjects, their identifiers and name variants. */
 
-import { sql, type Kysely, type Transaction } from 'kysely';
-import type { DB } from './schema.ts';
+import { sql } from 'kysely';
 
-type Executor = Kysely<DB> | Transaction<DB>;
+import type { Executor } from './executor.ts';
 
 export interface SubjectRow {
   readonly id: string;

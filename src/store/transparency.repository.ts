@@ -3,10 +3,9 @@
  * half-open, [from, to).
  */
 
-import { sql, type Kysely, type Transaction } from 'kysely';
-import type { DB } from './schema.ts';
+import { sql } from 'kysely';
 
-type Executor = Kysely<DB> | Transaction<DB>;
+import type { Executor } from './executor.ts';
 
 export interface Period {
   readonly from: Date;

@@ -3,30 +3,37 @@
  * follower that keeps the index fresh. The server builds one; CLI commands build one too.
  */
 
+import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Policy } from '../../domain/policy.ts';
 import type { DB } from '../../store/schema.ts';
 import { DecisionIndex } from '../decisions/decision-index.ts';
 import { DecisionLog } from '../decisions/decision-log.ts';
+import type { ServiceContext } from '../context.ts';
 
 export interface RuntimeOptions {
   readonly db: Kysely<DB>;
   readonly policy: Policy;
   readonly clock?: () => Date;
+  readonly newId?: () => string;
   readonly onError?: (error: unknown) => void;
   /** Whether an inquiry's commit waits for the WAL flush (default true: see DecisionLog). */
   readonly inquirySynchronousCommit?: boolean;
 }
 
-export class Runtime {
+/** The service context of a running process, with its decision index. */
+export class Runtime implements ServiceContext {
   readonly db: Kysely<DB>;
   readonly log: DecisionLog;
   readonly clock: () => Date;
+  readonly newId: () => string;
   private current: DecisionIndex;
+  private follow: () => Promise<void> = async () => undefined;
 
   constructor(options: RuntimeOptions) {
     this.db = options.db;
     this.clock = options.clock ?? (() => new Date());
+    this.newId = options.newId ?? randomUUID;
     this.current = new DecisionIndex(options.policy);
     this.log = new DecisionLog(options.db, {
       ...(options.onError ? { onError: options.onError } : {}),
@@ -42,6 +49,15 @@ export class Runtime {
 
   get index(): DecisionIndex {
     return this.current;
+  }
+
+  indexed(): Promise<void> {
+    return this.follow();
+  }
+
+  /** Who keeps the index fresh (the ledger follower, once it has warmed the index). */
+  followWith(catchUp: () => Promise<void>): void {
+    this.follow = catchUp;
   }
 
   /** Swaps in a freshly built index (after warm-up or a policy change). */
