@@ -10,35 +10,14 @@ import type { Runtime } from './services/runtime/runtime.ts';
 import { CredenceError } from './errors.ts';
 import { OidcClient } from './services/accounts/oidc-client.service.ts';
 import { NO_SUBJECT_SIGN_IN, type SubjectSignInSettings } from './services/accounts/subject-sign-in.service.ts';
-import { authenticate, KeyCache } from './api/auth.ts';
+import { authenticate } from './api/auth.ts';
+import { KeyCache } from './services/accounts/key-cache.service.ts';
+import type { AppDeps } from './shell/deps.ts';
 import { handleError } from './shell/error-handler.ts';
-import { createMetrics, type Metrics } from './shell/metrics.ts';
-import { agencyPagesRoutes } from './web/agency/agency.routes.ts';
-import { correctionsRoutes } from './api/corrections.routes.ts';
-import { decisionsRoutes } from './api/decisions.routes.ts';
-import { deliveriesRoutes } from './api/deliveries.routes.ts';
-import { disputesRoutes } from './api/disputes.routes.ts';
-import { principalsRoutes } from './api/principals.routes.ts';
-import { pagesRoutes } from './web/public/public-pages.routes.ts';
-import { portalRoutes } from './web/portal/portal.routes.ts';
-import { operatorPagesRoutes } from './web/operator/operator.routes.ts';
-import { publicRoutes } from './api/public.routes.ts';
-import { recordsRoutes } from './api/records.routes.ts';
-import { repairsRoutes } from './api/repairs.routes.ts';
-import { reviewsRoutes } from './api/reviews.routes.ts';
-import { staffAuthRoutes } from './web/sign-in/staff-sign-in.routes.ts';
-import { subjectsRoutes } from './api/subjects.routes.ts';
-import { systemRoutes } from './api/system.routes.ts';
+import { createMetrics } from './shell/metrics.ts';
+import { apiRoutes } from './api/api.routes.ts';
 import { errorSchema } from './api/schemas.ts';
-
-export interface AppDeps {
-  readonly rt: Runtime;
-  readonly follower: LedgerFollower;
-  readonly keys: KeyCache;
-  readonly metrics: Metrics;
-  /** How subjects sign in to the portal: an OpenID Connect client, and whether demo mode is on. */
-  readonly subjectSignIn: { readonly oidc: OidcClient | null; readonly demo: boolean };
-}
+import { webRoutes } from './web/web.routes.ts';
 
 export interface AppOptions {
   readonly rt: Runtime;
@@ -108,25 +87,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       reply.elapsedTime / 1000,
     );
   });
-  for (const routes of [
-    systemRoutes,
-    recordsRoutes,
-    decisionsRoutes,
-    subjectsRoutes,
-    principalsRoutes,
-    reviewsRoutes,
-    deliveriesRoutes,
-    publicRoutes,
-    correctionsRoutes,
-    disputesRoutes,
-    repairsRoutes,
-    pagesRoutes,
-    staffAuthRoutes,
-    operatorPagesRoutes,
-    agencyPagesRoutes,
-    portalRoutes,
-  ])
-    routes(app, deps);
+  apiRoutes(app, deps);
+  webRoutes(app, deps);
   await app.ready();
   return app;
 }

@@ -7,7 +7,7 @@
 import pino from 'pino';
 import type { Config } from './config.ts';
 import { buildApp } from './app.ts';
-import { KeyCache } from './api/auth.ts';
+import { KeyCache } from './services/accounts/key-cache.service.ts';
 import { openRegistry } from './services/runtime/open-registry.ts';
 import { registryJobs, scheduleJobs } from './services/runtime/jobs.service.ts';
 import { getEarliestNextChange } from './store/state.repository.ts';

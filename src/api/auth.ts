@@ -5,12 +5,9 @@
  */
 
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Kysely } from 'kysely';
 import type { Principal, Role } from '../domain/principal.ts';
 import { CredenceError } from '../errors.ts';
-import { hashKey } from '../services/accounts/principals.service.ts';
-import { getActivePrincipalByKeyHash } from '../store/principals.repository.ts';
-import type { DB } from '../store/schema.ts';
+import type { KeyCache } from '../services/accounts/key-cache.service.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -19,31 +16,6 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     roles?: readonly Role[];
     public?: boolean;
-  }
-}
-
-const CACHE_MS = 30_000;
-
-export class KeyCache {
-  private readonly entries = new Map<string, { principal: Principal; at: number }>();
-  private readonly db: Kysely<DB>;
-
-  constructor(db: Kysely<DB>) {
-    this.db = db;
-  }
-
-  /** Keyed by the presented key itself, so a cache hit costs no hashing; only misses hash. */
-  async principalFor(key: string): Promise<Principal | undefined> {
-    const hit = this.entries.get(key);
-    if (hit !== undefined && Date.now() - hit.at < CACHE_MS) return hit.principal;
-    const principal = await getActivePrincipalByKeyHash(this.db, hashKey(key));
-    if (principal === undefined) this.entries.delete(key);
-    else this.entries.set(key, { principal, at: Date.now() });
-    return principal;
-  }
-
-  evictPrincipal(principalId: string): void {
-    for (const [hash, entry] of this.entries) if (entry.principal.id === principalId) this.entries.delete(hash);
   }
 }
 

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { CORRECTABLE_FIELDS, type RecordChanges } from '../domain/correction.ts';
 import { correctRecord, readRecordVersions, revokeRecord } from '../services/records/corrections.service.ts';
 import { principalOf } from './auth.ts';
-import type { AppDeps } from '../app.ts';
+import type { AppDeps } from '../shell/deps.ts';
 import { errorResponses } from './schemas.ts';
 
 export const recordIdParams = {

@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import { decide, decideBatch, type SubjectRef } from '../services/decisions/decisions.service.ts';
 import { principalOf } from './auth.ts';
-import type { AppDeps } from '../app.ts';
+import type { AppDeps } from '../shell/deps.ts';
 import { decisionSchema, errorResponses, subjectRefSchema } from './schemas.ts';
 
 export const MAX_SUBJECTS_PER_BATCH = 10_000;

@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import { getDeliveryOverview, requestRedelivery } from '../services/due-process/notice-delivery.service.ts';
 import { DELIVERY_STATUSES, type DeliveryStatus } from '../store/deliveries.repository.ts';
-import type { AppDeps } from '../app.ts';
+import type { AppDeps } from '../shell/deps.ts';
 import { errorResponses } from './schemas.ts';
 
 const deliveryRowSchema = {

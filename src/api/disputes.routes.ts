@@ -12,7 +12,7 @@ import {
   type DisputeQuery,
 } from '../services/due-process/disputes.service.ts';
 import { principalOf } from './auth.ts';
-import type { AppDeps } from '../app.ts';
+import type { AppDeps } from '../shell/deps.ts';
 import { errorResponses } from './schemas.ts';
 import { changesSchema, limitSchema, reasonSchema, recordIdParams } from './corrections.routes.ts';
 

@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import { createPrincipal, revokePrincipal, type NewPrincipal } from '../services/accounts/principals.service.ts';
 import { listPrincipals } from '../store/principals.repository.ts';
-import type { AppDeps } from '../app.ts';
+import type { AppDeps } from '../shell/deps.ts';
 import { errorResponses } from './schemas.ts';
 
 const stringList = { type: 'array', items: { type: 'string', maxLength: 100 }, maxItems: 100 } as const;

@@ -9,10 +9,9 @@ import type { FastifyInstance } from 'fastify';
 import { CredenceError } from '../errors.ts';
 import { listPublicMembers, MAX_PAGE_SIZE, searchPublic } from '../services/public/public.service.ts';
 import { getTransparencyReport } from '../services/public/transparency.service.ts';
-import type { AppDeps } from '../app.ts';
+import type { AppDeps } from '../shell/deps.ts';
+import { PUBLIC_RATE_LIMITS } from '../shell/rate-limits.ts';
 
-/** Requests per minute per client address. */
-export const PUBLIC_RATE_LIMITS = Object.freeze({ search: 60, lists: 120, transparency: 30 });
 const DEFAULT_PAGE_SIZE = 20;
 
 const errors = { 400: { $ref: 'Error#' }, 404: { $ref: 'Error#' }, 429: { $ref: 'Error#' } } as const;

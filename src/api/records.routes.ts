@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { fileRecords } from '../services/records/intake.service.ts';
 import { readRecord } from '../services/records/records.service.ts';
 import { principalOf } from './auth.ts';
-import type { AppDeps } from '../app.ts';
+import type { AppDeps } from '../shell/deps.ts';
 import { errorResponses } from './schemas.ts';
 
 export const MAX_RECORDS_PER_REQUEST = 10_000;

@@ -10,7 +10,7 @@ import {
   type RepairDecision,
 } from '../services/due-process/repairs.service.ts';
 import { principalOf } from './auth.ts';
-import type { AppDeps } from '../app.ts';
+import type { AppDeps } from '../shell/deps.ts';
 import { errorResponses } from './schemas.ts';
 import { limitSchema, reasonSchema, recordIdParams } from './corrections.routes.ts';
 

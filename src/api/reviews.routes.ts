@@ -9,7 +9,7 @@ import {
   type HumanDecision,
 } from '../services/decisions/reviews.service.ts';
 import { principalOf } from './auth.ts';
-import type { AppDeps } from '../app.ts';
+import type { AppDeps } from '../shell/deps.ts';
 import { errorResponses } from './schemas.ts';
 
 const reviewParams = { type: 'object', properties: { id: { type: 'string', minLength: 1, maxLength: 80 } } } as const;

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { listNotices } from '../services/due-process/notices.service.ts';
 import { getReport } from '../services/due-process/reports.service.ts';
 import { principalOf } from './auth.ts';
-import type { AppDeps } from '../app.ts';
+import type { AppDeps } from '../shell/deps.ts';
 import { errorResponses } from './schemas.ts';
 
 export function subjectsRoutes(app: FastifyInstance, deps: AppDeps): void {

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { verifyLedger } from '../services/ledger/ledger.service.ts';
 import { getActivePolicyRef, getPolicyDocument } from '../services/ledger/policy.service.ts';
-import type { AppDeps } from '../app.ts';
+import type { AppDeps } from '../shell/deps.ts';
 
 export function systemRoutes(app: FastifyInstance, deps: AppDeps): void {
   app.get(

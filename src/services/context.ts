@@ -29,10 +29,7 @@ export interface ServiceContext {
  * decision anyone asks of this process sees the write. Every service that appends ledger events
  * writes through here.
  */
-export async function writeTransaction<T>(
-  ctx: ServiceContext,
-  work: (trx: Transaction<DB>) => Promise<T>,
-): Promise<T> {
+export async function writeTransaction<T>(ctx: ServiceContext, work: (trx: Transaction<DB>) => Promise<T>): Promise<T> {
   const result = await ctx.db.transaction().execute(work);
   await ctx.indexed();
   return result;

@@ -10,7 +10,7 @@ import { getAgency } from '../../store/principals.repository.ts';
 import { requireStaff } from '../sign-in/require-staff.ts';
 import type { SignedInStaff } from '../../services/accounts/staff-sessions.service.ts';
 import type { FormValues } from '../form-fields.ts';
-import type { AppDeps } from '../../app.ts';
+import type { AppDeps } from '../../shell/deps.ts';
 
 export type Form = Record<string, string | undefined>;
 export const page = { config: { public: true }, schema: { hide: true } } as const;

@@ -12,7 +12,7 @@ import type { DisputeQueue } from './agency-disputes.page.ts';
 import type { FileFormState, FormValues } from './agency-file-form.page.ts';
 import type { FoundRecord, RecordSearch } from './agency-records.page.ts';
 import { agencyConsolePage, type AgencyConsole } from './agency.page.ts';
-import type { AppDeps } from '../../app.ts';
+import type { AppDeps } from '../../shell/deps.ts';
 import type { Clerk } from './agency-clerk.ts';
 
 /** The console's language context: a POST answers for the GET page (the switch must not re-POST). */

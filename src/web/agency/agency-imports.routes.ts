@@ -27,7 +27,7 @@ import {
 } from '../../services/records/agency-imports.service.ts';
 import { noStore, pageContext, sendPage } from '../page-context.ts';
 import { uploadPage } from './agency-upload.page.ts';
-import type { AppDeps } from '../../app.ts';
+import type { AppDeps } from '../../shell/deps.ts';
 import { clerkOf, csrf, page, uuidParams, type Clerk } from './agency-clerk.ts';
 
 const SCRIPT = new URL('./agency-upload.js', import.meta.url);

@@ -12,7 +12,7 @@ import { readRecord } from '../../services/records/records.service.ts';
 import { noStore, pageContext, sendPage } from '../page-context.ts';
 import { changesOf, correctableAttributes } from './agency-correction.page.ts';
 import { agencyRecordListPage } from './agency-record-list.page.ts';
-import type { AppDeps } from '../../app.ts';
+import type { AppDeps } from '../../shell/deps.ts';
 import { clerkOf, formProblems, page, recordIdParams, stringsOf, type Form } from './agency-clerk.ts';
 import { consoleContext, renderConsole, requiredReason } from './agency-console.ts';
 

@@ -19,7 +19,7 @@ import { changesOf } from './agency-correction.page.ts';
 import { attributeNames, fileableTypes, type FormValues } from './agency-file-form.page.ts';
 import type { RecordSearch } from './agency-records.page.ts';
 import type { AgencyConsole } from './agency.page.ts';
-import type { AppDeps } from '../../app.ts';
+import type { AppDeps } from '../../shell/deps.ts';
 import { agencyImportsRoutes } from './agency-imports.routes.ts';
 import { agencyRecordsRoutes } from './agency-records.routes.ts';
 import { consoleContext, renderConsole, requiredReason } from './agency-console.ts';

@@ -25,7 +25,7 @@ import { deliveriesPage } from './operator-deliveries.page.ts';
 import { EMPTY_FORM, type CreateFormValues } from './operator-form.page.ts';
 import { operatorPage, type OperatorView } from './operator.page.ts';
 import { transparencyNames } from '../public/transparency.page.ts';
-import type { AppDeps } from '../../app.ts';
+import type { AppDeps } from '../../shell/deps.ts';
 
 type Query = Record<string, string | undefined>;
 type Form = Record<string, string | string[] | undefined>;

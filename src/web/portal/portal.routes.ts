@@ -18,7 +18,7 @@ import type { Translate } from '../i18n/index.ts';
 import { noStore, pageContext, sendPage } from '../page-context.ts';
 import { portalPage, type PortalView } from './portal.page.ts';
 import { portalErrorPage } from '../sign-in/portal-sign-in.page.ts';
-import type { AppDeps } from '../../app.ts';
+import type { AppDeps } from '../../shell/deps.ts';
 import { portalAuthRoutes } from '../sign-in/portal-sign-in.routes.ts';
 
 const page = { config: { public: true } } as const;

@@ -15,8 +15,8 @@ import { aboutPage } from './about.page.ts';
 import { listMissingPage, listPage } from './list.page.ts';
 import { searchPage } from './search.page.ts';
 import { transparencyNames, transparencyPage } from './transparency.page.ts';
-import type { AppDeps } from '../../app.ts';
-import { PUBLIC_RATE_LIMITS } from '../../api/public.routes.ts';
+import type { AppDeps } from '../../shell/deps.ts';
+import { PUBLIC_RATE_LIMITS } from '../../shell/rate-limits.ts';
 
 type Query = Record<string, string | undefined>;
 const PAGE_SIZE = 20;

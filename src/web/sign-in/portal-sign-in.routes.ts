@@ -24,7 +24,7 @@ import {
 import { sessionIdHash, tokensMatch } from '../../services/accounts/tokens.service.ts';
 import { noStore, pageContext, sendPage } from '../page-context.ts';
 import { portalSignInPage } from './portal-sign-in.page.ts';
-import type { AppDeps } from '../../app.ts';
+import type { AppDeps } from '../../shell/deps.ts';
 
 /** How long a sign-in may take at the identity provider before its state is refused. */
 const SIGN_IN_MAX_MS = 10 * 60_000;

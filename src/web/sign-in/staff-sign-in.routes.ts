@@ -21,7 +21,7 @@ import {
 } from '../../services/accounts/staff-sessions.service.ts';
 import { tokensMatch } from '../../services/accounts/tokens.service.ts';
 import { noStore, pageContext, sendPage } from '../page-context.ts';
-import type { AppDeps } from '../../app.ts';
+import type { AppDeps } from '../../shell/deps.ts';
 
 interface SignInBody {
   username?: string;

@@ -1,0 +1,33 @@
+/** Every route of the JSON API (`/v1/...`, `/health`, `/metrics`, `/openapi.json`), registered in one place. */
+
+import type { FastifyInstance } from 'fastify';
+import type { AppDeps } from '../shell/deps.ts';
+import { correctionsRoutes } from './corrections.routes.ts';
+import { decisionsRoutes } from './decisions.routes.ts';
+import { deliveriesRoutes } from './deliveries.routes.ts';
+import { disputesRoutes } from './disputes.routes.ts';
+import { principalsRoutes } from './principals.routes.ts';
+import { publicRoutes } from './public.routes.ts';
+import { recordsRoutes } from './records.routes.ts';
+import { repairsRoutes } from './repairs.routes.ts';
+import { reviewsRoutes } from './reviews.routes.ts';
+import { subjectsRoutes } from './subjects.routes.ts';
+import { systemRoutes } from './system.routes.ts';
+
+export function apiRoutes(app: FastifyInstance, deps: AppDeps): void {
+  for (const routes of [
+    systemRoutes,
+    recordsRoutes,
+    decisionsRoutes,
+    subjectsRoutes,
+    principalsRoutes,
+    reviewsRoutes,
+    deliveriesRoutes,
+    publicRoutes,
+    correctionsRoutes,
+    disputesRoutes,
+    repairsRoutes,
+  ]) {
+    routes(app, deps);
+  }
+}
