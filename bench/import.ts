@@ -6,14 +6,12 @@
 
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { Kysely } from 'kysely';
 import type pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { canonicalJson, sha256Hex } from '../src/domain/canonical.ts';
-import type { Policy } from '../src/domain/policy.ts';
 import type { RecordInput } from '../src/domain/record-input.ts';
+import type { ServiceContext } from '../src/services/context.ts';
 import { fileRecords, type Filer } from '../src/services/records/intake.service.ts';
-import type { DB } from '../src/store/schema.ts';
 
 /** The records table's columns, in its order. */
 const COLUMNS = [
@@ -42,20 +40,18 @@ export interface ImportResult {
   readonly rejected: number;
 }
 
-/** Files `inputs` for one agency in batches, timing the whole import. */
+/** Files `inputs` for one agency in batches, at the context's clock, timing the whole import. */
 export async function importFilings(
-  db: Kysely<DB>,
-  policy: Policy,
+  ctx: ServiceContext,
   filer: Filer,
   inputs: readonly RecordInput[],
   batchSize: number,
-  clock: () => Date,
 ): Promise<ImportResult> {
   let created = 0;
   let rejected = 0;
   const started = performance.now();
   for (let i = 0; i < inputs.length; i += batchSize) {
-    const result = await fileRecords(db, policy, filer, inputs.slice(i, i + batchSize), clock());
+    const result = await fileRecords(ctx, filer, inputs.slice(i, i + batchSize));
     created += result.accepted.filter((a) => a.status === 'created').length;
     rejected += result.rejected.length;
   }

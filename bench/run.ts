@@ -58,25 +58,19 @@ interface Principals {
 }
 
 async function createPrincipals(registry: Registry): Promise<Principals> {
-  const { db, policy } = registry.rt;
-  const now = registry.rt.clock();
-  await createPrincipal(
-    db,
-    policy,
-    { role: 'agency', name: "Beijing No. 1 Intermediate People's Court", agency_kind: 'court', agency_id: AGENCY_ID },
-    now,
-  );
-  const relying = await createPrincipal(
-    db,
-    policy,
-    {
-      role: 'relying',
-      name: 'Bench airline',
-      actions: [...policy.actions.keys()],
-      purposes: [...policy.purposes.keys()],
-    },
-    now,
-  );
+  const { policy } = registry.rt;
+  await createPrincipal(registry.rt, {
+    role: 'agency',
+    name: "Beijing No. 1 Intermediate People's Court",
+    agency_kind: 'court',
+    agency_id: AGENCY_ID,
+  });
+  const relying = await createPrincipal(registry.rt, {
+    role: 'relying',
+    name: 'Bench airline',
+    actions: [...policy.actions.keys()],
+    purposes: [...policy.purposes.keys()],
+  });
   return { relying };
 }
 
@@ -102,12 +96,10 @@ async function benchImport(registry: Registry, figures: Figures): Promise<Subjec
   const copyIndexedMs = await medianCopyMs(registry, rows, 'including all');
   log(`importing ${filings.inputs.length} records with fileRecords, batches of ${IMPORT_BATCH}`);
   const imported = await importFilings(
-    rt.db,
-    rt.policy,
+    rt,
     { agency_id: AGENCY_ID, agency_kind: 'court' },
     filings.inputs,
     IMPORT_BATCH,
-    rt.clock,
   );
   if (imported.rejected > 0) log(`WARNING: ${imported.rejected} records rejected`);
   figures.import_records_per_s = perSecond(imported.created, imported.ms);

@@ -29,8 +29,9 @@ export interface AppOptions {
   readonly subjectSignIn?: SubjectSignInSettings;
 }
 
-export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
-  const app = Fastify({
+/** Fastify's own options: request logs without query strings, a body limit, strict JSON Schema checks. */
+function fastifyOptions(options: AppOptions) {
+  return {
     logger:
       options.logger === undefined || options.logger === false
         ? false
@@ -45,7 +46,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // Unknown fields are refused (400), never silently dropped: schemas say additionalProperties: false.
     ajv: { customOptions: { allErrors: true, coerceTypes: false, removeAdditional: false } },
     return503OnClosing: true,
-  });
+  };
+}
+
+/** What every route is given; refuses an OIDC identifier scheme the active policy does not have. */
+function appDeps(options: AppOptions): AppDeps {
   const signIn = options.subjectSignIn ?? NO_SUBJECT_SIGN_IN;
   if (signIn.oidc !== null && !options.rt.policy.identifier_schemes.has(signIn.oidc.identifierScheme)) {
     throw new CredenceError(
@@ -53,15 +58,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       `CREDENCE_OIDC_IDENTIFIER_SCHEME=${signIn.oidc.identifierScheme} is not an identifier scheme of the active policy`,
     );
   }
-  const deps: AppDeps = {
+  return {
     rt: options.rt,
     follower: options.follower,
-    keys: options.keys ?? new KeyCache(options.rt.db),
+    keys: options.keys ?? new KeyCache(options.rt),
     metrics: createMetrics(options.rt),
     subjectSignIn: { oidc: signIn.oidc === null ? null : new OidcClient(signIn.oidc), demo: signIn.demo },
   };
-  app.removeContentTypeParser('text/plain'); // the API speaks JSON only: anything else is a coded 415
-  app.decorateRequest('principal', null);
+}
+
+/** The OpenAPI document every route contributes to (served at /openapi.json). */
+async function registerDocs(app: FastifyInstance): Promise<void> {
   app.addSchema(errorSchema);
   await app.register(swagger, {
     openapi: {
@@ -74,12 +81,20 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       security: [{ bearer: [] }],
     },
   });
+}
+
+/** Every error, and every unknown route, answers with a coded JSON error. */
+function registerErrors(app: FastifyInstance): void {
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) =>
     reply
       .status(404)
       .send({ error: { code: 'CRD_NOT_FOUND', message: `no route ${request.method} ${request.url}`, details: [] } }),
   );
+}
+
+/** Authentication and role checks before each request; request metrics after it. */
+function registerHooks(app: FastifyInstance, deps: AppDeps): void {
   app.addHook('onRequest', authenticate(deps.keys));
   app.addHook('onResponse', async (request, reply) => {
     deps.metrics.requests.observe(
@@ -87,6 +102,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       reply.elapsedTime / 1000,
     );
   });
+}
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify(fastifyOptions(options));
+  const deps = appDeps(options);
+  app.removeContentTypeParser('text/plain'); // the API speaks JSON only: anything else is a coded 415
+  app.decorateRequest('principal', null);
+  await registerDocs(app);
+  registerErrors(app);
+  registerHooks(app, deps);
   apiRoutes(app, deps);
   webRoutes(app, deps);
   await app.ready();

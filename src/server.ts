@@ -9,8 +9,7 @@ import type { Config } from './config.ts';
 import { buildApp } from './app.ts';
 import { KeyCache } from './services/accounts/key-cache.service.ts';
 import { openRegistry } from './services/runtime/open-registry.ts';
-import { registryJobs, scheduleJobs } from './services/runtime/jobs.service.ts';
-import { getEarliestNextChange } from './store/state.repository.ts';
+import { getNextDueChange, registryJobs, scheduleJobs } from './services/runtime/jobs.service.ts';
 import { subjectSignInFromConfig } from './services/accounts/subject-sign-in.service.ts';
 
 export async function startServer(config: Config): Promise<{ url: string; stop(): Promise<void> }> {
@@ -26,7 +25,7 @@ export async function startServer(config: Config): Promise<{ url: string; stop()
       onError: (error) => logger.error({ err: error }, 'ledger follower'),
     },
   });
-  keys = new KeyCache(registry.rt.db);
+  keys = new KeyCache(registry.rt);
   await registry.follower.start(registry.database.pool, config.ledgerPollMs);
   const app = await buildApp({
     rt: registry.rt,
@@ -45,13 +44,13 @@ export async function startServer(config: Config): Promise<{ url: string; stop()
     intervalMs: config.jobsIntervalMs,
     clock: registry.rt.clock,
     deps: () => registryJobs(registry.rt, config),
-    afterRun: async (counts) => {
+    // runJobs returns once the decision index reflects what the jobs changed.
+    afterRun: (counts) => {
       if (Object.values(counts).some((n) => n > 0)) logger.info({ jobs: counts }, 'scheduled jobs ran');
-      await registry.follower.catchUp();
     },
     onError: (error) => logger.error({ err: error }, 'scheduled jobs failed; they will be retried'),
     // A listing that ends or starts before the next tick is re-evaluated on time, not a minute late.
-    nextDue: () => getEarliestNextChange(registry.rt.db),
+    nextDue: () => getNextDueChange(registry.rt),
   });
   await jobs.firstRun;
   const url = await app.listen({ port: config.port, host: config.host });

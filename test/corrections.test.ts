@@ -176,6 +176,6 @@ test('a ledger replay rebuilds identical projections after corrections and revoc
   });
   const before = await t.snapshot();
   assert.ok(before.record_versions!.length >= 3);
-  await replayLedger(t.registry.rt.db, (digest) => policyFromStore(t.registry.database, digest));
+  await replayLedger(t.registry.rt, (digest) => policyFromStore(t.registry.database, digest));
   assert.deepEqual(await t.snapshot(), before);
 });

@@ -8,6 +8,7 @@ import { openRegistry } from '../src/services/runtime/open-registry.ts';
 import { generateDemoCity } from '../src/domain/demo-city.ts';
 import { loadDemo, type DemoResult } from '../src/services/demo/demo.service.ts';
 import { authenticateKey } from '../src/services/accounts/principals.service.ts';
+import type { ServiceContext } from '../src/services/context.ts';
 import { createTestDatabase } from './support/database.ts';
 
 const database = await createTestDatabase();
@@ -21,6 +22,16 @@ after(async () => {
 });
 
 const anchor = new Date('2026-03-01T00:00:00Z');
+
+/** The registry's service context with its clock stopped at `iso`. */
+const at = (iso: string): ServiceContext => ({
+  db,
+  policy,
+  clock: () => new Date(iso),
+  newId: registry.rt.newId,
+  log: registry.rt.log,
+  indexed: () => registry.rt.indexed(),
+});
 
 async function runDemo(args: string[]): Promise<{ code: number; stdout: string }> {
   let stdout = '';
@@ -90,12 +101,12 @@ test('demo loads a city whose lists are not empty and prints keys that authentic
     relying: result.keys.relying,
     subject: result.keys.subject,
   };
-  for (const [role, key] of Object.entries(roles)) assert.equal((await authenticateKey(db, key))?.role, role);
+  for (const [role, key] of Object.entries(roles)) assert.equal((await authenticateKey(registry.rt, key))?.role, role);
   for (const [kind, key] of Object.entries(result.keys.agency)) {
-    const principal = await authenticateKey(db, key);
+    const principal = await authenticateKey(registry.rt, key);
     assert.deepEqual([principal?.role, principal?.agency_id, principal?.agency_kind], ['agency', `demo-${kind}`, kind]);
   }
-  const subject = await authenticateKey(db, result.keys.subject);
+  const subject = await authenticateKey(registry.rt, result.keys.subject);
   assert.deepEqual(subject?.subject, {
     scheme: result.subjects.listedPerson.scheme,
     id: result.subjects.listedPerson.id,
@@ -111,9 +122,9 @@ test('demo loads a city whose lists are not empty and prints keys that authentic
 
 test('loading the same city again, even days later, files nothing new but makes fresh keys', async () => {
   const options = { subjects: 300, seed: 11, baseUrl: 'http://127.0.0.1:8080' };
-  const first = await loadDemo(db, policy, { ...options, now: new Date('2026-05-01T10:00:00Z') });
+  const first = await loadDemo(at('2026-05-01T10:00:00Z'), options);
   const before = await demoRecords();
-  const again = await loadDemo(db, policy, { ...options, now: new Date('2026-05-04T08:00:00Z') });
+  const again = await loadDemo(at('2026-05-04T08:00:00Z'), options);
   assert.deepEqual([again.counts.created, again.counts.duplicate], [0, first.counts.records]);
   assert.deepEqual(await demoRecords(), before);
   assert.notEqual(again.keys.relying, first.keys.relying);

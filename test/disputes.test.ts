@@ -225,19 +225,19 @@ describe('overdue disputes', () => {
     const start = t.now;
     try {
       t.now = new Date(start.getTime() + 29 * DAY);
-      assert.equal(await markOverdueDisputes(t.registry.rt.db, t.registry.rt.policy, t.now), 0);
+      assert.equal(await markOverdueDisputes(t.registry.rt), 0);
       t.now = new Date(start.getTime() + 31 * DAY);
       const listed = (await get('/v1/disputes?status=overdue', court)).disputes.find(
         (d: { dispute_id: string }) => d.dispute_id === disputeId,
       );
       assert.equal(listed.overdue, true);
-      assert.ok((await markOverdueDisputes(t.registry.rt.db, t.registry.rt.policy, t.now)) >= 1);
+      assert.ok((await markOverdueDisputes(t.registry.rt)) >= 1);
       await t.registry.follower.catchUp();
       assert.equal((await get(`/v1/disputes/${disputeId}`, operator)).status, 'overdue');
       assert.equal(await statusOf(debtor.recordId), 'suspended');
       assert.equal(await outcome(debtor.id), 'allow');
       assert.ok((await noticeKinds(debtor.id)).includes('dispute.overdue'));
-      assert.equal(await markOverdueDisputes(t.registry.rt.db, t.registry.rt.policy, t.now), 0);
+      assert.equal(await markOverdueDisputes(t.registry.rt), 0);
       const response = await resolve(disputeId, court, { outcome: 'upheld', reason: 'verified late' });
       assert.equal(response.statusCode, 200);
       assert.equal(await statusOf(debtor.recordId), 'active');
@@ -262,6 +262,6 @@ test('a ledger replay rebuilds identical projections after disputes opened, over
   const statuses = new Set(before.disputes!.map((d) => (d as { status: string }).status));
   assert.deepEqual([...statuses].sort(), ['open', 'overdue', 'resolved']);
   assert.ok(before.disputes!.some((d) => (d as { subject_statement: string | null }).subject_statement !== null));
-  await replayLedger(t.registry.rt.db, (digest) => policyFromStore(t.registry.database, digest));
+  await replayLedger(t.registry.rt, (digest) => policyFromStore(t.registry.database, digest));
   assert.deepEqual(await t.snapshot(), before);
 });

@@ -19,7 +19,6 @@ const database = await createTestDatabase();
 const config = loadConfig({ DATABASE_URL: database.url }, {});
 const registry = await openRegistry(config, { applicationName: 'import-test' });
 const db = registry.rt.db;
-const policy = registry.rt.policy;
 const dir = mkdtempSync(path.join(tmpdir(), 'credence-import-'));
 after(async () => {
   await registry.close();
@@ -92,11 +91,11 @@ const readRejects = (file: string): ImportReject[] =>
     .map((line) => JSON.parse(line) as ImportReject);
 
 test('a file imported again after more lines were added files only the new lines', async () => {
-  const agency = await resolveImportAgency(db, policy, { agencyKind: 'court' }, new Date());
+  const agency = await resolveImportAgency(registry.rt, { agencyKind: 'court' });
   const first = range(0, 25).map((n) => aCourtRecord(n, 'resume'));
   const longer = range(0, 40).map((n) => aCourtRecord(n, 'resume'));
   const progress: number[] = [];
-  const run1 = await importRecords(db, policy, {
+  const run1 = await importRecords(registry.rt, {
     source: Readable.from([ndjson(first)]),
     format: 'ndjson',
     filer: agency,
@@ -105,7 +104,7 @@ test('a file imported again after more lines were added files only the new lines
   });
   assert.deepEqual(progress, [10, 20, 25]);
   assert.equal(run1.created, 25);
-  const run2 = await importRecords(db, policy, {
+  const run2 = await importRecords(registry.rt, {
     source: Readable.from([ndjson(longer)]),
     format: 'ndjson',
     filer: agency,

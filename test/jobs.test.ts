@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import type { ServiceContext } from '../src/services/context.ts';
 import { runJobs } from '../src/services/runtime/jobs.service.ts';
 import { aCourtRecord, aPenalty, aResidentId, anUscc } from './support/factories.ts';
 import { bearer, startTestRegistry, type TestRegistry } from './support/registry.ts';
@@ -82,12 +83,11 @@ describe('scheduled jobs', () => {
     const seen: Date[] = [];
     const counts = await runJobs(
       {
-        db: t.registry.rt.db,
-        policy: t.registry.rt.policy,
+        ctx: t.registry.rt,
         webhook: null,
         extraJobs: {
-          probe: async (_db, _policy, at) => {
-            seen.push(at);
+          probe: async (ctx) => {
+            seen.push(ctx.clock());
             return 0;
           },
         },
@@ -217,7 +217,7 @@ describe('scheduled jobs', () => {
       (await t.registry.rt.db.selectFrom('records').select('status').where('id', '=', late).executeTakeFirstOrThrow())
         .status;
     assert.equal(await status(), 'active');
-    const counts = await runJobs({ db: t.registry.rt.db, policy: t.registry.rt.policy, webhook: null }, t.now);
+    const counts = await runJobs({ ctx: t.registry.rt, webhook: null }, t.now);
     assert.ok((counts.expired ?? 0) >= 1, JSON.stringify(counts));
     assert.equal(await status(), 'expired');
   });
@@ -227,12 +227,11 @@ describe('scheduled jobs', () => {
     context.mock.timers.enable({ apis: ['setTimeout'] });
     const runs: Date[] = [];
     const deps = {
-      db: t.registry.rt.db,
-      policy: t.registry.rt.policy,
+      ctx: t.registry.rt,
       webhook: null,
       extraJobs: {
-        probe: async (_db: unknown, _p: unknown, at: Date) => {
-          runs.push(at);
+        probe: async (ctx: ServiceContext) => {
+          runs.push(ctx.clock());
           return 0;
         },
       },

@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { validatePolicyDocument } from '../src/policy/index.ts';
 import { verifyLedger } from '../src/services/ledger/ledger.service.ts';
-import { getPolicyDocument } from '../src/services/ledger/policy.service.ts';
+import { readPolicyDocument } from '../src/services/ledger/policy.service.ts';
 import { replayLedger } from '../src/services/ledger/replay.service.ts';
 import { aCourtRecord, aPenalty, aResidentId } from './support/factories.ts';
 import { bearer, startTestRegistry, type TestRegistry } from './support/registry.ts';
@@ -51,7 +51,7 @@ describe('the ledger', () => {
       'subject.name_variant',
     ])
       assert.ok(types.includes(type), type);
-    const result = await verifyLedger(t.registry.rt.db);
+    const result = await verifyLedger(t.registry.rt);
     assert.equal(result.ok, true);
     assert.equal(result.events, types.length);
   });
@@ -59,8 +59,8 @@ describe('the ledger', () => {
   test('projections rebuilt by replay come out identical', async () => {
     const before = await t.snapshot();
     assert.ok(before.records!.length >= 5);
-    const db = t.registry.rt.db;
-    await replayLedger(db, async (digest) => validatePolicyDocument(await getPolicyDocument(db, digest)).policy!);
+    const rt = t.registry.rt;
+    await replayLedger(rt, async (digest) => validatePolicyDocument(await readPolicyDocument(rt, digest)).policy!);
     assert.deepEqual(await t.snapshot(), before);
   });
 
@@ -75,7 +75,7 @@ describe('the ledger', () => {
     await sql`update ledger set payload = replace(payload, '"able_but_refuses"', '"obstructs_enforcement"') where seq = ${target.seq}`.execute(
       t.registry.rt.db,
     );
-    const result = await verifyLedger(t.registry.rt.db);
+    const result = await verifyLedger(t.registry.rt);
     assert.equal(result.ok, false);
     assert.equal(result.firstBad?.seq, target.seq);
     assert.match(result.firstBad!.reason, /hash/);

@@ -97,7 +97,7 @@ const webhook = (overrides: Partial<Webhook> = {}): Webhook => ({
   backoff: () => 60_000,
   ...overrides,
 });
-const deliver = (overrides: Partial<Webhook> = {}) => deliverDueNotices(t.registry.rt.db, webhook(overrides), t.now);
+const deliver = (overrides: Partial<Webhook> = {}) => deliverDueNotices(t.registry.rt, webhook(overrides));
 const later = (ms: number) => {
   t.now = new Date(t.now.getTime() + ms);
 };
@@ -259,7 +259,7 @@ describe('notice delivery to the webhook', () => {
     assert.ok((await outbox(noticeIds)).every((row) => row.last_error === 'timed out'));
     receiver.mode = 'up';
     later(60_000);
-    const counts = await runJobs({ db: t.registry.rt.db, policy: t.registry.rt.policy, webhook: webhook() }, t.now);
+    const counts = await runJobs({ ctx: t.registry.rt, webhook: webhook() }, t.now);
     assert.equal(counts.delivered, 2);
     assert.equal(counts.delivery_retrying, 0);
     assert.deepEqual(receiver.received.map((d) => d.key).sort(), noticeIds);

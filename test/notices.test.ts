@@ -53,7 +53,7 @@ describe('notices', () => {
     const start = t.now;
     try {
       t.now = new Date(start.getTime() + 11 * 86_400_000);
-      await reevaluateAllDue(t.registry.rt.db, t.registry.rt.policy, t.now);
+      await reevaluateAllDue(t.registry.rt);
       const kinds = (await noticesOf('cn-uscc', org)).map((n: { kind: string }) => n.kind);
       assert.ok(kinds.includes('list.started'), kinds.join());
     } finally {
@@ -90,7 +90,7 @@ describe('notices', () => {
         ).n,
       );
     const before = await count();
-    await replayLedger(t.registry.rt.db, (digest) => policyFromStore(t.registry.database, digest));
+    await replayLedger(t.registry.rt, (digest) => policyFromStore(t.registry.database, digest));
     assert.equal(await count(), before);
   });
 });

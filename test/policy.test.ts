@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { addDays, addDuration, parseDuration } from '../src/domain/duration.ts';
 import { resolveRecordTerms } from '../src/domain/policy.ts';
+import { main } from '../src/cli/main.ts';
+import { MAX_GRADES, MAX_LISTS } from '../src/domain/decide.ts';
 import { CredenceError } from '../src/errors.ts';
 import {
   findSpecialCategory,
@@ -231,6 +233,64 @@ test('grades must be listed highest first', async () => {
   const doc = await defaultDocument();
   doc.scoring.grades[2].min = 1040;
   assert.deepEqual(problemPaths(doc), ['scoring.grades[2].min']);
+});
+
+/** Runs `credence policy check` on the files, written to a fresh folder; returns its exit code and output. */
+async function policyCheck(files: Map<string, Doc>): Promise<{ code: number; out: string; err: string }> {
+  const dir = await mkdtemp(join(tmpdir(), 'credence-policy-'));
+  const output = { out: '', err: '' };
+  const sink = (key: 'out' | 'err') =>
+    ({
+      write: (chunk: string) => {
+        output[key] += chunk;
+        return true;
+      },
+    }) as unknown as NodeJS.WritableStream;
+  try {
+    for (const [name, doc] of files) await writeFile(join(dir, name), stringify(doc));
+    const code = await main(['policy', 'check', dir], { stdout: sink('out'), stderr: sink('err') });
+    return { code, ...output };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** The default files with sanction lists added (copies of judgment-defaulters) up to `count` lists. */
+async function filesWithLists(count: number): Promise<Map<string, Doc>> {
+  const files = await defaultFiles();
+  const lists = files.get('lists.yaml')!.lists;
+  for (let i = 1; Object.keys(lists).length < count; i += 1)
+    lists[`extra-${i}`] = structuredClone(lists['judgment-defaulters']);
+  return files;
+}
+
+test(`a policy with more than ${MAX_LISTS} lists is refused by policy check, at "lists"`, async () => {
+  const { code, out, err } = await policyCheck(await filesWithLists(MAX_LISTS + 1));
+  assert.equal(code, 78);
+  assert.equal(out, '');
+  assert.match(err, /^error CRD_POLICY_INVALID/);
+  assert.match(err, /^ {2}lists: 25 lists declared; at most 24/m);
+  const error = await loadError(await filesWithLists(MAX_LISTS + 1));
+  assert.deepEqual(
+    error.details.map((p) => [p.code, p.path]),
+    [['CRD_POLICY_INVALID', 'lists']],
+  );
+});
+
+test(`a policy with ${MAX_LISTS} lists loads`, async () => {
+  const { code, out, err } = await policyCheck(await filesWithLists(MAX_LISTS));
+  assert.equal(err, '');
+  assert.equal(code, 0);
+  assert.match(out, /valid\. .* 24 lists,/);
+});
+
+test(`at most ${MAX_GRADES} grades, reported at "scoring.grades"`, async () => {
+  const doc = await defaultDocument();
+  doc.scoring.grades = Array.from({ length: MAX_GRADES + 1 }, (_, i) => ({ grade: `G${i}`, min: 1000 - i }));
+  for (const [id, measure] of Object.entries(doc.measures as Doc)) if (measure.grades) delete doc.measures[id];
+  assert.deepEqual(problemPaths(doc), ['scoring.grades']);
+  doc.scoring.grades.pop();
+  assert.deepEqual(problemPaths(doc), []);
 });
 
 test('a measure binds either a list or grades', async () => {

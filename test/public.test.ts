@@ -147,7 +147,7 @@ describe('public disclosure over HTTP', () => {
     const start = t.now;
     try {
       t.now = at;
-      await reevaluateAllDue(t.registry.rt.db, t.registry.rt.policy, t.now);
+      await reevaluateAllDue(t.registry.rt);
       await body();
     } finally {
       t.now = start;

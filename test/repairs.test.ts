@@ -209,6 +209,6 @@ test('a ledger replay rebuilds identical projections after repairs applied, refu
   const before = await t.snapshot();
   const statuses = new Set(before.repairs!.map((r) => (r as { status: string }).status));
   assert.deepEqual([...statuses].sort(), ['approved', 'pending', 'refused']);
-  await replayLedger(t.registry.rt.db, (digest) => policyFromStore(t.registry.database, digest));
+  await replayLedger(t.registry.rt, (digest) => policyFromStore(t.registry.database, digest));
   assert.deepEqual(await t.snapshot(), before);
 });

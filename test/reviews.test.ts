@@ -114,7 +114,7 @@ describe('a review outcome opens a task for the service that asked', () => {
     const start = t.now;
     try {
       t.now = new Date(start.getTime() + 11 * 86_400_000); // past serious-dishonesty's 10 notice days
-      await reevaluateAllDue(t.registry.rt.db, t.registry.rt.policy, t.now);
+      await reevaluateAllDue(t.registry.rt);
       await t.registry.follower.catchUp();
       const decision = await ask(org, buyer, 'permits.application', 'permit');
       assert.equal(decision.outcome, 'review');
@@ -228,7 +228,7 @@ describe('closing a task with the human decision', () => {
       legal_basis: null,
       closed_by: body.closed.by,
     });
-    assert.equal((await verifyLedger(t.registry.rt.db)).ok, true);
+    assert.equal((await verifyLedger(t.registry.rt)).ok, true);
   });
 
   test('the subject sees the human decision among who checked them', async () => {
@@ -307,7 +307,7 @@ describe('the open queue', () => {
 
   test('tasks are not projections: a ledger replay leaves them alone', async () => {
     const { review_id } = await ask(await aGradeDCompany());
-    await replayLedger(t.registry.rt.db, (digest) => policyFromStore(t.registry.database, digest));
+    await replayLedger(t.registry.rt, (digest) => policyFromStore(t.registry.database, digest));
     assert.equal(
       (await t.app.inject({ url: `/v1/reviews/${review_id}`, headers: bearer(buyer) })).json().status,
       'open',

@@ -283,7 +283,7 @@ async function closeSomeReviews(): Promise<string> {
 }
 
 async function runScheduledJobs(): Promise<string> {
-  const counts = await runJobs({ db: t.registry.rt.db, policy, webhook: null }, t.now);
+  const counts = await runJobs({ ctx: t.registry.rt, webhook: null }, t.now);
   return done(
     'jobs',
     Object.values(counts).some((n) => n > 0),

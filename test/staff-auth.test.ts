@@ -21,11 +21,12 @@ before(async () => {
 after(() => t.close());
 
 function addStaff(username: string, role: string, agency?: string) {
-  return createStaffAccount(
-    t.registry.rt.db,
-    { username, role, password: PASSWORD, ...(agency ? { agency_id: agency } : {}) },
-    t.now,
-  );
+  return createStaffAccount(t.registry.rt, {
+    username,
+    role,
+    password: PASSWORD,
+    ...(agency ? { agency_id: agency } : {}),
+  });
 }
 
 function advance(ms: number): void {
@@ -319,7 +320,7 @@ describe('housekeeping', () => {
     advance(6 * DAY + MINUTE);
     const live = await signIn('olga');
 
-    const counts = await runJobs({ db: t.registry.rt.db, policy: t.registry.rt.policy, webhook: null }, t.now);
+    const counts = await runJobs({ ctx: t.registry.rt, webhook: null }, t.now);
     assert.ok(counts.purged_staff_sessions! >= 1, JSON.stringify(counts));
     assert.ok(counts.purged_sign_in_throttles! >= 1, JSON.stringify(counts));
     assert.equal(await sessionRow(old.cookie), undefined, 'ended eight days ago: deleted');
@@ -331,7 +332,7 @@ describe('housekeeping', () => {
       200,
       'and still signs its owner in',
     );
-    const again = await runJobs({ db: t.registry.rt.db, policy: t.registry.rt.policy, webhook: null }, t.now);
+    const again = await runJobs({ ctx: t.registry.rt, webhook: null }, t.now);
     assert.equal(again.purged_staff_sessions, 0, 'nothing left to purge at the same instant');
   });
 });

@@ -38,11 +38,7 @@ describe('agency records (app.inject)', () => {
       ['chen', 'haidian-court'],
       ['li', 'chaoyang-court'],
     ] as const) {
-      await createStaffAccount(
-        t.registry.rt.db,
-        { username, role: 'agency', password: PASSWORD, agency_id: agency },
-        t.now,
-      );
+      await createStaffAccount(t.registry.rt, { username, role: 'agency', password: PASSWORD, agency_id: agency });
     }
   });
   after(() => t.close());

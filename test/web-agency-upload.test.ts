@@ -50,11 +50,7 @@ describe('agency upload (app.inject)', () => {
       ['chen', 'haidian-court'],
       ['li', 'chaoyang-court'],
     ] as const) {
-      await createStaffAccount(
-        t.registry.rt.db,
-        { username, role: 'agency', password: PASSWORD, agency_id: agency },
-        t.now,
-      );
+      await createStaffAccount(t.registry.rt, { username, role: 'agency', password: PASSWORD, agency_id: agency });
     }
   });
   after(() => t.close());
@@ -240,7 +236,7 @@ describe('agency upload (app.inject)', () => {
       t.now = new Date(started.getTime() + 45 * 60_000);
       const recent = await reserve();
       t.now = new Date(started.getTime() + 61 * 60_000);
-      const counts = await runJobs({ db: t.registry.rt.db, policy: t.registry.rt.policy, webhook: null }, t.now);
+      const counts = await runJobs({ ctx: t.registry.rt, webhook: null }, t.now);
       assert.equal(counts.stalled_imports, 1);
       const chen = await signIn(t, 'chen', '/agency');
       const status = (id: string) =>
@@ -300,11 +296,12 @@ describe('agency upload in a browser', () => {
   before(async () => {
     b = await startTestBrowser();
     await b.t.keyFor({ role: 'agency', name: 'Haidian Court', agency_kind: 'court' });
-    await createStaffAccount(
-      b.t.registry.rt.db,
-      { username: 'chen', role: 'agency', password: PASSWORD, agency_id: 'haidian-court' },
-      b.t.now,
-    );
+    await createStaffAccount(b.t.registry.rt, {
+      username: 'chen',
+      role: 'agency',
+      password: PASSWORD,
+      agency_id: 'haidian-court',
+    });
   });
   after(async () => b?.close());
 

@@ -60,11 +60,12 @@ describe('agency console (app.inject)', () => {
       ['li', 'agency', 'chaoyang-court'],
       ['ma', 'agency', 'market-regulator'],
     ] as const) {
-      await createStaffAccount(
-        t.registry.rt.db,
-        { username, role, password: PASSWORD, ...(agency ? { agency_id: agency } : {}) },
-        t.now,
-      );
+      await createStaffAccount(t.registry.rt, {
+        username,
+        role,
+        password: PASSWORD,
+        ...(agency ? { agency_id: agency } : {}),
+      });
     }
   });
   after(() => t.close());
@@ -223,20 +224,22 @@ describe('agency console in a browser', () => {
     b = await startTestBrowser();
     const court = await b.t.keyFor({ role: 'agency', name: 'Haidian Court', agency_kind: 'court' });
     const operatorKey = await b.t.keyFor({ role: 'operator', name: 'ops' });
-    await createStaffAccount(
-      b.t.registry.rt.db,
-      { username: 'chen', role: 'agency', password: PASSWORD, agency_id: 'haidian-court' },
-      b.t.now,
-    );
+    await createStaffAccount(b.t.registry.rt, {
+      username: 'chen',
+      role: 'agency',
+      password: PASSWORD,
+      agency_id: 'haidian-court',
+    });
     disputedRecord = await b.t.file(court, aCourtRecord({ name: '王小明' }));
     disputeId = await openDispute(b.t, operatorKey, disputedRecord, 'I paid the judgment debt in full on 2026-09-30');
     secondDispute = await openDispute(b.t, operatorKey, await b.t.file(court, aCourtRecord()), '这不是我的债务');
     const market = await b.t.keyFor({ role: 'agency', name: 'Market Regulator', agency_kind: 'market' });
-    await createStaffAccount(
-      b.t.registry.rt.db,
-      { username: 'ma', role: 'agency', password: PASSWORD, agency_id: 'market-regulator' },
-      b.t.now,
-    );
+    await createStaffAccount(b.t.registry.rt, {
+      username: 'ma',
+      role: 'agency',
+      password: PASSWORD,
+      agency_id: 'market-regulator',
+    });
     const penalty = await b.t.file(market, aPenalty({ tier: 'minor' }));
     const applied = await b.t.app.inject({
       method: 'POST',

@@ -42,7 +42,7 @@ function postForm(
 async function failedNotices(t: TestRegistry, courtKey: string): Promise<string[]> {
   const recordId = await t.file(courtKey, aCourtRecord());
   const dead = { url: 'http://127.0.0.1:9/notices', secret: 'test-webhook-secret-0123456789', maxAttempts: 1 };
-  const counts = await deliverDueNotices(t.registry.rt.db, dead, t.now);
+  const counts = await deliverDueNotices(t.registry.rt, dead);
   assert.ok(counts.failed >= 1, JSON.stringify(counts));
   const rows = await t.registry.rt.db
     .selectFrom('notices')
@@ -83,12 +83,13 @@ describe('operator console (no browser)', () => {
   before(async () => {
     t = await startTestRegistry();
     court = await t.keyFor({ role: 'agency', name: 'Haidian Court', agency_kind: 'court' });
-    await createStaffAccount(t.registry.rt.db, { username: 'olga', role: 'operator', password: PASSWORD }, t.now);
-    await createStaffAccount(
-      t.registry.rt.db,
-      { username: 'chen', role: 'agency', password: PASSWORD, agency_id: 'haidian-court' },
-      t.now,
-    );
+    await createStaffAccount(t.registry.rt, { username: 'olga', role: 'operator', password: PASSWORD });
+    await createStaffAccount(t.registry.rt, {
+      username: 'chen',
+      role: 'agency',
+      password: PASSWORD,
+      agency_id: 'haidian-court',
+    });
     operator = await signIn(t, 'olga', '/operator');
   });
   after(() => t.close());
@@ -251,7 +252,7 @@ describe('operator console in a browser', () => {
 
   before(async () => {
     b = await startTestBrowser();
-    await createStaffAccount(b.t.registry.rt.db, { username: 'olga', role: 'operator', password: PASSWORD }, b.t.now);
+    await createStaffAccount(b.t.registry.rt, { username: 'olga', role: 'operator', password: PASSWORD });
     failed = await failedNotices(
       b.t,
       await b.t.keyFor({ role: 'agency', name: 'Haidian Court', agency_kind: 'court' }),

@@ -273,7 +273,7 @@ describe('subject portal in demo mode', () => {
     t.now = new Date(started.getTime() + 8 * 24 * 3600_000);
     try {
       const live = await demoSignIn(t, person);
-      const counts = await runJobs({ db: t.registry.rt.db, policy: t.registry.rt.policy, webhook: null }, t.now);
+      const counts = await runJobs({ ctx: t.registry.rt, webhook: null }, t.now);
       assert.ok(counts.purged_subject_sessions! >= 1, JSON.stringify(counts));
       const rows = await t.registry.rt.db.selectFrom('subject_sessions').select('id_hash').execute();
       assert.ok(

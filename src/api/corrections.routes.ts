@@ -47,18 +47,8 @@ export function correctionsRoutes(app: FastifyInstance, deps: AppDeps): void {
         response: { ...errorResponses },
       },
     },
-    async (request) => {
-      const result = await correctRecord(
-        deps.rt.db,
-        deps.rt.policy,
-        principalOf(request),
-        request.params.id,
-        request.body,
-        deps.rt.clock(),
-      );
-      await deps.follower.catchUp(); // the next decision reflects the correction
-      return result;
-    },
+    // correctRecord returns once the decision index reflects the correction (writeTransaction).
+    async (request) => correctRecord(deps.rt, principalOf(request), request.params.id, request.body),
   );
 
   app.post<{ Params: { id: string }; Body: { reason: string } }>(
@@ -78,18 +68,7 @@ export function correctionsRoutes(app: FastifyInstance, deps: AppDeps): void {
         response: { ...errorResponses },
       },
     },
-    async (request) => {
-      const result = await revokeRecord(
-        deps.rt.db,
-        deps.rt.policy,
-        principalOf(request),
-        request.params.id,
-        request.body.reason,
-        deps.rt.clock(),
-      );
-      await deps.follower.catchUp();
-      return result;
-    },
+    async (request) => revokeRecord(deps.rt, principalOf(request), request.params.id, request.body.reason),
   );
 
   app.get<{ Params: { id: string } }>(

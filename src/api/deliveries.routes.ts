@@ -1,8 +1,12 @@
 /** Webhook delivery of notices, as operators (and, read-only, auditors) see and steer it. */
 
 import type { FastifyInstance } from 'fastify';
-import { getDeliveryOverview, requestRedelivery } from '../services/due-process/notice-delivery.service.ts';
-import { DELIVERY_STATUSES, type DeliveryStatus } from '../store/deliveries.repository.ts';
+import {
+  DELIVERY_STATUSES,
+  getDeliveryOverview,
+  requestRedelivery,
+  type DeliveryStatus,
+} from '../services/due-process/notice-delivery.service.ts';
 import type { AppDeps } from '../shell/deps.ts';
 import { errorResponses } from './schemas.ts';
 
@@ -62,8 +66,7 @@ export function deliveriesRoutes(app: FastifyInstance, deps: AppDeps): void {
         },
       },
     },
-    async (request) =>
-      getDeliveryOverview(deps.rt.db, request.query.status ?? 'failed', Number(request.query.page ?? 1)),
+    async (request) => getDeliveryOverview(deps.rt, request.query.status ?? 'failed', Number(request.query.page ?? 1)),
   );
 
   app.post<{ Params: { id: string } }>(
@@ -77,6 +80,6 @@ export function deliveriesRoutes(app: FastifyInstance, deps: AppDeps): void {
         response: { 200: deliveryRowSchema, ...errorResponses, 404: { $ref: 'Error#' } },
       },
     },
-    async (request) => requestRedelivery(deps.rt.db, request.params.id, deps.rt.clock()),
+    async (request) => requestRedelivery(deps.rt, request.params.id),
   );
 }

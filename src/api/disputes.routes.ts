@@ -20,6 +20,13 @@ const disputeIdParams = { type: 'object', properties: { id: { type: 'string', pa
 const statementSchema = { type: 'string', minLength: 1, maxLength: 5000, pattern: '\\S' } as const;
 
 export function disputesRoutes(app: FastifyInstance, deps: AppDeps): void {
+  openDisputeRoute(app, deps);
+  readDisputesRoutes(app, deps);
+  answerDisputeRoutes(app, deps);
+}
+
+/** The subject (or an operator for them) disputes a record. */
+function openDisputeRoute(app: FastifyInstance, deps: AppDeps): void {
   app.post<{ Params: { id: string }; Body: { statement: string } }>(
     '/v1/records/:id/disputes',
     {
@@ -38,19 +45,15 @@ export function disputesRoutes(app: FastifyInstance, deps: AppDeps): void {
       },
     },
     async (request, reply) => {
-      const result = await openDispute(
-        deps.rt.db,
-        deps.rt.policy,
-        principalOf(request),
-        request.params.id,
-        request.body.statement,
-        deps.rt.clock(),
-      );
-      await deps.follower.catchUp(); // a suspended record stops counting in the next decision
+      // Returns once a suspended record has stopped counting in the next decision (writeTransaction).
+      const result = await openDispute(deps.rt, principalOf(request), request.params.id, request.body.statement);
       return reply.status(201).send(result);
     },
   );
+}
 
+/** Disputes as each role may see them: a list, and one dispute. */
+function readDisputesRoutes(app: FastifyInstance, deps: AppDeps): void {
   app.get<{ Querystring: { status?: DisputeQuery['status']; limit?: string } }>(
     '/v1/disputes',
     {
@@ -82,7 +85,10 @@ export function disputesRoutes(app: FastifyInstance, deps: AppDeps): void {
     },
     async (request) => readDispute(deps.rt, principalOf(request), request.params.id),
   );
+}
 
+/** The filing agency resolves a dispute; after an upheld one, the subject may add a statement. */
+function answerDisputeRoutes(app: FastifyInstance, deps: AppDeps): void {
   app.post<{ Params: { id: string }; Body: { outcome: DisputeOutcome; reason: string; changes?: RecordChanges } }>(
     '/v1/disputes/:id/resolution',
     {
@@ -100,18 +106,7 @@ export function disputesRoutes(app: FastifyInstance, deps: AppDeps): void {
         response: { ...errorResponses },
       },
     },
-    async (request) => {
-      const result = await resolveDispute(
-        deps.rt.db,
-        deps.rt.policy,
-        principalOf(request),
-        request.params.id,
-        request.body,
-        deps.rt.clock(),
-      );
-      await deps.follower.catchUp();
-      return result;
-    },
+    async (request) => resolveDispute(deps.rt, principalOf(request), request.params.id, request.body),
   );
 
   app.post<{ Params: { id: string }; Body: { statement: string } }>(
@@ -132,14 +127,6 @@ export function disputesRoutes(app: FastifyInstance, deps: AppDeps): void {
         response: { ...errorResponses },
       },
     },
-    async (request) =>
-      addDisputeStatement(
-        deps.rt.db,
-        deps.rt.policy,
-        principalOf(request),
-        request.params.id,
-        request.body.statement,
-        deps.rt.clock(),
-      ),
+    async (request) => addDisputeStatement(deps.rt, principalOf(request), request.params.id, request.body.statement),
   );
 }

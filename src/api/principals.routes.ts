@@ -1,8 +1,12 @@
 /** Operators manage principals and their keys. A key is in the creation answer only. */
 
 import type { FastifyInstance } from 'fastify';
-import { createPrincipal, revokePrincipal, type NewPrincipal } from '../services/accounts/principals.service.ts';
-import { listPrincipals } from '../store/principals.repository.ts';
+import {
+  createPrincipal,
+  listPrincipals,
+  revokePrincipal,
+  type NewPrincipal,
+} from '../services/accounts/principals.service.ts';
 import type { AppDeps } from '../shell/deps.ts';
 import { errorResponses } from './schemas.ts';
 
@@ -34,7 +38,7 @@ export function principalsRoutes(app: FastifyInstance, deps: AppDeps): void {
       },
     },
     async (request, reply) => {
-      const { principal, key } = await createPrincipal(deps.rt.db, deps.rt.policy, request.body, deps.rt.clock());
+      const { principal, key } = await createPrincipal(deps.rt, request.body);
       return reply.status(201).send({ ...principal, key });
     },
   );
@@ -45,7 +49,7 @@ export function principalsRoutes(app: FastifyInstance, deps: AppDeps): void {
       config: { roles: ['operator', 'auditor'] },
       schema: { summary: 'List principals (never their keys)', tags: ['principals'] },
     },
-    async () => ({ principals: await listPrincipals(deps.rt.db) }),
+    async () => ({ principals: await listPrincipals(deps.rt) }),
   );
 
   app.post<{ Params: { id: string } }>(
@@ -59,7 +63,7 @@ export function principalsRoutes(app: FastifyInstance, deps: AppDeps): void {
       },
     },
     async (request) => {
-      const principal = await revokePrincipal(deps.rt.db, request.params.id, deps.rt.clock());
+      const principal = await revokePrincipal(deps.rt, request.params.id);
       deps.keys.evictPrincipal(principal.id);
       return principal;
     },

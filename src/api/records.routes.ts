@@ -31,8 +31,8 @@ export function recordsRoutes(app: FastifyInstance, deps: AppDeps): void {
     async (request) => {
       const principal = principalOf(request);
       const filer = { agency_id: principal.agency_id!, agency_kind: principal.agency_kind! };
-      const result = await fileRecords(deps.rt.db, deps.rt.policy, filer, request.body.records, deps.rt.clock());
-      await deps.follower.catchUp(); // the next decision reflects what was just accepted
+      // Returns once the decision index reflects what was accepted (writeTransaction).
+      const result = await fileRecords(deps.rt, filer, request.body.records);
       for (const a of result.accepted) deps.metrics.recordsFiled.inc({ status: a.status });
       if (result.rejected.length > 0) deps.metrics.recordsFiled.inc({ status: 'rejected' }, result.rejected.length);
       return { accepted: result.accepted, rejected: result.rejected };

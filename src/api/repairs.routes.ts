@@ -1,13 +1,13 @@
 /** Credit repair: the subject (or an operator for them) applies, the filing agency decides. */
 
 import type { FastifyInstance } from 'fastify';
-import type { RepairStatus } from '../store/repairs.repository.ts';
 import {
   applyForRepair,
   decideRepair,
   listRepairs,
   type RepairApplication,
   type RepairDecision,
+  type RepairStatus,
 } from '../services/due-process/repairs.service.ts';
 import { principalOf } from './auth.ts';
 import type { AppDeps } from '../shell/deps.ts';
@@ -15,6 +15,13 @@ import { errorResponses } from './schemas.ts';
 import { limitSchema, reasonSchema, recordIdParams } from './corrections.routes.ts';
 
 export function repairsRoutes(app: FastifyInstance, deps: AppDeps): void {
+  applyForRepairRoute(app, deps);
+  listRepairsRoute(app, deps);
+  decideRepairRoute(app, deps);
+}
+
+/** The subject (or an operator for them) applies for repair of a negative record. */
+function applyForRepairRoute(app: FastifyInstance, deps: AppDeps): void {
   app.post<{ Params: { id: string }; Body: RepairApplication }>(
     '/v1/records/:id/repairs',
     {
@@ -38,18 +45,14 @@ export function repairsRoutes(app: FastifyInstance, deps: AppDeps): void {
       },
     },
     async (request, reply) => {
-      const result = await applyForRepair(
-        deps.rt.db,
-        deps.rt.policy,
-        principalOf(request),
-        request.params.id,
-        request.body,
-        deps.rt.clock(),
-      );
+      const result = await applyForRepair(deps.rt, principalOf(request), request.params.id, request.body);
       return reply.status(201).send(result);
     },
   );
+}
 
+/** Repair applications as each role may see them. */
+function listRepairsRoute(app: FastifyInstance, deps: AppDeps): void {
   app.get<{ Querystring: { status?: RepairStatus; limit?: string } }>(
     '/v1/repairs',
     {
@@ -71,7 +74,10 @@ export function repairsRoutes(app: FastifyInstance, deps: AppDeps): void {
         limit: Number(request.query.limit ?? 100),
       }),
   );
+}
 
+/** The filing agency decides an application on one of its records. */
+function decideRepairRoute(app: FastifyInstance, deps: AppDeps): void {
   app.post<{ Params: { id: string }; Body: RepairDecision }>(
     '/v1/repairs/:id/decision',
     {
@@ -89,17 +95,7 @@ export function repairsRoutes(app: FastifyInstance, deps: AppDeps): void {
         response: { ...errorResponses },
       },
     },
-    async (request) => {
-      const result = await decideRepair(
-        deps.rt.db,
-        deps.rt.policy,
-        principalOf(request),
-        request.params.id,
-        request.body,
-        deps.rt.clock(),
-      );
-      await deps.follower.catchUp(); // an approved repair lifts the record's measures in the next decision
-      return result;
-    },
+    // Returns once an approved repair has lifted the record's measures in the next decision (writeTransaction).
+    async (request) => decideRepair(deps.rt, principalOf(request), request.params.id, request.body),
   );
 }

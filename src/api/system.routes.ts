@@ -1,9 +1,9 @@
 /** Health, the OpenAPI document, metrics, the active policy and ledger verification. */
 
 import type { FastifyInstance } from 'fastify';
-import { sql } from 'kysely';
 import { verifyLedger } from '../services/ledger/ledger.service.ts';
-import { getActivePolicyRef, getPolicyDocument } from '../services/ledger/policy.service.ts';
+import { readActivePolicy } from '../services/ledger/policy.service.ts';
+import { isDatabaseReachable } from '../services/runtime/database.service.ts';
 import type { AppDeps } from '../shell/deps.ts';
 
 export function systemRoutes(app: FastifyInstance, deps: AppDeps): void {
@@ -20,18 +20,15 @@ export function systemRoutes(app: FastifyInstance, deps: AppDeps): void {
       schema: { summary: 'Readiness: database, ledger position, index size', tags: ['system'] },
     },
     async (_request, reply) => {
-      try {
-        await sql`select 1`.execute(deps.rt.db);
-        return {
-          status: 'ok',
-          policy_version: deps.rt.policy.version,
-          ledger_seq: deps.follower.seq,
-          index_entries: deps.rt.index.size,
-          inquiries_pending: deps.rt.log.pending,
-        };
-      } catch {
+      if (!(await isDatabaseReachable(deps.rt)))
         return reply.status(503).send({ status: 'unavailable', reason: 'database not reachable' });
-      }
+      return {
+        status: 'ok',
+        policy_version: deps.rt.policy.version,
+        ledger_seq: deps.follower.seq,
+        index_entries: deps.rt.index.size,
+        inquiries_pending: deps.rt.log.pending,
+      };
     },
   );
 
@@ -51,15 +48,7 @@ export function systemRoutes(app: FastifyInstance, deps: AppDeps): void {
       config: { roles: ['operator', 'auditor', 'agency', 'relying', 'subject'] },
       schema: { summary: 'The active policy document', tags: ['policy'] },
     },
-    async () => {
-      const ref = await getActivePolicyRef(deps.rt.db);
-      return {
-        digest: deps.rt.policy.digest,
-        version: deps.rt.policy.version,
-        activated_at: ref?.at ?? null,
-        document: ref ? await getPolicyDocument(deps.rt.db, ref.digest) : null,
-      };
-    },
+    async () => readActivePolicy(deps.rt),
   );
 
   app.get(
@@ -68,6 +57,6 @@ export function systemRoutes(app: FastifyInstance, deps: AppDeps): void {
       config: { roles: ['operator', 'auditor'] },
       schema: { summary: 'Recompute the hash chain and name the first bad event', tags: ['ledger'] },
     },
-    async () => verifyLedger(deps.rt.db),
+    async () => verifyLedger(deps.rt),
   );
 }

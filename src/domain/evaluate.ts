@@ -151,16 +151,30 @@ function memberships(policy: Policy, file: SubjectFile, counted: readonly Counte
   return result;
 }
 
-function measuresInEffect(policy: Policy, lists: readonly Membership[], grade: string): AppliedMeasure[] {
+/** A list a subject is actively on (past its notice period), and until when (null where not known). */
+export interface ActiveListing {
+  readonly list: string;
+  readonly until: Date | null;
+}
+
+/**
+ * The measures a state puts in effect, in policy order: those bound to a list the subject is
+ * actively on, and those bound to its grade. The one rule both evaluation and the decision index
+ * apply (the index passes `until: null`: a cached decision holds for as long as its state does).
+ */
+export function measuresFor(
+  policy: Policy,
+  state: { readonly grade: string; readonly lists: readonly ActiveListing[] },
+): AppliedMeasure[] {
   const applied: AppliedMeasure[] = [];
   for (const measure of policy.measures) {
     const base = { id: measure.id, effect: measure.effect, actions: measure.actions, legal_basis: measure.legal_basis };
     if (measure.list !== undefined) {
-      const membership = lists.find((m) => m.list === measure.list && m.status === 'active');
-      if (membership !== undefined) applied.push({ ...base, list: measure.list, until: membership.until });
-    } else if (measure.grades?.includes(grade) === true) {
+      const listing = state.lists.find((l) => l.list === measure.list);
+      if (listing !== undefined) applied.push({ ...base, list: measure.list, until: listing.until });
+    } else if (measure.grades?.includes(state.grade) === true) {
       // DESIGN: a grade may only reward or ask for review; the policy loader refuses anything else.
-      applied.push({ ...base, grade, until: null });
+      applied.push({ ...base, grade: state.grade, until: null });
     }
   }
   return applied;
@@ -205,7 +219,7 @@ export function evaluateSubject(policy: Policy, file: SubjectFile, now: Date): E
     grade,
     factors: rankFactors(counted, policy.scoring.factors_reported),
     lists,
-    measures: measuresInEffect(policy, lists, grade),
+    measures: measuresFor(policy, { grade, lists: lists.filter((m) => m.status === 'active') }),
     next_change_at: nextChange(assessed, lists, now),
   };
 }

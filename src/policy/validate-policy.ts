@@ -7,6 +7,7 @@ import type { ProblemDetail } from '../errors.ts';
 import type { Policy } from '../domain/policy.ts';
 import { buildPolicy } from './build-policy.ts';
 import { checkIdentifierSchemes, checkScoring } from './check-catalog.ts';
+import { checkIndexLimits } from './check-limits.ts';
 import { checkLists } from './check-lists.ts';
 import { checkMeasures } from './check-measures.ts';
 import { checkRecordTypes } from './check-record-types.ts';
@@ -33,6 +34,7 @@ export function validatePolicyDocument(document: unknown): PolicyValidation {
     ...checkLists(document),
     ...checkMeasures(document),
     ...checkRepair(document),
+    ...checkIndexLimits(document),
   ];
   return problems.length > 0 ? { problems } : { policy: buildPolicy(document), problems };
 }

@@ -3,10 +3,11 @@
  * directory, shared with any other Credence process using it.
  */
 
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config.ts';
 import { attachEmbeddedCluster } from './embedded/embedded-cluster.ts';
+import type { Executor } from './executor.ts';
 import type { DB } from './schema.ts';
 
 export interface Database {
@@ -48,4 +49,9 @@ export async function openDatabase(
       await cluster.release();
     },
   };
+}
+
+/** Runs `select 1`: resolves when the database answers, rejects when it cannot be reached. */
+export async function pingDatabase(db: Executor): Promise<void> {
+  await sql`select 1`.execute(db);
 }

@@ -8,6 +8,9 @@ import type { Executor } from './executor.ts';
 /** Arbitrary constant shared by every Credence process: the ledger append lock. */
 const LEDGER_LOCK = 7_312_001;
 
+/** The NOTIFY channel that wakes every process's ledger follower after an append. */
+export const LEDGER_CHANNEL = 'credence_ledger';
+
 export interface LedgerRow {
   readonly seq: string;
   readonly at: Date;
@@ -42,6 +45,14 @@ export async function insertLedgerRows(trx: Transaction<DB>, rows: readonly Ledg
     select seq, at, type, subject_id, payload, prev_hash, hash from json_populate_recordset(null::ledger, ${json}::json)`.execute(
     trx,
   );
+}
+
+/**
+ * Wakes the ledger followers once the caller's transaction commits (PostgreSQL delivers NOTIFY
+ * on commit, and drops it on rollback).
+ */
+export async function notifyLedger(trx: Transaction<DB>): Promise<void> {
+  await sql`select pg_notify(${LEDGER_CHANNEL}, '')`.execute(trx);
 }
 
 export function parsePayload(row: Pick<LedgerRow, 'payload'>): Record<string, unknown> {

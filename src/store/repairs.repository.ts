@@ -42,10 +42,6 @@ export async function insertRepair(db: Executor, repair: NewRepair): Promise<voi
     .execute();
 }
 
-export async function getRepairById(db: Executor, id: string): Promise<RepairRow | undefined> {
-  return db.selectFrom('repairs').selectAll().where('id', '=', id).executeTakeFirst();
-}
-
 export async function getRepairForUpdate(trx: Transaction<DB>, id: string): Promise<RepairRow | undefined> {
   return trx.selectFrom('repairs').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
 }

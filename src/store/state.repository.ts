@@ -59,6 +59,27 @@ export async function replaceListEntries(
   `.execute(db);
 }
 
+/** The list memberships (as stored, dates as text) the projections hold for the given subjects. */
+export async function getSubjectLists(
+  db: Executor,
+  subjectIds: readonly string[],
+): Promise<{ subject_id: string; lists: unknown[] }[]> {
+  if (subjectIds.length === 0) return [];
+  return db.selectFrom('subject_state').select(['subject_id', 'lists']).where('subject_id', 'in', subjectIds).execute();
+}
+
+/** Subjects whose evaluation changes at or before `now`, soonest first, at most `limit`. */
+export async function getSubjectIdsDueBy(db: Executor, now: Date, limit: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('subject_state')
+    .select('subject_id')
+    .where('next_change_at', '<=', now)
+    .orderBy('next_change_at')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.subject_id);
+}
+
 /** The earliest moment any subject's evaluation changes by itself (null when none will). */
 export async function getEarliestNextChange(db: Executor): Promise<Date | null> {
   const row = await db
@@ -66,10 +87,6 @@ export async function getEarliestNextChange(db: Executor): Promise<Date | null> 
     .select((eb) => eb.fn.min('next_change_at').as('at'))
     .executeTakeFirst();
   return (row?.at as Date | null | undefined) ?? null;
-}
-
-export async function getSubjectState(db: Executor, subjectId: string): Promise<SubjectStateRow | undefined> {
-  return db.selectFrom('subject_state').selectAll().where('subject_id', '=', subjectId).executeTakeFirst();
 }
 
 export interface IndexedIdentifier {

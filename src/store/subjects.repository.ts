@@ -68,6 +68,18 @@ export async function getSubjectsByIds(db: Executor, ids: readonly string[]): Pr
   return db.selectFrom('subjects').selectAll().where('id', 'in', ids).execute();
 }
 
+/** One page of subject ids greater than `afterId`, in id order. */
+export async function getSubjectIdsAfter(db: Executor, afterId: string, limit: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('subjects')
+    .select('id')
+    .where('id', '>', afterId)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.id);
+}
+
 /** Reserves `count` subject ids from the sequence. */
 export async function reserveSubjectIds(db: Executor, count: number): Promise<string[]> {
   if (count === 0) return [];

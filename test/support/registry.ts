@@ -68,7 +68,7 @@ export async function startTestRegistry(
     set now(value: Date) {
       state.now = value;
     },
-    keyFor: async (input) => (await createPrincipal(registry.rt.db, registry.rt.policy, input, state.now)).key,
+    keyFor: async (input) => (await createPrincipal(registry.rt, input)).key,
     file: async (key, record) => {
       const body = (
         await app.inject({ method: 'POST', url: '/v1/records', headers: bearer(key), payload: { records: [record] } })

@@ -1,5 +1,4 @@
-import { openDatabase } from '../../store/database.ts';
-import { migrateToLatest } from '../../store/migrate.ts';
+import { migrateDatabase } from '../../services/runtime/database.service.ts';
 import { parseCommandArgs } from '../args.ts';
 import type { Command } from '../command.ts';
 
@@ -9,13 +8,8 @@ export const dbMigrateCommand: Command = {
   usage: '',
   async run(args, { config, stdout }) {
     parseCommandArgs(args, {});
-    const database = await openDatabase(config, 'credence-cli');
-    try {
-      const applied = await migrateToLatest(database.db);
-      stdout.write(applied.length === 0 ? 'Database is up to date.\n' : `Applied: ${applied.join(', ')}\n`);
-      return 0;
-    } finally {
-      await database.close();
-    }
+    const applied = await migrateDatabase(config);
+    stdout.write(applied.length === 0 ? 'Database is up to date.\n' : `Applied: ${applied.join(', ')}\n`);
+    return 0;
   },
 };

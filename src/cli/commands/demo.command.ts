@@ -76,12 +76,7 @@ export const demoCommand: Command = {
       if (values.json !== true) stderr.write(`Loading a city of ${subjects} subjects (seed ${seed})...\n`);
       const started = performance.now();
       const url = baseUrl(config);
-      const result = await loadDemo(registry.rt.db, registry.rt.policy, {
-        subjects,
-        seed,
-        now: registry.rt.clock(),
-        baseUrl: url,
-      });
+      const result = await loadDemo(registry.rt, { subjects, seed, baseUrl: url });
       if (values.json === true) stdout.write(`${JSON.stringify(result)}\n`);
       else
         stdout.write(

@@ -149,17 +149,16 @@ export const importCommand: Command = {
     const size = await sizeOf(file);
     const rejects = new RejectsFile(rejectsPath);
     return withRegistry(config, async (registry) => {
-      const filer = await resolveImportAgency(registry.rt.db, registry.rt.policy, target, registry.rt.clock());
+      const filer = await resolveImportAgency(registry.rt, target);
       const progress = progressReporter(stderr, size);
       await rejects.start();
       let summary: ImportSummary;
       try {
-        summary = await importRecords(registry.rt.db, registry.rt.policy, {
+        summary = await importRecords(registry.rt, {
           source: file === '-' ? process.stdin : createReadStream(file),
           format,
           filer,
           batchSize,
-          clock: registry.rt.clock,
           rejects,
           onProgress: (p) => progress.update(p),
         });

@@ -11,7 +11,7 @@ export const ledgerVerifyCommand: Command = {
   usage: '[--json]',
   async run(args, { config, stdout }) {
     const { values } = parseCommandArgs(args, { json: { type: 'boolean' } });
-    const result = await withRegistry(config, (registry) => verifyLedger(registry.rt.db));
+    const result = await withRegistry(config, (registry) => verifyLedger(registry.rt));
     if (values.json === true) stdout.write(`${JSON.stringify(result)}\n`);
     else if (result.ok) stdout.write(`Ledger OK: ${result.events} events, head ${result.head}\n`);
     if (!result.ok)
@@ -30,7 +30,7 @@ export const ledgerReplayCommand: Command = {
   async run(args, { config, stdout }) {
     parseCommandArgs(args, {});
     const result = await withRegistry(config, (registry) =>
-      replayLedger(registry.rt.db, (digest) => policyFromStore(registry.database, digest)),
+      replayLedger(registry.rt, (digest) => policyFromStore(registry.database, digest)),
     );
     stdout.write(`Replayed ${result.events} events; rebuilt ${result.subjects} subjects.\n`);
     return 0;

@@ -1,6 +1,5 @@
 import type { Principal } from '../../domain/principal.ts';
-import { createPrincipal, revokePrincipal } from '../../services/accounts/principals.service.ts';
-import { listPrincipals } from '../../store/principals.repository.ts';
+import { createPrincipal, listPrincipals, revokePrincipal } from '../../services/accounts/principals.service.ts';
 import { csv, parseCommandArgs, withRegistry } from '../args.ts';
 import type { Command } from '../command.ts';
 
@@ -28,20 +27,15 @@ export const principalAddCommand: Command = {
       json: { type: 'boolean' },
     });
     return withRegistry(config, async (registry) => {
-      const { principal, key } = await createPrincipal(
-        registry.rt.db,
-        registry.rt.policy,
-        {
-          role: values.role ?? '',
-          name: values.name ?? '',
-          ...(values['agency-kind'] !== undefined ? { agency_kind: values['agency-kind'] } : {}),
-          ...(values.agency !== undefined ? { agency_id: values.agency } : {}),
-          ...(values.actions !== undefined ? { actions: csv(values.actions)! } : {}),
-          ...(values.purposes !== undefined ? { purposes: csv(values.purposes)! } : {}),
-          ...(values.subject !== undefined ? { subject: values.subject } : {}),
-        },
-        registry.rt.clock(),
-      );
+      const { principal, key } = await createPrincipal(registry.rt, {
+        role: values.role ?? '',
+        name: values.name ?? '',
+        ...(values['agency-kind'] !== undefined ? { agency_kind: values['agency-kind'] } : {}),
+        ...(values.agency !== undefined ? { agency_id: values.agency } : {}),
+        ...(values.actions !== undefined ? { actions: csv(values.actions)! } : {}),
+        ...(values.purposes !== undefined ? { purposes: csv(values.purposes)! } : {}),
+        ...(values.subject !== undefined ? { subject: values.subject } : {}),
+      });
       if (values.json === true) stdout.write(`${JSON.stringify({ id: principal.id, key })}\n`);
       else
         stdout.write(
@@ -59,7 +53,7 @@ export const principalListCommand: Command = {
   async run(args, { config, stdout }) {
     const { values } = parseCommandArgs(args, { json: { type: 'boolean' } });
     return withRegistry(config, async (registry) => {
-      const principals = await listPrincipals(registry.rt.db);
+      const principals = await listPrincipals(registry.rt);
       if (values.json === true) stdout.write(`${JSON.stringify(principals)}\n`);
       else
         for (const p of principals)
@@ -78,7 +72,7 @@ export const principalRevokeCommand: Command = {
   async run(args, { config, stdout }) {
     const { positionals } = parseCommandArgs(args, {}, 1);
     return withRegistry(config, async (registry) => {
-      const principal = await revokePrincipal(registry.rt.db, positionals[0] ?? '', registry.rt.clock());
+      const principal = await revokePrincipal(registry.rt, positionals[0] ?? '');
       stdout.write(`Revoked ${principal.id} (${principal.name}) at ${principal.revoked_at?.toISOString()}\n`);
       return 0;
     });

@@ -5,8 +5,8 @@ import {
   createStaffAccount,
   disableStaffAccount,
   listStaffAccounts,
+  type StaffMember,
 } from '../../services/accounts/staff-accounts.service.ts';
-import type { StaffMember } from '../../store/staff.repository.ts';
 import { parseCommandArgs, withRegistry } from '../args.ts';
 import type { Command } from '../command.ts';
 
@@ -58,16 +58,12 @@ export const staffAddCommand: Command = {
     });
     const password = await readPassword(values['password-stdin'] === true, stderr);
     return withRegistry(config, async (registry) => {
-      const staff = await createStaffAccount(
-        registry.rt.db,
-        {
-          username: values.username ?? '',
-          role: values.role ?? '',
-          password,
-          ...(values.agency !== undefined ? { agency_id: values.agency } : {}),
-        },
-        registry.rt.clock(),
-      );
+      const staff = await createStaffAccount(registry.rt, {
+        username: values.username ?? '',
+        role: values.role ?? '',
+        password,
+        ...(values.agency !== undefined ? { agency_id: values.agency } : {}),
+      });
       stdout.write(`Created staff account ${describe(staff)}\n`);
       return 0;
     });
@@ -81,7 +77,7 @@ export const staffListCommand: Command = {
   async run(args, { config, stdout }) {
     const { values } = parseCommandArgs(args, { json: { type: 'boolean' } });
     return withRegistry(config, async (registry) => {
-      const staff = await listStaffAccounts(registry.rt.db);
+      const staff = await listStaffAccounts(registry.rt);
       if (values.json === true) stdout.write(`${JSON.stringify(staff)}\n`);
       else for (const s of staff) stdout.write(`${describe(s)}\n`);
       return 0;
@@ -96,7 +92,7 @@ export const staffDisableCommand: Command = {
   async run(args, { config, stdout }) {
     const { positionals } = parseCommandArgs(args, {}, 1);
     return withRegistry(config, async (registry) => {
-      const staff = await disableStaffAccount(registry.rt.db, positionals[0] ?? '', registry.rt.clock());
+      const staff = await disableStaffAccount(registry.rt, positionals[0] ?? '');
       stdout.write(`Disabled ${staff.username} at ${staff.disabled_at?.toISOString()}\n`);
       return 0;
     });

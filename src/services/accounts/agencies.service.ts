@@ -3,11 +3,12 @@
  * operator creating an agency key or by an import for an agency kind.
  */
 
-import type { Kysely, Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import type { Policy } from '../../domain/policy.ts';
 import { CredenceError } from '../../errors.ts';
 import { getAgency, insertAgency } from '../../store/principals.repository.ts';
 import type { DB } from '../../store/schema.ts';
+import { type ServiceContext, writeTransaction } from '../context.ts';
 import type { Filer } from '../records/intake.service.ts';
 import { appendEvents } from '../ledger/ledger.service.ts';
 
@@ -34,9 +35,10 @@ export async function ensureAgencyIn(trx: Transaction<DB>, agency: AgencySpec, n
   return { agency_id: stored!.id, agency_kind: stored!.kind };
 }
 
-/** `ensureAgencyIn` in a transaction of its own. */
-export async function ensureAgency(db: Kysely<DB>, agency: AgencySpec, now: Date): Promise<Filer> {
-  return db.transaction().execute((trx) => ensureAgencyIn(trx, agency, now));
+/** `ensureAgencyIn` in a transaction of its own, as of `ctx.clock()`. */
+export async function ensureAgency(ctx: ServiceContext, agency: AgencySpec): Promise<Filer> {
+  const now = ctx.clock();
+  return writeTransaction(ctx, (trx) => ensureAgencyIn(trx, agency, now));
 }
 
 /** Checks an agency kind against the policy; throws CRD_UNKNOWN_AGENCY_KIND. */
@@ -56,13 +58,11 @@ function agencyKindName(policy: Policy, kind: string): string {
  * the agency whose id is the kind, registering it if missing.
  */
 export async function resolveImportAgency(
-  db: Kysely<DB>,
-  policy: Policy,
+  ctx: ServiceContext,
   target: { agencyId?: string; agencyKind?: string },
-  now: Date,
 ): Promise<Filer> {
   if (target.agencyId !== undefined) {
-    const agency = await getAgency(db, target.agencyId);
+    const agency = await getAgency(ctx.db, target.agencyId);
     if (agency === undefined)
       throw new CredenceError(
         'CRD_AGENCY_NOT_FOUND',
@@ -72,5 +72,5 @@ export async function resolveImportAgency(
   }
   if (target.agencyKind === undefined) throw new CredenceError('CRD_USAGE', 'give --agency ID or --agency-kind KIND');
   const kind = target.agencyKind;
-  return ensureAgency(db, { id: kind, kind, name: agencyKindName(policy, kind) }, now);
+  return ensureAgency(ctx, { id: kind, kind, name: agencyKindName(ctx.policy, kind) });
 }

@@ -3,28 +3,26 @@
  * cache at once (the server wires the follower's principal.revoked hook to evictPrincipal).
  */
 
-import type { Kysely } from 'kysely';
 import type { Principal } from '../../domain/principal.ts';
-import { getActivePrincipalByKeyHash } from '../../store/principals.repository.ts';
-import type { DB } from '../../store/schema.ts';
-import { hashKey } from './principals.service.ts';
+import type { ServiceContext } from '../context.ts';
+import { authenticateKey } from './principals.service.ts';
 
 const CACHE_MS = 30_000;
 
 /** The principal behind each presented key, for 30 seconds. */
 export class KeyCache {
   private readonly entries = new Map<string, { principal: Principal; at: number }>();
-  private readonly db: Kysely<DB>;
+  private readonly ctx: ServiceContext;
 
-  constructor(db: Kysely<DB>) {
-    this.db = db;
+  constructor(ctx: ServiceContext) {
+    this.ctx = ctx;
   }
 
   /** Keyed by the presented key itself, so a cache hit costs no hashing; only misses hash. */
   async principalFor(key: string): Promise<Principal | undefined> {
     const hit = this.entries.get(key);
     if (hit !== undefined && Date.now() - hit.at < CACHE_MS) return hit.principal;
-    const principal = await getActivePrincipalByKeyHash(this.db, hashKey(key));
+    const principal = await authenticateKey(this.ctx, key);
     if (principal === undefined) this.entries.delete(key);
     else this.entries.set(key, { principal, at: Date.now() });
     return principal;

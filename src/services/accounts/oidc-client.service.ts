@@ -8,7 +8,18 @@
 
 import * as client from 'openid-client';
 import { CredenceError } from '../../errors.ts';
-import type { OidcSettings } from './subject-sign-in.service.ts';
+
+export interface OidcSettings {
+  readonly issuer: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  /** Where the provider sends the browser back: `{public URL}/portal/callback`. */
+  readonly redirectUri: string;
+  readonly scope: string;
+  /** The claim (ID token or UserInfo) that carries the identifier, and its scheme. */
+  readonly identifierClaim: string;
+  readonly identifierScheme: string;
+}
 
 export interface AuthorizationStart {
   readonly url: URL;

@@ -4,7 +4,7 @@
  */
 
 import { randomBytes } from 'node:crypto';
-import type { Kysely, Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import { sha256Hex } from '../../domain/canonical.ts';
 import { normalizeIdentifier, validateIdentifier } from '../../domain/identifiers.ts';
 import type { Policy } from '../../domain/policy.ts';
@@ -15,11 +15,13 @@ import {
   getAgency,
   getPrincipalById,
   insertPrincipal,
+  listPrincipals as selectAllPrincipals,
   setPrincipalRevoked,
 } from '../../store/principals.repository.ts';
 import type { DB } from '../../store/schema.ts';
+import { type ServiceContext, writeTransaction } from '../context.ts';
 import { ensureAgencyIn } from './agencies.service.ts';
-import { appendEvents } from '../ledger/ledger.service.ts';
+import { appendEvents, type NewEvent } from '../ledger/ledger.service.ts';
 
 export interface NewPrincipal {
   readonly role: string;
@@ -115,20 +117,44 @@ async function resolveAgency(trx: Transaction<DB>, input: NewPrincipal, now: Dat
   ).agency_id;
 }
 
+/** The `principal.created` event: who was given a key and with what scope (never the key or its hash). */
+function principalCreated(
+  id: string,
+  input: NewPrincipal,
+  agencyId: string | null,
+  subject: { scheme: string; id: string } | null,
+): NewEvent {
+  return {
+    type: 'principal.created',
+    subject_id: null,
+    payload: {
+      principal: {
+        id,
+        name: input.name,
+        role: input.role,
+        agency_id: agencyId,
+        actions: input.actions ?? [],
+        purposes: input.purposes ?? [],
+        subject,
+      },
+    },
+  };
+}
+
 /** Creates a principal and returns it with its key, which is never shown again. */
 export async function createPrincipal(
-  db: Kysely<DB>,
-  policy: Policy,
+  ctx: ServiceContext,
   input: NewPrincipal,
-  now: Date,
 ): Promise<{ principal: Principal; key: string }> {
+  const { policy } = ctx;
   const problems = checkScope(policy, input);
   if (problems.length > 0)
     throw new CredenceError(problems[0]!.code, problems.map((p) => p.message).join('; '), problems);
   const subject = input.subject === undefined ? null : parseSubject(policy, input.subject);
   const id = `p_${randomBytes(8).toString('hex')}`;
   const key = `crd_${randomBytes(32).toString('base64url')}`;
-  await db.transaction().execute(async (trx) => {
+  const now = ctx.clock();
+  await writeTransaction(ctx, async (trx) => {
     const agencyId = await resolveAgency(trx, input, now);
     await insertPrincipal(trx, {
       id,
@@ -144,38 +170,29 @@ export async function createPrincipal(
       created_at: now,
       revoked_at: null,
     });
-    await appendEvents(trx, now, [
-      {
-        type: 'principal.created',
-        subject_id: null,
-        payload: {
-          principal: {
-            id,
-            name: input.name,
-            role: input.role,
-            agency_id: agencyId,
-            actions: input.actions ?? [],
-            purposes: input.purposes ?? [],
-            subject,
-          },
-        },
-      },
-    ]);
+    await appendEvents(trx, now, [principalCreated(id, input, agencyId, subject)]);
   });
-  return { principal: (await getPrincipalById(db, id))!, key };
+  return { principal: (await getPrincipalById(ctx.db, id))!, key };
 }
 
-export async function revokePrincipal(db: Kysely<DB>, id: string, now: Date): Promise<Principal> {
-  await db.transaction().execute(async (trx) => {
+/** Revokes a principal's key at once; revoking twice changes nothing. Throws CRD_PRINCIPAL_NOT_FOUND. */
+export async function revokePrincipal(ctx: ServiceContext, id: string): Promise<Principal> {
+  const now = ctx.clock();
+  await writeTransaction(ctx, async (trx) => {
     if ((await getPrincipalById(trx, id)) === undefined)
       throw new CredenceError('CRD_PRINCIPAL_NOT_FOUND', `no principal "${id}"`);
     if (await setPrincipalRevoked(trx, id, now))
       await appendEvents(trx, now, [{ type: 'principal.revoked', subject_id: null, payload: { principal_id: id } }]);
   });
-  return (await getPrincipalById(db, id))!;
+  return (await getPrincipalById(ctx.db, id))!;
+}
+
+/** Every principal, oldest first (never their keys or key hashes). */
+export async function listPrincipals(ctx: ServiceContext): Promise<Principal[]> {
+  return selectAllPrincipals(ctx.db);
 }
 
 /** The active principal holding `key`, or undefined. */
-export async function authenticateKey(db: Kysely<DB>, key: string): Promise<Principal | undefined> {
-  return getActivePrincipalByKeyHash(db, hashKey(key));
+export async function authenticateKey(ctx: ServiceContext, key: string): Promise<Principal | undefined> {
+  return getActivePrincipalByKeyHash(ctx.db, hashKey(key));
 }

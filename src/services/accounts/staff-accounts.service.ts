@@ -5,10 +5,8 @@
  */
 
 import { randomBytes } from 'node:crypto';
-import type { Kysely } from 'kysely';
 import { CredenceError, type ProblemDetail } from '../../errors.ts';
 import { getAgency } from '../../store/principals.repository.ts';
-import type { DB } from '../../store/schema.ts';
 import {
   endStaffSessionsOf,
   getStaffByUsername,
@@ -17,8 +15,12 @@ import {
   setStaffDisabled,
   type StaffMember,
 } from '../../store/staff.repository.ts';
+import { type ServiceContext, writeTransaction } from '../context.ts';
 import { hashPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './passwords.service.ts';
 import { appendEvents } from '../ledger/ledger.service.ts';
+
+/** A staff account as the consoles and the CLI show it (never its password hash). */
+export type { StaffMember };
 
 export type StaffRole = StaffMember['role'];
 export const STAFF_ROLES: readonly StaffRole[] = ['operator', 'agency'];
@@ -57,7 +59,7 @@ function checkNewStaff(input: NewStaff, username: string): ProblemDetail[] {
 }
 
 /** Creates a staff account; the password is hashed before the transaction opens. */
-export async function createStaffAccount(db: Kysely<DB>, input: NewStaff, now: Date): Promise<StaffMember> {
+export async function createStaffAccount(ctx: ServiceContext, input: NewStaff): Promise<StaffMember> {
   const username = normalizeUsername(input.username);
   const problems = checkNewStaff(input, username);
   if (problems.length > 0)
@@ -65,7 +67,8 @@ export async function createStaffAccount(db: Kysely<DB>, input: NewStaff, now: D
   const passwordHash = await hashPassword(input.password);
   const id = `s_${randomBytes(8).toString('hex')}`;
   const agencyId = input.role === 'agency' ? input.agency_id! : null;
-  await db.transaction().execute(async (trx) => {
+  const now = ctx.clock();
+  await writeTransaction(ctx, async (trx) => {
     if (agencyId !== null && (await getAgency(trx, agencyId)) === undefined)
       throw new CredenceError('CRD_AGENCY_NOT_FOUND', `no agency "${agencyId}"`);
     if ((await getStaffByUsername(trx, username)) !== undefined)
@@ -87,13 +90,14 @@ export async function createStaffAccount(db: Kysely<DB>, input: NewStaff, now: D
       },
     ]);
   });
-  return (await getStaffByUsername(db, username))!;
+  return (await getStaffByUsername(ctx.db, username))!;
 }
 
 /** Disables an account and ends its open sessions at once. Disabling twice changes nothing. */
-export async function disableStaffAccount(db: Kysely<DB>, username: string, now: Date): Promise<StaffMember> {
+export async function disableStaffAccount(ctx: ServiceContext, username: string): Promise<StaffMember> {
   const name = normalizeUsername(username);
-  await db.transaction().execute(async (trx) => {
+  const now = ctx.clock();
+  await writeTransaction(ctx, async (trx) => {
     const staff = await getStaffByUsername(trx, name);
     if (staff === undefined) throw new CredenceError('CRD_STAFF_NOT_FOUND', `no staff account "${name}"`);
     if (!(await setStaffDisabled(trx, staff.id, now))) return;
@@ -102,9 +106,10 @@ export async function disableStaffAccount(db: Kysely<DB>, username: string, now:
       { type: 'staff.disabled', subject_id: null, payload: { staff_id: staff.id, username: name } },
     ]);
   });
-  return (await getStaffByUsername(db, name))!;
+  return (await getStaffByUsername(ctx.db, name))!;
 }
 
-export async function listStaffAccounts(db: Kysely<DB>): Promise<StaffMember[]> {
-  return listStaff(db);
+/** Every staff account (never a password hash). */
+export async function listStaffAccounts(ctx: ServiceContext): Promise<StaffMember[]> {
+  return listStaff(ctx.db);
 }

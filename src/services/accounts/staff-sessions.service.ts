@@ -6,10 +6,8 @@
  * answer after the same work (a hash is always computed), so none can be told apart.
  */
 
-import type { Kysely } from 'kysely';
 import { CredenceError } from '../../errors.ts';
 import { normalizeUsername } from './staff-accounts.service.ts';
-import type { DB } from '../../store/schema.ts';
 import {
   deleteSignInThrottle,
   endStaffSession,
@@ -24,6 +22,7 @@ import {
 } from '../../store/staff.repository.ts';
 import { dummyPasswordHash, PASSWORD_MAX_LENGTH, verifyPassword } from './passwords.service.ts';
 import { csrfTokenFor, isWellFormedToken, newToken, sessionIdHash } from './tokens.service.ts';
+import type { ServiceContext } from '../context.ts';
 
 const MINUTE = 60_000;
 export const SESSION_IDLE_MS = 30 * MINUTE;
@@ -48,10 +47,11 @@ function lockedError(until: Date): CredenceError {
 
 /** Signs in: returns the new session id (for the cookie only) and the staff member. */
 export async function signIn(
-  db: Kysely<DB>,
+  ctx: ServiceContext,
   input: { username: string; password: string },
-  now: Date,
 ): Promise<{ sessionId: string; staff: SignedInStaff }> {
+  const { db } = ctx;
+  const now = ctx.clock();
   const username = normalizeUsername(input.username).slice(0, 64);
   const throttle = await getSignInThrottle(db, username);
   if (throttle?.locked_until != null && throttle.locked_until > now) throw lockedError(throttle.locked_until);
@@ -77,7 +77,7 @@ export async function signIn(
 }
 
 /** Counts a failure in the current window; returns when the username is now locked until, or null. */
-async function recordFailure(db: Kysely<DB>, username: string, now: Date): Promise<Date | null> {
+async function recordFailure(db: ServiceContext['db'], username: string, now: Date): Promise<Date | null> {
   return db.transaction().execute(async (trx) => {
     const row = await lockSignInThrottle(trx, username, now);
     const inWindow = now.getTime() - row.window_started_at.getTime() < LOCKOUT_WINDOW_MS && row.failures > 0;
@@ -101,11 +101,12 @@ async function recordFailure(db: Kysely<DB>, username: string, now: Date): Promi
  * long, past its absolute lifetime, or its account is disabled. A live session's idle clock restarts.
  */
 export async function resolveSession(
-  db: Kysely<DB>,
+  ctx: ServiceContext,
   sessionId: string | undefined,
-  now: Date,
 ): Promise<SignedInStaff | undefined> {
   if (!isWellFormedToken(sessionId)) return undefined;
+  const { db } = ctx;
+  const now = ctx.clock();
   const idHash = sessionIdHash(sessionId);
   const row = await getOpenStaffSession(db, idHash);
   if (row === undefined) return undefined;
@@ -119,6 +120,6 @@ export async function resolveSession(
 }
 
 /** Ends the session; ending an unknown or ended session does nothing. */
-export async function signOut(db: Kysely<DB>, sessionId: string | undefined, now: Date): Promise<void> {
-  if (isWellFormedToken(sessionId)) await endStaffSession(db, sessionIdHash(sessionId), now);
+export async function signOut(ctx: ServiceContext, sessionId: string | undefined): Promise<void> {
+  if (isWellFormedToken(sessionId)) await endStaffSession(ctx.db, sessionIdHash(sessionId), ctx.clock());
 }

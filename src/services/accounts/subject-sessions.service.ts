@@ -1,17 +1,9 @@
 /**
  * Portal sessions of subjects, kept server-side like staff sessions (only the SHA-256 of the
- * id is stored; the CSRF token is derived from the id): 30 minutes idle, 12 hours at most.
- *
- * The cookie is `SameSite=Lax`, not Strict as the staff cookie: an OpenID Connect sign-in ends
- * with the identity provider sending the browser back, a cross-site navigation, and a Strict
- * cookie set there would be withheld from the first portal page. Lax still keeps the cookie off
- * cross-site POSTs, and every portal form carries the session's CSRF token as well.
+ * id is stored; the CSRF token is derived from the id): 30 minutes idle, 12 hours at most. The
+ * portal's cookies are set by the web shell (src/web/sign-in/cookies.ts).
  */
 
-import { stringifySetCookie } from 'cookie';
-import type { FastifyReply } from 'fastify';
-import type { Kysely } from 'kysely';
-import type { DB } from '../../store/schema.ts';
 import {
   endSubjectSession,
   getOpenSubjectSession,
@@ -20,10 +12,7 @@ import {
 } from '../../store/subject-sessions.repository.ts';
 import { SESSION_ABSOLUTE_MS, SESSION_IDLE_MS } from './staff-sessions.service.ts';
 import { csrfTokenFor, isWellFormedToken, newToken, sessionIdHash } from './tokens.service.ts';
-
-export const SUBJECT_SESSION_COOKIE = 'credence_portal';
-/** The state of an OpenID Connect sign-in under way, binding the callback to this browser. */
-export const OIDC_STATE_COOKIE = 'credence_oidc';
+import type { ServiceContext } from '../context.ts';
 
 /** A subject signed in to the portal and the CSRF token their forms must carry. */
 export interface SignedInSubject {
@@ -41,9 +30,10 @@ export interface SubjectSignIn {
 }
 
 /** Opens a session for an identifier already proven (or, in demo mode, taken on trust); returns its id. */
-export async function openSubjectSession(db: Kysely<DB>, signIn: SubjectSignIn, now: Date): Promise<string> {
+export async function openSubjectSession(ctx: ServiceContext, signIn: SubjectSignIn): Promise<string> {
+  const now = ctx.clock();
   const sessionId = newToken();
-  await insertSubjectSession(db, {
+  await insertSubjectSession(ctx.db, {
     id_hash: sessionIdHash(sessionId),
     subject_scheme: signIn.scheme,
     subject_value: signIn.id,
@@ -59,11 +49,12 @@ export async function openSubjectSession(db: Kysely<DB>, signIn: SubjectSignIn, 
 
 /** The subject a session id belongs to, or undefined when unknown, ended, idle too long or past its lifetime. */
 export async function resolveSubjectSession(
-  db: Kysely<DB>,
+  ctx: ServiceContext,
   sessionId: string | undefined,
-  now: Date,
 ): Promise<SignedInSubject | undefined> {
   if (!isWellFormedToken(sessionId)) return undefined;
+  const { db } = ctx;
+  const now = ctx.clock();
   const idHash = sessionIdHash(sessionId);
   const row = await getOpenSubjectSession(db, idHash);
   if (row === undefined) return undefined;
@@ -75,23 +66,7 @@ export async function resolveSubjectSession(
   return { scheme: row.subject_scheme, id: row.subject_value, via: row.via, csrf_token: csrfTokenFor(sessionId) };
 }
 
-export async function closeSubjectSession(db: Kysely<DB>, sessionId: string | undefined, now: Date): Promise<void> {
-  if (isWellFormedToken(sessionId)) await endSubjectSession(db, sessionIdHash(sessionId), now);
-}
-
-/** Sets a portal cookie: HttpOnly, Secure, SameSite=Lax (see above). maxAge 0 clears it. */
-export function setPortalCookie(reply: FastifyReply, name: string, value: string, maxAgeSeconds: number): void {
-  reply.header(
-    'set-cookie',
-    stringifySetCookie({
-      name,
-      value,
-      httpOnly: true,
-      secure: true,
-      sameSite: 'lax',
-      path: '/',
-      maxAge: maxAgeSeconds,
-      ...(maxAgeSeconds === 0 ? { expires: new Date(0) } : {}),
-    }),
-  );
+/** Ends the session; ending an unknown or ended session does nothing. */
+export async function closeSubjectSession(ctx: ServiceContext, sessionId: string | undefined): Promise<void> {
+  if (isWellFormedToken(sessionId)) await endSubjectSession(ctx.db, sessionIdHash(sessionId), ctx.clock());
 }

@@ -5,11 +5,12 @@
  * Decisions for a (state, action) pair are computed once from the policy and cached.
  */
 
-import { decideAction, type ActionDecision } from '../../domain/decide.ts';
-import type { AppliedMeasure } from '../../domain/evaluate.ts';
+import { decideAction, STATE_GRADE_BITS, stateEncodingProblems, type ActionDecision } from '../../domain/decide.ts';
+import { measuresFor, type AppliedMeasure } from '../../domain/evaluate.ts';
 import { gradeFor, type Policy } from '../../domain/policy.ts';
+import { CredenceError } from '../../errors.ts';
 
-const GRADE_BITS = 5;
+const GRADE_MASK = (1 << STATE_GRADE_BITS) - 1;
 
 export interface DecisionTemplate extends ActionDecision {
   readonly reasons: readonly string[];
@@ -35,8 +36,10 @@ export class DecisionIndex {
   constructor(policy: Policy) {
     this.policy = policy;
     this.grades = policy.scoring.grades.map((g) => g.grade);
-    if (this.grades.length >= 1 << GRADE_BITS || policy.lists.size > 24)
-      throw new Error('policy too large for the index encoding');
+    // The policy loader refuses such a policy; this guards policies built some other way.
+    const problems = stateEncodingProblems({ grades: this.grades.length, lists: policy.lists.size });
+    if (problems.length > 0)
+      throw new CredenceError('CRD_POLICY_INVALID', 'the policy is too large for the decision index', problems);
     for (const [i, id] of [...policy.lists.keys()].entries()) this.listBits.set(id, 1 << i);
     for (const [i, id] of [...policy.actions.keys()].entries()) this.actionIndex.set(id, i);
     this.baseCode = this.encode(gradeFor(policy.scoring, policy.scoring.base), []);
@@ -51,7 +54,7 @@ export class DecisionIndex {
   encode(grade: string, activeLists: readonly string[]): number {
     let mask = 0;
     for (const list of activeLists) mask |= this.listBits.get(list) ?? 0;
-    return (mask << GRADE_BITS) | Math.max(0, this.grades.indexOf(grade));
+    return (mask << STATE_GRADE_BITS) | Math.max(0, this.grades.indexOf(grade));
   }
 
   /** Records an identifier's state; the base state is not stored. */
@@ -94,15 +97,10 @@ export class DecisionIndex {
   }
 
   private buildTemplate(code: number, action: string): DecisionTemplate {
-    const grade = this.grades[code & ((1 << GRADE_BITS) - 1)]!;
-    const mask = code >>> GRADE_BITS;
-    const lists = [...this.listBits].filter(([, bit]) => (mask & bit) !== 0).map(([id]) => id);
-    const measures: AppliedMeasure[] = [];
-    for (const m of this.policy.measures) {
-      const base = { id: m.id, effect: m.effect, actions: m.actions, legal_basis: m.legal_basis, until: null };
-      if (m.list !== undefined && lists.includes(m.list)) measures.push({ ...base, list: m.list });
-      else if (m.list === undefined && m.grades?.includes(grade) === true) measures.push({ ...base, grade });
-    }
+    const grade = this.grades[code & GRADE_MASK]!;
+    const mask = code >>> STATE_GRADE_BITS;
+    const lists = [...this.listBits].filter(([, bit]) => (mask & bit) !== 0).map(([list]) => ({ list, until: null }));
+    const measures = measuresFor(this.policy, { grade, lists });
     const decision = decideAction(measures, action);
     return Object.freeze({
       ...decision,

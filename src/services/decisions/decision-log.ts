@@ -9,11 +9,15 @@
  * review task in the same flush and transaction as its inquiry (see reviews.service.ts).
  */
 
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
+import {
+  commitWithoutWalFlush,
+  insertInquiryColumns,
+  type InquiryColumns,
+  type InquiryRow,
+} from '../../store/inquiry-log.repository.ts';
 import { insertReviewTasks, type NewReviewTask } from '../../store/reviews.repository.ts';
-import type { DB, InquiriesTable } from '../../store/schema.ts';
-
-export type InquiryRow = Omit<InquiriesTable, 'at'> & { at: Date };
+import type { DB } from '../../store/schema.ts';
 
 /** Decisions for one principal, action and purpose at one instant. */
 export interface DecisionBatch {
@@ -123,7 +127,7 @@ export class DecisionLog {
     this.inFlight.add(flush);
   }
 
-  private async writeWithRetry(columns: Columns, reviews: readonly NewReviewTask[]): Promise<void> {
+  private async writeWithRetry(columns: InquiryColumns, reviews: readonly NewReviewTask[]): Promise<void> {
     for (let attempt = 0; ; attempt += 1) {
       try {
         await insertInquiries(this.db, columns, reviews, this.synchronousCommit);
@@ -137,10 +141,8 @@ export class DecisionLog {
   }
 }
 
-type Columns = { [K in keyof InquiryRow]: InquiryRow[K][] };
-
-function toColumns(entries: readonly Entry[], count: number): Columns {
-  const c: Columns = {
+function toColumns(entries: readonly Entry[], count: number): InquiryColumns {
+  const c: InquiryColumns = {
     subject_scheme: new Array(count),
     subject_value: new Array(count),
     at: new Array(count),
@@ -229,24 +231,15 @@ function reviewTasksOf(entries: readonly Entry[]): NewReviewTask[] {
  */
 async function insertInquiries(
   db: Kysely<DB>,
-  c: Columns,
+  c: InquiryColumns,
   reviews: readonly NewReviewTask[],
   synchronousCommit: boolean,
 ): Promise<void> {
   // The common case is one autocommitted statement: one round trip per flush.
   if (reviews.length === 0 && synchronousCommit) return insertInquiryColumns(db, c);
   await db.transaction().execute(async (trx) => {
-    if (!synchronousCommit) await sql`set local synchronous_commit = off`.execute(trx);
+    if (!synchronousCommit) await commitWithoutWalFlush(trx);
     await insertInquiryColumns(trx, c);
     await insertReviewTasks(trx, reviews);
   });
-}
-
-async function insertInquiryColumns(db: Kysely<DB>, c: Columns): Promise<void> {
-  await sql`
-    insert into inquiries (subject_scheme, subject_value, at, id, kind, principal_id, action, purpose, outcome, policy_version)
-    select * from unnest(${c.subject_scheme}::text[], ${c.subject_value}::text[], ${c.at}::timestamptz[],
-      ${c.id}::text[], ${c.kind}::text[], ${c.principal_id}::text[], ${c.action}::text[],
-      ${c.purpose}::text[], ${c.outcome}::text[], ${c.policy_version}::text[])
-  `.execute(db);
 }

@@ -3,12 +3,12 @@
  * inquiry before the answer leaves. The database is touched only by the (batched) log.
  */
 
-import { randomUUID } from 'node:crypto';
 import { normalizeIdentifier, validateIdentifier } from '../../domain/identifiers.ts';
 import type { Principal } from '../../domain/principal.ts';
 import { CredenceError, type ProblemDetail } from '../../errors.ts';
 import type { DecisionBatch } from './decision-log.ts';
 import type { Runtime } from '../runtime/runtime.ts';
+import type { ServiceContext } from '../context.ts';
 
 export interface SubjectRef {
   readonly scheme: string;
@@ -38,8 +38,8 @@ export interface DecisionView {
 export type BatchResult = DecisionView | { readonly subject: SubjectRef; readonly error: ProblemDetail };
 
 /** Refuses unknown actions and purposes (400) and those outside the principal's grant (403). */
-export function checkGrant(rt: Runtime, principal: Principal, action: string, purpose: string): void {
-  const policy = rt.policy;
+export function checkGrant(ctx: ServiceContext, principal: Principal, action: string, purpose: string): void {
+  const policy = ctx.policy;
   if (!policy.actions.has(action))
     throw new CredenceError('CRD_UNKNOWN_ACTION', `unknown action "${action}"`, [
       {
@@ -71,12 +71,12 @@ export function checkGrant(rt: Runtime, principal: Principal, action: string, pu
 
 /** Normalises and checks an identifier; returns the problem instead of throwing. */
 export function checkSubjectRef(
-  rt: Runtime,
+  ctx: ServiceContext,
   subject: SubjectRef,
   path: string | (() => string),
 ): SubjectRef | ProblemDetail {
   const at = () => (typeof path === 'string' ? path : path());
-  const scheme = rt.policy.identifier_schemes.get(subject.scheme);
+  const scheme = ctx.policy.identifier_schemes.get(subject.scheme);
   if (scheme === undefined)
     return {
       code: 'CRD_UNKNOWN_SCHEME',
@@ -104,8 +104,8 @@ export function checkSubjects(
   const decide = index.decider(action);
   const at = now.toISOString();
   const version = index.policy.version;
-  // One random id per batch; each decision is that id and its position, unique and cheap.
-  const batchId = randomUUID();
+  // One new id per batch; each decision is that id and its position, unique and cheap.
+  const batchId = rt.newId();
   const results: BatchResult[] = new Array(subjects.length);
   const decisions: DecisionView[] = [];
   for (let i = 0; i < subjects.length; i += 1) {

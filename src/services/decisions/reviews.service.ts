@@ -12,7 +12,6 @@
  * and the user must tell the consumer). The subject sees the human decision in their inquiries.
  */
 
-import { randomUUID } from 'node:crypto';
 import type { Principal } from '../../domain/principal.ts';
 import { CredenceError } from '../../errors.ts';
 import { lockLedgerHead } from '../../store/ledger.repository.ts';
@@ -23,8 +22,9 @@ import {
   insertInquiry,
   type StoredReviewTask,
 } from '../../store/reviews.repository.ts';
+import { logInquiries } from '../due-process/inquiries.service.ts';
 import { appendEvents } from '../ledger/ledger.service.ts';
-import type { Runtime } from '../runtime/runtime.ts';
+import { type ServiceContext, writeTransaction } from '../context.ts';
 
 /** What a reviewer may decide. Sanctions after review are the relying service's own, under its own law. */
 export const HUMAN_OUTCOMES = ['allow', 'restrict', 'deny'] as const;
@@ -99,46 +99,42 @@ function sees(principal: Principal, task: StoredReviewTask): boolean {
 const notFound = (id: string) => new CredenceError('CRD_REVIEW_NOT_FOUND', `no review task ${id}`);
 
 /** Reading a task reads the subject's file: each one shown is logged as an inquiry about them. */
-async function logReads(rt: Runtime, principal: Principal, tasks: readonly StoredReviewTask[]): Promise<void> {
-  const at = rt.clock();
-  await rt.log.append(
-    tasks.map((task) => ({
-      subject_scheme: task.subject_scheme,
-      subject_value: task.subject_value,
-      at,
-      id: randomUUID(),
-      kind: 'report' as const,
-      principal_id: principal.id,
-      action: task.action,
-      purpose: `review ${task.id}`,
-      outcome: null,
-      policy_version: task.policy_version,
-    })),
+async function logReads(ctx: ServiceContext, principal: Principal, tasks: readonly StoredReviewTask[]): Promise<void> {
+  await Promise.all(
+    tasks.map((task) =>
+      logInquiries(
+        ctx,
+        principal,
+        { identifiers: [{ scheme: task.subject_scheme, id: task.subject_value }] },
+        `review ${task.id}`,
+        { kind: 'report', action: task.action, policyVersion: task.policy_version },
+      ),
+    ),
   );
 }
 
 /** Review tasks oldest first, a page at a time; `next` is the cursor for the following page. */
 export async function listReviews(
-  rt: Runtime,
+  ctx: ServiceContext,
   principal: Principal,
   query: { status: 'open' | 'closed'; after?: string | undefined; limit?: number | undefined },
 ): Promise<{ reviews: ReviewView[]; next: string | null }> {
   const limit = Math.min(query.limit ?? 100, MAX_REVIEWS_PER_PAGE);
   const mine = principal.role === 'operator' || principal.role === 'auditor' ? null : principal.id;
-  const tasks = await getReviewTasks(rt.db, {
+  const tasks = await getReviewTasks(ctx.db, {
     status: query.status,
     principalId: mine,
     after: query.after ?? null,
     limit,
   });
-  await logReads(rt, principal, tasks);
+  await logReads(ctx, principal, tasks);
   return { reviews: tasks.map(viewOf), next: tasks.length === limit ? tasks[tasks.length - 1]!.id : null };
 }
 
-export async function getReview(rt: Runtime, principal: Principal, id: string): Promise<ReviewView> {
-  const task = await getReviewTask(rt.db, id);
+export async function getReview(ctx: ServiceContext, principal: Principal, id: string): Promise<ReviewView> {
+  const task = await getReviewTask(ctx.db, id);
   if (task === undefined || !sees(principal, task)) throw notFound(id);
-  await logReads(rt, principal, [task]);
+  await logReads(ctx, principal, [task]);
   return viewOf(task);
 }
 
@@ -165,14 +161,14 @@ function checkHumanDecision(decision: HumanDecision): void {
  * the original purpose, naming the task) and a `review.closed` ledger event.
  */
 export async function closeReview(
-  rt: Runtime,
+  ctx: ServiceContext,
   principal: Principal,
   id: string,
   decision: HumanDecision,
 ): Promise<ReviewView> {
   checkHumanDecision(decision);
-  const now = rt.clock();
-  const closed = await rt.db.transaction().execute(async (trx) => {
+  const now = ctx.clock();
+  const closed = await writeTransaction(ctx, async (trx) => {
     await lockLedgerHead(trx); // serialises writers: two closings of one task cannot both succeed
     const task = await getReviewTask(trx, id, { forUpdate: true });
     if (task === undefined || !(principal.role === 'operator' || task.principal_id === principal.id))
@@ -182,7 +178,7 @@ export async function closeReview(
         'CRD_REVIEW_CLOSED',
         `review task ${id} was closed at ${task.closed_at?.toISOString() ?? 'an earlier time'} with "${task.outcome ?? ''}"`,
       );
-    const inquiryId = randomUUID();
+    const inquiryId = ctx.newId();
     const legalBasis = decision.legal_basis?.trim() || null;
     const row = await closeReviewTask(trx, id, {
       closed_at: now,

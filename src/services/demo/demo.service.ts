@@ -4,26 +4,25 @@
  * refs and dates); the keys are new on every run, since a key cannot be shown twice.
  */
 
-import type { Kysely } from 'kysely';
 import { evaluateSubject } from '../../domain/evaluate.ts';
 import type { Policy } from '../../domain/policy.ts';
 import type { CreditRecord } from '../../domain/record.ts';
 import { CredenceError, type ProblemDetail } from '../../errors.ts';
 import { getRecordById, getRecordsBySourceRefs } from '../../store/records.repository.ts';
-import type { DB } from '../../store/schema.ts';
+import type { Executor } from '../../store/executor.ts';
+import { generateDemoCity, type DemoCity } from '../../domain/demo-city.ts';
 import {
   DEMO_AGENCY_KINDS,
   DEMO_RECORD_TYPES,
   demoSourceRef,
-  generateDemoCity,
-  type DemoCity,
   type DemoRecord,
   type DemoSubject,
-} from '../../domain/demo-city.ts';
+} from '../../domain/demo-records.ts';
 import { demoExamples, type DemoExamples } from './demo-examples.service.ts';
 import { ensureAgency } from '../accounts/agencies.service.ts';
 import { fileRecords, type Filer } from '../records/intake.service.ts';
-import { createPrincipal } from '../accounts/principals.service.ts';
+import { createPrincipal, type NewPrincipal } from '../accounts/principals.service.ts';
+import type { ServiceContext } from '../context.ts';
 
 export const DEFAULT_DEMO_SUBJECTS = 10_000;
 export const DEFAULT_DEMO_SEED = 2026;
@@ -42,7 +41,6 @@ const AGENCY_NAMES: Record<string, string> = {
 export interface DemoOptions {
   readonly subjects: number;
   readonly seed: number;
-  readonly now: Date;
   /** Where the server listens, for the curl examples, e.g. http://127.0.0.1:8080. */
   readonly baseUrl: string;
 }
@@ -74,32 +72,30 @@ export interface DemoResult {
   readonly subjects: DemoCity['showcase'];
 }
 
-/** Loads the city (files nothing twice) and creates fresh demo keys. */
-export async function loadDemo(db: Kysely<DB>, policy: Policy, options: DemoOptions): Promise<DemoResult> {
+/** Loads the city (files nothing twice) as of `ctx.clock()` and creates fresh demo keys. */
+export async function loadDemo(ctx: ServiceContext, options: DemoOptions): Promise<DemoResult> {
+  const { db, policy } = ctx;
+  const now = ctx.clock();
   checkPolicy(policy);
   const filers = new Map<string, Filer>();
   for (const [kind, spec] of policy.agency_kinds) {
     filers.set(
       kind,
-      await ensureAgency(
-        db,
-        { id: `demo-${kind}`, kind, name: AGENCY_NAMES[kind] ?? `${spec.name} (demo)` },
-        options.now,
-      ),
+      await ensureAgency(ctx, { id: `demo-${kind}`, kind, name: AGENCY_NAMES[kind] ?? `${spec.name} (demo)` }),
     );
   }
-  const filedAt = (await firstLoadTime(db, options.seed)) ?? options.now;
+  const filedAt = (await firstLoadTime(db, options.seed)) ?? now;
   const city = generateDemoCity(policy, {
     subjects: options.subjects,
     seed: options.seed,
     anchor: startOfDay(filedAt),
   });
-  const filed = await fileCity(db, policy, filers, city.records, options.now);
-  const keys = await createDemoKeys(db, policy, city.showcase.listedPerson, options.now);
+  const filed = await fileCity(ctx, filers, city.records);
+  const keys = await createDemoKeys(ctx, city.showcase.listedPerson);
   return {
     keys,
-    examples: demoExamples(options.baseUrl, keys, city.showcase, policy, options.now),
-    counts: { ...countCity(policy, city, filedAt, options.now), ...filed },
+    examples: demoExamples(options.baseUrl, keys, city.showcase, policy, now),
+    counts: { ...countCity(policy, city, filedAt, now), ...filed },
     subjects: city.showcase,
   };
 }
@@ -122,7 +118,7 @@ function checkPolicy(policy: Policy): void {
  * When this seed's city was first loaded, from its first record (always the court's). Dates
  * count back from that day, not from today, so a rerun files the very same records.
  */
-async function firstLoadTime(db: Kysely<DB>, seed: number): Promise<Date | undefined> {
+async function firstLoadTime(db: Executor, seed: number): Promise<Date | undefined> {
   const [first] = await getRecordsBySourceRefs(db, 'demo-court', [demoSourceRef(seed, 0)]);
   return first === undefined ? undefined : (await getRecordById(db, first.id))?.filed_at;
 }
@@ -132,11 +128,9 @@ function startOfDay(date: Date): Date {
 }
 
 async function fileCity(
-  db: Kysely<DB>,
-  policy: Policy,
+  ctx: ServiceContext,
   filers: ReadonlyMap<string, Filer>,
   records: readonly DemoRecord[],
-  now: Date,
 ): Promise<{ created: number; duplicate: number }> {
   let created = 0;
   let duplicate = 0;
@@ -144,7 +138,7 @@ async function fileCity(
   for (const [kind, filer] of filers) {
     const inputs = records.filter((r) => r.agency_kind === kind).map((r) => r.input);
     for (let start = 0; start < inputs.length; start += BATCH_SIZE) {
-      const result = await fileRecords(db, policy, filer, inputs.slice(start, start + BATCH_SIZE), now);
+      const result = await fileRecords(ctx, filer, inputs.slice(start, start + BATCH_SIZE));
       for (const a of result.accepted)
         if (a.status === 'created') created += 1;
         else duplicate += 1;
@@ -162,9 +156,9 @@ async function fileCity(
   return { created, duplicate };
 }
 
-async function createDemoKeys(db: Kysely<DB>, policy: Policy, person: DemoSubject, now: Date): Promise<DemoKeys> {
-  const key = async (input: Parameters<typeof createPrincipal>[2]) =>
-    (await createPrincipal(db, policy, input, now)).key;
+async function createDemoKeys(ctx: ServiceContext, person: DemoSubject): Promise<DemoKeys> {
+  const { policy } = ctx;
+  const key = async (input: NewPrincipal) => (await createPrincipal(ctx, input)).key;
   const agency: Record<string, string> = {};
   for (const kind of policy.agency_kinds.keys())
     agency[kind] = await key({

@@ -1,20 +1,19 @@
 /**
- * Who may act on a record in due process, and the inquiry log of what they read. A principal
- * that may not act on a record learns nothing about it: not found, never forbidden (the same
+ * Who may act on a record in due process (what they read is logged by inquiries.service.ts). A
+ * principal that may not act on a record learns nothing about it: not found, never forbidden (the same
  * answer as GET /v1/records/{id}).
  */
 
-import { randomUUID } from 'node:crypto';
-import type { Kysely, Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import type { Principal } from '../../domain/principal.ts';
 import type { RecordStatus } from '../../domain/record.ts';
 import { CredenceError } from '../../errors.ts';
 import { getUnresolvedDisputeOfRecord } from '../../store/disputes.repository.ts';
+import type { Executor } from '../../store/executor.ts';
 import { lockRecord } from '../../store/record-changes.repository.ts';
 import { getRecordById, type StoredRecord } from '../../store/records.repository.ts';
 import type { DB } from '../../store/schema.ts';
-import { getIdentifiersOfSubjects, getSubjectByIdentifier } from '../../store/subjects.repository.ts';
-import type { Runtime } from '../runtime/runtime.ts';
+import { getSubjectByIdentifier } from '../../store/subjects.repository.ts';
 
 export function recordNotFound(id: string): CredenceError {
   return new CredenceError('CRD_NOT_FOUND', `no record ${id}`);
@@ -30,17 +29,13 @@ export async function lockAgencyRecord(trx: Transaction<DB>, principal: Principa
 }
 
 /** The subject a subject key speaks for, if Credence knows them. */
-export async function subjectIdOf(db: Kysely<DB> | Transaction<DB>, principal: Principal): Promise<string | null> {
+export async function subjectIdOf(db: Executor, principal: Principal): Promise<string | null> {
   if (principal.subject === null) return null;
   return (await getSubjectByIdentifier(db, principal.subject.scheme, principal.subject.id))?.id ?? null;
 }
 
 /** True when `principal` may act for the subject: an operator on their behalf, or their own subject key. */
-export async function actsForSubject(
-  db: Kysely<DB> | Transaction<DB>,
-  principal: Principal,
-  subjectId: string,
-): Promise<boolean> {
+export async function actsForSubject(db: Executor, principal: Principal, subjectId: string): Promise<boolean> {
   if (principal.role === 'operator') return true;
   return principal.role === 'subject' && (await subjectIdOf(db, principal)) === subjectId;
 }
@@ -70,31 +65,6 @@ export async function refuseWhileDisputed(trx: Transaction<DB>, record: StoredRe
 export function requireStatus(record: StoredRecord, allowed: readonly RecordStatus[], what: string): void {
   if (allowed.includes(record.status)) return;
   throw new CredenceError('CRD_RECORD_NOT_CHANGEABLE', `record ${record.id} is ${record.status}: ${what}`);
-}
-
-/** Logs a read of these subjects' personal data (dispute statements, repair evidence) as inquiries. */
-export async function logSubjectReads(
-  rt: Runtime,
-  principal: Principal,
-  subjectIds: readonly string[],
-  purpose: string,
-): Promise<void> {
-  const identifiers = await getIdentifiersOfSubjects(rt.db, [...new Set(subjectIds)]);
-  const now = rt.clock();
-  await rt.log.append(
-    identifiers.map((i) => ({
-      subject_scheme: i.scheme,
-      subject_value: i.value,
-      at: now,
-      id: randomUUID(),
-      kind: 'record' as const,
-      principal_id: principal.id,
-      action: null,
-      purpose,
-      outcome: null,
-      policy_version: rt.policy.version,
-    })),
-  );
 }
 
 /** A record as the API shows it: without the idempotency digest, with its version number. */

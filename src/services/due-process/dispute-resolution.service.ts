@@ -4,7 +4,6 @@
  * disputes resolve the same way. One transaction: events, re-evaluation, the subject's notice.
  */
 
-import type { Kysely } from 'kysely';
 import type { DisputeOutcome } from '../../domain/dispute.ts';
 import { disputeResolvedNotice } from '../../domain/due-process-notices.ts';
 import type { RecordChanges } from '../../domain/correction.ts';
@@ -16,7 +15,7 @@ import { getDisputeForUpdate } from '../../store/disputes.repository.ts';
 import { lockLedgerHead } from '../../store/ledger.repository.ts';
 import { getRecordVersionNumbers } from '../../store/record-changes.repository.ts';
 import type { StoredRecord } from '../../store/records.repository.ts';
-import type { DB } from '../../store/schema.ts';
+import { type ServiceContext, writeTransaction } from '../context.ts';
 import {
   checkCorrection,
   correctionChange,
@@ -93,15 +92,15 @@ async function planOutcome(
 
 /** POST /v1/disputes/{id}/resolution, by the agency that filed the record only. */
 export async function resolveDispute(
-  db: Kysely<DB>,
-  policy: Policy,
+  ctx: ServiceContext,
   principal: Principal,
   disputeId: string,
   resolution: Resolution,
-  now: Date,
 ): Promise<{ dispute: DisputeView; record: RecordView }> {
   checkResolution(resolution);
-  return db.transaction().execute(async (trx) => {
+  const { policy } = ctx;
+  const now = ctx.clock();
+  return writeTransaction(ctx, async (trx) => {
     await lockLedgerHead(trx);
     const dispute = await getDisputeForUpdate(trx, disputeId);
     if (dispute === undefined || principal.role !== 'agency' || dispute.agency_id !== principal.agency_id)

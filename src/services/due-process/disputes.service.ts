@@ -5,8 +5,7 @@
  * answer overdue suspends it until resolved. One unresolved dispute per record at a time.
  */
 
-import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type { Transaction } from 'kysely';
 import { disputeDueAt, isOverdue, statusWhileDisputed, type DisputeStatus } from '../../domain/dispute.ts';
 import { disputeOpenedNotice, disputeOverdueNotice } from '../../domain/due-process-notices.ts';
 import type { Policy } from '../../domain/policy.ts';
@@ -19,19 +18,20 @@ import {
   listDisputes as selectDisputes,
   type DisputeRow,
 } from '../../store/disputes.repository.ts';
+import type { Executor } from '../../store/executor.ts';
 import { lockLedgerHead } from '../../store/ledger.repository.ts';
 import { getRecordById } from '../../store/records.repository.ts';
 import type { DB } from '../../store/schema.ts';
+import { type ServiceContext, writeTransaction } from '../context.ts';
 import {
   actsForSubject,
   lockSubjectRecord,
-  logSubjectReads,
   refuseWhileDisputed,
   requireStatus,
   subjectIdOf,
 } from './access.service.ts';
 import { commitChanges, type SubjectChange } from './events.service.ts';
-import type { Runtime } from '../runtime/runtime.ts';
+import { logInquiries } from './inquiries.service.ts';
 
 export interface DisputeView {
   readonly dispute_id: string;
@@ -62,15 +62,10 @@ export function disputeNotFound(id: string): CredenceError {
 }
 
 /** POST /v1/records/{id}/disputes. */
-export async function openDispute(
-  db: Kysely<DB>,
-  policy: Policy,
-  principal: Principal,
-  recordId: string,
-  statement: string,
-  now: Date,
-) {
-  return db.transaction().execute(async (trx) => {
+export async function openDispute(ctx: ServiceContext, principal: Principal, recordId: string, statement: string) {
+  const { policy } = ctx;
+  const now = ctx.clock();
+  return writeTransaction(ctx, async (trx) => {
     await lockLedgerHead(trx);
     const record = await lockSubjectRecord(trx, principal, recordId);
     await refuseWhileDisputed(trx, record, 'one dispute per record at a time');
@@ -79,7 +74,7 @@ export async function openDispute(
     const recordStatus = statusWhileDisputed(type);
     const dispute = {
       subject_id: record.subject_id,
-      id: randomUUID(),
+      id: ctx.newId(),
       record_id: record.id,
       agency_id: record.agency_id,
       opened_by: principal.id,
@@ -121,7 +116,7 @@ const STATUSES: Record<DisputeQuery['status'], DisputeStatus[]> = {
 
 /** Whose disputes a principal sees: an agency its own records', a subject their own; operators and auditors all. */
 async function scopeOf(
-  db: Kysely<DB>,
+  db: Executor,
   principal: Principal,
 ): Promise<{ agency_id?: string; subject_id?: string } | null> {
   if (principal.role === 'agency') return { agency_id: principal.agency_id! };
@@ -134,20 +129,20 @@ async function scopeOf(
 
 /** GET /v1/disputes: unresolved ones oldest deadline first. Reading statements is logged as inquiries. */
 export async function listDisputes(
-  rt: Runtime,
+  ctx: ServiceContext,
   principal: Principal,
   query: DisputeQuery,
 ): Promise<{ disputes: DisputeView[] }> {
-  const scope = await scopeOf(rt.db, principal);
+  const scope = await scopeOf(ctx.db, principal);
   if (scope === null) return { disputes: [] };
-  const now = rt.clock();
+  const now = ctx.clock();
   // "overdue" includes disputes past their deadline that the scheduler has not marked yet.
   const statuses = query.status === 'overdue' ? (['open', 'overdue'] as DisputeStatus[]) : STATUSES[query.status];
-  const rows = (await selectDisputes(rt.db, { ...scope, statuses, limit: query.limit })).filter(
+  const rows = (await selectDisputes(ctx.db, { ...scope, statuses, limit: query.limit })).filter(
     (r) => query.status !== 'overdue' || isOverdue(r, now),
   );
-  await logSubjectReads(
-    rt,
+  await logInquiries(
+    ctx,
     principal,
     rows.map((r) => r.subject_id),
     'disputes',
@@ -156,17 +151,17 @@ export async function listDisputes(
 }
 
 /** GET /v1/disputes/{id}, for the filing agency, the subject, operators and auditors. */
-export async function readDispute(rt: Runtime, principal: Principal, id: string): Promise<DisputeView> {
-  const row = await getDisputeById(rt.db, id);
+export async function readDispute(ctx: ServiceContext, principal: Principal, id: string): Promise<DisputeView> {
+  const row = await getDisputeById(ctx.db, id);
   const visible =
     row !== undefined &&
     (principal.role === 'auditor' ||
       (principal.role === 'agency'
         ? row.agency_id === principal.agency_id
-        : await actsForSubject(rt.db, principal, row.subject_id)));
+        : await actsForSubject(ctx.db, principal, row.subject_id)));
   if (!visible) throw disputeNotFound(id);
-  await logSubjectReads(rt, principal, [row.subject_id], `dispute ${id}`);
-  return disputeView(row, rt.clock());
+  await logInquiries(ctx, principal, [row.subject_id], `dispute ${id}`);
+  return disputeView(row, ctx.clock());
 }
 
 /**
@@ -174,14 +169,13 @@ export async function readDispute(rt: Runtime, principal: Principal, id: string)
  * shown with the record in every report (FCRA § 611(b)-(c)). A later statement replaces it.
  */
 export async function addDisputeStatement(
-  db: Kysely<DB>,
-  policy: Policy,
+  ctx: ServiceContext,
   principal: Principal,
   id: string,
   statement: string,
-  now: Date,
 ): Promise<DisputeView> {
-  return db.transaction().execute(async (trx) => {
+  const now = ctx.clock();
+  return writeTransaction(ctx, async (trx) => {
     await lockLedgerHead(trx);
     const dispute = await getDisputeForUpdate(trx, id);
     if (dispute === undefined || !(await actsForSubject(trx, principal, dispute.subject_id))) throw disputeNotFound(id);
@@ -190,7 +184,7 @@ export async function addDisputeStatement(
         'CRD_DISPUTE_NOT_UPHELD',
         `dispute ${id} is ${dispute.outcome ?? dispute.status}: a statement is attached to a record only after a dispute is upheld`,
       );
-    await commitChanges(trx, policy, now, [
+    await commitChanges(trx, ctx.policy, now, [
       {
         subject_id: dispute.subject_id,
         events: [
@@ -212,39 +206,43 @@ const OVERDUE_PAGE = 1000;
  * (FCRA § 611(a)(5)(A): information not verified in time is deleted; here it stops counting).
  * Each is a ledger event, a re-evaluation and a notice. Returns how many were marked.
  */
-export async function markOverdueDisputes(db: Kysely<DB>, policy: Policy, now: Date): Promise<number> {
+export async function markOverdueDisputes(ctx: ServiceContext): Promise<number> {
+  const now = ctx.clock();
   let total = 0;
   for (;;) {
-    const count = await db.transaction().execute(async (trx) => {
-      await lockLedgerHead(trx);
-      const due = await getDueOpenDisputes(trx, now, OVERDUE_PAGE);
-      const changes: SubjectChange[] = [];
-      for (const dispute of due) {
-        const record = (await getRecordById(trx, dispute.record_id))!;
-        const recordStatus = record.status === 'disputed' ? ('suspended' as const) : null;
-        const suspended = { ...record, status: recordStatus ?? record.status };
-        changes.push({
-          subject_id: dispute.subject_id,
-          events: [
-            {
-              type: 'dispute.overdue',
-              payload: {
-                dispute_id: dispute.id,
-                record_id: record.id,
-                due_at: dispute.due_at.toISOString(),
-                record_status: recordStatus,
-              },
-            },
-          ],
-          notices: (evaluation) => [
-            disputeOverdueNotice(policy, suspended, evaluation, { id: dispute.id, due_at: dispute.due_at }),
-          ],
-        });
-      }
-      if (changes.length > 0) await commitChanges(trx, policy, now, changes);
-      return changes.length;
-    });
+    const count = await writeTransaction(ctx, (trx) => markOverduePage(trx, ctx.policy, now));
     total += count;
     if (count < OVERDUE_PAGE) return total;
   }
+}
+
+/** Marks one page of overdue disputes in the caller's transaction; returns how many. */
+async function markOverduePage(trx: Transaction<DB>, policy: Policy, now: Date): Promise<number> {
+  await lockLedgerHead(trx);
+  const due = await getDueOpenDisputes(trx, now, OVERDUE_PAGE);
+  const changes: SubjectChange[] = [];
+  for (const dispute of due) {
+    const record = (await getRecordById(trx, dispute.record_id))!;
+    const recordStatus = record.status === 'disputed' ? ('suspended' as const) : null;
+    const suspended = { ...record, status: recordStatus ?? record.status };
+    changes.push({
+      subject_id: dispute.subject_id,
+      events: [
+        {
+          type: 'dispute.overdue',
+          payload: {
+            dispute_id: dispute.id,
+            record_id: record.id,
+            due_at: dispute.due_at.toISOString(),
+            record_status: recordStatus,
+          },
+        },
+      ],
+      notices: (evaluation) => [
+        disputeOverdueNotice(policy, suspended, evaluation, { id: dispute.id, due_at: dispute.due_at }),
+      ],
+    });
+  }
+  if (changes.length > 0) await commitChanges(trx, policy, now, changes);
+  return changes.length;
 }

@@ -6,7 +6,7 @@
  * an event as `record_status`.
  */
 
-import { sql, type Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import { canonicalJson } from '../../domain/canonical.ts';
 import type { DisputeOutcome } from '../../domain/dispute.ts';
 import type { Evaluation } from '../../domain/evaluate.ts';
@@ -28,7 +28,7 @@ import {
 } from '../../store/record-changes.repository.ts';
 import { insertRepair, setRepairDecided, type NewRepair } from '../../store/repairs.repository.ts';
 import type { DB } from '../../store/schema.ts';
-import { LEDGER_CHANNEL } from '../records/intake.service.ts';
+import { notifyLedger } from '../../store/ledger.repository.ts';
 import { appendEvents } from '../ledger/ledger.service.ts';
 import { recordNotices, reprojectSubjects } from '../ledger/projection.service.ts';
 
@@ -168,6 +168,6 @@ export async function commitChanges(
     changes.flatMap((c) => c.notices?.(evaluations.get(c.subject_id)!) ?? []),
     now,
   );
-  await sql`select pg_notify(${LEDGER_CHANNEL}, '')`.execute(trx);
+  await notifyLedger(trx);
   return evaluations;
 }

@@ -6,16 +6,16 @@
  * projections re-evaluated (ended list memberships are noticed), and a `record.expired` notice.
  */
 
-import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import { OPEN_STATUSES, recordWindow } from '../../domain/evaluate.ts';
 import { recordExpiredNotice } from '../../domain/notice.ts';
 import type { Policy } from '../../domain/policy.ts';
 import type { CreditRecord } from '../../domain/record.ts';
 import { getDueSubjectIdsAfter, updateRecordStatuses } from '../../store/expiry.repository.ts';
-import { lockLedgerHead } from '../../store/ledger.repository.ts';
+import { lockLedgerHead, notifyLedger } from '../../store/ledger.repository.ts';
 import { getRecordsOfSubjects } from '../../store/records.repository.ts';
 import type { DB } from '../../store/schema.ts';
-import { LEDGER_CHANNEL } from '../records/intake.service.ts';
+import { type ServiceContext, writeTransaction } from '../context.ts';
 import { appendEvents } from '../ledger/ledger.service.ts';
 import { recordNotices, reprojectSubjects } from '../ledger/projection.service.ts';
 
@@ -45,12 +45,12 @@ export function endedRecords(policy: Policy, records: readonly CreditRecord[], n
  * subject id looked at (null when no page was left) and how many records expired.
  */
 async function expirePage(
-  db: Kysely<DB>,
-  policy: Policy,
+  ctx: ServiceContext,
   now: Date,
   after: string,
 ): Promise<{ last: string | null; expired: number }> {
-  return db.transaction().execute(async (trx) => {
+  const { policy } = ctx;
+  return writeTransaction(ctx, async (trx) => {
     await lockLedgerHead(trx); // serialises with every other writer, so the records read stay current
     const subjectIds = await getDueSubjectIdsAfter(trx, now, after, PAGE);
     if (subjectIds.length === 0) return { last: null, expired: 0 };
@@ -82,15 +82,16 @@ async function writeExpiries(trx: Transaction<DB>, policy: Policy, ended: readon
     ended.map(({ record, end }) => recordExpiredNotice(policy, record, end)),
     now,
   );
-  await sql`select pg_notify(${LEDGER_CHANNEL}, '')`.execute(trx);
+  await notifyLedger(trx);
 }
 
-/** Expires every record whose window has ended by `now`; returns how many. Idempotent. */
-export async function expireDueRecords(db: Kysely<DB>, policy: Policy, now: Date): Promise<number> {
+/** Expires every record whose window has ended by `ctx.clock()`; returns how many. Idempotent. */
+export async function expireDueRecords(ctx: ServiceContext): Promise<number> {
+  const now = ctx.clock();
   let total = 0;
   let after: string | null = '0';
   while (after !== null) {
-    const page: { last: string | null; expired: number } = await expirePage(db, policy, now, after);
+    const page: { last: string | null; expired: number } = await expirePage(ctx, now, after);
     total += page.expired;
     after = page.last;
   }

@@ -7,7 +7,6 @@
  */
 
 import { createHmac } from 'node:crypto';
-import type { Kysely } from 'kysely';
 import type { Config } from '../../config.ts';
 import { CredenceError } from '../../errors.ts';
 import {
@@ -22,8 +21,11 @@ import {
   type DeliveryStatus,
   type OutboxNotice,
 } from '../../store/deliveries.repository.ts';
-import type { DB } from '../../store/schema.ts';
 import { getIdentifiersOfSubjects } from '../../store/subjects.repository.ts';
+import type { ServiceContext } from '../context.ts';
+
+/** The delivery states and a notice's delivery row, as operators see them. */
+export { DELIVERY_STATUSES, type DeliveryRow, type DeliveryStatus } from '../../store/deliveries.repository.ts';
 
 export interface Webhook {
   readonly url: string;
@@ -138,11 +140,11 @@ function outcomeOf(webhook: Webhook, notice: OutboxNotice, error: string | null,
  * send, the notice is sent again later with the same Idempotency-Key, which the receiver dedupes.
  */
 async function deliverBatch(
-  db: Kysely<DB>,
+  ctx: ServiceContext,
   webhook: Webhook,
   now: Date,
 ): Promise<{ claimed: number; outcomes: AttemptOutcome[] }> {
-  return db.transaction().execute(async (trx) => {
+  return ctx.db.transaction().execute(async (trx) => {
     const due = await claimDueNotices(trx, now, webhook.batchSize ?? DEFAULTS.batchSize);
     if (due.length === 0) return { claimed: 0, outcomes: [] };
     const identifiers = new Map<string, { scheme: string; value: string }[]>();
@@ -165,13 +167,14 @@ async function deliverBatch(
 }
 
 /**
- * One delivery pass at `now`: batches of due notices until none is left, a batch meets a
- * failure (the receiver is struggling: back off rather than hammer it), or `maxBatches`.
+ * One delivery pass as of `ctx.clock()`: batches of due notices until none is left, a batch
+ * meets a failure (the receiver is struggling: back off rather than hammer it), or `maxBatches`.
  */
-export async function deliverDueNotices(db: Kysely<DB>, webhook: Webhook, now: Date): Promise<DeliveryCounts> {
+export async function deliverDueNotices(ctx: ServiceContext, webhook: Webhook): Promise<DeliveryCounts> {
+  const now = ctx.clock();
   const counts = { delivered: 0, retrying: 0, failed: 0 };
   for (let batch = 0; batch < (webhook.maxBatches ?? DEFAULTS.maxBatches); batch += 1) {
-    const { claimed, outcomes } = await deliverBatch(db, webhook, now);
+    const { claimed, outcomes } = await deliverBatch(ctx, webhook, now);
     for (const o of outcomes) {
       if (o.delivery_status === 'delivered') counts.delivered += 1;
       else if (o.delivery_status === 'failed') counts.failed += 1;
@@ -196,14 +199,14 @@ export const DELIVERIES_PAGE_SIZE = 50;
 
 /** What operators and auditors see of delivery: counts, the oldest pending, a page of one status. */
 export async function getDeliveryOverview(
-  db: Kysely<DB>,
+  ctx: ServiceContext,
   status: DeliveryStatus,
   page: number,
 ): Promise<DeliveryOverview> {
   const [counts, oldest, notices] = await Promise.all([
-    countNoticesByStatus(db),
-    getOldestPending(db),
-    getDeliveries(db, status, DELIVERIES_PAGE_SIZE, (page - 1) * DELIVERIES_PAGE_SIZE),
+    countNoticesByStatus(ctx.db),
+    getOldestPending(ctx.db),
+    getDeliveries(ctx.db, status, DELIVERIES_PAGE_SIZE, (page - 1) * DELIVERIES_PAGE_SIZE),
   ]);
   return { counts, oldest_pending: oldest ?? null, status, page, page_size: DELIVERIES_PAGE_SIZE, notices };
 }
@@ -214,8 +217,8 @@ export async function getDeliveryOverview(
  * with it, so a receiver that already has it sees a retry, not a new notice. Delivery state is
  * the outbox's, not the registry's, so this is no ledger event.
  */
-export async function requestRedelivery(db: Kysely<DB>, noticeId: string, now: Date): Promise<DeliveryRow> {
-  const row = await requeueNotice(db, noticeId, now);
+export async function requestRedelivery(ctx: ServiceContext, noticeId: string): Promise<DeliveryRow> {
+  const row = await requeueNotice(ctx.db, noticeId, ctx.clock());
   if (row === undefined) throw new CredenceError('CRD_NOTICE_NOT_FOUND', `no notice ${noticeId}`);
   return row;
 }

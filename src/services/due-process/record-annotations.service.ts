@@ -5,12 +5,11 @@
  * its record view with `annotationFor`.
  */
 
-import type { Kysely } from 'kysely';
 import { isOverdue } from '../../domain/dispute.ts';
 import { getDisputesOfSubject } from '../../store/disputes.repository.ts';
+import type { Executor } from '../../store/executor.ts';
 import { getRecordVersionNumbers } from '../../store/record-changes.repository.ts';
 import { getRepairsOfSubject } from '../../store/repairs.repository.ts';
-import type { DB } from '../../store/schema.ts';
 
 export interface RecordAnnotation {
   readonly version: number;
@@ -28,7 +27,7 @@ const NONE: RecordAnnotation = Object.freeze({ version: 1, statements: [], dispu
 
 /** The annotations of every record of a subject that has any, by record id. */
 export async function getRecordAnnotations(
-  db: Kysely<DB>,
+  db: Executor,
   subjectId: string,
   recordIds: readonly string[],
   now: Date,

@@ -6,10 +6,7 @@
  * A refused application may be made again with new evidence; one pending per record.
  */
 
-import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
 import { recordRepairedNotice, repairRefusedNotice } from '../../domain/due-process-notices.ts';
-import type { Policy } from '../../domain/policy.ts';
 import type { Principal } from '../../domain/principal.ts';
 import { checkRepairEligibility } from '../../domain/repair.ts';
 import { CredenceError } from '../../errors.ts';
@@ -22,19 +19,20 @@ import {
   type RepairRow,
   type RepairStatus,
 } from '../../store/repairs.repository.ts';
-import type { DB } from '../../store/schema.ts';
+import { type ServiceContext, writeTransaction } from '../context.ts';
 import type { RecordView } from '../records/corrections.service.ts';
 import {
   lockAgencyRecord,
   lockSubjectRecord,
-  logSubjectReads,
   recordView,
   refuseWhileDisputed,
   requireStatus,
   subjectIdOf,
 } from './access.service.ts';
 import { commitChanges } from './events.service.ts';
-import type { Runtime } from '../runtime/runtime.ts';
+import { logInquiries } from './inquiries.service.ts';
+
+export type { RepairStatus } from '../../store/repairs.repository.ts';
 
 export interface RepairApplication {
   readonly evidence: string;
@@ -52,14 +50,14 @@ function repairView(row: RepairRow): RepairView {
 
 /** POST /v1/records/{id}/repairs: refused with a coded reason before the record may be repaired. */
 export async function applyForRepair(
-  db: Kysely<DB>,
-  policy: Policy,
+  ctx: ServiceContext,
   principal: Principal,
   recordId: string,
   application: RepairApplication,
-  now: Date,
 ): Promise<RepairView> {
-  return db.transaction().execute(async (trx) => {
+  const { policy } = ctx;
+  const now = ctx.clock();
+  return writeTransaction(ctx, async (trx) => {
     await lockLedgerHead(trx);
     const record = await lockSubjectRecord(trx, principal, recordId);
     await refuseWhileDisputed(trx, record, 'apply for repair once the dispute is resolved');
@@ -81,7 +79,7 @@ export async function applyForRepair(
       ]);
     const repair = {
       subject_id: record.subject_id,
-      id: randomUUID(),
+      id: ctx.newId(),
       record_id: record.id,
       agency_id: record.agency_id,
       applied_by: principal.id,
@@ -112,14 +110,14 @@ export interface RepairDecision {
 
 /** POST /v1/repairs/{id}/decision, by the agency that filed the record only. */
 export async function decideRepair(
-  db: Kysely<DB>,
-  policy: Policy,
+  ctx: ServiceContext,
   principal: Principal,
   repairId: string,
   decision: RepairDecision,
-  now: Date,
 ): Promise<{ repair: RepairView; record: RecordView }> {
-  return db.transaction().execute(async (trx) => {
+  const { policy } = ctx;
+  const now = ctx.clock();
+  return writeTransaction(ctx, async (trx) => {
     await lockLedgerHead(trx);
     const repair = await getRepairForUpdate(trx, repairId);
     if (repair === undefined || principal.role !== 'agency' || repair.agency_id !== principal.agency_id)
@@ -172,20 +170,20 @@ export async function decideRepair(
 
 /** GET /v1/repairs: an agency's own applications, a subject's own, or all (operators, auditors). Reading is logged. */
 export async function listRepairs(
-  rt: Runtime,
+  ctx: ServiceContext,
   principal: Principal,
   query: { status: RepairStatus; limit: number },
 ): Promise<{ repairs: RepairView[] }> {
   let scope: { agency_id?: string; subject_id?: string } = {};
   if (principal.role === 'agency') scope = { agency_id: principal.agency_id! };
   if (principal.role === 'subject') {
-    const subjectId = await subjectIdOf(rt.db, principal);
+    const subjectId = await subjectIdOf(ctx.db, principal);
     if (subjectId === null) return { repairs: [] };
     scope = { subject_id: subjectId };
   }
-  const rows = await selectRepairs(rt.db, { ...scope, status: query.status, limit: query.limit });
-  await logSubjectReads(
-    rt,
+  const rows = await selectRepairs(ctx.db, { ...scope, status: query.status, limit: query.limit });
+  await logInquiries(
+    ctx,
     principal,
     rows.map((r) => r.subject_id),
     'repairs',

@@ -3,18 +3,23 @@
  * inquiry made about them. Reading a report is itself an inquiry, committed before the read.
  */
 
-import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
 import { evaluateSubject, recordWindow } from '../../domain/evaluate.ts';
+import type { Policy } from '../../domain/policy.ts';
 import { PORTAL_PRINCIPAL_ID, type Principal } from '../../domain/principal.ts';
 import { CredenceError } from '../../errors.ts';
-import { getNoticesOfSubject } from '../../store/notices.repository.ts';
-import { getRecordsOfSubjects } from '../../store/records.repository.ts';
-import type { DB } from '../../store/schema.ts';
-import { getIdentifiersOfSubjects, getNameVariants, getSubjectByIdentifier } from '../../store/subjects.repository.ts';
+import { getInquiriesAbout, getKeyNames, getStaffNames } from '../../store/inquiries.repository.ts';
+import { getNoticesOfSubject, type StoredNotice } from '../../store/notices.repository.ts';
+import { getRecordsOfSubjects, type StoredRecord } from '../../store/records.repository.ts';
+import {
+  getIdentifiersOfSubjects,
+  getNameVariants,
+  getSubjectByIdentifier,
+  type SubjectRow,
+} from '../../store/subjects.repository.ts';
+import type { ServiceContext } from '../context.ts';
 import { checkSubjectRef, type SubjectRef } from '../decisions/decisions.service.ts';
-import { annotationFor, getRecordAnnotations } from './record-annotations.service.ts';
-import type { Runtime } from '../runtime/runtime.ts';
+import { logInquiries } from './inquiries.service.ts';
+import { annotationFor, getRecordAnnotations, type RecordAnnotation } from './record-annotations.service.ts';
 
 /** Operators and auditors read any file; a subject key only its own. */
 export function authorizeReport(principal: Principal, ref: SubjectRef): void {
@@ -29,29 +34,33 @@ export function authorizeReport(principal: Principal, ref: SubjectRef): void {
   );
 }
 
-async function inquiriesAbout(db: Kysely<DB>, identifiers: readonly SubjectRef[]) {
-  if (identifiers.length === 0) return [];
-  return db
-    .selectFrom('inquiries')
-    .select([
-      'id',
-      'at',
-      'kind',
-      'principal_id',
-      'action',
-      'purpose',
-      'outcome',
-      'policy_version',
-      'subject_scheme',
-      'subject_value',
-      'review_id',
-    ])
-    .where((eb) =>
-      eb.or(identifiers.map((i) => eb.and([eb('subject_scheme', '=', i.scheme), eb('subject_value', '=', i.id)]))),
-    )
-    .orderBy('at', 'desc')
-    .limit(1000)
-    .execute();
+/** What Credence holds about the subject an identifier names (nothing, if it names no one yet). */
+interface SubjectFile {
+  readonly subject: SubjectRow | undefined;
+  readonly identifiers: readonly SubjectRef[];
+  readonly records: readonly StoredRecord[];
+  readonly notices: readonly StoredNotice[];
+  readonly annotations: ReadonlyMap<string, RecordAnnotation>;
+}
+
+async function readSubjectFile(ctx: ServiceContext, ref: SubjectRef, now: Date): Promise<SubjectFile> {
+  const subject = await getSubjectByIdentifier(ctx.db, ref.scheme, ref.id);
+  if (subject === undefined) return { subject, identifiers: [ref], records: [], notices: [], annotations: new Map() };
+  const identifiers = (await getIdentifiersOfSubjects(ctx.db, [subject.id])).map((i) => ({
+    scheme: i.scheme,
+    id: i.value,
+  }));
+  const records = await getRecordsOfSubjects(ctx.db, [subject.id]);
+  const [notices, annotations] = await Promise.all([
+    getNoticesOfSubject(ctx.db, subject.id),
+    getRecordAnnotations(
+      ctx.db,
+      subject.id,
+      records.map((r) => r.id),
+      now,
+    ),
+  ]);
+  return { subject, identifiers, records, notices, annotations };
 }
 
 /**
@@ -59,7 +68,7 @@ async function inquiriesAbout(db: Kysely<DB>, identifiers: readonly SubjectRef[]
  * reads as the subject themself; console reads by the staff member's account and role.
  */
 async function principalNames(
-  db: Kysely<DB>,
+  ctx: ServiceContext,
   ids: readonly string[],
 ): Promise<Map<string, { name: string; role: string }>> {
   const unique = [...new Set(ids)];
@@ -67,118 +76,90 @@ async function principalNames(
   if (unique.includes(PORTAL_PRINCIPAL_ID))
     names.set(PORTAL_PRINCIPAL_ID, { name: 'the subject, in the portal', role: 'subject' });
   const keys = unique.filter((id) => !id.includes(':'));
-  if (keys.length > 0) {
-    for (const r of await db.selectFrom('principals').select(['id', 'name', 'role']).where('id', 'in', keys).execute())
-      names.set(r.id, { name: r.name, role: r.role });
-  }
-  const staff = unique.filter((id) => id.startsWith('staff:'));
-  if (staff.length > 0) {
-    const rows = await db
-      .selectFrom('staff_accounts')
-      .leftJoin('agencies', 'agencies.id', 'staff_accounts.agency_id')
-      .select(['staff_accounts.id', 'staff_accounts.role', 'agencies.name as agency'])
-      .where(
-        'staff_accounts.id',
-        'in',
-        staff.map((id) => id.slice(6)),
-      )
-      .execute();
-    for (const r of rows) names.set(`staff:${r.id}`, { name: r.agency ?? 'Credence operator', role: r.role });
-  }
+  for (const r of await getKeyNames(ctx.db, keys)) names.set(r.id, { name: r.name, role: r.role });
+  const staff = unique.filter((id) => id.startsWith('staff:')).map((id) => id.slice(6));
+  for (const r of await getStaffNames(ctx.db, staff))
+    names.set(`staff:${r.id}`, { name: r.agency ?? 'Credence operator', role: r.role });
   return names;
 }
 
-export async function getReport(rt: Runtime, principal: Principal, requested: SubjectRef) {
-  const ref = checkSubjectRef(rt, requested, 'subject');
-  if ('code' in ref) throw new CredenceError(ref.code, ref.message, [ref]);
-  authorizeReport(principal, ref);
-  const now = rt.clock();
-  await rt.log.append([
-    {
-      subject_scheme: ref.scheme,
-      subject_value: ref.id,
-      at: now,
-      id: randomUUID(),
-      kind: 'report',
-      principal_id: principal.id,
-      action: null,
-      purpose: null,
-      outcome: null,
-      policy_version: rt.policy.version,
-    },
-  ]);
-  const subject = await getSubjectByIdentifier(rt.db, ref.scheme, ref.id);
-  const identifiers =
-    subject === undefined
-      ? [ref]
-      : (await getIdentifiersOfSubjects(rt.db, [subject.id])).map((i) => ({ scheme: i.scheme, id: i.value }));
-  const records = subject === undefined ? [] : await getRecordsOfSubjects(rt.db, [subject.id]);
-  const evaluation = evaluateSubject(
-    rt.policy,
-    { kind: subject?.kind ?? rt.policy.identifier_schemes.get(ref.scheme)!.subject_kinds[0]!, records },
-    now,
-  );
-  const inquiries = await inquiriesAbout(rt.db, identifiers);
-  const notices = subject === undefined ? [] : await getNoticesOfSubject(rt.db, subject.id);
-  const annotations =
-    subject === undefined
-      ? new Map()
-      : await getRecordAnnotations(
-          rt.db,
-          subject.id,
-          records.map((r) => r.id),
-          now,
-        );
+/** The inquiries about any of the subject's identifiers, newest first, each with who made it. */
+async function inquiriesAbout(ctx: ServiceContext, identifiers: readonly SubjectRef[]) {
+  const inquiries = await getInquiriesAbout(ctx.db, identifiers);
   const names = await principalNames(
-    rt.db,
+    ctx,
     inquiries.map((i) => i.principal_id),
   );
+  return inquiries.map((i) => ({
+    id: i.id,
+    at: i.at,
+    kind: i.kind,
+    action: i.action,
+    purpose: i.purpose,
+    outcome: i.outcome,
+    // Set when this is a relying service's human decision after a review, not Credence's.
+    review_id: i.review_id ?? null,
+    by: { principal_id: i.principal_id, ...(names.get(i.principal_id) ?? { name: 'unknown', role: 'unknown' }) },
+    identifier: { scheme: i.subject_scheme, id: i.subject_value },
+  }));
+}
+
+async function subjectView(ctx: ServiceContext, ref: SubjectRef, file: SubjectFile) {
+  const { subject, identifiers } = file;
+  return subject === undefined
+    ? { known: false, scheme: ref.scheme, id: ref.id, identifiers }
+    : {
+        known: true,
+        id: subject.id,
+        kind: subject.kind,
+        name: subject.name,
+        identifiers,
+        name_variants: await getNameVariants(ctx.db, subject.id),
+      };
+}
+
+/** A record as its subject reads it: with due process's annotations and the end of its window. */
+function reportRecord(policy: Policy, annotations: SubjectFile['annotations'], r: StoredRecord) {
+  const type = policy.record_types.get(r.type);
+  const window = type === undefined ? null : recordWindow(type, r);
+  const { body_digest: _digest, ...record } = r;
   return {
-    subject:
-      subject === undefined
-        ? { known: false, scheme: ref.scheme, id: ref.id, identifiers }
-        : {
-            known: true,
-            id: subject.id,
-            kind: subject.kind,
-            name: subject.name,
-            identifiers,
-            name_variants: await getNameVariants(rt.db, subject.id),
-          },
-    policy_version: rt.policy.version,
+    ...record,
+    ...annotationFor(annotations, r.id),
+    counts_until: window?.end ?? null,
+    record_type_name: type?.name ?? r.type,
+  };
+}
+
+/** A subject's file, for the subject, operators and auditors; the read is logged first. */
+export async function getReport(ctx: ServiceContext, principal: Principal, requested: SubjectRef) {
+  const ref = checkSubjectRef(ctx, requested, 'subject');
+  if ('code' in ref) throw new CredenceError(ref.code, ref.message, [ref]);
+  authorizeReport(principal, ref);
+  const { policy } = ctx;
+  const now = ctx.clock();
+  await logInquiries(ctx, principal, { identifiers: [ref] }, null, { kind: 'report' });
+  const file = await readSubjectFile(ctx, ref, now);
+  const evaluation = evaluateSubject(
+    policy,
+    { kind: file.subject?.kind ?? policy.identifier_schemes.get(ref.scheme)!.subject_kinds[0]!, records: file.records },
+    now,
+  );
+  return {
+    subject: await subjectView(ctx, ref, file),
+    policy_version: policy.version,
     evaluated_at: now.toISOString(),
     score: evaluation.score,
     grade: evaluation.grade,
     factors: evaluation.factors,
     lists: evaluation.lists,
     measures: evaluation.measures,
-    records: records.map((r) => {
-      const type = rt.policy.record_types.get(r.type);
-      const window = type === undefined ? null : recordWindow(type, r);
-      const { body_digest: _digest, ...record } = r;
-      return {
-        ...record,
-        ...annotationFor(annotations, r.id),
-        counts_until: window?.end ?? null,
-        record_type_name: type?.name ?? r.type,
-      };
-    }),
-    notices: notices.map(
+    records: file.records.map((r) => reportRecord(policy, file.annotations, r)),
+    notices: file.notices.map(
       ({ delivery_status: _s, attempts: _a, next_attempt_at: _n, last_error: _e, delivered_at: _d, ...notice }) =>
         notice,
     ),
-    inquiries: inquiries.map((i) => ({
-      id: i.id,
-      at: i.at,
-      kind: i.kind,
-      action: i.action,
-      purpose: i.purpose,
-      outcome: i.outcome,
-      // Set when this is a relying service's human decision after a review, not Credence's.
-      review_id: i.review_id ?? null,
-      by: { principal_id: i.principal_id, ...(names.get(i.principal_id) ?? { name: 'unknown', role: 'unknown' }) },
-      identifier: { scheme: i.subject_scheme, id: i.subject_value },
-    })),
+    inquiries: await inquiriesAbout(ctx, file.identifiers),
   };
 }
 

@@ -1,10 +1,11 @@
 /** Appending to and verifying the ledger. Every state change goes through `appendEvents`. */
 
-import type { Kysely, Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import { canonicalJson } from '../../domain/canonical.ts';
 import { eventBody, GENESIS_HASH, hashBody } from '../../domain/ledger-chain.ts';
 import { getLedgerRowsAfter, insertLedgerRows, lockLedgerHead, type LedgerRow } from '../../store/ledger.repository.ts';
 import type { DB } from '../../store/schema.ts';
+import type { ServiceContext } from '../context.ts';
 
 export interface NewEvent {
   readonly type: string;
@@ -50,12 +51,12 @@ export interface VerifyResult {
 }
 
 /** Recomputes the whole chain and names the first event that does not match. */
-export async function verifyLedger(db: Kysely<DB>, pageSize = 5000): Promise<VerifyResult> {
+export async function verifyLedger(ctx: ServiceContext, pageSize = 5000): Promise<VerifyResult> {
   let prevHash = GENESIS_HASH;
   let expectedSeq = 1n;
   let events = 0;
   for (;;) {
-    const page = await getLedgerRowsAfter(db, (expectedSeq - 1n).toString(), pageSize);
+    const page = await getLedgerRowsAfter(ctx.db, (expectedSeq - 1n).toString(), pageSize);
     for (const row of page) {
       const bad = checkRow(row, expectedSeq, prevHash);
       if (bad !== null) return { ok: false, events, head: prevHash, firstBad: { seq: row.seq, reason: bad } };

@@ -4,61 +4,66 @@
  * policy rescores every subject in the same transaction, so projections never mix policies.
  */
 
-import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import type { Policy } from '../../domain/policy.ts';
-import { parsePayload } from '../../store/ledger.repository.ts';
+import { notifyLedger } from '../../store/ledger.repository.ts';
+import {
+  getActivePolicyRef,
+  getPolicyDocument,
+  insertPolicyVersion,
+  lockPolicyActivation,
+  type ActivePolicyRef,
+} from '../../store/policies.repository.ts';
 import type { DB } from '../../store/schema.ts';
-import { LEDGER_CHANNEL } from '../records/intake.service.ts';
+import { getSubjectIdsAfter } from '../../store/subjects.repository.ts';
+import { type ServiceContext, writeTransaction } from '../context.ts';
 import { appendEvents } from './ledger.service.ts';
 import { reprojectSubjects } from './projection.service.ts';
 
 const RESCORE_PAGE = 5000;
 
-export interface ActivePolicyRef {
-  readonly digest: string;
-  readonly seq: string;
-  readonly at: Date;
+export type { ActivePolicyRef };
+
+/** The latest activation (digest, seq, when); undefined before the first. */
+export function readActivePolicyRef(ctx: ServiceContext): Promise<ActivePolicyRef | undefined> {
+  return getActivePolicyRef(ctx.db);
 }
 
-export async function getActivePolicyRef(db: Kysely<DB> | Transaction<DB>): Promise<ActivePolicyRef | undefined> {
-  const row = await db
-    .selectFrom('ledger')
-    .select(['seq', 'at', 'payload'])
-    .where('type', '=', 'policy.activated')
-    .orderBy('seq', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  return row === undefined ? undefined : { digest: String(parsePayload(row).digest), seq: row.seq, at: row.at };
+/** The policy document stored under `digest`, if any. */
+export function readPolicyDocument(ctx: ServiceContext, digest: string): Promise<Record<string, unknown> | undefined> {
+  return getPolicyDocument(ctx.db, digest);
 }
 
-export async function getPolicyDocument(
-  db: Kysely<DB> | Transaction<DB>,
-  digest: string,
-): Promise<Record<string, unknown> | undefined> {
-  return (await db.selectFrom('policies').select('document').where('digest', '=', digest).executeTakeFirst())?.document;
+/** GET /v1/policy: the active policy (the context's), when it was activated, and its stored document. */
+export async function readActivePolicy(ctx: ServiceContext): Promise<{
+  digest: string;
+  version: string;
+  activated_at: Date | null;
+  document: Record<string, unknown> | null;
+}> {
+  const { digest, version } = ctx.policy;
+  const ref = await getActivePolicyRef(ctx.db);
+  const document = ref === undefined ? null : ((await getPolicyDocument(ctx.db, ref.digest)) ?? null);
+  return { digest, version, activated_at: ref?.at ?? null, document };
 }
 
 /** Makes `policy` the active one unless it already is; returns true when it changed. */
 export async function activatePolicy(
-  db: Kysely<DB>,
+  ctx: ServiceContext,
   policy: Policy,
   document: Record<string, unknown>,
-  now: Date,
 ): Promise<boolean> {
-  return db.transaction().execute(async (trx) => {
-    await sql`select pg_advisory_xact_lock(7312002)`.execute(trx); // one activation at a time
+  const now = ctx.clock();
+  return writeTransaction(ctx, async (trx) => {
+    await lockPolicyActivation(trx); // one activation at a time
     if ((await getActivePolicyRef(trx))?.digest === policy.digest) return false;
-    await trx
-      .insertInto('policies')
-      .values({
-        digest: policy.digest,
-        id: policy.id,
-        version: policy.version,
-        document: JSON.stringify(document),
-        stored_at: now,
-      })
-      .onConflict((oc) => oc.column('digest').doNothing())
-      .execute();
+    await insertPolicyVersion(trx, {
+      digest: policy.digest,
+      id: policy.id,
+      version: policy.version,
+      document: JSON.stringify(document),
+      stored_at: now,
+    });
     await appendEvents(trx, now, [
       {
         type: 'policy.activated',
@@ -67,7 +72,7 @@ export async function activatePolicy(
       },
     ]);
     await rescoreAll(trx, policy, now);
-    await sql`select pg_notify(${LEDGER_CHANNEL}, '')`.execute(trx);
+    await notifyLedger(trx);
     return true;
   });
 }
@@ -77,9 +82,7 @@ export async function rescoreAll(trx: Transaction<DB>, policy: Policy, at: Date)
   let after = '0';
   let count = 0;
   for (;;) {
-    const ids = (
-      await trx.selectFrom('subjects').select('id').where('id', '>', after).orderBy('id').limit(RESCORE_PAGE).execute()
-    ).map((r) => r.id);
+    const ids = await getSubjectIdsAfter(trx, after, RESCORE_PAGE);
     if (ids.length === 0) return count;
     await reprojectSubjects(trx, policy, ids, at, { notify: true });
     count += ids.length;

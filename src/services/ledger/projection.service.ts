@@ -13,6 +13,7 @@ import type { SubjectFile } from '../../domain/record.ts';
 import { getRecordsOfSubjects } from '../../store/records.repository.ts';
 import type { DB } from '../../store/schema.ts';
 import {
+  getSubjectLists,
   replaceListEntries,
   upsertSubjectStates,
   type ListEntryRow,
@@ -93,12 +94,7 @@ async function getPreviousLists(
   trx: Transaction<DB>,
   subjectIds: readonly string[],
 ): Promise<Map<string, Membership[]>> {
-  if (subjectIds.length === 0) return new Map();
-  const rows = await trx
-    .selectFrom('subject_state')
-    .select(['subject_id', 'lists'])
-    .where('subject_id', 'in', subjectIds)
-    .execute();
+  const rows = await getSubjectLists(trx, subjectIds);
   return new Map(rows.map((r) => [r.subject_id, r.lists as Membership[]]));
 }
 

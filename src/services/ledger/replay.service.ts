@@ -5,7 +5,7 @@
  * how the live system wrote them, so the rebuilt tables come out identical.
  */
 
-import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import type { Policy } from '../../domain/policy.ts';
 import type { RecordStatus } from '../../domain/record.ts';
 import { CredenceError } from '../../errors.ts';
@@ -13,8 +13,10 @@ import { updateRecordStatuses } from '../../store/expiry.repository.ts';
 import { getLedgerRowsAfter, lockLedgerHead, parsePayload, type LedgerRow } from '../../store/ledger.repository.ts';
 import { insertAgency } from '../../store/principals.repository.ts';
 import { insertRecords, type StoredRecord } from '../../store/records.repository.ts';
+import { resetIdSequences, truncateRebuiltTables } from '../../store/replay.repository.ts';
 import type { DB } from '../../store/schema.ts';
 import { insertNameVariants, insertSubjects, type NameVariantRow } from '../../store/subjects.repository.ts';
+import type { ServiceContext } from '../context.ts';
 import { applyDueProcessEvent, DUE_PROCESS_EVENT_TYPES, type DueProcessEvent } from '../due-process/events.service.ts';
 import { reprojectSubjects } from './projection.service.ts';
 
@@ -100,35 +102,39 @@ async function setReplayedStatus(
   else await updateRecordStatuses(trx, [recordId], status);
 }
 
-/** Replays the whole ledger into fresh projections, in one transaction. */
+/**
+ * Replays the whole ledger into fresh projections, in one transaction. It appends nothing, so it
+ * is a plain transaction, not a ledger write.
+ */
 export async function replayLedger(
-  db: Kysely<DB>,
+  ctx: ServiceContext,
   policyFromDigest: (digest: string) => Promise<Policy>,
 ): Promise<{ events: number; subjects: number }> {
-  return db.transaction().execute(async (trx) => {
+  return ctx.db.transaction().execute(async (trx) => {
     await lockLedgerHead(trx);
-    await sql`truncate subject_state, list_entries, records, subject_names, subject_identifiers, subjects, record_versions, disputes, repairs`.execute(
-      trx,
-    );
-    const state: ReplayState = { lastEventAt: new Map(), policyDigest: null, activationAt: null, events: 0 };
-    let after = '0';
-    for (;;) {
-      const page = await getLedgerRowsAfter(trx, after, PAGE);
-      if (page.length === 0) break;
-      await applyPage(trx, page, state);
-      after = page[page.length - 1]!.seq;
-    }
+    await truncateRebuiltTables(trx);
+    const state = await applyLedger(trx);
     if (state.policyDigest === null) {
       if (state.lastEventAt.size === 0) return { events: state.events, subjects: 0 };
       throw new CredenceError('CRD_LEDGER_BROKEN', 'the ledger has subject events but no policy.activated event');
     }
     const policy = await policyFromDigest(state.policyDigest);
     await reprojectByInstant(trx, policy, state);
-    await sql`select setval('subject_id_seq', greatest((select max(id) from subjects), 1)), setval('record_id_seq', greatest((select max(id) from records), 1))`.execute(
-      trx,
-    );
+    await resetIdSequences(trx);
     return { events: state.events, subjects: state.lastEventAt.size };
   });
+}
+
+/** Applies every ledger event, a page at a time, to the emptied tables. */
+async function applyLedger(trx: Transaction<DB>): Promise<ReplayState> {
+  const state: ReplayState = { lastEventAt: new Map(), policyDigest: null, activationAt: null, events: 0 };
+  let after = '0';
+  for (;;) {
+    const page = await getLedgerRowsAfter(trx, after, PAGE);
+    if (page.length === 0) return state;
+    await applyPage(trx, page, state);
+    after = page[page.length - 1]!.seq;
+  }
 }
 
 async function reprojectByInstant(trx: Transaction<DB>, policy: Policy, state: ReplayState): Promise<void> {

@@ -33,7 +33,7 @@ import {
   getSubjectsByIdentifiers,
   type SubjectRow,
 } from '../../store/subjects.repository.ts';
-import type { Runtime } from '../runtime/runtime.ts';
+import type { ServiceContext } from '../context.ts';
 import { hasControlCharacters } from '../../domain/text.ts';
 
 /** At most this many subjects per search. */
@@ -77,39 +77,39 @@ export interface PublicSubjectView {
 
 /** `GET /v1/public/search?q=`: subjects with something public, by identifier or name. */
 export async function searchPublic(
-  rt: Runtime,
+  ctx: ServiceContext,
   q: string,
 ): Promise<{ results: (PublicSubjectView & { lists: PublicMembershipView[]; records: PublicRecordView[] })[] }> {
   const query = checkQuery(q);
-  const now = rt.clock();
-  const keys = identifierKeys(rt.policy, query);
-  const byIdentifier = await getSubjectsByIdentifiers(rt.db, keys);
+  const now = ctx.clock();
+  const keys = identifierKeys(ctx.policy, query);
+  const byIdentifier = await getSubjectsByIdentifiers(ctx.db, keys);
   // A query that is a valid identifier is not a name.
   const isIdentifier = keys.some((k) => {
-    const scheme = rt.policy.identifier_schemes.get(k.scheme)!;
+    const scheme = ctx.policy.identifier_schemes.get(k.scheme)!;
     return scheme.check !== undefined && findProblem(scheme, k.value) === undefined;
   });
   const byName = isIdentifier
     ? []
-    : await searchSubjectsByName(rt.db, {
+    : await searchSubjectsByName(ctx.db, {
         name: query,
-        shapes: publicShapes(rt.policy, now),
+        shapes: publicShapes(ctx.policy, now),
         now,
         limit: SEARCH_CANDIDATES,
       });
   const candidates = [...new Map([...byIdentifier, ...byName].map((s) => [s.id, s])).values()];
-  const views = await publicSubjects(rt, candidates, now);
+  const views = await publicSubjects(ctx, candidates, now);
   // The query is not echoed: a full resident ID should not travel back in a public answer.
   return { results: views.slice(0, SEARCH_LIMIT) };
 }
 
 /** `GET /v1/public/lists/{list}`: the list's public members, newest first, one page. */
-export async function listPublicMembers(rt: Runtime, listId: string, page: number, pageSize: number) {
-  const list = rt.policy.lists.get(listId);
+export async function listPublicMembers(ctx: ServiceContext, listId: string, page: number, pageSize: number) {
+  const list = ctx.policy.lists.get(listId);
   if (list === undefined)
     throw new CredenceError(
       'CRD_LIST_NOT_FOUND',
-      `no list "${listId}"; the lists are ${[...rt.policy.lists.keys()].join(', ')}`,
+      `no list "${listId}"; the lists are ${[...ctx.policy.lists.keys()].join(', ')}`,
     );
   if (page * pageSize > MAX_LIST_DEPTH) {
     throw new CredenceError(
@@ -124,17 +124,17 @@ export async function listPublicMembers(rt: Runtime, listId: string, page: numbe
       ],
     );
   }
-  const now = rt.clock();
+  const now = ctx.clock();
   const skip = (page - 1) * pageSize;
-  const found = await scanPublicEntries(rt, listId, publicShapes(rt.policy, now), now, skip + pageSize + 1);
+  const found = await scanPublicEntries(ctx, listId, publicShapes(ctx.policy, now), now, skip + pageSize + 1);
   const shown = found.slice(skip, skip + pageSize);
   const [identifiers, agencies] = await Promise.all([
     identifiersOf(
-      rt,
+      ctx,
       shown.map((f) => ({ id: f.entry.subject_id, kind: f.entry.kind })),
     ),
     getAgencyNames(
-      rt.db,
+      ctx.db,
       shown.flatMap((f) => f.records.map((r) => r.agency_id)),
     ),
   ]);
@@ -150,14 +150,14 @@ export async function listPublicMembers(rt: Runtime, listId: string, page: numbe
       identifiers: identifiers.get(entry.subject_id) ?? [],
       since: entry.since,
       until: entry.until,
-      records: records.map((r) => recordView(rt.policy, r, agencies)),
+      records: records.map((r) => recordView(ctx.policy, r, agencies)),
     })),
   };
 }
 
 /** Scans the list newest first until `wanted` public entries are found or the list ends. */
 async function scanPublicEntries(
-  rt: Runtime,
+  ctx: ServiceContext,
   listId: string,
   shapes: readonly PublicShape[],
   now: Date,
@@ -167,11 +167,11 @@ async function scanPublicEntries(
   let after: ListCursor | null = null;
   for (;;) {
     const limit = Math.min(SCAN_CHUNK, wanted - found.length + 10);
-    const chunk = await getListEntriesChunk(rt.db, { list: listId, shapes, now, after, limit });
+    const chunk = await getListEntriesChunk(ctx.db, { list: listId, shapes, now, after, limit });
     const records = new Map(
       (
         await getRecordsByIds(
-          rt.db,
+          ctx.db,
           chunk.flatMap((e) => e.record_ids),
         )
       ).map((r) => [r.id, r]),
@@ -180,7 +180,7 @@ async function scanPublicEntries(
       const publicIds = new Set(
         entry.record_ids.filter((id) => {
           const record = records.get(id);
-          return record !== undefined && isRecordPublic(rt.policy, entry.kind, record, now);
+          return record !== undefined && isRecordPublic(ctx.policy, entry.kind, record, now);
         }),
       );
       const grounds = publicGrounds(entry, publicIds, now);
@@ -193,17 +193,17 @@ async function scanPublicEntries(
 }
 
 /** The public view of each candidate that has a public record, in the candidates' order. */
-async function publicSubjects(rt: Runtime, candidates: readonly SubjectRow[], now: Date) {
+async function publicSubjects(ctx: ServiceContext, candidates: readonly SubjectRow[], now: Date) {
   const ids = candidates.map((s) => s.id);
   const [records, entries, identifiers] = await Promise.all([
-    getRecordsOfSubjects(rt.db, ids),
-    getListEntriesOfSubjects(rt.db, ids),
-    identifiersOf(rt, candidates),
+    getRecordsOfSubjects(ctx.db, ids),
+    getListEntriesOfSubjects(ctx.db, ids),
+    identifiersOf(ctx, candidates),
   ]);
   const kindOf = new Map(candidates.map((s) => [s.id, s.kind]));
-  const open = records.filter((r) => isRecordPublic(rt.policy, kindOf.get(r.subject_id)!, r, now));
+  const open = records.filter((r) => isRecordPublic(ctx.policy, kindOf.get(r.subject_id)!, r, now));
   const agencies = await getAgencyNames(
-    rt.db,
+    ctx.db,
     open.map((r) => r.agency_id),
   );
   const openIds = new Set(open.map((r) => r.id));
@@ -213,7 +213,7 @@ async function publicSubjects(rt: Runtime, candidates: readonly SubjectRow[], no
     const lists = entries
       .filter((e) => e.subject_id === subject.id && publicGrounds(e, openIds, now).length > 0)
       .map((e) => {
-        const list = rt.policy.lists.get(e.list_id);
+        const list = ctx.policy.lists.get(e.list_id);
         return {
           list: e.list_id,
           list_name: list?.name ?? e.list_id,
@@ -228,7 +228,7 @@ async function publicSubjects(rt: Runtime, candidates: readonly SubjectRow[], no
         kind: subject.kind,
         identifiers: identifiers.get(subject.id) ?? [],
         lists,
-        records: own.map((r) => recordView(rt.policy, r, agencies)),
+        records: own.map((r) => recordView(ctx.policy, r, agencies)),
       },
     ];
   });
@@ -236,12 +236,12 @@ async function publicSubjects(rt: Runtime, candidates: readonly SubjectRow[], no
 
 /** Identifiers as the public sees them: a person's masked, an organisation's in full. */
 async function identifiersOf(
-  rt: Runtime,
+  ctx: ServiceContext,
   subjects: readonly { id: string; kind: SubjectKind }[],
 ): Promise<Map<string, { scheme: string; id: string }[]>> {
   const kindOf = new Map(subjects.map((s) => [s.id, s.kind]));
   const byId = new Map<string, { scheme: string; id: string }[]>();
-  for (const i of await getIdentifiersOfSubjects(rt.db, [...kindOf.keys()])) {
+  for (const i of await getIdentifiersOfSubjects(ctx.db, [...kindOf.keys()])) {
     const shown = { scheme: i.scheme, id: maskIdentifier(i.scheme, i.value, kindOf.get(i.subject_id)!) };
     byId.set(i.subject_id, [...(byId.get(i.subject_id) ?? []), shown]);
   }

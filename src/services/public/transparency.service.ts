@@ -14,31 +14,31 @@ import {
   type Period,
 } from '../../store/transparency.repository.ts';
 import { getAgencyNames } from '../../store/public.repository.ts';
-import type { Runtime } from '../runtime/runtime.ts';
+import type { ServiceContext } from '../context.ts';
 
 export const DEFAULT_DAYS = 365;
 export const MAX_RANGE = 'P5Y';
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** `GET /v1/public/transparency?from=&to=`: both dates inclusive, UTC; default the last 365 days. */
-export async function getTransparencyReport(rt: Runtime, query: { from?: string; to?: string }) {
-  const now = rt.clock();
+export async function getTransparencyReport(ctx: ServiceContext, query: { from?: string; to?: string }) {
+  const now = ctx.clock();
   const { from, to, period } = resolvePeriod(query, now);
   const [records, lists, disputes, repairs, decisions] = await Promise.all([
-    countRecordsFiled(rt.db, period),
-    countListEntries(rt.db, now),
-    countDisputes(rt.db, period, now),
-    countRepairs(rt.db, period),
-    countDecisions(rt.db, period),
+    countRecordsFiled(ctx.db, period),
+    countListEntries(ctx.db, now),
+    countDisputes(ctx.db, period, now),
+    countRepairs(ctx.db, period),
+    countDecisions(ctx.db, period),
   ]);
   const { upheld, corrected, revoked, median_days_to_resolve: median, ...dispute } = disputes;
   return {
     from,
     to,
     evaluated_at: now.toISOString(),
-    policy_version: rt.policy.version,
+    policy_version: ctx.policy.version,
     records_filed: { total: sum(records), by_type_and_agency: records },
-    lists: [...rt.policy.lists.values()].map((list) => ({
+    lists: [...ctx.policy.lists.values()].map((list) => ({
       list: list.id,
       name: list.name,
       kind: list.kind,
@@ -57,10 +57,10 @@ export async function getTransparencyReport(rt: Runtime, query: { from?: string;
 }
 
 /** The report and the names of the agencies it counts: what the public page and the operator console show. */
-export async function getTransparencyReportWithAgencies(rt: Runtime, query: { from?: string; to?: string }) {
-  const report = await getTransparencyReport(rt, query);
+export async function getTransparencyReportWithAgencies(ctx: ServiceContext, query: { from?: string; to?: string }) {
+  const report = await getTransparencyReport(ctx, query);
   const agencies = await getAgencyNames(
-    rt.db,
+    ctx.db,
     report.records_filed.by_type_and_agency.map((r) => r.agency_id),
   );
   return { report, agencies };

@@ -7,10 +7,7 @@
  * answers the lines already filed as duplicates (intake is idempotent on agency + source_ref).
  */
 
-import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import type { Kysely } from 'kysely';
-import type { Policy } from '../../domain/policy.ts';
 import { CredenceError } from '../../errors.ts';
 import {
   getImportById,
@@ -24,7 +21,7 @@ import {
   updateImportCounts,
   type ImportRow,
 } from '../../store/imports.repository.ts';
-import type { DB } from '../../store/schema.ts';
+import type { ServiceContext } from '../context.ts';
 import { formatOfPath, type ImportFormat } from './import-sources.service.ts';
 import { importRecords, type ImportReject, type RejectSink } from './import.service.ts';
 
@@ -52,16 +49,16 @@ function formatOfName(fileName: string): ImportFormat {
 
 /** Records an upload of `fileName` as `pending` (the console's script sends the file next) or `running`. */
 export async function reserveImport(
-  db: Kysely<DB>,
+  ctx: ServiceContext,
   uploader: Uploader,
   fileName: string,
-  now: Date,
   status: 'pending' | 'running' = 'pending',
 ): Promise<ImportRow> {
   const name = fileName.trim().slice(0, 255);
   if (name === '') throw new CredenceError('CRD_IMPORT_FILE', 'choose a file to upload');
+  const now = ctx.clock();
   const row = {
-    id: randomUUID(),
+    id: ctx.newId(),
     agency_id: uploader.agency_id,
     staff_id: uploader.staff_id,
     file_name: name,
@@ -70,20 +67,20 @@ export async function reserveImport(
     started_at: now,
     updated_at: now,
   };
-  await insertImport(db, row);
-  return (await getImportById(db, row.id))!;
+  await insertImport(ctx.db, row);
+  return (await getImportById(ctx.db, row.id))!;
 }
 
 /** The upload, if it is the agency's own; another agency's is "not found", never "forbidden". */
-export async function readImport(db: Kysely<DB>, agencyId: string, id: string): Promise<ImportRow> {
-  const row = await getImportById(db, id);
+export async function readImport(ctx: ServiceContext, agencyId: string, id: string): Promise<ImportRow> {
+  const row = await getImportById(ctx.db, id);
   if (row === undefined || row.agency_id !== agencyId) throw new CredenceError('CRD_NOT_FOUND', `no upload ${id}`);
   return row;
 }
 
 /** The agency's most recent uploads, newest first. */
-export function listRecentImports(db: Kysely<DB>, agencyId: string, limit = 10): Promise<ImportRow[]> {
-  return listImportsOfAgency(db, agencyId, limit);
+export function listRecentImports(ctx: ServiceContext, agencyId: string, limit = 10): Promise<ImportRow[]> {
+  return listImportsOfAgency(ctx.db, agencyId, limit);
 }
 
 /** An uploaded file: its name, its stream, and why the stream ended early, if it did (a size limit, a cut connection). */
@@ -94,41 +91,33 @@ export interface UploadedFile {
 }
 
 /** Reserves and runs an upload in one go (the plain form POST); resolves when the last batch has committed. */
-export async function importUpload(
-  db: Kysely<DB>,
-  policy: Policy,
-  uploader: Uploader,
-  file: UploadedFile,
-  clock: () => Date,
-): Promise<ImportRow> {
+export async function importUpload(ctx: ServiceContext, uploader: Uploader, file: UploadedFile): Promise<ImportRow> {
   let row: ImportRow;
   try {
-    row = await reserveImport(db, uploader, file.name, clock(), 'running');
+    row = await reserveImport(ctx, uploader, file.name, 'running');
   } catch (error) {
     file.source.resume(); // drain what is left, so the refusal can be answered
     throw error;
   }
-  return runImport(db, policy, uploader, row, file, clock);
+  return runImport(ctx, uploader, row, file);
 }
 
 /** Runs a `pending` upload of the uploader's agency with the file now received; CRD_IMPORT_STARTED if it already ran. */
 export async function importReserved(
-  db: Kysely<DB>,
-  policy: Policy,
+  ctx: ServiceContext,
   uploader: Uploader,
   id: string,
   file: UploadedFile,
-  clock: () => Date,
 ): Promise<ImportRow> {
-  const row = await readImport(db, uploader.agency_id, id);
-  if (!(await setImportRunning(db, id, clock()))) {
+  const row = await readImport(ctx, uploader.agency_id, id);
+  if (!(await setImportRunning(ctx.db, id, ctx.clock()))) {
     file.source.resume();
     throw new CredenceError(
       'CRD_IMPORT_STARTED',
       `upload ${id} has already received its file (${row.status}); start a new upload`,
     );
   }
-  return runImport(db, policy, uploader, row, file, clock);
+  return runImport(ctx, uploader, row, file);
 }
 
 /** An upload silent for this long has lost its server process or its connection. */
@@ -138,8 +127,9 @@ export const IMPORT_STALL_MS = 60 * 60_000;
  * The scheduled jobs' sweep: an upload that has shown no progress for an hour (its server
  * process died, or the script reserved it and never sent the file) is failed, with what to do.
  */
-export function failStalledImports(db: Kysely<DB>, now: Date): Promise<number> {
-  return failImportsStalledSince(db, new Date(now.getTime() - IMPORT_STALL_MS), {
+export function failStalledImports(ctx: ServiceContext): Promise<number> {
+  const now = ctx.clock();
+  return failImportsStalledSince(ctx.db, new Date(now.getTime() - IMPORT_STALL_MS), {
     at: now,
     error_code: 'CRD_IMPORT_INTERRUPTED',
     error_message:
@@ -148,58 +138,60 @@ export function failStalledImports(db: Kysely<DB>, now: Date): Promise<number> {
 }
 
 /** Rejected lines go to import_rejects, numbered in file order. */
-function rejectsTable(db: Kysely<DB>, importId: string): RejectSink {
+function rejectsTable(ctx: ServiceContext, importId: string): RejectSink {
   let seq = 0;
   return {
     write: (rejects: readonly ImportReject[]) =>
       insertImportRejects(
-        db,
+        ctx.db,
         importId,
         rejects.map((r) => ({ ...r, seq: ++seq })),
       ),
   };
 }
 
+/** Files the upload's lines, keeping its counts current; marks it done, or failed with a coded error. */
 async function runImport(
-  db: Kysely<DB>,
-  policy: Policy,
+  ctx: ServiceContext,
   uploader: Uploader,
   row: ImportRow,
   file: UploadedFile,
-  clock: () => Date,
 ): Promise<ImportRow> {
   try {
-    await importRecords(db, policy, {
+    await importRecords(ctx, {
       source: file.source,
       format: row.format,
       filer: { agency_id: uploader.agency_id, agency_kind: uploader.agency_kind },
-      clock,
       batchSize: WEB_IMPORT_BATCH_SIZE,
-      rejects: rejectsTable(db, row.id),
+      rejects: rejectsTable(ctx, row.id),
       onProgress: ({ bytes, lines, created, duplicate, rejected }) =>
-        updateImportCounts(db, row.id, { bytes, lines, created, duplicate, rejected }, clock()),
+        updateImportCounts(ctx.db, row.id, { bytes, lines, created, duplicate, rejected }, ctx.clock()),
     });
     // A stream cut short may still end cleanly: the upload is then incomplete, not done.
     const early = file.endedEarly();
     if (early !== undefined) throw early;
   } catch (error) {
-    const coded =
-      error instanceof CredenceError
-        ? error
-        : new CredenceError(
-            'CRD_IMPORT_FILE',
-            `the upload stopped before the end of the file (${(error as Error).message}); the batches before it are filed: upload the file again to file the rest`,
-          );
-    await setImportFinished(db, row.id, {
+    const coded = asUploadError(error);
+    await setImportFinished(ctx.db, row.id, {
       status: 'failed',
-      at: clock(),
+      at: ctx.clock(),
       error_code: coded.code,
       error_message: coded.message,
     });
     throw coded;
   }
-  await setImportFinished(db, row.id, { status: 'done', at: clock() });
-  return (await getImportById(db, row.id))!;
+  await setImportFinished(ctx.db, row.id, { status: 'done', at: ctx.clock() });
+  return (await getImportById(ctx.db, row.id))!;
+}
+
+/** A coded error as it is; anything else (a broken stream) as CRD_IMPORT_FILE saying what to do. */
+function asUploadError(error: unknown): CredenceError {
+  return error instanceof CredenceError
+    ? error
+    : new CredenceError(
+        'CRD_IMPORT_FILE',
+        `the upload stopped before the end of the file (${(error as Error).message}); the batches before it are filed: upload the file again to file the rest`,
+      );
 }
 
 /**
@@ -208,18 +200,18 @@ async function runImport(
  * the upload is not the agency's own.
  */
 export async function readRejects(
-  db: Kysely<DB>,
+  ctx: ServiceContext,
   agencyId: string,
   id: string,
 ): Promise<{ upload: ImportRow; lines: AsyncGenerator<string> }> {
-  const upload = await readImport(db, agencyId, id);
-  return { upload, lines: rejectPages(db, id) };
+  const upload = await readImport(ctx, agencyId, id);
+  return { upload, lines: rejectPages(ctx, id) };
 }
 
-async function* rejectPages(db: Kysely<DB>, id: string): AsyncGenerator<string> {
+async function* rejectPages(ctx: ServiceContext, id: string): AsyncGenerator<string> {
   let after = 0;
   for (;;) {
-    const rows = await getImportRejectsAfter(db, id, after, 1000);
+    const rows = await getImportRejectsAfter(ctx.db, id, after, 1000);
     if (rows.length === 0) return;
     yield rows
       .map((r) => `${JSON.stringify({ line: r.line, source_ref: r.source_ref, errors: r.errors, input: r.input })}\n`)

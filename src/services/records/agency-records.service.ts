@@ -4,13 +4,12 @@
  * is a read of personal data (names), so every subject shown is logged as an inquiry.
  */
 
-import { randomUUID } from 'node:crypto';
 import type { Principal } from '../../domain/principal.ts';
 import type { RecordStatus } from '../../domain/record.ts';
 import { CredenceError } from '../../errors.ts';
 import { listAgencyRecords, type AgencyRecordRow } from '../../store/agency-records.repository.ts';
-import { getIdentifiersOfSubjects } from '../../store/subjects.repository.ts';
-import type { Runtime } from '../runtime/runtime.ts';
+import type { ServiceContext } from '../context.ts';
+import { logInquiries } from '../due-process/inquiries.service.ts';
 
 export const RECORD_STATUSES: readonly RecordStatus[] = [
   'active',
@@ -38,14 +37,14 @@ export interface OwnRecordsPage {
 
 /** One page of the agency principal's own records; CRD_FORBIDDEN for any other role. */
 export async function listOwnRecords(
-  rt: Runtime,
+  ctx: ServiceContext,
   principal: Principal,
   query: OwnRecordsQuery,
 ): Promise<OwnRecordsPage> {
   if (principal.role !== 'agency' || principal.agency_id === null)
     throw new CredenceError('CRD_FORBIDDEN', 'only an agency lists its own records');
   const size = AGENCY_RECORDS_PAGE_SIZE;
-  const rows = await listAgencyRecords(rt.db, {
+  const rows = await listAgencyRecords(ctx.db, {
     agencyId: principal.agency_id,
     status: query.status,
     text: query.text,
@@ -53,26 +52,11 @@ export async function listOwnRecords(
     offset: (query.page - 1) * size,
   });
   const records = rows.slice(0, size);
-  await logListing(rt, principal, records);
-  return { records, page: query.page, hasMore: rows.length > size };
-}
-
-async function logListing(rt: Runtime, principal: Principal, records: readonly AgencyRecordRow[]): Promise<void> {
-  if (records.length === 0) return;
-  const identifiers = await getIdentifiersOfSubjects(rt.db, [...new Set(records.map((r) => r.subject_id))]);
-  const now = rt.clock();
-  await rt.log.append(
-    identifiers.map((i) => ({
-      subject_scheme: i.scheme,
-      subject_value: i.value,
-      at: now,
-      id: randomUUID(),
-      kind: 'record' as const,
-      principal_id: principal.id,
-      action: null,
-      purpose: 'record list',
-      outcome: null,
-      policy_version: rt.policy.version,
-    })),
+  await logInquiries(
+    ctx,
+    principal,
+    records.map((r) => r.subject_id),
+    'record list',
   );
+  return { records, page: query.page, hasMore: rows.length > size };
 }

@@ -5,7 +5,7 @@
  * revoked. Both are ledger events, re-evaluate the subject and notice them in one transaction.
  */
 
-import type { Kysely, Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import { changesNothing, correctionInput, type RecordChanges } from '../../domain/correction.ts';
 import { recordCorrectedNotice, recordRevokedNotice } from '../../domain/due-process-notices.ts';
 import type { Policy } from '../../domain/policy.ts';
@@ -25,7 +25,7 @@ import type { DB } from '../../store/schema.ts';
 import { getIdentifiersOfSubjects, getSubjectsByIds } from '../../store/subjects.repository.ts';
 import { lockAgencyRecord, recordView, refuseWhileDisputed, requireStatus } from '../due-process/access.service.ts';
 import { commitChanges, type SubjectChange } from '../due-process/events.service.ts';
-import type { Runtime } from '../runtime/runtime.ts';
+import { type ServiceContext, writeTransaction } from '../context.ts';
 import { readRecord } from './records.service.ts';
 
 export type RecordView = ReturnType<typeof recordView>;
@@ -123,14 +123,14 @@ export function correctionChange(
 
 /** POST /v1/records/{id}/corrections. A correction that changes nothing is answered as is, with no new version. */
 export async function correctRecord(
-  db: Kysely<DB>,
-  policy: Policy,
+  ctx: ServiceContext,
   principal: Principal,
   recordId: string,
   request: CorrectionRequest,
-  now: Date,
 ): Promise<{ record: RecordView }> {
-  return db.transaction().execute(async (trx) => {
+  const now = ctx.clock();
+  const policy = ctx.policy;
+  return writeTransaction(ctx, async (trx) => {
     await lockLedgerHead(trx);
     const current = await lockAgencyRecord(trx, principal, recordId);
     requireStatus(current, ['active', 'expired', 'repaired'], 'a revoked record cannot be corrected');
@@ -185,14 +185,14 @@ export function revocationChange(
 
 /** POST /v1/records/{id}/revocation. Revoking a revoked record answers it as is. */
 export async function revokeRecord(
-  db: Kysely<DB>,
-  policy: Policy,
+  ctx: ServiceContext,
   principal: Principal,
   recordId: string,
   reason: string,
-  now: Date,
 ): Promise<{ record: RecordView }> {
-  return db.transaction().execute(async (trx) => {
+  const now = ctx.clock();
+  const policy = ctx.policy;
+  return writeTransaction(ctx, async (trx) => {
     await lockLedgerHead(trx);
     const record = await lockAgencyRecord(trx, principal, recordId);
     const version = (await getRecordVersionNumbers(trx, [recordId])).get(recordId)!;
@@ -207,11 +207,11 @@ export async function revokeRecord(
 
 /** GET /v1/records/{id}/versions: the record now and every superseded version (the read is logged like GET /v1/records/{id}). */
 export async function readRecordVersions(
-  rt: Runtime,
+  ctx: ServiceContext,
   principal: Principal,
   recordId: string,
 ): Promise<{ record: RecordView; versions: RecordVersionRow[] }> {
-  const current = await readRecord(rt, principal, recordId);
-  const versions = await getRecordVersions(rt.db, recordId);
+  const current = await readRecord(ctx, principal, recordId);
+  const versions = await getRecordVersions(ctx.db, recordId);
   return { record: { ...current, version: versions.length + 1 }, versions };
 }

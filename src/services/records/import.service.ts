@@ -7,10 +7,8 @@
 
 import { open, rm, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import type { Kysely } from 'kysely';
-import type { Policy } from '../../domain/policy.ts';
 import type { ProblemDetail } from '../../errors.ts';
-import type { DB } from '../../store/schema.ts';
+import type { ServiceContext } from '../context.ts';
 import { readSource, type ImportFormat, type SourceLine } from './import-sources.service.ts';
 import { fileRecords, type Filer } from './intake.service.ts';
 
@@ -50,8 +48,6 @@ export interface ImportOptions {
   readonly source: Readable;
   readonly format: ImportFormat;
   readonly filer: Filer;
-  /** Filing time of each batch; defaults to the system clock. */
-  readonly clock?: () => Date;
   readonly batchSize?: number;
   /** Without a sink, rejected lines are only counted. */
   readonly rejects?: RejectSink;
@@ -59,9 +55,11 @@ export interface ImportOptions {
   readonly onProgress?: (progress: ImportProgress) => unknown;
 }
 
-/** Imports every line of `source` for one agency; resolves when the last batch has committed. */
-export async function importRecords(db: Kysely<DB>, policy: Policy, options: ImportOptions): Promise<ImportSummary> {
-  const clock = options.clock ?? (() => new Date());
+/**
+ * Imports every line of `source` for one agency; resolves when the last batch has committed.
+ * Each batch is filed at the context's clock, read as the batch is filed.
+ */
+export async function importRecords(ctx: ServiceContext, options: ImportOptions): Promise<ImportSummary> {
   const batchSize = options.batchSize ?? DEFAULT_IMPORT_BATCH_SIZE;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError('batchSize must be a positive integer');
   const started = performance.now();
@@ -74,7 +72,7 @@ export async function importRecords(db: Kysely<DB>, policy: Policy, options: Imp
   });
   let batch: SourceLine[] = [];
   const flush = async (): Promise<void> => {
-    const outcome = await fileBatch(db, policy, options.filer, batch, clock());
+    const outcome = await fileBatch(ctx, options.filer, batch);
     batch = [];
     totals.created += outcome.created;
     totals.duplicate += outcome.duplicate;
@@ -103,13 +101,7 @@ interface BatchOutcome {
 }
 
 /** Files the parsed lines of one batch; unparseable lines and validation failures become rejects, in line order. */
-async function fileBatch(
-  db: Kysely<DB>,
-  policy: Policy,
-  filer: Filer,
-  batch: readonly SourceLine[],
-  now: Date,
-): Promise<BatchOutcome> {
+async function fileBatch(ctx: ServiceContext, filer: Filer, batch: readonly SourceLine[]): Promise<BatchOutcome> {
   const rejects: ImportReject[] = [];
   const parsed: { line: number; input: unknown }[] = [];
   for (const item of batch) {
@@ -120,11 +112,9 @@ async function fileBatch(
   let duplicate = 0;
   if (parsed.length > 0) {
     const result = await fileRecords(
-      db,
-      policy,
+      ctx,
       filer,
       parsed.map((p) => p.input),
-      now,
     );
     for (const a of result.accepted)
       if (a.status === 'created') created += 1;

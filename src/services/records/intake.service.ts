@@ -4,27 +4,24 @@
  * on (agency, source_ref): a retry answers `duplicate` with the original record id.
  */
 
-import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
+import { conflictProblem, planBatch, type Accepted, type Candidate, type Rejected } from '../../domain/intake-plan.ts';
 import { recordFiledNotice } from '../../domain/notice.ts';
 import type { Policy } from '../../domain/policy.ts';
 import type { SubjectFile } from '../../domain/record.ts';
-import { lockLedgerHead } from '../../store/ledger.repository.ts';
+import { lockLedgerHead, notifyLedger } from '../../store/ledger.repository.ts';
 import { getRecordsBySourceRefs, insertRecords, type StoredRecord } from '../../store/records.repository.ts';
 import type { DB } from '../../store/schema.ts';
 import {
-  getSubjectsByIdentifiers,
   insertNameVariants,
   insertSubjects,
   reserveRecordIds,
-  reserveSubjectIds,
   type NameVariantRow,
-  type SubjectRow,
 } from '../../store/subjects.repository.ts';
-import { conflictProblem, planBatch, type Accepted, type Candidate, type Rejected } from '../../domain/intake-plan.ts';
+import { type ServiceContext, writeTransaction } from '../context.ts';
 import { appendEvents, type NewEvent } from '../ledger/ledger.service.ts';
 import { loadSubjectFiles, recordNotices, writeProjections } from '../ledger/projection.service.ts';
-
-export const LEDGER_CHANNEL = 'credence_ledger';
+import { keyOf, nameVariants, resolveSubjects, type Resolution } from './subject-resolution.service.ts';
 
 export interface Filer {
   readonly agency_id: string;
@@ -38,54 +35,38 @@ export interface IntakeResult {
   readonly changedSubjects: string[];
 }
 
-interface Resolution {
-  readonly subjectIdByKey: Map<string, string>;
-  readonly newSubjects: (SubjectRow & { scheme: string; value: string })[];
-  readonly existing: Map<string, SubjectRow>;
-}
-
-const keyOf = (c: Candidate) => `${c.record.subject.scheme}:${c.record.subject.id}`;
-
-async function resolveSubjects(trx: Transaction<DB>, candidates: readonly Candidate[], now: Date): Promise<Resolution> {
-  const found = await getSubjectsByIdentifiers(
-    trx,
-    candidates.map((c) => ({ scheme: c.record.subject.scheme, value: c.record.subject.id })),
-  );
-  const subjectIdByKey = new Map(found.map((s) => [`${s.scheme}:${s.value}`, s.id]));
-  const existing = new Map(found.map((s) => [s.id, s]));
-  const unknown = [
-    ...new Map(candidates.filter((c) => !subjectIdByKey.has(keyOf(c))).map((c) => [keyOf(c), c])).values(),
-  ];
-  const ids = await reserveSubjectIds(trx, unknown.length);
-  const newSubjects = unknown.map((c, i) => {
-    subjectIdByKey.set(keyOf(c), ids[i]!);
-    const { kind, name, scheme, id } = c.record.subject;
-    return { id: ids[i]!, kind, name, created_at: now, scheme, value: id };
-  });
-  return { subjectIdByKey, newSubjects, existing };
-}
-
-/** Files a batch for one agency. Never throws for bad items: they come back in `rejected`. */
+/**
+ * Files a batch for one agency, at the context's clock, under its policy. Never throws for bad
+ * items: they come back in `rejected`.
+ */
 export async function fileRecords(
-  db: Kysely<DB>,
-  policy: Policy,
+  ctx: ServiceContext,
   filer: Filer,
   inputs: readonly unknown[],
-  now: Date,
 ): Promise<IntakeResult> {
+  const now = ctx.clock();
+  const policy = ctx.policy;
   const plan = planBatch(policy, filer.agency_kind, inputs, now);
   const accepted: Accepted[] = [];
   const rejected = [...plan.rejected];
   const changedSubjects: string[] = [];
   if (plan.candidates.length > 0) {
-    await db.transaction().execute(async (trx) => {
+    await writeTransaction(ctx, async (trx) => {
       await lockLedgerHead(trx); // serialises writers: the idempotency check below cannot race
       const fresh = await excludeFiled(trx, filer, plan.candidates, accepted, rejected);
       changedSubjects.push(...(await writeBatch(trx, policy, filer, fresh, now, accepted, rejected)));
     });
   }
+  answerRepeats(plan.repeats, accepted, rejected);
+  accepted.sort((a, b) => a.index - b.index);
+  rejected.sort((a, b) => a.index - b.index);
+  return { accepted, rejected, changedSubjects };
+}
+
+/** A repeat of an item earlier in the batch is answered as that item was: a duplicate of it, or rejected alike. */
+function answerRepeats(repeats: ReadonlyMap<number, number>, accepted: Accepted[], rejected: Rejected[]): void {
   const byIndex = new Map(accepted.map((a) => [a.index, a]));
-  for (const [index, first] of plan.repeats) {
+  for (const [index, first] of repeats) {
     const original = byIndex.get(first);
     if (original !== undefined) accepted.push({ ...original, index, status: 'duplicate' });
     else
@@ -95,9 +76,6 @@ export async function fileRecords(
         errors: rejected.find((r) => r.index === first)?.errors ?? [],
       });
   }
-  accepted.sort((a, b) => a.index - b.index);
-  rejected.sort((a, b) => a.index - b.index);
-  return { accepted, rejected, changedSubjects };
 }
 
 /** Answers already-filed source_refs as duplicates (same content) or conflicts; returns the rest. */
@@ -132,6 +110,7 @@ async function excludeFiled(
   });
 }
 
+/** Writes the fresh candidates: subjects, records, name variants, ledger events, projections and notices. */
 async function writeBatch(
   trx: Transaction<DB>,
   policy: Policy,
@@ -143,32 +122,8 @@ async function writeBatch(
 ): Promise<string[]> {
   if (candidates.length === 0) return [];
   const resolution = await resolveSubjects(trx, candidates, now);
-  const kinds = new Map([...resolution.existing.values(), ...resolution.newSubjects].map((s) => [s.id, s.kind]));
-  const fitting = candidates.filter((c) => {
-    const kind = kinds.get(resolution.subjectIdByKey.get(keyOf(c))!);
-    if (kind === c.record.subject.kind) return true;
-    rejected.push({
-      index: c.index,
-      source_ref: c.record.source_ref,
-      errors: [
-        { code: 'CRD_SUBJECT_KIND_MISMATCH', path: 'subject.kind', message: `${keyOf(c)} is registered as a ${kind}` },
-      ],
-    });
-    return false;
-  });
-  const recordIds = await reserveRecordIds(trx, fitting.length);
-  const records: StoredRecord[] = fitting.map((c, i) => {
-    const { subject, digest, ...rest } = c.record;
-    return {
-      ...rest,
-      id: recordIds[i]!,
-      subject_id: resolution.subjectIdByKey.get(keyOf(c))!,
-      agency_id: filer.agency_id,
-      filed_at: now,
-      status: 'active',
-      body_digest: digest,
-    };
-  });
+  const fitting = excludeKindMismatches(resolution, candidates, rejected);
+  const records = await newRecords(trx, resolution, filer, fitting, now);
   const variants = nameVariants(resolution, fitting, records, now);
   await insertSubjects(trx, resolution.newSubjects);
   await insertRecords(trx, records);
@@ -183,11 +138,51 @@ async function writeBatch(
     records.map((r) => recordFiledNotice(policy, r, evaluations.get(r.subject_id)!)),
     now,
   );
-  await sql`select pg_notify(${LEDGER_CHANNEL}, '')`.execute(trx);
+  await notifyLedger(trx);
   fitting.forEach((c, i) => {
-    accepted.push({ index: c.index, source_ref: c.record.source_ref, record_id: recordIds[i]!, status: 'created' });
+    accepted.push({ index: c.index, source_ref: c.record.source_ref, record_id: records[i]!.id, status: 'created' });
   });
   return touched;
+}
+
+/** Rejects the candidates whose subject is registered as another kind; returns the rest. */
+function excludeKindMismatches(resolution: Resolution, candidates: Candidate[], rejected: Rejected[]): Candidate[] {
+  const kinds = new Map([...resolution.existing.values(), ...resolution.newSubjects].map((s) => [s.id, s.kind]));
+  return candidates.filter((c) => {
+    const kind = kinds.get(resolution.subjectIdByKey.get(keyOf(c))!);
+    if (kind === c.record.subject.kind) return true;
+    rejected.push({
+      index: c.index,
+      source_ref: c.record.source_ref,
+      errors: [
+        { code: 'CRD_SUBJECT_KIND_MISMATCH', path: 'subject.kind', message: `${keyOf(c)} is registered as a ${kind}` },
+      ],
+    });
+    return false;
+  });
+}
+
+/** The records the candidates become, with ids reserved, filed by `filer` at `now`. */
+async function newRecords(
+  trx: Transaction<DB>,
+  resolution: Resolution,
+  filer: Filer,
+  candidates: readonly Candidate[],
+  now: Date,
+): Promise<StoredRecord[]> {
+  const recordIds = await reserveRecordIds(trx, candidates.length);
+  return candidates.map((c, i) => {
+    const { subject, digest, ...rest } = c.record;
+    return {
+      ...rest,
+      id: recordIds[i]!,
+      subject_id: resolution.subjectIdByKey.get(keyOf(c))!,
+      agency_id: filer.agency_id,
+      filed_at: now,
+      status: 'active',
+      body_digest: digest,
+    };
+  });
 }
 
 /** New subjects' files are all in this batch; existing subjects' are read back from the store. */
@@ -205,22 +200,6 @@ async function filesOf(
     touched.filter((id) => !files.has(id)),
   );
   return new Map([...files, ...stored]);
-}
-
-/** A name differing from the registered one is kept as a flagged variant, never merged. */
-function nameVariants(
-  resolution: Resolution,
-  candidates: readonly Candidate[],
-  records: readonly StoredRecord[],
-  now: Date,
-): NameVariantRow[] {
-  const registered = new Map([...resolution.existing.values(), ...resolution.newSubjects].map((s) => [s.id, s.name]));
-  return candidates.flatMap((c, i) => {
-    const subjectId = records[i]!.subject_id;
-    return registered.get(subjectId) === c.record.subject.name
-      ? []
-      : [{ subject_id: subjectId, name: c.record.subject.name, first_seen_at: now, record_id: records[i]!.id }];
-  });
 }
 
 function ledgerEvents(

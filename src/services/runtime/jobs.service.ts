@@ -6,24 +6,21 @@
  * changes nothing the second time, and a server that was down catches up on its first run.
  */
 
-import type { Kysely } from 'kysely';
 import type { Config } from '../../config.ts';
-import type { Policy } from '../../domain/policy.ts';
-import type { DB } from '../../store/schema.ts';
+import { getEarliestNextChange } from '../../store/state.repository.ts';
+import type { ServiceContext } from '../context.ts';
 import { markOverdueDisputes } from '../due-process/disputes.service.ts';
 import { expireDueRecords } from '../due-process/expiry.service.ts';
 import { deliverDueNotices, webhookFromConfig, type Webhook } from '../due-process/notice-delivery.service.ts';
 import { reevaluateAllDue } from '../ledger/reevaluation.service.ts';
 import { failStalledImports } from '../records/agency-imports.service.ts';
 import { purgeStaleStaffSignIns } from '../accounts/staff-housekeeping.service.ts';
-import type { Runtime } from './runtime.ts';
 
-/** A job run as of `now`; resolves to how many things it changed. */
-export type ScheduledJob = (db: Kysely<DB>, policy: Policy, now: Date) => Promise<number>;
+/** A job run as of `ctx.clock()` (the run's instant); resolves to how many things it changed. */
+export type ScheduledJob = (ctx: ServiceContext) => Promise<number>;
 
 export interface JobsDeps {
-  readonly db: Kysely<DB>;
-  readonly policy: Policy;
+  readonly ctx: ServiceContext;
   /** Where notices go; null leaves them pending (and visible) in the outbox. */
   readonly webhook: Webhook | null;
   /**
@@ -43,33 +40,56 @@ export type JobCounts = Record<string, number>;
 
 /** The jobs a registry runs, as configured: the server's scheduler and `credence jobs run` both use this. */
 export function registryJobs(
-  rt: Pick<Runtime, 'db' | 'policy'>,
+  ctx: ServiceContext,
   config: Pick<Config, 'noticeWebhook' | 'noticeWebhookSecret'>,
 ): JobsDeps {
-  return { db: rt.db, policy: rt.policy, webhook: webhookFromConfig(config) };
+  return { ctx, webhook: webhookFromConfig(config) };
 }
 
-/** Runs every job once, in order, as of `now`. */
+/** The context with its clock stopped at `now`, so every job in a run works as of the same instant. */
+function atInstant(ctx: ServiceContext, now: Date): ServiceContext {
+  return {
+    db: ctx.db,
+    policy: ctx.policy,
+    clock: () => now,
+    newId: ctx.newId,
+    log: ctx.log,
+    indexed: () => ctx.indexed(),
+  };
+}
+
+/** The earliest moment a subject's evaluation is known to change (a listing's end, a notice period), or null. */
+export function getNextDueChange(ctx: ServiceContext): Promise<Date | null> {
+  return getEarliestNextChange(ctx.db);
+}
+
+/**
+ * Runs every job once, in order, as of `now`, and returns once this process's decision index
+ * reflects what they changed (a listing that started or ended decides differently at once).
+ */
 export async function runJobs(deps: JobsDeps, now: Date): Promise<JobCounts> {
+  const ctx = atInstant(deps.ctx, now);
+  const db = ctx.db;
   const counts: JobCounts = {};
   // Expiry first: it re-evaluates the subjects it touches, so re-evaluation does not repeat them.
-  counts.expired = await expireDueRecords(deps.db, deps.policy, now);
-  counts.reevaluated = await reevaluateAllDue(deps.db, deps.policy, now);
+  counts.expired = await expireDueRecords(ctx);
+  counts.reevaluated = await reevaluateAllDue(ctx);
   // FCRA § 611: a dispute past its deadline suspends its record until the agency answers.
-  counts.overdue_disputes = await markOverdueDisputes(deps.db, deps.policy, now);
-  const purged = await purgeStaleStaffSignIns(deps.db, now);
+  counts.overdue_disputes = await markOverdueDisputes(ctx);
+  const purged = await purgeStaleStaffSignIns(db, now);
   counts.purged_staff_sessions = purged.sessions;
   counts.purged_sign_in_throttles = purged.throttles;
   counts.purged_subject_sessions = purged.subjectSessions;
   counts.purged_oidc_sign_ins = purged.oidcSignIns;
-  counts.stalled_imports = await failStalledImports(deps.db, now);
-  for (const [name, job] of Object.entries(deps.extraJobs ?? {})) counts[name] = await job(deps.db, deps.policy, now);
+  counts.stalled_imports = await failStalledImports(ctx);
+  for (const [name, job] of Object.entries(deps.extraJobs ?? {})) counts[name] = await job(ctx);
   if (deps.webhook !== null) {
-    const delivery = await deliverDueNotices(deps.db, deps.webhook, now);
+    const delivery = await deliverDueNotices(ctx, deps.webhook);
     counts.delivered = delivery.delivered;
     counts.delivery_retrying = delivery.retrying;
     counts.delivery_failed = delivery.failed;
   }
+  await ctx.indexed();
   return counts;
 }
 
@@ -78,7 +98,7 @@ export interface SchedulerOptions {
   readonly clock: () => Date;
   /** The jobs' dependencies at each run (the policy may have changed since the last). */
   readonly deps: () => JobsDeps;
-  /** After each successful run, e.g. catching the decision index up. */
+  /** After each successful run, e.g. logging what changed. */
   readonly afterRun?: (counts: JobCounts, now: Date) => Promise<void> | void;
   /** A failed run is reported here and retried at the next tick. */
   readonly onError: (error: unknown) => void;

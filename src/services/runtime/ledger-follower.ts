@@ -6,14 +6,13 @@
 
 import type pg from 'pg';
 import type { Policy } from '../../domain/policy.ts';
-import { getLedgerHeadSeq, getLedgerRowsAfter, parsePayload } from '../../store/ledger.repository.ts';
+import { getLedgerHeadSeq, getLedgerRowsAfter, LEDGER_CHANNEL, parsePayload } from '../../store/ledger.repository.ts';
 import {
   getIdentifierStates,
   getIndexedIdentifiersPage,
   type IndexedIdentifier,
 } from '../../store/state.repository.ts';
 import { DecisionIndex } from '../decisions/decision-index.ts';
-import { LEDGER_CHANNEL } from '../records/intake.service.ts';
 import type { Runtime } from './runtime.ts';
 
 const PAGE = 10_000;
@@ -27,8 +26,10 @@ export interface FollowerHooks {
 
 export class LedgerFollower {
   private lastSeq = '0';
+  /** The pass under way, if any: at most one runs at a time. */
   private running: Promise<void> | null = null;
-  private again = false;
+  /** The one pass queued behind it, shared by every caller that arrived while it ran. */
+  private queued: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private listener: pg.PoolClient | null = null;
   private readonly rt: Runtime;
@@ -56,22 +57,35 @@ export class LedgerFollower {
     }
     this.rt.replaceIndex(index);
     this.lastSeq = head;
+    // From now on a write through writeTransaction returns once this index reflects it.
+    this.rt.followWith(() => this.catchUp());
   }
 
-  /** Applies every ledger event not yet seen. Concurrent calls share one pass (and one more after it). */
+  /**
+   * Applies every ledger event committed before the call. Resolves only after a pass that started
+   * after the call (one already under way may have read the ledger before the caller's write
+   * committed): callers arriving during a pass share the one pass queued behind it.
+   */
   catchUp(): Promise<void> {
-    if (this.running !== null) {
-      this.again = true;
-      return this.running;
-    }
-    this.running = this.pass().finally(() => {
-      this.running = null;
-      if (this.again) {
-        this.again = false;
-        void this.catchUp().catch((error: unknown) => this.hooks.onError?.(error));
-      }
+    if (this.queued !== null) return this.queued;
+    if (this.running === null) return this.startPass();
+    const previous = this.running.catch(() => undefined); // a failed pass does not fail the next
+    this.queued = previous.then(() => {
+      this.queued = null;
+      return this.startPass();
     });
-    return this.running;
+    return this.queued;
+  }
+
+  private startPass(): Promise<void> {
+    const pass = this.pass();
+    this.running = pass;
+    pass
+      .finally(() => {
+        if (this.running === pass) this.running = null;
+      })
+      .catch(() => undefined); // the callers of catchUp see the error
+    return pass;
   }
 
   private async pass(): Promise<void> {
@@ -108,6 +122,7 @@ export class LedgerFollower {
   async stop(): Promise<void> {
     if (this.timer !== null) clearInterval(this.timer);
     this.timer = null;
+    await this.queued?.catch(() => undefined);
     await this.running?.catch(() => undefined);
     this.listener?.release();
     this.listener = null;

@@ -9,8 +9,9 @@ import { CredenceError } from '../../errors.ts';
 import { loadPolicy, readPolicyFiles, parsePolicyText, validatePolicyDocument } from '../../policy/index.ts';
 import { openDatabase, type Database } from '../../store/database.ts';
 import { migrateToLatest } from '../../store/migrate.ts';
+import { getPolicyDocument } from '../../store/policies.repository.ts';
 import { LedgerFollower, type FollowerHooks } from './ledger-follower.ts';
-import { activatePolicy, getPolicyDocument } from '../ledger/policy.service.ts';
+import { activatePolicy } from '../ledger/policy.service.ts';
 import { Runtime } from './runtime.ts';
 
 export interface Registry {
@@ -42,15 +43,14 @@ export async function openRegistry(config: Config, options: OpenOptions): Promis
   const database = await openDatabase(config, options.applicationName, options.log);
   try {
     await migrateToLatest(database.db);
-    const clock = options.clock ?? (() => new Date());
-    await activatePolicy(database.db, policy, document, clock());
     const rt = new Runtime({
       db: database.db,
       policy,
-      clock,
+      clock: options.clock ?? (() => new Date()),
       inquirySynchronousCommit: config.inquirySynchronousCommit,
       ...(options.onError ? { onError: options.onError } : {}),
     });
+    await activatePolicy(rt, policy, document);
     const follower = new LedgerFollower(rt, {
       policyFromDigest: async (digest) => policyFromStore(database, digest),
       ...options.hooks,

@@ -4,9 +4,8 @@
  */
 
 import type { FastifyRequest } from 'fastify';
-import type { Principal } from '../../domain/principal.ts';
 import { CredenceError } from '../../errors.ts';
-import { getAgency } from '../../store/principals.repository.ts';
+import { agencyPrincipalFor, type AgencyClerk } from '../../services/accounts/agency-clerks.service.ts';
 import { requireStaff } from '../sign-in/require-staff.ts';
 import type { SignedInStaff } from '../../services/accounts/staff-sessions.service.ts';
 import type { FormValues } from '../form-fields.ts';
@@ -25,31 +24,14 @@ export const recordIdParams = {
 export const reason = { type: 'string', minLength: 1, maxLength: 2000, pattern: '\\S' } as const;
 export const csrf = { type: 'string', maxLength: 100 } as const;
 
-export interface Clerk {
+export interface Clerk extends AgencyClerk {
   readonly staff: SignedInStaff;
-  readonly principal: Principal;
-  readonly agencyName: string;
-  readonly agencyKind: string;
 }
 
 /** The API's agency principal, for the clerk: services scope and authorise by `agency_id`. */
 export async function clerkOf(request: FastifyRequest, deps: AppDeps): Promise<Clerk> {
   const staff = await requireStaff(request, ['agency']);
-  const agency = staff.agency_id === null ? undefined : await getAgency(deps.rt.db, staff.agency_id);
-  if (agency === undefined) throw new CredenceError('CRD_FORBIDDEN', 'this clerk account belongs to no known agency');
-  const principal: Principal = {
-    id: `staff:${staff.id}`,
-    name: staff.username,
-    role: 'agency',
-    agency_id: agency.id,
-    agency_kind: agency.kind,
-    actions: [],
-    purposes: [],
-    subject: null,
-    created_at: staff.created_at,
-    revoked_at: null,
-  };
-  return { staff, principal, agencyName: agency.name, agencyKind: agency.kind };
+  return { staff, ...(await agencyPrincipalFor(deps.rt, staff)) };
 }
 
 /** The posted string fields, without the CSRF token. */

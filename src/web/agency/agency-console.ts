@@ -2,15 +2,13 @@
 
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CredenceError } from '../../errors.ts';
-import { listRecentImports, WEB_IMPORT_BATCH_SIZE } from '../../services/records/agency-imports.service.ts';
-import { listDisputes } from '../../services/due-process/disputes.service.ts';
-import { readRecord } from '../../services/records/records.service.ts';
-import { listRepairs } from '../../services/due-process/repairs.service.ts';
+import { readAgencyConsole } from '../../services/due-process/agency-console.service.ts';
+import { WEB_IMPORT_BATCH_SIZE } from '../../services/records/agency-imports.service.ts';
 import type { PageContext } from '../layout.ts';
 import { pageContext, sendPage } from '../page-context.ts';
 import type { DisputeQueue } from './agency-disputes.page.ts';
 import type { FileFormState, FormValues } from './agency-file-form.page.ts';
-import type { FoundRecord, RecordSearch } from './agency-records.page.ts';
+import type { RecordSearch } from './agency-records.page.ts';
 import { agencyConsolePage, type AgencyConsole } from './agency.page.ts';
 import type { AppDeps } from '../../shell/deps.ts';
 import type { Clerk } from './agency-clerk.ts';
@@ -38,7 +36,7 @@ export interface ConsoleView {
   readonly refusedDispute?: DisputeQueue['refused'];
 }
 
-/** The whole console: queues are read fresh (the reads are logged as inquiries by the services). */
+/** The whole console: queues are read fresh (the reads are logged as inquiries by the service). */
 export async function renderConsole(
   deps: AppDeps,
   reply: FastifyReply,
@@ -46,12 +44,7 @@ export async function renderConsole(
   clerk: Clerk,
   view: ConsoleView,
 ): Promise<FastifyReply> {
-  const { disputes } = await listDisputes(deps.rt, clerk.principal, { status: 'open', limit: 100 });
-  const { repairs } = await listRepairs(deps.rt, clerk.principal, { status: 'pending', limit: 100 });
-  const records = new Map<string, FoundRecord>(
-    (await Promise.all(disputes.map((d) => readRecord(deps.rt, clerk.principal, d.record_id)))).map((r) => [r.id, r]),
-  );
-  const uploads = await listRecentImports(deps.rt.db, clerk.principal.agency_id!);
+  const { disputes, records, repairs, uploads } = await readAgencyConsole(deps.rt, clerk.principal);
   return sendPage(
     reply,
     agencyConsolePage(ctx, deps.rt.policy, {

@@ -8,11 +8,11 @@
 import type { Policy } from '../../domain/policy.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { isoDate, type PageContext } from '../layout.ts';
-import type { FoundRecord } from './agency-records.page.ts';
+import type { CreditRecord } from '../../domain/record.ts';
 import { textInput, type FormState, type FormValues } from '../form-fields.ts';
 
 /** The record's correctable content as form values. */
-export function correctionValues(record: FoundRecord): FormValues {
+export function correctionValues(record: CreditRecord): FormValues {
   return {
     decided_at: isoDate(record.decided_at),
     effective_at: isoDate(record.effective_at),
@@ -33,7 +33,7 @@ export function correctableAttributes(policy: Policy, recordType: string): strin
 export function correctionFields(
   ctx: PageContext,
   policy: Policy,
-  record: FoundRecord,
+  record: CreditRecord,
   state: FormState,
   prefix: string,
 ): SafeHtml {
@@ -53,7 +53,7 @@ export function correctionForm(
   ctx: PageContext,
   policy: Policy,
   csrf: string,
-  record: FoundRecord,
+  record: CreditRecord,
   state: FormState,
 ): SafeHtml {
   const { t } = ctx;

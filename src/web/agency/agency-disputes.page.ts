@@ -9,13 +9,13 @@ import type { DisputeView } from '../../services/due-process/disputes.service.ts
 import { html, type SafeHtml } from '../html.ts';
 import { isoDate, type PageContext } from '../layout.ts';
 import { correctionFields, refusedAlert, textareaReason } from './agency-correction.page.ts';
-import type { FoundRecord } from './agency-records.page.ts';
+import type { CreditRecord } from '../../domain/record.ts';
 import type { FormState } from '../form-fields.ts';
 
 export interface DisputeQueue {
   readonly items: readonly DisputeView[];
   /** The disputed records by id, to prefill the "corrected" changes. */
-  readonly records: ReadonlyMap<string, FoundRecord>;
+  readonly records: ReadonlyMap<string, CreditRecord>;
   /** A refused resolution: its dispute and what was posted, shown again with the problems inline. */
   readonly refused?: { readonly disputeId: string; readonly state: FormState };
 }
@@ -44,7 +44,7 @@ function resolveForm(
   policy: Policy,
   csrf: string,
   d: DisputeView,
-  record: FoundRecord | undefined,
+  record: CreditRecord | undefined,
   state: FormState,
 ): SafeHtml {
   const { t } = ctx;

@@ -26,7 +26,7 @@ import {
   type Uploader,
 } from '../../services/records/agency-imports.service.ts';
 import { noStore, pageContext, sendPage } from '../page-context.ts';
-import { uploadPage } from './agency-upload.page.ts';
+import { uploadPage, type UploadLimits } from './agency-upload.page.ts';
 import type { AppDeps } from '../../shell/deps.ts';
 import { clerkOf, csrf, page, uuidParams, type Clerk } from './agency-clerk.ts';
 
@@ -73,41 +73,48 @@ function statusOf(row: ImportRow) {
 
 export async function agencyImportsRoutes(scope: FastifyInstance, deps: AppDeps): Promise<void> {
   const maxBytes = scope.initialConfig.bodyLimit ?? 32 * 1024 * 1024;
-  const limits = { maxBytes, batchSize: WEB_IMPORT_BATCH_SIZE };
   await scope.register(multipart, { limits: { fileSize: maxBytes, files: 1, fields: 4, fieldSize: 1024, parts: 5 } });
+  uploadRoutes(scope, deps, maxBytes);
+  uploadStatusRoutes(scope, deps, { maxBytes, batchSize: WEB_IMPORT_BATCH_SIZE });
+  scriptRoute(scope);
+}
 
-  /** The clerk, once the CSRF token (a first `csrf` field or the header) is checked, and the file part after it. */
-  async function readUpload(request: FastifyRequest): Promise<{ clerk: Clerk; file: UploadedFile }> {
-    const parts = request.parts()[Symbol.asyncIterator]();
-    let part = (await parts.next()).value;
-    if (part?.type === 'field' && part.fieldname === 'csrf') {
-      request.body = { csrf: part.value }; // what requireStaff compares with the session's token
-      part = (await parts.next()).value;
-    }
-    const clerk = await clerkOf(request, deps);
-    if (part?.type !== 'file' || part.fieldname !== 'file' || part.filename === '')
-      throw new CredenceError('CRD_IMPORT_FILE', 'choose a file to upload (the form field "file", after "csrf")');
-    const stream = part.file;
-    // Past the limit busboy ends the stream early (truncated); a cut connection destroys it.
-    const endedEarly = () =>
-      stream.truncated
-        ? new CredenceError(
-            'CRD_PAYLOAD_TOO_LARGE',
-            `the file is larger than ${maxBytes} bytes: the lines before the limit were filed; split the file and upload the rest`,
-          )
-        : stream.errored
-          ? new CredenceError(
-              'CRD_IMPORT_FILE',
-              'the upload was cut off: the batches before it are filed; upload the file again to file the rest',
-            )
-          : undefined;
-    return { clerk, file: { name: part.filename, source: stream, endedEarly } };
+/** The clerk, once the CSRF token (a first `csrf` field or the header) is checked, and the file part after it. */
+async function readUpload(
+  request: FastifyRequest,
+  deps: AppDeps,
+  maxBytes: number,
+): Promise<{ clerk: Clerk; file: UploadedFile }> {
+  const parts = request.parts()[Symbol.asyncIterator]();
+  let part = (await parts.next()).value;
+  if (part?.type === 'field' && part.fieldname === 'csrf') {
+    request.body = { csrf: part.value }; // what requireStaff compares with the session's token
+    part = (await parts.next()).value;
   }
+  const clerk = await clerkOf(request, deps);
+  if (part?.type !== 'file' || part.fieldname !== 'file' || part.filename === '')
+    throw new CredenceError('CRD_IMPORT_FILE', 'choose a file to upload (the form field "file", after "csrf")');
+  const stream = part.file;
+  // Past the limit busboy ends the stream early (truncated); a cut connection destroys it.
+  const endedEarly = () =>
+    stream.truncated
+      ? new CredenceError(
+          'CRD_PAYLOAD_TOO_LARGE',
+          `the file is larger than ${maxBytes} bytes: the lines before the limit were filed; split the file and upload the rest`,
+        )
+      : stream.errored
+        ? new CredenceError(
+            'CRD_IMPORT_FILE',
+            'the upload was cut off: the batches before it are filed; upload the file again to file the rest',
+          )
+        : undefined;
+  return { clerk, file: { name: part.filename, source: stream, endedEarly } };
+}
 
+function uploadRoutes(scope: FastifyInstance, deps: AppDeps, maxBytes: number): void {
   scope.post('/agency/imports', page, async (request, reply) => {
-    const { clerk, file } = await readUpload(request);
-    const row = await importUpload(deps.rt.db, deps.rt.policy, uploaderOf(clerk), file, deps.rt.clock);
-    await deps.follower.catchUp();
+    const { clerk, file } = await readUpload(request, deps, maxBytes);
+    const row = await importUpload(deps.rt, uploaderOf(clerk), file);
     return noStore(reply).redirect(`/agency/imports/${row.id}`, 303);
   });
 
@@ -127,7 +134,7 @@ export async function agencyImportsRoutes(scope: FastifyInstance, deps: AppDeps)
     },
     async (request, reply) => {
       const clerk = await clerkOf(request, deps);
-      const row = await reserveImport(deps.rt.db, uploaderOf(clerk), request.body.file_name, deps.rt.clock());
+      const row = await reserveImport(deps.rt, uploaderOf(clerk), request.body.file_name);
       return noStore(reply).status(201).send(statusOf(row));
     },
   );
@@ -136,54 +143,39 @@ export async function agencyImportsRoutes(scope: FastifyInstance, deps: AppDeps)
     '/agency/imports/:id/file',
     { ...page, schema: { hide: true, params: uuidParams } },
     async (request, reply) => {
-      const { clerk, file } = await readUpload(request);
-      const row = await importReserved(
-        deps.rt.db,
-        deps.rt.policy,
-        uploaderOf(clerk),
-        request.params.id,
-        file,
-        deps.rt.clock,
-      );
-      await deps.follower.catchUp();
+      const { clerk, file } = await readUpload(request, deps, maxBytes);
+      const row = await importReserved(deps.rt, uploaderOf(clerk), request.params.id, file);
       return noStore(reply).send(statusOf(row));
     },
   );
+}
 
-  scope.get<{ Params: { id: string } }>(
-    '/agency/imports/:id',
-    { ...page, schema: { hide: true, params: uuidParams } },
-    async (request, reply) => {
-      const clerk = await clerkOf(request, deps);
-      const row = await readImport(deps.rt.db, clerk.principal.agency_id!, request.params.id);
-      return sendPage(reply, uploadPage(pageContext(request, reply), row, limits), { signedIn: true });
-    },
-  );
+function uploadStatusRoutes(scope: FastifyInstance, deps: AppDeps, limits: UploadLimits): void {
+  const byId = { ...page, schema: { hide: true, params: uuidParams } };
+  scope.get<{ Params: { id: string } }>('/agency/imports/:id', byId, async (request, reply) => {
+    const clerk = await clerkOf(request, deps);
+    const row = await readImport(deps.rt, clerk.principal.agency_id!, request.params.id);
+    return sendPage(reply, uploadPage(pageContext(request, reply), row, limits), { signedIn: true });
+  });
 
-  scope.get<{ Params: { id: string } }>(
-    '/agency/imports/:id/status.json',
-    { ...page, schema: { hide: true, params: uuidParams } },
-    async (request, reply) => {
-      const clerk = await clerkOf(request, deps);
-      return noStore(reply).send(statusOf(await readImport(deps.rt.db, clerk.principal.agency_id!, request.params.id)));
-    },
-  );
+  scope.get<{ Params: { id: string } }>('/agency/imports/:id/status.json', byId, async (request, reply) => {
+    const clerk = await clerkOf(request, deps);
+    return noStore(reply).send(statusOf(await readImport(deps.rt, clerk.principal.agency_id!, request.params.id)));
+  });
 
-  scope.get<{ Params: { id: string } }>(
-    '/agency/imports/:id/rejects.ndjson',
-    { ...page, schema: { hide: true, params: uuidParams } },
-    async (request, reply) => {
-      const clerk = await clerkOf(request, deps);
-      const { upload, lines } = await readRejects(deps.rt.db, clerk.principal.agency_id!, request.params.id);
-      const name = `${upload.file_name.replace(/[^\w.-]+/g, '_')}.rejects.ndjson`;
-      return noStore(reply)
-        .type('application/x-ndjson; charset=utf-8')
-        .header('content-disposition', `attachment; filename="${name}"`)
-        .send(Readable.from(lines));
-    },
-  );
+  scope.get<{ Params: { id: string } }>('/agency/imports/:id/rejects.ndjson', byId, async (request, reply) => {
+    const clerk = await clerkOf(request, deps);
+    const { upload, lines } = await readRejects(deps.rt, clerk.principal.agency_id!, request.params.id);
+    const name = `${upload.file_name.replace(/[^\w.-]+/g, '_')}.rejects.ndjson`;
+    return noStore(reply)
+      .type('application/x-ndjson; charset=utf-8')
+      .header('content-disposition', `attachment; filename="${name}"`)
+      .send(Readable.from(lines));
+  });
+}
 
-  // The console's only script: external (pages have no inline scripts), public like the other assets.
+// The console's only script: external (pages have no inline scripts), public like the other assets.
+function scriptRoute(scope: FastifyInstance): void {
   scope.get('/assets/agency-upload.js', page, async (_request, reply) => {
     return reply
       .type('text/javascript; charset=utf-8')

@@ -1,19 +1,17 @@
 /** The agency console's "find my record" section: look one up by source_ref or record number, correct or revoke it. */
 
 import type { Policy } from '../../domain/policy.ts';
-import type { StoredRecord } from '../../store/records.repository.ts';
+import type { CreditRecord } from '../../domain/record.ts';
 import { alert } from '../components.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { isoDate, type PageContext } from '../layout.ts';
 import { correctionForm } from './agency-correction.page.ts';
 import type { FormState } from '../form-fields.ts';
 
-export type FoundRecord = Omit<StoredRecord, 'body_digest'>;
-
 export interface RecordSearch {
   readonly query: string;
   /** undefined: no search made; null: nothing of this agency's matches. */
-  readonly found: FoundRecord | null | undefined;
+  readonly found: CreditRecord | null | undefined;
   /** The correction form's last post, when it was refused. */
   readonly correction?: FormState;
 }
@@ -31,7 +29,7 @@ ${search.found ? foundRecord(ctx, policy, csrf, search.found, search.correction 
 </section>`;
 }
 
-function foundRecord(ctx: PageContext, policy: Policy, csrf: string, r: FoundRecord, correction: FormState): SafeHtml {
+function foundRecord(ctx: PageContext, policy: Policy, csrf: string, r: CreditRecord, correction: FormState): SafeHtml {
   const { t } = ctx;
   const revocable = r.status === 'active';
   const correctable = ['active', 'expired', 'repaired'].includes(r.status);

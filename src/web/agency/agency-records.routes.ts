@@ -1,19 +1,20 @@
 /**
  * The clerk's own records: GET /agency/records (newest first, by status and text, paged) and
  * POST /agency/records/:id/corrections (a new version through correctRecord, like the API's
- * POST /v1/records/{id}/corrections; refused changes are shown inline on the record's view).
+ * POST /v1/records/{id}/corrections; refused changes are shown inline on the record's view) and
+ * POST /agency/records/:id/revocation (revokeRecord, like POST /v1/records/{id}/revocation).
  */
 
 import type { FastifyInstance } from 'fastify';
 import type { RecordStatus } from '../../domain/record.ts';
-import { correctRecord } from '../../services/records/corrections.service.ts';
+import { correctRecord, revokeRecord } from '../../services/records/corrections.service.ts';
 import { listOwnRecords, RECORD_STATUSES } from '../../services/records/agency-records.service.ts';
 import { readRecord } from '../../services/records/records.service.ts';
 import { noStore, pageContext, sendPage } from '../page-context.ts';
 import { changesOf, correctableAttributes } from './agency-correction.page.ts';
 import { agencyRecordListPage } from './agency-record-list.page.ts';
 import type { AppDeps } from '../../shell/deps.ts';
-import { clerkOf, formProblems, page, recordIdParams, stringsOf, type Form } from './agency-clerk.ts';
+import { clerkOf, csrf, formProblems, page, reason, recordIdParams, stringsOf, type Form } from './agency-clerk.ts';
 import { consoleContext, renderConsole, requiredReason } from './agency-console.ts';
 
 const listQuery = {
@@ -27,6 +28,12 @@ const listQuery = {
 } as const;
 
 export function agencyRecordsRoutes(scope: FastifyInstance, deps: AppDeps): void {
+  recordListRoute(scope, deps);
+  correctionRoute(scope, deps);
+  revocationRoute(scope, deps);
+}
+
+function recordListRoute(scope: FastifyInstance, deps: AppDeps): void {
   scope.get<{ Querystring: { status?: string; q?: string; page?: string } }>(
     '/agency/records',
     { ...page, schema: { hide: true, querystring: listQuery } },
@@ -47,7 +54,9 @@ export function agencyRecordsRoutes(scope: FastifyInstance, deps: AppDeps): void
       );
     },
   );
+}
 
+function correctionRoute(scope: FastifyInstance, deps: AppDeps): void {
   scope.post<{ Params: { id: string }; Body: Form }>(
     '/agency/records/:id/corrections',
     {
@@ -68,22 +77,33 @@ export function agencyRecordsRoutes(scope: FastifyInstance, deps: AppDeps): void
         const changes = changesOf(values, correctableAttributes(deps.rt.policy, record.type));
         ({
           record: { version },
-        } = await correctRecord(
-          deps.rt.db,
-          deps.rt.policy,
-          clerk.principal,
-          record.id,
-          { changes, reason: requiredReason(values) },
-          deps.rt.clock(),
-        ));
+        } = await correctRecord(deps.rt, clerk.principal, record.id, { changes, reason: requiredReason(values) }));
       } catch (error) {
         const problems = formProblems(error, /^changes\./);
         if (problems === undefined) throw error;
         const search = { query: record.id, found: record, correction: { values, problems } };
         return renderConsole(deps, reply, consoleContext(request, reply), clerk, { status: 422, search });
       }
-      await deps.follower.catchUp(); // the next decision reflects the corrected record
       return noStore(reply).redirect(`/agency?corrected=${record.id}&version=${version}&find=${record.id}`, 303);
+    },
+  );
+}
+
+function revocationRoute(scope: FastifyInstance, deps: AppDeps): void {
+  scope.post<{ Params: { id: string }; Body: { csrf?: string; reason: string } }>(
+    '/agency/records/:id/revocation',
+    {
+      ...page,
+      schema: {
+        hide: true,
+        params: recordIdParams,
+        body: { type: 'object', required: ['reason'], additionalProperties: false, properties: { csrf, reason } },
+      },
+    },
+    async (request, reply) => {
+      const clerk = await clerkOf(request, deps);
+      await revokeRecord(deps.rt, clerk.principal, request.params.id, request.body.reason);
+      return noStore(reply).redirect(`/agency?revoked=${request.params.id}&find=${request.params.id}`, 303);
     },
   );
 }

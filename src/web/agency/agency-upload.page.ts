@@ -64,7 +64,7 @@ ${
         rows,
       )
 }
-<script src="/assets/agency-upload.js" defer></script>
+<script type="module" src="/assets/agency-upload.js"></script>
 </section>`;
 }
 
@@ -89,6 +89,6 @@ ${count('duplicate', 'agency_upload_duplicate', upload.duplicate)}${count('rejec
 ${upload.status === 'failed' ? alert('error', t('agency_upload_status_failed'), t('agency_upload_error', { message: upload.error_message ?? '', code: upload.error_code ?? '' })) : ''}
 ${upload.rejected > 0 ? html`<p><a class="usa-link" id="upload-rejects" href="/agency/imports/${upload.id}/rejects.ndjson" download>${t('agency_upload_rejects')}</a></p>` : ''}
 <p>${t('agency_upload_resume', { batch: limits.batchSize })}</p>
-${finished ? '' : html`<script src="/assets/agency-upload.js" defer></script>`}`,
+${finished ? '' : html`<script type="module" src="/assets/agency-upload.js"></script>`}`,
   );
 }

@@ -4,8 +4,12 @@
  * attempts and last error, never a notice's body), and a "Deliver again" form per failed notice.
  */
 
-import type { DeliveryOverview } from '../../services/due-process/notice-delivery.service.ts';
-import { DELIVERY_STATUSES, type DeliveryRow, type DeliveryStatus } from '../../store/deliveries.repository.ts';
+import {
+  DELIVERY_STATUSES,
+  type DeliveryOverview,
+  type DeliveryRow,
+  type DeliveryStatus,
+} from '../../services/due-process/notice-delivery.service.ts';
 import type { SignedInStaff } from '../../services/accounts/staff-sessions.service.ts';
 import { alert, table } from '../components.ts';
 import { html, type SafeHtml } from '../html.ts';

@@ -7,7 +7,11 @@
 import type { Policy } from '../../domain/policy.ts';
 import type { Principal } from '../../domain/principal.ts';
 import type { VerifyResult } from '../../services/ledger/ledger.service.ts';
-import { DELIVERY_STATUSES, type DeliveryRow, type DeliveryStatus } from '../../store/deliveries.repository.ts';
+import {
+  DELIVERY_STATUSES,
+  type DeliveryRow,
+  type DeliveryStatus,
+} from '../../services/due-process/notice-delivery.service.ts';
 import type { SignedInStaff } from '../../services/accounts/staff-sessions.service.ts';
 import { alert, table } from '../components.ts';
 import { html, type SafeHtml } from '../html.ts';

@@ -12,12 +12,19 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '../../domain/principal.ts';
 import { isCredenceError } from '../../errors.ts';
 import { verifyLedger } from '../../services/ledger/ledger.service.ts';
-import { getDeliveryOverview, requestRedelivery } from '../../services/due-process/notice-delivery.service.ts';
-import { getActivePolicyRef } from '../../services/ledger/policy.service.ts';
-import { createPrincipal, revokePrincipal, type NewPrincipal } from '../../services/accounts/principals.service.ts';
+import {
+  getDeliveryOverview,
+  requestRedelivery,
+  type DeliveryRow,
+} from '../../services/due-process/notice-delivery.service.ts';
+import { readActivePolicyRef } from '../../services/ledger/policy.service.ts';
+import {
+  createPrincipal,
+  listPrincipals,
+  revokePrincipal,
+  type NewPrincipal,
+} from '../../services/accounts/principals.service.ts';
 import { getTransparencyReportWithAgencies } from '../../services/public/transparency.service.ts';
-import type { DeliveryRow } from '../../store/deliveries.repository.ts';
-import { listPrincipals } from '../../store/principals.repository.ts';
 import { pageErrorHandler, requireStaff } from '../sign-in/require-staff.ts';
 import { pageContext, sendPage } from '../page-context.ts';
 import { activityPage } from './operator-activity.page.ts';
@@ -35,114 +42,124 @@ export function operatorPagesRoutes(app: FastifyInstance, deps: AppDeps): void {
   app.register(async (scope) => {
     if (!scope.hasContentTypeParser('application/x-www-form-urlencoded')) await scope.register(formbody);
     scope.setErrorHandler(pageErrorHandler);
-    const render = async (
-      request: FastifyRequest<{ Querystring: Query }>,
-      reply: FastifyReply,
-      extra: Partial<OperatorView> = {},
-    ) => {
-      const staff = await requireStaff(request, ['operator']);
-      const ctx = pageContext(request, reply, { path: '/operator' }); // the switch returns to the console, never to a POST target
-      return sendPage(
-        reply,
-        operatorPage(ctx, {
-          ...(await gather(deps, request.query)),
-          form: { values: EMPTY_FORM, problems: [] },
-          staff,
-          ...extra,
-        }),
-        { signedIn: true },
-      );
-    };
+    consoleRoutes(scope, deps);
+    deliveriesRoutes(scope, deps);
+    activityRoute(scope, deps);
+  });
+}
 
-    scope.get<{ Querystring: Query }>('/operator', page, async (request, reply) => render(request, reply));
+/** The console, with what the last action produced (a new key, a revocation, a verification, a refused form). */
+async function renderConsole(
+  deps: AppDeps,
+  request: FastifyRequest<{ Querystring: Query }>,
+  reply: FastifyReply,
+  extra: Partial<OperatorView> = {},
+): Promise<FastifyReply> {
+  const staff = await requireStaff(request, ['operator']);
+  const ctx = pageContext(request, reply, { path: '/operator' }); // the switch returns to the console, never to a POST target
+  return sendPage(
+    reply,
+    operatorPage(ctx, {
+      ...(await gather(deps, request.query)),
+      form: { values: EMPTY_FORM, problems: [] },
+      staff,
+      ...extra,
+    }),
+    { signedIn: true },
+  );
+}
 
-    scope.post<{ Querystring: Query; Body: Form }>('/operator/principals', page, async (request, reply) => {
-      await requireStaff(request, ['operator']); // CSRF first: nothing is validated for a forged form
-      const values = formValues(request.body ?? {});
-      try {
-        const created = await createPrincipal(deps.rt.db, deps.rt.policy, toNewPrincipal(values), deps.rt.clock());
-        return render(request, reply, { created });
-      } catch (error) {
-        if (!isCredenceError(error) || error.status < 400 || error.status >= 500 || error.status === 403) throw error;
-        const problems =
-          error.details.length > 0 ? error.details : [{ code: error.code, path: 'name', message: error.message }];
-        reply.status(400);
-        return render(request, reply, { form: { values, problems, message: error.message } });
-      }
-    });
+function consoleRoutes(scope: FastifyInstance, deps: AppDeps): void {
+  scope.get<{ Querystring: Query }>('/operator', page, async (request, reply) => renderConsole(deps, request, reply));
 
-    scope.post<{ Querystring: Query; Params: { id: string } }>(
-      '/operator/principals/:id/revoke',
-      page,
-      async (request, reply) => {
-        await requireStaff(request, ['operator']);
-        const revoked = await revokePrincipal(deps.rt.db, request.params.id, deps.rt.clock());
-        deps.keys.evictPrincipal(revoked.id); // refused at once, as after the API's revocation
-        return render(request, reply, { revoked });
-      },
-    );
+  scope.post<{ Querystring: Query; Body: Form }>('/operator/principals', page, async (request, reply) => {
+    await requireStaff(request, ['operator']); // CSRF first: nothing is validated for a forged form
+    const values = formValues(request.body ?? {});
+    try {
+      const created = await createPrincipal(deps.rt, toNewPrincipal(values));
+      return renderConsole(deps, request, reply, { created });
+    } catch (error) {
+      if (!isCredenceError(error) || error.status < 400 || error.status >= 500 || error.status === 403) throw error;
+      const problems =
+        error.details.length > 0 ? error.details : [{ code: error.code, path: 'name', message: error.message }];
+      reply.status(400);
+      return renderConsole(deps, request, reply, { form: { values, problems, message: error.message } });
+    }
+  });
 
-    scope.post<{ Querystring: Query }>('/operator/verify', page, async (request, reply) => {
+  scope.post<{ Querystring: Query; Params: { id: string } }>(
+    '/operator/principals/:id/revoke',
+    page,
+    async (request, reply) => {
       await requireStaff(request, ['operator']);
-      return render(request, reply, { verify: await verifyLedger(deps.rt.db) });
-    });
+      const revoked = await revokePrincipal(deps.rt, request.params.id);
+      deps.keys.evictPrincipal(revoked.id); // refused at once, as after the API's revocation
+      return renderConsole(deps, request, reply, { revoked });
+    },
+  );
 
-    const renderDeliveries = async (
-      request: FastifyRequest<{ Querystring: Query }>,
-      reply: FastifyReply,
-      redelivered?: DeliveryRow,
-    ) => {
-      const staff = await requireStaff(request, ['operator']);
-      const ctx = pageContext(request, reply, { path: '/operator/deliveries', keepQuery: redelivered === undefined });
-      const overview = await getDeliveryOverview(
-        deps.rt.db,
-        'failed',
-        redelivered === undefined ? pageNumber(request.query.page) : 1,
-      );
-      return sendPage(
-        reply,
-        deliveriesPage(ctx, { staff, overview, ...(redelivered === undefined ? {} : { redelivered }) }),
-        { signedIn: true },
-      );
-    };
+  scope.post<{ Querystring: Query }>('/operator/verify', page, async (request, reply) => {
+    await requireStaff(request, ['operator']);
+    return renderConsole(deps, request, reply, { verify: await verifyLedger(deps.rt) });
+  });
+}
 
-    scope.get<{ Querystring: Query }>('/operator/deliveries', page, async (request, reply) =>
-      renderDeliveries(request, reply),
+/** Failed deliveries a page at a time; after a redelivery, the first page and the notice queued again. */
+async function renderDeliveries(
+  deps: AppDeps,
+  request: FastifyRequest<{ Querystring: Query }>,
+  reply: FastifyReply,
+  redelivered?: DeliveryRow,
+): Promise<FastifyReply> {
+  const staff = await requireStaff(request, ['operator']);
+  const ctx = pageContext(request, reply, { path: '/operator/deliveries', keepQuery: redelivered === undefined });
+  const overview = await getDeliveryOverview(
+    deps.rt,
+    'failed',
+    redelivered === undefined ? pageNumber(request.query.page) : 1,
+  );
+  return sendPage(
+    reply,
+    deliveriesPage(ctx, { staff, overview, ...(redelivered === undefined ? {} : { redelivered }) }),
+    { signedIn: true },
+  );
+}
+
+function deliveriesRoutes(scope: FastifyInstance, deps: AppDeps): void {
+  scope.get<{ Querystring: Query }>('/operator/deliveries', page, async (request, reply) =>
+    renderDeliveries(deps, request, reply),
+  );
+
+  // The same service as POST /v1/notices/{id}/redelivery: due at once, same Idempotency-Key.
+  scope.post<{ Querystring: Query; Params: { id: string } }>(
+    '/operator/notices/:id/redelivery',
+    page,
+    async (request, reply) => {
+      await requireStaff(request, ['operator']);
+      return renderDeliveries(deps, request, reply, await requestRedelivery(deps.rt, request.params.id.slice(0, 64)));
+    },
+  );
+}
+
+function activityRoute(scope: FastifyInstance, deps: AppDeps): void {
+  scope.get<{ Querystring: Query }>('/operator/activity', page, async (request, reply) => {
+    const staff = await requireStaff(request, ['operator']);
+    const { report, agencies } = await getTransparencyReportWithAgencies(deps.rt, {});
+    const html = await activityPage(
+      pageContext(request, reply),
+      staff,
+      report,
+      transparencyNames(deps.rt.policy, agencies),
     );
-
-    // The same service as POST /v1/notices/{id}/redelivery: due at once, same Idempotency-Key.
-    scope.post<{ Querystring: Query; Params: { id: string } }>(
-      '/operator/notices/:id/redelivery',
-      page,
-      async (request, reply) => {
-        await requireStaff(request, ['operator']);
-        return renderDeliveries(
-          request,
-          reply,
-          await requestRedelivery(deps.rt.db, request.params.id.slice(0, 64), deps.rt.clock()),
-        );
-      },
-    );
-
-    scope.get<{ Querystring: Query }>('/operator/activity', page, async (request, reply) => {
-      const staff = await requireStaff(request, ['operator']);
-      const { report, agencies } = await getTransparencyReportWithAgencies(deps.rt, {});
-      const html = await activityPage(
-        pageContext(request, reply),
-        staff,
-        report,
-        transparencyNames(deps.rt.policy, agencies),
-      );
-      return sendPage(reply, html, { signedIn: true });
-    });
+    return sendPage(reply, html, { signedIn: true });
   });
 }
 
 async function gather(deps: AppDeps, _query: Query): Promise<Omit<OperatorView, 'staff' | 'form'>> {
   const [principals, ref, overview] = await Promise.all([
-    listPrincipals(deps.rt.db),
-    getActivePolicyRef(deps.rt.db),
-    getDeliveryOverview(deps.rt.db, 'failed', 1),
+    listPrincipals(deps.rt),
+    readActivePolicyRef(deps.rt),
+    getDeliveryOverview(deps.rt, 'failed', 1),
   ]);
   return {
     principals: sortPrincipals(principals),

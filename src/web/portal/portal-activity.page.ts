@@ -7,7 +7,7 @@
 import { table } from '../components.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { isoDate, type PageContext } from '../layout.ts';
-import type { PortalView } from './portal.page.ts';
+import type { PortalView } from './portal-view.ts';
 
 export function noticesSection(ctx: PageContext, view: PortalView): SafeHtml {
   const { t } = ctx;

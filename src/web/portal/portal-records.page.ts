@@ -9,7 +9,7 @@ import type { SubjectReport } from '../../services/due-process/reports.service.t
 import { html, type SafeHtml } from '../html.ts';
 import type { MessageKey } from '../i18n/en.ts';
 import { isoDate, type PageContext } from '../layout.ts';
-import type { PortalView } from './portal.page.ts';
+import type { PortalView } from './portal-view.ts';
 
 type ReportRecord = SubjectReport['records'][number];
 

@@ -5,9 +5,6 @@
  * notices, and who checked me. Every form is a plain POST with the session's CSRF token.
  */
 
-import type { Policy } from '../../domain/policy.ts';
-import type { SubjectReport } from '../../services/due-process/reports.service.ts';
-import type { SignedInSubject } from '../../services/accounts/subject-sessions.service.ts';
 import { alert } from '../components.ts';
 import { gaugeScale, scoreGauge } from '../gauge.ts';
 import { html, type SafeHtml } from '../html.ts';
@@ -15,19 +12,7 @@ import type { MessageKey } from '../i18n/en.ts';
 import { isoDate, layout, type PageContext } from '../layout.ts';
 import { inquiriesSection, noticesSection } from './portal-activity.page.ts';
 import { recordsSection } from './portal-records.page.ts';
-
-/** Display names the report holds only as ids. */
-export interface PortalNames {
-  agency(id: string | null): string;
-}
-
-export interface PortalView {
-  readonly report: SubjectReport;
-  readonly subject: SignedInSubject;
-  readonly policy: Policy;
-  readonly names: PortalNames;
-  readonly flash?: { readonly kind: 'success' | 'error'; readonly text: string };
-}
+import type { PortalView } from './portal-view.ts';
 
 export function portalPage(ctx: PageContext, view: PortalView): SafeHtml {
   const { t } = ctx;

@@ -12,11 +12,12 @@ import { CredenceError, isCredenceError } from '../../errors.ts';
 import { openDispute } from '../../services/due-process/disputes.service.ts';
 import { applyForRepair } from '../../services/due-process/repairs.service.ts';
 import { getReport } from '../../services/due-process/reports.service.ts';
-import { getAgencyNames } from '../../store/public.repository.ts';
+import { readSubjectFile } from '../../services/due-process/subject-file.service.ts';
 import { portalErrorHandler, requireSubject, subjectPrincipal } from './require-subject.ts';
 import type { Translate } from '../i18n/index.ts';
 import { noStore, pageContext, sendPage } from '../page-context.ts';
-import { portalPage, type PortalView } from './portal.page.ts';
+import { portalPage } from './portal.page.ts';
+import type { PortalView } from './portal-view.ts';
 import { portalErrorPage } from '../sign-in/portal-sign-in.page.ts';
 import type { AppDeps } from '../../shell/deps.ts';
 import { portalAuthRoutes } from '../sign-in/portal-sign-in.routes.ts';
@@ -27,7 +28,7 @@ const csrf = { type: 'string', maxLength: 100 } as const;
 const text = (max: number) => ({ type: 'string', minLength: 1, maxLength: max, pattern: '\\S' }) as const;
 
 export function portalRoutes(app: FastifyInstance, deps: AppDeps): void {
-  app.decorate('subjectAuth', { db: deps.rt.db, clock: () => deps.rt.clock() });
+  app.decorate('subjectAuth', deps.rt);
   app.register(async (scope) => {
     if (!scope.hasContentTypeParser('application/x-www-form-urlencoded')) await scope.register(formbody);
     // Per-address limits on the sign-in routes (each start writes a row); the answer is a coded page.
@@ -48,129 +49,118 @@ export function portalRoutes(app: FastifyInstance, deps: AppDeps): void {
       ),
     );
     portalAuthRoutes(scope, deps);
-
-    scope.get<{ Querystring: Record<string, string | undefined> }>(
-      '/portal',
-      { ...page, schema: { hide: true } },
-      async (request, reply) => {
-        const ctx = pageContext(request, reply, { path: '/portal', keepQuery: false });
-        const view = await portalView(deps, request);
-        return sendPage(reply, portalPage(ctx, { ...view, ...flashOf(ctx.t, request.query) }), { signedIn: true });
-      },
-    );
-
-    scope.get('/portal/data.json', { ...page, schema: { hide: true } }, async (request, reply) => {
-      const subject = await requireSubject(request);
-      const now = deps.rt.clock();
-      const report = await getReport(deps.rt, subjectPrincipal(subject, now), {
-        scheme: subject.scheme,
-        id: subject.id,
-      });
-      return noStore(reply)
-        .type('application/json; charset=utf-8')
-        .header('content-disposition', `attachment; filename="credence-file-${now.toISOString().slice(0, 10)}.json"`)
-        .send(JSON.stringify(report, null, 2));
-    });
-
-    scope.post<{ Params: { id: string }; Body: { csrf?: string; statement: string } }>(
-      '/portal/records/:id/disputes',
-      {
-        ...page,
-        schema: {
-          hide: true,
-          params: recordParams,
-          body: {
-            type: 'object',
-            required: ['statement'],
-            additionalProperties: false,
-            properties: { csrf, statement: text(4000) },
-          },
-        },
-      },
-      async (request, reply) => {
-        const subject = await requireSubject(request);
-        const now = deps.rt.clock();
-        return refusalsOnPage(deps, request, reply, async () => {
-          const dispute = await openDispute(
-            deps.rt.db,
-            deps.rt.policy,
-            subjectPrincipal(subject, now),
-            request.params.id,
-            request.body.statement,
-            now,
-          );
-          await deps.follower.catchUp(); // a suspended record stops counting in the next decision
-          return noStore(reply).redirect(
-            `/portal?disputed=${dispute.due_at.toISOString().slice(0, 10)}#record-${request.params.id}`,
-            303,
-          );
-        });
-      },
-    );
-
-    scope.post<{
-      Params: { id: string };
-      Body: { csrf?: string; evidence: string; document_ref?: string; performed?: 'true' };
-    }>(
-      '/portal/records/:id/repairs',
-      {
-        ...page,
-        schema: {
-          hide: true,
-          params: recordParams,
-          body: {
-            type: 'object',
-            required: ['evidence'],
-            additionalProperties: false,
-            properties: {
-              csrf,
-              evidence: text(4000),
-              document_ref: { type: 'string', maxLength: 200 },
-              performed: { enum: ['true'] },
-            },
-          },
-        },
-      },
-      async (request, reply) => {
-        const subject = await requireSubject(request);
-        const now = deps.rt.clock();
-        const { evidence, document_ref: documentRef, performed } = request.body;
-        return refusalsOnPage(deps, request, reply, async () => {
-          await applyForRepair(
-            deps.rt.db,
-            deps.rt.policy,
-            subjectPrincipal(subject, now),
-            request.params.id,
-            {
-              evidence,
-              ...(documentRef?.trim() ? { document_ref: documentRef.trim() } : {}),
-              performed: performed === 'true',
-            },
-            now,
-          );
-          return noStore(reply).redirect(`/portal?repair=applied#record-${request.params.id}`, 303);
-        });
-      },
-    );
+    fileRoutes(scope, deps);
+    disputeRoute(scope, deps);
+    repairRoute(scope, deps);
   });
+}
+
+/** The subject's file as a page, and as a JSON download of their data. */
+function fileRoutes(scope: FastifyInstance, deps: AppDeps): void {
+  scope.get<{ Querystring: Record<string, string | undefined> }>(
+    '/portal',
+    { ...page, schema: { hide: true } },
+    async (request, reply) => {
+      const ctx = pageContext(request, reply, { path: '/portal', keepQuery: false });
+      const view = await portalView(deps, request);
+      return sendPage(reply, portalPage(ctx, { ...view, ...flashOf(ctx.t, request.query) }), { signedIn: true });
+    },
+  );
+
+  scope.get('/portal/data.json', { ...page, schema: { hide: true } }, async (request, reply) => {
+    const subject = await requireSubject(request);
+    const now = deps.rt.clock();
+    const report = await getReport(deps.rt, subjectPrincipal(subject, now), {
+      scheme: subject.scheme,
+      id: subject.id,
+    });
+    return noStore(reply)
+      .type('application/json; charset=utf-8')
+      .header('content-disposition', `attachment; filename="credence-file-${now.toISOString().slice(0, 10)}.json"`)
+      .send(JSON.stringify(report, null, 2));
+  });
+}
+
+function disputeRoute(scope: FastifyInstance, deps: AppDeps): void {
+  scope.post<{ Params: { id: string }; Body: { csrf?: string; statement: string } }>(
+    '/portal/records/:id/disputes',
+    {
+      ...page,
+      schema: {
+        hide: true,
+        params: recordParams,
+        body: {
+          type: 'object',
+          required: ['statement'],
+          additionalProperties: false,
+          properties: { csrf, statement: text(4000) },
+        },
+      },
+    },
+    async (request, reply) => {
+      const subject = await requireSubject(request);
+      return refusalsOnPage(deps, request, reply, async () => {
+        const principal = subjectPrincipal(subject, deps.rt.clock());
+        const dispute = await openDispute(deps.rt, principal, request.params.id, request.body.statement);
+        return noStore(reply).redirect(
+          `/portal?disputed=${dispute.due_at.toISOString().slice(0, 10)}#record-${request.params.id}`,
+          303,
+        );
+      });
+    },
+  );
+}
+
+function repairRoute(scope: FastifyInstance, deps: AppDeps): void {
+  scope.post<{
+    Params: { id: string };
+    Body: { csrf?: string; evidence: string; document_ref?: string; performed?: 'true' };
+  }>(
+    '/portal/records/:id/repairs',
+    {
+      ...page,
+      schema: {
+        hide: true,
+        params: recordParams,
+        body: {
+          type: 'object',
+          required: ['evidence'],
+          additionalProperties: false,
+          properties: {
+            csrf,
+            evidence: text(4000),
+            document_ref: { type: 'string', maxLength: 200 },
+            performed: { enum: ['true'] },
+          },
+        },
+      },
+    },
+    async (request, reply) => {
+      const subject = await requireSubject(request);
+      const { evidence, document_ref: documentRef, performed } = request.body;
+      return refusalsOnPage(deps, request, reply, async () => {
+        await applyForRepair(deps.rt, subjectPrincipal(subject, deps.rt.clock()), request.params.id, {
+          evidence,
+          ...(documentRef?.trim() ? { document_ref: documentRef.trim() } : {}),
+          performed: performed === 'true',
+        });
+        return noStore(reply).redirect(`/portal?repair=applied#record-${request.params.id}`, 303);
+      });
+    },
+  );
 }
 
 async function portalView(deps: AppDeps, request: FastifyRequest): Promise<PortalView> {
   const subject = await requireSubject(request);
-  const report = await getReport(deps.rt, subjectPrincipal(subject, deps.rt.clock()), {
+  const { report, agencyNames } = await readSubjectFile(deps.rt, subjectPrincipal(subject, deps.rt.clock()), {
     scheme: subject.scheme,
     id: subject.id,
   });
-  const agencyIds = [
-    ...report.records.map((r) => r.agency_id),
-    ...report.notices.map((n) => n.agency_id).filter((id): id is string => id !== null),
-  ];
-  const agencies = await getAgencyNames(deps.rt.db, [...new Set(agencyIds)]);
   return {
     report,
     subject,
     policy: deps.rt.policy,
-    names: { agency: (id) => (id === null ? 'Credence' : (agencies.get(id) ?? id)) },
+    names: { agency: (id) => (id === null ? 'Credence' : (agencyNames.get(id) ?? id)) },
   };
 }
 

@@ -6,24 +6,19 @@
  */
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Kysely } from 'kysely';
 import { PORTAL_PRINCIPAL_ID, type Principal } from '../../domain/principal.ts';
 import { CredenceError } from '../../errors.ts';
 import { toCredenceError } from '../../shell/error-handler.ts';
-import type { DB } from '../../store/schema.ts';
-import { readCookie } from '../sign-in/cookies.ts';
+import type { ServiceContext } from '../../services/context.ts';
+import { readCookie, setPortalCookie, SUBJECT_SESSION_COOKIE } from '../sign-in/cookies.ts';
 import { noStore } from '../page-context.ts';
 import { checkCsrf, safeNext } from '../sign-in/require-staff.ts';
-import {
-  resolveSubjectSession,
-  setPortalCookie,
-  SUBJECT_SESSION_COOKIE,
-  type SignedInSubject,
-} from '../../services/accounts/subject-sessions.service.ts';
+import { resolveSubjectSession, type SignedInSubject } from '../../services/accounts/subject-sessions.service.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    subjectAuth: { readonly db: Kysely<DB>; readonly clock: () => Date };
+    /** Where portal sessions are looked up; decorated on the root instance by the portal routes. */
+    subjectAuth: ServiceContext;
   }
 }
 
@@ -32,8 +27,8 @@ const resolved = new WeakMap<FastifyRequest, SignedInSubject | undefined>();
 /** The signed-in subject of this request, if any (looked up once per request). */
 export async function currentSubject(request: FastifyRequest): Promise<SignedInSubject | undefined> {
   if (resolved.has(request)) return resolved.get(request);
-  const { db, clock } = (request.server as FastifyInstance).subjectAuth;
-  const subject = await resolveSubjectSession(db, readCookie(request, SUBJECT_SESSION_COOKIE), clock());
+  const ctx = (request.server as FastifyInstance).subjectAuth;
+  const subject = await resolveSubjectSession(ctx, readCookie(request, SUBJECT_SESSION_COOKIE));
   resolved.set(request, subject);
   return subject;
 }

@@ -2,92 +2,100 @@
  * Subject sign-in for the portal: GET /portal/sign-in (the choices), GET /portal/sign-in/oidc →
  * the identity provider → GET /portal/callback (OpenID Connect authorization code flow with
  * PKCE, state bound to this browser by a cookie, nonce checked in the ID token), POST
- * /portal/demo-sign-in (demo mode only: 404 otherwise), POST /portal/sign-out.
+ * /portal/demo-sign-in (demo mode only: 404 otherwise), POST /portal/sign-out. The sign-in
+ * itself is services/accounts/subject-sign-in.service.ts; these routes parse, call it, set the
+ * cookies and redirect.
  */
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CredenceError } from '../../errors.ts';
-import { checkSubjectRef, type SubjectRef } from '../../services/decisions/decisions.service.ts';
-import { deleteOidcSignInsBefore, insertOidcSignIn, takeOidcSignIn } from '../../store/subject-sessions.repository.ts';
-import { readCookie, SIGN_IN_CSRF_COOKIE, signInFormToken } from './cookies.ts';
-import { safeNext } from './require-staff.ts';
-import { currentSubject, requireSubject } from '../portal/require-subject.ts';
 import { SESSION_ABSOLUTE_MS } from '../../services/accounts/staff-sessions.service.ts';
+import { closeSubjectSession } from '../../services/accounts/subject-sessions.service.ts';
 import {
-  closeSubjectSession,
+  beginSubjectSignIn,
+  completeSubjectSignIn,
+  demoSignIn,
+  requireDemoSignIn,
+  SIGN_IN_MAX_MS,
+} from '../../services/accounts/subject-sign-in.service.ts';
+import { tokensMatch } from '../../services/accounts/tokens.service.ts';
+import type { AppDeps } from '../../shell/deps.ts';
+import { noStore, pageContext, sendPage } from '../page-context.ts';
+import { currentSubject, requireSubject } from '../portal/require-subject.ts';
+import {
   OIDC_STATE_COOKIE,
-  openSubjectSession,
+  readCookie,
+  SIGN_IN_CSRF_COOKIE,
   setPortalCookie,
   SUBJECT_SESSION_COOKIE,
-  type SubjectSignIn,
-} from '../../services/accounts/subject-sessions.service.ts';
-import { sessionIdHash, tokensMatch } from '../../services/accounts/tokens.service.ts';
-import { noStore, pageContext, sendPage } from '../page-context.ts';
+  signInFormToken,
+} from './cookies.ts';
 import { portalSignInPage } from './portal-sign-in.page.ts';
-import type { AppDeps } from '../../shell/deps.ts';
+import { safeNext } from './require-staff.ts';
 
-/** How long a sign-in may take at the identity provider before its state is refused. */
-const SIGN_IN_MAX_MS = 10 * 60_000;
 const field = (maxLength: number) => ({ type: 'string', maxLength }) as const;
 const page = { config: { public: true } } as const;
 /** Sign-in routes: 20 a minute per address, as the staff sign-in. */
 const limited = { config: { public: true, rateLimit: { max: 20, timeWindow: '1 minute' } } } as const;
+const nextQuery = { type: 'object', properties: { next: field(500) } } as const;
 
 export function portalAuthRoutes(scope: FastifyInstance, deps: AppDeps): void {
+  signInPageRoute(scope, deps);
+  oidcRoutes(scope, deps);
+  demoSignInRoute(scope, deps);
+  signOutRoute(scope, deps);
+}
+
+/** The sign-in choices, in the request's language, with the refusal of a demo sign-in if any. */
+function sendSignInPage(
+  deps: AppDeps,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  next: string | undefined,
+  error?: CredenceError,
+): FastifyReply {
   const { oidc, demo } = deps.subjectSignIn;
+  const ctx = pageContext(request, reply, { path: '/portal/sign-in' });
+  const schemes = [...deps.rt.policy.identifier_schemes.values()].map((s) => ({ id: s.id, name: s.name }));
+  return sendPage(
+    reply,
+    portalSignInPage(ctx, {
+      oidcIssuer: oidc === null ? null : new URL(oidc.settings.issuer).host,
+      demoCsrf: demo ? signInFormToken(request, reply) : null,
+      schemes,
+      next,
+      error,
+    }),
+    { signedIn: true, ...(error ? { status: error.status } : {}) },
+  );
+}
 
-  const signInPage = (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    next: string | undefined,
-    error?: CredenceError,
-  ) => {
-    const ctx = pageContext(request, reply, { path: '/portal/sign-in' });
-    const schemes = [...deps.rt.policy.identifier_schemes.values()].map((s) => ({ id: s.id, name: s.name }));
-    return sendPage(
-      reply,
-      portalSignInPage(ctx, {
-        oidcIssuer: oidc === null ? null : new URL(oidc.settings.issuer).host,
-        demoCsrf: demo ? signInFormToken(request, reply) : null,
-        schemes,
-        next,
-        error,
-      }),
-      { signedIn: true, ...(error ? { status: error.status } : {}) },
-    );
-  };
+/** After a sign-in: the session's cookie, then the page asked for (a portal page) or the file. */
+function goSignedIn(reply: FastifyReply, sessionId: string, next: string | undefined): FastifyReply {
+  setPortalCookie(reply, SUBJECT_SESSION_COOKIE, sessionId, SESSION_ABSOLUTE_MS / 1000);
+  return noStore(reply).redirect(next?.startsWith('/portal') ? next : '/portal', 303);
+}
 
+function signInPageRoute(scope: FastifyInstance, deps: AppDeps): void {
   scope.get<{ Querystring: { next?: string } }>(
     '/portal/sign-in',
-    { ...page, schema: { hide: true, querystring: { type: 'object', properties: { next: field(500) } } } },
+    { ...page, schema: { hide: true, querystring: nextQuery } },
     async (request, reply) => {
       const next = safeNext(request.query.next);
       if ((await currentSubject(request)) !== undefined) return noStore(reply).redirect(next ?? '/portal', 303);
-      return signInPage(request, reply, next);
+      return sendSignInPage(deps, request, reply, next);
     },
   );
+}
 
+function oidcRoutes(scope: FastifyInstance, deps: AppDeps): void {
   scope.get<{ Querystring: { next?: string } }>(
     '/portal/sign-in/oidc',
-    { ...limited, schema: { hide: true, querystring: { type: 'object', properties: { next: field(500) } } } },
+    { ...limited, schema: { hide: true, querystring: nextQuery } },
     async (request, reply) => {
-      if (oidc === null)
-        throw new CredenceError(
-          'CRD_SUBJECT_SIGN_IN_UNAVAILABLE',
-          'sign-in through an identity provider is not set up on this server',
-        );
-      const start = await oidc.start();
-      const now = deps.rt.clock();
-      await deleteOidcSignInsBefore(deps.rt.db, new Date(now.getTime() - SIGN_IN_MAX_MS));
-      await insertOidcSignIn(deps.rt.db, {
-        state_hash: sessionIdHash(start.state),
-        code_verifier: start.codeVerifier,
-        nonce: start.nonce,
-        next: safeNext(request.query.next) ?? null,
-        created_at: now,
-      });
-      setPortalCookie(reply, OIDC_STATE_COOKIE, start.state, SIGN_IN_MAX_MS / 1000);
-      return noStore(reply).redirect(start.url.href, 303);
+      const begun = await beginSubjectSignIn(deps.rt, deps.subjectSignIn.oidc, safeNext(request.query.next));
+      setPortalCookie(reply, OIDC_STATE_COOKIE, begun.state, SIGN_IN_MAX_MS / 1000);
+      return noStore(reply).redirect(begun.url.href, 303);
     },
   );
 
@@ -101,51 +109,19 @@ export function portalAuthRoutes(scope: FastifyInstance, deps: AppDeps): void {
       },
     },
     async (request, reply) => {
-      if (oidc === null)
-        throw new CredenceError(
-          'CRD_SUBJECT_SIGN_IN_UNAVAILABLE',
-          'sign-in through an identity provider is not set up on this server',
-        );
-      const state = request.query.state;
-      const cookie = readCookie(request, OIDC_STATE_COOKIE);
+      const browserState = readCookie(request, OIDC_STATE_COOKIE);
       setPortalCookie(reply, OIDC_STATE_COOKIE, '', 0);
-      // RFC 9700 § 4.7: the state must come back to the browser that started the sign-in.
-      if (!tokensMatch(state, cookie))
-        throw new CredenceError(
-          'CRD_OIDC_FAILED',
-          'this sign-in was not started in this browser, or it took too long; start it again',
-        );
-      const now = deps.rt.clock();
-      const started = await takeOidcSignIn(deps.rt.db, sessionIdHash(state!));
-      if (started === undefined || now.getTime() - started.created_at.getTime() > SIGN_IN_MAX_MS)
-        throw new CredenceError('CRD_OIDC_FAILED', 'this sign-in has already been used or has expired; start it again');
-      const callbackUrl = new URL(oidc.settings.redirectUri);
-      callbackUrl.search = new URLSearchParams(request.query as Record<string, string>).toString();
-      const verified = await oidc.finish(callbackUrl, {
-        state: state!,
-        nonce: started.nonce,
-        codeVerifier: started.code_verifier,
+      const { sessionId, next } = await completeSubjectSignIn(deps.rt, deps.subjectSignIn.oidc, {
+        query: request.query,
+        browserState,
+        previousSessionId: readCookie(request, SUBJECT_SESSION_COOKIE),
       });
-      let ref: SubjectRef;
-      try {
-        ref = identifierOf(deps, { scheme: oidc.settings.identifierScheme, id: verified.identifier });
-      } catch (error) {
-        throw new CredenceError(
-          'CRD_OIDC_NO_IDENTIFIER',
-          `the identity provider gave an identifier Credence cannot use (${(error as CredenceError).message})`,
-          (error as CredenceError).details,
-        );
-      }
-      return signInAndGo(
-        request,
-        reply,
-        deps,
-        { ...ref, via: 'oidc', providerSubject: verified.providerSubject },
-        started.next ?? undefined,
-      );
+      return goSignedIn(reply, sessionId, next);
     },
   );
+}
 
+function demoSignInRoute(scope: FastifyInstance, deps: AppDeps): void {
   scope.post<{ Body: { csrf?: string; scheme?: string; id?: string; next?: string } }>(
     '/portal/demo-sign-in',
     {
@@ -160,11 +136,7 @@ export function portalAuthRoutes(scope: FastifyInstance, deps: AppDeps): void {
       },
     },
     async (request, reply) => {
-      if (!demo)
-        throw new CredenceError(
-          'CRD_SUBJECT_SIGN_IN_UNAVAILABLE',
-          'the demo sign-in exists only in demo mode (CREDENCE_DEMO_MODE=on)',
-        );
+      requireDemoSignIn(deps.subjectSignIn.demo);
       const body = request.body ?? {};
       if (!tokensMatch(body.csrf, readCookie(request, SIGN_IN_CSRF_COOKIE)))
         throw new CredenceError(
@@ -173,16 +145,22 @@ export function portalAuthRoutes(scope: FastifyInstance, deps: AppDeps): void {
         );
       const next = safeNext(body.next);
       try {
-        const ref = identifierOf(deps, { scheme: body.scheme ?? '', id: body.id ?? '' });
-        request.log.warn({ scheme: ref.scheme }, 'demo sign-in without proof of identity');
-        return await signInAndGo(request, reply, deps, { ...ref, via: 'demo', providerSubject: null }, next);
+        const { sessionId, scheme } = await demoSignIn(deps.rt, deps.subjectSignIn.demo, {
+          scheme: body.scheme ?? '',
+          id: body.id ?? '',
+          previousSessionId: readCookie(request, SUBJECT_SESSION_COOKIE),
+        });
+        request.log.warn({ scheme }, 'demo sign-in without proof of identity');
+        return goSignedIn(reply, sessionId, next);
       } catch (error) {
         if (!(error instanceof CredenceError) || error.status !== 400) throw error;
-        return signInPage(request, reply, next, error);
+        return sendSignInPage(deps, request, reply, next, error);
       }
     },
   );
+}
 
+function signOutRoute(scope: FastifyInstance, deps: AppDeps): void {
   scope.post<{ Body: { csrf?: string } }>(
     '/portal/sign-out',
     {
@@ -192,31 +170,10 @@ export function portalAuthRoutes(scope: FastifyInstance, deps: AppDeps): void {
     async (request, reply) => {
       if ((await currentSubject(request)) !== undefined) {
         await requireSubject(request); // checks the CSRF token: a forged form signs no one out
-        await closeSubjectSession(deps.rt.db, readCookie(request, SUBJECT_SESSION_COOKIE), deps.rt.clock());
+        await closeSubjectSession(deps.rt, readCookie(request, SUBJECT_SESSION_COOKIE));
       }
       setPortalCookie(reply, SUBJECT_SESSION_COOKIE, '', 0);
       return noStore(reply).redirect('/portal/sign-in', 303);
     },
   );
-}
-
-/** The identifier, normalised and check-digit verified, or the coded problem with it (CRD_INVALID_IDENTIFIER, CRD_UNKNOWN_SCHEME). */
-function identifierOf(deps: AppDeps, input: SubjectRef): SubjectRef {
-  const ref = checkSubjectRef(deps.rt, input, 'identifier');
-  if ('code' in ref) throw new CredenceError(ref.code, ref.message, [ref]);
-  return ref;
-}
-
-/** Opens the session (ending any earlier one of this browser: a sign-in never reuses a session) and goes on. */
-async function signInAndGo(
-  request: FastifyRequest,
-  reply: FastifyReply,
-  deps: AppDeps,
-  signIn: SubjectSignIn,
-  next: string | undefined,
-): Promise<FastifyReply> {
-  await closeSubjectSession(deps.rt.db, readCookie(request, SUBJECT_SESSION_COOKIE), deps.rt.clock());
-  const sessionId = await openSubjectSession(deps.rt.db, signIn, deps.rt.clock());
-  setPortalCookie(reply, SUBJECT_SESSION_COOKIE, sessionId, SESSION_ABSOLUTE_MS / 1000);
-  return noStore(reply).redirect(next?.startsWith('/portal') ? next : '/portal', 303);
 }

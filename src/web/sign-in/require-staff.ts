@@ -6,26 +6,20 @@
  */
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Kysely } from 'kysely';
 import { CredenceError } from '../../errors.ts';
 import { toCredenceError } from '../../shell/error-handler.ts';
 import type { StaffRole } from '../../services/accounts/staff-accounts.service.ts';
-import type { DB } from '../../store/schema.ts';
+import type { ServiceContext } from '../../services/context.ts';
 import { clearCookie, readCookie, SESSION_COOKIE } from './cookies.ts';
 import { noStore, pageContext, sendPage } from '../page-context.ts';
 import { errorPage } from './sign-in.page.ts';
 import { resolveSession, type SignedInStaff } from '../../services/accounts/staff-sessions.service.ts';
 import { tokensMatch } from '../../services/accounts/tokens.service.ts';
 
-/** Where sessions are looked up; decorated on the root instance by the staff-auth routes. */
-export interface StaffAuthContext {
-  readonly db: Kysely<DB>;
-  readonly clock: () => Date;
-}
-
 declare module 'fastify' {
   interface FastifyInstance {
-    staffAuth: StaffAuthContext;
+    /** Where sessions are looked up; decorated on the root instance by the staff-auth routes. */
+    staffAuth: ServiceContext;
   }
 }
 
@@ -34,8 +28,8 @@ const resolved = new WeakMap<FastifyRequest, SignedInStaff | undefined>();
 /** The signed-in staff member of this request, if any (looked up once per request). */
 export async function currentStaff(request: FastifyRequest): Promise<SignedInStaff | undefined> {
   if (resolved.has(request)) return resolved.get(request);
-  const { db, clock } = (request.server as FastifyInstance).staffAuth;
-  const staff = await resolveSession(db, readCookie(request, SESSION_COOKIE), clock());
+  const ctx = (request.server as FastifyInstance).staffAuth;
+  const staff = await resolveSession(ctx, readCookie(request, SESSION_COOKIE));
   resolved.set(request, staff);
   return staff;
 }

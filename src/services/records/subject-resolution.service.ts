@@ -1,0 +1,65 @@
+/**
+ * Who a filing is about: each candidate's subject identifier is looked up, and subjects not yet
+ * registered get ids reserved (registered with the batch). Names are never merged: a name that
+ * differs from the registered one is kept as a flagged variant.
+ */
+
+import type { Transaction } from 'kysely';
+import type { Candidate } from '../../domain/intake-plan.ts';
+import type { StoredRecord } from '../../store/records.repository.ts';
+import type { DB } from '../../store/schema.ts';
+import {
+  getSubjectsByIdentifiers,
+  reserveSubjectIds,
+  type NameVariantRow,
+  type SubjectRow,
+} from '../../store/subjects.repository.ts';
+
+export interface Resolution {
+  readonly subjectIdByKey: Map<string, string>;
+  readonly newSubjects: (SubjectRow & { scheme: string; value: string })[];
+  readonly existing: Map<string, SubjectRow>;
+}
+
+/** The key a candidate's subject is resolved by: `scheme:identifier`. */
+export const keyOf = (c: Candidate) => `${c.record.subject.scheme}:${c.record.subject.id}`;
+
+/** Finds the candidates' registered subjects and reserves ids for the others (registered at `now`). */
+export async function resolveSubjects(
+  trx: Transaction<DB>,
+  candidates: readonly Candidate[],
+  now: Date,
+): Promise<Resolution> {
+  const found = await getSubjectsByIdentifiers(
+    trx,
+    candidates.map((c) => ({ scheme: c.record.subject.scheme, value: c.record.subject.id })),
+  );
+  const subjectIdByKey = new Map(found.map((s) => [`${s.scheme}:${s.value}`, s.id]));
+  const existing = new Map(found.map((s) => [s.id, s]));
+  const unknown = [
+    ...new Map(candidates.filter((c) => !subjectIdByKey.has(keyOf(c))).map((c) => [keyOf(c), c])).values(),
+  ];
+  const ids = await reserveSubjectIds(trx, unknown.length);
+  const newSubjects = unknown.map((c, i) => {
+    subjectIdByKey.set(keyOf(c), ids[i]!);
+    const { kind, name, scheme, id } = c.record.subject;
+    return { id: ids[i]!, kind, name, created_at: now, scheme, value: id };
+  });
+  return { subjectIdByKey, newSubjects, existing };
+}
+
+/** A name differing from the registered one is kept as a flagged variant, never merged. */
+export function nameVariants(
+  resolution: Resolution,
+  candidates: readonly Candidate[],
+  records: readonly StoredRecord[],
+  now: Date,
+): NameVariantRow[] {
+  const registered = new Map([...resolution.existing.values(), ...resolution.newSubjects].map((s) => [s.id, s.name]));
+  return candidates.flatMap((c, i) => {
+    const subjectId = records[i]!.subject_id;
+    return registered.get(subjectId) === c.record.subject.name
+      ? []
+      : [{ subject_id: subjectId, name: c.record.subject.name, first_seen_at: now, record_id: records[i]!.id }];
+  });
+}

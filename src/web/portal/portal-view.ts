@@ -1,0 +1,18 @@
+/** What every section of the portal page is given: the subject's report, the session and the policy. */
+
+import type { Policy } from '../../domain/policy.ts';
+import type { SignedInSubject } from '../../services/accounts/subject-sessions.service.ts';
+import type { SubjectReport } from '../../services/due-process/reports.service.ts';
+
+/** Display names the report holds only as ids. */
+export interface PortalNames {
+  agency(id: string | null): string;
+}
+
+export interface PortalView {
+  readonly report: SubjectReport;
+  readonly subject: SignedInSubject;
+  readonly policy: Policy;
+  readonly names: PortalNames;
+  readonly flash?: { readonly kind: 'success' | 'error'; readonly text: string };
+}
