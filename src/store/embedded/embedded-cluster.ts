@@ -20,7 +20,6 @@ import { resolveServerUser } from './os-user.ts';
 import { loadPgBinaries } from './pg-binaries.ts';
 import { binariesForServerAccount, dataDirForServerAccount } from './pg-relocate.ts';
 
-
 export interface EmbeddedClusterOptions {
   /** Credence's data directory; the cluster lives in `${dataDir}/postgres`. */
   readonly dataDir: string;
