@@ -122,7 +122,8 @@ const NOT_WRITTEN_BY_IMPORT = [
 
 async function writtenTables(client: pg.PoolClient): Promise<string[]> {
   const { rows } = await client.query<{ name: string }>(
-    "select tablename as name from pg_tables where schemaname = current_schema() and tablename not like 'bench\\_%' and not (tablename = any($1)) order by tablename",
+    "select tablename as name from pg_tables where schemaname = current_schema() and tablename not like 'bench\\_%' " +
+      'and not (tablename = any($1)) order by tablename',
     [NOT_WRITTEN_BY_IMPORT],
   );
   return rows.map((r) => r.name);

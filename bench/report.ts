@@ -108,7 +108,8 @@ function formatNumber(value: number): string {
 /** The table: figure, unit, target and PASS/MISS (or "info" for figures without a target). */
 export function toTable(figures: Figures, machine: Machine): string {
   const header = [
-    `Credence bench: ${machine.cores} cores (${machine.cpu}), ${machine.memory_gb} GB, Node ${machine.node}, load average ${machine.load_average} at start`,
+    `Credence bench: ${machine.cores} cores (${machine.cpu}), ${machine.memory_gb} GB, Node ${machine.node}, ` +
+      `load average ${machine.load_average} at start`,
     `Database: ${machine.postgres}, ${machine.database}`,
     `Source: ${machine.commit}; server inquiry log synchronous_commit ${machine.inquiry_synchronous_commit}`,
     '',

@@ -240,7 +240,9 @@ function sourceVersion(): string {
   try {
     const run = (args: string[]) =>
       execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    return `${run(['rev-parse', '--short', 'HEAD'])}${run(['status', '--porcelain', '--', 'src', 'policies']) === '' ? '' : '-dirty'}`;
+    const head = run(['rev-parse', '--short', 'HEAD']);
+    const dirty = run(['status', '--porcelain', '--', 'src', 'policies']) === '' ? '' : '-dirty';
+    return `${head}${dirty}`;
   } catch {
     return 'unknown';
   }

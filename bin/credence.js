@@ -3,7 +3,8 @@
 const [major] = process.versions.node.split('.').map(Number);
 if (major < 24) {
   process.stderr.write(
-    `credence needs Node.js 24 or later (this is ${process.version}); run it through npm (npm start, npx credence) to use the project's pinned Node.\n`,
+    `credence needs Node.js 24 or later (this is ${process.version}); ` +
+      "run it through npm (npm start, npx credence) to use the project's pinned Node.\n",
   );
   process.exit(1);
 }

@@ -55,7 +55,8 @@ function appDeps(options: AppOptions): AppDeps {
   if (signIn.oidc !== null && !options.rt.policy.identifier_schemes.has(signIn.oidc.identifierScheme)) {
     throw new CredenceError(
       'CRD_CONFIG_INVALID',
-      `CREDENCE_OIDC_IDENTIFIER_SCHEME=${signIn.oidc.identifierScheme} is not an identifier scheme of the active policy`,
+      `CREDENCE_OIDC_IDENTIFIER_SCHEME=${signIn.oidc.identifierScheme} ` +
+        'is not an identifier scheme of the active policy',
     );
   }
   return {

@@ -37,7 +37,8 @@ export async function startServer(config: Config): Promise<{ url: string; stop()
   });
   if (config.demoMode)
     logger.warn(
-      "demo mode: the portal's development sign-in opens any file without proof of identity; never use it with real data",
+      "demo mode: the portal's development sign-in opens any file without proof of identity; " +
+        'never use it with real data',
     );
   // Scheduled work (expiry, notice periods, deadlines, notice delivery); the first run catches up before serving.
   const jobs = scheduleJobs({

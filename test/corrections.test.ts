@@ -49,37 +49,41 @@ const eventsOf = async (type: string) =>
   );
 
 describe('corrections', () => {
-  test('the filing agency corrects a record: a new version, the old one kept with the reason, effective in the next decision', async () => {
-    const id = aResidentId();
-    const recordId = await t.file(court, aCourtRecord({ subjectId: id }));
-    assert.equal(await outcome(id), 'deny');
-    const response = await post(`/v1/records/${recordId}/corrections`, court, {
-      changes: { expires_at: '2026-10-20', document_ref: '(2026)京0108执恢1号' },
-      reason: 'the debtor performed on 2026-10-20',
-    });
-    assert.equal(response.statusCode, 200, response.body);
-    const { record } = response.json();
-    assert.equal(record.version, 2);
-    assert.equal(record.document_ref, '(2026)京0108执恢1号');
-    assert.equal(new Date(record.expires_at).toISOString(), '2026-10-20T00:00:00.000Z');
-    assert.equal(await outcome(id), 'allow');
+  test(
+    'the filing agency corrects a record: a new version, the old one kept with the reason, ' +
+      'effective in the next decision',
+    async () => {
+      const id = aResidentId();
+      const recordId = await t.file(court, aCourtRecord({ subjectId: id }));
+      assert.equal(await outcome(id), 'deny');
+      const response = await post(`/v1/records/${recordId}/corrections`, court, {
+        changes: { expires_at: '2026-10-20', document_ref: '(2026)京0108执恢1号' },
+        reason: 'the debtor performed on 2026-10-20',
+      });
+      assert.equal(response.statusCode, 200, response.body);
+      const { record } = response.json();
+      assert.equal(record.version, 2);
+      assert.equal(record.document_ref, '(2026)京0108执恢1号');
+      assert.equal(new Date(record.expires_at).toISOString(), '2026-10-20T00:00:00.000Z');
+      assert.equal(await outcome(id), 'allow');
 
-    const history = (await t.app.inject({ url: `/v1/records/${recordId}/versions`, headers: bearer(court) })).json();
-    assert.equal(history.record.version, 2);
-    assert.equal(history.versions.length, 1);
-    assert.equal(history.versions[0].version, 1);
-    assert.equal(history.versions[0].content.expires_at, null);
-    assert.equal(history.versions[0].reason, 'the debtor performed on 2026-10-20');
+      const history = (await t.app.inject({ url: `/v1/records/${recordId}/versions`, headers: bearer(court) })).json();
+      assert.equal(history.record.version, 2);
+      assert.equal(history.versions.length, 1);
+      assert.equal(history.versions[0].version, 1);
+      assert.equal(history.versions[0].content.expires_at, null);
+      assert.equal(history.versions[0].reason, 'the debtor performed on 2026-10-20');
 
-    const event = (await eventsOf('record.corrected')).find((e) => e.record.id === recordId);
-    assert.equal(event.version, 2);
-    assert.equal(event.reason, 'the debtor performed on 2026-10-20');
-    const notices = await noticesOf(id);
-    assert.ok(
-      notices.some((n) => n.kind === 'record.corrected' && n.record_id === recordId && /version 2/.test(n.what)),
-    );
-    assert.ok(notices.some((n) => n.kind === 'list.ended'));
-  });
+      const event = (await eventsOf('record.corrected')).find((e) => e.record.id === recordId);
+      assert.equal(event.version, 2);
+      assert.equal(event.reason, 'the debtor performed on 2026-10-20');
+      const notices = await noticesOf(id);
+      assert.ok(
+        notices.some((n) => n.kind === 'record.corrected' && n.record_id === recordId && /version 2/.test(n.what)),
+      );
+      assert.ok(notices.some((n) => n.kind === 'list.ended'));
+    },
+  );
 
   test('a correction is checked like a filing, every problem under changes.', async () => {
     const recordId = await t.file(court, aCourtRecord());
@@ -127,26 +131,31 @@ describe('corrections', () => {
 });
 
 describe('revocations', () => {
-  test('a revoked record stops counting at once, stays in the history marked revoked, and the subject is told', async () => {
-    const id = aResidentId();
-    const recordId = await t.file(court, aCourtRecord({ subjectId: id }));
-    assert.equal(await outcome(id), 'deny');
-    const response = await post(`/v1/records/${recordId}/revocation`, court, {
-      reason: 'filed against the wrong person',
-    });
-    assert.equal(response.statusCode, 200);
-    assert.equal(response.json().record.status, 'revoked');
-    assert.equal(await outcome(id), 'allow');
-    const report = (await t.app.inject({ url: `/v1/subjects/cn-rid/${id}/report`, headers: bearer(operator) })).json();
-    assert.equal(report.records.find((r: { id: string }) => r.id === recordId).status, 'revoked');
-    assert.equal(report.score, 1000);
-    const revoked = (await noticesOf(id)).find((n) => n.kind === 'record.revoked')!;
-    assert.match(revoked.what, /filed against the wrong person/);
-    assert.deepEqual(revoked.consequences, []);
-    assert.ok(
-      (await eventsOf('record.revoked')).some((e) => e.record_id === recordId && e.record_status === 'revoked'),
-    );
-  });
+  test(
+    'a revoked record stops counting at once, stays in the history marked revoked, ' + 'and the subject is told',
+    async () => {
+      const id = aResidentId();
+      const recordId = await t.file(court, aCourtRecord({ subjectId: id }));
+      assert.equal(await outcome(id), 'deny');
+      const response = await post(`/v1/records/${recordId}/revocation`, court, {
+        reason: 'filed against the wrong person',
+      });
+      assert.equal(response.statusCode, 200);
+      assert.equal(response.json().record.status, 'revoked');
+      assert.equal(await outcome(id), 'allow');
+      const report = (
+        await t.app.inject({ url: `/v1/subjects/cn-rid/${id}/report`, headers: bearer(operator) })
+      ).json();
+      assert.equal(report.records.find((r: { id: string }) => r.id === recordId).status, 'revoked');
+      assert.equal(report.score, 1000);
+      const revoked = (await noticesOf(id)).find((n) => n.kind === 'record.revoked')!;
+      assert.match(revoked.what, /filed against the wrong person/);
+      assert.deepEqual(revoked.consequences, []);
+      assert.ok(
+        (await eventsOf('record.revoked')).some((e) => e.record_id === recordId && e.record_status === 'revoked'),
+      );
+    },
+  );
 
   test('revoking again answers the record as it is; a revoked record cannot be corrected', async () => {
     const recordId = await t.file(market, aPenalty({ tier: 'minor' }));

@@ -160,22 +160,25 @@ describe('the decision index follows the ledger', () => {
 });
 
 describe('time moves decisions on', () => {
-  test('a serious-dishonesty listing applies no measure during its notice period, then does once re-evaluated', async () => {
-    const { reevaluateAllDue } = await import('../src/services/ledger/reevaluation.service.ts');
-    const org = anUscc();
-    await t.file(market, aPenalty({ tier: 'serious', subjectId: org }));
-    const during = (await ask({ scheme: 'cn-uscc', id: org }, 'procurement.bid', 'procurement')).json();
-    assert.notEqual(during.outcome, 'deny', 'pending: the notice period has not run out');
-    const start = t.now;
-    try {
-      t.now = new Date(start.getTime() + 11 * 86_400_000);
-      assert.ok((await reevaluateAllDue(t.registry.rt)) >= 1);
-      await t.registry.follower.catchUp();
-      const listed = (await ask({ scheme: 'cn-uscc', id: org }, 'procurement.bid', 'procurement')).json();
-      assert.equal(listed.outcome, 'deny');
-      assert.equal(listed.measures.find((m: { effect: string }) => m.effect === 'deny').list, 'serious-dishonesty');
-    } finally {
-      t.now = start;
-    }
-  });
+  test(
+    'a serious-dishonesty listing applies no measure during its notice period, ' + 'then does once re-evaluated',
+    async () => {
+      const { reevaluateAllDue } = await import('../src/services/ledger/reevaluation.service.ts');
+      const org = anUscc();
+      await t.file(market, aPenalty({ tier: 'serious', subjectId: org }));
+      const during = (await ask({ scheme: 'cn-uscc', id: org }, 'procurement.bid', 'procurement')).json();
+      assert.notEqual(during.outcome, 'deny', 'pending: the notice period has not run out');
+      const start = t.now;
+      try {
+        t.now = new Date(start.getTime() + 11 * 86_400_000);
+        assert.ok((await reevaluateAllDue(t.registry.rt)) >= 1);
+        await t.registry.follower.catchUp();
+        const listed = (await ask({ scheme: 'cn-uscc', id: org }, 'procurement.bid', 'procurement')).json();
+        assert.equal(listed.outcome, 'deny');
+        assert.equal(listed.measures.find((m: { effect: string }) => m.effect === 'deny').list, 'serious-dishonesty');
+      } finally {
+        t.now = start;
+      }
+    },
+  );
 });

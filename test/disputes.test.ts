@@ -248,20 +248,23 @@ describe('overdue disputes', () => {
   });
 });
 
-test('a ledger replay rebuilds identical projections after disputes opened, overdue, resolved and annotated', async () => {
-  const penalty = await t.file(tax, aPenalty({ tier: 'general' }));
-  const taxDispute = (await dispute(penalty, operator)).json().dispute_id;
-  await resolve(taxDispute, tax, {
-    outcome: 'corrected',
-    reason: 'reclassified',
-    changes: { attributes: { tier: 'minor' } },
-  });
-  const debtor = await aDebtor();
-  await dispute(debtor.recordId, debtor.key);
-  const before = await t.snapshot();
-  const statuses = new Set(before.disputes!.map((d) => (d as { status: string }).status));
-  assert.deepEqual([...statuses].sort(), ['open', 'overdue', 'resolved']);
-  assert.ok(before.disputes!.some((d) => (d as { subject_statement: string | null }).subject_statement !== null));
-  await replayLedger(t.registry.rt, (digest) => policyFromStore(t.registry.database, digest));
-  assert.deepEqual(await t.snapshot(), before);
-});
+test(
+  'a ledger replay rebuilds identical projections after disputes opened, ' + 'overdue, resolved and annotated',
+  async () => {
+    const penalty = await t.file(tax, aPenalty({ tier: 'general' }));
+    const taxDispute = (await dispute(penalty, operator)).json().dispute_id;
+    await resolve(taxDispute, tax, {
+      outcome: 'corrected',
+      reason: 'reclassified',
+      changes: { attributes: { tier: 'minor' } },
+    });
+    const debtor = await aDebtor();
+    await dispute(debtor.recordId, debtor.key);
+    const before = await t.snapshot();
+    const statuses = new Set(before.disputes!.map((d) => (d as { status: string }).status));
+    assert.deepEqual([...statuses].sort(), ['open', 'overdue', 'resolved']);
+    assert.ok(before.disputes!.some((d) => (d as { subject_statement: string | null }).subject_statement !== null));
+    await replayLedger(t.registry.rt, (digest) => policyFromStore(t.registry.database, digest));
+    assert.deepEqual(await t.snapshot(), before);
+  },
+);

@@ -119,32 +119,35 @@ test('a file imported again after more lines were added files only the new lines
   assert.equal(new Set(rows.map((r) => r.source_ref)).size, 40);
 });
 
-test('unparseable and invalid lines go to the rejects file with their line numbers, and the exit code is 65', async () => {
-  const file = writeFile(
-    'mixed.ndjson',
-    ndjson([
-      aCourtRecord(100, 'mixed'),
-      '{"source_ref": "broken',
-      '',
-      aCourtRecord(101, 'mixed', { type: 'court.nonsense' }),
-      aCourtRecord(102, 'mixed'),
-    ]),
-  );
-  const result = await runImport([file, '--agency-kind', 'court']);
-  assert.equal(result.code, 65);
-  assert.match(result.stdout, /created +2/);
-  assert.match(result.stdout, /rejected +2 +-> .*mixed\.ndjson\.rejects\.ndjson/);
-  const rejects = readRejects(`${file}.rejects.ndjson`);
-  assert.deepEqual(
-    rejects.map((r) => [r.line, r.source_ref, r.errors[0]!.code]),
-    [
-      [2, null, 'CRD_IMPORT_FILE'],
-      [4, 'mixed-101', 'CRD_UNKNOWN_RECORD_TYPE'],
-    ],
-  );
-  assert.equal(rejects[0]!.input, '{"source_ref": "broken');
-  assert.equal((rejects[1]!.input as { type: string }).type, 'court.nonsense');
-});
+test(
+  'unparseable and invalid lines go to the rejects file with their line numbers, ' + 'and the exit code is 65',
+  async () => {
+    const file = writeFile(
+      'mixed.ndjson',
+      ndjson([
+        aCourtRecord(100, 'mixed'),
+        '{"source_ref": "broken',
+        '',
+        aCourtRecord(101, 'mixed', { type: 'court.nonsense' }),
+        aCourtRecord(102, 'mixed'),
+      ]),
+    );
+    const result = await runImport([file, '--agency-kind', 'court']);
+    assert.equal(result.code, 65);
+    assert.match(result.stdout, /created +2/);
+    assert.match(result.stdout, /rejected +2 +-> .*mixed\.ndjson\.rejects\.ndjson/);
+    const rejects = readRejects(`${file}.rejects.ndjson`);
+    assert.deepEqual(
+      rejects.map((r) => [r.line, r.source_ref, r.errors[0]!.code]),
+      [
+        [2, null, 'CRD_IMPORT_FILE'],
+        [4, 'mixed-101', 'CRD_UNKNOWN_RECORD_TYPE'],
+      ],
+    );
+    assert.equal(rejects[0]!.input, '{"source_ref": "broken');
+    assert.equal((rejects[1]!.input as { type: string }).type, 'court.nonsense');
+  },
+);
 
 test('a clean import exits 0, leaves no rejects file and removes a stale one', async () => {
   const file = writeFile('clean.ndjson', ndjson([aCourtRecord(200, 'clean')]));
@@ -155,42 +158,48 @@ test('a clean import exits 0, leaves no rejects file and removes a stale one', a
   assert.equal(existsSync(`${file}.rejects.ndjson`), false);
 });
 
-test('CSV rows become records, attr.NAME columns attributes; a row with the wrong field count or broken quoting is rejected', async () => {
-  const header =
-    'source_ref,type,subject_kind,subject_scheme,subject_id,subject_name,decided_at,legal_basis,document_ref,summary,attr.criterion';
-  const row = (n: number, summary: string) =>
-    `csv-${n},court.judgment_default,person,cn-rid,${residentIds[n]},李${n},2025-05-01,"Fa Shi [2013] 17, art. 1",(2025)京0101执${n}号,${summary},refuses_settlement`;
-  const file = writeFile(
-    'records.csv',
-    [header, row(300, '"says ""no"""'), `${row(301, '')},extra`, row(302, ''), 'csv-303,"unclosed', ''].join('\n'),
-  );
-  const rejectsFile = path.join(dir, 'csv-rejects.ndjson');
-  const result = await runImport([file, '--agency-kind', 'court', '--rejects', rejectsFile]);
-  assert.equal(result.code, 65);
-  const rejects = readRejects(rejectsFile);
-  assert.deepEqual(
-    rejects.map((r) => [r.line, r.source_ref, r.errors[0]!.code]),
-    [
-      [3, 'csv-301', 'CRD_IMPORT_FILE'],
-      [5, null, 'CRD_IMPORT_FILE'],
-    ],
-  );
-  assert.match(rejects[1]!.errors[0]!.message, /quote/i);
-  const stored = await db
-    .selectFrom('records')
-    .select(['source_ref', 'summary', 'attributes', 'legal_basis'])
-    .where('source_ref', 'in', ['csv-300', 'csv-302'])
-    .orderBy('source_ref')
-    .execute();
-  assert.deepEqual(
-    stored.map((r) => [r.source_ref, r.summary, r.attributes]),
-    [
-      ['csv-300', 'says "no"', { criterion: 'refuses_settlement' }],
-      ['csv-302', null, { criterion: 'refuses_settlement' }],
-    ],
-  );
-  assert.equal(stored[0]!.legal_basis, 'Fa Shi [2013] 17, art. 1');
-});
+test(
+  'CSV rows become records, attr.NAME columns attributes; ' +
+    'a row with the wrong field count or broken quoting is rejected',
+  async () => {
+    const header =
+      'source_ref,type,subject_kind,subject_scheme,subject_id,subject_name,' +
+      'decided_at,legal_basis,document_ref,summary,attr.criterion';
+    const row = (n: number, summary: string) =>
+      `csv-${n},court.judgment_default,person,cn-rid,${residentIds[n]},李${n},2025-05-01,` +
+      `"Fa Shi [2013] 17, art. 1",(2025)京0101执${n}号,${summary},refuses_settlement`;
+    const file = writeFile(
+      'records.csv',
+      [header, row(300, '"says ""no"""'), `${row(301, '')},extra`, row(302, ''), 'csv-303,"unclosed', ''].join('\n'),
+    );
+    const rejectsFile = path.join(dir, 'csv-rejects.ndjson');
+    const result = await runImport([file, '--agency-kind', 'court', '--rejects', rejectsFile]);
+    assert.equal(result.code, 65);
+    const rejects = readRejects(rejectsFile);
+    assert.deepEqual(
+      rejects.map((r) => [r.line, r.source_ref, r.errors[0]!.code]),
+      [
+        [3, 'csv-301', 'CRD_IMPORT_FILE'],
+        [5, null, 'CRD_IMPORT_FILE'],
+      ],
+    );
+    assert.match(rejects[1]!.errors[0]!.message, /quote/i);
+    const stored = await db
+      .selectFrom('records')
+      .select(['source_ref', 'summary', 'attributes', 'legal_basis'])
+      .where('source_ref', 'in', ['csv-300', 'csv-302'])
+      .orderBy('source_ref')
+      .execute();
+    assert.deepEqual(
+      stored.map((r) => [r.source_ref, r.summary, r.attributes]),
+      [
+        ['csv-300', 'says "no"', { criterion: 'refuses_settlement' }],
+        ['csv-302', null, { criterion: 'refuses_settlement' }],
+      ],
+    );
+    assert.equal(stored[0]!.legal_basis, 'Fa Shi [2013] 17, art. 1');
+  },
+);
 
 test('a CSV header with an unknown column is refused before anything is filed', async () => {
   const file = writeFile('bad-header.csv', 'source_ref,type,colour\nx,y,z\n');
@@ -263,8 +272,11 @@ test('an import killed mid-way and run again ends with every line filed exactly 
 
 test('- reads stdin, in the format --format names', async () => {
   const header =
-    'source_ref,type,subject_kind,subject_scheme,subject_id,subject_name,decided_at,legal_basis,document_ref,attr.criterion';
-  const csv = `${header}\nstdin-1,court.judgment_default,person,cn-rid,${residentIds[600]},王六,2025-05-01,Fa Shi [2013] 17,(2025)京0101执600号,able_but_refuses\n`;
+    'source_ref,type,subject_kind,subject_scheme,subject_id,subject_name,' +
+    'decided_at,legal_basis,document_ref,attr.criterion';
+  const csv =
+    `${header}\nstdin-1,court.judgment_default,person,cn-rid,${residentIds[600]},王六,2025-05-01,` +
+    'Fa Shi [2013] 17,(2025)京0101执600号,able_but_refuses\n';
   const child = spawn(
     process.execPath,
     [path.join(ROOT, 'bin/credence.js'), 'import', '-', '--format', 'csv', '--agency-kind', 'court', '--json'],

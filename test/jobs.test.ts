@@ -78,48 +78,52 @@ async function world(): Promise<{ head: string; notices: number }> {
 }
 
 describe('scheduled jobs', () => {
-  test('runJobs starts a listing whose notice period ran out, passes deadlines, then runs extra jobs with the same instant', async () => {
-    const now = new Date('2026-11-12T00:00:00Z');
-    const seen: Date[] = [];
-    const counts = await runJobs(
-      {
-        ctx: t.registry.rt,
-        webhook: null,
-        extraJobs: {
-          probe: async (ctx) => {
-            seen.push(ctx.clock());
-            return 0;
+  test(
+    'runJobs starts a listing whose notice period ran out, passes deadlines, ' +
+      'then runs extra jobs with the same instant',
+    async () => {
+      const now = new Date('2026-11-12T00:00:00Z');
+      const seen: Date[] = [];
+      const counts = await runJobs(
+        {
+          ctx: t.registry.rt,
+          webhook: null,
+          extraJobs: {
+            probe: async (ctx) => {
+              seen.push(ctx.clock());
+              return 0;
+            },
           },
         },
-      },
-      now,
-    );
-    assert.deepEqual(
-      Object.keys(counts),
-      [
-        'expired',
-        'reevaluated',
-        'overdue_disputes',
-        'purged_staff_sessions',
-        'purged_sign_in_throttles',
-        'purged_subject_sessions',
-        'purged_oidc_sign_ins',
-        'stalled_imports',
-        'probe',
-      ],
-      'no webhook: no delivery counts',
-    );
-    assert.equal(counts.expired, 0);
-    assert.ok(counts.reevaluated! >= 1);
-    assert.deepEqual(seen, [now]);
-    assert.ok((await noticeKinds('cn-uscc', seriousOrg)).includes('list.started'));
-    const pending = await t.registry.rt.db
-      .selectFrom('notices')
-      .select('delivery_status')
-      .where('delivery_status', '!=', 'pending')
-      .execute();
-    assert.deepEqual(pending, [], 'without a webhook every notice stays pending, and visible');
-  });
+        now,
+      );
+      assert.deepEqual(
+        Object.keys(counts),
+        [
+          'expired',
+          'reevaluated',
+          'overdue_disputes',
+          'purged_staff_sessions',
+          'purged_sign_in_throttles',
+          'purged_subject_sessions',
+          'purged_oidc_sign_ins',
+          'stalled_imports',
+          'probe',
+        ],
+        'no webhook: no delivery counts',
+      );
+      assert.equal(counts.expired, 0);
+      assert.ok(counts.reevaluated! >= 1);
+      assert.deepEqual(seen, [now]);
+      assert.ok((await noticeKinds('cn-uscc', seriousOrg)).includes('list.started'));
+      const pending = await t.registry.rt.db
+        .selectFrom('notices')
+        .select('delivery_status')
+        .where('delivery_status', '!=', 'pending')
+        .execute();
+      assert.deepEqual(pending, [], 'without a webhook every notice stays pending, and visible');
+    },
+  );
 
   test('a dispute past its deadline is marked overdue, and its record suspended, by jobs run', async () => {
     t.now = new Date('2026-11-12T00:00:00Z');
@@ -136,27 +140,34 @@ describe('scheduled jobs', () => {
     assert.ok((await noticeKinds('cn-uscc', seriousOrg)).includes('dispute.overdue'));
   });
 
-  test('a minor penalty expires after 3 months: status expired, a record.expired notice, the score back to base', async () => {
-    assert.equal((await runOnce('2027-01-19T00:00:00Z')).expired, 0, 'not before its 3 months are over');
-    assert.equal(await recordStatus(ids.minor!), 'active');
-    const counts = await runOnce('2027-01-21T00:00:00Z');
-    assert.equal(counts.expired, 1);
-    assert.equal(await recordStatus(ids.minor!), 'expired');
-    const notices = (
-      await t.app.inject({ url: `/v1/subjects/cn-rid/${minorPerson}/notices`, headers: bearer(operator) })
-    ).json().notices;
-    const expired = notices.find((n: { kind: string }) => n.kind === 'record.expired');
-    assert.equal(expired.record_id, ids.minor);
-    assert.match(expired.what, /2027-01-20/);
-    const report = (
-      await t.app.inject({ url: `/v1/subjects/cn-rid/${minorPerson}/report`, headers: bearer(operator) })
-    ).json();
-    assert.equal(report.score, 1000, JSON.stringify(report));
-    const types = (
-      await t.registry.rt.db.selectFrom('ledger').select('type').where('subject_id', '=', expired.subject_id).execute()
-    ).map((r) => r.type);
-    assert.ok(types.includes('record.expired'));
-  });
+  test(
+    'a minor penalty expires after 3 months: status expired, a record.expired notice, ' + 'the score back to base',
+    async () => {
+      assert.equal((await runOnce('2027-01-19T00:00:00Z')).expired, 0, 'not before its 3 months are over');
+      assert.equal(await recordStatus(ids.minor!), 'active');
+      const counts = await runOnce('2027-01-21T00:00:00Z');
+      assert.equal(counts.expired, 1);
+      assert.equal(await recordStatus(ids.minor!), 'expired');
+      const notices = (
+        await t.app.inject({ url: `/v1/subjects/cn-rid/${minorPerson}/notices`, headers: bearer(operator) })
+      ).json().notices;
+      const expired = notices.find((n: { kind: string }) => n.kind === 'record.expired');
+      assert.equal(expired.record_id, ids.minor);
+      assert.match(expired.what, /2027-01-20/);
+      const report = (
+        await t.app.inject({ url: `/v1/subjects/cn-rid/${minorPerson}/report`, headers: bearer(operator) })
+      ).json();
+      assert.equal(report.score, 1000, JSON.stringify(report));
+      const types = (
+        await t.registry.rt.db
+          .selectFrom('ledger')
+          .select('type')
+          .where('subject_id', '=', expired.subject_id)
+          .execute()
+      ).map((r) => r.type);
+      assert.ok(types.includes('record.expired'));
+    },
+  );
 
   test('a judgment default expires after 2 years: the listing ends, and decisions no longer deny', async () => {
     t.now = new Date('2028-09-30T00:00:00Z');
@@ -200,7 +211,11 @@ describe('scheduled jobs', () => {
     assert.equal(code, 0);
     assert.match(
       out,
-      /Jobs as of 2028-10-02T00:00:00.000Z: expired 0, reevaluated 0, overdue disputes 0, purged staff sessions 0, purged sign in throttles 0, purged subject sessions 0, purged oidc sign ins 0, stalled imports 0 \(notice delivery off/,
+      new RegExp(
+        'Jobs as of 2028-10-02T00:00:00.000Z: expired 0, reevaluated 0, overdue disputes 0, purged staff sessions 0, ' +
+          'purged sign in throttles 0, purged subject sessions 0, purged oidc sign ins 0, stalled imports 0 ' +
+          '\\(notice delivery off',
+      ),
     );
     assert.equal((await t.cli('jobs', 'run', '--once', '--now', 'yesterday')).code, 2);
     assert.match((await t.cli('jobs', 'run', '--now', '2028-10-02T00:00:00Z')).err, /CRD_USAGE.*--once/);

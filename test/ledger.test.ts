@@ -72,9 +72,8 @@ describe('the ledger', () => {
       .orderBy('seq')
       .limit(1)
       .executeTakeFirstOrThrow();
-    await sql`update ledger set payload = replace(payload, '"able_but_refuses"', '"obstructs_enforcement"') where seq = ${target.seq}`.execute(
-      t.registry.rt.db,
-    );
+    await sql`update ledger set payload = replace(payload, '"able_but_refuses"', '"obstructs_enforcement"')
+      where seq = ${target.seq}`.execute(t.registry.rt.db);
     const result = await verifyLedger(t.registry.rt);
     assert.equal(result.ok, false);
     assert.equal(result.firstBad?.seq, target.seq);

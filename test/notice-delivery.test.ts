@@ -129,50 +129,57 @@ const outbox = (ids: readonly string[]) =>
     .execute();
 
 describe('notice delivery to the webhook', () => {
-  test('while the receiver is down notices wait, counted; once it is up each is delivered exactly once, signed', async () => {
-    const { people, noticeIds } = await fileAbout(2);
-    assert.equal(noticeIds.length, 4, 'record.filed and list.started for each person');
-    await receiver.stop(); // down: nothing listens on the port
-    assert.deepEqual(await deliver(), { delivered: 0, retrying: 4, failed: 0 });
-    for (const row of await outbox(noticeIds)) {
-      assert.equal(row.delivery_status, 'pending');
-      assert.equal(row.attempts, 1);
-      assert.match(row.last_error!, /ECONNREFUSED/);
-      assert.equal(row.next_attempt_at.getTime(), t.now.getTime() + 60_000);
-    }
-    assert.deepEqual(
-      await deliver(),
-      { delivered: 0, retrying: 0, failed: 0 },
-      'nothing is due again before the backoff',
-    );
+  test(
+    'while the receiver is down notices wait, counted; ' + 'once it is up each is delivered exactly once, signed',
+    async () => {
+      const { people, noticeIds } = await fileAbout(2);
+      assert.equal(noticeIds.length, 4, 'record.filed and list.started for each person');
+      await receiver.stop(); // down: nothing listens on the port
+      assert.deepEqual(await deliver(), { delivered: 0, retrying: 4, failed: 0 });
+      for (const row of await outbox(noticeIds)) {
+        assert.equal(row.delivery_status, 'pending');
+        assert.equal(row.attempts, 1);
+        assert.match(row.last_error!, /ECONNREFUSED/);
+        assert.equal(row.next_attempt_at.getTime(), t.now.getTime() + 60_000);
+      }
+      assert.deepEqual(
+        await deliver(),
+        { delivered: 0, retrying: 0, failed: 0 },
+        'nothing is due again before the backoff',
+      );
 
-    await receiver.start();
-    receiver.mode = 'failing';
-    later(60_000);
-    assert.deepEqual(await deliver(), { delivered: 0, retrying: 4, failed: 0 });
-    assert.ok((await outbox(noticeIds)).every((row) => row.attempts === 2 && row.last_error === 'HTTP 503'));
+      await receiver.start();
+      receiver.mode = 'failing';
+      later(60_000);
+      assert.deepEqual(await deliver(), { delivered: 0, retrying: 4, failed: 0 });
+      assert.ok((await outbox(noticeIds)).every((row) => row.attempts === 2 && row.last_error === 'HTTP 503'));
 
-    receiver.mode = 'up';
-    later(60_000);
-    assert.deepEqual(await deliver(), { delivered: 4, retrying: 0, failed: 0 });
-    assert.deepEqual(receiver.received.map((d) => d.key).sort(), noticeIds, 'one delivery per notice, keyed by its id');
-    for (const d of receiver.received) {
-      assert.equal(d.body.id, d.key);
-      assert.equal(d.signature, `sha256=${createHmac('sha256', SECRET).update(d.raw).digest('hex')}`);
-      assert.equal(d.timestamp, t.now.toISOString());
-      assert.ok(people.includes(d.body.subject.identifiers[0]!.value));
-    }
-    assert.ok(
-      (await outbox(noticeIds)).every(
-        (row) => row.delivery_status === 'delivered' && row.delivered_at?.getTime() === t.now.getTime(),
-      ),
-    );
+      receiver.mode = 'up';
+      later(60_000);
+      assert.deepEqual(await deliver(), { delivered: 4, retrying: 0, failed: 0 });
+      assert.deepEqual(
+        receiver.received.map((d) => d.key).sort(),
+        noticeIds,
+        'one delivery per notice, keyed by its id',
+      );
+      for (const d of receiver.received) {
+        assert.equal(d.body.id, d.key);
+        assert.equal(d.signature, `sha256=${createHmac('sha256', SECRET).update(d.raw).digest('hex')}`);
+        assert.equal(d.timestamp, t.now.toISOString());
+        assert.ok(people.includes(d.body.subject.identifiers[0]!.value));
+      }
+      assert.ok(
+        (await outbox(noticeIds)).every(
+          (row) => row.delivery_status === 'delivered' && row.delivered_at?.getTime() === t.now.getTime(),
+        ),
+      );
 
-    later(3_600_000);
-    assert.deepEqual(await deliver(), { delivered: 0, retrying: 0, failed: 0 }, 'a second pass sends nothing');
-    assert.equal(receiver.received.length, 4);
-    receiver.received = [];
-  });
+      later(3_600_000);
+      assert.deepEqual(await deliver(), { delivered: 0, retrying: 0, failed: 0 }, 'a second pass sends nothing');
+      assert.equal(receiver.received.length, 4);
+      receiver.received = [];
+    },
+  );
 
   test('two passes at once never send the same notice (for update skip locked)', async () => {
     const { noticeIds } = await fileAbout(6);
@@ -186,71 +193,74 @@ describe('notice delivery to the webhook', () => {
     receiver.received = [];
   });
 
-  test('after its last attempt a notice is failed, visible to operators and auditors, and retried on request', async () => {
-    const { noticeIds } = await fileAbout(1);
-    receiver.mode = 'failing';
-    assert.deepEqual(await deliver({ maxAttempts: 2 }), { delivered: 0, retrying: 2, failed: 0 });
-    later(60_000);
-    assert.deepEqual(await deliver({ maxAttempts: 2 }), { delivered: 0, retrying: 0, failed: 2 });
+  test(
+    'after its last attempt a notice is failed, visible to operators and auditors, ' + 'and retried on request',
+    async () => {
+      const { noticeIds } = await fileAbout(1);
+      receiver.mode = 'failing';
+      assert.deepEqual(await deliver({ maxAttempts: 2 }), { delivered: 0, retrying: 2, failed: 0 });
+      later(60_000);
+      assert.deepEqual(await deliver({ maxAttempts: 2 }), { delivered: 0, retrying: 0, failed: 2 });
 
-    const overview = await t.app.inject({ url: '/v1/notices/deliveries', headers: bearer(auditor) });
-    assert.equal(overview.statusCode, 200, overview.body);
-    const body = overview.json();
-    assert.deepEqual(body.counts, { pending: 0, delivered: 16, failed: 2 });
-    assert.equal(body.oldest_pending, null);
-    assert.deepEqual(body.notices.map((n: { id: string }) => n.id).sort(), noticeIds);
-    assert.ok(
-      body.notices.every(
-        (n: { last_error: string; attempts: number }) => n.last_error === 'HTTP 503' && n.attempts === 2,
-      ),
-    );
-    assert.equal(body.notices[0].what, undefined, 'no notice bodies');
-    assert.equal(body.notices[0].last_attempt_at, t.now.toISOString());
-    const deliveredResponse = await t.app.inject({
-      url: '/v1/notices/deliveries?status=delivered&page=1',
-      headers: bearer(operator),
-    });
-    const delivered = deliveredResponse.json();
-    assert.equal(deliveredResponse.statusCode, 200, deliveredResponse.body);
-    assert.equal(delivered.notices.length, 16);
-    assert.equal(
-      (await t.app.inject({ url: '/v1/notices/deliveries?status=lost', headers: bearer(operator) })).statusCode,
-      400,
-    );
-    assert.equal((await t.app.inject({ url: '/v1/notices/deliveries', headers: bearer(court) })).statusCode, 403);
+      const overview = await t.app.inject({ url: '/v1/notices/deliveries', headers: bearer(auditor) });
+      assert.equal(overview.statusCode, 200, overview.body);
+      const body = overview.json();
+      assert.deepEqual(body.counts, { pending: 0, delivered: 16, failed: 2 });
+      assert.equal(body.oldest_pending, null);
+      assert.deepEqual(body.notices.map((n: { id: string }) => n.id).sort(), noticeIds);
+      assert.ok(
+        body.notices.every(
+          (n: { last_error: string; attempts: number }) => n.last_error === 'HTTP 503' && n.attempts === 2,
+        ),
+      );
+      assert.equal(body.notices[0].what, undefined, 'no notice bodies');
+      assert.equal(body.notices[0].last_attempt_at, t.now.toISOString());
+      const deliveredResponse = await t.app.inject({
+        url: '/v1/notices/deliveries?status=delivered&page=1',
+        headers: bearer(operator),
+      });
+      const delivered = deliveredResponse.json();
+      assert.equal(deliveredResponse.statusCode, 200, deliveredResponse.body);
+      assert.equal(delivered.notices.length, 16);
+      assert.equal(
+        (await t.app.inject({ url: '/v1/notices/deliveries?status=lost', headers: bearer(operator) })).statusCode,
+        400,
+      );
+      assert.equal((await t.app.inject({ url: '/v1/notices/deliveries', headers: bearer(court) })).statusCode, 403);
 
-    const [first, second] = noticeIds as [string, string];
-    assert.equal(
-      (await t.app.inject({ method: 'POST', url: `/v1/notices/${first}/redelivery`, headers: bearer(auditor) }))
-        .statusCode,
-      403,
-    );
-    const missing = await t.app.inject({
-      method: 'POST',
-      url: '/v1/notices/no-such-notice/redelivery',
-      headers: bearer(operator),
-    });
-    assert.equal(missing.json().error.code, 'CRD_NOTICE_NOT_FOUND');
-    const requeued = await t.app.inject({
-      method: 'POST',
-      url: `/v1/notices/${first}/redelivery`,
-      headers: bearer(operator),
-    });
-    assert.equal(requeued.statusCode, 200, requeued.body);
-    assert.equal(requeued.json().delivery_status, 'pending');
-    assert.equal(requeued.json().attempts, 0);
-    const pending = (await t.app.inject({ url: '/v1/notices/deliveries', headers: bearer(operator) })).json();
-    assert.equal(pending.oldest_pending.id, first);
+      const [first, second] = noticeIds as [string, string];
+      assert.equal(
+        (await t.app.inject({ method: 'POST', url: `/v1/notices/${first}/redelivery`, headers: bearer(auditor) }))
+          .statusCode,
+        403,
+      );
+      const missing = await t.app.inject({
+        method: 'POST',
+        url: '/v1/notices/no-such-notice/redelivery',
+        headers: bearer(operator),
+      });
+      assert.equal(missing.json().error.code, 'CRD_NOTICE_NOT_FOUND');
+      const requeued = await t.app.inject({
+        method: 'POST',
+        url: `/v1/notices/${first}/redelivery`,
+        headers: bearer(operator),
+      });
+      assert.equal(requeued.statusCode, 200, requeued.body);
+      assert.equal(requeued.json().delivery_status, 'pending');
+      assert.equal(requeued.json().attempts, 0);
+      const pending = (await t.app.inject({ url: '/v1/notices/deliveries', headers: bearer(operator) })).json();
+      assert.equal(pending.oldest_pending.id, first);
 
-    receiver.mode = 'up';
-    assert.deepEqual(await deliver(), { delivered: 1, retrying: 0, failed: 0 });
-    assert.deepEqual(
-      receiver.received.map((d) => d.key),
-      [first],
-    );
-    assert.equal((await outbox([second]))[0]!.delivery_status, 'failed', 'the other stays failed until asked for');
-    receiver.received = [];
-  });
+      receiver.mode = 'up';
+      assert.deepEqual(await deliver(), { delivered: 1, retrying: 0, failed: 0 });
+      assert.deepEqual(
+        receiver.received.map((d) => d.key),
+        [first],
+      );
+      assert.equal((await outbox([second]))[0]!.delivery_status, 'failed', 'the other stays failed until asked for');
+      receiver.received = [];
+    },
+  );
 
   test('a receiver that does not answer times out, and the notice waits for the next attempt', async () => {
     const { noticeIds } = await fileAbout(1);

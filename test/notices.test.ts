@@ -23,25 +23,29 @@ const noticesOf = async (scheme: string, id: string, key = operator) =>
   (await t.app.inject({ url: `/v1/subjects/${scheme}/${id}/notices`, headers: bearer(key) })).json().notices;
 
 describe('notices', () => {
-  test('a filed judgment default tells the subject what, who, the legal basis, the consequences and the dispute deadline', async () => {
-    const id = aResidentId();
-    const recordId = await t.file(court, aCourtRecord({ subjectId: id }));
-    const notices = await noticesOf('cn-rid', id);
-    const filed = notices.find((n: { kind: string }) => n.kind === 'record.filed');
-    assert.equal(filed.record_id, recordId);
-    assert.equal(filed.agency_id, 'haidian-court');
-    assert.equal(filed.legal_basis, 'Fa Shi [2013] 17 art. 1');
-    assert.ok(
-      filed.consequences.some(
-        (c: { effect: string; actions: string[] }) =>
-          c.effect === 'deny' && c.actions.includes('travel.air.premium_class'),
-      ),
-    );
-    assert.equal(new Date(filed.dispute_by).getTime(), t.now.getTime() + 30 * 86_400_000);
-    assert.match(filed.how_to_dispute, new RegExp(`/v1/records/${recordId}/disputes`));
-    const started = notices.find((n: { kind: string }) => n.kind === 'list.started');
-    assert.equal(started.list_id, 'judgment-defaulters');
-  });
+  test(
+    'a filed judgment default tells the subject what, who, the legal basis, ' +
+      'the consequences and the dispute deadline',
+    async () => {
+      const id = aResidentId();
+      const recordId = await t.file(court, aCourtRecord({ subjectId: id }));
+      const notices = await noticesOf('cn-rid', id);
+      const filed = notices.find((n: { kind: string }) => n.kind === 'record.filed');
+      assert.equal(filed.record_id, recordId);
+      assert.equal(filed.agency_id, 'haidian-court');
+      assert.equal(filed.legal_basis, 'Fa Shi [2013] 17 art. 1');
+      assert.ok(
+        filed.consequences.some(
+          (c: { effect: string; actions: string[] }) =>
+            c.effect === 'deny' && c.actions.includes('travel.air.premium_class'),
+        ),
+      );
+      assert.equal(new Date(filed.dispute_by).getTime(), t.now.getTime() + 30 * 86_400_000);
+      assert.match(filed.how_to_dispute, new RegExp(`/v1/records/${recordId}/disputes`));
+      const started = notices.find((n: { kind: string }) => n.kind === 'list.started');
+      assert.equal(started.list_id, 'judgment-defaulters');
+    },
+  );
 
   test('a listing with a notice period is noticed as pending, then as started when the period runs out', async () => {
     const org = anUscc();

@@ -116,14 +116,17 @@ test('the digest changes when a rule changes', async () => {
   assert.notEqual(validatePolicyDocument(doc).policy!.digest, before);
 });
 
-test('court judgment defaults: able-but-refuses lasts until performance, other grounds 2 years, capped at 5', async () => {
-  const type = (await loadPolicy(DEFAULT_DIR)).record_types.get('court.judgment_default')!;
-  assert.equal(type.attributes.criterion?.enum?.length, 6);
-  assert.equal(resolveRecordTerms(type, { criterion: 'able_but_refuses' }).duration, null);
-  assert.equal(resolveRecordTerms(type, { criterion: 'refuses_settlement' }).duration, 'P2Y');
-  assert.equal(type.max_duration, 'P5Y');
-  assert.deepEqual(type.disclosure, { person: 'public', organization: 'public' });
-});
+test(
+  'court judgment defaults: able-but-refuses lasts until performance, ' + 'other grounds 2 years, capped at 5',
+  async () => {
+    const type = (await loadPolicy(DEFAULT_DIR)).record_types.get('court.judgment_default')!;
+    assert.equal(type.attributes.criterion?.enum?.length, 6);
+    assert.equal(resolveRecordTerms(type, { criterion: 'able_but_refuses' }).duration, null);
+    assert.equal(resolveRecordTerms(type, { criterion: 'refuses_settlement' }).duration, 'P2Y');
+    assert.equal(type.max_duration, 'P5Y');
+    assert.deepEqual(type.disclosure, { person: 'public', organization: 'public' });
+  },
+);
 
 test('admin.penalty tier variants give the NDRC tier points and durations', async () => {
   const type = (await loadPolicy(DEFAULT_DIR)).record_types.get('admin.penalty')!;

@@ -329,22 +329,26 @@ describe('public disclosure over HTTP', () => {
     assert.equal(second.members[0].identifiers[0].id, masked(ids[0]!));
   });
 
-  test('a pending listing is not public until its notice period ends; a person on it via a non-public record never is', async () => {
-    const org = anUscc();
-    const person = aResidentId();
-    await t.file(market, aPenalty({ subjectId: org, tier: 'serious' }));
-    await t.file(market, aPenalty({ kind: 'person', subjectId: person, tier: 'serious' }));
-    const members = async () =>
-      (await page('serious-dishonesty', '?page_size=50'))
-        .json()
-        .members.map((m: { identifiers: { id: string }[] }) => m.identifiers[0]!.id);
-    assert.ok(!(await members()).includes(org), 'pending: notice period of 10 days');
-    await atTime(new Date(t.now.getTime() + 11 * DAY), async () => {
-      const shown = await members();
-      assert.ok(shown.includes(org));
-      assert.ok(!shown.includes(masked(person)));
-    });
-  });
+  test(
+    'a pending listing is not public until its notice period ends; ' +
+      'a person on it via a non-public record never is',
+    async () => {
+      const org = anUscc();
+      const person = aResidentId();
+      await t.file(market, aPenalty({ subjectId: org, tier: 'serious' }));
+      await t.file(market, aPenalty({ kind: 'person', subjectId: person, tier: 'serious' }));
+      const members = async () =>
+        (await page('serious-dishonesty', '?page_size=50'))
+          .json()
+          .members.map((m: { identifiers: { id: string }[] }) => m.identifiers[0]!.id);
+      assert.ok(!(await members()).includes(org), 'pending: notice period of 10 days');
+      await atTime(new Date(t.now.getTime() + 11 * DAY), async () => {
+        const shown = await members();
+        assert.ok(shown.includes(org));
+        assert.ok(!shown.includes(masked(person)));
+      });
+    },
+  );
 
   test('page_size is capped at 50, pages are bounded, an unknown list is a coded 404', async () => {
     assert.equal((await page('judgment-defaulters', '?page_size=50')).statusCode, 200);

@@ -37,21 +37,24 @@ describe('POST /v1/records', () => {
     assert.deepEqual(body.rejected, []);
   });
 
-  test('a retry is a duplicate with the same record id; other content under the same source_ref is a conflict', async () => {
-    const record = aCourtRecord();
-    const first = (await file(court, [record])).json();
-    const retry = (await file(court, [record])).json();
-    assert.equal(retry.accepted[0].status, 'duplicate');
-    assert.equal(retry.accepted[0].record_id, first.accepted[0].record_id);
-    const conflict = (await file(court, [{ ...record, summary: 'changed' }])).json();
-    assert.equal(conflict.rejected[0].errors[0].code, 'CRD_SOURCE_REF_CONFLICT');
-    const count = await t.registry.rt.db
-      .selectFrom('records')
-      .select((eb) => eb.fn.countAll().as('n'))
-      .where('source_ref', '=', record.source_ref as string)
-      .executeTakeFirst();
-    assert.equal(Number(count?.n), 1);
-  });
+  test(
+    'a retry is a duplicate with the same record id; ' + 'other content under the same source_ref is a conflict',
+    async () => {
+      const record = aCourtRecord();
+      const first = (await file(court, [record])).json();
+      const retry = (await file(court, [record])).json();
+      assert.equal(retry.accepted[0].status, 'duplicate');
+      assert.equal(retry.accepted[0].record_id, first.accepted[0].record_id);
+      const conflict = (await file(court, [{ ...record, summary: 'changed' }])).json();
+      assert.equal(conflict.rejected[0].errors[0].code, 'CRD_SOURCE_REF_CONFLICT');
+      const count = await t.registry.rt.db
+        .selectFrom('records')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('source_ref', '=', record.source_ref as string)
+        .executeTakeFirst();
+      assert.equal(Number(count?.n), 1);
+    },
+  );
 
   test('the same source_ref twice in one batch is one record', async () => {
     const record = aCourtRecord();

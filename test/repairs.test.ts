@@ -128,42 +128,46 @@ describe('applying for credit repair', () => {
 });
 
 describe('deciding credit repair', () => {
-  test('approval ends a judgment default’s effect at once: the list, the measures, the score; the record stays, marked repaired', async () => {
-    const id = aResidentId();
-    const recordId = await t.file(court, aCourtRecord({ subjectId: id }));
-    const key = await t.keyFor({ role: 'subject', name: 'debtor', subject: `cn-rid:${id}` });
-    const ask = async () =>
-      (
-        await post('/v1/decisions', relying, {
-          subject: { scheme: 'cn-rid', id },
-          action: 'travel.air.premium_class',
-          purpose: 'ticketing',
-        })
-      ).json().outcome;
-    assert.equal(await ask(), 'deny');
-    const repairId = (await apply(recordId, key, { performed: true })).json().repair_id;
-    const pending = (await get('/v1/repairs?status=pending', court)).repairs.map(
-      (r: { repair_id: string }) => r.repair_id,
-    );
-    assert.ok(pending.includes(repairId));
-    const response = await decide(repairId, court, true, 'performance confirmed by the enforcement bureau');
-    assert.equal(response.statusCode, 200, response.body);
-    assert.equal(response.json().record.status, 'repaired');
-    assert.equal(await ask(), 'allow');
-    const report = await get(`/v1/subjects/cn-rid/${id}/report`, key);
-    assert.equal(report.score, 1000);
-    assert.deepEqual(report.lists, []);
-    assert.equal(report.records[0].status, 'repaired');
-    const entries = await t.registry.rt.db
-      .selectFrom('list_entries')
-      .select('list_id')
-      .where('subject_id', '=', report.subject.id)
-      .execute();
-    assert.deepEqual(entries, []);
-    const kinds = report.notices.map((n: { kind: string }) => n.kind);
-    assert.ok(kinds.includes('record.repaired') && kinds.includes('list.ended'), kinds.join());
-    assert.equal(await errorCode(decide(repairId, court, false)), 'CRD_REPAIR_DECIDED');
-  });
+  test(
+    'approval ends a judgment default’s effect at once: ' +
+      'the list, the measures, the score; the record stays, marked repaired',
+    async () => {
+      const id = aResidentId();
+      const recordId = await t.file(court, aCourtRecord({ subjectId: id }));
+      const key = await t.keyFor({ role: 'subject', name: 'debtor', subject: `cn-rid:${id}` });
+      const ask = async () =>
+        (
+          await post('/v1/decisions', relying, {
+            subject: { scheme: 'cn-rid', id },
+            action: 'travel.air.premium_class',
+            purpose: 'ticketing',
+          })
+        ).json().outcome;
+      assert.equal(await ask(), 'deny');
+      const repairId = (await apply(recordId, key, { performed: true })).json().repair_id;
+      const pending = (await get('/v1/repairs?status=pending', court)).repairs.map(
+        (r: { repair_id: string }) => r.repair_id,
+      );
+      assert.ok(pending.includes(repairId));
+      const response = await decide(repairId, court, true, 'performance confirmed by the enforcement bureau');
+      assert.equal(response.statusCode, 200, response.body);
+      assert.equal(response.json().record.status, 'repaired');
+      assert.equal(await ask(), 'allow');
+      const report = await get(`/v1/subjects/cn-rid/${id}/report`, key);
+      assert.equal(report.score, 1000);
+      assert.deepEqual(report.lists, []);
+      assert.equal(report.records[0].status, 'repaired');
+      const entries = await t.registry.rt.db
+        .selectFrom('list_entries')
+        .select('list_id')
+        .where('subject_id', '=', report.subject.id)
+        .execute();
+      assert.deepEqual(entries, []);
+      const kinds = report.notices.map((n: { kind: string }) => n.kind);
+      assert.ok(kinds.includes('record.repaired') && kinds.includes('list.ended'), kinds.join());
+      assert.equal(await errorCode(decide(repairId, court, false)), 'CRD_REPAIR_DECIDED');
+    },
+  );
 
   test('a refused application can be made again with new evidence', async () => {
     const company = await aPenalisedCompany('minor');

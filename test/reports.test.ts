@@ -39,27 +39,30 @@ const report = (id: string, key: string) =>
   t.app.inject({ url: `/v1/subjects/cn-rid/${id}/report`, headers: bearer(key) });
 
 describe('GET /v1/subjects/{scheme}/{id}/report', () => {
-  test('a subject sees their whole file: score, grade, factors, lists, measures, records and who checked them', async () => {
-    const own = await t.keyFor({ role: 'subject', name: '王五', subject: `cn-rid:${listed}` });
-    const response = await report(listed, own);
-    assert.equal(response.statusCode, 200);
-    const body = response.json();
-    assert.equal(body.subject.name, '王五');
-    assert.ok(body.score < 1000);
-    assert.equal(body.factors[0].record_type, 'court.judgment_default');
-    assert.equal(body.lists[0].list, 'judgment-defaulters');
-    assert.ok(body.measures.some((m: { effect: string }) => m.effect === 'deny'));
-    assert.equal(body.records.length, 1);
-    assert.equal(body.records[0].legal_basis, 'Fa Shi [2013] 17 art. 1');
-    assert.equal(body.records[0].status, 'active');
-    const kinds = body.inquiries.map((i: { kind: string }) => i.kind);
-    assert.ok(kinds.includes('decision'), 'the airline check is listed');
-    assert.ok(kinds.includes('report'), 'reading the report is itself an inquiry');
-    const decision = body.inquiries.find((i: { kind: string }) => i.kind === 'decision');
-    assert.equal(decision.by.name, 'Air China');
-    assert.equal(decision.purpose, 'ticketing');
-    assert.equal(decision.outcome, 'deny');
-  });
+  test(
+    'a subject sees their whole file: score, grade, ' + 'factors, lists, measures, records and who checked them',
+    async () => {
+      const own = await t.keyFor({ role: 'subject', name: '王五', subject: `cn-rid:${listed}` });
+      const response = await report(listed, own);
+      assert.equal(response.statusCode, 200);
+      const body = response.json();
+      assert.equal(body.subject.name, '王五');
+      assert.ok(body.score < 1000);
+      assert.equal(body.factors[0].record_type, 'court.judgment_default');
+      assert.equal(body.lists[0].list, 'judgment-defaulters');
+      assert.ok(body.measures.some((m: { effect: string }) => m.effect === 'deny'));
+      assert.equal(body.records.length, 1);
+      assert.equal(body.records[0].legal_basis, 'Fa Shi [2013] 17 art. 1');
+      assert.equal(body.records[0].status, 'active');
+      const kinds = body.inquiries.map((i: { kind: string }) => i.kind);
+      assert.ok(kinds.includes('decision'), 'the airline check is listed');
+      assert.ok(kinds.includes('report'), 'reading the report is itself an inquiry');
+      const decision = body.inquiries.find((i: { kind: string }) => i.kind === 'decision');
+      assert.equal(decision.by.name, 'Air China');
+      assert.equal(decision.purpose, 'ticketing');
+      assert.equal(decision.outcome, 'deny');
+    },
+  );
 
   test("a subject key may not read another subject's file", async () => {
     const own = await t.keyFor({ role: 'subject', name: 'someone', subject: `cn-rid:${other}` });

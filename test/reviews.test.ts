@@ -70,24 +70,27 @@ const allow = {
 };
 
 describe('a review outcome opens a task for the service that asked', () => {
-  test('the decision names its review task, and the task lists subject, action, purpose, measures and reasons', async () => {
-    const org = await aGradeDCompany();
-    const decision = await ask(org);
-    assert.equal(decision.outcome, 'review');
-    assert.equal(decision.review_id, decision.decision_id);
-    const { reviews } = (await list(buyer)).json();
-    const task = reviews.find((r: { review_id: string }) => r.review_id === decision.review_id);
-    assert.deepEqual(task.subject, { scheme: 'cn-uscc', id: org });
-    assert.equal(task.action, 'procurement.bid');
-    assert.equal(task.purpose, 'procurement');
-    assert.equal(task.status, 'open');
-    assert.equal(new Date(task.opened_at).getTime(), t.now.getTime());
-    assert.deepEqual(
-      task.measures.map((m: { id: string; effect: string; grade: string }) => [m.id, m.effect, m.grade]),
-      [['grades.d.review', 'review', 'D']],
-    );
-    assert.match(task.reasons[0], /credit grade D/);
-  });
+  test(
+    'the decision names its review task, ' + 'and the task lists subject, action, purpose, measures and reasons',
+    async () => {
+      const org = await aGradeDCompany();
+      const decision = await ask(org);
+      assert.equal(decision.outcome, 'review');
+      assert.equal(decision.review_id, decision.decision_id);
+      const { reviews } = (await list(buyer)).json();
+      const task = reviews.find((r: { review_id: string }) => r.review_id === decision.review_id);
+      assert.deepEqual(task.subject, { scheme: 'cn-uscc', id: org });
+      assert.equal(task.action, 'procurement.bid');
+      assert.equal(task.purpose, 'procurement');
+      assert.equal(task.status, 'open');
+      assert.equal(new Date(task.opened_at).getTime(), t.now.getTime());
+      assert.deepEqual(
+        task.measures.map((m: { id: string; effect: string; grade: string }) => [m.id, m.effect, m.grade]),
+        [['grades.d.review', 'review', 'D']],
+      );
+      assert.match(task.reasons[0], /credit grade D/);
+    },
+  );
 
   test('a decision that is not a review opens nothing and carries no review_id', async () => {
     const decision = await ask(anUscc());

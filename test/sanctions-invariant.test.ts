@@ -169,7 +169,10 @@ async function fileOne(type: RecordType, fixed: Record<string, string>): Promise
   return done('file', true, `${type.id} ${JSON.stringify(record.attributes)} about ${(record.subject as Ref).id}`);
 }
 
-/** Changes an agency might send: new attribute values (moving tiers and grades), dates, and blanked bases that must be refused. */
+/**
+ * Changes an agency might send: new attribute values (moving tiers and grades), dates, and blanked bases
+ * that must be refused.
+ */
 function someChanges(record: Filed): Record<string, unknown> {
   const type = policy.record_types.get(record.type)!;
   const enums = Object.entries(type.attributes).filter(([, spec]) => spec.enum !== undefined);

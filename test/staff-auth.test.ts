@@ -123,36 +123,39 @@ describe('signing in', () => {
     assert.equal((await attempt('lena', PASSWORD)).statusCode, 303, 'unlocked after 15 minutes');
   });
 
-  test('one address gets 20 attempts a minute whatever the usernames, then a coded 429 page in the layout', async () => {
-    const address = '203.0.113.9';
-    for (let i = 1; i <= 20; i += 1) {
+  test(
+    'one address gets 20 attempts a minute whatever the usernames, ' + 'then a coded 429 page in the layout',
+    async () => {
+      const address = '203.0.113.9';
+      for (let i = 1; i <= 20; i += 1) {
+        const { cookie, csrf } = await openSignIn();
+        assert.equal(
+          (await postForm('/sign-in', { username: `sprayed-${i}`, password: 'a guess', csrf }, cookie, address))
+            .statusCode,
+          401,
+          `attempt ${i}`,
+        );
+      }
       const { cookie, csrf } = await openSignIn();
-      assert.equal(
-        (await postForm('/sign-in', { username: `sprayed-${i}`, password: 'a guess', csrf }, cookie, address))
-          .statusCode,
-        401,
-        `attempt ${i}`,
-      );
-    }
-    const { cookie, csrf } = await openSignIn();
-    const refused = await postForm('/sign-in', { username: 'olga', password: PASSWORD, csrf }, cookie, address);
-    assert.equal(refused.statusCode, 429);
-    assert.match(refused.headers['content-type'] as string, /^text\/html/);
-    assert.match(refused.body, /<code>CRD_RATE_LIMITED<\/code>/);
-    assert.match(refused.body, /class="usa-header/, 'in the site layout');
-    assert.ok(Number(refused.headers['retry-after']) > 0);
-    assert.equal(cookieOf(refused, 'credence_session'), undefined, 'even the right password is not tried');
-    const zh = await t.app.inject({
-      method: 'POST',
-      url: '/sign-in',
-      remoteAddress: address,
-      headers: { 'accept-language': 'zh-CN', 'content-type': 'application/x-www-form-urlencoded', cookie },
-      payload: '',
-    });
-    assert.equal(zh.statusCode, 429);
-    assert.match(zh.body, /<html lang="zh-Hans">[\s\S]*登录尝试过多[\s\S]*CRD_RATE_LIMITED/);
-    assert.equal((await attempt('olga', PASSWORD)).statusCode, 303, 'another address is not affected');
-  });
+      const refused = await postForm('/sign-in', { username: 'olga', password: PASSWORD, csrf }, cookie, address);
+      assert.equal(refused.statusCode, 429);
+      assert.match(refused.headers['content-type'] as string, /^text\/html/);
+      assert.match(refused.body, /<code>CRD_RATE_LIMITED<\/code>/);
+      assert.match(refused.body, /class="usa-header/, 'in the site layout');
+      assert.ok(Number(refused.headers['retry-after']) > 0);
+      assert.equal(cookieOf(refused, 'credence_session'), undefined, 'even the right password is not tried');
+      const zh = await t.app.inject({
+        method: 'POST',
+        url: '/sign-in',
+        remoteAddress: address,
+        headers: { 'accept-language': 'zh-CN', 'content-type': 'application/x-www-form-urlencoded', cookie },
+        payload: '',
+      });
+      assert.equal(zh.statusCode, 429);
+      assert.match(zh.body, /<html lang="zh-Hans">[\s\S]*登录尝试过多[\s\S]*CRD_RATE_LIMITED/);
+      assert.equal((await attempt('olga', PASSWORD)).statusCode, 303, 'another address is not affected');
+    },
+  );
 
   test('failures spread beyond the 15-minute window do not lock', async () => {
     await addStaff('mira', 'operator');
@@ -309,32 +312,35 @@ describe('housekeeping', () => {
       .where('username', '=', username)
       .executeTakeFirst();
 
-  test('the scheduled jobs delete sessions and throttle rows a week past their end; live and recent ones stay', async () => {
-    const old = await signIn('olga');
-    assert.equal((await postForm('/sign-out', { csrf: old.csrf }, old.cookie)).statusCode, 303);
-    assert.equal((await attempt('sprayed', 'a wrong password')).statusCode, 401);
-    assert.ok(await throttleRow('sprayed'));
-    advance(2 * DAY);
-    const recent = await signIn('olga');
-    await postForm('/sign-out', { csrf: recent.csrf }, recent.cookie);
-    advance(6 * DAY + MINUTE);
-    const live = await signIn('olga');
+  test(
+    'the scheduled jobs delete sessions and throttle rows a week past their end; ' + 'live and recent ones stay',
+    async () => {
+      const old = await signIn('olga');
+      assert.equal((await postForm('/sign-out', { csrf: old.csrf }, old.cookie)).statusCode, 303);
+      assert.equal((await attempt('sprayed', 'a wrong password')).statusCode, 401);
+      assert.ok(await throttleRow('sprayed'));
+      advance(2 * DAY);
+      const recent = await signIn('olga');
+      await postForm('/sign-out', { csrf: recent.csrf }, recent.cookie);
+      advance(6 * DAY + MINUTE);
+      const live = await signIn('olga');
 
-    const counts = await runJobs({ ctx: t.registry.rt, webhook: null }, t.now);
-    assert.ok(counts.purged_staff_sessions! >= 1, JSON.stringify(counts));
-    assert.ok(counts.purged_sign_in_throttles! >= 1, JSON.stringify(counts));
-    assert.equal(await sessionRow(old.cookie), undefined, 'ended eight days ago: deleted');
-    assert.equal(await throttleRow('sprayed'), undefined, 'its window is eight days past: deleted');
-    assert.ok(await sessionRow(recent.cookie), 'ended six days ago: kept');
-    assert.equal((await sessionRow(live.cookie))?.ended_at, null, 'the live session is kept, open');
-    assert.equal(
-      (await t.app.inject({ url: '/operator', headers: { cookie: live.cookie } })).statusCode,
-      200,
-      'and still signs its owner in',
-    );
-    const again = await runJobs({ ctx: t.registry.rt, webhook: null }, t.now);
-    assert.equal(again.purged_staff_sessions, 0, 'nothing left to purge at the same instant');
-  });
+      const counts = await runJobs({ ctx: t.registry.rt, webhook: null }, t.now);
+      assert.ok(counts.purged_staff_sessions! >= 1, JSON.stringify(counts));
+      assert.ok(counts.purged_sign_in_throttles! >= 1, JSON.stringify(counts));
+      assert.equal(await sessionRow(old.cookie), undefined, 'ended eight days ago: deleted');
+      assert.equal(await throttleRow('sprayed'), undefined, 'its window is eight days past: deleted');
+      assert.ok(await sessionRow(recent.cookie), 'ended six days ago: kept');
+      assert.equal((await sessionRow(live.cookie))?.ended_at, null, 'the live session is kept, open');
+      assert.equal(
+        (await t.app.inject({ url: '/operator', headers: { cookie: live.cookie } })).statusCode,
+        200,
+        'and still signs its owner in',
+      );
+      const again = await runJobs({ ctx: t.registry.rt, webhook: null }, t.now);
+      assert.equal(again.purged_staff_sessions, 0, 'nothing left to purge at the same instant');
+    },
+  );
 });
 
 /** Runs `use` with `process.stdin` reading `text`, as `credence staff add --password-stdin` would from a pipe. */

@@ -72,41 +72,44 @@ describe('agency records (app.inject)', () => {
     assert.equal((await record(id)).versions.length, 0);
   });
 
-  test('a correction makes version 2 and keeps version 1; without the CSRF token or by another agency it is refused', async () => {
-    const id = await t.file(court, aCourtRecord());
-    const chen = await signIn(t, 'chen', '/agency');
-    const noToken = await postForm(
-      t,
-      `/agency/records/${id}/corrections`,
-      correction({ document_ref: 'forged' }),
-      chen.cookie,
-    );
-    assert.equal(noToken.statusCode, 403);
-    const li = await signIn(t, 'li', '/agency');
-    const other = await postForm(
-      t,
-      `/agency/records/${id}/corrections`,
-      { ...correction({ document_ref: 'theirs' }), csrf: li.csrf },
-      li.cookie,
-    );
-    assert.equal(other.statusCode, 404);
-    assert.equal((await record(id)).versions.length, 0);
-    const done = await postForm(
-      t,
-      `/agency/records/${id}/corrections`,
-      { ...correction({ document_ref: '(2026)京0108执1号之二' }), csrf: chen.csrf },
-      chen.cookie,
-    );
-    assert.equal(done.statusCode, 303, done.body);
-    assert.equal(done.headers.location, `/agency?corrected=${id}&version=2&find=${id}`);
-    const versions = await record(id);
-    assert.equal(versions.record.document_ref, '(2026)京0108执1号之二');
-    assert.equal(versions.versions.length, 1);
-    assert.match(
-      (await t.app.inject({ url: done.headers.location as string, headers: { cookie: chen.cookie } })).body,
-      /was corrected \(now version 2\)/,
-    );
-  });
+  test(
+    'a correction makes version 2 and keeps version 1; ' + 'without the CSRF token or by another agency it is refused',
+    async () => {
+      const id = await t.file(court, aCourtRecord());
+      const chen = await signIn(t, 'chen', '/agency');
+      const noToken = await postForm(
+        t,
+        `/agency/records/${id}/corrections`,
+        correction({ document_ref: 'forged' }),
+        chen.cookie,
+      );
+      assert.equal(noToken.statusCode, 403);
+      const li = await signIn(t, 'li', '/agency');
+      const other = await postForm(
+        t,
+        `/agency/records/${id}/corrections`,
+        { ...correction({ document_ref: 'theirs' }), csrf: li.csrf },
+        li.cookie,
+      );
+      assert.equal(other.statusCode, 404);
+      assert.equal((await record(id)).versions.length, 0);
+      const done = await postForm(
+        t,
+        `/agency/records/${id}/corrections`,
+        { ...correction({ document_ref: '(2026)京0108执1号之二' }), csrf: chen.csrf },
+        chen.cookie,
+      );
+      assert.equal(done.statusCode, 303, done.body);
+      assert.equal(done.headers.location, `/agency?corrected=${id}&version=2&find=${id}`);
+      const versions = await record(id);
+      assert.equal(versions.record.document_ref, '(2026)京0108执1号之二');
+      assert.equal(versions.versions.length, 1);
+      assert.match(
+        (await t.app.inject({ url: done.headers.location as string, headers: { cookie: chen.cookie } })).body,
+        /was corrected \(now version 2\)/,
+      );
+    },
+  );
 
   test('a dispute resolved as "corrected" applies the changes; invalid changes are shown inline', async () => {
     const id = await t.file(court, aCourtRecord());

@@ -55,75 +55,78 @@ describe('agency upload (app.inject)', () => {
   });
   after(() => t.close());
 
-  test('an upload files the good lines, keeps the bad one for download, and a re-upload files no duplicates', async () => {
-    const chen = await signIn(t, 'chen', '/agency');
-    const file = anNdjsonFile();
-    const before = await countRecords(t, 'haidian-court');
-    const body = multipart({ csrf: chen.csrf }, { name: 'court.ndjson', content: file.content });
-    const response = await t.app.inject({
-      method: 'POST',
-      url: '/agency/imports',
-      headers: { ...body.headers, cookie: chen.cookie },
-      payload: body.payload,
-    });
-    assert.equal(response.statusCode, 303, response.body);
-    const pageUrl = response.headers.location as string;
-    const id = /^\/agency\/imports\/([0-9a-f-]{36})$/.exec(pageUrl)![1]!;
-    assert.equal(await countRecords(t, 'haidian-court'), before + 3);
+  test(
+    'an upload files the good lines, keeps the bad one for download, ' + 'and a re-upload files no duplicates',
+    async () => {
+      const chen = await signIn(t, 'chen', '/agency');
+      const file = anNdjsonFile();
+      const before = await countRecords(t, 'haidian-court');
+      const body = multipart({ csrf: chen.csrf }, { name: 'court.ndjson', content: file.content });
+      const response = await t.app.inject({
+        method: 'POST',
+        url: '/agency/imports',
+        headers: { ...body.headers, cookie: chen.cookie },
+        payload: body.payload,
+      });
+      assert.equal(response.statusCode, 303, response.body);
+      const pageUrl = response.headers.location as string;
+      const id = /^\/agency\/imports\/([0-9a-f-]{36})$/.exec(pageUrl)![1]!;
+      assert.equal(await countRecords(t, 'haidian-court'), before + 3);
 
-    const status = (
-      await t.app.inject({ url: `/agency/imports/${id}/status.json`, headers: { cookie: chen.cookie } })
-    ).json();
-    assert.deepEqual(
-      {
-        status: status.status,
-        lines: status.lines,
-        created: status.created,
-        duplicate: status.duplicate,
-        rejected: status.rejected,
-      },
-      { status: 'done', lines: 4, created: 3, duplicate: 0, rejected: 1 },
-    );
-    const page = await t.app.inject({ url: pageUrl, headers: { cookie: chen.cookie } });
-    assert.match(page.body, /<progress id="upload-progress" max="1" value="1">/);
-    assert.match(page.body, /id="upload-created">3</);
-    assert.match(page.body, /upload the same file again/);
+      const status = (
+        await t.app.inject({ url: `/agency/imports/${id}/status.json`, headers: { cookie: chen.cookie } })
+      ).json();
+      assert.deepEqual(
+        {
+          status: status.status,
+          lines: status.lines,
+          created: status.created,
+          duplicate: status.duplicate,
+          rejected: status.rejected,
+        },
+        { status: 'done', lines: 4, created: 3, duplicate: 0, rejected: 1 },
+      );
+      const page = await t.app.inject({ url: pageUrl, headers: { cookie: chen.cookie } });
+      assert.match(page.body, /<progress id="upload-progress" max="1" value="1">/);
+      assert.match(page.body, /id="upload-created">3</);
+      assert.match(page.body, /upload the same file again/);
 
-    const rejects = await t.app.inject({
-      url: `/agency/imports/${id}/rejects.ndjson`,
-      headers: { cookie: chen.cookie },
-    });
-    assert.equal(rejects.statusCode, 200);
-    assert.match(
-      String(rejects.headers['content-disposition']),
-      /^attachment; filename="court\.ndjson\.rejects\.ndjson"$/,
-    );
-    const lines = rejects.body
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l));
-    assert.equal(lines.length, 1);
-    assert.equal(lines[0].line, 3);
-    assert.equal(lines[0].source_ref, file.refs[2]);
-    assert.equal(lines[0].errors[0].code, 'CRD_INVALID_IDENTIFIER');
-    assert.equal(lines[0].input.subject.id, '11010119900101123X');
+      const rejects = await t.app.inject({
+        url: `/agency/imports/${id}/rejects.ndjson`,
+        headers: { cookie: chen.cookie },
+      });
+      assert.equal(rejects.statusCode, 200);
+      assert.match(
+        String(rejects.headers['content-disposition']),
+        /^attachment; filename="court\.ndjson\.rejects\.ndjson"$/,
+      );
+      const lines = rejects.body
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
+      assert.equal(lines.length, 1);
+      assert.equal(lines[0].line, 3);
+      assert.equal(lines[0].source_ref, file.refs[2]);
+      assert.equal(lines[0].errors[0].code, 'CRD_INVALID_IDENTIFIER');
+      assert.equal(lines[0].input.subject.id, '11010119900101123X');
 
-    const again = await t.app.inject({
-      method: 'POST',
-      url: '/agency/imports',
-      headers: { ...body.headers, cookie: chen.cookie },
-      payload: body.payload,
-    });
-    const second = (
-      await t.app.inject({ url: `${again.headers.location}/status.json`, headers: { cookie: chen.cookie } })
-    ).json();
-    assert.deepEqual([second.created, second.duplicate, second.rejected], [0, 3, 1]);
-    assert.equal(await countRecords(t, 'haidian-court'), before + 3);
-    assert.match(
-      (await t.app.inject({ url: '/agency', headers: { cookie: chen.cookie } })).body,
-      new RegExp(`href="/agency/imports/${id}">court.ndjson</a>`),
-    );
-  });
+      const again = await t.app.inject({
+        method: 'POST',
+        url: '/agency/imports',
+        headers: { ...body.headers, cookie: chen.cookie },
+        payload: body.payload,
+      });
+      const second = (
+        await t.app.inject({ url: `${again.headers.location}/status.json`, headers: { cookie: chen.cookie } })
+      ).json();
+      assert.deepEqual([second.created, second.duplicate, second.rejected], [0, 3, 1]);
+      assert.equal(await countRecords(t, 'haidian-court'), before + 3);
+      assert.match(
+        (await t.app.inject({ url: '/agency', headers: { cookie: chen.cookie } })).body,
+        new RegExp(`href="/agency/imports/${id}">court.ndjson</a>`),
+      );
+    },
+  );
 
   test('an upload without the CSRF token is refused and files nothing', async () => {
     const chen = await signIn(t, 'chen', '/agency');
@@ -187,71 +190,77 @@ describe('agency upload (app.inject)', () => {
     assert.ok(!li.body.includes(String(response.headers.location)));
   });
 
-  test('the script’s way: reserve, then send the file with the x-csrf-token header; a second send is refused', async () => {
-    const chen = await signIn(t, 'chen', '/agency');
-    const reserved = await t.app.inject({
-      method: 'POST',
-      url: '/agency/imports/reservations',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: chen.cookie },
-      payload: new URLSearchParams({ csrf: chen.csrf, file_name: 'court.ndjson' }).toString(),
-    });
-    assert.equal(reserved.statusCode, 201, reserved.body);
-    const { id, status } = reserved.json();
-    assert.equal(status, 'pending');
-    const body = multipart({}, { name: 'court.ndjson', content: anNdjsonFile().content });
-    const sent = await t.app.inject({
-      method: 'POST',
-      url: `/agency/imports/${id}/file`,
-      headers: { ...body.headers, cookie: chen.cookie, 'x-csrf-token': chen.csrf },
-      payload: body.payload,
-    });
-    assert.equal(sent.statusCode, 200, sent.body);
-    assert.deepEqual([sent.json().status, sent.json().created, sent.json().rejected], ['done', 3, 1]);
-    const twice = await t.app.inject({
-      method: 'POST',
-      url: `/agency/imports/${id}/file`,
-      headers: { ...body.headers, cookie: chen.cookie, 'x-csrf-token': chen.csrf },
-      payload: body.payload,
-    });
-    assert.equal(twice.statusCode, 409);
-    assert.match(twice.body, /CRD_IMPORT_STARTED/);
-  });
+  test(
+    'the script’s way: reserve, then send the file with the x-csrf-token header; ' + 'a second send is refused',
+    async () => {
+      const chen = await signIn(t, 'chen', '/agency');
+      const reserved = await t.app.inject({
+        method: 'POST',
+        url: '/agency/imports/reservations',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: chen.cookie },
+        payload: new URLSearchParams({ csrf: chen.csrf, file_name: 'court.ndjson' }).toString(),
+      });
+      assert.equal(reserved.statusCode, 201, reserved.body);
+      const { id, status } = reserved.json();
+      assert.equal(status, 'pending');
+      const body = multipart({}, { name: 'court.ndjson', content: anNdjsonFile().content });
+      const sent = await t.app.inject({
+        method: 'POST',
+        url: `/agency/imports/${id}/file`,
+        headers: { ...body.headers, cookie: chen.cookie, 'x-csrf-token': chen.csrf },
+        payload: body.payload,
+      });
+      assert.equal(sent.statusCode, 200, sent.body);
+      assert.deepEqual([sent.json().status, sent.json().created, sent.json().rejected], ['done', 3, 1]);
+      const twice = await t.app.inject({
+        method: 'POST',
+        url: `/agency/imports/${id}/file`,
+        headers: { ...body.headers, cookie: chen.cookie, 'x-csrf-token': chen.csrf },
+        payload: body.payload,
+      });
+      assert.equal(twice.statusCode, 409);
+      assert.match(twice.body, /CRD_IMPORT_STARTED/);
+    },
+  );
 
-  test('an upload silent for an hour (reserved, never sent) is failed by the scheduled jobs with what to do', async () => {
-    // A fresh sign-in at each instant: a console session idles out after 30 minutes.
-    const reserve = async () => {
-      const chen = await signIn(t, 'chen', '/agency');
-      return (
-        await t.app.inject({
-          method: 'POST',
-          url: '/agency/imports/reservations',
-          headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: chen.cookie },
-          payload: new URLSearchParams({ csrf: chen.csrf, file_name: 'court.ndjson' }).toString(),
-        })
-      ).json().id as string;
-    };
-    const stalled = await reserve();
-    const started = t.now;
-    try {
-      t.now = new Date(started.getTime() + 45 * 60_000);
-      const recent = await reserve();
-      t.now = new Date(started.getTime() + 61 * 60_000);
-      const counts = await runJobs({ ctx: t.registry.rt, webhook: null }, t.now);
-      assert.equal(counts.stalled_imports, 1);
-      const chen = await signIn(t, 'chen', '/agency');
-      const status = (id: string) =>
-        t.app
-          .inject({ url: `/agency/imports/${id}/status.json`, headers: { cookie: chen.cookie } })
-          .then((r) => r.json());
-      assert.deepEqual(
-        [(await status(stalled)).status, (await status(stalled)).error_code],
-        ['failed', 'CRD_IMPORT_INTERRUPTED'],
-      );
-      assert.equal((await status(recent)).status, 'pending', 'silent for 16 minutes only: left alone');
-    } finally {
-      t.now = started;
-    }
-  });
+  test(
+    'an upload silent for an hour (reserved, never sent) ' + 'is failed by the scheduled jobs with what to do',
+    async () => {
+      // A fresh sign-in at each instant: a console session idles out after 30 minutes.
+      const reserve = async () => {
+        const chen = await signIn(t, 'chen', '/agency');
+        return (
+          await t.app.inject({
+            method: 'POST',
+            url: '/agency/imports/reservations',
+            headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: chen.cookie },
+            payload: new URLSearchParams({ csrf: chen.csrf, file_name: 'court.ndjson' }).toString(),
+          })
+        ).json().id as string;
+      };
+      const stalled = await reserve();
+      const started = t.now;
+      try {
+        t.now = new Date(started.getTime() + 45 * 60_000);
+        const recent = await reserve();
+        t.now = new Date(started.getTime() + 61 * 60_000);
+        const counts = await runJobs({ ctx: t.registry.rt, webhook: null }, t.now);
+        assert.equal(counts.stalled_imports, 1);
+        const chen = await signIn(t, 'chen', '/agency');
+        const status = (id: string) =>
+          t.app
+            .inject({ url: `/agency/imports/${id}/status.json`, headers: { cookie: chen.cookie } })
+            .then((r) => r.json());
+        assert.deepEqual(
+          [(await status(stalled)).status, (await status(stalled)).error_code],
+          ['failed', 'CRD_IMPORT_INTERRUPTED'],
+        );
+        assert.equal((await status(recent)).status, 'pending', 'silent for 16 minutes only: left alone');
+      } finally {
+        t.now = started;
+      }
+    },
+  );
 
   test('a file of unknown format and a file over the size limit are coded errors, not 500s', async () => {
     const chen = await signIn(t, 'chen', '/agency');
@@ -317,7 +326,8 @@ describe('agency upload in a browser', () => {
     await page
       .getByLabel('File (NDJSON or CSV)')
       .setInputFiles({ name: 'court.ndjson', mimeType: 'application/x-ndjson', buffer: Buffer.from(file.content) });
-    const sent = page.waitForRequest((r) => /\/agency\/imports\/[0-9a-f-]{36}\/file$/.test(r.url())); // the script's XMLHttpRequest, not the plain form
+    // the script's XMLHttpRequest, not the plain form
+    const sent = page.waitForRequest((r) => /\/agency\/imports\/[0-9a-f-]{36}\/file$/.test(r.url()));
     await page.getByRole('button', { name: 'Upload and file' }).click();
     await sent;
     await page.waitForURL(/\/agency\/imports\/[0-9a-f-]{36}$/);

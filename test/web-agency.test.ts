@@ -101,7 +101,10 @@ describe('agency console (app.inject)', () => {
     assert.match(response.body, /<span class="usa-error-message" id="f-subject-id-error" role="alert">[^<]+<\/span>/);
     assert.match(
       response.body,
-      /id="f-subject-id" name="subject.id" type="text" value="110101199001011234x" aria-describedby="f-subject-id-error" aria-invalid="true"/,
+      new RegExp(
+        'id="f-subject-id" name="subject.id" type="text" value="110101199001011234x" ' +
+          'aria-describedby="f-subject-id-error" aria-invalid="true"',
+      ),
     );
   });
 
@@ -251,88 +254,92 @@ describe('agency console in a browser', () => {
   });
   after(async () => b?.close());
 
-  test('a clerk signs in, files, corrects and revokes a record, resolves disputes (corrected; upheld in Chinese)', async () => {
-    const context = await b.newContext({ locale: 'en-US' });
-    const page = await context.newPage();
-    await page.goto('/agency');
-    await page.getByLabel('Username').fill('chen');
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Agency console', level: 1 }).waitFor();
-    await checkPage(page, 'agency');
+  test(
+    'a clerk signs in, files, corrects and revokes a record, ' + 'resolves disputes (corrected; upheld in Chinese)',
+    async () => {
+      const context = await b.newContext({ locale: 'en-US' });
+      const page = await context.newPage();
+      await page.goto('/agency');
+      await page.getByLabel('Username').fill('chen');
+      await page.getByLabel('Password').fill(PASSWORD);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('heading', { name: 'Agency console', level: 1 }).waitFor();
+      await checkPage(page, 'agency');
 
-    const record = formOf(aCourtRecord({ name: '李四' }));
-    const fileForm = page.locator('form[action="/agency/records"]');
-    await fileForm.getByLabel('Subject kind').selectOption('person');
-    for (const [name, value] of Object.entries(record)) {
-      if (name === 'type' || name === 'subject.kind' || name === 'subject.scheme')
-        await fileForm.locator(`select[name="${name}"]`).selectOption(value);
-      else await fileForm.locator(`input[name="${name}"]`).fill(value);
-    }
-    await fileForm.locator('input[name="subject.id"]').fill('not-an-id');
-    await page.getByRole('button', { name: 'File record' }).click();
-    await page.locator('#f-subject-id-error').waitFor();
-    await checkPage(page, 'agency-invalid');
-    await fileForm.locator('input[name="subject.id"]').fill(record['subject.id']!);
-    await page.getByRole('button', { name: 'File record' }).click();
-    await page.getByText(/Record \d+ was filed \(created\)/).waitFor();
-    await page.getByLabel('Your reference (source_ref) or record number').fill(record.source_ref!);
-    await page.getByRole('button', { name: 'Search' }).last().click();
-    await page.getByRole('button', { name: 'Revoke this record' }).waitFor();
-    await checkPage(page, 'agency-record');
+      const record = formOf(aCourtRecord({ name: '李四' }));
+      const fileForm = page.locator('form[action="/agency/records"]');
+      await fileForm.getByLabel('Subject kind').selectOption('person');
+      for (const [name, value] of Object.entries(record)) {
+        if (name === 'type' || name === 'subject.kind' || name === 'subject.scheme')
+          await fileForm.locator(`select[name="${name}"]`).selectOption(value);
+        else await fileForm.locator(`input[name="${name}"]`).fill(value);
+      }
+      await fileForm.locator('input[name="subject.id"]').fill('not-an-id');
+      await page.getByRole('button', { name: 'File record' }).click();
+      await page.locator('#f-subject-id-error').waitFor();
+      await checkPage(page, 'agency-invalid');
+      await fileForm.locator('input[name="subject.id"]').fill(record['subject.id']!);
+      await page.getByRole('button', { name: 'File record' }).click();
+      await page.getByText(/Record \d+ was filed \(created\)/).waitFor();
+      await page.getByLabel('Your reference (source_ref) or record number').fill(record.source_ref!);
+      await page.getByRole('button', { name: 'Search' }).last().click();
+      await page.getByRole('button', { name: 'Revoke this record' }).waitFor();
+      await checkPage(page, 'agency-record');
 
-    // Correct it: first with an expiry before the decision (inline error), then properly.
-    const correct = page.locator('form[action$="/corrections"]');
-    await correct.getByLabel('Expires on').fill('2026-01-01');
-    await correct.getByLabel('Reason (shown to the subject)').fill('The document number was mistyped.');
-    await correct.getByRole('button', { name: 'Correct record' }).click();
-    await page.locator('#c-expires_at-error').waitFor();
-    await checkPage(page, 'agency-correct-invalid');
-    await correct.getByLabel('Expires on').fill('');
-    await correct.getByLabel('Document reference').fill('(2026)京0108执999号');
-    await correct.getByRole('button', { name: 'Correct record' }).click();
-    await page.getByText(/Record \d+ was corrected \(now version 2\)\./).waitFor();
-    await page.locator('#revoke-reason').fill('Filed against the wrong person.');
-    await page.getByRole('button', { name: 'Revoke this record' }).click();
-    await page.getByText(/Record \d+ was revoked\./).waitFor();
+      // Correct it: first with an expiry before the decision (inline error), then properly.
+      const correct = page.locator('form[action$="/corrections"]');
+      await correct.getByLabel('Expires on').fill('2026-01-01');
+      await correct.getByLabel('Reason (shown to the subject)').fill('The document number was mistyped.');
+      await correct.getByRole('button', { name: 'Correct record' }).click();
+      await page.locator('#c-expires_at-error').waitFor();
+      await checkPage(page, 'agency-correct-invalid');
+      await correct.getByLabel('Expires on').fill('');
+      await correct.getByLabel('Document reference').fill('(2026)京0108执999号');
+      await correct.getByRole('button', { name: 'Correct record' }).click();
+      await page.getByText(/Record \d+ was corrected \(now version 2\)\./).waitFor();
+      await page.locator('#revoke-reason').fill('Filed against the wrong person.');
+      await page.getByRole('button', { name: 'Revoke this record' }).click();
+      await page.getByText(/Record \d+ was revoked\./).waitFor();
 
-    const form = page.locator(`form[action="/agency/disputes/${disputeId}/resolution"]`);
-    await form.locator('label', { hasText: 'Corrected (a new version with the changes below)' }).click(); // USWDS hides the input itself
-    await form.locator('summary').click();
-    await form.getByLabel('Document reference').fill('(2026)京0108执1号之一');
-    await form
-      .getByLabel('Reason (shown to the subject)')
-      .fill('The judgment number on the record was wrong; corrected from the court file.');
-    await checkPage(page, 'agency-resolve-corrected');
-    await form.getByRole('button', { name: 'Resolve dispute' }).click();
-    await page.getByText('The dispute was resolved: corrected.').waitFor();
-    assert.equal(await page.locator(`form[action="/agency/disputes/${disputeId}/resolution"]`).count(), 0);
-    const versions = await b.t.app.inject({
-      url: `/v1/records/${disputedRecord}/versions`,
-      headers: bearer(await b.t.keyFor({ role: 'operator', name: 'ops-check' })),
-    });
-    assert.equal(versions.json().record.document_ref, '(2026)京0108执1号之一');
-    assert.equal(versions.json().versions.length, 1);
+      const form = page.locator(`form[action="/agency/disputes/${disputeId}/resolution"]`);
+      // USWDS hides the input itself
+      await form.locator('label', { hasText: 'Corrected (a new version with the changes below)' }).click();
+      await form.locator('summary').click();
+      await form.getByLabel('Document reference').fill('(2026)京0108执1号之一');
+      await form
+        .getByLabel('Reason (shown to the subject)')
+        .fill('The judgment number on the record was wrong; corrected from the court file.');
+      await checkPage(page, 'agency-resolve-corrected');
+      await form.getByRole('button', { name: 'Resolve dispute' }).click();
+      await page.getByText('The dispute was resolved: corrected.').waitFor();
+      assert.equal(await page.locator(`form[action="/agency/disputes/${disputeId}/resolution"]`).count(), 0);
+      const versions = await b.t.app.inject({
+        url: `/v1/records/${disputedRecord}/versions`,
+        headers: bearer(await b.t.keyFor({ role: 'operator', name: 'ops-check' })),
+      });
+      assert.equal(versions.json().record.document_ref, '(2026)京0108执1号之一');
+      assert.equal(versions.json().versions.length, 1);
 
-    await page.getByRole('link', { name: 'My records' }).click();
-    await page.getByRole('heading', { name: 'My records', level: 1 }).waitFor();
-    await checkPage(page, 'agency-records');
-    await page.getByLabel('Reference, record number, subject name or whole identifier').fill(record.source_ref!);
-    await page.getByRole('button', { name: 'Filter' }).click();
-    await page.locator('table a.usa-link').first().click();
-    await page.getByRole('heading', { name: / · revoked$/ }).waitFor(); // the record's view on the console
-    await page.goto('/agency?lang=zh');
-    assert.equal(await page.getAttribute('html', 'lang'), 'zh-Hans');
-    await page.getByRole('heading', { name: '机构工作台', level: 1 }).waitFor();
-    await checkPage(page, 'agency-zh');
-    const zhForm = page.locator(`form[action="/agency/disputes/${secondDispute}/resolution"]`);
-    await zhForm.locator('label', { hasText: '维持（记录保留）' }).click();
-    await zhForm.getByLabel('理由（将告知主体）').fill('经核对判决书，记录无误。');
-    await zhForm.getByRole('button', { name: '提交处理结果' }).click();
-    await page.getByText('异议已处理：upheld。').waitFor();
-    await checkPage(page, 'agency-zh-resolved');
-    await context.close();
-  });
+      await page.getByRole('link', { name: 'My records' }).click();
+      await page.getByRole('heading', { name: 'My records', level: 1 }).waitFor();
+      await checkPage(page, 'agency-records');
+      await page.getByLabel('Reference, record number, subject name or whole identifier').fill(record.source_ref!);
+      await page.getByRole('button', { name: 'Filter' }).click();
+      await page.locator('table a.usa-link').first().click();
+      await page.getByRole('heading', { name: / · revoked$/ }).waitFor(); // the record's view on the console
+      await page.goto('/agency?lang=zh');
+      assert.equal(await page.getAttribute('html', 'lang'), 'zh-Hans');
+      await page.getByRole('heading', { name: '机构工作台', level: 1 }).waitFor();
+      await checkPage(page, 'agency-zh');
+      const zhForm = page.locator(`form[action="/agency/disputes/${secondDispute}/resolution"]`);
+      await zhForm.locator('label', { hasText: '维持（记录保留）' }).click();
+      await zhForm.getByLabel('理由（将告知主体）').fill('经核对判决书，记录无误。');
+      await zhForm.getByRole('button', { name: '提交处理结果' }).click();
+      await page.getByText('异议已处理：upheld。').waitFor();
+      await checkPage(page, 'agency-zh-resolved');
+      await context.close();
+    },
+  );
 
   test('a market regulator clerk refuses a repair application without JavaScript', async () => {
     const context = await b.newContext({ locale: 'en-US', javaScriptEnabled: false });

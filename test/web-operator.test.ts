@@ -260,102 +260,110 @@ describe('operator console in a browser', () => {
   });
   after(async () => b?.close());
 
-  test('an operator signs in, creates a key (shown once), revokes it, verifies the ledger, redelivers a failed notice, reads the charts', async () => {
-    const context = await b.newContext({ locale: 'en-US' });
-    const page = await context.newPage();
-    await page.goto('/operator');
-    await page.waitForURL(/\/sign-in/);
-    await page.getByRole('heading', { name: 'Staff sign-in' }).waitFor();
-    await checkPage(page, 'operator-sign-in-en');
-    await page.getByLabel('Username').fill('olga');
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(/\/operator$/);
-    await checkPage(page, 'operator-en');
+  test(
+    'an operator signs in, creates a key (shown once), revokes it, ' +
+      'verifies the ledger, redelivers a failed notice, reads the charts',
+    async () => {
+      const context = await b.newContext({ locale: 'en-US' });
+      const page = await context.newPage();
+      await page.goto('/operator');
+      await page.waitForURL(/\/sign-in/);
+      await page.getByRole('heading', { name: 'Staff sign-in' }).waitFor();
+      await checkPage(page, 'operator-sign-in-en');
+      await page.getByLabel('Username').fill('olga');
+      await page.getByLabel('Password').fill(PASSWORD);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.waitForURL(/\/operator$/);
+      await checkPage(page, 'operator-en');
 
-    await page.getByLabel('Role', { exact: true }).selectOption('relying');
-    await page.getByLabel('Name', { exact: true }).fill('Bank of Example');
-    await page.locator('label[for^="actions-"]').first().click();
-    await page.locator('label[for^="purposes-"]').first().click();
-    await page.getByRole('button', { name: 'Create key' }).click();
-    const key = (await page.locator('#new-key').textContent())!;
-    assert.match(key, KEY);
-    await checkPage(page, 'operator-created-en');
+      await page.getByLabel('Role', { exact: true }).selectOption('relying');
+      await page.getByLabel('Name', { exact: true }).fill('Bank of Example');
+      await page.locator('label[for^="actions-"]').first().click();
+      await page.locator('label[for^="purposes-"]').first().click();
+      await page.getByRole('button', { name: 'Create key' }).click();
+      const key = (await page.locator('#new-key').textContent())!;
+      assert.match(key, KEY);
+      await checkPage(page, 'operator-created-en');
 
-    await page.goto('/operator');
-    assert.ok(!(await page.content()).includes(key), 'the key is not shown again');
-    await page
-      .getByRole('cell', { name: /^Bank of Example/ })
-      .first()
-      .waitFor(); // listed, without its key
-    await page.getByRole('button', { name: 'Revoke Bank of Example' }).click();
-    await page.getByRole('heading', { name: 'Key revoked' }).waitFor();
-    assert.equal(
-      (await b.t.app.inject({ url: '/v1/ledger/verify', headers: { authorization: `Bearer ${key}` } })).statusCode,
-      401,
-    );
-    await checkPage(page, 'operator-revoked-en');
+      await page.goto('/operator');
+      assert.ok(!(await page.content()).includes(key), 'the key is not shown again');
+      await page
+        .getByRole('cell', { name: /^Bank of Example/ })
+        .first()
+        .waitFor(); // listed, without its key
+      await page.getByRole('button', { name: 'Revoke Bank of Example' }).click();
+      await page.getByRole('heading', { name: 'Key revoked' }).waitFor();
+      assert.equal(
+        (await b.t.app.inject({ url: '/v1/ledger/verify', headers: { authorization: `Bearer ${key}` } })).statusCode,
+        401,
+      );
+      await checkPage(page, 'operator-revoked-en');
 
-    await page.getByRole('button', { name: 'Verify now' }).click();
-    await page.getByRole('heading', { name: 'Ledger verified' }).waitFor();
-    await checkPage(page, 'operator-verified-en');
+      await page.getByRole('button', { name: 'Verify now' }).click();
+      await page.getByRole('heading', { name: 'Ledger verified' }).waitFor();
+      await checkPage(page, 'operator-verified-en');
 
-    await page
-      .getByRole('navigation', { name: 'Console sections' })
-      .getByRole('link', { name: 'Notice delivery' })
-      .click();
-    await page.getByRole('heading', { name: 'Failed deliveries' }).waitFor();
-    await checkPage(page, 'operator-deliveries-en');
-    await page.getByRole('button', { name: `Deliver again: notice ${failed[0]}` }).click();
-    await page.getByRole('heading', { name: 'Notice queued again' }).waitFor();
-    assert.equal((await deliveryOf(b.t, failed[0]!)).delivery_status, 'pending');
-    await checkPage(page, 'operator-redelivered-en');
+      await page
+        .getByRole('navigation', { name: 'Console sections' })
+        .getByRole('link', { name: 'Notice delivery' })
+        .click();
+      await page.getByRole('heading', { name: 'Failed deliveries' }).waitFor();
+      await checkPage(page, 'operator-deliveries-en');
+      await page.getByRole('button', { name: `Deliver again: notice ${failed[0]}` }).click();
+      await page.getByRole('heading', { name: 'Notice queued again' }).waitFor();
+      assert.equal((await deliveryOf(b.t, failed[0]!)).delivery_status, 'pending');
+      await checkPage(page, 'operator-redelivered-en');
 
-    await page.getByRole('link', { name: 'Registry activity' }).click();
-    await page.getByRole('heading', { name: 'Registry activity', level: 1 }).waitFor();
-    assert.ok((await page.locator('svg[role="img"]').count()) >= 1, 'the charts are drawn');
-    await checkPage(page, 'operator-activity-en');
-    await context.close();
-  });
+      await page.getByRole('link', { name: 'Registry activity' }).click();
+      await page.getByRole('heading', { name: 'Registry activity', level: 1 }).waitFor();
+      assert.ok((await page.locator('svg[role="img"]').count()) >= 1, 'the charts are drawn');
+      await checkPage(page, 'operator-activity-en');
+      await context.close();
+    },
+  );
 
-  test('the same in Chinese: sign-in refused with its code, then a key created, the ledger verified, deliveries shown', async () => {
-    const context = await b.newContext({ locale: 'zh-CN' });
-    const page = await context.newPage();
-    await page.goto('/sign-in');
-    assert.equal(await page.getAttribute('html', 'lang'), 'zh-Hans');
-    await page.getByLabel('用户名').fill('olga');
-    await page.getByLabel('密码').fill('not the password at all');
-    await page.getByRole('button', { name: '登录' }).click();
-    await page.getByRole('heading', { name: '未能登录' }).waitFor();
-    assert.match(
-      (await page.locator('#sign-in-error').textContent()) ?? '',
-      /用户名或密码不正确[\s\S]*CRD_SIGN_IN_FAILED/,
-    );
-    await checkPage(page, 'operator-sign-in-failed-zh');
-    await page.getByLabel('密码').fill(PASSWORD);
-    await page.getByRole('button', { name: '登录' }).click();
-    await page.waitForURL(/\/operator$/);
-    await page.getByRole('heading', { name: '运营控制台' }).waitFor();
+  test(
+    'the same in Chinese: sign-in refused with its code, ' +
+      'then a key created, the ledger verified, deliveries shown',
+    async () => {
+      const context = await b.newContext({ locale: 'zh-CN' });
+      const page = await context.newPage();
+      await page.goto('/sign-in');
+      assert.equal(await page.getAttribute('html', 'lang'), 'zh-Hans');
+      await page.getByLabel('用户名').fill('olga');
+      await page.getByLabel('密码').fill('not the password at all');
+      await page.getByRole('button', { name: '登录' }).click();
+      await page.getByRole('heading', { name: '未能登录' }).waitFor();
+      assert.match(
+        (await page.locator('#sign-in-error').textContent()) ?? '',
+        /用户名或密码不正确[\s\S]*CRD_SIGN_IN_FAILED/,
+      );
+      await checkPage(page, 'operator-sign-in-failed-zh');
+      await page.getByLabel('密码').fill(PASSWORD);
+      await page.getByRole('button', { name: '登录' }).click();
+      await page.waitForURL(/\/operator$/);
+      await page.getByRole('heading', { name: '运营控制台' }).waitFor();
 
-    await page.getByLabel('角色', { exact: true }).selectOption('auditor');
-    await page.getByLabel('名称', { exact: true }).fill('审计办公室');
-    await page.getByRole('button', { name: '创建密钥' }).click();
-    await page.getByRole('heading', { name: '已为 审计办公室 创建密钥' }).waitFor();
-    const key = (await page.locator('#new-key').textContent())!;
-    assert.equal(
-      (await b.t.app.inject({ url: '/v1/ledger/verify', headers: { authorization: `Bearer ${key}` } })).statusCode,
-      200,
-      'the key works',
-    );
-    await checkPage(page, 'operator-created-zh');
+      await page.getByLabel('角色', { exact: true }).selectOption('auditor');
+      await page.getByLabel('名称', { exact: true }).fill('审计办公室');
+      await page.getByRole('button', { name: '创建密钥' }).click();
+      await page.getByRole('heading', { name: '已为 审计办公室 创建密钥' }).waitFor();
+      const key = (await page.locator('#new-key').textContent())!;
+      assert.equal(
+        (await b.t.app.inject({ url: '/v1/ledger/verify', headers: { authorization: `Bearer ${key}` } })).statusCode,
+        200,
+        'the key works',
+      );
+      await checkPage(page, 'operator-created-zh');
 
-    await page.goto('/operator');
-    await page.getByRole('button', { name: '立即校验' }).click();
-    await page.getByRole('heading', { name: '账本校验通过' }).waitFor();
-    await checkPage(page, 'operator-zh');
-    await page.getByRole('navigation', { name: '控制台栏目' }).getByRole('link', { name: '通知送达' }).click();
-    await page.getByRole('heading', { name: '送达失败' }).waitFor();
-    await checkPage(page, 'operator-deliveries-zh');
-    await context.close();
-  });
+      await page.goto('/operator');
+      await page.getByRole('button', { name: '立即校验' }).click();
+      await page.getByRole('heading', { name: '账本校验通过' }).waitFor();
+      await checkPage(page, 'operator-zh');
+      await page.getByRole('navigation', { name: '控制台栏目' }).getByRole('link', { name: '通知送达' }).click();
+      await page.getByRole('heading', { name: '送达失败' }).waitFor();
+      await checkPage(page, 'operator-deliveries-zh');
+      await context.close();
+    },
+  );
 });

@@ -20,7 +20,10 @@ interface Session {
 }
 
 let clients = 0;
-/** Each sign-in from its own loopback address, so the per-address sign-in limit counts only where a test means it to. */
+/**
+ * Each sign-in from its own loopback address, so the per-address sign-in limit counts only where a test
+ * means it to.
+ */
 const nextClient = () => `127.0.${Math.floor(++clients / 250)}.${(clients % 250) + 1}`;
 
 function postForm(

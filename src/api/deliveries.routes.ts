@@ -33,7 +33,8 @@ export function deliveriesRoutes(app: FastifyInstance, deps: AppDeps): void {
       config: { roles: ['operator', 'auditor'] },
       schema: {
         summary:
-          'Notice delivery to the webhook: counts by status, the oldest pending notice, and a page of one status (default failed)',
+          'Notice delivery to the webhook: counts by status, the oldest pending notice, ' +
+          'and a page of one status (default failed)',
         tags: ['notices'],
         querystring: {
           type: 'object',

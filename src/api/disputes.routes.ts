@@ -60,7 +60,8 @@ function readDisputesRoutes(app: FastifyInstance, deps: AppDeps): void {
       config: { roles: ['agency', 'operator', 'auditor', 'subject'] },
       schema: {
         summary:
-          'Disputes: an agency its own, a subject theirs, operators and auditors all. Unresolved ones oldest deadline first.',
+          'Disputes: an agency its own, a subject theirs, operators and auditors all. ' +
+          'Unresolved ones oldest deadline first.',
         tags: ['disputes'],
         querystring: {
           type: 'object',

@@ -17,6 +17,9 @@ const DEFAULT_PAGE_SIZE = 20;
 const errors = { 400: { $ref: 'Error#' }, 404: { $ref: 'Error#' }, 429: { $ref: 'Error#' } } as const;
 const publicRoute = (max: number) => ({ public: true, rateLimit: { max, timeWindow: '1 minute' } });
 const pageNumber = { type: 'string', pattern: '^[0-9]{1,6}$' } as const;
+const TRANSPARENCY_SUMMARY =
+  'Aggregates for a period (dates inclusive, default the last 365 days): ' +
+  'records filed, list sizes, disputes, repairs, decisions';
 
 export function publicRoutes(app: FastifyInstance, deps: AppDeps): void {
   app.register(async (scope) => {
@@ -79,8 +82,7 @@ export function publicRoutes(app: FastifyInstance, deps: AppDeps): void {
       {
         config: publicRoute(PUBLIC_RATE_LIMITS.transparency),
         schema: {
-          summary:
-            'Aggregates for a period (dates inclusive, default the last 365 days): records filed, list sizes, disputes, repairs, decisions',
+          summary: TRANSPARENCY_SUMMARY,
           tags: ['public'],
           security: [],
           querystring: {

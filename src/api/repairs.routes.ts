@@ -28,7 +28,8 @@ function applyForRepairRoute(app: FastifyInstance, deps: AppDeps): void {
       config: { roles: ['subject', 'operator'] },
       schema: {
         summary:
-          'Apply for credit repair of a negative record (NDRC credit repair measures); refused with a coded reason before it may be repaired',
+          'Apply for credit repair of a negative record (NDRC credit repair measures); ' +
+          'refused with a coded reason before it may be repaired',
         tags: ['repairs'],
         params: recordIdParams,
         body: {

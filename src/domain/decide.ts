@@ -22,7 +22,9 @@ export function stateEncodingProblems(counts: { readonly grades: number; readonl
     problems.push({
       code: 'CRD_POLICY_INVALID',
       path: 'scoring.grades',
-      message: `${counts.grades} grades declared; at most ${MAX_GRADES} (the decision index keeps a grade in ${STATE_GRADE_BITS} bits)`,
+      message:
+        `${counts.grades} grades declared; at most ${MAX_GRADES} ` +
+        `(the decision index keeps a grade in ${STATE_GRADE_BITS} bits)`,
     });
   if (counts.lists > MAX_LISTS)
     problems.push({
@@ -43,7 +45,10 @@ export const ALLOW: ActionDecision = Object.freeze({
   measures: Object.freeze([]) as readonly AppliedMeasure[],
 });
 
-/** Picks the measures that bind `action` and the outcome by precedence (deny > restrict > review > waive > expedite). */
+/**
+ * Picks the measures that bind `action` and the outcome by precedence
+ * (deny > restrict > review > waive > expedite).
+ */
 export function decideAction(measures: readonly AppliedMeasure[], action: string): ActionDecision {
   const binding = measures.filter((m) => m.actions.includes(action));
   if (binding.length === 0) return ALLOW;

@@ -249,7 +249,10 @@ export class RecordGenerator {
     this.file(s, 'commendation.government', 'government', this.daysAgo(), { award }, `授予“${award}”称号`);
   }
 
-  /** A decision time in office hours in Beijing (UTC+8, for a midnight UTC anchor), `daysAgo` days before the anchor. */
+  /**
+   * A decision time in office hours in Beijing (UTC+8, for a midnight UTC anchor), `daysAgo` days before the
+   * anchor.
+   */
   private dateBefore(daysAgo: number): Date {
     return new Date(this.options.anchor.getTime() - daysAgo * DAY_MS + HOUR_MS + this.random.int(8 * 60) * 60_000);
   }

@@ -29,7 +29,10 @@ export function publishableStatuses(type: RecordType): readonly RecordStatus[] {
   return type.dispute.while_disputed === 'keep' ? ['active', 'disputed'] : ['active'];
 }
 
-/** The period in which a record may be public: from `effective_at` until the earlier of the end of its counting window and its tier's maximum disclosure. */
+/**
+ * The period in which a record may be public: from `effective_at` until the earlier of the end of its counting
+ * window and its tier's maximum disclosure.
+ */
 export function disclosureWindow(type: RecordType, record: CreditRecord): { start: Date; end: Date } {
   const terms = resolveRecordTerms(type, record.attributes);
   const { start, end } = recordWindow(type, record, terms);

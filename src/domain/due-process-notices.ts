@@ -78,9 +78,12 @@ export function recordCorrectedNotice(
     'record.corrected',
     record,
     evaluation,
-    `${record.agency_id} corrected ${describe(policy, record)}; it is now version ${change.version}. Reason: ${change.reason}. ${countingNow(record)}`,
+    `${record.agency_id} corrected ${describe(policy, record)}; it is now version ${change.version}. ` +
+      `Reason: ${change.reason}. ${countingNow(record)}`,
     {
-      how: `If the corrected record is still wrong, open a dispute with POST /v1/records/${record.id}/disputes (or ask an operator to do it for you).`,
+      how:
+        `If the corrected record is still wrong, open a dispute with POST /v1/records/${record.id}/disputes ` +
+        '(or ask an operator to do it for you).',
       by: addDays(change.at, days),
     },
   );
@@ -97,7 +100,8 @@ export function recordRevokedNotice(
     'record.revoked',
     record,
     evaluation,
-    `${record.agency_id} revoked ${describe(policy, record)}. Reason: ${reason}. It no longer counts towards your score, lists or measures, and stays in your history marked revoked.`,
+    `${record.agency_id} revoked ${describe(policy, record)}. Reason: ${reason}. ` +
+      'It no longer counts towards your score, lists or measures, and stays in your history marked revoked.',
   );
 }
 
@@ -113,11 +117,15 @@ export function recordRepairedNotice(
     record,
     evaluation,
     `${record.agency_id} approved your credit repair of ${describe(policy, record)}. Reason: ${reason}. ` +
-      'It no longer counts towards your score or lists and is no longer published; it stays in your history marked repaired.',
+      'It no longer counts towards your score or lists and is no longer published; ' +
+      'it stays in your history marked repaired.',
   );
 }
 
-/** Told when a credit repair application is refused, with the reason; a new application with new evidence may follow. */
+/**
+ * Told when a credit repair application is refused, with the reason; a new application with new evidence may
+ * follow.
+ */
 export function repairRefusedNotice(
   policy: Policy,
   record: CreditRecord,
@@ -148,14 +156,16 @@ export function disputeOpenedNotice(
     'dispute.opened',
     record,
     evaluation,
-    `Your dispute ${dispute.id} of ${describe(policy, record)} is open. ${record.agency_id} must answer by ${day(dispute.due_at)}, ` +
+    `Your dispute ${dispute.id} of ${describe(policy, record)} is open. ` +
+      `${record.agency_id} must answer by ${day(dispute.due_at)}, ` +
       `or the record stops counting until it does. ${meanwhile}`,
   );
 }
 
 const OUTCOME_TEXT: Record<DisputeOutcome, string> = {
   upheld:
-    'upheld the record as it stands. You may attach a statement, shown with the record in every report (POST /v1/disputes/{id}/statement).',
+    'upheld the record as it stands. You may attach a statement, shown with the record in every report ' +
+    '(POST /v1/disputes/{id}/statement).',
   corrected: 'corrected the record. The corrected version counts from now on.',
   revoked: 'revoked the record. It no longer counts and stays in your history marked revoked.',
 };
@@ -172,11 +182,15 @@ export function disputeResolvedNotice(
     'dispute.resolved',
     record,
     evaluation,
-    `Your dispute ${dispute.id} of ${describe(policy, record)} is resolved: ${record.agency_id} ${OUTCOME_TEXT[resolution.outcome].replace('{id}', dispute.id)} Reason: ${resolution.reason}.`,
+    `Your dispute ${dispute.id} of ${describe(policy, record)} is resolved: ${record.agency_id} ` +
+      `${OUTCOME_TEXT[resolution.outcome].replace('{id}', dispute.id)} Reason: ${resolution.reason}.`,
   );
 }
 
-/** Told when the agency lets a dispute's deadline pass (FCRA § 611(a)(5)(A)): the record stops counting until resolved. */
+/**
+ * Told when the agency lets a dispute's deadline pass (FCRA § 611(a)(5)(A)): the record stops counting until
+ * resolved.
+ */
 export function disputeOverdueNotice(
   policy: Policy,
   record: CreditRecord,
@@ -187,7 +201,8 @@ export function disputeOverdueNotice(
     'dispute.overdue',
     record,
     evaluation,
-    `${record.agency_id} did not answer your dispute ${dispute.id} of ${describe(policy, record)} by ${day(dispute.due_at)}. ` +
+    `${record.agency_id} did not answer your dispute ${dispute.id} of ${describe(policy, record)} ` +
+      `by ${day(dispute.due_at)}. ` +
       'The record no longer counts towards your score, lists or measures until the dispute is resolved.',
   );
 }

@@ -41,7 +41,9 @@ export function conflictProblem(sourceRef: string, where: string): ProblemDetail
   return {
     code: 'CRD_SOURCE_REF_CONFLICT',
     path: 'source_ref',
-    message: `source_ref "${sourceRef}" was already used ${where} for a record with different content; a correction needs its own request`,
+    message:
+      `source_ref "${sourceRef}" was already used ${where} for a record with different content; ` +
+      'a correction needs its own request',
   };
 }
 

@@ -21,8 +21,10 @@ export interface ChainedEvent {
  */
 export function eventBody(event: Omit<ChainedEvent, 'payload'>, canonicalPayload: string): string {
   return (
-    `{"at":${JSON.stringify(event.at.toISOString())},"payload":${canonicalPayload},"seq":${JSON.stringify(event.seq)},` +
-    `"subject_id":${event.subject_id === null ? 'null' : JSON.stringify(event.subject_id)},"type":${JSON.stringify(event.type)}}`
+    `{"at":${JSON.stringify(event.at.toISOString())},"payload":${canonicalPayload},` +
+    `"seq":${JSON.stringify(event.seq)},` +
+    `"subject_id":${event.subject_id === null ? 'null' : JSON.stringify(event.subject_id)},` +
+    `"type":${JSON.stringify(event.type)}}`
   );
 }
 

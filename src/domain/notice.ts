@@ -80,7 +80,8 @@ export function recordFiledNotice(policy: Policy, record: CreditRecord, evaluati
     list_id: null,
     legal_basis: record.legal_basis,
     what:
-      `${record.agency_id} filed a record "${type?.name ?? record.type}" (${record.document_ref}) about you, decided ${record.decided_at.toISOString().slice(0, 10)}.` +
+      `${record.agency_id} filed a record "${type?.name ?? record.type}" (${record.document_ref}) about you, ` +
+      `decided ${record.decided_at.toISOString().slice(0, 10)}.` +
       (lists.length > 0 ? ` It places you on: ${lists.join(', ')}.` : ''),
     consequences: evaluation.measures
       .filter((m) => m.list === undefined || lists.includes(m.list))
@@ -120,7 +121,10 @@ export function membershipNotices(
       notices.push({
         ...base,
         kind: 'list.pending',
-        what: `You will be placed on ${list?.name ?? m.list} on ${m.effective_from.toISOString().slice(0, 10)}, unless the records it rests on (${m.records.join(', ')}) are corrected, revoked or successfully disputed before then.`,
+        what:
+          `You will be placed on ${list?.name ?? m.list} on ${m.effective_from.toISOString().slice(0, 10)}, ` +
+          `unless the records it rests on (${m.records.join(', ')}) ` +
+          'are corrected, revoked or successfully disputed before then.',
         consequences: listConsequences(policy, m),
         dispute_by: m.effective_from,
       });
@@ -128,7 +132,9 @@ export function membershipNotices(
       notices.push({
         ...base,
         kind: 'list.started',
-        what: `You are on ${list?.name ?? m.list} from ${m.effective_from.toISOString().slice(0, 10)} until ${m.until.toISOString().slice(0, 10)} at the latest, resting on records ${m.records.join(', ')}.`,
+        what:
+          `You are on ${list?.name ?? m.list} from ${m.effective_from.toISOString().slice(0, 10)} ` +
+          `until ${m.until.toISOString().slice(0, 10)} at the latest, resting on records ${m.records.join(', ')}.`,
         consequences: listConsequences(policy, m),
         dispute_by: null,
       });
@@ -168,7 +174,8 @@ export function recordExpiredNotice(policy: Policy, record: CreditRecord, endedA
     list_id: null,
     legal_basis: record.legal_basis,
     what:
-      `The record "${type?.name ?? record.type}" (${record.document_ref}) filed by ${record.agency_id} reached the end of its period on ${endedAt.toISOString().slice(0, 10)}. ` +
+      `The record "${type?.name ?? record.type}" (${record.document_ref}) filed by ${record.agency_id} ` +
+      `reached the end of its period on ${endedAt.toISOString().slice(0, 10)}. ` +
       'It no longer counts towards your score, lists or measures, and stays in your history marked expired.',
     consequences: [],
     how_to_dispute: null,

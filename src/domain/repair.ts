@@ -35,14 +35,18 @@ export function checkRepairEligibility(
     if (performed) return null;
     return {
       code: 'CRD_REPAIR_NOT_PERFORMED',
-      message: `a ${record.type} record is repaired once the obligation is performed: state "performed": true and give the evidence of performance`,
+      message:
+        `a ${record.type} record is repaired once the obligation is performed: ` +
+        'state "performed": true and give the evidence of performance',
     };
   }
   const eligibleAt = addDuration(record.effective_at, policy.repair.minimum_periods[terms.tier]);
   if (now >= eligibleAt) return null;
   return {
     code: 'CRD_REPAIR_TOO_EARLY',
-    message: `a ${terms.tier} record can be repaired only after ${policy.repair.minimum_periods[terms.tier]} from taking effect: apply on or after ${eligibleAt.toISOString()}`,
+    message:
+      `a ${terms.tier} record can be repaired only after ${policy.repair.minimum_periods[terms.tier]} ` +
+      `from taking effect: apply on or after ${eligibleAt.toISOString()}`,
     eligible_at: eligibleAt,
   };
 }

@@ -20,7 +20,8 @@ export function checkScoring(document: Loose): ProblemDetail[] {
     seen.add(band.grade);
     if (typeof band.min !== 'number') continue;
     if (previous !== undefined && band.min >= previous) {
-      const message = `${band.min} must be lower than the previous band's minimum ${previous}: grades are listed highest first`;
+      const message =
+        `${band.min} must be lower than the previous band's minimum ` + `${previous}: grades are listed highest first`;
       problems.push(policyProblem(['scoring', 'grades', index, 'min'], message));
     }
     previous = band.min;

@@ -79,12 +79,16 @@ function checkSanction(at: PathSegment[], measure: Loose, declared: Declared): P
   const effect = measure.effect;
   if (typeof effect !== 'string' || !SANCTION_EFFECTS.includes(effect as Effect)) return [];
   if (measure.grades !== undefined && measure.list === undefined) {
-    const message = `a "${effect}" measure cannot be bound to grades: scores and grades may only expedite, waive or ask for review (DESIGN: no sanction from a score alone)`;
+    const message =
+      `a "${effect}" measure cannot be bound to grades: ` +
+      'scores and grades may only expedite, waive or ask for review (DESIGN: no sanction from a score alone)';
     return [policyProblem([...at, 'effect'], message)];
   }
   const list = typeof measure.list === 'string' ? declared.lists.get(measure.list) : undefined;
   if (list?.kind === 'reward') {
-    const message = `a "${effect}" measure cannot be bound to reward list "${String(measure.list)}": sanctions need a sanction list`;
+    const message =
+      `a "${effect}" measure cannot be bound to reward list "${String(measure.list)}": ` +
+      'sanctions need a sanction list';
     return [policyProblem([...at, 'effect'], message)];
   }
   return [];

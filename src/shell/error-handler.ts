@@ -9,7 +9,8 @@ interface Body {
 
 function fromValidation(error: FastifyError): CredenceError {
   const details: ProblemDetail[] = (error.validation ?? []).map((v) => {
-    const path = `${error.validationContext ?? 'body'}${v.instancePath.replace(/\/(\d+)/g, '[$1]').replace(/\//g, '.')}`;
+    const pointer = v.instancePath.replace(/\/(\d+)/g, '[$1]').replace(/\//g, '.');
+    const path = `${error.validationContext ?? 'body'}${pointer}`;
     const missing = (v.params as { missingProperty?: string }).missingProperty;
     return {
       code: 'CRD_VALIDATION',

@@ -102,10 +102,12 @@ export async function updateAttempts(
 ): Promise<void> {
   if (outcomes.length === 0) return;
   const json = JSON.stringify(outcomes);
-  await sql`update notices n set delivery_status = o.delivery_status, attempts = o.attempts, next_attempt_at = o.next_attempt_at,
+  await sql`update notices n set delivery_status = o.delivery_status, attempts = o.attempts,
+      next_attempt_at = o.next_attempt_at,
       last_error = o.last_error, last_attempt_at = ${now},
       delivered_at = case when o.delivery_status = 'delivered' then ${now}::timestamptz else n.delivered_at end
-    from json_to_recordset(${json}::json) as o(id text, delivery_status text, attempts integer, next_attempt_at timestamptz, last_error text)
+    from json_to_recordset(${json}::json)
+      as o(id text, delivery_status text, attempts integer, next_attempt_at timestamptz, last_error text)
     where n.id = o.id`.execute(trx);
 }
 

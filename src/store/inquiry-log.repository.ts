@@ -13,7 +13,8 @@ export type InquiryColumns = { [K in keyof InquiryRow]: InquiryRow[K][] };
 /** Inserts every inquiry in `c` with one statement, whatever their number (one round trip per flush). */
 export async function insertInquiryColumns(db: Executor, c: InquiryColumns): Promise<void> {
   await sql`
-    insert into inquiries (subject_scheme, subject_value, at, id, kind, principal_id, action, purpose, outcome, policy_version)
+    insert into inquiries
+      (subject_scheme, subject_value, at, id, kind, principal_id, action, purpose, outcome, policy_version)
     select * from unnest(${c.subject_scheme}::text[], ${c.subject_value}::text[], ${c.at}::timestamptz[],
       ${c.id}::text[], ${c.kind}::text[], ${c.principal_id}::text[], ${c.action}::text[],
       ${c.purpose}::text[], ${c.outcome}::text[], ${c.policy_version}::text[])

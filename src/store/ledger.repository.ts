@@ -40,11 +40,17 @@ export async function lockLedgerHead(trx: Transaction<DB>): Promise<{ seq: bigin
  */
 export async function insertLedgerRows(trx: Transaction<DB>, rows: readonly LedgerRow[]): Promise<void> {
   if (rows.length === 0) return;
-  const json = `[${rows.map((r) => `{"seq":${r.seq},"at":"${r.at.toISOString()}","type":${JSON.stringify(r.type)},"subject_id":${r.subject_id ?? 'null'},"payload":${JSON.stringify(r.payload)},"prev_hash":"${r.prev_hash}","hash":"${r.hash}"}`).join(',')}]`;
+  const json = `[${rows
+    .map(
+      (r) =>
+        `{"seq":${r.seq},"at":"${r.at.toISOString()}","type":${JSON.stringify(r.type)},` +
+        `"subject_id":${r.subject_id ?? 'null'},"payload":${JSON.stringify(r.payload)},` +
+        `"prev_hash":"${r.prev_hash}","hash":"${r.hash}"}`,
+    )
+    .join(',')}]`;
   await sql`insert into ledger (seq, at, type, subject_id, payload, prev_hash, hash)
-    select seq, at, type, subject_id, payload, prev_hash, hash from json_populate_recordset(null::ledger, ${json}::json)`.execute(
-    trx,
-  );
+    select seq, at, type, subject_id, payload, prev_hash, hash
+    from json_populate_recordset(null::ledger, ${json}::json)`.execute(trx);
 }
 
 /**

@@ -30,8 +30,10 @@ export async function insertNotices(
       attempts: 0,
     })),
   );
-  await sql`insert into notices (subject_id, id, at, kind, agency_id, record_id, list_id, legal_basis, what, consequences, how_to_dispute, dispute_by, delivery_status, attempts, next_attempt_at)
-    select subject_id, id, at, kind, agency_id, record_id, list_id, legal_basis, what, consequences, how_to_dispute, dispute_by, delivery_status, attempts, next_attempt_at
+  await sql`insert into notices (subject_id, id, at, kind, agency_id, record_id, list_id, legal_basis, what,
+      consequences, how_to_dispute, dispute_by, delivery_status, attempts, next_attempt_at)
+    select subject_id, id, at, kind, agency_id, record_id, list_id, legal_basis, what,
+      consequences, how_to_dispute, dispute_by, delivery_status, attempts, next_attempt_at
     from json_populate_recordset(null::notices, ${json}::json)`.execute(db);
 }
 

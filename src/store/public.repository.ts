@@ -19,10 +19,12 @@ function fitsAShape(shapes: readonly PublicShape[], kindColumn: string, now: Dat
   if (shapes.length === 0) return sql<boolean>`false`;
   const branches = shapes.map((s) => {
     const unless = s.unless.map((u) => sql` and not (r.attributes @> ${JSON.stringify(u)}::jsonb)`);
-    return sql`(${sql.ref(kindColumn)} = ${s.kind} and r.type = ${s.type} and r.attributes @> ${JSON.stringify(s.when)}::jsonb${sql.join(unless, sql``)}
+    return sql`(${sql.ref(kindColumn)} = ${s.kind} and r.type = ${s.type}
+      and r.attributes @> ${JSON.stringify(s.when)}::jsonb${sql.join(unless, sql``)}
       and r.status = any(${s.statuses}::text[]) and r.effective_at > ${s.effective_after})`;
   });
-  return sql<boolean>`(r.effective_at <= ${now} and (r.expires_at is null or r.expires_at > ${now}) and (${sql.join(branches, sql` or `)}))`;
+  return sql<boolean>`(r.effective_at <= ${now} and (r.expires_at is null or r.expires_at > ${now})
+    and (${sql.join(branches, sql` or `)}))`;
 }
 
 /** Escapes LIKE wildcards so a query matches literally. */
@@ -43,7 +45,8 @@ export async function searchSubjectsByName(
 ): Promise<SubjectRow[]> {
   const { shapes, now, limit } = query;
   const literal = likeLiteral(query.name.toLowerCase());
-  const mayBePublic = sql`exists (select 1 from records r where r.subject_id = s.id and ${fitsAShape(shapes, 's.kind', now)})`;
+  const mayBePublic = sql`exists (select 1 from records r
+    where r.subject_id = s.id and ${fitsAShape(shapes, 's.kind', now)})`;
   const result = await sql<SubjectRow>`
     select id::text as id, kind, name, created_at from (
       (select s.*, 0 as rank from subjects s
@@ -54,8 +57,10 @@ export async function searchSubjectsByName(
           and ${mayBePublic} limit ${limit})
       union all
       (select s.*, 2 as rank from subjects s
-        where s.kind = 'organization' and credence_name_bigrams(lower(s.name)) @> credence_name_bigrams(lower(${query.name}))
-          and lower(s.name) like ${`%${literal}%`} and lower(s.name) not like ${`${literal}%`} and ${mayBePublic} limit ${limit})
+        where s.kind = 'organization'
+          and credence_name_bigrams(lower(s.name)) @> credence_name_bigrams(lower(${query.name}))
+          and lower(s.name) like ${`%${literal}%`} and lower(s.name) not like ${`${literal}%`}
+          and ${mayBePublic} limit ${limit})
     ) matches
     order by rank, name, id
     limit ${limit}

@@ -49,11 +49,15 @@ export async function insertRecordVersion(
 ): Promise<void> {
   await sql`
     insert into record_versions (subject_id, record_id, version, content, superseded_at, superseded_by, reason)
-    select subject_id, id, ${version}::int, to_jsonb(r), ${at}::timestamptz, ${by}, ${reason} from records r where id = ${recordId}::bigint
+    select subject_id, id, ${version}::int, to_jsonb(r), ${at}::timestamptz, ${by}, ${reason}
+    from records r where id = ${recordId}::bigint
   `.execute(trx);
 }
 
-/** Writes a corrected record's content and status; what identifies it (subject, agency, source_ref, type) never changes. */
+/**
+ * Writes a corrected record's content and status; what identifies it (subject, agency, source_ref, type) never
+ * changes.
+ */
 export async function updateRecordContent(trx: Transaction<DB>, record: RecordContent): Promise<void> {
   await trx
     .updateTable('records')

@@ -55,6 +55,7 @@ export async function insertRecords(db: Executor, rows: readonly StoredRecord[])
       ${col('source_ref')}::text[], ${col('type')}::text[], ${col('decided_at')}::timestamptz[],
       ${col('effective_at')}::timestamptz[], ${col('expires_at')}::timestamptz[], ${col('filed_at')}::timestamptz[],
       ${col('legal_basis')}::text[], ${col('document_ref')}::text[], ${col('summary')}::text[],
-      ${rows.map((r) => JSON.stringify(r.attributes))}::jsonb[], ${col('status')}::text[], ${col('body_digest')}::text[])
+      ${rows.map((r) => JSON.stringify(r.attributes))}::jsonb[], ${col('status')}::text[],
+      ${col('body_digest')}::text[])
   `.execute(db);
 }

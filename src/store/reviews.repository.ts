@@ -45,8 +45,10 @@ export interface ReviewClosing {
  */
 export async function insertReviewTasks(db: Executor, rows: readonly NewReviewTask[]): Promise<void> {
   if (rows.length === 0) return;
-  await sql`insert into review_tasks (subject_scheme, subject_value, id, principal_id, action, purpose, policy_version, measures, reasons, opened_at)
-    select subject_scheme, subject_value, id, principal_id, action, purpose, policy_version, measures, reasons, opened_at
+  await sql`insert into review_tasks (subject_scheme, subject_value, id, principal_id, action, purpose,
+      policy_version, measures, reasons, opened_at)
+    select subject_scheme, subject_value, id, principal_id, action, purpose,
+      policy_version, measures, reasons, opened_at
     from json_populate_recordset(null::review_tasks, ${JSON.stringify(rows)}::json)
     on conflict do nothing`.execute(db);
 }

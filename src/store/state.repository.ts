@@ -30,13 +30,16 @@ export async function upsertSubjectStates(db: Executor, rows: readonly SubjectSt
   if (rows.length === 0) return;
   const col = <K extends keyof SubjectStateRow>(key: K) => rows.map((r) => r[key]);
   await sql`
-    insert into subject_state (subject_id, score, grade, lists, active_lists, next_change_at, evaluated_at, policy_digest, indexed)
-    select s, sc, g, l, string_to_array(a, ','), n, e, p, i from unnest(${col('subject_id')}::bigint[], ${col('score')}::int[], ${col('grade')}::text[],
+    insert into subject_state
+      (subject_id, score, grade, lists, active_lists, next_change_at, evaluated_at, policy_digest, indexed)
+    select s, sc, g, l, string_to_array(a, ','), n, e, p, i
+    from unnest(${col('subject_id')}::bigint[], ${col('score')}::int[], ${col('grade')}::text[],
       ${rows.map((r) => JSON.stringify(r.lists))}::jsonb[], ${rows.map((r) => r.active_lists.join(','))}::text[],
       ${col('next_change_at')}::timestamptz[], ${col('evaluated_at')}::timestamptz[], ${col('policy_digest')}::text[],
       ${col('indexed')}::boolean[]) as t(s, sc, g, l, a, n, e, p, i)
     on conflict (subject_id) do update set score = excluded.score, grade = excluded.grade, lists = excluded.lists,
-      active_lists = excluded.active_lists, next_change_at = excluded.next_change_at, evaluated_at = excluded.evaluated_at,
+      active_lists = excluded.active_lists, next_change_at = excluded.next_change_at,
+      evaluated_at = excluded.evaluated_at,
       policy_digest = excluded.policy_digest, indexed = excluded.indexed
   `.execute(db);
 }
@@ -53,8 +56,10 @@ export async function replaceListEntries(
   const col = <K extends keyof ListEntryRow>(key: K) => rows.map((r) => r[key]);
   await sql`
     insert into list_entries (list_id, subject_id, status, since, effective_from, until, record_ids)
-    select l, s, st, si, ef, u, string_to_array(r, ',')::bigint[] from unnest(${col('list_id')}::text[], ${col('subject_id')}::bigint[],
-      ${col('status')}::text[], ${col('since')}::timestamptz[], ${col('effective_from')}::timestamptz[], ${col('until')}::timestamptz[],
+    select l, s, st, si, ef, u, string_to_array(r, ',')::bigint[]
+    from unnest(${col('list_id')}::text[], ${col('subject_id')}::bigint[],
+      ${col('status')}::text[], ${col('since')}::timestamptz[], ${col('effective_from')}::timestamptz[],
+      ${col('until')}::timestamptz[],
       ${rows.map((r) => r.record_ids.join(','))}::text[]) as t(l, s, st, si, ef, u, r)
   `.execute(db);
 }
@@ -106,7 +111,8 @@ export async function getIndexedIdentifiersPage(
 ): Promise<IndexedIdentifier[]> {
   const result = await sql<IndexedIdentifier>`
     select s.subject_id::text, i.scheme, i.value, s.grade, s.active_lists, s.indexed
-    from (select * from subject_state where indexed and subject_id > ${afterSubjectId}::bigint order by subject_id limit ${limit}) s
+    from (select * from subject_state where indexed and subject_id > ${afterSubjectId}::bigint
+      order by subject_id limit ${limit}) s
     join subject_identifiers i on i.subject_id = s.subject_id
     order by s.subject_id
   `.execute(db);

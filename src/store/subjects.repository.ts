@@ -109,7 +109,8 @@ export async function insertSubjects(
   `.execute(db);
   await sql`
     insert into subject_identifiers (scheme, value, subject_id)
-    select * from unnest(${rows.map((r) => r.scheme)}::text[], ${rows.map((r) => r.value)}::text[], ${rows.map((r) => r.id)}::bigint[])
+    select * from unnest(${rows.map((r) => r.scheme)}::text[], ${rows.map((r) => r.value)}::text[],
+      ${rows.map((r) => r.id)}::bigint[])
   `.execute(db);
 }
 

@@ -58,7 +58,8 @@ export async function countDisputes(db: Executor, period: Period, now: Date): Pr
       count(*) filter (where opened_at >= ${from} and opened_at < ${to})::int as opened,
       count(*) filter (where resolved_at >= ${from} and resolved_at < ${to})::int as resolved,
       count(*) filter (where resolved_at >= ${from} and resolved_at < ${to} and outcome = 'upheld')::int as upheld,
-      count(*) filter (where resolved_at >= ${from} and resolved_at < ${to} and outcome = 'corrected')::int as corrected,
+      count(*) filter (where resolved_at >= ${from} and resolved_at < ${to} and outcome = 'corrected')::int
+        as corrected,
       count(*) filter (where resolved_at >= ${from} and resolved_at < ${to} and outcome = 'revoked')::int as revoked,
       (percentile_cont(0.5) within group (order by extract(epoch from resolved_at - opened_at) / 86400)
         filter (where resolved_at >= ${from} and resolved_at < ${to}))::float8 as median_days_to_resolve,
@@ -73,7 +74,8 @@ export async function countDisputes(db: Executor, period: Period, now: Date): Pr
 /** Repair applications decided in the period, by decision. */
 export async function countRepairs(db: Executor, period: Period): Promise<{ approved: number; refused: number }> {
   const result = await sql<{ approved: number; refused: number }>`
-    select count(*) filter (where status = 'approved')::int as approved, count(*) filter (where status = 'refused')::int as refused
+    select count(*) filter (where status = 'approved')::int as approved,
+      count(*) filter (where status = 'refused')::int as refused
     from repairs where decided_at >= ${period.from} and decided_at < ${period.to}
   `.execute(db);
   return result.rows[0]!;

@@ -21,7 +21,9 @@ export function table(
 }
 
 export function alert(kind: 'info' | 'warning' | 'error' | 'success', heading: string, text: string): SafeHtml {
-  return html`<div class="usa-alert usa-alert--${kind}" role="${kind === 'error' ? 'alert' : 'status'}"><div class="usa-alert__body">
+  return html`<div class="usa-alert usa-alert--${kind}" role="${
+    kind === 'error' ? 'alert' : 'status'
+  }"><div class="usa-alert__body">
 <h2 class="usa-alert__heading">${heading}</h2><p class="usa-alert__text">${text}</p></div></div>`;
 }
 
@@ -30,10 +32,16 @@ export function pagination(ctx: PageContext, page: number, hasMore: boolean): Sa
   const { t } = ctx;
   if (page === 1 && !hasMore) return html``;
   const link = (n: number, label: string, rel: string) => html`<li class="usa-pagination__item usa-pagination__arrow">
-<a href="${withQuery(ctx, { page: String(n) })}" class="usa-pagination__link usa-pagination__${rel}-page" rel="${rel}"><span class="usa-pagination__link-text">${label}</span></a></li>`;
+<a href="${withQuery(ctx, { page: String(n) })}" class="usa-pagination__link usa-pagination__${rel}-page" rel="${
+    rel
+  }"><span class="usa-pagination__link-text">${label}</span></a></li>`;
   return html`<nav aria-label="${t('pagination')}" class="usa-pagination"><ul class="usa-pagination__list">
 ${page > 1 ? link(page - 1, t('previous'), 'previous') : ''}
-<li class="usa-pagination__item usa-pagination__page-no"><a href="${withQuery(ctx, { page: String(page) })}" class="usa-pagination__button usa-current" aria-current="page" aria-label="${t('page_n', { n: page })}">${page}</a></li>
+<li class="usa-pagination__item usa-pagination__page-no"><a href="${withQuery(ctx, {
+    page: String(page),
+  })}" class="usa-pagination__button usa-current" aria-current="page" aria-label="${t('page_n', { n: page })}">${
+    page
+  }</a></li>
 ${hasMore ? link(page + 1, t('next'), 'next') : ''}
 </ul></nav>`;
 }

@@ -35,10 +35,11 @@ export function group(
   const id = fieldId(prefix, name);
   const errors = problemsFor(state, name);
   const described = [hint ? `${id}-hint` : '', errors.length > 0 ? `${id}-error` : ''].filter(Boolean).join(' ');
+  const messages = errors.map((e) => e.message).join('; ');
   return html`<div class="usa-form-group${errors.length > 0 ? ' usa-form-group--error' : ''}">
 <label class="usa-label${errors.length > 0 ? ' usa-label--error' : ''}" for="${id}">${label}</label>
 ${hint ? html`<div class="usa-hint" id="${id}-hint">${hint}</div>` : ''}
-${errors.length > 0 ? html`<span class="usa-error-message" id="${id}-error" role="alert">${errors.map((e) => e.message).join('; ')}</span>` : ''}
+${errors.length > 0 ? html`<span class="usa-error-message" id="${id}-error" role="alert">${messages}</span>` : ''}
 ${control(id, described)}
 </div>`;
 }
@@ -52,13 +53,16 @@ export function textInput(
   hint?: string,
 ): SafeHtml {
   const invalid = problemsFor(state, name).length > 0;
+  const errorClass = invalid ? ' usa-input--error' : '';
   return group(
     state,
     prefix,
     name,
     label,
     (id, described) =>
-      html`<input class="usa-input${invalid ? ' usa-input--error' : ''}" id="${id}" name="${name}" type="${type}" value="${state.values[name] ?? ''}"${described ? html` aria-describedby="${described}"` : ''}${invalid ? html` aria-invalid="true"` : ''}>`,
+      html`<input class="usa-input${errorClass}" id="${id}" name="${name}" type="${type}" value="${
+        state.values[name] ?? ''
+      }"${described ? html` aria-describedby="${described}"` : ''}${invalid ? html` aria-invalid="true"` : ''}>`,
     hint,
   );
 }

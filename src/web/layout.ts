@@ -29,11 +29,18 @@ export function layout(ctx: PageContext, title: string, body: SafeHtml): SafeHtm
 <a class="usa-skipnav" href="#main-content">${t('skip_to_content')}</a>
 <header class="usa-header usa-header--basic border-bottom-1px border-base-lighter">
   <div class="grid-container padding-y-2">
-    <div class="usa-logo margin-y-1"><em class="usa-logo__text"><a href="/" title="${t('site_name')}">${t('site_name')}</a></em></div>
+    <div class="usa-logo margin-y-1"><em class="usa-logo__text"><a href="/" title="${t('site_name')}">${t(
+      'site_name',
+    )}</a></em></div>
     <div class="display-flex flex-wrap flex-justify flex-align-center">
       <nav aria-label="${t('site_name')}">
         <ul class="usa-list usa-list--unstyled display-flex flex-wrap">
-          ${navLink(ctx, '/', t('nav_search'))}${navLink(ctx, '/transparency', t('nav_transparency'))}${navLink(ctx, '/about', t('nav_about'))}${navLink(ctx, '/portal', t('nav_portal'))}
+          ${[
+            navLink(ctx, '/', t('nav_search')),
+            navLink(ctx, '/transparency', t('nav_transparency')),
+            navLink(ctx, '/about', t('nav_about')),
+            navLink(ctx, '/portal', t('nav_portal')),
+          ]}
         </ul>
       </nav>
       ${languageSwitch(ctx)}
@@ -45,7 +52,9 @@ export function layout(ctx: PageContext, title: string, body: SafeHtml): SafeHtm
 ${body}
 </main>
 <footer class="usa-footer usa-footer--slim">
-  <div class="usa-footer__primary-section"><div class="grid-container padding-y-2"><p class="margin-0">${t('footer_text')}</p></div></div>
+  <div class="usa-footer__primary-section"><div class="grid-container padding-y-2"><p class="margin-0">${t(
+    'footer_text',
+  )}</p></div></div>
 </footer>
 </body>
 </html>`;
@@ -53,7 +62,9 @@ ${body}
 
 function navLink(ctx: PageContext, href: string, label: string): SafeHtml {
   const current = ctx.path === href;
-  return html`<li class="margin-right-3 margin-y-05"><a class="usa-link${current ? ' text-bold' : ''}" href="${href}"${current ? html` aria-current="page"` : ''}>${label}</a></li>`;
+  return html`<li class="margin-right-3 margin-y-05"><a class="usa-link${current ? ' text-bold' : ''}" href="${href}"${
+    current ? html` aria-current="page"` : ''
+  }>${label}</a></li>`;
 }
 
 /** Each other language as a link to this same page with `?lang=`; the server sets the cookie. */
@@ -61,8 +72,12 @@ function languageSwitch(ctx: PageContext): SafeHtml {
   const item = (l: Locale) =>
     l === ctx.locale
       ? html`<strong lang="${LOCALE_INFO[l].tag}" aria-current="true">${LOCALE_INFO[l].label}</strong>`
-      : html`<a class="usa-link" href="${withQuery(ctx, { lang: l })}" hreflang="${LOCALE_INFO[l].tag}" lang="${LOCALE_INFO[l].tag}">${LOCALE_INFO[l].label}</a>`;
-  return html`<nav aria-label="${ctx.t('language')}" class="margin-y-05">${LOCALES.map((l, i) => html`${i > 0 ? ' / ' : ''}${item(l)}`)}</nav>`;
+      : html`<a class="usa-link" href="${withQuery(ctx, {
+          lang: l,
+        })}" hreflang="${LOCALE_INFO[l].tag}" lang="${LOCALE_INFO[l].tag}">${LOCALE_INFO[l].label}</a>`;
+  return html`<nav aria-label="${ctx.t('language')}" class="margin-y-05">${LOCALES.map(
+    (l, i) => html`${i > 0 ? ' / ' : ''}${item(l)}`,
+  )}</nav>`;
 }
 
 /** This page's URL with some query parameters replaced. */

@@ -47,7 +47,8 @@ export function multipart(
   );
   if (file)
     parts.push(
-      `--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="${file.name}"\r\ncontent-type: application/octet-stream\r\n\r\n${file.content}\r\n`,
+      `--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="${file.name}"\r\n` +
+        `content-type: application/octet-stream\r\n\r\n${file.content}\r\n`,
     );
   return {
     payload: `${parts.join('')}--${boundary}--\r\n`,

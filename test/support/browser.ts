@@ -34,7 +34,8 @@ export async function startTestBrowser(options: TestBrowserOptions = {}): Promis
   // Fail loudly, never skip: a machine without Chromium must not pass the web tests silently.
   if (!existsSync(CHROMIUM)) {
     throw new Error(
-      `Chromium is not installed at ${CHROMIUM}: run \`apt-get update && apt-get install -y --no-install-recommends chromium\` (as root) and rerun the tests`,
+      `Chromium is not installed at ${CHROMIUM}: ` +
+        'run `apt-get update && apt-get install -y --no-install-recommends chromium` (as root) and rerun the tests',
     );
   }
   const t = await startTestRegistry(undefined, options.app);

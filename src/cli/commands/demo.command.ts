@@ -38,20 +38,24 @@ function text(result: DemoResult, seed: number, baseUrlText: string): string {
     ([id, n]) => `${id} ${n.active}${n.pending > 0 ? ` (+${n.pending} in their notice period)` : ''}`,
   );
   const out = [
-    `Demo city loaded (seed ${seed}): ${counts.subjects} subjects, ${counts.subjects_with_records} with records; ${counts.records} records (${counts.created} new, ${counts.duplicate} already filed).`,
+    `Demo city loaded (seed ${seed}): ${counts.subjects} subjects, ` +
+      `${counts.subjects_with_records} with records; ${counts.records} records ` +
+      `(${counts.created} new, ${counts.duplicate} already filed).`,
     `On the lists now: ${lists.join('; ')}.`,
     '',
     'Demo keys (shown once; run "credence demo" again for fresh ones):',
     `  operator         ${keys.operator}`,
     `  auditor          ${keys.auditor}`,
     `  relying          ${keys.relying}   (every action and purpose)`,
-    `  subject          ${keys.subject}   (${subjects.listedPerson.name}, ${subjects.listedPerson.scheme}:${subjects.listedPerson.id})`,
+    `  subject          ${keys.subject}   ` +
+      `(${subjects.listedPerson.name}, ${subjects.listedPerson.scheme}:${subjects.listedPerson.id})`,
     ...Object.entries(keys.agency).map(
       ([kind, key]) => `  ${`agency ${kind}`.padEnd(16)} ${key}   (files as demo-${kind})`,
     ),
     '',
     `The portal: start the server with CREDENCE_DEMO_MODE=on and open ${baseUrlText}/portal, then use the demo`,
-    `sign-in with ${subjects.listedPerson.scheme}:${subjects.listedPerson.id} (no proof of identity: synthetic data only).`,
+    `sign-in with ${subjects.listedPerson.scheme}:${subjects.listedPerson.id} ` +
+      '(no proof of identity: synthetic data only).',
     '',
     `Try them against the server (npm start; it listens on ${baseUrlText}):`,
   ];
@@ -63,7 +67,11 @@ function text(result: DemoResult, seed: number, baseUrlText: string): string {
 export const demoCommand: Command = {
   path: ['demo'],
   summary: 'Load a reproducible synthetic city and print demo keys and curl examples for every role',
-  usage: `[--subjects N] [--seed S] [--json]\n\nDefaults: ${DEFAULT_DEMO_SUBJECTS} subjects, seed ${DEFAULT_DEMO_SEED}. Loading again with the same seed files nothing new;\nthe keys are new each time. Curl examples use HOST and PORT.`,
+  usage:
+    '[--subjects N] [--seed S] [--json]\n\n' +
+    `Defaults: ${DEFAULT_DEMO_SUBJECTS} subjects, seed ${DEFAULT_DEMO_SEED}. ` +
+    'Loading again with the same seed files nothing new;\n' +
+    'the keys are new each time. Curl examples use HOST and PORT.',
   async run(args, { config, stdout, stderr }) {
     const { values } = parseCommandArgs(args, {
       subjects: { type: 'string' },

@@ -43,7 +43,8 @@ async function sizeOf(file: string): Promise<number | null> {
     if (error instanceof CredenceError) throw error;
     throw new CredenceError(
       'CRD_IMPORT_FILE',
-      `cannot read "${file}": ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
+      `cannot read "${file}": ` +
+        `${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
     );
   }
 }
@@ -80,7 +81,8 @@ function progressReporter(
       last = p.elapsedMs;
       const share = size !== null && size > 0 ? ` (${Math.floor((100 * p.bytes) / size)}%)` : '';
       stderr.write(
-        `importing: ${p.lines} lines${share}, ${p.created} created, ${p.duplicate} duplicate, ${p.rejected} rejected, ${rate(p)} records/s\n`,
+        `importing: ${p.lines} lines${share}, ${p.created} created, ${p.duplicate} duplicate, ` +
+          `${p.rejected} rejected, ${rate(p)} records/s\n`,
       );
     },
     stop() {},
@@ -92,13 +94,15 @@ function summaryText(file: string, agency: string, summary: ImportSummary, rejec
     `Imported ${file === '-' ? 'stdin' : file} as agency ${agency}:`,
     `  lines read  ${summary.lines}`,
     `  created     ${summary.created}`,
-    `  duplicate   ${summary.duplicate}${summary.duplicate > 0 ? '  (filed before, by an earlier run or line: not filed twice)' : ''}`,
+    `  duplicate   ${summary.duplicate}` +
+      `${summary.duplicate > 0 ? '  (filed before, by an earlier run or line: not filed twice)' : ''}`,
     `  rejected    ${summary.rejected}${rejectsPath === null ? '' : `  -> ${rejectsPath}`}`,
     `  elapsed     ${(summary.elapsedMs / 1000).toFixed(1)} s, ${Math.round(summary.recordsPerSecond)} records/s`,
   ];
   if (summary.rejected > 0)
     lines.push(
-      `${summary.rejected} line(s) were rejected: each is in the rejects file with its line number and coded errors (exit ${ERROR_CODES.CRD_VALIDATION.exit}).`,
+      `${summary.rejected} line(s) were rejected: each is in the rejects file with its line number ` +
+        `and coded errors (exit ${ERROR_CODES.CRD_VALIDATION.exit}).`,
     );
   return `${lines.join('\n')}\n`;
 }

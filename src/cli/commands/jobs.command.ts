@@ -24,7 +24,8 @@ function describe(counts: JobCounts, now: Date): string {
 export const jobsRunCommand: Command = {
   path: ['jobs', 'run'],
   summary:
-    'Run scheduled work (expiry, notice periods, deadlines, notice delivery): --once as of --now, or every CREDENCE_JOBS_INTERVAL_MS until SIGINT',
+    'Run scheduled work (expiry, notice periods, deadlines, notice delivery): ' +
+    '--once as of --now, or every CREDENCE_JOBS_INTERVAL_MS until SIGINT',
   usage: '[--once [--now ISO-8601]] [--json]',
   async run(args, { config, stdout, stderr }) {
     const { values } = parseCommandArgs(args, {

@@ -17,7 +17,8 @@ export const ledgerVerifyCommand: Command = {
     if (!result.ok)
       throw new CredenceError(
         'CRD_LEDGER_BROKEN',
-        `ledger broken at event ${result.firstBad!.seq}: ${result.firstBad!.reason} (${result.events} events before it verify)`,
+        `ledger broken at event ${result.firstBad!.seq}: ${result.firstBad!.reason} ` +
+          `(${result.events} events before it verify)`,
       );
     return 0;
   },

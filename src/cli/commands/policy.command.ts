@@ -11,7 +11,9 @@ export const policyCheckCommand: Command = {
     const dir = positionals[0] ?? 'policies/default';
     const policy = await loadPolicy(dir); // throws CRD_POLICY_INVALID listing every problem
     stdout.write(
-      `${dir}: valid. Policy ${policy.id} ${policy.version} (digest ${policy.digest.slice(0, 12)}): ${policy.record_types.size} record types, ${policy.lists.size} lists, ${policy.actions.size} actions, ${policy.measures.length} measures.\n`,
+      `${dir}: valid. Policy ${policy.id} ${policy.version} (digest ${policy.digest.slice(0, 12)}): ` +
+        `${policy.record_types.size} record types, ${policy.lists.size} lists, ` +
+        `${policy.actions.size} actions, ${policy.measures.length} measures.\n`,
     );
     return 0;
   },

@@ -14,7 +14,8 @@ export const principalAddCommand: Command = {
   path: ['principal', 'add'],
   summary: 'Create a principal and print its API key (shown once)',
   usage:
-    '--role operator|agency|relying|auditor|subject --name NAME [--agency-kind KIND] [--agency ID] [--actions a,b] [--purposes p,q] [--subject scheme:id] [--json]',
+    '--role operator|agency|relying|auditor|subject --name NAME [--agency-kind KIND] [--agency ID] ' +
+    '[--actions a,b] [--purposes p,q] [--subject scheme:id] [--json]',
   async run(args, { config, stdout }) {
     const { values } = parseCommandArgs(args, {
       role: { type: 'string' },
@@ -39,7 +40,8 @@ export const principalAddCommand: Command = {
       if (values.json === true) stdout.write(`${JSON.stringify({ id: principal.id, key })}\n`);
       else
         stdout.write(
-          `Created ${principal.role} principal ${principal.id} (${principal.name}) ${scopeOf(principal)}\nAPI key (shown once, store it now):\n${key}\n`,
+          `Created ${principal.role} principal ${principal.id} (${principal.name}) ${scopeOf(principal)}\n` +
+            `API key (shown once, store it now):\n${key}\n`,
         );
       return 0;
     });

@@ -69,7 +69,8 @@ export class OidcClient {
     return this.configuration.catch((error: unknown) => {
       throw new CredenceError(
         'CRD_OIDC_PROVIDER_UNAVAILABLE',
-        `the identity provider ${this.settings.issuer} cannot be reached right now; try again in a few minutes (${(error as Error).message})`,
+        `the identity provider ${this.settings.issuer} cannot be reached right now; ` +
+          `try again in a few minutes (${(error as Error).message})`,
       );
     });
   }
@@ -122,7 +123,8 @@ export class OidcClient {
     if (typeof value !== 'string' || value === '') {
       throw new CredenceError(
         'CRD_OIDC_NO_IDENTIFIER',
-        `the identity provider did not give your identifier (claim ${claim}), so Credence cannot tell whose file to show`,
+        `the identity provider did not give your identifier (claim ${claim}), ` +
+          'so Credence cannot tell whose file to show',
       );
     }
     return { providerSubject: claims.sub, identifier: value };

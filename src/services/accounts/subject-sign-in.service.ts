@@ -172,7 +172,10 @@ export async function demoSignIn(
   return { sessionId: await openFreshSession(ctx, input.previousSessionId, signIn), scheme: ref.scheme };
 }
 
-/** The identifier, normalised and check-digit verified, or the coded problem with it (CRD_INVALID_IDENTIFIER, CRD_UNKNOWN_SCHEME). */
+/**
+ * The identifier, normalised and check-digit verified, or the coded problem with it (CRD_INVALID_IDENTIFIER,
+ * CRD_UNKNOWN_SCHEME).
+ */
 function identifierOf(ctx: ServiceContext, input: SubjectRef): SubjectRef {
   const ref = checkSubjectRef(ctx, input, 'identifier');
   if ('code' in ref) throw new CredenceError(ref.code, ref.message, [ref]);

@@ -148,7 +148,8 @@ function checkHumanDecision(decision: HumanDecision): void {
           code: 'CRD_VALIDATION',
           path: 'legal_basis',
           message:
-            'required when the outcome is restrict or deny: Credence never sanctions from a grade, so the reviewer answers for the sanction',
+            'required when the outcome is restrict or deny: ' +
+            'Credence never sanctions from a grade, so the reviewer answers for the sanction',
         },
       ],
     );
@@ -176,7 +177,8 @@ export async function closeReview(
     if (task.status !== 'open')
       throw new CredenceError(
         'CRD_REVIEW_CLOSED',
-        `review task ${id} was closed at ${task.closed_at?.toISOString() ?? 'an earlier time'} with "${task.outcome ?? ''}"`,
+        `review task ${id} was closed at ${task.closed_at?.toISOString() ?? 'an earlier time'} ` +
+          `with "${task.outcome ?? ''}"`,
       );
     const inquiryId = ctx.newId();
     const legalBasis = decision.legal_basis?.trim() || null;

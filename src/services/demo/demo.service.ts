@@ -110,7 +110,8 @@ function checkPolicy(policy: Policy): void {
   if (missing.length > 0)
     throw new CredenceError(
       'CRD_POLICY_INVALID',
-      `the demo needs the default policy's agency kinds, record types, actions and purposes; this policy lacks ${missing.join(', ')}`,
+      "the demo needs the default policy's agency kinds, record types, actions and purposes; " +
+        `this policy lacks ${missing.join(', ')}`,
     );
 }
 
@@ -149,7 +150,8 @@ async function fileCity(
   if (problems.length > 0) {
     throw new CredenceError(
       problems[0]!.code,
-      `${problems.length} demo record(s) were refused, e.g. ${problems[0]!.path}: ${problems[0]!.message}; a database with an older demo for this seed needs another --seed`,
+      `${problems.length} demo record(s) were refused, e.g. ${problems[0]!.path}: ${problems[0]!.message}; ` +
+        'a database with an older demo for this seed needs another --seed',
       problems.slice(0, 10),
     );
   }

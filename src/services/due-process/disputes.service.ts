@@ -182,7 +182,8 @@ export async function addDisputeStatement(
     if (dispute.outcome !== 'upheld')
       throw new CredenceError(
         'CRD_DISPUTE_NOT_UPHELD',
-        `dispute ${id} is ${dispute.outcome ?? dispute.status}: a statement is attached to a record only after a dispute is upheld`,
+        `dispute ${id} is ${dispute.outcome ?? dispute.status}: ` +
+          'a statement is attached to a record only after a dispute is upheld',
       );
     await commitChanges(trx, ctx.policy, now, [
       {

@@ -269,7 +269,8 @@ function checkQuery(q: string): string {
   const query = q.trim().replace(/\s+/g, ' ');
   const length = [...query].length;
   if (length < MIN_QUERY_LENGTH || length > MAX_QUERY_LENGTH || hasControlCharacters(query)) {
-    const message = `q must be ${MIN_QUERY_LENGTH} to ${MAX_QUERY_LENGTH} printable characters: a name, or an identifier`;
+    const message =
+      `q must be ${MIN_QUERY_LENGTH} to ` + `${MAX_QUERY_LENGTH} printable characters: a name, or an identifier`;
     throw new CredenceError('CRD_VALIDATION', message, [{ code: 'CRD_VALIDATION', path: 'querystring.q', message }]);
   }
   return query;

@@ -83,7 +83,10 @@ export function listRecentImports(ctx: ServiceContext, agencyId: string, limit =
   return listImportsOfAgency(ctx.db, agencyId, limit);
 }
 
-/** An uploaded file: its name, its stream, and why the stream ended early, if it did (a size limit, a cut connection). */
+/**
+ * An uploaded file: its name, its stream, and why the stream ended early, if it did (a size limit, a cut
+ * connection).
+ */
 export interface UploadedFile {
   readonly name: string;
   readonly source: Readable;
@@ -102,7 +105,10 @@ export async function importUpload(ctx: ServiceContext, uploader: Uploader, file
   return runImport(ctx, uploader, row, file);
 }
 
-/** Runs a `pending` upload of the uploader's agency with the file now received; CRD_IMPORT_STARTED if it already ran. */
+/**
+ * Runs a `pending` upload of the uploader's agency with the file now received; CRD_IMPORT_STARTED if it already
+ * ran.
+ */
 export async function importReserved(
   ctx: ServiceContext,
   uploader: Uploader,
@@ -133,7 +139,8 @@ export function failStalledImports(ctx: ServiceContext): Promise<number> {
     at: now,
     error_code: 'CRD_IMPORT_INTERRUPTED',
     error_message:
-      'the upload stopped making progress (the server restarted or the file never arrived); upload the file again: lines already filed are answered as duplicates',
+      'the upload stopped making progress (the server restarted or the file never arrived); ' +
+      'upload the file again: lines already filed are answered as duplicates',
   });
 }
 
@@ -190,7 +197,8 @@ function asUploadError(error: unknown): CredenceError {
     ? error
     : new CredenceError(
         'CRD_IMPORT_FILE',
-        `the upload stopped before the end of the file (${(error as Error).message}); the batches before it are filed: upload the file again to file the rest`,
+        `the upload stopped before the end of the file (${(error as Error).message}); ` +
+          'the batches before it are filed: upload the file again to file the rest',
       );
 }
 

@@ -157,7 +157,10 @@ export async function correctRecord(
   });
 }
 
-/** The event of a revocation and the subject's notice (a revocation resolving a dispute is noticed as its resolution). */
+/**
+ * The event of a revocation and the subject's notice (a revocation resolving a dispute is noticed as its
+ * resolution).
+ */
 export function revocationChange(
   policy: Policy,
   record: CreditRecord,
@@ -205,7 +208,10 @@ export async function revokeRecord(
   });
 }
 
-/** GET /v1/records/{id}/versions: the record now and every superseded version (the read is logged like GET /v1/records/{id}). */
+/**
+ * GET /v1/records/{id}/versions: the record now and every superseded version (the read is logged like
+ * GET /v1/records/{id}).
+ */
 export async function readRecordVersions(
   ctx: ServiceContext,
   principal: Principal,

@@ -33,8 +33,8 @@ export interface JobsDeps {
 /**
  * How many things each job changed, in the order they ran: `expired`, `reevaluated`,
  * `overdue_disputes`, `purged_staff_sessions`, `purged_sign_in_throttles`,
- * `purged_subject_sessions`, `purged_oidc_sign_ins`, `stalled_imports`, one entry per extra job, then (with a webhook) `delivered`,
- * `delivery_retrying`, `delivery_failed`.
+ * `purged_subject_sessions`, `purged_oidc_sign_ins`, `stalled_imports`, one entry per extra job,
+ * then (with a webhook) `delivered`, `delivery_retrying`, `delivery_failed`.
  */
 export type JobCounts = Record<string, number>;
 
@@ -69,14 +69,13 @@ export function getNextDueChange(ctx: ServiceContext): Promise<Date | null> {
  */
 export async function runJobs(deps: JobsDeps, now: Date): Promise<JobCounts> {
   const ctx = atInstant(deps.ctx, now);
-  const db = ctx.db;
   const counts: JobCounts = {};
   // Expiry first: it re-evaluates the subjects it touches, so re-evaluation does not repeat them.
   counts.expired = await expireDueRecords(ctx);
   counts.reevaluated = await reevaluateAllDue(ctx);
   // FCRA § 611: a dispute past its deadline suspends its record until the agency answers.
   counts.overdue_disputes = await markOverdueDisputes(ctx);
-  const purged = await purgeStaleStaffSignIns(db, now);
+  const purged = await purgeStaleStaffSignIns(ctx);
   counts.purged_staff_sessions = purged.sessions;
   counts.purged_sign_in_throttles = purged.throttles;
   counts.purged_subject_sessions = purged.subjectSessions;

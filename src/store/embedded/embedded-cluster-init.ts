@@ -61,7 +61,8 @@ export async function ensureClusterInitialised(context: InitContext): Promise<st
   try {
     return (await readFile(paths.passwordFile, 'utf8')).trim();
   } catch {
-    const message = `The embedded PostgreSQL cluster in ${paths.clusterDir} has no password file ${paths.passwordFile}.`;
+    const message =
+      `The embedded PostgreSQL cluster in ${paths.clusterDir} ` + `has no password file ${paths.passwordFile}.`;
     throw new CredenceError('CRD_DATABASE_UNAVAILABLE', message);
   }
 }

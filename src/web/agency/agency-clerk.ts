@@ -41,7 +41,10 @@ export function stringsOf(body: Form | undefined): FormValues {
   );
 }
 
-/** A refused form's problems with the service's path prefix (`records[0].`, `changes.`) removed, so they land on the form's fields. */
+/**
+ * A refused form's problems with the service's path prefix (`records[0].`, `changes.`) removed, so they land on the
+ * form's fields.
+ */
 export function formProblems(error: unknown, prefix: RegExp): CredenceError['details'] | undefined {
   if (!(error instanceof CredenceError) || error.details.length === 0 || error.status >= 500) return undefined;
   return error.details.map((p) => ({ ...p, path: p.path.replace(prefix, '') }));

@@ -74,10 +74,14 @@ export function textareaReason(ctx: PageContext, state: FormState, id: string): 
   return html`<div class="usa-form-group${error ? ' usa-form-group--error' : ''}">
 <label class="usa-label${error ? ' usa-label--error' : ''}" for="${id}">${ctx.t('agency_reason')}</label>
 ${error ? html`<span class="usa-error-message" id="${id}-error" role="alert">${error.message}</span>` : ''}
-<textarea class="usa-textarea height-8" id="${id}" name="reason" required maxlength="2000"${error ? html` aria-describedby="${id}-error" aria-invalid="true"` : ''}>${state.values.reason ?? ''}</textarea></div>`;
+<textarea class="usa-textarea height-8" id="${id}" name="reason" required maxlength="2000"${
+    error ? html` aria-describedby="${id}-error" aria-invalid="true"` : ''
+  }>${state.values.reason ?? ''}</textarea></div>`;
 }
 
-/** The posted correction fields as `changes`: every field given (an empty date means "none"), attributes as one object. */
+/**
+ * The posted correction fields as `changes`: every field given (an empty date means "none"), attributes as one object.
+ */
 export function changesOf(values: FormValues, attributes: readonly string[]): Record<string, unknown> {
   const fields = ['decided_at', 'effective_at', 'expires_at', 'legal_basis', 'document_ref', 'summary'] as const;
   const changes: Record<string, unknown> = Object.fromEntries(
@@ -90,9 +94,12 @@ export function changesOf(values: FormValues, attributes: readonly string[]): Re
   return changes;
 }
 
-/** The refusal's heading line and every problem's message (some, like "changes nothing", have no field of their own). */
+/**
+ * The refusal's heading line and every problem's message (some, like "changes nothing", have no field of their own).
+ */
 export function refusedAlert(state: FormState, text: string): SafeHtml {
   if (state.problems.length === 0) return html``;
-  return html`<div class="usa-alert usa-alert--error usa-alert--slim" role="alert"><div class="usa-alert__body"><p class="usa-alert__text">${text}</p>
-<ul class="usa-list">${state.problems.map((p) => html`<li>${p.message}</li>`)}</ul></div></div>`;
+  const body = html`<div class="usa-alert__body"><p class="usa-alert__text">${text}</p>
+<ul class="usa-list">${state.problems.map((p) => html`<li>${p.message}</li>`)}</ul></div>`;
+  return html`<div class="usa-alert usa-alert--error usa-alert--slim" role="alert">${body}</div>`;
 }

@@ -31,12 +31,23 @@ export function disputeQueue(ctx: PageContext, policy: Policy, csrf: string, que
       ? html`<p>${t('agency_disputes_none')}</p>`
       : html`<ul class="usa-list usa-list--unstyled">${sorted.map(
           (d) => html`<li class="border-1px border-base-lighter radius-md padding-2 margin-bottom-2">
-<h3 class="margin-top-0">${t('agency_col_record')} <span class="break-word">${d.record_id}</span>${d.overdue ? html` <span class="usa-tag bg-secondary-dark">${t('agency_overdue')}</span>` : ''}</h3>
+<h3 class="margin-top-0">${t('agency_col_record')} <span class="break-word">${d.record_id}</span>${
+            d.overdue ? html` <span class="usa-tag bg-secondary-dark">${t('agency_overdue')}</span>` : ''
+          }</h3>
 <p><strong>${t('agency_col_due')}:</strong> ${isoDate(d.due_at)}</p>
 <p><strong>${t('agency_col_statement')}:</strong> <span class="break-word">${d.statement}</span></p>
-${resolveForm(ctx, policy, csrf, d, queue.records.get(d.record_id), queue.refused?.disputeId === d.dispute_id ? queue.refused.state : EMPTY)}</li>`,
+${resolveForm(
+  ctx,
+  policy,
+  csrf,
+  d,
+  queue.records.get(d.record_id),
+  queue.refused?.disputeId === d.dispute_id ? queue.refused.state : EMPTY,
+)}</li>`,
         )}</ul>`;
-  return html`<section class="margin-bottom-5"><h2 id="disputes-heading">${t('agency_disputes_heading')}</h2>${body}</section>`;
+  return html`<section class="margin-bottom-5"><h2 id="disputes-heading">${t('agency_disputes_heading')}</h2>${
+    body
+  }</section>`;
 }
 
 function resolveForm(
@@ -51,16 +62,22 @@ function resolveForm(
   const id = d.dispute_id;
   const chosen = state.values.outcome ?? 'upheld';
   const radio = (value: 'upheld' | 'corrected' | 'revoked', label: string) => html`<div class="usa-radio">
-<input class="usa-radio__input" id="outcome-${id}-${value}" type="radio" name="outcome" value="${value}"${chosen === value ? html` checked` : ''}>
+<input class="usa-radio__input" id="outcome-${id}-${value}" type="radio" name="outcome" value="${value}"${
+    chosen === value ? html` checked` : ''
+  }>
 <label class="usa-radio__label" for="outcome-${id}-${value}">${label}</label></div>`;
   return html`<form class="usa-form" method="post" action="/agency/disputes/${id}/resolution" novalidate>
 <input type="hidden" name="csrf" value="${csrf}">
 ${refusedAlert(state, t('agency_resolve_invalid'))}
 <fieldset class="usa-fieldset"><legend class="usa-legend usa-legend--small">${t('agency_outcome')}</legend>
-${radio('upheld', t('agency_outcome_upheld'))}${record ? radio('corrected', t('agency_outcome_corrected')) : ''}${radio('revoked', t('agency_outcome_revoked'))}</fieldset>
+${radio('upheld', t('agency_outcome_upheld'))}${
+  record ? radio('corrected', t('agency_outcome_corrected')) : ''
+}${radio('revoked', t('agency_outcome_revoked'))}</fieldset>
 ${
   record
-    ? html`<details class="margin-top-2"${state.problems.some((p) => p.path !== 'reason') ? html` open` : ''}><summary>${t('agency_changes_legend')}</summary>
+    ? html`<details class="margin-top-2"${
+        state.problems.some((p) => p.path !== 'reason') ? html` open` : ''
+      }><summary>${t('agency_changes_legend')}</summary>
 <fieldset class="usa-fieldset"><legend class="usa-sr-only">${t('agency_changes_legend')}</legend>
 ${correctionFields(ctx, policy, record, state, `d-${id}`)}</fieldset></details>`
     : ''

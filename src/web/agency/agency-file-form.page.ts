@@ -38,11 +38,12 @@ function select(
     state,
     name,
     label,
-    (
-      id,
-      described,
-    ) => html`<select class="usa-select" id="${id}" name="${name}"${described ? html` aria-describedby="${described}"` : ''}>
-${options.map((o) => html`<option value="${o.value}"${state.values[name] === o.value ? html` selected` : ''}>${o.label}</option>`)}
+    (id, described) => html`<select class="usa-select" id="${id}" name="${name}"${
+      described ? html` aria-describedby="${described}"` : ''
+    }>
+${options.map(
+  (o) => html`<option value="${o.value}"${state.values[name] === o.value ? html` selected` : ''}>${o.label}</option>`,
+)}
 </select>`,
   );
 }

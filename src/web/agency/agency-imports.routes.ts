@@ -100,7 +100,8 @@ async function readUpload(
     stream.truncated
       ? new CredenceError(
           'CRD_PAYLOAD_TOO_LARGE',
-          `the file is larger than ${maxBytes} bytes: the lines before the limit were filed; split the file and upload the rest`,
+          `the file is larger than ${maxBytes} bytes: the lines before the limit were filed; ` +
+            'split the file and upload the rest',
         )
       : stream.errored
         ? new CredenceError(

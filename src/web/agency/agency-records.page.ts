@@ -24,7 +24,11 @@ export function recordSearchSection(ctx: PageContext, policy: Policy, csrf: stri
 <input class="usa-input" id="find" type="text" name="find" value="${search.query}" maxlength="200">
 <button class="usa-button margin-top-1" type="submit">${t('nav_search')}</button>
 </form>
-${search.found === null ? alert('info', t('agency_find_none_heading'), t('agency_find_none', { query: search.query })) : ''}
+${
+  search.found === null
+    ? alert('info', t('agency_find_none_heading'), t('agency_find_none', { query: search.query }))
+    : ''
+}
 ${search.found ? foundRecord(ctx, policy, csrf, search.found, search.correction ?? { values: {}, problems: [] }) : ''}
 </section>`;
 }
@@ -52,6 +56,10 @@ ${
     : ''
 }
 ${correctable ? correctionForm(ctx, policy, csrf, r, correction) : ''}
-${r.status === 'disputed' || r.status === 'suspended' ? html`<p><a class="usa-link" href="#disputes-heading">${t('agency_correct_disputed')}</a></p>` : ''}
+${
+  r.status === 'disputed' || r.status === 'suspended'
+    ? html`<p><a class="usa-link" href="#disputes-heading">${t('agency_correct_disputed')}</a></p>`
+    : ''
+}
 </div>`;
 }

@@ -38,16 +38,28 @@ export function agencyConsolePage(ctx: PageContext, policy: Policy, data: Agency
     t('agency_title'),
     html`
 <p>${t('agency_signed_in_as')} <strong>${data.username}</strong>${t('agency_clerk_at', { agency: data.agencyName })}</p>
-<form method="post" action="/sign-out" class="margin-bottom-3"><input type="hidden" name="csrf" value="${data.csrf}"><button class="usa-button usa-button--outline" type="submit">${t('agency_sign_out')}</button></form>
+<form method="post" action="/sign-out" class="margin-bottom-3"><input type="hidden" name="csrf" value="${
+      data.csrf
+    }"><button class="usa-button usa-button--outline" type="submit">${t('agency_sign_out')}</button></form>
 <nav aria-label="${t('agency_sections')}"><ul class="usa-list">
-<li><a class="usa-link" href="#disputes-heading">${t('agency_disputes_heading')} (${data.disputes.items.length})</a></li>
+<li><a class="usa-link" href="#disputes-heading">${t('agency_disputes_heading')} (${
+      data.disputes.items.length
+    })</a></li>
 <li><a class="usa-link" href="#repairs-heading">${t('agency_repairs_heading')} (${data.repairs.length})</a></li>
 <li><a class="usa-link" href="#find-heading">${t('agency_nav_find')}</a></li>
 <li><a class="usa-link" href="#file-heading">${t('agency_file_heading')}</a></li>
 <li><a class="usa-link" href="#upload-heading">${t('agency_nav_upload')}</a></li>
 <li><a class="usa-link" href="/agency/records">${t('agency_nav_records')}</a></li>
 </ul></nav>
-${data.flash ? alert(data.flash.kind, data.flash.kind === 'success' ? t('agency_done') : t('agency_file_invalid'), data.flash.text) : ''}
+${
+  data.flash
+    ? alert(
+        data.flash.kind,
+        data.flash.kind === 'success' ? t('agency_done') : t('agency_file_invalid'),
+        data.flash.text,
+      )
+    : ''
+}
 ${disputeQueue(ctx, policy, data.csrf, data.disputes)}
 ${repairQueue(ctx, data)}
 ${recordSearchSection(ctx, policy, data.csrf, data.search)}
@@ -70,13 +82,19 @@ function repairQueue(ctx: PageContext, data: AgencyConsole): SafeHtml {
           (r) => html`<li class="border-1px border-base-lighter radius-md padding-2 margin-bottom-2">
 <h3 class="margin-top-0">${t('agency_col_record')} <span class="break-word">${r.record_id}</span></h3>
 <p><strong>${t('agency_col_applied')}:</strong> ${isoDate(r.applied_at)}</p>
-<p><strong>${t('agency_col_evidence')}:</strong> <span class="break-word">${r.evidence}</span>${r.document_ref ? html` (<span class="break-word">${r.document_ref}</span>)` : ''}</p>
+<p><strong>${t('agency_col_evidence')}:</strong> <span class="break-word">${r.evidence}</span>${
+            r.document_ref ? html` (<span class="break-word">${r.document_ref}</span>)` : ''
+          }</p>
 <form class="usa-form" method="post" action="/agency/repairs/${r.repair_id}/decision">
 <input type="hidden" name="csrf" value="${data.csrf}">
 ${reasonField(ctx, r.repair_id)}
 <button class="usa-button margin-top-1" type="submit" name="approve" value="true">${t('agency_approve')}</button>
-<button class="usa-button usa-button--secondary margin-top-1" type="submit" name="approve" value="false">${t('agency_refuse')}</button>
+<button class="usa-button usa-button--secondary margin-top-1" type="submit" name="approve" value="false">${t(
+            'agency_refuse',
+          )}</button>
 </form></li>`,
         )}</ul>`;
-  return html`<section class="margin-bottom-5"><h2 id="repairs-heading">${t('agency_repairs_heading')}</h2>${body}</section>`;
+  return html`<section class="margin-bottom-5"><h2 id="repairs-heading">${t('agency_repairs_heading')}</h2>${
+    body
+  }</section>`;
 }

@@ -58,7 +58,8 @@ export const AGENCY_EN = {
   agency_field_summary: 'Summary',
   agency_correct_heading: 'Correct this record',
   agency_correct_hint:
-    'A correction makes a new version, checked like a new filing; the old version stays in the record’s history. Type, subject and reference cannot change.',
+    'A correction makes a new version, checked like a new filing; the old version stays in the record’s history. ' +
+    'Type, subject and reference cannot change.',
   agency_correct_submit: 'Correct record',
   agency_correct_invalid: 'The record was not corrected: please fix the fields marked below.',
   agency_corrected: 'Record {id} was corrected (now version {version}).',
@@ -84,9 +85,11 @@ export const AGENCY_EN = {
   agency_upload_heading: 'Upload records in bulk',
   agency_upload_label: 'File (NDJSON or CSV)',
   agency_upload_hint:
-    'One record object per line (.ndjson or .jsonl), or a CSV with a header row (.csv), as credence import takes them; at most {size} MB.',
+    'One record object per line (.ndjson or .jsonl), or a CSV with a header row (.csv), ' +
+    'as credence import takes them; at most {size} MB.',
   agency_upload_resume:
-    'Records are filed in batches of {batch}. If an upload is cut off, the batches already filed stay filed: upload the same file again to file the rest. Lines filed before are counted as duplicates, never filed twice.',
+    'Records are filed in batches of {batch}. If an upload is cut off, the batches already filed stay filed: upload ' +
+    'the same file again to file the rest. Lines filed before are counted as duplicates, never filed twice.',
   agency_upload_submit: 'Upload and file',
   agency_uploads_heading: 'Recent uploads',
   agency_uploads_none: 'No uploads yet.',

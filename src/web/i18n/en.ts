@@ -23,7 +23,8 @@ export const en = {
   search_results: 'Results for your search',
   search_none_heading: 'No public entries',
   search_none:
-    'Nothing public was found. This does not mean the person or organisation has no records: only records the law makes public are shown here.',
+    'Nothing public was found. This does not mean the person or organisation has no records: only records the law ' +
+    'makes public are shown here.',
   search_invalid: 'Enter {min} to {max} characters: a name or an identifier.',
   identifiers: 'Identifiers',
   on_lists: 'On lists',
@@ -82,7 +83,8 @@ export const en = {
   col_min_score: 'Lowest score',
   about_lists: 'Lists',
   about_lists_text:
-    'A list is a legal consequence: you are placed on it only on the grounds below, for at most the time shown, and you are told {days} days before.',
+    'A list is a legal consequence: you are placed on it only on the grounds below, for at most the time shown, ' +
+    'and you are told {days} days before.',
   col_max_duration: 'At most',
   col_kind: 'Kind',
   kind_sanction: 'Sanction',
@@ -99,7 +101,9 @@ export const en = {
   days_n: '{n} days',
   about_disputes: 'Disputing a record',
   about_disputes_text:
-    'If a record about you is wrong, dispute it. The agency that filed it must reinvestigate within the time shown for its type; while it does, the record either keeps counting or is suspended, as the table says. If it is wrong, it is corrected or revoked and you are told.',
+    'If a record about you is wrong, dispute it. The agency that filed it must reinvestigate within the time shown ' +
+    'for its type; while it does, the record either keeps counting or is suspended, as the table says. If it is ' +
+    'wrong, it is corrected or revoked and you are told.',
   while_keep: 'keeps counting while disputed',
   while_suspend: 'suspended while disputed',
   about_repair: 'Credit repair',

@@ -4,7 +4,8 @@ export const PORTAL_EN = {
   portal_title: 'My credit file',
   portal_sign_in_title: 'Sign in to see your credit file',
   portal_sign_in_intro:
-    'Your file shows every record filed about you, the lists you are on and what they mean for you, every notice sent to you, and everyone who checked you. You can dispute a record and apply for credit repair.',
+    'Your file shows every record filed about you, the lists you are on and what they mean for you, every notice ' +
+    'sent to you, and everyone who checked you. You can dispute a record and apply for credit repair.',
   portal_sign_in_oidc: 'Sign in with your identity provider',
   portal_sign_in_oidc_hint: 'You sign in at {issuer}; Credence never sees your password.',
   portal_sign_in_unavailable:
@@ -12,7 +13,8 @@ export const PORTAL_EN = {
   portal_demo_heading: 'Demo sign-in',
   portal_demo_warning_heading: 'No proof of identity',
   portal_demo_warning:
-    'This server runs in demo mode: anyone can open any file by typing an identifier, with no proof of identity. Never use demo mode with real people’s data.',
+    'This server runs in demo mode: anyone can open any file by typing an identifier, with no proof of identity. ' +
+    'Never use demo mode with real people’s data.',
   portal_demo_scheme: 'Identifier scheme',
   portal_demo_id: 'Identifier',
   portal_demo_submit: 'Open this file',
@@ -23,16 +25,19 @@ export const PORTAL_EN = {
   portal_score_heading: 'Score and grade',
   portal_gauge_label: 'Score {score} on a scale from {min} to {max}: grade {grade}',
   portal_score_text:
-    'Your score is {score}, grade {grade}. Everyone starts at {base} points; each record below adds or removes points while it counts.',
+    'Your score is {score}, grade {grade}. ' +
+    'Everyone starts at {base} points; each record below adds or removes points while it counts.',
   portal_unknown:
-    'Credence holds no record about you, so you are treated like anyone unknown to the register: score {score}, grade {grade}.',
+    'Credence holds no record about you, so you are treated like anyone unknown to the register: ' +
+    'score {score}, grade {grade}.',
   portal_factors_heading: 'What moves your score most',
   portal_factor: '{type}, filed by {agency}: {points} points (legal basis: {basis}).',
   portal_factors_none: 'No record moves your score.',
   portal_lists_heading: 'Lists you are on',
   portal_lists_none: 'You are on no list.',
   portal_list_pending:
-    '{list}: you will be listed from {from} unless the record is disputed or corrected first; at the latest until {until}.',
+    '{list}: you will be listed from {from} unless the record is disputed or corrected first; ' +
+    'at the latest until {until}.',
   portal_list_active: '{list}: listed since {since}, at the latest until {until}.',
   portal_list_basis: 'Legal basis: {basis}.',
   portal_measures_heading: 'What this means for you',

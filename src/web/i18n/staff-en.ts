@@ -77,7 +77,8 @@ export const STAFF_EN = {
   op_failed_heading: 'Failed deliveries',
   op_failed_none: 'No notice has failed delivery.',
   op_failed_hint:
-    'These notices reached their last attempt. Deliver one again once the receiver works: it is sent with the same Idempotency-Key.',
+    'These notices reached their last attempt. ' +
+    'Deliver one again once the receiver works: it is sent with the same Idempotency-Key.',
   op_col_notice: 'Notice',
   op_col_kind: 'Kind',
   op_col_attempts: 'Attempts',

@@ -1,4 +1,7 @@
-/** 简体中文 messages of the operator console and the staff sign-in, spread into `zh`; the type keeps the keys identical to English's. */
+/**
+ * 简体中文 messages of the operator console and the staff sign-in, spread into `zh`; the type keeps the keys identical to
+ * English's.
+ */
 import type { STAFF_EN } from './staff-en.ts';
 
 export const STAFF_ZH: Readonly<Record<keyof typeof STAFF_EN, string>> = {

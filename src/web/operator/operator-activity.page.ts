@@ -1,4 +1,6 @@
-/** /operator/activity: the registry's activity as the transparency report shows it, charts included (shared rendering). */
+/**
+ * /operator/activity: the registry's activity as the transparency report shows it, charts included (shared rendering).
+ */
 
 import type { SignedInStaff } from '../../services/accounts/staff-sessions.service.ts';
 import { html, type SafeHtml } from '../html.ts';

@@ -33,13 +33,21 @@ function summary(ctx: PageContext, overview: DeliveryOverview): SafeHtml {
     [t('op_delivery_status'), t('op_delivery_count')],
     DELIVERY_STATUSES.map((s) => [label(s), overview.counts[s]]),
   )}
-<p class="break-word">${oldest === null ? t('op_no_pending') : t('op_oldest_pending', { id: oldest.id, at: isoInstant(oldest.next_attempt_at), attempts: oldest.attempts })}</p>`;
+<p class="break-word">${
+    oldest === null
+      ? t('op_no_pending')
+      : t('op_oldest_pending', { id: oldest.id, at: isoInstant(oldest.next_attempt_at), attempts: oldest.attempts })
+  }</p>`;
 }
 
 function redeliverForm(ctx: PageContext, csrf: string, notice: DeliveryRow): SafeHtml {
-  return html`<form method="post" action="/operator/notices/${encodeURIComponent(notice.id)}/redelivery" class="margin-0">
+  return html`<form method="post" action="/operator/notices/${encodeURIComponent(
+    notice.id,
+  )}/redelivery" class="margin-0">
 <input type="hidden" name="csrf" value="${csrf}">
-<button class="usa-button usa-button--secondary" type="submit" aria-label="${ctx.t('op_redeliver_label', { id: notice.id })}">${ctx.t('op_redeliver')}</button></form>`;
+<button class="usa-button usa-button--secondary" type="submit" aria-label="${ctx.t('op_redeliver_label', {
+    id: notice.id,
+  })}">${ctx.t('op_redeliver')}</button></form>`;
 }
 
 /** One card per failed notice, not a table: its "Deliver again" button stays in view on a 360 px phone. */
@@ -50,8 +58,12 @@ function failedList(ctx: PageContext, view: DeliveriesView): SafeHtml {
 <h3 class="margin-top-0">${t('op_col_notice')} <code class="font-mono-3xs break-word">${n.id}</code></h3>
 <dl class="margin-y-1"><dt class="text-bold">${t('op_col_kind')}</dt><dd class="margin-left-0">${n.kind}</dd>
 <dt class="text-bold">${t('op_col_attempts')}</dt><dd class="margin-left-0">${n.attempts}</dd>
-<dt class="text-bold">${t('op_col_last_attempt')}</dt><dd class="margin-left-0">${n.last_attempt_at === null ? '–' : isoInstant(n.last_attempt_at)}</dd>
-<dt class="text-bold">${t('op_col_last_error')}</dt><dd class="margin-left-0 break-word">${n.last_error ?? '–'}</dd></dl>
+<dt class="text-bold">${t('op_col_last_attempt')}</dt><dd class="margin-left-0">${
+      n.last_attempt_at === null ? '–' : isoInstant(n.last_attempt_at)
+    }</dd>
+<dt class="text-bold">${t('op_col_last_error')}</dt><dd class="margin-left-0 break-word">${
+      n.last_error ?? '–'
+    }</dd></dl>
 ${redeliverForm(ctx, view.staff.csrf_token, n)}</li>`,
   )}</ul>`;
 }
@@ -62,7 +74,9 @@ function pager(ctx: PageContext, overview: DeliveryOverview): SafeHtml | string 
   const pages = Math.max(1, Math.ceil(overview.counts[overview.status] / overview.page_size));
   if (pages === 1 && overview.page === 1) return '';
   const link = (page: number, label: string) =>
-    html`<li class="margin-right-3"><a class="usa-link" href="${withQuery(ctx, { page: String(page) })}">${label}</a></li>`;
+    html`<li class="margin-right-3"><a class="usa-link" href="${withQuery(ctx, {
+      page: String(page),
+    })}">${label}</a></li>`;
   return html`<nav aria-label="${t('op_page_label')}"><ul class="usa-list usa-list--unstyled display-flex flex-wrap">
 ${overview.page > 1 ? link(Math.min(overview.page - 1, pages), t('op_page_previous')) : ''}
 <li class="margin-right-3" aria-current="page">${t('op_page_number', { page: overview.page })} / ${pages}</li>

@@ -64,13 +64,15 @@ function checkboxes(
   errors: readonly string[],
 ): SafeHtml {
   const errorId = `${name}-error`;
-  return html`<fieldset class="usa-fieldset margin-top-3${errors.length > 0 ? ' usa-form-group usa-form-group--error' : ''}"${errors.length > 0 ? html` aria-describedby="${errorId}"` : ''}>
+  return html`<fieldset class="usa-fieldset margin-top-3${
+    errors.length > 0 ? ' usa-form-group usa-form-group--error' : ''
+  }"${errors.length > 0 ? html` aria-describedby="${errorId}"` : ''}>
 <legend class="usa-legend">${legend}</legend>
 ${errors.length > 0 ? html`<span class="usa-error-message" id="${errorId}">${errors.join('; ')}</span>` : ''}
 ${options.map(
-  (
-    o,
-  ) => html`<div class="usa-checkbox"><input class="usa-checkbox__input" type="checkbox" id="${name}-${o.id}" name="${name}" value="${o.id}"${checked.includes(o.id) ? ' checked' : ''}>
+  (o) => html`<div class="usa-checkbox"><input class="usa-checkbox__input" type="checkbox" id="${
+    name
+  }-${o.id}" name="${name}" value="${o.id}"${checked.includes(o.id) ? ' checked' : ''}>
 <label class="usa-checkbox__label" for="${name}-${o.id}">${o.name} <code>${o.id}</code></label></div>`,
 )}
 </fieldset>`;
@@ -89,17 +91,44 @@ ${group(
   (d) => html`<select class="usa-select" id="role" name="role"${describedBy(d)}>
 ${ROLES.map((r) => html`<option value="${r}"${values.role === r ? ' selected' : ''}>${r}</option>`)}</select>`,
 )}
-${group('name', t('op_field_name'), errorsFor(problems, 'name'), (d) => html`<input class="usa-input" id="name" name="name" maxlength="200" value="${values.name}"${describedBy(d)}>`)}
+${group(
+  'name',
+  t('op_field_name'),
+  errorsFor(problems, 'name'),
+  (d) => html`<input class="usa-input" id="name" name="name" maxlength="200" value="${values.name}"${describedBy(d)}>`,
+)}
 ${group(
   'agency_kind',
   t('op_field_agency_kind'),
   errorsFor(problems, 'agency_kind'),
   (d) => html`<select class="usa-select" id="agency_kind" name="agency_kind"${describedBy(d)}>
-<option value="">–</option>${kinds.map((k) => html`<option value="${k.id}"${values.agency_kind === k.id ? ' selected' : ''}>${k.name}</option>`)}</select>`,
+<option value="">–</option>${kinds.map(
+    (k) => html`<option value="${k.id}"${values.agency_kind === k.id ? ' selected' : ''}>${k.name}</option>`,
+  )}</select>`,
 )}
-${checkboxes('actions', t('op_field_actions'), [...policy.actions.values()], values.actions, errorsFor(problems, 'actions'))}
-${checkboxes('purposes', t('op_field_purposes'), [...policy.purposes.values()], values.purposes, errorsFor(problems, 'purposes'))}
-${group('subject', t('op_field_subject'), errorsFor(problems, 'subject'), (d) => html`<input class="usa-input" id="subject" name="subject" maxlength="200" value="${values.subject}"${describedBy(d)}>`)}
+${checkboxes(
+  'actions',
+  t('op_field_actions'),
+  [...policy.actions.values()],
+  values.actions,
+  errorsFor(problems, 'actions'),
+)}
+${checkboxes(
+  'purposes',
+  t('op_field_purposes'),
+  [...policy.purposes.values()],
+  values.purposes,
+  errorsFor(problems, 'purposes'),
+)}
+${group(
+  'subject',
+  t('op_field_subject'),
+  errorsFor(problems, 'subject'),
+  (d) =>
+    html`<input class="usa-input" id="subject" name="subject" maxlength="200" value="${
+      values.subject
+    }"${describedBy(d)}>`,
+)}
 <button class="usa-button margin-top-3" type="submit">${t('op_create_submit')}</button>
 </form>`;
 }

@@ -40,7 +40,9 @@ export function operatorLayout(ctx: PageContext, title: string, staff: SignedInS
     ctx,
     title,
     html`<p>${t('op_signed_in')} <strong>${staff.username}</strong>, ${t('op_role_operator')}.</p>
-<form method="post" action="/sign-out" class="margin-bottom-2"><input type="hidden" name="csrf" value="${staff.csrf_token}"><button class="usa-button usa-button--outline" type="submit">${t('op_sign_out')}</button></form>
+<form method="post" action="/sign-out" class="margin-bottom-2"><input type="hidden" name="csrf" value="${
+      staff.csrf_token
+    }"><button class="usa-button usa-button--outline" type="submit">${t('op_sign_out')}</button></form>
 ${sectionNav(ctx)}
 ${body}`,
   );

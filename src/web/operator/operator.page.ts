@@ -53,7 +53,9 @@ function principalsTable(ctx: PageContext, view: OperatorView): SafeHtml {
       ? ''
       : html`<form method="post" action="/operator/principals/${p.id}/revoke" class="margin-0">
 <input type="hidden" name="csrf" value="${view.staff.csrf_token}">
-<button class="usa-button usa-button--secondary usa-button--unstyled" type="submit" aria-label="${t('op_revoke', { name: p.name })}">${t('op_revoke', { name: '' }).trim()}</button></form>`,
+<button class="usa-button usa-button--secondary usa-button--unstyled" type="submit" aria-label="${t('op_revoke', {
+          name: p.name,
+        })}">${t('op_revoke', { name: '' }).trim()}</button></form>`,
   ]);
   return table(
     t('op_principals'),
@@ -81,9 +83,15 @@ function policySection(ctx: PageContext, view: OperatorView): SafeHtml {
   });
   return html`<section><h2 id="policy-heading">${t('op_policy')}</h2>
 <dl><dt class="text-bold">${t('op_policy_version')}</dt><dd class="margin-left-0">${p.version}</dd>
-<dt class="text-bold">${t('op_policy_digest')}</dt><dd class="margin-left-0"><code class="break-word">${p.digest}</code></dd>
-<dt class="text-bold">${t('op_policy_activated')}</dt><dd class="margin-left-0">${view.activatedAt === null ? t('op_none') : iso(view.activatedAt)}</dd></dl>
-<p>${counts}</p><p><a class="usa-link" href="/about">${t('op_policy_link')}</a> · <a class="usa-link" href="/transparency">${t('op_transparency_link')}</a></p></section>`;
+<dt class="text-bold">${t('op_policy_digest')}</dt><dd class="margin-left-0"><code class="break-word">${
+    p.digest
+  }</code></dd>
+<dt class="text-bold">${t('op_policy_activated')}</dt><dd class="margin-left-0">${
+    view.activatedAt === null ? t('op_none') : iso(view.activatedAt)
+  }</dd></dl>
+<p>${counts}</p><p><a class="usa-link" href="/about">${t(
+    'op_policy_link',
+  )}</a> · <a class="usa-link" href="/transparency">${t('op_transparency_link')}</a></p></section>`;
 }
 
 function ledgerSection(ctx: PageContext, view: OperatorView): SafeHtml {
@@ -115,7 +123,11 @@ ${table(
   [t('op_delivery_status'), t('op_delivery_count')],
   DELIVERY_STATUSES.map((s) => [label(s), view.deliveries.counts[s]]),
 )}
-<p class="break-word">${oldest === null ? t('op_no_pending') : t('op_oldest_pending', { id: oldest.id, at: iso(oldest.next_attempt_at), attempts: oldest.attempts })}</p>
+<p class="break-word">${
+    oldest === null
+      ? t('op_no_pending')
+      : t('op_oldest_pending', { id: oldest.id, at: iso(oldest.next_attempt_at), attempts: oldest.attempts })
+  }</p>
 <p><a class="usa-link" href="/operator/deliveries">${t('op_deliveries_link')}</a></p></section>`;
 }
 
@@ -127,7 +139,11 @@ export function operatorPage(ctx: PageContext, view: OperatorView): SafeHtml {
     t('op_title'),
     view.staff,
     html`${view.created === undefined ? '' : createdAlert(ctx, view.created)}
-${view.revoked === undefined ? '' : alert('success', t('op_revoked_done'), t('op_revoked_text', { name: view.revoked.name }))}
+${
+  view.revoked === undefined
+    ? ''
+    : alert('success', t('op_revoked_done'), t('op_revoked_text', { name: view.revoked.name }))
+}
 <section><h2 id="principals-heading">${t('op_principals')}</h2>
 ${principalsTable(ctx, view)}
 <h3 id="create">${t('op_create')}</h3>${failed}

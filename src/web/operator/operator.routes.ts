@@ -56,7 +56,8 @@ async function renderConsole(
   extra: Partial<OperatorView> = {},
 ): Promise<FastifyReply> {
   const staff = await requireStaff(request, ['operator']);
-  const ctx = pageContext(request, reply, { path: '/operator' }); // the switch returns to the console, never to a POST target
+  // the switch returns to the console, never to a POST target
+  const ctx = pageContext(request, reply, { path: '/operator' });
   return sendPage(
     reply,
     operatorPage(ctx, {

@@ -15,11 +15,17 @@ export function noticesSection(ctx: PageContext, view: PortalView): SafeHtml {
     (n) => html`<li class="border-left-05 border-primary padding-left-2 margin-bottom-2">
 <p class="margin-y-05"><strong>${isoDate(n.at)}</strong> · ${view.names.agency(n.agency_id)}</p>
 <p class="margin-y-05 break-word">${n.what}</p>
-<p class="margin-y-05 text-base-dark">${t('portal_list_basis', { basis: n.legal_basis })}${n.dispute_by ? html` ${t('portal_notice_dispute_by', { date: isoDate(n.dispute_by) })}` : ''}</p>
+<p class="margin-y-05 text-base-dark">${t('portal_list_basis', { basis: n.legal_basis })}${
+      n.dispute_by ? html` ${t('portal_notice_dispute_by', { date: isoDate(n.dispute_by) })}` : ''
+    }</p>
 </li>`,
   );
   return html`<section class="margin-bottom-5"><h2 id="notices-heading">${t('portal_notices_heading')}</h2>
-${items.length === 0 ? html`<p>${t('portal_notices_none')}</p>` : html`<ul class="usa-list usa-list--unstyled">${items}</ul>`}</section>`;
+${
+  items.length === 0
+    ? html`<p>${t('portal_notices_none')}</p>`
+    : html`<ul class="usa-list usa-list--unstyled">${items}</ul>`
+}</section>`;
 }
 
 export function inquiriesSection(ctx: PageContext, view: PortalView): SafeHtml {
@@ -37,5 +43,13 @@ export function inquiriesSection(ctx: PageContext, view: PortalView): SafeHtml {
     return [new Date(i.at).toISOString().slice(0, 16).replace('T', ' '), who, what, i.outcome ?? '—'];
   });
   return html`<section class="margin-bottom-5"><h2 id="inquiries-heading">${t('portal_inquiries_heading')}</h2>
-${rows.length === 0 ? html`<p>${t('portal_inquiries_none')}</p>` : table(t('portal_inquiries_heading'), [t('portal_col_when'), t('portal_col_who'), t('portal_col_what'), t('portal_col_outcome')], rows)}</section>`;
+${
+  rows.length === 0
+    ? html`<p>${t('portal_inquiries_none')}</p>`
+    : table(
+        t('portal_inquiries_heading'),
+        [t('portal_col_when'), t('portal_col_who'), t('portal_col_what'), t('portal_col_outcome')],
+        rows,
+      )
+}</section>`;
 }

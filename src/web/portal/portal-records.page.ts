@@ -24,7 +24,11 @@ export function recordsSection(ctx: PageContext, view: PortalView): SafeHtml {
     (a, b) => new Date(b.decided_at).getTime() - new Date(a.decided_at).getTime(),
   );
   return html`<section class="margin-bottom-5"><h2 id="records-heading">${t('portal_records_heading')}</h2>
-${records.length === 0 ? html`<p>${t('portal_records_none')}</p>` : html`<ul class="usa-list usa-list--unstyled">${records.map((r) => recordCard(ctx, view, r))}</ul>`}
+${
+  records.length === 0
+    ? html`<p>${t('portal_records_none')}</p>`
+    : html`<ul class="usa-list usa-list--unstyled">${records.map((r) => recordCard(ctx, view, r))}</ul>`
+}
 </section>`;
 }
 
@@ -34,18 +38,26 @@ function recordCard(ctx: PageContext, view: PortalView, r: ReportRecord): SafeHt
   const field = (label: MessageKey, value: string) =>
     html`<dt class="text-bold">${t(label)}</dt><dd class="margin-left-0 margin-bottom-1 break-word">${value}</dd>`;
   return html`<li class="border-1px border-base-lighter radius-md padding-2 margin-bottom-2" id="record-${r.id}">
-<h3 class="margin-top-0">${r.record_type_name} <span class="usa-tag ${r.status === 'active' ? 'bg-secondary-dark' : 'bg-base'}">${t(`portal_status_${r.status}` as MessageKey)}</span></h3>
+<h3 class="margin-top-0">${r.record_type_name} <span class="usa-tag ${
+    r.status === 'active' ? 'bg-secondary-dark' : 'bg-base'
+  }">${t(`portal_status_${r.status}` as MessageKey)}</span></h3>
 <dl>
 ${field('portal_record_agency', view.names.agency(r.agency_id))}
 ${field('portal_record_legal_basis', r.legal_basis)}
 ${field('portal_record_document', r.document_ref)}
 ${field('portal_record_decided', isoDate(r.decided_at))}
-${r.counts_until === null || !COUNTING.has(r.status) ? '' : field('portal_record_counts_until', isoDate(r.counts_until))}
+${
+  r.counts_until === null || !COUNTING.has(r.status) ? '' : field('portal_record_counts_until', isoDate(r.counts_until))
+}
 </dl>
 ${dueProcessState(ctx, r)}
 ${r.statements.map((s) => html`<p class="usa-prose">${t('portal_statement', { text: s.statement })}</p>`)}
 ${r.dispute === null && DISPUTABLE.has(r.status) ? disputeForm(ctx, view, r, type?.dispute.days ?? 30) : ''}
-${r.dispute === null && r.repair === null && r.status === 'active' && (type?.points ?? 0) < 0 ? repairForm(ctx, view, r) : ''}
+${
+  r.dispute === null && r.repair === null && r.status === 'active' && (type?.points ?? 0) < 0
+    ? repairForm(ctx, view, r)
+    : ''
+}
 </li>`;
 }
 
@@ -55,7 +67,9 @@ function dueProcessState(ctx: PageContext, r: ReportRecord): SafeHtml {
   if (r.dispute !== null) {
     const due = isoDate(r.dispute.due_at);
     parts.push(
-      html`<p><strong>${r.dispute.overdue ? t('portal_dispute_overdue', { due }) : t('portal_dispute_open', { due })}</strong></p>`,
+      html`<p><strong>${
+        r.dispute.overdue ? t('portal_dispute_overdue', { due }) : t('portal_dispute_open', { due })
+      }</strong></p>`,
     );
   }
   if (r.repair !== null)
@@ -65,12 +79,16 @@ function dueProcessState(ctx: PageContext, r: ReportRecord): SafeHtml {
 
 function disputeForm(ctx: PageContext, view: PortalView, r: ReportRecord, days: number): SafeHtml {
   const { t } = ctx;
-  return html`<details class="margin-bottom-1"><summary class="usa-link text-bold">${t('portal_dispute_summary')}</summary>
+  return html`<details class="margin-bottom-1"><summary class="usa-link text-bold">${t(
+    'portal_dispute_summary',
+  )}</summary>
 <form class="usa-form" method="post" action="/portal/records/${r.id}/disputes">
 <input type="hidden" name="csrf" value="${view.subject.csrf_token}">
 <label class="usa-label" for="dispute-${r.id}">${t('portal_dispute_label')}</label>
 <span class="usa-hint" id="dispute-${r.id}-hint">${t('portal_dispute_hint', { days })}</span>
-<textarea class="usa-textarea" id="dispute-${r.id}" name="statement" required maxlength="4000" aria-describedby="dispute-${r.id}-hint"></textarea>
+<textarea class="usa-textarea" id="dispute-${
+    r.id
+  }" name="statement" required maxlength="4000" aria-describedby="dispute-${r.id}-hint"></textarea>
 <button class="usa-button margin-top-1" type="submit">${t('portal_dispute_submit')}</button>
 </form></details>`;
 }
@@ -84,7 +102,9 @@ function repairForm(ctx: PageContext, view: PortalView, r: ReportRecord): SafeHt
 <textarea class="usa-textarea" id="evidence-${r.id}" name="evidence" required maxlength="4000"></textarea>
 <label class="usa-label" for="document-${r.id}">${t('portal_repair_document')}</label>
 <input class="usa-input" id="document-${r.id}" name="document_ref" type="text" maxlength="200">
-<div class="usa-checkbox margin-top-2"><input class="usa-checkbox__input" id="performed-${r.id}" type="checkbox" name="performed" value="true">
+<div class="usa-checkbox margin-top-2"><input class="usa-checkbox__input" id="performed-${
+    r.id
+  }" type="checkbox" name="performed" value="true">
 <label class="usa-checkbox__label" for="performed-${r.id}">${t('portal_repair_performed')}</label></div>
 <button class="usa-button margin-top-1" type="submit">${t('portal_repair_submit')}</button>
 </form></details>`;

@@ -22,16 +22,26 @@ export function portalPage(ctx: PageContext, view: PortalView): SafeHtml {
     html`
 ${view.subject.via === 'demo' ? alert('warning', t('portal_demo_heading'), t('portal_demo_banner')) : ''}
 <div class="display-flex flex-wrap flex-align-center margin-bottom-2">
-<p class="margin-y-1 margin-right-2">${t('portal_signed_in_as', { identifier: `${view.subject.scheme}:${view.subject.id}` })}</p>
-<form method="post" action="/portal/sign-out"><input type="hidden" name="csrf" value="${view.subject.csrf_token}"><button class="usa-button usa-button--outline" type="submit">${t('portal_sign_out')}</button></form>
+<p class="margin-y-1 margin-right-2">${t('portal_signed_in_as', {
+      identifier: `${view.subject.scheme}:${view.subject.id}`,
+    })}</p>
+<form method="post" action="/portal/sign-out"><input type="hidden" name="csrf" value="${
+      view.subject.csrf_token
+    }"><button class="usa-button usa-button--outline" type="submit">${t('portal_sign_out')}</button></form>
 </div>
-${view.flash ? alert(view.flash.kind, view.flash.kind === 'success' ? t('portal_done') : t('portal_refused'), view.flash.text) : ''}
+${
+  view.flash
+    ? alert(view.flash.kind, view.flash.kind === 'success' ? t('portal_done') : t('portal_refused'), view.flash.text)
+    : ''
+}
 <nav aria-label="${t('portal_sections')}"><ul class="usa-list">
 <li><a class="usa-link" href="#score-heading">${t('portal_score_heading')}</a></li>
 <li><a class="usa-link" href="#measures-heading">${t('portal_measures_heading')}</a></li>
 <li><a class="usa-link" href="#records-heading">${t('portal_records_heading')} (${view.report.records.length})</a></li>
 <li><a class="usa-link" href="#notices-heading">${t('portal_notices_heading')} (${view.report.notices.length})</a></li>
-<li><a class="usa-link" href="#inquiries-heading">${t('portal_inquiries_heading')} (${view.report.inquiries.length})</a></li>
+<li><a class="usa-link" href="#inquiries-heading">${t('portal_inquiries_heading')} (${
+      view.report.inquiries.length
+    })</a></li>
 </ul></nav>
 <p><a class="usa-button usa-button--outline" href="/portal/data.json" download>${t('portal_download')}</a></p>
 ${scoreSection(ctx, view)}
@@ -58,7 +68,12 @@ function scoreSection(ctx: PageContext, view: PortalView): SafeHtml {
   );
   return html`<section class="margin-bottom-5"><h2 id="score-heading">${t('portal_score_heading')}</h2>
 <div class="display-flex flex-wrap flex-align-center">
-${scoreGauge(report.score, report.grade, scale, t('portal_gauge_label', { score: report.score, min: scale.min, max: scale.max, grade: report.grade }))}
+${scoreGauge(
+  report.score,
+  report.grade,
+  scale,
+  t('portal_gauge_label', { score: report.score, min: scale.min, max: scale.max, grade: report.grade }),
+)}
 <p class="margin-left-2 maxw-mobile-lg">${
     report.subject.known
       ? t('portal_score_text', { score: report.score, grade: report.grade, base: policy.scoring.base })
@@ -95,10 +110,16 @@ function measuresSection(ctx: PageContext, view: PortalView): SafeHtml {
     const until = m.until === null ? t('portal_measure_while') : t('portal_measure_until', { date: isoDate(m.until) });
     const actions = m.actions.map((a) => policy.actions.get(a)?.name ?? a);
     return html`<li class="border-1px border-base-lighter radius-md padding-2 margin-bottom-2">
-<p class="margin-top-0"><span class="usa-tag ${m.effect === 'deny' || m.effect === 'restrict' ? 'bg-secondary-dark' : 'bg-primary'}">${t(`portal_effect_${m.effect}` as MessageKey)}</span></p>
+<p class="margin-top-0"><span class="usa-tag ${
+      m.effect === 'deny' || m.effect === 'restrict' ? 'bg-secondary-dark' : 'bg-primary'
+    }">${t(`portal_effect_${m.effect}` as MessageKey)}</span></p>
 <ul class="usa-list">${actions.map((a) => html`<li>${a}</li>`)}</ul>
 <p class="margin-bottom-0">${t('portal_measure_detail', { because, basis: m.legal_basis, until })}</p></li>`;
   });
   return html`<section class="margin-bottom-5"><h2 id="measures-heading">${t('portal_measures_heading')}</h2>
-${items.length === 0 ? html`<p>${t('portal_measures_none')}</p>` : html`<ul class="usa-list usa-list--unstyled">${items}</ul>`}</section>`;
+${
+  items.length === 0
+    ? html`<p>${t('portal_measures_none')}</p>`
+    : html`<ul class="usa-list usa-list--unstyled">${items}</ul>`
+}</section>`;
 }

@@ -63,14 +63,22 @@ ${table(
     r.legal_basis,
     r.duration === null ? t('until_ended') : duration(t, r.duration),
     duration(t, r.max_duration),
-    html`${t('days_n', { n: r.dispute.days })}<br><span class="text-base font-body-3xs">${t(r.dispute.while_disputed === 'keep' ? 'while_keep' : 'while_suspend')}</span>`,
+    html`${t('days_n', { n: r.dispute.days })}<br><span class="text-base font-body-3xs">${t(
+      r.dispute.while_disputed === 'keep' ? 'while_keep' : 'while_suspend',
+    )}</span>`,
   ]),
 )}</section>
 <section class="margin-top-5"><h2>${t('about_disputes')}</h2><p>${t('about_disputes_text')}</p></section>
 <section class="margin-top-5"><h2>${t('about_repair')}</h2>
 <p>${t('about_repair_text')}</p>
 <ul class="usa-list">${tiers.map(([tier, period]) => html`<li>${t(`tier_${tier}`)}: ${duration(t, period)}</li>`)}</ul>
-${policy.repair.on_performance.length === 0 ? '' : html`<p>${t('about_repair_performance', { types: policy.repair.on_performance.map((id) => policy.record_types.get(id)?.name ?? id).join('; ') })}</p>`}
+${
+  policy.repair.on_performance.length === 0
+    ? ''
+    : html`<p>${t('about_repair_performance', {
+        types: policy.repair.on_performance.map((id) => policy.record_types.get(id)?.name ?? id).join('; '),
+      })}</p>`
+}
 </section>`,
   );
 }

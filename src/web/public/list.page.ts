@@ -16,11 +16,18 @@ export function listPage(ctx: PageContext, data: ListPage): SafeHtml {
           t('list_members'),
           [t('col_name'), t('identifiers'), t('col_since'), t('col_until'), t('records')],
           data.members.map((m) => [
-            html`${m.name}<br><span class="text-base font-body-3xs">${t(m.kind === 'person' ? 'kind_person' : 'kind_organization')}</span>`,
+            html`${m.name}<br><span class="text-base font-body-3xs">${t(
+              m.kind === 'person' ? 'kind_person' : 'kind_organization',
+            )}</span>`,
             html`<span class="break-word">${m.identifiers.map((i) => i.id).join(', ')}</span>`,
             isoDate(m.since),
             isoDate(m.until),
-            html`${m.records.map((r, n) => html`${n > 0 ? html`<br>` : ''}${r.type_name} (${r.agency.name}, <span class="break-word">${r.document_ref}</span>)`)}`,
+            html`${m.records.map(
+              (r, n) =>
+                html`${n > 0 ? html`<br>` : ''}${r.type_name} (${r.agency.name}, <span class="break-word">${
+                  r.document_ref
+                }</span>)`,
+            )}`,
           ]),
         );
   return layout(

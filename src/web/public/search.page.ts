@@ -21,7 +21,9 @@ export function searchPage(ctx: PageContext, q: string, outcome: SearchOutcome):
   <label class="usa-label" for="q">${t('search_label')}</label>
   <div class="usa-hint" id="q-hint">${t('search_hint')}</div>
   <div class="display-flex margin-top-1">
-    <input class="usa-input" id="q" type="search" name="q" value="${q}" maxlength="100" aria-describedby="q-hint" autocomplete="off">
+    <input class="usa-input" id="q" type="search" name="q" value="${
+      q
+    }" maxlength="100" aria-describedby="q-hint" autocomplete="off">
     <button class="usa-button" type="submit">${t('search_button')}</button>
   </div>
 </form></div>
@@ -42,8 +44,12 @@ function resultCard(ctx: PageContext, result: SearchResults[number]): SafeHtml {
   const { t } = ctx;
   return html`<li class="usa-card tablet:grid-col-12"><div class="usa-card__container">
 <div class="usa-card__header"><h3 class="usa-card__heading">${result.name}</h3>
-<p class="margin-0 text-base">${t(result.kind === 'person' ? 'kind_person' : 'kind_organization')} · ${t('identifiers')}:
-${result.identifiers.map((i, n) => html`${n > 0 ? ', ' : ''}<span class="break-word">${i.scheme} ${i.id}</span>`)}</p></div>
+<p class="margin-0 text-base">${t(
+    result.kind === 'person' ? 'kind_person' : 'kind_organization',
+  )} · ${t('identifiers')}:
+${result.identifiers.map(
+  (i, n) => html`${n > 0 ? ', ' : ''}<span class="break-word">${i.scheme} ${i.id}</span>`,
+)}</p></div>
 <div class="usa-card__body">
 ${
   result.lists.length === 0
@@ -69,7 +75,9 @@ export function recordsTable(ctx: PageContext, caption: string, records: SearchR
     caption,
     [t('col_record'), t('col_agency'), t('col_decided'), t('col_document'), t('col_disclosed_until')],
     records.map((r) => [
-      html`${r.type_name}${r.under_dispute ? html` <span class="usa-tag bg-secondary-dark">${t('under_dispute')}</span>` : ''}<br><span class="text-base font-body-3xs">${r.legal_basis}</span>`,
+      html`${r.type_name}${
+        r.under_dispute ? html` <span class="usa-tag bg-secondary-dark">${t('under_dispute')}</span>` : ''
+      }<br><span class="text-base font-body-3xs">${r.legal_basis}</span>`,
       r.agency.name,
       isoDate(r.decided_at),
       html`<span class="break-word">${r.document_ref}</span>`,

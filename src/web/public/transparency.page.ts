@@ -28,7 +28,10 @@ export function transparencyNames(policy: Policy, agencies: ReadonlyMap<string, 
   };
 }
 
-/** The period line and every section; `level` is the sections' heading level (2 on its own page, 3 inside a console section). */
+/**
+ * The period line and every section; `level` is the sections' heading level (2 on its own page, 3 inside a console
+ * section).
+ */
 export async function transparencySections(
   ctx: PageContext,
   report: TransparencyReport,
@@ -92,7 +95,11 @@ ${await section(
   ),
 )}
 <section class="margin-top-5">${heading(t('repairs'))}
-${table(t('repairs'), [t('repairs_approved'), t('repairs_refused')], [[report.repairs.approved, report.repairs.refused]])}</section>`;
+${table(
+  t('repairs'),
+  [t('repairs_approved'), t('repairs_refused')],
+  [[report.repairs.approved, report.repairs.refused]],
+)}</section>`;
 }
 
 /** `/transparency`. */

@@ -30,7 +30,9 @@ export function readCookie(request: FastifyRequest, name: string): string | unde
   return header === undefined ? undefined : parseCookie(header)[name];
 }
 
-/** Sets a cookie (Fastify appends to earlier set-cookie headers of this reply). Without maxAge it ends with the browser. */
+/**
+ * Sets a cookie (Fastify appends to earlier set-cookie headers of this reply). Without maxAge it ends with the browser.
+ */
 export function setCookie(reply: FastifyReply, name: string, value: string, maxAgeSeconds?: number): void {
   reply.header(
     'set-cookie',

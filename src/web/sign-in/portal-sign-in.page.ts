@@ -5,7 +5,7 @@
 
 import type { CredenceError } from '../../errors.ts';
 import { alert } from '../components.ts';
-import { html, type SafeHtml } from '../html.ts';
+import { html, raw, type SafeHtml } from '../html.ts';
 import { layout, type PageContext } from '../layout.ts';
 
 export interface PortalSignInView {
@@ -29,11 +29,17 @@ ${view.error ? errorAlert(ctx, view.error) : ''}
 <p class="usa-intro">${t('portal_sign_in_intro')}</p>
 ${
   view.oidcIssuer !== null
-    ? html`<p><a class="usa-button usa-button--big" href="/portal/sign-in/oidc${next}">${t('portal_sign_in_oidc')}</a></p>
+    ? html`<p><a class="usa-button usa-button--big" href="/portal/sign-in/oidc${next}">${t(
+        'portal_sign_in_oidc',
+      )}</a></p>
 <p class="usa-hint">${t('portal_sign_in_oidc_hint', { issuer: view.oidcIssuer })}</p>`
     : ''
 }
-${view.oidcIssuer === null && view.demoCsrf === null ? alert('info', t('portal_sign_in_title'), t('portal_sign_in_unavailable')) : ''}
+${
+  view.oidcIssuer === null && view.demoCsrf === null
+    ? alert('info', t('portal_sign_in_title'), t('portal_sign_in_unavailable'))
+    : ''
+}
 ${view.demoCsrf !== null ? demoForm(ctx, view, view.demoCsrf) : ''}`,
   );
 }
@@ -46,9 +52,14 @@ ${alert('warning', t('portal_demo_warning_heading'), t('portal_demo_warning'))}
 <input type="hidden" name="csrf" value="${csrf}">
 ${view.next === undefined ? '' : html`<input type="hidden" name="next" value="${view.next}">`}
 <label class="usa-label" for="demo-scheme">${t('portal_demo_scheme')}</label>
-<select class="usa-select" id="demo-scheme" name="scheme">${view.schemes.map((s) => html`<option value="${s.id}">${s.name} (${s.id})</option>`)}</select>
+<select class="usa-select" id="demo-scheme" name="scheme">${view.schemes.map(
+    (s) => html`<option value="${s.id}">${s.name} (${s.id})</option>`,
+  )}</select>
 <label class="usa-label" for="demo-id">${t('portal_demo_id')}</label>
-<input class="usa-input" id="demo-id" name="id" type="text" required maxlength="100" autocomplete="off" spellcheck="false">
+${raw(
+  '<input class="usa-input" id="demo-id" name="id" type="text" required maxlength="100" autocomplete="off" ' +
+    'spellcheck="false">',
+)}
 <button class="usa-button margin-top-2" type="submit">${t('portal_demo_submit')}</button>
 </form></section>`;
 }

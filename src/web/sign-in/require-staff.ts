@@ -49,7 +49,9 @@ export function checkCsrf(request: FastifyRequest, expected: string): void {
   }
 }
 
-/** The signed-in staff member if their role is among `roles`; throws CRD_SIGN_IN_REQUIRED or CRD_FORBIDDEN otherwise. */
+/**
+ * The signed-in staff member if their role is among `roles`; throws CRD_SIGN_IN_REQUIRED or CRD_FORBIDDEN otherwise.
+ */
 export async function requireStaff(request: FastifyRequest, roles: readonly StaffRole[]): Promise<SignedInStaff> {
   const staff = await currentStaff(request);
   if (staff === undefined) throw new CredenceError('CRD_SIGN_IN_REQUIRED', 'sign in to open this page');

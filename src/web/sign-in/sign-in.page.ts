@@ -5,7 +5,7 @@
  */
 
 import type { CredenceError, ErrorCode } from '../../errors.ts';
-import { html, type SafeHtml } from '../html.ts';
+import { html, raw, type SafeHtml } from '../html.ts';
 import type { MessageKey } from '../i18n/en.ts';
 import { layout, type PageContext } from '../layout.ts';
 
@@ -54,9 +54,15 @@ export function signInPage(ctx: PageContext, view: SignInView): SafeHtml {
   <input type="hidden" name="csrf" value="${view.csrf}">
   ${view.next === undefined ? '' : html`<input type="hidden" name="next" value="${view.next}">`}
   <label class="usa-label" for="username">${t('auth_username')}</label>
-  <input class="usa-input" id="username" name="username" type="text" autocomplete="username" autocapitalize="none" spellcheck="false" required maxlength="64" value="${view.username ?? ''}"${described}>
+  ${raw(
+    '<input class="usa-input" id="username" name="username" type="text" autocomplete="username" ' +
+      'autocapitalize="none" spellcheck="false" required maxlength="64"',
+  )} value="${view.username ?? ''}"${described}>
   <label class="usa-label" for="password">${t('auth_password')}</label>
-  <input class="usa-input" id="password" name="password" type="password" autocomplete="current-password" required maxlength="1024">
+  ${raw(
+    '<input class="usa-input" id="password" name="password" type="password" autocomplete="current-password" ' +
+      'required maxlength="1024">',
+  )}
   <button class="usa-button margin-top-3" type="submit">${t('auth_sign_in_submit')}</button>
 </form>
 <p class="margin-top-4">${t('auth_sign_in_hint')}</p>`,
@@ -71,6 +77,8 @@ export function errorPage(ctx: PageContext, error: CredenceError): SafeHtml {
     t('auth_error_title'),
     html`<div class="usa-alert usa-alert--error" role="alert"><div class="usa-alert__body">
 <h2 class="usa-alert__heading">${t('auth_error_heading')}</h2>${codedMessage(ctx, error)}</div></div>
-<p class="margin-top-3"><a class="usa-link" href="/">${t('auth_error_home')}</a> · <a class="usa-link" href="/sign-in">${t('auth_sign_in_title')}</a></p>`,
+<p class="margin-top-3"><a class="usa-link" href="/">${t(
+      'auth_error_home',
+    )}</a> · <a class="usa-link" href="/sign-in">${t('auth_sign_in_title')}</a></p>`,
   );
 }
