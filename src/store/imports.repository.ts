@@ -1,7 +1,7 @@
 /** SQL for console uploads (`imports`) and the lines they rejected (`import_rejects`). */
 
 import type { Insertable, Selectable } from 'kysely';
-import type { ImportsTable } from './schema.ts';
+import type { ImportsTable } from './schema-consoles.ts';
 
 import type { Executor } from './executor.ts';
 

@@ -11,16 +11,6 @@ import type {
   SubjectSessionsTable,
 } from './schema-consoles.ts';
 
-export type {
-  ImportRejectsTable,
-  ImportsTable,
-  OidcSignInsTable,
-  StaffAccountsTable,
-  StaffSessionsTable,
-  StaffSignInThrottleTable,
-  SubjectSessionsTable,
-};
-
 export interface LedgerTable {
   seq: string;
   at: Timestamp;

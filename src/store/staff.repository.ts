@@ -1,7 +1,8 @@
 /** SQL for staff accounts, their sessions and the sign-in throttle. */
 
 import type { Insertable, Transaction } from 'kysely';
-import type { DB, StaffAccountsTable, StaffSessionsTable } from './schema.ts';
+import type { DB } from './schema.ts';
+import type { StaffAccountsTable, StaffSessionsTable } from './schema-consoles.ts';
 
 import type { Executor } from './executor.ts';
 

@@ -1,7 +1,7 @@
 /** SQL for the portal's subject sessions and the OpenID Connect sign-ins under way. */
 
 import type { Insertable } from 'kysely';
-import type { OidcSignInsTable, SubjectSessionsTable } from './schema.ts';
+import type { OidcSignInsTable, SubjectSessionsTable } from './schema-consoles.ts';
 
 import type { Executor } from './executor.ts';
 
