@@ -75,6 +75,13 @@ export const ERROR_CODES = {
   CRD_REPAIR_TOO_EARLY: { status: 422, exit: EXIT_INPUT },
   CRD_REPAIR_NOT_PERFORMED: { status: 422, exit: EXIT_INPUT },
   CRD_LEDGER_BROKEN: { status: 500, exit: EXIT_SOFTWARE },
+  // Transparency log (c2sp.org signed-note, tlog-checkpoint, tlog-cosignature). A signature that fails, or a
+  // note no trusted key signed, is 403 as c2sp.org/tlog-witness answers it; offline it is bad data (EX_DATAERR).
+  CRD_NOTE_MALFORMED: { status: 400, exit: EXIT_INPUT },
+  CRD_NOTE_KEY_INVALID: { status: 400, exit: EXIT_INPUT },
+  CRD_NOTE_SIGNATURE_INVALID: { status: 403, exit: EXIT_INPUT },
+  CRD_NOTE_UNVERIFIED: { status: 403, exit: EXIT_INPUT },
+  CRD_CHECKPOINT_MALFORMED: { status: 400, exit: EXIT_INPUT },
   CRD_DATABASE_UNAVAILABLE: { status: 503, exit: EXIT_UNAVAILABLE },
   CRD_SHUTTING_DOWN: { status: 503, exit: EXIT_UNAVAILABLE },
   CRD_RATE_LIMITED: { status: 429, exit: EXIT_UNAVAILABLE },
