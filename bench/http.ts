@@ -5,7 +5,8 @@
  */
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,9 +52,18 @@ export async function startServerChild(
   log: (message: string) => void,
 ): Promise<ServerChild> {
   const port = await freePort();
+  // Its own data directory: the log's signing key, named for this port, is created there, not in ./data.
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'credence-bench-server-'));
   const child = spawn(process.execPath, [...nodeArgs, path.join(ROOT, 'bin/credence.js'), 'serve'], {
     cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      CREDENCE_DATA_DIR: dataDir,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   // Its output is progress, never the bench's answer: keep stdout clean for --json.
@@ -70,6 +80,7 @@ export async function startServerChild(
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
     await exited;
+    rmSync(dataDir, { recursive: true, force: true });
   };
   try {
     await waitForHealth(url, child);

@@ -27,6 +27,8 @@ export interface AppOptions {
   readonly bodyLimitBytes?: number;
   /** The portal's sign-in (subjectSignInFromConfig); without it, subjects cannot sign in to the portal. */
   readonly subjectSignIn?: SubjectSignInSettings;
+  /** The transparency log's verifier key (openLogSigner(config).verifierKey), served at /log/key. */
+  readonly logKey: string;
 }
 
 /** Fastify's own options: request logs without query strings, a body limit, strict JSON Schema checks. */
@@ -65,6 +67,7 @@ function appDeps(options: AppOptions): AppDeps {
     keys: options.keys ?? new KeyCache(options.rt),
     metrics: createMetrics(options.rt),
     subjectSignIn: { oidc: signIn.oidc === null ? null : new OidcClient(signIn.oidc), demo: signIn.demo },
+    logKey: options.logKey,
   };
 }
 

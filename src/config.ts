@@ -5,6 +5,7 @@
 
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isValidKeyName } from './domain/log/note-encoding.ts';
 import { CredenceError, type ProblemDetail } from './errors.ts';
 
 export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -40,12 +41,21 @@ export interface Config {
   readonly oidcIdentifierScheme: string;
   /** Demo mode: a development sign-in at /portal takes any identifier, with no proof. Never in production. */
   readonly demoMode: boolean;
+  /**
+   * The transparency log's origin (c2sp.org/tlog-checkpoint), the first line of every checkpoint and the name of
+   * the log's signing key. Default: the host of `publicUrl` followed by `/ledger` (`localhost:PORT/ledger`).
+   */
+  readonly logOrigin: string;
+  /** The log's signer key file; null: `<dataDir>/log/signing.key`, created on first use. */
+  readonly logKeyFile: string | null;
 }
 
 interface VariableSpec {
   readonly name: string;
   readonly fallback: string;
   readonly parse: (raw: string) => unknown;
+  /** The default as `--help` shows it, when it is derived rather than a fixed value. */
+  readonly help?: string;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -94,6 +104,12 @@ function claimName(raw: string): string {
   return raw;
 }
 
+function keyName(raw: string): string | null {
+  if (raw === '') return null;
+  if (!isValidKeyName(raw)) throw new Error('must be a signed-note key name (no spaces, plus signs or controls)');
+  return raw;
+}
+
 function postgresUrl(raw: string): string | null {
   if (raw === '') return null;
   const url = new URL(raw);
@@ -132,10 +148,33 @@ const SPECS: Record<keyof Config, VariableSpec> = {
   oidcIdentifierClaim: { name: 'CREDENCE_OIDC_IDENTIFIER_CLAIM', fallback: 'national_id', parse: claimName },
   oidcIdentifierScheme: { name: 'CREDENCE_OIDC_IDENTIFIER_SCHEME', fallback: 'cn-rid', parse: (raw) => raw },
   demoMode: { name: 'CREDENCE_DEMO_MODE', fallback: 'off', parse: onOff },
+  logOrigin: {
+    name: 'CREDENCE_LOG_ORIGIN',
+    fallback: '',
+    parse: keyName,
+    help: 'HOST of CREDENCE_PUBLIC_URL + /ledger',
+  },
+  logKeyFile: {
+    name: 'CREDENCE_LOG_KEY_FILE',
+    fallback: '',
+    parse: (raw) => (raw === '' ? null : path.resolve(raw)),
+    help: 'DATA_DIR/log/signing.key (created on first use)',
+  },
 };
 
 /** The variables Credence reads, with their defaults, for `--help` and the README. */
-export const CONFIG_VARIABLES = Object.values(SPECS).map(({ name, fallback }) => ({ name, fallback }));
+export const CONFIG_VARIABLES = Object.values(SPECS).map(({ name, fallback, help }) => ({
+  name,
+  fallback: help ?? fallback,
+}));
+
+/**
+ * The log's origin when CREDENCE_LOG_ORIGIN is not set: the host of the public URL followed by `/ledger`, or
+ * `localhost:PORT/ledger`, as the OIDC redirect's base URL defaults to `http://localhost:PORT`.
+ */
+function defaultLogOrigin(publicUrl: string | null, port: number): string {
+  return `${publicUrl === null ? `localhost:${port}` : new URL(publicUrl).host}/ledger`;
+}
 
 /** Parses the environment; throws `CRD_CONFIG_INVALID` naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<Config> = {}): Config {
@@ -174,6 +213,16 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<Config> = 
           message: `${name} is required when CREDENCE_OIDC_ISSUER is set`,
         });
     }
+  }
+  // Derived once PORT and CREDENCE_PUBLIC_URL are known good; a host a key name cannot carry must be replaced.
+  if (values.logOrigin === null && problems.every((p) => p.path !== 'PORT' && p.path !== 'CREDENCE_PUBLIC_URL')) {
+    values.logOrigin = defaultLogOrigin(values.publicUrl as string | null, values.port as number);
+    if (!isValidKeyName(values.logOrigin as string))
+      problems.push({
+        code: 'CRD_CONFIG_INVALID',
+        path: 'CREDENCE_LOG_ORIGIN',
+        message: `CREDENCE_LOG_ORIGIN must be set: the default ${JSON.stringify(values.logOrigin)} is not a key name`,
+      });
   }
   if (problems.length > 0) {
     throw new CredenceError(

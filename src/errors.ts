@@ -36,6 +36,8 @@ export const ERROR_CODES = {
   CRD_IMPORT_FILE: { status: 400, exit: EXIT_INPUT },
   CRD_POLICY_INVALID: { status: 400, exit: EXIT_CONFIG },
   CRD_CONFIG_INVALID: { status: 500, exit: EXIT_CONFIG },
+  // The log's stored signing key is named for another origin: a log cannot silently change its identity.
+  CRD_LOG_KEY_MISMATCH: { status: 500, exit: EXIT_CONFIG },
   CRD_USAGE: { status: 400, exit: EXIT_USAGE },
   // Access
   CRD_UNAUTHENTICATED: { status: 401, exit: EXIT_NOPERM },

@@ -8,12 +8,15 @@ import pino from 'pino';
 import type { Config } from './config.ts';
 import { buildApp } from './app.ts';
 import { KeyCache } from './services/accounts/key-cache.service.ts';
+import { openLogSigner } from './services/ledger/log-key.service.ts';
 import { openRegistry } from './services/runtime/open-registry.ts';
 import { getNextDueChange, registryJobs, scheduleJobs } from './services/runtime/jobs.service.ts';
 import { subjectSignInFromConfig } from './services/accounts/subject-sign-in.service.ts';
 
 export async function startServer(config: Config): Promise<{ url: string; stop(): Promise<void> }> {
   const logger = pino({ level: config.logLevel });
+  // Before the database: a log whose key is missing or names another origin must not start.
+  const logSigner = await openLogSigner(config, (message) => logger.info(message));
   let keys: KeyCache | null = null;
   const registry = await openRegistry(config, {
     applicationName: 'credence-server',
@@ -34,6 +37,7 @@ export async function startServer(config: Config): Promise<{ url: string; stop()
     logger: { level: config.logLevel },
     bodyLimitBytes: config.bodyLimitBytes,
     subjectSignIn: subjectSignInFromConfig(config),
+    logKey: logSigner.verifierKey,
   });
   if (config.demoMode)
     logger.warn(

@@ -274,7 +274,12 @@ describe('agency upload (app.inject)', () => {
     assert.equal(refused.statusCode, 400);
     assert.match(refused.body, /CRD_IMPORT_FILE/);
 
-    const small = await buildApp({ rt: t.registry.rt, follower: t.registry.follower, bodyLimitBytes: 2048 });
+    const small = await buildApp({
+      rt: t.registry.rt,
+      follower: t.registry.follower,
+      logKey: t.logKey,
+      bodyLimitBytes: 2048,
+    });
     try {
       const big = multipart(
         { csrf: chen.csrf },

@@ -1,4 +1,7 @@
-/** Every route of the JSON API (`/v1/...`, `/health`, `/metrics`, `/openapi.json`), registered in one place. */
+/**
+ * Every route of the JSON API (`/v1/...`, `/health`, `/metrics`, `/openapi.json`) and of the transparency log
+ * (`/log/...`), registered in one place.
+ */
 
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../shell/deps.ts';
@@ -6,6 +9,7 @@ import { correctionsRoutes } from './corrections.routes.ts';
 import { decisionsRoutes } from './decisions.routes.ts';
 import { deliveriesRoutes } from './deliveries.routes.ts';
 import { disputesRoutes } from './disputes.routes.ts';
+import { logRoutes } from './log.routes.ts';
 import { principalsRoutes } from './principals.routes.ts';
 import { publicRoutes } from './public.routes.ts';
 import { recordsRoutes } from './records.routes.ts';
@@ -27,6 +31,7 @@ export function apiRoutes(app: FastifyInstance, deps: AppDeps): void {
     correctionsRoutes,
     disputesRoutes,
     repairsRoutes,
+    logRoutes,
   ]) {
     routes(app, deps);
   }

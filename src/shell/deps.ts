@@ -13,4 +13,6 @@ export interface AppDeps {
   readonly metrics: Metrics;
   /** How subjects sign in to the portal: an OpenID Connect client, and whether demo mode is on. */
   readonly subjectSignIn: { readonly oidc: OidcClient | null; readonly demo: boolean };
+  /** The transparency log's verifier key in signed-note form (`<origin>+<key ID>+<base64>`), served at /log/key. */
+  readonly logKey: string;
 }

@@ -1,9 +1,13 @@
 /**
  * A whole registry per test file, on a fresh database: migrated, the default policy active,
  * the decision index warm, and the HTTP app ready for `app.inject()`. The clock is settable.
+ * Its data directory (the log's signing key) is a fresh temporary folder, removed on close.
  */
 
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { main } from '../../src/cli/main.ts';
@@ -11,6 +15,7 @@ import { loadConfig, type Config } from '../../src/config.ts';
 import { buildApp, type AppOptions } from '../../src/app.ts';
 import { openRegistry, type Registry } from '../../src/services/runtime/open-registry.ts';
 import { createPrincipal, type NewPrincipal } from '../../src/services/accounts/principals.service.ts';
+import { openLogSigner } from '../../src/services/ledger/log-key.service.ts';
 import { createTestDatabase } from './database.ts';
 
 export interface TestRegistry {
@@ -18,16 +23,26 @@ export interface TestRegistry {
   readonly app: FastifyInstance;
   readonly config: Config;
   readonly databaseUrl: string;
+  /** The transparency log's verifier key, as the app serves it (created in the test's data directory). */
+  readonly logKey: string;
   /** The registry's clock: tests move it, nothing sleeps. */
   now: Date;
   keyFor(input: NewPrincipal): Promise<string>;
   /** Files one record with an agency key over HTTP; asserts it was accepted; returns its id. */
   file(key: string, record: Record<string, unknown>): Promise<string>;
   /** Runs the CLI in-process against this registry's database, capturing its output. */
-  cli(...argv: string[]): Promise<{ code: number; out: string; err: string }>;
+  cli(...argv: string[]): Promise<CliResult>;
+  /** `cli` with these variables set (undefined: unset) over the registry's own for the run. */
+  cliWith(env: Record<string, string | undefined>, ...argv: string[]): Promise<CliResult>;
   /** Every projection table's rows, for comparing before and after a ledger replay. */
   snapshot(): Promise<Record<string, unknown[]>>;
   close(): Promise<void>;
+}
+
+export interface CliResult {
+  readonly code: number;
+  readonly out: string;
+  readonly err: string;
 }
 
 /** The tables `ledger replay` rebuilds. */
@@ -49,19 +64,24 @@ export async function startTestRegistry(
   appOptions: Partial<Pick<AppOptions, 'subjectSignIn'>> = {},
 ): Promise<TestRegistry> {
   const database = await createTestDatabase();
-  const config = loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'silent' });
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'credence-test-'));
+  const config = loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'silent', CREDENCE_DATA_DIR: dataDir });
+  // The CLI reads the environment: it is given the registry's own database, data directory and log origin.
+  const env = { DATABASE_URL: database.url, CREDENCE_DATA_DIR: dataDir, CREDENCE_LOG_ORIGIN: config.logOrigin };
   const state = { now: start };
   const registry = await openRegistry(config, {
     applicationName: 'credence-test',
     warmIndex: true,
     clock: () => state.now,
   });
-  const app = await buildApp({ rt: registry.rt, follower: registry.follower, ...appOptions });
+  const logKey = (await openLogSigner(config)).verifierKey;
+  const app = await buildApp({ rt: registry.rt, follower: registry.follower, logKey, ...appOptions });
   return {
     registry,
     app,
     config,
     databaseUrl: database.url,
+    logKey,
     get now() {
       return state.now;
     },
@@ -76,7 +96,8 @@ export async function startTestRegistry(
       assert.equal(body.accepted?.length, 1, JSON.stringify(body.rejected ?? body));
       return body.accepted[0].record_id as string;
     },
-    cli: (...argv) => runCli(database.url, argv),
+    cli: (...argv) => runCli(env, argv),
+    cliWith: (overrides, ...argv) => runCli({ ...env, ...overrides }, argv),
     snapshot: async () => {
       const result: Record<string, unknown[]> = {};
       for (const table of PROJECTION_TABLES) {
@@ -92,16 +113,14 @@ export async function startTestRegistry(
       await app.close();
       await registry.close();
       await database.drop();
+      await rm(dataDir, { recursive: true, force: true });
     },
   };
 }
 
 export const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
 
-async function runCli(
-  databaseUrl: string,
-  argv: readonly string[],
-): Promise<{ code: number; out: string; err: string }> {
+async function runCli(env: Record<string, string | undefined>, argv: readonly string[]): Promise<CliResult> {
   let out = '';
   let err = '';
   const sink = (append: (chunk: string) => void) =>
@@ -111,8 +130,8 @@ async function runCli(
         return true;
       },
     }) as unknown as NodeJS.WritableStream;
-  const previous = process.env.DATABASE_URL;
-  process.env.DATABASE_URL = databaseUrl;
+  const previous = Object.fromEntries(Object.keys(env).map((name) => [name, process.env[name]]));
+  setEnv(env);
   try {
     const code = await main(argv, {
       stdout: sink((c) => {
@@ -124,7 +143,13 @@ async function runCli(
     });
     return { code, out, err };
   } finally {
-    if (previous === undefined) delete process.env.DATABASE_URL;
-    else process.env.DATABASE_URL = previous;
+    setEnv(previous);
+  }
+}
+
+function setEnv(env: Record<string, string | undefined>): void {
+  for (const [name, value] of Object.entries(env)) {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
   }
 }

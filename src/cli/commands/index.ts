@@ -6,6 +6,7 @@ import { demoCommand } from './demo.command.ts';
 import { importCommand } from './import.command.ts';
 import { jobsRunCommand } from './jobs.command.ts';
 import { ledgerReplayCommand, ledgerVerifyCommand } from './ledger.command.ts';
+import { logKeyCommand } from './log.command.ts';
 import { policyCheckCommand } from './policy.command.ts';
 import { principalAddCommand, principalListCommand, principalRevokeCommand } from './principal.command.ts';
 import { serveCommand } from './serve.command.ts';
@@ -25,5 +26,6 @@ export const COMMANDS: readonly Command[] = [
   demoCommand,
   ledgerVerifyCommand,
   ledgerReplayCommand,
+  logKeyCommand,
   jobsRunCommand,
 ];
