@@ -23,6 +23,14 @@ module.exports = {
     layer('web-not-to-other-shells', '^src/web/', '^src/(api|cli|app\\.ts|server\\.ts)'),
     // The CLI's `serve` command starts the server process: the one import of the composition root.
     layer('cli-not-to-other-shells', '^src/cli/', '^src/(api|web|app\\.ts)'),
+    // The witness (`credence witness serve`) is its own shell and its own process: an independent party runs it,
+    // so it never reaches the registry's store, shells or composition root, and they never reach it.
+    layer('witness-is-its-own-shell', '^src/witness/', '^src/(api|web|cli|shell|store|app\\.ts|server\\.ts)'),
+    layer(
+      'only-the-cli-reaches-the-witness',
+      '^src/(api|web|shell|services|store|policy|domain|app\\.ts|server\\.ts)',
+      '^src/witness/',
+    ),
     {
       name: 'no-circular',
       severity: 'error',

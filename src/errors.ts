@@ -84,6 +84,28 @@ export const ERROR_CODES = {
   CRD_NOTE_SIGNATURE_INVALID: { status: 403, exit: EXIT_INPUT },
   CRD_NOTE_UNVERIFIED: { status: 403, exit: EXIT_INPUT },
   CRD_CHECKPOINT_MALFORMED: { status: 400, exit: EXIT_INPUT },
+  // Monitoring a log and checking a report against it (issue 9, items 5 and 6): the log contradicted a tree it
+  // signed before (a fork or a shrinking tree), served tiles that do not match its signed checkpoint, or could not be
+  // reached; the monitor's state file is unreadable; a report's checkpoint or inclusion proofs do not hold.
+  CRD_LOG_INCONSISTENT: { status: 409, exit: EXIT_INPUT },
+  CRD_LOG_TILE_MISMATCH: { status: 502, exit: EXIT_INPUT },
+  CRD_LOG_UNREACHABLE: { status: 503, exit: EXIT_UNAVAILABLE },
+  CRD_MONITOR_STATE_INVALID: { status: 500, exit: EXIT_CONFIG },
+  CRD_REPORT_UNVERIFIED: { status: 422, exit: EXIT_INPUT },
+  // The witness (issue 9, item 4; c2sp.org/tlog-witness answers each with the status given here): a malformed
+  // add-checkpoint body or a tree said to shrink (400), a log it does not witness (404), a checkpoint that forks the
+  // tree it cosigned (same size, another root: 409), a consistency proof that does not verify (422). Its stored
+  // state unreadable, or its key named otherwise than --name, is never papered over: that would let a fork through.
+  CRD_WITNESS_REQUEST_MALFORMED: { status: 400, exit: EXIT_INPUT },
+  CRD_WITNESS_UNKNOWN_LOG: { status: 404, exit: EXIT_INPUT },
+  CRD_WITNESS_FORK: { status: 409, exit: EXIT_INPUT },
+  CRD_WITNESS_BAD_PROOF: { status: 422, exit: EXIT_INPUT },
+  CRD_WITNESS_STATE_CORRUPT: { status: 500, exit: EXIT_SOFTWARE },
+  CRD_WITNESS_KEY_MISMATCH: { status: 500, exit: EXIT_CONFIG },
+  // The log's own store (issue 9, items 1-3): its stored tree or entries disagree with its last signed checkpoint,
+  // so the server refuses to start rather than sign a fork; no checkpoint has been signed yet (nothing to serve).
+  CRD_LOG_STORE_INCONSISTENT: { status: 500, exit: EXIT_SOFTWARE },
+  CRD_LOG_NO_CHECKPOINT: { status: 404, exit: EXIT_INPUT },
   CRD_DATABASE_UNAVAILABLE: { status: 503, exit: EXIT_UNAVAILABLE },
   CRD_SHUTTING_DOWN: { status: 503, exit: EXIT_UNAVAILABLE },
   CRD_RATE_LIMITED: { status: 429, exit: EXIT_UNAVAILABLE },

@@ -9,9 +9,15 @@ import type { Config } from './config.ts';
 import { buildApp } from './app.ts';
 import { KeyCache } from './services/accounts/key-cache.service.ts';
 import { openLogSigner } from './services/ledger/log-key.service.ts';
-import { openRegistry } from './services/runtime/open-registry.ts';
+import { checkLogAtStart } from './services/ledger/log-audit.service.ts';
+import { type LogIntegrationLoop, startLogIntegration } from './services/ledger/log-integration-loop.ts';
+import type { NoteSigner } from './domain/log/note-keys.ts';
+import { openRegistry, type Registry } from './services/runtime/open-registry.ts';
 import { getNextDueChange, registryJobs, scheduleJobs } from './services/runtime/jobs.service.ts';
 import { subjectSignInFromConfig } from './services/accounts/subject-sign-in.service.ts';
+
+/** How long the log integrator waits after a ledger notification, so that a burst becomes one checkpoint. */
+const LOG_BATCH_DELAY_MS = 100;
 
 export async function startServer(config: Config): Promise<{ url: string; stop(): Promise<void> }> {
   const logger = pino({ level: config.logLevel });
@@ -30,6 +36,7 @@ export async function startServer(config: Config): Promise<{ url: string; stop()
   });
   keys = new KeyCache(registry.rt);
   await registry.follower.start(registry.database.pool, config.ledgerPollMs);
+  const integration = await startLog(registry, logSigner, config.ledgerPollMs, logger);
   const app = await buildApp({
     rt: registry.rt,
     follower: registry.follower,
@@ -71,6 +78,7 @@ export async function startServer(config: Config): Promise<{ url: string; stop()
       timer.unref();
       await jobs.stop();
       await app.close();
+      await integration.stop();
       await registry.close();
       clearTimeout(timer);
       logger.info('stopped');
@@ -78,4 +86,27 @@ export async function startServer(config: Config): Promise<{ url: string; stop()
     return stopping;
   };
   return { url, stop };
+}
+
+/**
+ * Checks the log's store against its last signed checkpoint, closing the registry and refusing to start if they
+ * disagree (a log must not serve or extend a tree other than the one it signed), then integrates in the background.
+ */
+async function startLog(
+  registry: Registry,
+  signer: NoteSigner,
+  pollMs: number,
+  logger: pino.Logger,
+): Promise<LogIntegrationLoop> {
+  try {
+    await checkLogAtStart(registry.rt, signer.verifierKey);
+  } catch (error) {
+    await registry.close();
+    throw error;
+  }
+  return startLogIntegration(registry.rt, registry.database.pool, signer, {
+    delayMs: LOG_BATCH_DELAY_MS,
+    pollMs,
+    onError: (error) => logger.error({ err: error }, 'log integration failed; it will be retried'),
+  });
 }

@@ -57,6 +57,6 @@ export function systemRoutes(app: FastifyInstance, deps: AppDeps): void {
       config: { roles: ['operator', 'auditor'] },
       schema: { summary: 'Recompute the hash chain and name the first bad event', tags: ['ledger'] },
     },
-    async () => verifyLedger(deps.rt),
+    async () => verifyLedger(deps.rt, { logKey: deps.logKey }),
   );
 }

@@ -22,6 +22,11 @@ export interface LedgerRow {
   readonly hash: string;
 }
 
+/** A row as appended: with its entry, the exact bytes of its Merkle leaf (domain/log/ledger-entry.ts). */
+export interface NewLedgerRow extends LedgerRow {
+  readonly entry: Uint8Array;
+}
+
 /** Takes the append lock for the rest of the transaction and returns the chain's head. */
 export async function lockLedgerHead(trx: Transaction<DB>): Promise<{ seq: bigint; hash: string | null }> {
   await sql`select pg_advisory_xact_lock(${LEDGER_LOCK})`.execute(trx);
@@ -38,18 +43,19 @@ export async function lockLedgerHead(trx: Transaction<DB>): Promise<{ seq: bigin
  * Inserts rows passed as one JSON document: cheaper to send and parse than one array per
  * column when payloads are large (a bulk import appends thousands of records at once).
  */
-export async function insertLedgerRows(trx: Transaction<DB>, rows: readonly LedgerRow[]): Promise<void> {
+export async function insertLedgerRows(trx: Transaction<DB>, rows: readonly NewLedgerRow[]): Promise<void> {
   if (rows.length === 0) return;
+  // The entry travels as bytea's hex text form, which json_populate_recordset reads into the bytea column.
   const json = `[${rows
     .map(
       (r) =>
         `{"seq":${r.seq},"at":"${r.at.toISOString()}","type":${JSON.stringify(r.type)},` +
         `"subject_id":${r.subject_id ?? 'null'},"payload":${JSON.stringify(r.payload)},` +
-        `"prev_hash":"${r.prev_hash}","hash":"${r.hash}"}`,
+        `"prev_hash":"${r.prev_hash}","hash":"${r.hash}","entry":"\\\\x${Buffer.from(r.entry).toString('hex')}"}`,
     )
     .join(',')}]`;
-  await sql`insert into ledger (seq, at, type, subject_id, payload, prev_hash, hash)
-    select seq, at, type, subject_id, payload, prev_hash, hash
+  await sql`insert into ledger (seq, at, type, subject_id, payload, prev_hash, hash, entry)
+    select seq, at, type, subject_id, payload, prev_hash, hash, entry
     from json_populate_recordset(null::ledger, ${json}::json)`.execute(trx);
 }
 
@@ -65,11 +71,11 @@ export function parsePayload(row: Pick<LedgerRow, 'payload'>): Record<string, un
   return JSON.parse(row.payload) as Record<string, unknown>;
 }
 
-/** Ledger rows with seq greater than `afterSeq`, in order, at most `limit`. */
+/** Ledger rows with seq greater than `afterSeq`, in order, at most `limit` (without their entry bytes). */
 export async function getLedgerRowsAfter(db: Executor, afterSeq: string, limit: number): Promise<LedgerRow[]> {
   const rows = await db
     .selectFrom('ledger')
-    .selectAll()
+    .select(['seq', 'at', 'type', 'subject_id', 'payload', 'prev_hash', 'hash'])
     .where('seq', '>', afterSeq)
     .orderBy('seq')
     .limit(limit)

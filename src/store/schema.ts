@@ -10,6 +10,7 @@ import type {
   StaffSignInThrottleTable,
   SubjectSessionsTable,
 } from './schema-consoles.ts';
+import type { LogCheckpointsTable, LogTilesTable } from './schema-log.ts';
 
 export interface LedgerTable {
   seq: string;
@@ -20,6 +21,8 @@ export interface LedgerTable {
   payload: string;
   prev_hash: string;
   hash: string;
+  /** The exact bytes of the event's Merkle leaf (domain/log/ledger-entry.ts). */
+  entry: Buffer;
 }
 
 export interface PoliciesTable {
@@ -216,6 +219,8 @@ export interface DB {
   import_rejects: ImportRejectsTable;
   subject_sessions: SubjectSessionsTable;
   oidc_sign_ins: OidcSignInsTable;
+  log_tiles: LogTilesTable;
+  log_checkpoints: LogCheckpointsTable;
 }
 
 export interface ReviewTasksTable {

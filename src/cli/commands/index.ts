@@ -7,10 +7,13 @@ import { importCommand } from './import.command.ts';
 import { jobsRunCommand } from './jobs.command.ts';
 import { ledgerReplayCommand, ledgerVerifyCommand } from './ledger.command.ts';
 import { logKeyCommand } from './log.command.ts';
+import { logMonitorCommand } from './log-monitor.command.ts';
 import { policyCheckCommand } from './policy.command.ts';
 import { principalAddCommand, principalListCommand, principalRevokeCommand } from './principal.command.ts';
 import { serveCommand } from './serve.command.ts';
 import { staffAddCommand, staffDisableCommand, staffListCommand } from './staff.command.ts';
+import { verifyReportCommand } from './verify-report.command.ts';
+import { witnessKeyCommand, witnessServeCommand } from './witness.command.ts';
 
 export const COMMANDS: readonly Command[] = [
   serveCommand,
@@ -27,5 +30,9 @@ export const COMMANDS: readonly Command[] = [
   ledgerVerifyCommand,
   ledgerReplayCommand,
   logKeyCommand,
+  logMonitorCommand,
+  witnessServeCommand,
+  witnessKeyCommand,
+  verifyReportCommand,
   jobsRunCommand,
 ];

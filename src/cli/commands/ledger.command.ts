@@ -1,19 +1,26 @@
 import { CredenceError } from '../../errors.ts';
 import { policyFromStore } from '../../services/runtime/open-registry.ts';
-import { verifyLedger } from '../../services/ledger/ledger.service.ts';
+import { type VerifyResult, verifyLedger } from '../../services/ledger/ledger.service.ts';
+import { openLogSigner } from '../../services/ledger/log-key.service.ts';
 import { replayLedger } from '../../services/ledger/replay.service.ts';
 import { parseCommandArgs, withRegistry } from '../args.ts';
 import type { Command } from '../command.ts';
 
 export const ledgerVerifyCommand: Command = {
   path: ['ledger', 'verify'],
-  summary: 'Recompute the hash chain; name the first bad event (exit 70) or print the head',
+  summary: 'Recompute the hash chain and the log (leaves, tree, signed checkpoint); name the first bad event (exit 70)',
   usage: '[--json]',
   async run(args, { config, stdout }) {
     const { values } = parseCommandArgs(args, { json: { type: 'boolean' } });
-    const result = await withRegistry(config, (registry) => verifyLedger(registry.rt));
+    const logKey = (await openLogSigner(config)).verifierKey;
+    const result = await withRegistry(config, (registry) => verifyLedger(registry.rt, { logKey }));
     if (values.json === true) stdout.write(`${JSON.stringify(result)}\n`);
-    else if (result.ok) stdout.write(`Ledger OK: ${result.events} events, head ${result.head}\n`);
+    else if (result.ok) stdout.write(`Ledger OK: ${result.events} events, head ${result.head}\n${logLine(result)}\n`);
+    if (result.log.problem !== undefined)
+      throw new CredenceError(
+        'CRD_LEDGER_BROKEN',
+        `the log does not match its signed checkpoint: ${result.log.problem}`,
+      );
     if (!result.ok)
       throw new CredenceError(
         'CRD_LEDGER_BROKEN',
@@ -23,6 +30,11 @@ export const ledgerVerifyCommand: Command = {
     return 0;
   },
 };
+
+function logLine({ log }: VerifyResult): string {
+  if (log.root === null) return 'Log: no checkpoint signed yet';
+  return `Log OK: the ${log.size} leaves rebuild the root ${log.root} of the signed checkpoint`;
+}
 
 export const ledgerReplayCommand: Command = {
   path: ['ledger', 'replay'],

@@ -1,11 +1,15 @@
 /** Appending to and verifying the ledger. Every state change goes through `appendEvents`. */
 
+import { randomBytes } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import { canonicalJson } from '../../domain/canonical.ts';
+import { ENTRY_SALT_BYTES, encodeLedgerEntry } from '../../domain/log/ledger-entry.ts';
 import { eventBody, GENESIS_HASH, hashBody } from '../../domain/ledger-chain.ts';
-import { getLedgerRowsAfter, insertLedgerRows, lockLedgerHead, type LedgerRow } from '../../store/ledger.repository.ts';
+import { getEntryRowsAfter } from '../../store/log.repository.ts';
+import { insertLedgerRows, lockLedgerHead, type LedgerRow, type NewLedgerRow } from '../../store/ledger.repository.ts';
 import type { DB } from '../../store/schema.ts';
 import type { ServiceContext } from '../context.ts';
+import { beginLogAudit, type LogProblem, type LogSummary } from './log-audit.service.ts';
 
 export interface NewEvent {
   readonly type: string;
@@ -15,14 +19,21 @@ export interface NewEvent {
 
 /**
  * Appends events in the caller's transaction, chained to the current head. Holds the ledger
- * lock until the transaction ends, so concurrent writers append one after another.
+ * lock until the transaction ends, so concurrent writers append one after another. Each row
+ * carries its entry: the exact bytes of its Merkle leaf, with a fresh 32-byte salt (issue 9).
  */
-export async function appendEvents(trx: Transaction<DB>, at: Date, events: readonly NewEvent[]): Promise<LedgerRow[]> {
+export async function appendEvents(
+  trx: Transaction<DB>,
+  at: Date,
+  events: readonly NewEvent[],
+): Promise<NewLedgerRow[]> {
   if (events.length === 0) return [];
   const head = await lockLedgerHead(trx);
   let prevHash = head.hash ?? GENESIS_HASH;
   let seq = head.seq;
-  const rows: LedgerRow[] = [];
+  const rows: NewLedgerRow[] = [];
+  // One draw of randomness for the batch: a salt is a secret, so it comes from node:crypto.
+  const salts = randomBytes(ENTRY_SALT_BYTES * events.length);
   for (const event of events) {
     seq += 1n;
     // The canonical text is hashed and stored as is, so verify hashes the very bytes stored.
@@ -36,7 +47,8 @@ export async function appendEvents(trx: Transaction<DB>, at: Date, events: reado
       prev_hash: prevHash,
     };
     const hash = hashBody(prevHash, eventBody(row, payload));
-    rows.push({ ...row, hash });
+    const salt = salts.subarray(rows.length * ENTRY_SALT_BYTES, (rows.length + 1) * ENTRY_SALT_BYTES);
+    rows.push({ ...row, hash, entry: encodeLedgerEntry(row, salt.toString('base64')) });
     prevHash = hash;
   }
   await insertLedgerRows(trx, rows);
@@ -47,25 +59,56 @@ export interface VerifyResult {
   readonly ok: boolean;
   readonly events: number;
   readonly head: string;
+  /** The first event that does not match: its hash chain, or its entry and the log's tree. */
   readonly firstBad?: { seq: string; reason: string };
+  /** The transparency log: its latest checkpoint's size and root, and a problem with the checkpoint itself. */
+  readonly log: LogSummary & { readonly problem?: string };
 }
 
-/** Recomputes the whole chain and names the first event that does not match. */
-export async function verifyLedger(ctx: ServiceContext, pageSize = 5000): Promise<VerifyResult> {
-  let prevHash = GENESIS_HASH;
-  let expectedSeq = 1n;
-  let events = 0;
+/**
+ * Recomputes the whole chain, and the log: every leaf from its stored entry bytes and the tree from the leaves,
+ * against the latest signed checkpoint (its signature checked when `logKey`, the log's verifier key, is given).
+ * Names the first event that does not match.
+ */
+export async function verifyLedger(
+  ctx: ServiceContext,
+  options: { readonly logKey?: string; readonly pageSize?: number } = {},
+): Promise<VerifyResult> {
+  const pageSize = options.pageSize ?? 5000;
+  const audit = await beginLogAudit(ctx.db, options.logKey ?? null);
+  const chain = { prevHash: GENESIS_HASH, events: 0 };
+  const result = (bad: LogProblem | null): VerifyResult => {
+    const log = bad?.seq === null ? { ...audit.summary, problem: bad.reason } : audit.summary;
+    const base = { ok: bad === null, events: chain.events, head: chain.prevHash, log };
+    return bad?.seq == null ? base : { ...base, firstBad: { seq: bad.seq, reason: bad.reason } };
+  };
+  if (audit.problem !== null) return result(audit.problem);
   for (;;) {
-    const page = await getLedgerRowsAfter(ctx.db, (expectedSeq - 1n).toString(), pageSize);
-    for (const row of page) {
-      const bad = checkRow(row, expectedSeq, prevHash);
-      if (bad !== null) return { ok: false, events, head: prevHash, firstBad: { seq: row.seq, reason: bad } };
-      prevHash = row.hash;
-      expectedSeq += 1n;
-      events += 1;
-    }
-    if (page.length < pageSize) return { ok: true, events, head: prevHash };
+    const page = await getEntryRowsAfter(ctx.db, String(chain.events), pageSize);
+    const chainBad = firstChainBreak(page, chain.events, chain.prevHash);
+    // The events before a broken link go to the log's check; for the same event the chain's reason wins.
+    const good = chainBad === null ? page.length : chainBad.at;
+    const logBad = await audit.check(page.slice(0, good));
+    const upTo = logBad?.seq == null ? good : Number(logBad.seq) - chain.events - 1;
+    if (upTo > 0) chain.prevHash = page[upTo - 1]!.hash;
+    chain.events += upTo;
+    if (logBad !== null) return result(logBad);
+    if (chainBad !== null) return result({ seq: chainBad.seq, reason: chainBad.reason });
+    if (page.length < pageSize) return result(audit.finish());
   }
+}
+
+/** The first event of a page (after `events` verified ones, the last with hash `prevHash`) that breaks the chain. */
+function firstChainBreak(
+  page: readonly LedgerRow[],
+  events: number,
+  prevHash: string,
+): (LogProblem & { readonly at: number }) | null {
+  for (const [i, row] of page.entries()) {
+    const reason = checkRow(row, BigInt(events + i + 1), i === 0 ? prevHash : page[i - 1]!.hash);
+    if (reason !== null) return { seq: row.seq, reason, at: i };
+  }
+  return null;
 }
 
 function checkRow(row: LedgerRow, expectedSeq: bigint, prevHash: string): string | null {

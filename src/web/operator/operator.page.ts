@@ -105,7 +105,7 @@ function ledgerSection(ctx: PageContext, view: OperatorView): SafeHtml {
         : alert(
             'error',
             t('op_ledger_bad'),
-            t('op_ledger_bad_text', { seq: v.firstBad?.seq ?? '?', reason: v.firstBad?.reason ?? '' }),
+            t('op_ledger_bad_text', { seq: v.firstBad?.seq ?? '?', reason: v.firstBad?.reason ?? v.log.problem ?? '' }),
           );
   return html`<section><h2 id="ledger-heading">${t('op_ledger')}</h2>
 <div class="break-word">${result}</div>

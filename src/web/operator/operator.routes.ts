@@ -101,7 +101,7 @@ function consoleRoutes(scope: FastifyInstance, deps: AppDeps): void {
 
   scope.post<{ Querystring: Query }>('/operator/verify', page, async (request, reply) => {
     await requireStaff(request, ['operator']);
-    return renderConsole(deps, request, reply, { verify: await verifyLedger(deps.rt) });
+    return renderConsole(deps, request, reply, { verify: await verifyLedger(deps.rt, { logKey: deps.logKey }) });
   });
 }
 
