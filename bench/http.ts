@@ -50,6 +50,7 @@ export async function startServerChild(
   databaseUrl: string,
   nodeArgs: readonly string[],
   log: (message: string) => void,
+  env: Readonly<Record<string, string>> = {},
 ): Promise<ServerChild> {
   const port = await freePort();
   // Its own data directory: the log's signing key, named for this port, is created there, not in ./data.
@@ -63,6 +64,7 @@ export async function startServerChild(
       PORT: String(port),
       HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

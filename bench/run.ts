@@ -30,6 +30,7 @@ import { loadBareRoute, loadDecisions, startServerChild, type LoadOptions } from
 import { copyRows, copyWrittenTablesMs, importFilings, recordRows, type CopyRow } from './import.ts';
 import { collectGarbage } from './heap.ts';
 import { measureIndexMemory } from './index-memory.ts';
+import { createBenchLogKey, measureLogIntegration } from './log.ts';
 import { toJson, toTable, type Figures, type Machine } from './report.ts';
 import { openBenchDatabase, postgresVersion } from './setup.ts';
 
@@ -162,21 +163,23 @@ async function benchHttp(
   databaseUrl: string,
   key: string,
   subjects: readonly SubjectRef[],
-  serverProf: string | undefined,
+  server: { serverProf: string | undefined; serverEnv: Readonly<Record<string, string>> },
   defer: Defer,
   figures: Figures,
 ): Promise<void> {
   const postgresPids = async () =>
     (await sql<{ pid: number }>`select pid from pg_stat_activity`.execute(db)).rows.map((r) => r.pid);
+  const { serverProf, serverEnv } = server;
   const nodeArgs = serverProf === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${path.resolve(serverProf)}`];
-  const server = await startServerChild(databaseUrl, nodeArgs, log);
-  defer(server.stop); // also on SIGINT/SIGTERM
+  // The server signs with the key the bench integrated with: a log never changes its key.
+  const child = await startServerChild(databaseUrl, nodeArgs, log, serverEnv);
+  defer(child.stop); // also on SIGINT/SIGTERM
   const load: LoadOptions = { ...HTTP, postgresPids };
   try {
     log(`GET /health/live: ${HTTP.connections} connections, ${HTTP.warmupSeconds} s warm-up + ${HTTP.seconds} s`);
-    const bare = await loadBareRoute(server, load);
+    const bare = await loadBareRoute(child, load);
     log(`POST /v1/decisions over ${subjects.length} subjects: same load`);
-    const decisions = await loadDecisions(server, key, HTTP_ASKS, subjects, load);
+    const decisions = await loadDecisions(child, key, HTTP_ASKS, subjects, load);
     Object.assign(figures, {
       decision_http_per_s: decisions.perSecond,
       bare_route_http_per_s: bare.perSecond,
@@ -193,7 +196,7 @@ async function benchHttp(
     if (bare.serverCores !== undefined) figures.bare_route_http_server_cores = bare.serverCores;
     if (decisions.postgresCores !== undefined) figures.decision_http_postgres_cores = decisions.postgresCores;
   } finally {
-    await server.stop();
+    await child.stop();
   }
 }
 
@@ -206,6 +209,11 @@ async function measureAll(
   const figures: Figures = {};
   const principals = await createPrincipals(registry);
   const imported = await benchImport(registry, figures);
+  log('integrating every ledger event into the transparency log (hash tiles, signed checkpoints)');
+  const logKey = createBenchLogKey();
+  const integrated = await measureLogIntegration(registry.rt, logKey.signer);
+  figures.log_integration_entries_per_s = integrated.perSecond;
+  figures.log_integrated_entries = integrated.entries;
   await registry.follower.warm();
   const index = registry.rt.index;
   const listed = imported.filter((ref) => index.code(ref.scheme, ref.id) !== index.baseCode);
@@ -228,7 +236,7 @@ async function measureAll(
     databaseUrl,
     principals.relying.key,
     batches[0]!.slice(0, 1000),
-    serverProf,
+    { serverProf, serverEnv: logKey.serverEnv },
     defer,
     figures,
   );

@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isValidKeyName } from './domain/log/note-encoding.ts';
+import { parseWitnessList, type WitnessEndpoint } from './domain/log/witness-list.ts';
 import { CredenceError, type ProblemDetail } from './errors.ts';
 
 export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -48,6 +49,10 @@ export interface Config {
   readonly logOrigin: string;
   /** The log's signer key file; null: `<dataDir>/log/signing.key`, created on first use. */
   readonly logKeyFile: string | null;
+  /** The witnesses each new checkpoint is submitted to (c2sp.org/tlog-witness); empty: none. */
+  readonly logWitnesses: readonly WitnessEndpoint[];
+  /** How many witnesses must cosign a checkpoint before it is published: 0 to their number (default: all). */
+  readonly logWitnessQuorum: number;
 }
 
 interface VariableSpec {
@@ -160,6 +165,18 @@ const SPECS: Record<keyof Config, VariableSpec> = {
     parse: (raw) => (raw === '' ? null : path.resolve(raw)),
     help: 'DATA_DIR/log/signing.key (created on first use)',
   },
+  logWitnesses: {
+    name: 'CREDENCE_LOG_WITNESSES',
+    fallback: '',
+    parse: parseWitnessList,
+    help: 'none (comma-separated "URL VKEY" pairs)',
+  },
+  logWitnessQuorum: {
+    name: 'CREDENCE_LOG_WITNESS_QUORUM',
+    fallback: '',
+    parse: (raw) => (raw === '' ? null : integer(0, 1000)(raw)),
+    help: 'all of CREDENCE_LOG_WITNESSES',
+  },
 };
 
 /** The variables Credence reads, with their defaults, for `--help` and the README. */
@@ -174,6 +191,19 @@ export const CONFIG_VARIABLES = Object.values(SPECS).map(({ name, fallback, help
  */
 function defaultLogOrigin(publicUrl: string | null, port: number): string {
   return `${publicUrl === null ? `localhost:${port}` : new URL(publicUrl).host}/ledger`;
+}
+
+/** Defaults the quorum to every witness, and refuses one above their number (it could never be met). */
+function checkWitnessQuorum(values: Record<string, unknown>, problems: ProblemDetail[]): void {
+  if (problems.some((p) => p.path === 'CREDENCE_LOG_WITNESSES' || p.path === 'CREDENCE_LOG_WITNESS_QUORUM')) return;
+  const count = (values.logWitnesses as readonly WitnessEndpoint[]).length;
+  values.logWitnessQuorum ??= count;
+  if ((values.logWitnessQuorum as number) > count)
+    problems.push({
+      code: 'CRD_CONFIG_INVALID',
+      path: 'CREDENCE_LOG_WITNESS_QUORUM',
+      message: `CREDENCE_LOG_WITNESS_QUORUM=${values.logWitnessQuorum} is more than the ${count} witnesses configured`,
+    });
 }
 
 /** Parses the environment; throws `CRD_CONFIG_INVALID` naming every bad variable. */
@@ -224,6 +254,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<Config> = 
         message: `CREDENCE_LOG_ORIGIN must be set: the default ${JSON.stringify(values.logOrigin)} is not a key name`,
       });
   }
+  checkWitnessQuorum(values, problems);
   if (problems.length > 0) {
     throw new CredenceError(
       'CRD_CONFIG_INVALID',

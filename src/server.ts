@@ -12,6 +12,8 @@ import { openLogSigner } from './services/ledger/log-key.service.ts';
 import { checkLogAtStart } from './services/ledger/log-audit.service.ts';
 import { type LogIntegrationLoop, startLogIntegration } from './services/ledger/log-integration-loop.ts';
 import type { NoteSigner } from './domain/log/note-keys.ts';
+import { configureWitnesses } from './services/ledger/log-witness.service.ts';
+import { startWitnessSubmission, type WitnessLoop } from './services/ledger/log-witness-loop.ts';
 import { openRegistry, type Registry } from './services/runtime/open-registry.ts';
 import { getNextDueChange, registryJobs, scheduleJobs } from './services/runtime/jobs.service.ts';
 import { subjectSignInFromConfig } from './services/accounts/subject-sign-in.service.ts';
@@ -36,7 +38,7 @@ export async function startServer(config: Config): Promise<{ url: string; stop()
   });
   keys = new KeyCache(registry.rt);
   await registry.follower.start(registry.database.pool, config.ledgerPollMs);
-  const integration = await startLog(registry, logSigner, config.ledgerPollMs, logger);
+  const log = await startLog(registry, logSigner, config, logger);
   const app = await buildApp({
     rt: registry.rt,
     follower: registry.follower,
@@ -78,7 +80,7 @@ export async function startServer(config: Config): Promise<{ url: string; stop()
       timer.unref();
       await jobs.stop();
       await app.close();
-      await integration.stop();
+      await log.stop();
       await registry.close();
       clearTimeout(timer);
       logger.info('stopped');
@@ -90,23 +92,51 @@ export async function startServer(config: Config): Promise<{ url: string; stop()
 
 /**
  * Checks the log's store against its last signed checkpoint, closing the registry and refusing to start if they
- * disagree (a log must not serve or extend a tree other than the one it signed), then integrates in the background.
+ * disagree (a log must not serve or extend a tree other than the one it signed), then integrates in the background
+ * and submits each new checkpoint to the witnesses.
  */
 async function startLog(
   registry: Registry,
   signer: NoteSigner,
-  pollMs: number,
+  config: Config,
   logger: pino.Logger,
-): Promise<LogIntegrationLoop> {
+): Promise<{ stop(): Promise<void> }> {
   try {
     await checkLogAtStart(registry.rt, signer.verifierKey);
   } catch (error) {
     await registry.close();
     throw error;
   }
-  return startLogIntegration(registry.rt, registry.database.pool, signer, {
+  // Before anything is published: which checkpoint /log/checkpoint serves depends on the witnesses and quorum.
+  await configureWitnesses(registry.rt, config.logWitnesses, config.logWitnessQuorum);
+  let witnesses: WitnessLoop | null = null;
+  const integration: LogIntegrationLoop = await startLogIntegration(registry.rt, registry.database.pool, signer, {
     delayMs: LOG_BATCH_DELAY_MS,
-    pollMs,
+    pollMs: config.ledgerPollMs,
     onError: (error) => logger.error({ err: error }, 'log integration failed; it will be retried'),
+    onCheckpoint: () => witnesses?.wake(),
+  });
+  witnesses = startWitnesses(registry, config, logger);
+  return {
+    stop: async () => {
+      await integration.stop();
+      await witnesses?.stop();
+    },
+  };
+}
+
+/**
+ * Submits each new checkpoint to the configured witnesses in the background, retrying a failing witness at the
+ * poll interval once its backoff has passed.
+ */
+function startWitnesses(registry: Registry, config: Config, logger: pino.Logger): WitnessLoop {
+  return startWitnessSubmission(registry.rt, {
+    witnesses: config.logWitnesses,
+    intervalMs: config.ledgerPollMs,
+    onOutcome: (outcome) => {
+      if (outcome.outcome === 'failed')
+        logger.warn({ witness: outcome.verifierKey, size: outcome.size, error: outcome.error }, 'witness failed');
+    },
+    onError: (error) => logger.error({ err: error }, 'witness submission failed; it will be retried'),
   });
 }

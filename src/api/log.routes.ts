@@ -72,16 +72,17 @@ function checkpointRoute(app: FastifyInstance, deps: AppDeps): void {
     {
       config: { public: true },
       schema: {
-        summary: "The log's latest signed checkpoint",
+        summary: "The log's published checkpoint",
         description:
           'A c2sp.org/tlog-checkpoint signed note: the origin, the tree size and the base64 RFC 6962 root hash, a ' +
-          "blank line, then the log's Ed25519 signature (c2sp.org/signed-note), which `GET /log/key` checks.",
+          "blank line, then the log's Ed25519 signature (c2sp.org/signed-note), which `GET /log/key` checks, and " +
+          'the cosignature/v1 lines of its witnesses: the latest checkpoint at least the quorum of them cosigned.',
         tags: ['log'],
         security: [],
         produces: [TEXT],
         response: {
           200: { description: 'The signed checkpoint', content: { [TEXT]: { schema: { type: 'string' } } } },
-          404: { description: 'The log has not signed a checkpoint yet (CRD_LOG_NO_CHECKPOINT)' },
+          404: { description: 'No checkpoint is signed (and cosigned by the quorum) yet (CRD_LOG_NO_CHECKPOINT)' },
         },
       },
     },

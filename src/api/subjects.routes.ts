@@ -7,6 +7,67 @@ import { principalOf } from './auth.ts';
 import type { AppDeps } from '../shell/deps.ts';
 import { errorResponses } from './schemas.ts';
 
+const base64 = { type: 'string', contentEncoding: 'base64' } as const;
+
+/**
+ * The report's log section (issue 9, item 5), for the OpenAPI document. The rest of the report passes through
+ * unchanged (additionalProperties), so the serializer drops nothing.
+ */
+const reportSchema = {
+  description:
+    "The subject's file. `log` proves every ledger event about the subject that the published checkpoint covers: " +
+    '`credence verify-report FILE --log-key VKEY` checks it offline, trusting nothing from the registry but bytes.',
+  type: 'object',
+  additionalProperties: true,
+  properties: {
+    log: {
+      type: ['object', 'null'],
+      description: 'Null until the log publishes its first checkpoint (then `log_status.message` says so).',
+      required: ['checkpoint', 'entries'],
+      properties: {
+        checkpoint: {
+          type: 'string',
+          description:
+            'The published checkpoint, exactly as `GET /log/checkpoint` serves it (c2sp.org/tlog-checkpoint).',
+        },
+        entries: {
+          type: 'array',
+          description: 'Every ledger event about the subject with a log index below the tree size, in log order.',
+          items: {
+            type: 'object',
+            required: ['index', 'data', 'inclusion_proof'],
+            properties: {
+              index: { type: 'integer', minimum: 0, description: 'The leaf index (the ledger sequence number - 1)' },
+              data: {
+                ...base64,
+                description: 'The exact leaf bytes of the event: its leaf hash is SHA-256(0x00 || data)',
+              },
+              inclusion_proof: {
+                type: 'array',
+                items: { ...base64, description: 'A 32-byte hash' },
+                description: "The RFC 6962 inclusion proof of the leaf for the checkpoint's tree size, leaf side first",
+              },
+            },
+          },
+        },
+      },
+    },
+    log_status: {
+      type: 'object',
+      required: ['tree_size', 'proved_events', 'pending_events', 'message'],
+      properties: {
+        tree_size: { type: ['integer', 'null'], description: "The published checkpoint's tree size" },
+        proved_events: { type: 'integer', description: 'Events about the subject in `log.entries`' },
+        pending_events: {
+          type: 'integer',
+          description: 'Events about the subject not yet covered by the published checkpoint (so not in `log`)',
+        },
+        message: { type: 'string', description: 'What the log section proves, or why there is none, in plain words' },
+      },
+    },
+  },
+} as const;
+
 export function subjectsRoutes(app: FastifyInstance, deps: AppDeps): void {
   app.get<{ Params: { scheme: string; id: string } }>(
     '/v1/subjects/:scheme/:id/report',
@@ -19,7 +80,7 @@ export function subjectsRoutes(app: FastifyInstance, deps: AppDeps): void {
           type: 'object',
           properties: { scheme: { type: 'string', maxLength: 40 }, id: { type: 'string', maxLength: 64 } },
         },
-        response: { ...errorResponses },
+        response: { 200: reportSchema, ...errorResponses },
       },
     },
     async (request) =>

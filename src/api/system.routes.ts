@@ -2,6 +2,7 @@
 
 import type { FastifyInstance } from 'fastify';
 import { verifyLedger } from '../services/ledger/ledger.service.ts';
+import { logPublicationStatus, type PublicationStatus } from '../services/ledger/log-publication.service.ts';
 import { readActivePolicy } from '../services/ledger/policy.service.ts';
 import { isDatabaseReachable } from '../services/runtime/database.service.ts';
 import type { AppDeps } from '../shell/deps.ts';
@@ -17,7 +18,10 @@ export function systemRoutes(app: FastifyInstance, deps: AppDeps): void {
     '/health',
     {
       config: { public: true },
-      schema: { summary: 'Readiness: database, ledger position, index size', tags: ['system'] },
+      schema: {
+        summary: 'Readiness: database, ledger position, index size, log publication and witnesses',
+        tags: ['system'],
+      },
     },
     async (_request, reply) => {
       if (!(await isDatabaseReachable(deps.rt)))
@@ -28,6 +32,7 @@ export function systemRoutes(app: FastifyInstance, deps: AppDeps): void {
         ledger_seq: deps.follower.seq,
         index_entries: deps.rt.index.size,
         inquiries_pending: deps.rt.log.pending,
+        log: presentLog(await logPublicationStatus(deps.rt)),
       };
     },
   );
@@ -59,4 +64,23 @@ export function systemRoutes(app: FastifyInstance, deps: AppDeps): void {
     },
     async () => verifyLedger(deps.rt, { logKey: deps.logKey }),
   );
+}
+
+/**
+ * The log's publication for /health: tree sizes signed and published, and each witness's state (its last error
+ * stays in the server's log: /health is public).
+ */
+function presentLog(status: PublicationStatus) {
+  return {
+    signed_size: status.signed_size,
+    published_size: status.published_size,
+    witness_quorum: status.quorum,
+    witnesses: status.witnesses.map((w) => ({
+      key: w.verifier_key,
+      url: w.url,
+      cosigned_size: w.cosigned_size,
+      failing_since: w.failing_since?.toISOString() ?? null,
+      next_retry_at: w.next_attempt_at?.toISOString() ?? null,
+    })),
+  };
 }

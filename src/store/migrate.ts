@@ -12,6 +12,7 @@ import * as staff from './migrations/2026-11-21-007-staff.ts';
 import * as subjectSessions from './migrations/2026-12-01-008-subject-sessions.ts';
 import * as imports from './migrations/2026-12-01-009-imports.ts';
 import * as log from './migrations/2026-12-02-010-log.ts';
+import * as logWitnesses from './migrations/2026-12-02-011-log-witnesses.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '2026-11-21-001-initial': initial,
@@ -24,6 +25,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-01-008-subject-sessions': subjectSessions,
   '2026-12-01-009-imports': imports,
   '2026-12-02-010-log': log,
+  '2026-12-02-011-log-witnesses': logWitnesses,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -11,6 +11,7 @@ import type {
   SubjectSessionsTable,
 } from './schema-consoles.ts';
 import type { LogCheckpointsTable, LogTilesTable } from './schema-log.ts';
+import type { LogCosignaturesTable, LogPublicationTable, LogWitnessesTable } from './schema-log-witnesses.ts';
 
 export interface LedgerTable {
   seq: string;
@@ -221,6 +222,9 @@ export interface DB {
   oidc_sign_ins: OidcSignInsTable;
   log_tiles: LogTilesTable;
   log_checkpoints: LogCheckpointsTable;
+  log_witnesses: LogWitnessesTable;
+  log_cosignatures: LogCosignaturesTable;
+  log_publication: LogPublicationTable;
 }
 
 export interface ReviewTasksTable {

@@ -58,16 +58,25 @@ export const PROJECTION_TABLES = [
   'repairs',
 ] as const;
 
-/** `appOptions` adds options to the HTTP app (e.g. the portal's sign-in settings). */
+/**
+ * `appOptions` adds options to the HTTP app (e.g. the portal's sign-in settings); `env` adds configuration
+ * variables (e.g. CREDENCE_LOG_WITNESSES).
+ */
 export async function startTestRegistry(
   start = new Date('2026-11-01T00:00:00Z'),
   appOptions: Partial<Pick<AppOptions, 'subjectSignIn'>> = {},
+  env: Record<string, string> = {},
 ): Promise<TestRegistry> {
   const database = await createTestDatabase();
   const dataDir = await mkdtemp(path.join(tmpdir(), 'credence-test-'));
-  const config = loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'silent', CREDENCE_DATA_DIR: dataDir });
+  const config = loadConfig({ ...env, DATABASE_URL: database.url, LOG_LEVEL: 'silent', CREDENCE_DATA_DIR: dataDir });
   // The CLI reads the environment: it is given the registry's own database, data directory and log origin.
-  const env = { DATABASE_URL: database.url, CREDENCE_DATA_DIR: dataDir, CREDENCE_LOG_ORIGIN: config.logOrigin };
+  const cliEnv = {
+    ...env,
+    DATABASE_URL: database.url,
+    CREDENCE_DATA_DIR: dataDir,
+    CREDENCE_LOG_ORIGIN: config.logOrigin,
+  };
   const state = { now: start };
   const registry = await openRegistry(config, {
     applicationName: 'credence-test',
@@ -96,8 +105,8 @@ export async function startTestRegistry(
       assert.equal(body.accepted?.length, 1, JSON.stringify(body.rejected ?? body));
       return body.accepted[0].record_id as string;
     },
-    cli: (...argv) => runCli(env, argv),
-    cliWith: (overrides, ...argv) => runCli({ ...env, ...overrides }, argv),
+    cli: (...argv) => runCli(cliEnv, argv),
+    cliWith: (overrides, ...argv) => runCli({ ...cliEnv, ...overrides }, argv),
     snapshot: async () => {
       const result: Record<string, unknown[]> = {};
       for (const table of PROJECTION_TABLES) {

@@ -1,6 +1,7 @@
 /**
  * A subject's whole file: score, grade, factors, lists, measures, every record and every
- * inquiry made about them. Reading a report is itself an inquiry, committed before the read.
+ * inquiry made about them, and the proofs that the public log holds every ledger event about them.
+ * Reading a report is itself an inquiry, committed before the read.
  */
 
 import { evaluateSubject, recordWindow } from '../../domain/evaluate.ts';
@@ -20,6 +21,7 @@ import type { ServiceContext } from '../context.ts';
 import { checkSubjectRef, type SubjectRef } from '../decisions/decisions.service.ts';
 import { logInquiries } from './inquiries.service.ts';
 import { annotationFor, getRecordAnnotations, type RecordAnnotation } from './record-annotations.service.ts';
+import { readSubjectLog } from '../ledger/subject-log.service.ts';
 
 /** Operators and auditors read any file; a subject key only its own. */
 export function authorizeReport(principal: Principal, ref: SubjectRef): void {
@@ -160,6 +162,8 @@ export async function getReport(ctx: ServiceContext, principal: Principal, reque
         notice,
     ),
     inquiries: await inquiriesAbout(ctx, file.identifiers),
+    // Issue 9, item 5: the subject's ledger events with their inclusion proofs in the published checkpoint.
+    ...(await readSubjectLog(ctx, file.subject?.id)),
   };
 }
 

@@ -14,6 +14,7 @@ import { CredenceError } from '../../errors.ts';
 import type { Executor } from '../../store/executor.ts';
 import { getEntriesAfter, getLatestCheckpoint, getTiles, type TileRow } from '../../store/log.repository.ts';
 import type { ServiceContext } from '../context.ts';
+import { publishedCheckpointNote } from './log-publication.service.ts';
 
 /** The largest entry an entry bundle can carry: its length is a big-endian uint16 (C2SP tlog-tiles). */
 const MAX_BUNDLE_ENTRY = 0xffff;
@@ -44,11 +45,13 @@ export function storedHashReader(db: Executor): HashReader {
   };
 }
 
-/** The latest signed checkpoint note, exactly as signed. Throws CRD_LOG_NO_CHECKPOINT before the first one. */
+/**
+ * The published checkpoint note: the latest signed checkpoint with at least the quorum of witness cosignatures
+ * appended (without witnesses: the latest signed one, exactly as signed). See log-publication.service.ts.
+ * Throws CRD_LOG_NO_CHECKPOINT before the first one.
+ */
 export async function latestCheckpointNote(ctx: ServiceContext): Promise<string> {
-  const row = await getLatestCheckpoint(ctx.db);
-  if (row === undefined) throw new CredenceError('CRD_LOG_NO_CHECKPOINT', 'the log has not signed a checkpoint yet');
-  return row.note;
+  return publishedCheckpointNote(ctx);
 }
 
 /**
