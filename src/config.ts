@@ -125,7 +125,7 @@ function postgresUrl(raw: string): string | null {
 const SPECS: Record<keyof Config, VariableSpec> = {
   port: { name: 'PORT', fallback: '8080', parse: integer(0, 65535) },
   host: { name: 'HOST', fallback: '127.0.0.1', parse: (raw) => raw },
-  databaseUrl: { name: 'DATABASE_URL', fallback: '', parse: postgresUrl },
+  databaseUrl: { name: 'DATABASE_URL', fallback: '', help: '(none: embedded PostgreSQL)', parse: postgresUrl },
   dataDir: { name: 'CREDENCE_DATA_DIR', fallback: 'data', parse: (raw) => path.resolve(raw) },
   policyDir: {
     name: 'CREDENCE_POLICY_DIR',

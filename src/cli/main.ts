@@ -11,9 +11,7 @@ import { COMMANDS } from './commands/index.ts';
 function helpText(): string {
   const width = Math.max(...COMMANDS.map((c) => c.path.join(' ').length));
   const lines = COMMANDS.map((c) => `  ${c.path.join(' ').padEnd(width)}  ${c.summary}`);
-  const env = CONFIG_VARIABLES.map(
-    (v) => `  ${v.name.padEnd(34)} default: ${v.fallback || '(none: embedded PostgreSQL)'}`,
-  );
+  const env = CONFIG_VARIABLES.map((v) => `  ${v.name.padEnd(34)} default: ${v.fallback || '(none)'}`);
   return [
     'Usage: credence COMMAND [options]',
     '',
