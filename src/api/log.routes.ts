@@ -22,7 +22,8 @@ const TILE_CACHE_CONTROL = 'public, max-age=31536000, immutable';
 /** Entry bundles are immutable too, but personal data: never kept by a shared cache. */
 const ENTRIES_CACHE_CONTROL = 'private, no-store';
 
-const notFound = { description: 'No such tile (a non-canonical path, or a tree not yet that large)' };
+/** The coded error envelope of every API error; for a tile, a non-canonical path or a tree not yet that large. */
+const error = { $ref: 'Error#' } as const;
 const octets = (description: string) => ({ description, content: { [OCTETS]: { schema: { type: 'string' } } } });
 
 /** The tile a `tile/...` path names, or CRD_NOT_FOUND for any other spelling (c2sp.org/tlog-tiles). */
@@ -82,7 +83,8 @@ function checkpointRoute(app: FastifyInstance, deps: AppDeps): void {
         produces: [TEXT],
         response: {
           200: { description: 'The signed checkpoint', content: { [TEXT]: { schema: { type: 'string' } } } },
-          404: { description: 'No checkpoint is signed (and cosigned by the quorum) yet (CRD_LOG_NO_CHECKPOINT)' },
+          // CRD_LOG_NO_CHECKPOINT: no checkpoint is signed (and cosigned by the quorum) yet.
+          404: error,
         },
       },
     },
@@ -107,7 +109,7 @@ function tileRoutes(app: FastifyInstance, deps: AppDeps): void {
         tags: ['log'],
         security: [],
         produces: [OCTETS],
-        response: { 200: octets('The tile: width × 32 bytes, cacheable forever'), 404: notFound },
+        response: { 200: octets('The tile: width × 32 bytes, cacheable forever'), 404: error },
       },
     },
     async (request, reply) =>
@@ -124,7 +126,7 @@ function tileRoutes(app: FastifyInstance, deps: AppDeps): void {
           'each a big-endian uint16 length then its bytes. Personal data: not public.',
         tags: ['log'],
         produces: [OCTETS],
-        response: { 200: octets('The entry bundle'), 404: notFound },
+        response: { 200: octets('The entry bundle'), 401: error, 403: error, 404: error },
       },
     },
     async (request, reply) =>

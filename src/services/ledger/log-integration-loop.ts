@@ -10,6 +10,7 @@ import type pg from 'pg';
 import type { NoteSigner } from '../../domain/log/note-keys.ts';
 import { LEDGER_CHANNEL } from '../../store/ledger.repository.ts';
 import type { ServiceContext } from '../context.ts';
+import { serialRunner } from '../runtime/serial-runner.ts';
 import { type IntegrationResult, integrateLog, LOG_BATCH } from './log-integrator.service.ts';
 
 /** How the loop runs: the batching delay after a notification, the poll interval, and where errors go. */
@@ -36,8 +37,6 @@ export async function startLogIntegration(
   options: LogIntegrationOptions,
 ): Promise<LogIntegrationLoop> {
   let stopped = false;
-  let running: Promise<void> | null = null;
-  let again = false;
   let delay: NodeJS.Timeout | null = null;
   const pass = async (): Promise<void> => {
     for (let result = { added: LOG_BATCH, size: 0 }; result.added === LOG_BATCH && !stopped; ) {
@@ -45,22 +44,8 @@ export async function startLogIntegration(
       if (result.added > 0) options.onCheckpoint?.(result);
     }
   };
-  const run = (): void => {
-    if (stopped) return;
-    if (running !== null) {
-      again = true;
-      return;
-    }
-    running = pass()
-      .catch(options.onError)
-      .finally(() => {
-        running = null;
-        if (again) {
-          again = false;
-          run();
-        }
-      });
-  };
+  const runner = serialRunner(pass, options.onError);
+  const run = runner.request;
   const wake = (): void => {
     delay ??= setTimeout(() => {
       delay = null;
@@ -79,7 +64,7 @@ export async function startLogIntegration(
       stopped = true;
       clearInterval(poll);
       if (delay !== null) clearTimeout(delay);
-      await running;
+      await runner.stop();
       listener.removeListener('notification', wake);
       listener.release();
     },

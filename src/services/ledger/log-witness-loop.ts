@@ -5,6 +5,7 @@
  */
 
 import type { ServiceContext } from '../context.ts';
+import { serialRunner } from '../runtime/serial-runner.ts';
 import { submitToWitnesses, type WitnessOutcome, type WitnessSubmission } from './log-witness.service.ts';
 
 /** How the loop runs: the poll interval, and where failures and errors go. */
@@ -23,35 +24,18 @@ export interface WitnessLoop {
 /** Starts submitting in the background, one round now. Without witnesses it does nothing. */
 export function startWitnessSubmission(ctx: ServiceContext, options: WitnessLoopOptions): WitnessLoop {
   if (options.witnesses.length === 0) return { wake: () => undefined, stop: async () => undefined };
-  let stopped = false;
-  let running: Promise<void> | null = null;
-  let again = false;
-  const run = (): void => {
-    if (stopped) return;
-    if (running !== null) {
-      again = true;
-      return;
-    }
-    running = submitToWitnesses(ctx, options)
-      .then((outcomes) => outcomes.forEach(options.onOutcome))
-      .catch(options.onError)
-      .finally(() => {
-        running = null;
-        if (again) {
-          again = false;
-          run();
-        }
-      });
-  };
+  const runner = serialRunner(async () => {
+    for (const outcome of await submitToWitnesses(ctx, options)) options.onOutcome(outcome);
+  }, options.onError);
+  const run = runner.request;
   const poll = setInterval(run, options.intervalMs);
   poll.unref();
   run();
   return {
     wake: run,
     stop: async () => {
-      stopped = true;
       clearInterval(poll);
-      await running;
+      await runner.stop();
     },
   };
 }
