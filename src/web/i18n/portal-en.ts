@@ -101,4 +101,51 @@ export const PORTAL_EN = {
   portal_error_title: 'This request was refused',
   portal_error_code: 'Code',
   portal_back: 'Back to my file',
+  portal_log_heading: 'Check your file against the public log',
+  portal_log_intro:
+    'Every event in your file is an entry in the public log of {origin}. The registry signs the log, and independent ' +
+    'witnesses check and cosign it, so nobody can rewrite it unnoticed. Your browser can check that the events in ' +
+    'your file are in that log: it trusts nothing from the registry but the bytes it checks.',
+  portal_log_nojs:
+    'This check runs in your browser and needs JavaScript. Without it, download your data and check it with ' +
+    'the command credence verify-report FILE --log-key KEY, using the keys below.',
+  portal_log_run: 'Check my file now',
+  portal_log_file: 'Or check a file you downloaded earlier',
+  portal_log_keys: 'The keys this check uses',
+  portal_log_key: "The log's key (published at /log/key):",
+  portal_log_witness_keys: 'Witnesses, of which {quorum} must have cosigned:',
+  portal_log_no_witness_keys: "This registry names no witnesses: only the log's own signature is checked.",
+  portal_log_checking: 'Checking…',
+  portal_log_verified_heading: 'Verified against the public log',
+  portal_log_verified:
+    'All {entries} events in this file are in the public log {origin}, in its signed checkpoint of {size} entries, ' +
+    'cosigned by: {witnesses}.',
+  portal_log_no_witnesses: 'no witness',
+  portal_log_pending: '{pending} newer events are not in a published checkpoint yet; check again in a little while.',
+  portal_log_entry: 'Log entry {index}: {type}, {date}',
+  portal_log_nothing_yet_heading: 'Nothing to check yet',
+  portal_log_nothing_yet:
+    'The public log has not published a checkpoint yet; the {pending} events about you can be checked once it does.',
+  portal_log_failed_heading: 'This file did not verify against the public log',
+  portal_log_failed_malformed: 'The file is not a credit file with a log section that can be read.',
+  portal_log_failed_log_key: "The log's key shown on this page is not a valid key.",
+  portal_log_failed_signature: "The checkpoint in this file is not signed by the log's key ({origin}).",
+  portal_log_failed_witnesses:
+    'The checkpoint in this file carries {count} valid witness cosignatures; it needs {quorum}.',
+  portal_log_failed_entry:
+    'Log entry {index} in this file is not in the signed log: its bytes are not the ones the log holds.',
+  portal_log_failed_subject: 'The log entries in this file are not all about the same person or organisation.',
+  portal_log_failed_key_changed:
+    "The log's key is not the one this browser saw when you last checked: the log may have been replaced.",
+  portal_log_failed_fork:
+    'This browser saw a different log of the same size ({size} entries) before: the log has been rewritten.',
+  portal_log_failed_shrank:
+    'This browser saw the log with {seen} entries before; it now shows {size}: a log never shrinks.',
+  portal_log_failed_advice:
+    'Keep the file you downloaded: it is evidence. Report this to the body that oversees the registry.',
+  portal_log_fetch_failed: 'Your file could not be read. Sign in again, or choose a file you downloaded.',
+  portal_log_unavailable_heading: 'The check cannot run here',
+  portal_log_no_crypto:
+    'This browser cannot run the check on this connection (it needs a secure connection and WebCrypto). ' +
+    'Download your data and check it with credence verify-report.',
 } as const;

@@ -95,4 +95,43 @@ export const PORTAL_ZH: Readonly<Record<keyof typeof PORTAL_EN, string>> = {
   portal_error_title: '此请求被拒绝',
   portal_error_code: '代码',
   portal_back: '返回我的档案',
+  portal_log_heading: '用公开日志核验您的档案',
+  portal_log_intro:
+    '您档案中的每一个事件都是 {origin} 公开日志中的一条记录。登记机构对日志签名，独立见证方核对并联署，' +
+    '任何人都无法在不被发现的情况下改写日志。您的浏览器可以核验档案中的事件确实在该日志中：' +
+    '除被核验的数据本身外，不信任登记机构提供的任何内容。',
+  portal_log_nojs:
+    '此核验在您的浏览器中运行，需要启用 JavaScript。如未启用，请下载您的数据，并使用下列密钥运行命令 ' +
+    'credence verify-report 文件 --log-key 密钥 进行核验。',
+  portal_log_run: '立即核验我的档案',
+  portal_log_file: '或核验您此前下载的文件',
+  portal_log_keys: '本次核验使用的密钥',
+  portal_log_key: '日志的密钥（公布于 /log/key）：',
+  portal_log_witness_keys: '见证方（至少 {quorum} 个须已联署）：',
+  portal_log_no_witness_keys: '本登记机构未指定见证方：仅核验日志本身的签名。',
+  portal_log_checking: '正在核验……',
+  portal_log_verified_heading: '已通过公开日志核验',
+  portal_log_verified:
+    '此文件中的全部 {entries} 个事件均在公开日志 {origin} 中，包含于其已签名的检查点（共 {size} 条记录），' +
+    '联署方：{witnesses}。',
+  portal_log_no_witnesses: '无见证方',
+  portal_log_pending: '另有 {pending} 个较新的事件尚未进入已公布的检查点，请稍后再次核验。',
+  portal_log_entry: '日志第 {index} 条：{type}，{date}',
+  portal_log_nothing_yet_heading: '暂无可核验的内容',
+  portal_log_nothing_yet: '公开日志尚未公布检查点；公布后即可核验与您有关的 {pending} 个事件。',
+  portal_log_failed_heading: '此文件未通过公开日志核验',
+  portal_log_failed_malformed: '此文件不是可读取的、带有日志部分的信用档案。',
+  portal_log_failed_log_key: '本页显示的日志密钥无效。',
+  portal_log_failed_signature: '此文件中的检查点未经日志密钥（{origin}）签名。',
+  portal_log_failed_witnesses: '此文件中的检查点带有 {count} 个有效的见证联署，至少需要 {quorum} 个。',
+  portal_log_failed_entry: '此文件中的日志第 {index} 条不在已签名的日志中：其数据与日志所存不符。',
+  portal_log_failed_subject: '此文件中的日志记录并非全部关于同一个人或组织。',
+  portal_log_failed_key_changed: '日志的密钥与本浏览器上次核验时所见不同：日志可能已被替换。',
+  portal_log_failed_fork: '本浏览器此前见过同样大小（{size} 条记录）但内容不同的日志：日志已被改写。',
+  portal_log_failed_shrank: '本浏览器此前见到日志有 {seen} 条记录，现在只有 {size} 条：日志不会变短。',
+  portal_log_failed_advice: '请保留您下载的文件，它是证据。请向监督登记机构的部门报告此情况。',
+  portal_log_fetch_failed: '无法读取您的档案。请重新登录，或选择您已下载的文件。',
+  portal_log_unavailable_heading: '此处无法运行核验',
+  portal_log_no_crypto:
+    '本浏览器无法在此连接上运行核验（需要安全连接和 WebCrypto）。请下载您的数据，并使用 credence verify-report 核验。',
 };

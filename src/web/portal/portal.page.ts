@@ -11,6 +11,7 @@ import { html, type SafeHtml } from '../html.ts';
 import type { MessageKey } from '../i18n/en.ts';
 import { isoDate, layout, type PageContext } from '../layout.ts';
 import { inquiriesSection, noticesSection } from './portal-activity.page.ts';
+import { logSection } from './portal-log.page.ts';
 import { recordsSection } from './portal-records.page.ts';
 import type { PortalView } from './portal-view.ts';
 
@@ -42,6 +43,7 @@ ${
 <li><a class="usa-link" href="#inquiries-heading">${t('portal_inquiries_heading')} (${
       view.report.inquiries.length
     })</a></li>
+<li><a class="usa-link" href="#log-heading">${t('portal_log_heading')}</a></li>
 </ul></nav>
 <p><a class="usa-button usa-button--outline" href="/portal/data.json" download>${t('portal_download')}</a></p>
 ${scoreSection(ctx, view)}
@@ -49,7 +51,8 @@ ${listsSection(ctx, view)}
 ${measuresSection(ctx, view)}
 ${recordsSection(ctx, view)}
 ${noticesSection(ctx, view)}
-${inquiriesSection(ctx, view)}`,
+${inquiriesSection(ctx, view)}
+${logSection(ctx, view)}`,
   );
 }
 

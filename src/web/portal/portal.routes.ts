@@ -12,6 +12,7 @@ import { CredenceError, isCredenceError } from '../../errors.ts';
 import { openDispute } from '../../services/due-process/disputes.service.ts';
 import { applyForRepair } from '../../services/due-process/repairs.service.ts';
 import { getReport } from '../../services/due-process/reports.service.ts';
+import { logPublicationStatus } from '../../services/ledger/log-publication.service.ts';
 import { readSubjectFile } from '../../services/due-process/subject-file.service.ts';
 import { portalErrorHandler, requireSubject, subjectPrincipal } from './require-subject.ts';
 import type { Translate } from '../i18n/index.ts';
@@ -156,11 +157,18 @@ async function portalView(deps: AppDeps, request: FastifyRequest): Promise<Porta
     scheme: subject.scheme,
     id: subject.id,
   });
+  const publication = await logPublicationStatus(deps.rt);
   return {
     report,
     subject,
     policy: deps.rt.policy,
     names: { agency: (id) => (id === null ? 'Credence' : (agencyNames.get(id) ?? id)) },
+    log: {
+      origin: deps.logKey.slice(0, deps.logKey.indexOf('+')),
+      key: deps.logKey,
+      witnessKeys: publication.witnesses.map((w) => w.verifier_key),
+      quorum: publication.quorum,
+    },
   };
 }
 

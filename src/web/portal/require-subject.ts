@@ -8,7 +8,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { PORTAL_PRINCIPAL_ID, type Principal } from '../../domain/principal.ts';
 import { CredenceError } from '../../errors.ts';
-import { toCredenceError } from '../../shell/error-handler.ts';
+import { logAnswer, toCredenceError } from '../../shell/error-handler.ts';
 import type { ServiceContext } from '../../services/context.ts';
 import { readCookie, setPortalCookie, SUBJECT_SESSION_COOKIE } from '../sign-in/cookies.ts';
 import { noStore } from '../page-context.ts';
@@ -66,7 +66,7 @@ export function portalErrorHandler(
 ) {
   return (error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply => {
     const coded = toCredenceError(error);
-    if (coded.status >= 500) request.log.error({ err: error }, coded.message);
+    logAnswer(request, coded, error);
     if (coded.code === 'CRD_SIGN_IN_REQUIRED') {
       if (readCookie(request, SUBJECT_SESSION_COOKIE) !== undefined)
         setPortalCookie(reply, SUBJECT_SESSION_COOKIE, '', 0);
