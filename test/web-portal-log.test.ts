@@ -1,8 +1,9 @@
 /**
  * The portal's in-browser check against the public log (issue 9, item 5), in Debian's Chromium: WebCrypto
  * verifies the log's signature and each entry's inclusion proof. It passes on the registry's file; it fails,
- * visibly and naming the entry, when the first record's stored event bytes were altered in the database, and on a downloaded
- * file whose bytes were altered; in Chinese too; and without JavaScript the section says how to check offline.
+ * visibly and naming the entry, when the first record's stored event bytes were altered in the database, and
+ * on a downloaded file whose bytes were altered; in Chinese too; and without JavaScript the section says how
+ * to check offline.
  */
 
 import assert from 'node:assert/strict';

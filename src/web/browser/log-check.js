@@ -217,7 +217,10 @@ async function importVerifierKey(vkey, type) {
   return { name, keyId: await keyIdOf(name, type, publicKey), cryptoKey };
 }
 
-/** SHA-256(name || 0x0A || type || public key)[:4]. @param {string} name @param {number} type @param {Uint8Array} key */
+/**
+ * The key ID: SHA-256(name || 0x0A || type || public key)[:4].
+ * @param {string} name @param {number} type @param {Uint8Array} key
+ */
 async function keyIdOf(name, type, key) {
   return (await sha256(encoder.encode(`${name}\n`), Uint8Array.of(type), key)).slice(0, 4);
 }

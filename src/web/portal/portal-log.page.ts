@@ -56,7 +56,8 @@ export function logSection(ctx: PageContext, view: PortalView): SafeHtml {
 <div data-log-check-controls hidden>
 <button class="usa-button" type="button" data-log-check-run>${t('portal_log_run')}</button>
 <label class="usa-label" for="log-check-file">${t('portal_log_file')}</label>
-<input class="margin-top-1" id="log-check-file" name="log-check-file" type="file" accept="application/json,.json" data-log-check-file>
+<input class="margin-top-1" id="log-check-file" name="log-check-file" type="file" accept="application/json,.json"
+ data-log-check-file>
 </div>
 <div role="status" data-log-check-result></div>
 </div>
