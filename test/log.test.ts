@@ -15,7 +15,8 @@ import { tileHashReader } from '../src/domain/log/tile-hash-reader.ts';
 import { ENTRIES_LEVEL, tilePath } from '../src/domain/log/tile-path.ts';
 import { TILE_WIDTH } from '../src/domain/log/tiles.ts';
 import { readConsistencyProof, readInclusionProof } from '../src/domain/log/tree-proofs.ts';
-import { verifyLedger } from '../src/services/ledger/ledger.service.ts';
+import { writeTransaction } from '../src/services/context.ts';
+import { appendEvents, verifyLedger } from '../src/services/ledger/ledger.service.ts';
 import { migrateToLatest } from '../src/store/migrate.ts';
 import { checkLogAtStart } from '../src/services/ledger/log-audit.service.ts';
 import { integrateLog } from '../src/services/ledger/log-integrator.service.ts';
@@ -151,6 +152,23 @@ describe('the ledger as a transparency log', () => {
     const claim = { oldSize: old.size, oldRoot: old.root, newSize: tree.size, newRoot: tree.root, proof };
     assert.ok(verifyConsistency(claim));
     assert.equal(verifyConsistency({ ...claim, oldRoot: tree.root }), false);
+  });
+
+  test('an event too long for an entry bundle (over 65,535 bytes) is refused, and nothing is appended', async () => {
+    const before = await ledgerCount();
+    const big = { type: 'test.oversized', subject_id: null, payload: { text: '字'.repeat(22_000) } };
+    await assert.rejects(
+      writeTransaction(t.registry.rt, (trx) => appendEvents(trx, t.now, [big])),
+      (error: { code?: string; message: string }) => {
+        assert.equal(error.code, 'CRD_PAYLOAD_TOO_LARGE');
+        assert.match(error.message, /at most 65535 bytes/);
+        return true;
+      },
+    );
+    assert.equal(await ledgerCount(), before);
+    const fits = { ...big, payload: { text: '字'.repeat(21_000) } };
+    await writeTransaction(t.registry.rt, (trx) => appendEvents(trx, t.now, [fits]));
+    assert.equal(await ledgerCount(), before + 1);
   });
 
   test('tiles: immutable caching, exact partial widths, 404 for any other path', async () => {

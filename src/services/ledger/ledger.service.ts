@@ -3,7 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import { canonicalJson } from '../../domain/canonical.ts';
-import { ENTRY_SALT_BYTES, encodeLedgerEntry } from '../../domain/log/ledger-entry.ts';
+import { ENTRY_SALT_BYTES, encodeLedgerEntry, MAX_ENTRY_BYTES } from '../../domain/log/ledger-entry.ts';
+import { CredenceError } from '../../errors.ts';
 import { eventBody, GENESIS_HASH, hashBody } from '../../domain/ledger-chain.ts';
 import { getEntryRowsAfter } from '../../store/log.repository.ts';
 import { insertLedgerRows, lockLedgerHead, type LedgerRow, type NewLedgerRow } from '../../store/ledger.repository.ts';
@@ -48,7 +49,15 @@ export async function appendEvents(
     };
     const hash = hashBody(prevHash, eventBody(row, payload));
     const salt = salts.subarray(rows.length * ENTRY_SALT_BYTES, (rows.length + 1) * ENTRY_SALT_BYTES);
-    rows.push({ ...row, hash, entry: encodeLedgerEntry(row, salt.toString('base64')) });
+    const entry = encodeLedgerEntry(row, salt.toString('base64'));
+    if (entry.length > MAX_ENTRY_BYTES) {
+      throw new CredenceError(
+        'CRD_PAYLOAD_TOO_LARGE',
+        `a ${event.type} event would take ${entry.length} bytes in the log, which holds events of at most ` +
+          `${MAX_ENTRY_BYTES} bytes: shorten its texts`,
+      );
+    }
+    rows.push({ ...row, hash, entry });
     prevHash = hash;
   }
   await insertLedgerRows(trx, rows);

@@ -7,6 +7,7 @@
 import type { Hash } from '../../domain/log/merkle.ts';
 import { HASH_SIZE } from '../../domain/log/merkle.ts';
 import type { HashReader } from '../../domain/log/hash-reader.ts';
+import { MAX_ENTRY_BYTES } from '../../domain/log/ledger-entry.ts';
 import { TILE_WIDTH, hashFromTile, tileForIndex } from '../../domain/log/tiles.ts';
 import type { Tile } from '../../domain/log/tiles.ts';
 import { ENTRIES_LEVEL } from '../../domain/log/tile-path.ts';
@@ -15,9 +16,6 @@ import type { Executor } from '../../store/executor.ts';
 import { getEntriesAfter, getLatestCheckpoint, getTiles, type TileRow } from '../../store/log.repository.ts';
 import type { ServiceContext } from '../context.ts';
 import { publishedCheckpointNote } from './log-publication.service.ts';
-
-/** The largest entry an entry bundle can carry: its length is a big-endian uint16 (C2SP tlog-tiles). */
-const MAX_BUNDLE_ENTRY = 0xffff;
 
 const key = (level: number, idx: number) => `${level}/${idx}`;
 
@@ -78,7 +76,7 @@ export async function readEntryBundle(ctx: ServiceContext, tile: Tile): Promise<
   if (rows.length !== tile.width) throw new CredenceError('CRD_LEDGER_BROKEN', `entries from ${start} are missing`);
   const parts: Buffer[] = [];
   for (const row of rows) {
-    if (row.entry.length > MAX_BUNDLE_ENTRY) {
+    if (row.entry.length > MAX_ENTRY_BYTES) {
       throw new CredenceError('CRD_LEDGER_BROKEN', `ledger event ${row.seq} is too long for an entry bundle`);
     }
     const length = Buffer.alloc(2);
