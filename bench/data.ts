@@ -230,7 +230,7 @@ export function subjectFiles(policy: Policy, seed: number, count: number, now: D
         effective_at: effective,
         expires_at: random.next() < 0.1 ? new Date(effective.getTime() + 200 * DAY_MS) : null,
         filed_at: new Date(effective.getTime() + random.int(5) * DAY_MS),
-        legal_basis: type.legal_basis,
+        legal_basis: type.legal_basis.en,
         document_ref: `DOC-${id}`,
         summary: null,
         attributes: attributesFor(random, type),

@@ -13,7 +13,9 @@ import { NO_SUBJECT_SIGN_IN, type SubjectSignInSettings } from './services/accou
 import { authenticate } from './api/auth.ts';
 import { KeyCache } from './services/accounts/key-cache.service.ts';
 import type { AppDeps } from './shell/deps.ts';
+import { answerClientError } from './shell/client-errors.ts';
 import { handleError } from './shell/error-handler.ts';
+import { checkRequestHead, refuseBadText } from './shell/request-checks.ts';
 import { createMetrics } from './shell/metrics.ts';
 import { apiRoutes } from './api/api.routes.ts';
 import { errorSchema } from './api/schemas.ts';
@@ -48,6 +50,9 @@ function fastifyOptions(options: AppOptions) {
     // Unknown fields are refused (400), never silently dropped: schemas say additionalProperties: false.
     ajv: { customOptions: { allErrors: true, coerceTypes: false, removeAdditional: false } },
     return503OnClosing: true,
+    // Requests refused before routing (Node's parser; a URL that is not valid percent-encoded UTF-8) are coded too.
+    clientErrorHandler: answerClientError,
+    frameworkErrors: handleError,
   };
 }
 
@@ -97,6 +102,12 @@ function registerErrors(app: FastifyInstance): void {
   );
 }
 
+/** The checks of every request's URL, charset and text (request-checks.ts), before authentication. */
+function registerRequestChecks(app: FastifyInstance): void {
+  app.addHook('onRequest', checkRequestHead);
+  app.addHook('preValidation', refuseBadText);
+}
+
 /** Authentication and role checks before each request; request metrics after it. */
 function registerHooks(app: FastifyInstance, deps: AppDeps): void {
   app.addHook('onRequest', authenticate(deps.keys));
@@ -115,6 +126,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorateRequest('principal', null);
   await registerDocs(app);
   registerErrors(app);
+  registerRequestChecks(app);
   registerHooks(app, deps);
   apiRoutes(app, deps);
   webRoutes(app, deps);

@@ -15,6 +15,7 @@ const EXIT_NOPERM = 77; // EX_NOPERM
 const EXIT_CONFIG = 78; // EX_CONFIG
 const EXIT_UNAVAILABLE = 69; // EX_UNAVAILABLE
 const EXIT_SOFTWARE = 70; // EX_SOFTWARE
+const EXIT_IOERR = 74; // EX_IOERR
 
 export const ERROR_CODES = {
   // Input
@@ -23,6 +24,13 @@ export const ERROR_CODES = {
   CRD_UNSUPPORTED_MEDIA_TYPE: { status: 415, exit: EXIT_INPUT },
   CRD_PAYLOAD_TOO_LARGE: { status: 413, exit: EXIT_INPUT },
   CRD_TOO_MANY_ITEMS: { status: 413, exit: EXIT_INPUT },
+  // HTTP requests the server cannot take as sent (RFC 9110 § 15.5): a URL that is not valid percent-encoded UTF-8
+  // or holds a raw byte, unparseable HTTP, a URL or header section over the limit, a request that never finished.
+  CRD_MALFORMED_URL: { status: 400, exit: EXIT_INPUT },
+  CRD_MALFORMED_REQUEST: { status: 400, exit: EXIT_INPUT },
+  CRD_URL_TOO_LONG: { status: 414, exit: EXIT_INPUT },
+  CRD_HEADERS_TOO_LARGE: { status: 431, exit: EXIT_INPUT },
+  CRD_REQUEST_TIMEOUT: { status: 408, exit: EXIT_INPUT },
   CRD_INVALID_IDENTIFIER: { status: 400, exit: EXIT_INPUT },
   CRD_UNKNOWN_SCHEME: { status: 400, exit: EXIT_INPUT },
   CRD_UNKNOWN_RECORD_TYPE: { status: 400, exit: EXIT_INPUT },
@@ -32,6 +40,8 @@ export const ERROR_CODES = {
   CRD_INVALID_ATTRIBUTE: { status: 400, exit: EXIT_INPUT },
   CRD_INVALID_DATE: { status: 400, exit: EXIT_INPUT },
   CRD_SUBJECT_KIND_MISMATCH: { status: 400, exit: EXIT_INPUT },
+  // Fa Shi [2017] 7 art. 4: a record that would place a minor on a sanction list is refused (well formed, unlawful).
+  CRD_SUBJECT_MINOR: { status: 422, exit: EXIT_INPUT },
   CRD_SOURCE_REF_CONFLICT: { status: 409, exit: EXIT_INPUT },
   CRD_IMPORT_FILE: { status: 400, exit: EXIT_INPUT },
   CRD_POLICY_INVALID: { status: 400, exit: EXIT_CONFIG },
@@ -106,6 +116,13 @@ export const ERROR_CODES = {
   // so the server refuses to start rather than sign a fork; no checkpoint has been signed yet (nothing to serve).
   CRD_LOG_STORE_INCONSISTENT: { status: 500, exit: EXIT_SOFTWARE },
   CRD_LOG_NO_CHECKPOINT: { status: 404, exit: EXIT_INPUT },
+  // Backup and restore (`credence db backup|restore`, issue 13): a file that is not a Credence backup, or is corrupt
+  // or truncated (its checksums or framing do not hold); a backup from a newer Credence (schema or format) than this
+  // build; a target database that already holds data; the backup file cannot be read or written.
+  CRD_BACKUP_INVALID: { status: 400, exit: EXIT_INPUT },
+  CRD_BACKUP_NEWER: { status: 400, exit: EXIT_INPUT },
+  CRD_RESTORE_TARGET_NOT_EMPTY: { status: 409, exit: EXIT_INPUT },
+  CRD_BACKUP_FILE: { status: 500, exit: EXIT_IOERR },
   CRD_DATABASE_UNAVAILABLE: { status: 503, exit: EXIT_UNAVAILABLE },
   CRD_SHUTTING_DOWN: { status: 503, exit: EXIT_UNAVAILABLE },
   CRD_RATE_LIMITED: { status: 429, exit: EXIT_UNAVAILABLE },

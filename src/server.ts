@@ -15,13 +15,33 @@ import type { NoteSigner } from './domain/log/note-keys.ts';
 import { configureWitnesses } from './services/ledger/log-witness.service.ts';
 import { startWitnessSubmission, type WitnessLoop } from './services/ledger/log-witness-loop.ts';
 import { openRegistry, type Registry } from './services/runtime/open-registry.ts';
+import type { AvailabilityEvents } from './services/runtime/database-availability.ts';
 import { getNextDueChange, registryJobs, scheduleJobs } from './services/runtime/jobs.service.ts';
 import { subjectSignInFromConfig } from './services/accounts/subject-sign-in.service.ts';
 
 /** How long the log integrator waits after a ledger notification, so that a burst becomes one checkpoint. */
 const LOG_BATCH_DELAY_MS = 100;
 
-export async function startServer(config: Config): Promise<{ url: string; stop(): Promise<void> }> {
+/** How the server process runs. Only the bench sets it. */
+export interface ServerOptions {
+  /**
+   * false: serve without the transparency log's background work (no start-up check of the tree, no integration,
+   * no witness submission), so that `npm run bench` can measure what the log costs (bench/serve.ts). The ledger
+   * is written as always; no checkpoint is signed or published while it runs so. Default true.
+   */
+  readonly log?: boolean;
+}
+
+/** A serving server; `stop` drains it and detaches from the database. */
+export interface RunningServer {
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+/** With the log off (ServerOptions.log false): nothing to stop. */
+const NO_LOG = { stop: async () => undefined };
+
+export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
   const logger = pino({ level: config.logLevel });
   // Before the database: a log whose key is missing or names another origin must not start.
   const logSigner = await openLogSigner(config, (message) => logger.info(message));
@@ -31,6 +51,7 @@ export async function startServer(config: Config): Promise<{ url: string; stop()
     warmIndex: true,
     log: (message) => logger.info(message),
     onError: (error) => logger.error({ err: error }, 'background error'),
+    ...surviveDatabaseOutages(logger),
     hooks: {
       onPrincipalRevoked: (id) => keys?.evictPrincipal(id),
       onError: (error) => logger.error({ err: error }, 'ledger follower'),
@@ -38,7 +59,7 @@ export async function startServer(config: Config): Promise<{ url: string; stop()
   });
   keys = new KeyCache(registry.rt);
   await registry.follower.start(registry.database.pool, config.ledgerPollMs);
-  const log = await startLog(registry, logSigner, config, logger);
+  const log = options.log === false ? NO_LOG : await startLog(registry, logSigner, config, logger);
   const app = await buildApp({
     rt: registry.rt,
     follower: registry.follower,
@@ -62,7 +83,7 @@ export async function startServer(config: Config): Promise<{ url: string; stop()
     afterRun: (counts) => {
       if (Object.values(counts).some((n) => n > 0)) logger.info({ jobs: counts }, 'scheduled jobs ran');
     },
-    onError: (error) => logger.error({ err: error }, 'scheduled jobs failed; they will be retried'),
+    onError: reportFailure(registry, logger, 'scheduled jobs failed; they will be retried'),
     // A listing that ends or starts before the next tick is re-evaluated on time, not a minute late.
     nextDue: () => getNextDueChange(registry.rt),
   });
@@ -93,9 +114,10 @@ export async function startServer(config: Config): Promise<{ url: string; stop()
 /**
  * Checks the log's store against its last signed checkpoint, closing the registry and refusing to start if they
  * disagree (a log must not serve or extend a tree other than the one it signed), then integrates in the background
- * and submits each new checkpoint to the witnesses.
+ * and submits each new checkpoint to the witnesses. Exported for the bench, which runs it in its own process to
+ * measure an import with the log on.
  */
-async function startLog(
+export async function startLog(
   registry: Registry,
   signer: NoteSigner,
   config: Config,
@@ -113,7 +135,7 @@ async function startLog(
   const integration: LogIntegrationLoop = await startLogIntegration(registry.rt, registry.database.pool, signer, {
     delayMs: LOG_BATCH_DELAY_MS,
     pollMs: config.ledgerPollMs,
-    onError: (error) => logger.error({ err: error }, 'log integration failed; it will be retried'),
+    onError: reportFailure(registry, logger, 'log integration failed; it will be retried'),
     onCheckpoint: () => witnesses?.wake(),
   });
   witnesses = startWitnesses(registry, config, logger);
@@ -137,6 +159,28 @@ function startWitnesses(registry: Registry, config: Config, logger: pino.Logger)
       if (outcome.outcome === 'failed')
         logger.warn({ witness: outcome.verifierKey, size: outcome.size, error: outcome.error }, 'witness failed');
     },
-    onError: (error) => logger.error({ err: error }, 'witness submission failed; it will be retried'),
+    onError: reportFailure(registry, logger, 'witness submission failed; it will be retried'),
   });
+}
+
+/** Logs a background failure, unless it is the database being away: that is logged once per outage. */
+function reportFailure(registry: Registry, logger: pino.Logger, message: string): (error: unknown) => void {
+  return (error) => {
+    if (!registry.availability.report(error)) logger.error({ err: error }, message);
+  };
+}
+
+/**
+ * The server outlives its database: with the embedded cluster it starts it again (same port) if its postmaster dies
+ * and attaches again; either way the outage is logged once when it starts and once when it ends, not per failed
+ * request or background tick.
+ */
+function surviveDatabaseOutages(logger: pino.Logger): { superviseDatabase: true; availability: AvailabilityEvents } {
+  return {
+    superviseDatabase: true,
+    availability: {
+      onDown: (error) => logger.error({ err: error }, 'the database is unavailable; answering 503 until it is back'),
+      onBack: (downMs) => logger.info({ down_ms: downMs }, 'the database is available again'),
+    },
+  };
 }

@@ -56,22 +56,19 @@ describe('DecisionIndex state', () => {
     assert.equal(index.decider('customs.green_channel')(code).outcome, 'allow');
   });
 
-  test('a graded state decides by its grade', () => {
+  test('a graded state decides by its grade, which only rewards', () => {
     const index = new DecisionIndex(policy);
-    const d = index.decider('subsidy.apply')(index.encode('D', []));
-    assert.equal(d.outcome, 'review');
-    assert.deepEqual(d.measureViews, [
-      {
-        id: 'grades.d.review',
-        effect: 'review',
-        list: null,
-        grade: 'D',
-        legal_basis: 'Guo Ban Fa [2019] 35 (credit-graded supervision)',
-      },
-    ]);
-    assert.match(d.reasons[0]!, /^review subsidy\.apply: credit grade D; measure grades\.d\.review/);
-    assert.equal(index.decider('permits.application')(index.encode('AA', [])).outcome, 'expedite');
+    const top = index.decider('permits.application')(index.encode('AA', []));
+    assert.equal(top.outcome, 'expedite');
+    assert.deepEqual(
+      top.measureViews.map((m) => [m.id, m.effect, m.list, m.grade]),
+      [['grades.top.permits', 'expedite', null, 'AA']],
+    );
+    assert.match(top.reasons[0]!, /^expedite permits\.application: credit grade AA; measure grades\.top\.permits/);
     assert.equal(index.decider('permits.application')(index.baseCode).outcome, 'allow');
+    // EU AI Act art. 5(1)(c): the lowest grade alone changes no answer.
+    for (const action of policy.actions.keys())
+      assert.equal(index.decider(action)(index.encode('D', [])).outcome, 'allow', action);
   });
 
   test('templates are built once per state and action, and frozen', () => {

@@ -80,12 +80,13 @@ describe('POST /v1/decisions', () => {
     assert.equal(response.json().error.details[0].path, 'subject.id');
   });
 
-  test('no deny comes from a grade alone: a low-grade subject off every list is at most reviewed', async () => {
+  test('nothing unfavourable comes from a grade alone: a low-grade subject off every list is allowed', async () => {
     const org = anUscc();
     for (const tier of ['general', 'general', 'general', 'general', 'general'])
       await t.file(market, aPenalty({ tier, subjectId: org }));
     const body = (await ask({ scheme: 'cn-uscc', id: org }, 'procurement.bid', 'procurement')).json();
-    assert.ok(['review', 'allow'].includes(body.outcome), body.outcome);
+    // EU AI Act art. 5(1)(c); PIPL art. 24: grades may only reward, so neither a deny nor a review.
+    assert.equal(body.outcome, 'allow');
   });
 
   test('every decision is logged durably as an inquiry before it is answered', async () => {

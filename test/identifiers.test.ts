@@ -14,12 +14,29 @@ import {
 import { createRandom, generateLei, generateResidentId, generateUscc } from '../src/domain/identifier-generators.ts';
 import type { IdentifierScheme } from '../src/domain/policy.ts';
 
-const CN_RID: IdentifierScheme = { id: 'cn-rid', name: 'Resident ID', subject_kinds: ['person'], check: 'gb11643' };
-const CN_USCC: IdentifierScheme = { id: 'cn-uscc', name: 'USCC', subject_kinds: ['organization'], check: 'gb32100' };
-const LEI: IdentifierScheme = { id: 'lei', name: 'LEI', subject_kinds: ['organization'], check: 'iso17442' };
+/** A scheme's name in both languages, as the policy gives it. */
+const named = (en: string, zh: string) => ({ en, zh });
+const CN_RID: IdentifierScheme = {
+  id: 'cn-rid',
+  name: named('Resident ID', '公民身份号码'),
+  subject_kinds: ['person'],
+  check: 'gb11643',
+};
+const CN_USCC: IdentifierScheme = {
+  id: 'cn-uscc',
+  name: named('USCC', '统一社会信用代码'),
+  subject_kinds: ['organization'],
+  check: 'gb32100',
+};
+const LEI: IdentifierScheme = {
+  id: 'lei',
+  name: named('LEI', 'LEI'),
+  subject_kinds: ['organization'],
+  check: 'iso17442',
+};
 const STAFF_NO: IdentifierScheme = {
   id: 'acme-staff',
-  name: 'Staff number',
+  name: named('Staff number', '员工编号'),
   subject_kinds: ['person'],
   pattern: '^S-\\d{6}$',
 };
@@ -150,7 +167,12 @@ test('pattern schemes: values are trimmed but not upper-cased', () => {
 });
 
 test('every scheme: empty, over-long and control-character values are rejected', () => {
-  const anything: IdentifierScheme = { id: 'free', name: 'Free', subject_kinds: ['person'], pattern: '.*' };
+  const anything: IdentifierScheme = {
+    id: 'free',
+    name: named('Free', '任意'),
+    subject_kinds: ['person'],
+    pattern: '.*',
+  };
   assert.deepEqual(problems(anything, '   '), ['free must not be empty']);
   assert.deepEqual(problems(anything, 'a'.repeat(MAX_IDENTIFIER_LENGTH)), []);
   assert.deepEqual(problems(anything, 'a'.repeat(MAX_IDENTIFIER_LENGTH + 1)), [

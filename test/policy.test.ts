@@ -152,9 +152,10 @@ test("a person's records are public only through the judgment defaulter list", a
   }
 });
 
-test('only sanction lists deny or restrict; grades only reward or review', async () => {
+test('only sanction lists deny or restrict; grades only reward', async () => {
   const policy = await loadPolicy(DEFAULT_DIR);
   for (const measure of policy.measures) {
+    if (measure.grades !== undefined) assert.ok(['expedite', 'waive'].includes(measure.effect), measure.id);
     if (measure.effect !== 'deny' && measure.effect !== 'restrict') continue;
     assert.equal(measure.grades, undefined, measure.id);
     assert.equal(policy.lists.get(measure.list!)?.kind, 'sanction', measure.id);
@@ -169,7 +170,7 @@ test('a broken policy reports every problem at once, with paths and files', asyn
   delete lists['red-list'].legal_basis;
   delete lists['serious-dishonesty'].max_duration;
   const measures = files.get('measures.yaml')!.measures;
-  measures['grades.d.review'].effect = 'deny';
+  measures['grades.top.permits'].effect = 'deny';
   measures['red-list.permits'].actions = ['permits.teleport'];
   files.get('record-types.yaml')!.record_types['admin.penalty'].attributes.religion = { required: false };
 
@@ -178,13 +179,16 @@ test('a broken policy reports every problem at once, with paths and files', asyn
   assert.deepEqual([...byPath.keys()].sort(), [
     'lists["red-list"].legal_basis',
     'lists["serious-dishonesty"].max_duration',
-    'measures["grades.d.review"].effect',
+    'measures["grades.top.permits"].effect',
     'measures["red-list.permits"].actions[0]',
     'record_types["admin.penalty"].attributes.religion',
   ]);
   assert.match(byPath.get('lists["red-list"].legal_basis')!, /legal basis.*lists\.yaml:\d+/);
   assert.match(byPath.get('lists["serious-dishonesty"].max_duration')!, /maximum duration.*lists\.yaml/);
-  assert.match(byPath.get('measures["grades.d.review"].effect')!, /no sanction from a score alone.*measures\.yaml/);
+  assert.match(
+    byPath.get('measures["grades.top.permits"].effect')!,
+    /no unfavourable treatment from a score.*measures\.yaml/,
+  );
   assert.match(byPath.get('measures["red-list.permits"].actions[0]')!, /unknown action "permits\.teleport"/);
   assert.match(
     byPath.get('record_types["admin.penalty"].attributes.religion')!,
@@ -299,20 +303,29 @@ test(`at most ${MAX_GRADES} grades, reported at "scoring.grades"`, async () => {
 test('a measure binds either a list or grades', async () => {
   const doc = await defaultDocument();
   doc.measures['red-list.permits'].grades = ['AAA'];
-  delete doc.measures['grades.d.review'].grades;
-  assert.deepEqual(problemPaths(doc).sort(), ['measures["grades.d.review"]', 'measures["red-list.permits"]']);
+  delete doc.measures['grades.top.permits'].grades;
+  assert.deepEqual(problemPaths(doc).sort(), ['measures["grades.top.permits"]', 'measures["red-list.permits"]']);
 });
 
 test('special categories are refused wherever the policy declares data', async () => {
   const doc = await defaultDocument();
   doc.record_types['health.vaccination'] = structuredClone(doc.record_types['tax.arrears']);
-  doc.record_types['tax.arrears'].attributes.reason = { required: false, enum: ['unpaid', 'trade_union_dues'] };
+  doc.record_types['tax.arrears'].attributes.reason = {
+    required: false,
+    enum: ['unpaid', 'trade_union_dues'],
+    labels: { unpaid: { en: 'Unpaid', zh: '未缴' }, trade_union_dues: { en: 'Union dues', zh: '会费' } },
+  };
   doc.lists['ethnic-watch'] = structuredClone(doc.lists['red-list']);
-  doc.identifier_schemes['face-id'] = { name: 'Face template', pattern: '^[0-9a-f]{64}$', subject_kinds: ['person'] };
+  doc.identifier_schemes['face-id'] = {
+    name: { en: 'Face template', zh: '人脸模板' },
+    pattern: '^[0-9a-f]{64}$',
+    subject_kinds: ['person'],
+  };
   const problems = validatePolicyDocument(doc).problems;
   assert.deepEqual(problems.map((p) => p.path).sort(), [
     'identifier_schemes["face-id"]',
-    'identifier_schemes["face-id"].name',
+    'identifier_schemes["face-id"].name.en',
+    'identifier_schemes["face-id"].name.zh',
     'lists["ethnic-watch"]',
     'record_types["health.vaccination"]',
     'record_types["tax.arrears"].attributes.reason.enum[1]',
@@ -335,12 +348,88 @@ test('shape problems name the field: unknown fields, wrong types, bad ids', asyn
   const doc = await defaultDocument();
   doc.record_types['tax.arrears'].colour = 'red';
   doc.lists['red-list'].notice_days = 'soon';
-  doc.actions['Bad Action'] = { name: 'x' };
+  doc.actions['Bad Action'] = { name: { en: 'x', zh: '甲' } };
   assert.deepEqual(problemPaths(doc).sort(), [
     'actions["Bad Action"]',
     'lists["red-list"].notice_days',
     'record_types["tax.arrears"].colour',
   ]);
+});
+
+// ── Texts in both languages ───────────────────────────────────────────────────
+
+test('a text a person reads missing its Chinese, empty, or a plain string is refused at its path', async () => {
+  const doc = await defaultDocument();
+  doc.lists['red-list'].name = { en: 'Trustworthy entities (red list)' };
+  doc.actions['procurement.bid'].name = 'Bid in public procurement';
+  doc.measures['red-list.customs'].legal_basis.en = '  ';
+  doc.record_types['tax.arrears'].attributes.amount_cny.description.zh = '';
+  doc.purposes.lodging.name.fr = 'Enregistrement à l’hôtel';
+  delete doc.lists['judgment-defaulters'].exit;
+  const problems = new Map(validatePolicyDocument(doc).problems.map((p) => [p.path, p.message]));
+  assert.deepEqual([...problems.keys()].sort(), [
+    'actions["procurement.bid"].name',
+    'lists["judgment-defaulters"].exit',
+    'lists["red-list"].name.zh',
+    'measures["red-list.customs"].legal_basis.en',
+    'purposes.lodging.name.fr',
+    'record_types["tax.arrears"].attributes.amount_cny.description.zh',
+  ]);
+  assert.match(problems.get('lists["red-list"].name.zh')!, /English \(en\) and Chinese \(zh\)/);
+  assert.match(problems.get('actions["procurement.bid"].name')!, /^must be a text in English and Chinese/);
+  assert.match(problems.get('measures["red-list.customs"].legal_basis.en')!, /must cite a legal basis/);
+  assert.match(problems.get('record_types["tax.arrears"].attributes.amount_cny.description.zh')!, /must not be empty/);
+  assert.match(problems.get('lists["judgment-defaulters"].exit')!, /how to leave it.*which agency.*appeal/);
+});
+
+test('the loader names the file and line of a text missing its Chinese', async () => {
+  const files = await defaultFiles();
+  delete files.get('lists.yaml')!.lists['red-list'].name.zh;
+  const error = await loadError(files);
+  assert.deepEqual(
+    error.details.map((p) => p.path),
+    ['lists["red-list"].name.zh'],
+  );
+  assert.match(error.details[0]!.message, /Chinese \(zh\).*\(lists\.yaml:\d+\)$/);
+  assert.match(error.message, /lists\["red-list"\]\.name\.zh: is required/);
+});
+
+test('an enumerated attribute labels every value in both languages, and nothing else', async () => {
+  const doc = await defaultDocument();
+  const attributes = (type: string) => doc.record_types[type].attributes;
+  delete attributes('admin.penalty').tier.labels.serious;
+  attributes('tax.credit_grade').grade.labels.E = { en: 'Grade E', zh: 'E级' };
+  attributes('market.abnormal_operations').reason.labels.false_disclosure = 'False disclosure';
+  attributes('tax.arrears').amount_cny.labels = { unpaid: { en: 'Unpaid', zh: '未缴' } };
+  const problems = new Map(validatePolicyDocument(doc).problems.map((p) => [p.path, p.message]));
+  assert.deepEqual([...problems.keys()].sort(), [
+    'record_types["admin.penalty"].attributes.tier.labels.serious',
+    'record_types["market.abnormal_operations"].attributes.reason.labels.false_disclosure',
+    'record_types["tax.arrears"].attributes.amount_cny.labels',
+    'record_types["tax.credit_grade"].attributes.grade.labels.E',
+  ]);
+  assert.match(problems.get('record_types["admin.penalty"].attributes.tier.labels.serious')!, /label in English/);
+  assert.match(problems.get('record_types["tax.credit_grade"].attributes.grade.labels.E')!, /not a value/);
+  assert.match(problems.get('record_types["tax.arrears"].attributes.amount_cny.labels')!, /need an "enum"/);
+});
+
+test('every Chinese text of the default policy is in Chinese, and its citations in Chinese form', async () => {
+  const policy = await loadPolicy(DEFAULT_DIR);
+  const texts: { where: string; en: string; zh: string }[] = [];
+  const walk = (value: unknown, where: string): void => {
+    if (value === null || typeof value !== 'object') return;
+    const keys = Object.keys(value).sort();
+    if (keys.join() === 'en,zh') texts.push({ where, ...(value as { en: string; zh: string }) });
+    else for (const [key, item] of Object.entries(value)) walk(item, `${where}.${key}`);
+  };
+  walk(await defaultDocument(), 'policy');
+  assert.ok(texts.length > 80, `${texts.length} texts`);
+  for (const { where, zh } of texts) assert.match(zh, /\p{Script=Han}/u, where);
+  for (const list of policy.lists.values()) assert.doesNotMatch(list.legal_basis.zh, /Fa Shi|Guo|Cai Ku/, list.id);
+  assert.match(policy.lists.get('judgment-defaulters')!.legal_basis.zh, /法释〔2013〕17号，经法释〔2017〕7号修正/);
+  const criterion = policy.record_types.get('court.judgment_default')!.attributes.criterion!;
+  assert.deepEqual(Object.keys(criterion.labels!), criterion.enum, 'a label for each art. 1 ground, in order');
+  assert.match(criterion.labels!.able_but_refuses!.zh, /有履行能力而拒不履行.*第一条第一项/);
 });
 
 // ── Files ─────────────────────────────────────────────────────────────────────

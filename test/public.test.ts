@@ -102,7 +102,7 @@ describe('disclosure rules', () => {
           Object.entries(s.when).every(([k, v]) => r.attributes[k] === v) &&
           !s.unless.some((u) => Object.entries(u).every(([k, v]) => r.attributes[k] === v)) &&
           s.statuses.includes(r.status) &&
-          r.effective_at > s.effective_after,
+          r.decided_at > s.decided_after,
       );
     const samples = [
       aRecord(),
@@ -111,7 +111,8 @@ describe('disclosure rules', () => {
       aRecord({ type: 'tax.credit_grade', attributes: { grade: 'D' } }),
       aRecord({ type: 'market.abnormal_operations', attributes: { reason: 'false_disclosure' } }),
       aRecord({ type: 'license.revocation', attributes: {} }),
-      aRecord({ effective_at: new Date('2023-11-02T00:00:00Z') }),
+      aRecord({ decided_at: new Date('2023-11-02T00:00:00Z'), effective_at: new Date('2023-11-02T00:00:00Z') }),
+      aRecord({ decided_at: new Date('2024-01-02T00:00:00Z'), effective_at: new Date('2026-01-02T00:00:00Z') }),
     ];
     for (const kind of ['person', 'organization'] as const) {
       for (const r of samples)

@@ -1,5 +1,10 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { parse, stringify } from 'yaml';
+import { readPolicyFiles } from '../src/policy/index.ts';
 import { policyFromStore } from '../src/services/runtime/open-registry.ts';
 import { verifyLedger } from '../src/services/ledger/ledger.service.ts';
 import { reevaluateAllDue } from '../src/services/ledger/reevaluation.service.ts';
@@ -8,14 +13,44 @@ import { aPenalty, anUscc } from './support/factories.ts';
 import { bearer, startTestRegistry, type TestRegistry } from './support/registry.ts';
 
 let t: TestRegistry;
+let policyDir: string;
 let market: string;
 let buyer: string;
 let otherBuyer: string;
 let operator: string;
 let auditor: string;
 
+/**
+ * The default policy with one more sanction list, `under-review`, entered by any general penalty at once, whose
+ * measure asks for review of bids and subsidies. Grades may only reward (EU AI Act art. 5(1)(c)): a review, like
+ * any unfavourable effect, comes from a list resting on an authority's record. Lists and measures are cloned from
+ * the default's, so the texts keep whatever form the policy gives them.
+ */
+async function policyWithReviewList(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'credence-reviews-policy-'));
+  for (const file of await readPolicyFiles('policies/default')) {
+    const doc = parse(file.text);
+    if (doc.lists !== undefined)
+      doc.lists['under-review'] = {
+        ...structuredClone(doc.lists['serious-dishonesty']),
+        notice_days: 0,
+        criteria: [{ record_type: 'admin.penalty', where: { tier: ['general'] } }],
+      };
+    if (doc.measures !== undefined)
+      doc.measures['under-review.review'] = {
+        ...structuredClone(doc.measures['serious-dishonesty.permits']),
+        list: 'under-review',
+        effect: 'review',
+        actions: ['procurement.bid', 'subsidy.apply'],
+      };
+    await writeFile(join(dir, file.name), stringify(doc));
+  }
+  return dir;
+}
+
 before(async () => {
-  t = await startTestRegistry();
+  policyDir = await policyWithReviewList();
+  t = await startTestRegistry(undefined, {}, { CREDENCE_POLICY_DIR: policyDir });
   market = await t.keyFor({ role: 'agency', name: 'Market Regulator', agency_kind: 'market' });
   buyer = await t.keyFor({
     role: 'relying',
@@ -32,16 +67,15 @@ before(async () => {
   operator = await t.keyFor({ role: 'operator', name: 'ops' });
   auditor = await t.keyFor({ role: 'auditor', name: 'Audit Office' });
 });
-after(() => t.close());
+after(async () => {
+  await t.close();
+  await rm(policyDir, { recursive: true, force: true });
+});
 
-/** A company graded D by many general penalties: on no list, so a grade measure asks for review. */
-async function aGradeDCompany(): Promise<string> {
+/** A company with a general penalty: on the `under-review` list at once, whose measure asks for review. */
+async function aCompanyUnderReview(): Promise<string> {
   const org = anUscc();
-  const records = Array.from({ length: 14 }, () => aPenalty({ tier: 'general', subjectId: org }));
-  const body = (
-    await t.app.inject({ method: 'POST', url: '/v1/records', headers: bearer(market), payload: { records } })
-  ).json();
-  assert.equal(body.accepted.length, 14, JSON.stringify(body.rejected));
+  await t.file(market, aPenalty({ tier: 'general', subjectId: org }));
   return org;
 }
 
@@ -73,7 +107,7 @@ describe('a review outcome opens a task for the service that asked', () => {
   test(
     'the decision names its review task, ' + 'and the task lists subject, action, purpose, measures and reasons',
     async () => {
-      const org = await aGradeDCompany();
+      const org = await aCompanyUnderReview();
       const decision = await ask(org);
       assert.equal(decision.outcome, 'review');
       assert.equal(decision.review_id, decision.decision_id);
@@ -85,10 +119,10 @@ describe('a review outcome opens a task for the service that asked', () => {
       assert.equal(task.status, 'open');
       assert.equal(new Date(task.opened_at).getTime(), t.now.getTime());
       assert.deepEqual(
-        task.measures.map((m: { id: string; effect: string; grade: string }) => [m.id, m.effect, m.grade]),
-        [['grades.d.review', 'review', 'D']],
+        task.measures.map((m: { id: string; effect: string; list: string }) => [m.id, m.effect, m.list]),
+        [['under-review.review', 'review', 'under-review']],
       );
-      assert.match(task.reasons[0], /credit grade D/);
+      assert.match(task.reasons[0], /listed on under-review/);
     },
   );
 
@@ -129,7 +163,7 @@ describe('a review outcome opens a task for the service that asked', () => {
   });
 
   test('a batch opens one task per review outcome, each under its decision id', async () => {
-    const [a, b] = [await aGradeDCompany(), await aGradeDCompany()];
+    const [a, b] = [await aCompanyUnderReview(), await aCompanyUnderReview()];
     const subjects = [a, anUscc(), b].map((id) => ({ scheme: 'cn-uscc', id }));
     const { results } = (
       await t.app.inject({
@@ -158,7 +192,7 @@ describe('a review outcome opens a task for the service that asked', () => {
 
 describe('who sees and closes a task', () => {
   test('another relying service neither lists, reads nor closes it: not found', async () => {
-    const { review_id } = await ask(await aGradeDCompany());
+    const { review_id } = await ask(await aCompanyUnderReview());
     const theirs = (await list(otherBuyer)).json().reviews.map((r: { review_id: string }) => r.review_id);
     assert.ok(!theirs.includes(review_id));
     const read = await t.app.inject({ url: `/v1/reviews/${review_id}`, headers: bearer(otherBuyer) });
@@ -168,7 +202,7 @@ describe('who sees and closes a task', () => {
   });
 
   test('auditors read every task but may not close one; operators may', async () => {
-    const { review_id } = await ask(await aGradeDCompany());
+    const { review_id } = await ask(await aCompanyUnderReview());
     assert.ok((await list(auditor)).json().reviews.some((r: { review_id: string }) => r.review_id === review_id));
     assert.equal((await close(review_id, auditor, allow)).statusCode, 403);
     const closed = await close(review_id, operator, allow);
@@ -181,7 +215,7 @@ describe('who sees and closes a task', () => {
   });
 
   test('every task shown is logged as an inquiry about its subject', async () => {
-    const org = await aGradeDCompany();
+    const org = await aCompanyUnderReview();
     const { review_id } = await ask(org);
     await list(auditor);
     const reads = await t.registry.rt.db
@@ -196,7 +230,7 @@ describe('who sees and closes a task', () => {
 
 describe('closing a task with the human decision', () => {
   test('is logged as a decision inquiry naming the task, and a review.closed ledger event', async () => {
-    const org = await aGradeDCompany();
+    const org = await aCompanyUnderReview();
     const { review_id } = await ask(org);
     const response = await close(review_id, buyer, allow);
     assert.equal(response.statusCode, 200);
@@ -235,7 +269,7 @@ describe('closing a task with the human decision', () => {
   });
 
   test('the subject sees the human decision among who checked them', async () => {
-    const org = await aGradeDCompany();
+    const org = await aCompanyUnderReview();
     const { review_id } = await ask(org);
     const deny = {
       outcome: 'deny',
@@ -255,7 +289,7 @@ describe('closing a task with the human decision', () => {
   });
 
   test('closes once: a second closing is a coded 409, and the task leaves the open queue', async () => {
-    const { review_id } = await ask(await aGradeDCompany());
+    const { review_id } = await ask(await aCompanyUnderReview());
     assert.equal((await close(review_id, buyer, allow)).statusCode, 200);
     const again = await close(review_id, buyer, { ...allow, outcome: 'allow' });
     assert.equal(again.statusCode, 409);
@@ -269,13 +303,13 @@ describe('closing a task with the human decision', () => {
   });
 
   test('two simultaneous closings: exactly one wins', async () => {
-    const { review_id } = await ask(await aGradeDCompany());
+    const { review_id } = await ask(await aCompanyUnderReview());
     const answers = await Promise.all([close(review_id, buyer, allow), close(review_id, operator, allow)]);
     assert.deepEqual(answers.map((a) => a.statusCode).sort(), [200, 409]);
   });
 
   test('a human deny or restrict must cite the law that allows it; other outcomes are refused', async () => {
-    const { review_id } = await ask(await aGradeDCompany());
+    const { review_id } = await ask(await aCompanyUnderReview());
     const bare = await close(review_id, buyer, { outcome: 'deny', reason: 'grade D', reviewer: 'Li Wei' });
     assert.equal(bare.statusCode, 400);
     assert.equal(bare.json().error.details[0].path, 'legal_basis');
@@ -299,7 +333,7 @@ describe('closing a task with the human decision', () => {
 describe('the open queue', () => {
   test('pages oldest first with a cursor', async () => {
     const ids: string[] = [];
-    for (let i = 0; i < 3; i += 1) ids.push((await ask(await aGradeDCompany(), otherBuyer)).review_id);
+    for (let i = 0; i < 3; i += 1) ids.push((await ask(await aCompanyUnderReview(), otherBuyer)).review_id);
     const first = (await list(otherBuyer, 'status=open&limit=2')).json();
     assert.equal(first.reviews.length, 2);
     const second = (await list(otherBuyer, `status=open&limit=2&after=${encodeURIComponent(first.next)}`)).json();
@@ -309,7 +343,7 @@ describe('the open queue', () => {
   });
 
   test('tasks are not projections: a ledger replay leaves them alone', async () => {
-    const { review_id } = await ask(await aGradeDCompany());
+    const { review_id } = await ask(await aCompanyUnderReview());
     await replayLedger(t.registry.rt, (digest) => policyFromStore(t.registry.database, digest));
     assert.equal(
       (await t.app.inject({ url: `/v1/reviews/${review_id}`, headers: bearer(buyer) })).json().status,

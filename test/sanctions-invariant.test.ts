@@ -25,6 +25,7 @@ import { getSubjectsByIdentifiers } from '../src/store/subjects.repository.ts';
 import { aResidentId, anUscc } from './support/factories.ts';
 import { bearer, startTestRegistry, type TestRegistry } from './support/registry.ts';
 
+const REWARD_EFFECTS: readonly Effect[] = ['expedite', 'waive'];
 const SEED = Number(process.env.CREDENCE_INVARIANT_SEED ?? 20261121);
 const STEPS = 160;
 const FLOWS = [
@@ -128,7 +129,7 @@ function aRecord(type: RecordType, fixed: Record<string, string>): { agency: str
     subject: { kind, scheme: subject.scheme, id: subject.id, name: `subject ${subject.id}` },
     decided_at: day(decided),
     effective_at: day(effective),
-    legal_basis: type.legal_basis,
+    legal_basis: type.legal_basis.en,
     document_ref: `DOC-${sourceRef}`,
     attributes,
   };
@@ -410,9 +411,10 @@ async function checkEveryDecision(label: string): Promise<void> {
     for (const result of response.json().results as Result[]) {
       const key = `${result.subject.scheme}:${result.subject.id}`;
       const where = `seed ${SEED}, after "${label}", ${action} for ${key}`;
+      // EU AI Act art. 5(1)(c); PIPL art. 24: a grade only rewards, never denies, restricts or sends to review.
       for (const m of result.measures)
         if (m.grade !== null)
-          assert.ok(!SANCTION_EFFECTS.includes(m.effect), `${where}: grade measure ${m.id} has effect ${m.effect}`);
+          assert.ok(REWARD_EFFECTS.includes(m.effect), `${where}: grade measure ${m.id} has effect ${m.effect}`);
       if (unknown.some((u) => u.id === result.subject.id))
         assert.equal(result.outcome, 'allow', `${where}: an unknown subject`);
       seen.outcomes.add(result.outcome);

@@ -123,10 +123,15 @@ describe('subject portal in demo mode', () => {
       payload: { subject: { scheme: 'cn-rid', id: person }, action: 'travel.air.premium_class', purpose: 'ticketing' },
     });
     assert.equal(decision.json().outcome, 'deny');
-    const { page } = await demoSignIn(t, person);
+    const { page, cookie } = await demoSignIn(t, person);
     assert.match(page.body, /Demo mode: you signed in without proof of identity/);
     assert.match(page.body, /role="img" aria-label="Score \d+ on a scale from 600 to 1100: grade [A-D]+"/);
     assert.match(page.body, /Dishonest judgment debtor/);
+    assert.match(page.body, /How to leave this list: Perform what the judgment orders/);
+    const zh = (await t.app.inject({ url: '/portal?lang=zh', headers: { cookie } })).body;
+    assert.match(zh, /失信被执行人名单：自 \d{4}-\d{2}-\d{2} 起列入/);
+    assert.match(zh, /如何移出：履行生效法律文书确定的义务/);
+    assert.match(zh, /法律依据：《最高人民法院关于限制被执行人高消费及有关消费的若干规定》/);
     assert.match(page.body, /Haidian Court/);
     assert.match(page.body, /Fa Shi \[2013\] 17 art\. 1/);
     assert.match(page.body, /Refused/);

@@ -97,6 +97,23 @@ describe('public pages in a browser', () => {
     await context.close();
   });
 
+  test('a list page in Chinese: the list name, legal basis, record types and exit route in Chinese', async () => {
+    const context = await b.newContext();
+    const page = await context.newPage();
+    await page.goto('/lists/judgment-defaulters?lang=zh');
+    const list = b.t.registry.rt.policy.lists.get('judgment-defaulters')!;
+    assert.equal(await page.textContent('h1'), '公开名单：失信被执行人名单');
+    const text = (await page.textContent('main'))!;
+    assert.ok(text.includes(list.legal_basis.zh), 'the legal basis as the law is cited in Chinese');
+    assert.ok(text.includes('法释〔2013〕17号') && !text.includes('Fa Shi'), 'no pinyin citation');
+    assert.ok(text.includes('如何移出本名单') && text.includes(list.exit.zh), 'the exit route');
+    assert.ok(text.includes('三个工作日内删除失信信息'), 'art. 10: deleted within 3 working days');
+    assert.equal(await page.locator('main tbody tr', { hasText: '失信被执行人' }).count(), 20, 'record types');
+    assert.ok(!text.includes(list.name.en) && !text.includes('Dishonest judgment debtor'), 'no English names');
+    await checkPage(page, 'list-zh');
+    await context.close();
+  });
+
   test('transparency shows its figures as tables and server-rendered SVG charts', async () => {
     const context = await b.newContext();
     const page = await context.newPage();
@@ -115,11 +132,37 @@ describe('public pages in a browser', () => {
     await page.goto('/about');
     const text = (await page.textContent('main'))!;
     for (const list of b.t.registry.rt.policy.lists.values()) {
-      assert.ok(text.includes(list.name) && text.includes(list.legal_basis), `list ${list.id} with its legal basis`);
+      assert.ok(text.includes(list.name.en) && text.includes(list.legal_basis.en), `list ${list.id}, legal basis`);
+      assert.ok(text.includes(list.exit.en), `list ${list.id} with its exit route`);
     }
     for (const measure of b.t.registry.rt.policy.measures)
-      assert.ok(text.includes(measure.legal_basis), `measure ${measure.id}`);
+      assert.ok(text.includes(measure.legal_basis.en), `measure ${measure.id}`);
     await checkPage(page, 'about');
+    await context.close();
+  });
+
+  test('the about page in Chinese: every list, exit route, measure and record type in Chinese', async () => {
+    const context = await b.newContext();
+    const page = await context.newPage();
+    await page.goto('/about?lang=zh');
+    const { policy } = b.t.registry.rt;
+    const text = (await page.textContent('main'))!;
+    assert.ok(text.includes('如何移出名单'));
+    for (const list of policy.lists.values()) {
+      assert.equal(
+        await page.textContent(`#exit-${list.id}`),
+        list.name.zh,
+        `list ${list.id}: its name heads its route`,
+      );
+      assert.ok(text.includes(list.legal_basis.zh) && text.includes(list.exit.zh), `list ${list.id}`);
+      assert.ok(!text.includes(list.name.en) && !text.includes(list.exit.en), `list ${list.id}: no English`);
+    }
+    for (const measure of policy.measures) assert.ok(text.includes(measure.legal_basis.zh), `measure ${measure.id}`);
+    for (const type of policy.record_types.values())
+      assert.ok(text.includes(type.name.zh) && text.includes(type.legal_basis.zh), `record type ${type.id}`);
+    assert.ok(text.includes('《中华人民共和国行政处罚法》（2021年修订）第四十八条'), 'a statute cited in Chinese form');
+    assert.ok(!/Fa Shi|Guo Fa|Cai Ku|Fa Gai/.test(text), 'no pinyin citation');
+    await checkPage(page, 'about-zh');
     await context.close();
   });
 

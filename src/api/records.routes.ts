@@ -13,7 +13,8 @@ export function recordsRoutes(app: FastifyInstance, deps: AppDeps): void {
   app.post<{ Body: { records: unknown[] } }>(
     '/v1/records',
     {
-      config: { roles: ['agency'] },
+      // Each record's text is checked with the record (checkRecordInput): a bad one is rejected, the rest filed.
+      config: { roles: ['agency'], ownTextCheck: ['body'] },
       schema: {
         summary: 'File credit records (idempotent on source_ref)',
         tags: ['records'],

@@ -1,6 +1,7 @@
 /** Health, the OpenAPI document, metrics, the active policy and ledger verification. */
 
 import type { FastifyInstance } from 'fastify';
+import { CredenceError } from '../errors.ts';
 import { verifyLedger } from '../services/ledger/ledger.service.ts';
 import { logPublicationStatus, type PublicationStatus } from '../services/ledger/log-publication.service.ts';
 import { readActivePolicy } from '../services/ledger/policy.service.ts';
@@ -23,9 +24,10 @@ export function systemRoutes(app: FastifyInstance, deps: AppDeps): void {
         tags: ['system'],
       },
     },
-    async (_request, reply) => {
+    async () => {
+      // Readiness: 503 in the coded error envelope while the database is away (liveness is /health/live).
       if (!(await isDatabaseReachable(deps.rt)))
-        return reply.status(503).send({ status: 'unavailable', reason: 'database not reachable' });
+        throw new CredenceError('CRD_DATABASE_UNAVAILABLE', 'the database is not reachable; try again shortly');
       return {
         status: 'ok',
         policy_version: deps.rt.policy.version,

@@ -7,6 +7,7 @@
 import type { Random } from './identifier-generators.ts';
 import type { Policy, SubjectKind } from './policy.ts';
 import { documentRef, pick, weighted } from './demo-names.ts';
+import { minorListingProblem } from './minors.ts';
 
 /** A subject of the demo city, by the one identifier the demo knows them by. */
 export interface DemoSubject {
@@ -266,6 +267,8 @@ export class RecordGenerator {
     summary: string,
     decided = this.dateBefore(daysAgo),
   ): void {
+    // Fa Shi [2017] 7 art. 4: the city's authorities list no minor, so neither does its demo.
+    if (minorListingProblem(this.policy, { type, subject: s, decided_at: decided, attributes }) !== null) return;
     this.records.push({
       agency_kind: agencyKind,
       input: {
@@ -273,7 +276,7 @@ export class RecordGenerator {
         type,
         subject: s,
         decided_at: decided.toISOString(),
-        legal_basis: this.policy.record_types.get(type)!.legal_basis,
+        legal_basis: this.policy.record_types.get(type)!.legal_basis.en,
         document_ref: documentRef(this.random, type, agencyKind, yearInBeijing(decided)),
         summary,
         attributes,

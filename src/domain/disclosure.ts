@@ -10,9 +10,9 @@ import { resolveRecordTerms, type Policy, type RecordType, type SubjectKind, typ
 import type { CreditRecord, RecordStatus } from './record.ts';
 
 /**
- * The longest a record of each negative tier may be disclosed (NDRC Credit Repair Management
- * Measures, in force 1 April 2026: minor at most 3 months, general 3 months to 1 year, serious
- * 1 to 3 years). A positive record is disclosed for as long as it counts.
+ * The longest a record of each negative tier may be disclosed, from its decision date (NDRC Credit
+ * Repair Management Measures, Order No. 36 (2025), in force 1 April 2026: minor at most 3 months,
+ * general 3 months to 1 year, serious 1 to 3 years). A positive record is disclosed for as long as it counts.
  */
 export const TIER_MAX_DISCLOSURE: Readonly<Record<Exclude<Tier, 'positive'>, string>> = Object.freeze({
   minor: 'P3M',
@@ -31,13 +31,14 @@ export function publishableStatuses(type: RecordType): readonly RecordStatus[] {
 
 /**
  * The period in which a record may be public: from `effective_at` until the earlier of the end of its counting
- * window and its tier's maximum disclosure.
+ * window and its tier's maximum disclosure, which runs from `decided_at` (NDRC Order No. 36 (2025): periods run
+ * from the decision date).
  */
 export function disclosureWindow(type: RecordType, record: CreditRecord): { start: Date; end: Date } {
   const terms = resolveRecordTerms(type, record.attributes);
   const { start, end } = recordWindow(type, record, terms);
   if (terms.tier === 'positive') return { start, end };
-  const tierEnd = addDuration(start, TIER_MAX_DISCLOSURE[terms.tier]);
+  const tierEnd = addDuration(record.decided_at, TIER_MAX_DISCLOSURE[terms.tier]);
   // biome-ignore lint/complexity/useMathMinMax: these are Dates; Math.min would return a number
   return { start, end: tierEnd < end ? tierEnd : end };
 }
@@ -75,8 +76,9 @@ export function publicGrounds(membership: MembershipFacts, publicRecordIds: Read
  * A necessary condition for a record to be public, in a form SQL can test: the subject's kind,
  * the record type, attributes it must carry (`when`) and must not match (`unless`: earlier
  * variants, since the first matching variant wins), publishable statuses, and a cutoff that
- * `effective_at` must be after. The cutoff is conservative (a month counts as 31 days), so
- * the shapes select a superset of the public records; `isRecordPublic` is the exact rule.
+ * `decided_at` must be after (every period runs from it). The cutoff is conservative (a month
+ * counts as 31 days), so the shapes select a superset of the public records; `isRecordPublic`
+ * is the exact rule.
  */
 export interface PublicShape {
   readonly kind: SubjectKind;
@@ -84,7 +86,7 @@ export interface PublicShape {
   readonly when: Readonly<Record<string, string>>;
   readonly unless: readonly Readonly<Record<string, string>>[];
   readonly statuses: readonly RecordStatus[];
-  readonly effective_after: Date;
+  readonly decided_after: Date;
 }
 
 /** Every way a record can be public under the policy at `now`. */
@@ -110,7 +112,7 @@ export function publicShapes(policy: Policy, now: Date): PublicShape[] {
           when,
           unless: type.variants.slice(0, i).map((v) => v.when),
           statuses: publishableStatuses(type),
-          effective_after: new Date(now.getTime() - days * DAY_MS),
+          decided_after: new Date(now.getTime() - days * DAY_MS),
         });
       }
     });

@@ -2,7 +2,7 @@
  * Notices for due process: corrections, revocations, disputes and credit repair. Each says
  * what happened, which agency, the record's legal basis and the consequences now: every
  * measure that applies to the subject after the change (none, if it lifted the last one).
- * Pure builders beside those in notice.ts.
+ * Pure builders beside those in notice.ts, in English like them.
  */
 
 import type { Evaluation } from './evaluate.ts';
@@ -20,7 +20,7 @@ export interface DisputeRef {
 const day = (d: Date) => d.toISOString().slice(0, 10);
 
 function typeName(policy: Policy, record: CreditRecord): string {
-  return policy.record_types.get(record.type)?.name ?? record.type;
+  return policy.record_types.get(record.type)?.name.en ?? record.type;
 }
 
 function describe(policy: Policy, record: CreditRecord): string {

@@ -5,7 +5,14 @@
  */
 
 import { addDays, addDuration } from './duration.ts';
-import { gradeFor, resolveRecordTerms, type Effect, type Policy, type RecordType } from './policy.ts';
+import {
+  gradeFor,
+  resolveRecordTerms,
+  type Effect,
+  type ListCriterion,
+  type Policy,
+  type RecordType,
+} from './policy.ts';
 import type { CreditRecord, SubjectFile } from './record.ts';
 
 export interface Factor {
@@ -65,19 +72,20 @@ function statusCounts(record: CreditRecord, type: RecordType): boolean {
 }
 
 /**
- * The period in which a record counts: from `effective_at` until the earliest of the agency's
- * `expires_at`, the policy's duration for its terms and the type's maximum duration.
+ * The period in which a record counts: from `effective_at` (it never counts before it takes effect) until the
+ * earliest of the agency's `expires_at`, the policy's duration for its terms and the type's maximum duration.
+ * NDRC Order No. 36 (2025): periods run from the decision date, so both durations run from `decided_at`; a
+ * record taking effect after its period has ended never counts.
  */
 export function recordWindow(
   type: RecordType,
   record: CreditRecord,
   terms = resolveRecordTerms(type, record.attributes),
 ): { start: Date; end: Date } {
-  const start = record.effective_at;
-  let end = addDuration(start, type.max_duration);
-  if (terms.duration !== null) end = minDate(end, addDuration(start, terms.duration));
+  let end = addDuration(record.decided_at, type.max_duration);
+  if (terms.duration !== null) end = minDate(end, addDuration(record.decided_at, terms.duration));
   if (record.expires_at !== null) end = minDate(end, record.expires_at);
-  return { start, end };
+  return { start: record.effective_at, end };
 }
 
 /** Each record with a known type, its points and its window, worked out once per evaluation. */
@@ -117,22 +125,27 @@ function rankFactors(counted: readonly CountedRecord[], limit: number): Factor[]
     }));
 }
 
+/** Whether a record meets a list's criterion: its type, and each attribute `where` names among the values given. */
+export function meetsCriterion(
+  criterion: ListCriterion,
+  record: { readonly type: string; readonly attributes: Readonly<Record<string, string>> },
+): boolean {
+  return (
+    criterion.record_type === record.type &&
+    Object.entries(criterion.where ?? {}).every(([attr, values]) => values.includes(record.attributes[attr] ?? ''))
+  );
+}
+
 function memberships(policy: Policy, file: SubjectFile, counted: readonly CountedRecord[], now: Date): Membership[] {
   const result: Membership[] = [];
   for (const list of policy.lists.values()) {
     if (!list.subject_kinds.includes(file.kind)) continue;
-    const resting = counted.filter((c) =>
-      list.criteria.some(
-        (criterion) =>
-          criterion.record_type === c.record.type &&
-          Object.entries(criterion.where ?? {}).every(([attr, values]) =>
-            values.includes(c.record.attributes[attr] ?? ''),
-          ),
-      ),
-    );
+    const resting = counted.filter((c) => list.criteria.some((criterion) => meetsCriterion(criterion, c.record)));
     if (resting.length === 0) continue;
     const since = minDate(...resting.map((c) => c.start));
-    const until = minDate(maxDate(...resting.map((c) => c.end)), addDuration(since, list.max_duration));
+    // NDRC Order No. 36 (2025): a listing's maximum runs from the first decision it rests on, not its start.
+    const decided = minDate(...resting.map((c) => c.record.decided_at));
+    const until = minDate(maxDate(...resting.map((c) => c.end)), addDuration(decided, list.max_duration));
     if (until <= now) continue;
     // The notice period runs from when the subject could first be told: the earliest filing.
     const noticeStart = maxDate(since, minDate(...resting.map((c) => c.record.filed_at)));
@@ -145,7 +158,8 @@ function memberships(policy: Policy, file: SubjectFile, counted: readonly Counte
       effective_from: effectiveFrom,
       until,
       records: resting.map((c) => c.record.id).sort(compareIds),
-      legal_basis: list.legal_basis,
+      // English, as decisions, notices and reports answer today; pages show the policy's texts in their language.
+      legal_basis: list.legal_basis.en,
     });
   }
   return result;
@@ -168,12 +182,17 @@ export function measuresFor(
 ): AppliedMeasure[] {
   const applied: AppliedMeasure[] = [];
   for (const measure of policy.measures) {
-    const base = { id: measure.id, effect: measure.effect, actions: measure.actions, legal_basis: measure.legal_basis };
+    const base = {
+      id: measure.id,
+      effect: measure.effect,
+      actions: measure.actions,
+      legal_basis: measure.legal_basis.en,
+    };
     if (measure.list !== undefined) {
       const listing = state.lists.find((l) => l.list === measure.list);
       if (listing !== undefined) applied.push({ ...base, list: measure.list, until: listing.until });
     } else if (measure.grades?.includes(state.grade) === true) {
-      // DESIGN: a grade may only reward or ask for review; the policy loader refuses anything else.
+      // A grade may only reward (EU AI Act art. 5(1)(c); PIPL art. 24): the policy loader refuses anything else.
       applied.push({ ...base, grade: state.grade, until: null });
     }
   }

@@ -181,5 +181,5 @@ function findPatternProblem(scheme: IdentifierScheme, value: string): string | u
     pattern = new RegExp(scheme.pattern);
     patterns.set(scheme.pattern, pattern);
   }
-  return pattern.test(value) ? undefined : `${scheme.id} (${scheme.name}) must match the pattern ${scheme.pattern}`;
+  return pattern.test(value) ? undefined : `${scheme.id} (${scheme.name.en}) must match the pattern ${scheme.pattern}`;
 }

@@ -1,7 +1,8 @@
 /**
  * Notices: what a subject is told on every change that affects them. Pure builders: each says
  * what happened, which agency, the legal basis, the consequences (the measures that now apply,
- * to which actions, until when), and how to dispute and by when.
+ * to which actions, until when), and how to dispute and by when. Written in English, with the
+ * policy's English texts (`.en`), until notices are stored as a kind and parameters (issue 11).
  */
 
 import { addDays } from './duration.ts';
@@ -61,7 +62,7 @@ function listConsequences(policy: Policy, membership: Membership): Consequence[]
       measure: m.id,
       effect: m.effect,
       actions: m.actions,
-      legal_basis: m.legal_basis,
+      legal_basis: m.legal_basis.en,
       from: membership.effective_from,
       until: membership.until,
     }));
@@ -80,7 +81,7 @@ export function recordFiledNotice(policy: Policy, record: CreditRecord, evaluati
     list_id: null,
     legal_basis: record.legal_basis,
     what:
-      `${record.agency_id} filed a record "${type?.name ?? record.type}" (${record.document_ref}) about you, ` +
+      `${record.agency_id} filed a record "${type?.name.en ?? record.type}" (${record.document_ref}) about you, ` +
       `decided ${record.decided_at.toISOString().slice(0, 10)}.` +
       (lists.length > 0 ? ` It places you on: ${lists.join(', ')}.` : ''),
     consequences: evaluation.measures
@@ -122,7 +123,7 @@ export function membershipNotices(
         ...base,
         kind: 'list.pending',
         what:
-          `You will be placed on ${list?.name ?? m.list} on ${m.effective_from.toISOString().slice(0, 10)}, ` +
+          `You will be placed on ${list?.name.en ?? m.list} on ${m.effective_from.toISOString().slice(0, 10)}, ` +
           `unless the records it rests on (${m.records.join(', ')}) ` +
           'are corrected, revoked or successfully disputed before then.',
         consequences: listConsequences(policy, m),
@@ -133,7 +134,7 @@ export function membershipNotices(
         ...base,
         kind: 'list.started',
         what:
-          `You are on ${list?.name ?? m.list} from ${m.effective_from.toISOString().slice(0, 10)} ` +
+          `You are on ${list?.name.en ?? m.list} from ${m.effective_from.toISOString().slice(0, 10)} ` +
           `until ${m.until.toISOString().slice(0, 10)} at the latest, resting on records ${m.records.join(', ')}.`,
         consequences: listConsequences(policy, m),
         dispute_by: null,
@@ -149,7 +150,7 @@ export function membershipNotices(
       record_id: null,
       list_id: m.list,
       legal_basis: m.legal_basis,
-      what: `You are no longer on ${policy.lists.get(m.list)?.name ?? m.list}; its measures no longer apply.`,
+      what: `You are no longer on ${policy.lists.get(m.list)?.name.en ?? m.list}; its measures no longer apply.`,
       consequences: [],
       how_to_dispute: null,
       dispute_by: null,
@@ -174,7 +175,7 @@ export function recordExpiredNotice(policy: Policy, record: CreditRecord, endedA
     list_id: null,
     legal_basis: record.legal_basis,
     what:
-      `The record "${type?.name ?? record.type}" (${record.document_ref}) filed by ${record.agency_id} ` +
+      `The record "${type?.name.en ?? record.type}" (${record.document_ref}) filed by ${record.agency_id} ` +
       `reached the end of its period on ${endedAt.toISOString().slice(0, 10)}. ` +
       'It no longer counts towards your score, lists or measures, and stays in your history marked expired.',
     consequences: [],

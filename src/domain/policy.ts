@@ -1,7 +1,10 @@
 /**
  * The policy model: what the loader produces from YAML and what evaluation reads.
  * Pure types and small lookups; no I/O. Durations are ISO 8601 strings (`P2Y`, `P3M`, `P30D`).
+ * Every text a person reads is a `LocalText` (`{en, zh}`); ids and codes are plain strings.
  */
+
+import type { LocalText } from './local-text.ts';
 
 export type SubjectKind = 'person' | 'organization';
 export const SUBJECT_KINDS: readonly SubjectKind[] = ['person', 'organization'];
@@ -20,12 +23,12 @@ export type Outcome = Effect | 'allow';
 
 export interface AgencyKind {
   readonly id: string;
-  readonly name: string;
+  readonly name: LocalText;
 }
 
 export interface IdentifierScheme {
   readonly id: string;
-  readonly name: string;
+  readonly name: LocalText;
   readonly subject_kinds: readonly SubjectKind[];
   /** Built-in schemes carry a check-digit algorithm; deployment schemes a pattern. */
   readonly check?: 'gb11643' | 'gb32100' | 'iso17442';
@@ -33,10 +36,12 @@ export interface IdentifierScheme {
 }
 
 export interface AttributeSpec {
-  readonly description?: string;
+  readonly description?: LocalText;
   readonly required: boolean;
   /** Allowed values; absent means any string up to 200 characters. */
   readonly enum?: readonly string[];
+  /** What each `enum` value means, for people (the loader requires one for every value). */
+  readonly labels?: Readonly<Record<string, LocalText>>;
 }
 
 /** Overrides a record type's terms when every attribute in `when` matches. First match wins. */
@@ -56,13 +61,13 @@ export interface DisputeRules {
 
 export interface RecordType {
   readonly id: string;
-  readonly name: string;
+  readonly name: LocalText;
   readonly agency_kinds: readonly string[];
   readonly subject_kinds: readonly SubjectKind[];
   readonly tier: Tier;
-  readonly legal_basis: string;
+  readonly legal_basis: LocalText;
   readonly points: number;
-  /** How long a record counts from `effective_at` unless the agency sets `expires_at`. */
+  /** How long a record counts, from `decided_at`, unless the agency sets `expires_at`. */
   readonly duration: string | null;
   /** Upper bound on any record's life; an agency's `expires_at` is capped to it. */
   readonly max_duration: string;
@@ -80,9 +85,11 @@ export interface ListCriterion {
 
 export interface ListDefinition {
   readonly id: string;
-  readonly name: string;
+  readonly name: LocalText;
   readonly kind: 'sanction' | 'reward';
-  readonly legal_basis: string;
+  readonly legal_basis: LocalText;
+  /** How a subject leaves the list: what to do, which agency decides, by when, how to appeal. */
+  readonly exit: LocalText;
   readonly max_duration: string;
   readonly notice_days: number;
   readonly subject_kinds: readonly SubjectKind[];
@@ -91,7 +98,12 @@ export interface ListDefinition {
 
 export interface Action {
   readonly id: string;
-  readonly name: string;
+  readonly name: LocalText;
+}
+
+export interface Purpose {
+  readonly id: string;
+  readonly name: LocalText;
 }
 
 /** Binds a list (or, for rewards and review only, grades) to actions with an effect. */
@@ -99,10 +111,10 @@ export interface Measure {
   readonly id: string;
   readonly effect: Effect;
   readonly actions: readonly string[];
-  readonly legal_basis: string;
+  readonly legal_basis: LocalText;
   readonly list?: string;
   readonly grades?: readonly string[];
-  readonly description?: string;
+  readonly description?: LocalText;
 }
 
 export interface GradeBand {
@@ -119,7 +131,7 @@ export interface Scoring {
 
 /**
  * Credit repair (NDRC Credit Repair Management Measures, in force 1 April 2026): a negative
- * record may be repaired once the minimum period for its tier has run from `effective_at`;
+ * record may be repaired once the minimum period for its tier has run from `decided_at`;
  * the types in `on_performance` at any time once the obligation is performed instead.
  */
 export interface RepairRules {
@@ -138,7 +150,7 @@ export interface Policy {
   readonly record_types: ReadonlyMap<string, RecordType>;
   readonly lists: ReadonlyMap<string, ListDefinition>;
   readonly actions: ReadonlyMap<string, Action>;
-  readonly purposes: ReadonlyMap<string, { readonly id: string; readonly name: string }>;
+  readonly purposes: ReadonlyMap<string, Purpose>;
   readonly measures: readonly Measure[];
   readonly repair: RepairRules;
 }

@@ -5,8 +5,11 @@
 
 import type { ProblemDetail } from '../errors.ts';
 import { canonicalJson, sha256Hex } from './canonical.ts';
+import { dateRangeFault } from './date-range.ts';
 import { normalizeIdentifier, validateIdentifier } from './identifiers.ts';
+import { minorListingProblem } from './minors.ts';
 import type { Policy, SubjectKind } from './policy.ts';
+import { textFault } from './text.ts';
 
 /** A record as an agency sends it (API body item, NDJSON line or CSV row). */
 export interface RecordInput {
@@ -63,6 +66,12 @@ function text(problems: Problems, value: unknown, path: string, max: number, req
     problems.add('CRD_VALIDATION', path, `${path} must be a string`);
     return null;
   }
+  // Refused before anything else reads it: no message echoes it, and PostgreSQL cannot store a NUL.
+  const fault = textFault(value);
+  if (fault !== null) {
+    problems.add('CRD_VALIDATION', path, `${path} ${fault}`);
+    return null;
+  }
   const trimmed = value.trim();
   if (trimmed.length === 0 && required) problems.add('CRD_VALIDATION', path, `${path} must not be blank`);
   if (trimmed.length > max) problems.add('CRD_VALIDATION', path, `${path} must be at most ${max} characters`);
@@ -89,6 +98,11 @@ function date(problems: Problems, value: unknown, path: string, required: boolea
       path,
       `${path} must be an ISO 8601 date or date-time, got ${JSON.stringify(value)}`,
     );
+    return null;
+  }
+  const outOfRange = dateRangeFault(parsed);
+  if (outOfRange !== null) {
+    problems.add('CRD_INVALID_DATE', path, `${path} ${outOfRange}, got ${value}`);
     return null;
   }
   return parsed;
@@ -156,7 +170,11 @@ function attributesOf(
   for (const [name, raw] of Object.entries((value ?? {}) as Record<string, unknown>)) {
     const spec = type.attributes[name];
     const path = `attributes.${name}`;
-    if (spec === undefined)
+    const nameFault = textFault(name);
+    const valueFault = typeof raw === 'string' ? textFault(raw) : null;
+    if (nameFault !== null) problems.add('CRD_VALIDATION', 'attributes', `an attribute name ${nameFault}`);
+    else if (valueFault !== null) problems.add('CRD_VALIDATION', path, `${path} ${valueFault}`);
+    else if (spec === undefined)
       problems.add(
         'CRD_INVALID_ATTRIBUTE',
         path,
@@ -219,6 +237,9 @@ export function checkRecordInput(policy: Policy, agencyKind: string, input: Reco
   const summary = text(problems, input.summary, 'summary', 2000, false);
   const attributes = attributesOf(problems, policy, type?.id ?? null, input.attributes);
   if (problems.list.length > 0) return { ok: false, problems: problems.list };
+  // Fa Shi [2017] 7 art. 4: a record that would list a minor is refused (src/domain/minors.ts).
+  const minor = minorListingProblem(policy, { type: type!.id, subject: subject!, decided_at: decidedAt!, attributes });
+  if (minor !== null) return { ok: false, problems: [minor] };
   const record = {
     source_ref: sourceRef!,
     type: type!.id,

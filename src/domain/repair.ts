@@ -1,6 +1,7 @@
 /**
- * Credit repair eligibility (NDRC Credit Repair Management Measures, in force 1 April 2026):
- * only a negative record, only after its tier's minimum period from `effective_at`; for the
+ * Credit repair eligibility (NDRC Credit Repair Management Measures, Order No. 36 (2025), in force
+ * 1 April 2026): only a negative record, only after its tier's minimum period from the decision
+ * date (`decided_at`: the Measures run every period from the decision); for the
  * policy's `on_performance` types (the SPC list of dishonest judgment debtors, Fa Shi [2017] 7
  * art. 10) at any time, but only once the obligation is performed. Pure.
  */
@@ -40,13 +41,13 @@ export function checkRepairEligibility(
         'state "performed": true and give the evidence of performance',
     };
   }
-  const eligibleAt = addDuration(record.effective_at, policy.repair.minimum_periods[terms.tier]);
+  const eligibleAt = addDuration(record.decided_at, policy.repair.minimum_periods[terms.tier]);
   if (now >= eligibleAt) return null;
   return {
     code: 'CRD_REPAIR_TOO_EARLY',
     message:
       `a ${terms.tier} record can be repaired only after ${policy.repair.minimum_periods[terms.tier]} ` +
-      `from taking effect: apply on or after ${eligibleAt.toISOString()}`,
+      `from the decision: apply on or after ${eligibleAt.toISOString()}`,
     eligible_at: eligibleAt,
   };
 }

@@ -16,6 +16,7 @@ import type {
   SubjectKind,
 } from '../domain/policy.ts';
 import { SUBJECT_KINDS } from '../domain/policy.ts';
+import type { LocalText } from '../domain/local-text.ts';
 import { digestPolicyDocument } from './digest.ts';
 
 /** A policy document as the schema describes it (only trusted after validation). */
@@ -48,18 +49,22 @@ export function buildPolicy(document: unknown): Policy {
     version: doc.version,
     digest: digestPolicyDocument(document),
     scoring: doc.scoring,
-    agency_kinds: idMap(doc.agency_kinds, (id, e) => ({ id, name: e.name as string })),
+    agency_kinds: idMap(doc.agency_kinds, named),
     identifier_schemes: idMap(doc.identifier_schemes, (id, e) => ({ id, ...e }) as unknown as IdentifierScheme),
     record_types: idMap(doc.record_types, buildRecordType),
     lists: idMap(doc.lists, (id, e) => ({ id, ...e }) as unknown as ListDefinition),
-    actions: idMap(doc.actions, (id, e) => ({ id, name: e.name as string })),
-    purposes: idMap(doc.purposes, (id, e) => ({ id, name: e.name as string })),
+    actions: idMap(doc.actions, named),
+    purposes: idMap(doc.purposes, named),
     measures: Object.entries(doc.measures).map(([id, e]) => ({ id, ...e }) as unknown as Measure),
     repair:
       doc.repair === undefined
         ? DEFAULT_REPAIR
         : { minimum_periods: doc.repair.minimum_periods, on_performance: doc.repair.on_performance ?? [] },
   });
+}
+
+function named(id: string, entry: Record<string, unknown>): { id: string; name: LocalText } {
+  return { id, name: entry.name as LocalText };
 }
 
 function idMap<T>(section: Section, build: (id: string, entry: Record<string, unknown>) => T): Map<string, T> {

@@ -1,11 +1,12 @@
 /**
  * Semantic checks on measures: each binds exactly one list or a set of grades, to declared
- * actions, and a sanction (`deny`, `restrict`) rests on a sanction list, never on a grade or a
- * reward list (DESIGN: "no sanction from a score alone").
+ * actions; a measure bound to grades only rewards (`expedite`, `waive`): no unfavourable
+ * treatment from a score (EU AI Act art. 5(1)(c); PIPL art. 24); and a sanction (`deny`,
+ * `restrict`) rests on a sanction list, never on a reward list.
  */
 
 import type { ProblemDetail } from '../errors.ts';
-import { SANCTION_EFFECTS, type Effect } from '../domain/policy.ts';
+import { OUTCOME_PRECEDENCE, SANCTION_EFFECTS, type Effect } from '../domain/policy.ts';
 import {
   isObject,
   keysOf,
@@ -39,6 +40,7 @@ export function checkMeasures(document: Loose): ProblemDetail[] {
     return [
       ...checkBinding(at, measure, declared),
       ...checkActions(at, measure, declared),
+      ...checkGradeReward(at, measure),
       ...checkSanction(at, measure, declared),
     ];
   });
@@ -74,16 +76,32 @@ function checkActions(at: PathSegment[], measure: Loose, declared: Declared): Pr
     );
 }
 
-/** `deny` and `restrict` need a sanction list: not grades, not a reward list. */
+/** The effects a score or grade may have: rewards only. */
+const REWARD_EFFECTS: readonly Effect[] = ['expedite', 'waive'];
+
+/**
+ * A measure bound to grades only rewards. EU AI Act art. 5(1)(c) prohibits detrimental or unfavourable treatment
+ * from a social score; PIPL art. 24 gives a person the right to refuse a decision made solely by automated
+ * decision-making that significantly affects them. So a grade (an aggregate score) may expedite or waive, never
+ * `deny`, `restrict` or send to `review`; those need a list resting on an authority's record. An effect the
+ * schema does not know is left to the schema check.
+ */
+function checkGradeReward(at: PathSegment[], measure: Loose): ProblemDetail[] {
+  const effect = measure.effect;
+  // A measure naming both a list and grades is refused by checkBinding already.
+  if (measure.grades === undefined || measure.list !== undefined || typeof effect !== 'string') return [];
+  if (effect === 'allow' || !OUTCOME_PRECEDENCE.includes(effect as Effect)) return [];
+  if (REWARD_EFFECTS.includes(effect as Effect)) return [];
+  const message =
+    `a measure bound to grades may only reward (${REWARD_EFFECTS.join(', ')}), not "${effect}": ` +
+    'no unfavourable treatment from a score (EU AI Act art. 5(1)(c); PIPL art. 24)';
+  return [policyProblem([...at, 'effect'], message)];
+}
+
+/** `deny` and `restrict` need a sanction list, not a reward list (grades: see checkGradeReward). */
 function checkSanction(at: PathSegment[], measure: Loose, declared: Declared): ProblemDetail[] {
   const effect = measure.effect;
   if (typeof effect !== 'string' || !SANCTION_EFFECTS.includes(effect as Effect)) return [];
-  if (measure.grades !== undefined && measure.list === undefined) {
-    const message =
-      `a "${effect}" measure cannot be bound to grades: ` +
-      'scores and grades may only expedite, waive or ask for review (DESIGN: no sanction from a score alone)';
-    return [policyProblem([...at, 'effect'], message)];
-  }
   const list = typeof measure.list === 'string' ? declared.lists.get(measure.list) : undefined;
   if (list?.kind === 'reward') {
     const message =

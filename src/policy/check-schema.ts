@@ -12,10 +12,17 @@ import { POLICY_SCHEMA } from './policy-schema.ts';
 const ajv = new Ajv({ allErrors: true, verbose: true, allowUnionTypes: true });
 const validateShape = ajv.compile(POLICY_SCHEMA);
 
+const BOTH_LANGUAGES = 'is required: every text a person reads is given in English (en) and Chinese (zh)';
+
 /** Messages for required fields whose absence breaks a promise DESIGN makes. */
 const REQUIRED_MESSAGES: Readonly<Record<string, string>> = {
   legal_basis: 'is required: every record type, list and measure cites its legal basis (DESIGN: no secret lists)',
   max_duration: 'is required: every listing and record has a maximum duration (DESIGN: no unbounded listings)',
+  exit:
+    'is required: every list tells its subjects how to leave it: what to do, which agency decides, ' +
+    'by when, and how to appeal (DESIGN: no listing without notice of the exit route)',
+  en: BOTH_LANGUAGES,
+  zh: BOTH_LANGUAGES,
 };
 
 /** Every shape problem in `document`, or none. */
@@ -52,9 +59,17 @@ function locate(document: unknown, error: ErrorObject): { segments: PathSegment[
       };
     case 'pattern':
       return locatePattern(segments, error);
+    case 'type':
+      return { segments, message: objectDescription(error) ?? error.message ?? 'has the wrong type' };
     default:
       return { segments, message: error.message ?? `fails ${error.keyword}` };
   }
+}
+
+/** What an object schema (a text in both languages) says it must be: a plain string is not one. */
+function objectDescription(error: ErrorObject): string | undefined {
+  const schema = error.parentSchema as { type?: unknown; description?: string } | undefined;
+  return schema?.type === 'object' ? schema.description : undefined;
 }
 
 /** A pattern error on an object key (`propertyName`) is located at that key. */

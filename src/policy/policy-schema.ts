@@ -2,7 +2,7 @@
  * JSON Schema (draft 2020-12 subset, as Ajv 8 reads it) for the shape of a merged policy
  * document. It checks shape only; references between sections, durations, the special-category
  * refusal and the sanction rules are semantic checks (`check-*.ts`). A `description` on a
- * `pattern` or `minLength` schema is the message shown when the value does not match.
+ * `pattern` or `type` schema is the message shown when the value does not match.
  */
 
 const KEBAB_ID = {
@@ -31,14 +31,28 @@ const ATTRIBUTE_NAME = {
   description: 'must be a snake_case name such as "criterion"',
 };
 const GRADE = { type: 'string', pattern: '^[A-Z][A-Z0-9+-]{0,7}$', description: 'must be a grade such as "AA"' };
-const NAME = { type: 'string', minLength: 1, maxLength: 200 };
 const TEXT = { type: 'string', pattern: '\\S', maxLength: 500, description: 'must not be empty' };
-const LEGAL_BASIS = {
-  type: 'string',
-  pattern: '\\S',
-  maxLength: 500,
-  description: 'must cite a legal basis (DESIGN: every list and measure cites its legal basis)',
-};
+
+/**
+ * A text a person reads, in every language (DESIGN: "the policy carries both languages for every text a
+ * person reads"): `{en: ..., zh: ...}`, neither empty, nothing else.
+ */
+function localText(maxLength: number, empty = 'must not be empty'): object {
+  const text = { type: 'string', pattern: '\\S', maxLength, description: empty };
+  return {
+    type: 'object',
+    additionalProperties: false,
+    required: ['en', 'zh'],
+    properties: { en: text, zh: text },
+    description: 'must be a text in English and Chinese: {en: ..., zh: ...}',
+  };
+}
+
+const NAME = localText(200);
+const LOCAL_TEXT = localText(500);
+const LEGAL_BASIS = localText(500, 'must cite a legal basis (DESIGN: every list and measure cites its legal basis)');
+/** An exit route names the steps, the agency, its deadline and the appeal: room for a paragraph. */
+const EXIT = localText(2000, 'must say how a subject leaves the list (DESIGN: notice of the exit route)');
 const DURATION = { type: 'string' };
 const SUBJECT_KINDS = {
   type: 'array',
@@ -66,11 +80,13 @@ function record(properties: Record<string, object>, required: readonly string[])
 
 const NAMED = record({ name: NAME }, ['name']);
 
+/** `labels` gives each `enum` value its text for people; check-record-types.ts matches the two. */
 const ATTRIBUTE = record(
   {
-    description: TEXT,
+    description: LOCAL_TEXT,
     required: { type: 'boolean' },
     enum: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', minLength: 1, maxLength: 100 } },
+    labels: { type: 'object', additionalProperties: NAME },
   },
   [],
 );
@@ -140,8 +156,9 @@ const LIST = record(
     notice_days: { type: 'integer', minimum: 0, maximum: 365 },
     subject_kinds: SUBJECT_KINDS,
     criteria: { type: 'array', minItems: 1, items: CRITERION },
+    exit: EXIT,
   },
-  ['name', 'kind', 'legal_basis', 'max_duration', 'notice_days', 'subject_kinds', 'criteria'],
+  ['name', 'kind', 'legal_basis', 'max_duration', 'notice_days', 'subject_kinds', 'criteria', 'exit'],
 );
 
 const MEASURE = record(
@@ -151,7 +168,7 @@ const MEASURE = record(
     legal_basis: LEGAL_BASIS,
     list: { type: 'string' },
     grades: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string' } },
-    description: TEXT,
+    description: LOCAL_TEXT,
   },
   ['effect', 'actions', 'legal_basis'],
 );

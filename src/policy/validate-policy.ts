@@ -7,6 +7,7 @@ import type { ProblemDetail } from '../errors.ts';
 import type { Policy } from '../domain/policy.ts';
 import { buildPolicy } from './build-policy.ts';
 import { checkIdentifierSchemes, checkScoring } from './check-catalog.ts';
+import { checkAttributeLabels } from './check-labels.ts';
 import { checkIndexLimits } from './check-limits.ts';
 import { checkLists } from './check-lists.ts';
 import { checkMeasures } from './check-measures.ts';
@@ -31,6 +32,7 @@ export function validatePolicyDocument(document: unknown): PolicyValidation {
     ...checkScoring(document),
     ...checkIdentifierSchemes(document),
     ...checkRecordTypes(document),
+    ...checkAttributeLabels(document),
     ...checkLists(document),
     ...checkMeasures(document),
     ...checkRepair(document),

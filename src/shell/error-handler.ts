@@ -2,6 +2,7 @@
 
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { CredenceError, type ErrorCode, type ProblemDetail } from '../errors.ts';
+import { isDatabaseUnavailable } from '../services/runtime/database-availability.ts';
 
 interface Body {
   readonly error: { code: ErrorCode; message: string; details: readonly ProblemDetail[] };
@@ -21,6 +22,37 @@ function fromValidation(error: FastifyError): CredenceError {
   return new CredenceError('CRD_VALIDATION', details.map((d) => d.message).join('; ') || error.message, details);
 }
 
+/**
+ * Fastify's (and its plugins') 4xx statuses that have a code of their own; any other 4xx is a CRD_VALIDATION 400.
+ * Rate limits keep their 429 (and the Retry-After header the limiter set).
+ */
+const CODE_OF_STATUS: Readonly<Record<number, ErrorCode>> = {
+  404: 'CRD_NOT_FOUND',
+  408: 'CRD_REQUEST_TIMEOUT',
+  413: 'CRD_PAYLOAD_TOO_LARGE',
+  414: 'CRD_URL_TOO_LONG',
+  415: 'CRD_UNSUPPORTED_MEDIA_TYPE',
+  429: 'CRD_RATE_LIMITED',
+  431: 'CRD_HEADERS_TOO_LARGE',
+};
+
+/** What Fastify's own error codes mean, said so that a person can act on it. */
+function fromFastifyCode(fe: FastifyError): CredenceError | undefined {
+  if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || fe.statusCode === 415)
+    return new CredenceError('CRD_UNSUPPORTED_MEDIA_TYPE', 'send the body as application/json');
+  if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || fe.statusCode === 413)
+    return new CredenceError('CRD_PAYLOAD_TOO_LARGE', 'the request body is larger than this server accepts');
+  if (fe.code === 'FST_ERR_CTP_EMPTY_JSON_BODY')
+    return new CredenceError('CRD_MALFORMED_JSON', 'the request body is empty; send a JSON object');
+  if (fe instanceof SyntaxError || fe.code === 'FST_ERR_CTP_INVALID_JSON_BODY')
+    return new CredenceError('CRD_MALFORMED_JSON', `the request body is not valid JSON: ${fe.message}`);
+  if (fe.code === 'FST_ERR_BAD_URL')
+    return new CredenceError('CRD_MALFORMED_URL', 'the URL is not valid: a %-escape is not UTF-8 (RFC 3986 § 2.1)');
+  if (fe.code === 'FST_ERR_MAX_PARAM_LENGTH')
+    return new CredenceError('CRD_URL_TOO_LONG', 'a part of the URL path is longer than this server accepts');
+  return undefined;
+}
+
 /** Translates Fastify's own errors (parsing, limits, validation) into Credence codes. */
 export function toCredenceError(error: unknown): CredenceError {
   if (error instanceof CredenceError) return error;
@@ -30,30 +62,28 @@ export function toCredenceError(error: unknown): CredenceError {
       return new CredenceError('CRD_TOO_MANY_ITEMS', `too many items: ${fe.message}`, fromValidation(fe).details);
     return fromValidation(fe);
   }
-  if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || fe.statusCode === 415)
-    return new CredenceError('CRD_UNSUPPORTED_MEDIA_TYPE', 'send the body as application/json');
-  if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || fe.statusCode === 413)
-    return new CredenceError('CRD_PAYLOAD_TOO_LARGE', 'the request body is larger than this server accepts');
-  if (fe.code === 'FST_ERR_CTP_EMPTY_JSON_BODY')
-    return new CredenceError('CRD_MALFORMED_JSON', 'the request body is empty; send a JSON object');
-  if (fe instanceof SyntaxError || fe.code === 'FST_ERR_CTP_INVALID_JSON_BODY')
-    return new CredenceError('CRD_MALFORMED_JSON', `the request body is not valid JSON: ${fe.message}`);
-  if (fe.statusCode === 404) return new CredenceError('CRD_NOT_FOUND', fe.message);
+  const known = fromFastifyCode(fe);
+  if (known !== undefined) return known;
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500)
-    return new CredenceError('CRD_VALIDATION', fe.message);
-  if (
-    (fe as { code?: string }).code === 'ECONNREFUSED' ||
-    /terminating connection|Connection terminated/.test(fe.message ?? '')
-  ) {
+    return new CredenceError(CODE_OF_STATUS[fe.statusCode] ?? 'CRD_VALIDATION', fe.message);
+  if (isDatabaseUnavailable(error))
     return new CredenceError('CRD_DATABASE_UNAVAILABLE', 'the database is not reachable; try again shortly');
-  }
   return new CredenceError('CRD_INTERNAL', 'an internal error occurred; it has been logged');
+}
+
+/**
+ * Logs the error behind an answer: a server error with its cause, except the database being away, which the
+ * process logs once when it goes and once when it is back (DatabaseAvailability), not once per request.
+ */
+export function logAnswer(request: FastifyRequest, coded: CredenceError, error: unknown): void {
+  if (coded.code === 'CRD_DATABASE_UNAVAILABLE') request.log.debug({ code: coded.code }, coded.message);
+  else if (coded.status >= 500) request.log.error({ err: error }, coded.message);
+  else request.log.info({ code: coded.code }, coded.message);
 }
 
 export function handleError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const coded = toCredenceError(error);
-  if (coded.status >= 500) request.log.error({ err: error }, coded.message);
-  else request.log.info({ code: coded.code }, coded.message);
+  logAnswer(request, coded, error);
   const body: Body = { error: coded.toJSON() };
   return reply.status(coded.status).send(body);
 }

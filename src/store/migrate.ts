@@ -1,6 +1,6 @@
 /** Runs the migrations in order. Migrations are listed here, not discovered, so a build carries them all. */
 
-import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { Migrator, type Kysely, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
 import { CredenceError } from '../errors.ts';
 import * as initial from './migrations/2026-11-21-001-initial.ts';
 import * as notices from './migrations/2026-11-21-002-notices.ts';
@@ -13,6 +13,7 @@ import * as subjectSessions from './migrations/2026-12-01-008-subject-sessions.t
 import * as imports from './migrations/2026-12-01-009-imports.ts';
 import * as log from './migrations/2026-12-02-010-log.ts';
 import * as logWitnesses from './migrations/2026-12-02-011-log-witnesses.ts';
+import * as periodsFromDecision from './migrations/2026-12-02-012-periods-from-decision.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '2026-11-21-001-initial': initial,
@@ -26,19 +27,40 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-01-009-imports': imports,
   '2026-12-02-010-log': log,
   '2026-12-02-011-log-witnesses': logWitnesses,
+  '2026-12-02-012-periods-from-decision': periodsFromDecision,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 
 /** Brings the schema to the latest migration; returns the names applied now. */
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
-  const migrator = new Migrator({
+  return outcome(await migrator(db).migrateToLatest());
+}
+
+/** Every migration this build knows, in order: the last is its schema version. */
+export function knownMigrations(): string[] {
+  return Object.keys(MIGRATIONS);
+}
+
+/**
+ * Brings the schema up or down to the migration `name`, inside the transaction `db` already has open (a Kysely
+ * on the one connection of that transaction): a restore migrates, loads and verifies as one transaction.
+ */
+export async function migrateWithinTransaction(db: Kysely<any>, name: string): Promise<string[]> {
+  return outcome(await migrator(db, true).migrateTo(name));
+}
+
+function migrator(db: Kysely<any>, disableTransactions = false): Migrator {
+  return new Migrator({
     db,
     provider,
     migrationTableName: 'credence_migration',
     migrationLockTableName: 'credence_migration_lock',
+    disableTransactions,
   });
-  const { error, results } = await migrator.migrateToLatest();
+}
+
+function outcome({ error, results }: MigrationResultSet): string[] {
   if (error !== undefined) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new CredenceError('CRD_DATABASE_UNAVAILABLE', `Migration ${failed} failed: ${(error as Error).message}`);

@@ -21,7 +21,7 @@ function fitsAShape(shapes: readonly PublicShape[], kindColumn: string, now: Dat
     const unless = s.unless.map((u) => sql` and not (r.attributes @> ${JSON.stringify(u)}::jsonb)`);
     return sql`(${sql.ref(kindColumn)} = ${s.kind} and r.type = ${s.type}
       and r.attributes @> ${JSON.stringify(s.when)}::jsonb${sql.join(unless, sql``)}
-      and r.status = any(${s.statuses}::text[]) and r.effective_at > ${s.effective_after})`;
+      and r.status = any(${s.statuses}::text[]) and r.decided_at > ${s.decided_after})`;
   });
   return sql<boolean>`(r.effective_at <= ${now} and (r.expires_at is null or r.expires_at > ${now})
     and (${sql.join(branches, sql` or `)}))`;

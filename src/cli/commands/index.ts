@@ -1,7 +1,7 @@
 /** Every CLI command, in the order `credence --help` lists them. */
 
 import type { Command } from '../command.ts';
-import { dbMigrateCommand } from './db.command.ts';
+import { dbBackupCommand, dbMigrateCommand, dbRestoreCommand } from './db.command.ts';
 import { demoCommand } from './demo.command.ts';
 import { importCommand } from './import.command.ts';
 import { jobsRunCommand } from './jobs.command.ts';
@@ -18,6 +18,8 @@ import { witnessKeyCommand, witnessServeCommand } from './witness.command.ts';
 export const COMMANDS: readonly Command[] = [
   serveCommand,
   dbMigrateCommand,
+  dbBackupCommand,
+  dbRestoreCommand,
   policyCheckCommand,
   principalAddCommand,
   principalListCommand,

@@ -8,7 +8,7 @@
 /** Bytes of salt in every entry (256 bits). */
 export const ENTRY_SALT_BYTES = 32;
 
-/** The largest entry the log holds: an entry bundle gives each entry's length as a big-endian uint16 (C2SP tlog-tiles). */
+/** The largest entry the log holds: an entry bundle gives each entry's length as a big-endian uint16 (tlog-tiles). */
 export const MAX_ENTRY_BYTES = 0xffff;
 
 /** The columns of a ledger event that its entry carries, the payload already canonical JSON text. */

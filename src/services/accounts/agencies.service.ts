@@ -50,7 +50,7 @@ function agencyKindName(policy: Policy, kind: string): string {
       `unknown agency kind "${kind}" (known: ${[...policy.agency_kinds.keys()].join(', ')})`,
     );
   }
-  return found.name;
+  return found.name.en;
 }
 
 /**

@@ -120,7 +120,7 @@ export class DecisionIndex {
   private reason(m: AppliedMeasure, action: string): string {
     const why =
       m.list !== undefined
-        ? `listed on ${m.list} (${this.policy.lists.get(m.list)?.legal_basis ?? ''})`
+        ? `listed on ${m.list} (${this.policy.lists.get(m.list)?.legal_basis.en ?? ''})`
         : `credit grade ${m.grade}`;
     return `${m.effect} ${action}: ${why}; measure ${m.id} under ${m.legal_basis}`;
   }

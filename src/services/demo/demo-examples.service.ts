@@ -63,7 +63,7 @@ export function demoExamples(
           type: 'court.judgment_default',
           subject: unlistedPerson,
           decided_at: today,
-          legal_basis: policy.record_types.get('court.judgment_default')?.legal_basis,
+          legal_basis: policy.record_types.get('court.judgment_default')?.legal_basis.en,
           document_ref: `(${today.slice(0, 4)})京0105执9999号`,
           attributes: { criterion: 'refuses_settlement' },
         },

@@ -81,7 +81,7 @@ export async function loadDemo(ctx: ServiceContext, options: DemoOptions): Promi
   for (const [kind, spec] of policy.agency_kinds) {
     filers.set(
       kind,
-      await ensureAgency(ctx, { id: `demo-${kind}`, kind, name: AGENCY_NAMES[kind] ?? `${spec.name} (demo)` }),
+      await ensureAgency(ctx, { id: `demo-${kind}`, kind, name: AGENCY_NAMES[kind] ?? `${spec.name.en} (demo)` }),
     );
   }
   const filedAt = (await firstLoadTime(db, options.seed)) ?? now;

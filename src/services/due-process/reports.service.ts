@@ -129,7 +129,8 @@ function reportRecord(policy: Policy, annotations: SubjectFile['annotations'], r
     ...record,
     ...annotationFor(annotations, r.id),
     counts_until: window?.end ?? null,
-    record_type_name: type?.name ?? r.type,
+    // English, as the API answers; the portal names the type in the page's language.
+    record_type_name: type?.name.en ?? r.type,
   };
 }
 

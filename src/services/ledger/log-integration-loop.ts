@@ -8,6 +8,7 @@
 
 import type pg from 'pg';
 import type { NoteSigner } from '../../domain/log/note-keys.ts';
+import { listenToChannel } from '../../store/channel-listener.ts';
 import { LEDGER_CHANNEL } from '../../store/ledger.repository.ts';
 import type { ServiceContext } from '../context.ts';
 import { serialRunner } from '../runtime/serial-runner.ts';
@@ -52,10 +53,13 @@ export async function startLogIntegration(
       run();
     }, options.delayMs);
   };
-  const listener = await pool.connect();
-  listener.on('notification', wake);
-  listener.on('error', options.onError);
-  await listener.query(`listen ${LEDGER_CHANNEL}`);
+  // A listening connection lost with the database is opened again by itself; a pass then integrates what
+  // came meanwhile.
+  const listener = await listenToChannel(pool, LEDGER_CHANNEL, {
+    onNotification: wake,
+    onRelisten: wake,
+    onError: options.onError,
+  });
   const poll = setInterval(run, options.pollMs);
   poll.unref();
   run();
@@ -65,8 +69,7 @@ export async function startLogIntegration(
       clearInterval(poll);
       if (delay !== null) clearTimeout(delay);
       await runner.stop();
-      listener.removeListener('notification', wake);
-      listener.release();
+      await listener.stop();
     },
   };
 }

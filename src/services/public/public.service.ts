@@ -4,7 +4,8 @@
  * nothing public is never returned, so a search cannot reveal that someone is in the registry.
  * A person's resident ID is masked; nothing returns persons in bulk (results are capped, a
  * person is found only by the whole name or an identifier, and a list is paged 50 at a time to a
- * bounded depth).
+ * bounded depth). The policy's texts (list and record type names, lists' legal bases) come in the
+ * language asked for, English unless said otherwise (the API's answers).
  */
 
 import {
@@ -15,6 +16,7 @@ import {
   type PublicShape,
 } from '../../domain/disclosure.ts';
 import { findProblem, maskIdentifier, MAX_IDENTIFIER_LENGTH, normalizeIdentifier } from '../../domain/identifiers.ts';
+import { inLanguage, type Language } from '../../domain/local-text.ts';
 import { resolveRecordTerms, type Policy, type SubjectKind } from '../../domain/policy.ts';
 import type { CreditRecord } from '../../domain/record.ts';
 import { CredenceError } from '../../errors.ts';
@@ -79,6 +81,7 @@ export interface PublicSubjectView {
 export async function searchPublic(
   ctx: ServiceContext,
   q: string,
+  language: Language = 'en',
 ): Promise<{ results: (PublicSubjectView & { lists: PublicMembershipView[]; records: PublicRecordView[] })[] }> {
   const query = checkQuery(q);
   const now = ctx.clock();
@@ -98,13 +101,19 @@ export async function searchPublic(
         limit: SEARCH_CANDIDATES,
       });
   const candidates = [...new Map([...byIdentifier, ...byName].map((s) => [s.id, s])).values()];
-  const views = await publicSubjects(ctx, candidates, now);
+  const views = await publicSubjects(ctx, candidates, now, language);
   // The query is not echoed: a full resident ID should not travel back in a public answer.
   return { results: views.slice(0, SEARCH_LIMIT) };
 }
 
 /** `GET /v1/public/lists/{list}`: the list's public members, newest first, one page. */
-export async function listPublicMembers(ctx: ServiceContext, listId: string, page: number, pageSize: number) {
+export async function listPublicMembers(
+  ctx: ServiceContext,
+  listId: string,
+  page: number,
+  pageSize: number,
+  language: Language = 'en',
+) {
   const list = ctx.policy.lists.get(listId);
   if (list === undefined)
     throw new CredenceError(
@@ -139,7 +148,13 @@ export async function listPublicMembers(ctx: ServiceContext, listId: string, pag
     ),
   ]);
   return {
-    list: { id: list.id, name: list.name, kind: list.kind, legal_basis: list.legal_basis },
+    list: {
+      id: list.id,
+      name: inLanguage(list.name, language),
+      kind: list.kind,
+      legal_basis: inLanguage(list.legal_basis, language),
+      exit: inLanguage(list.exit, language),
+    },
     page,
     page_size: pageSize,
     has_more: found.length > skip + pageSize,
@@ -150,7 +165,7 @@ export async function listPublicMembers(ctx: ServiceContext, listId: string, pag
       identifiers: identifiers.get(entry.subject_id) ?? [],
       since: entry.since,
       until: entry.until,
-      records: records.map((r) => recordView(ctx.policy, r, agencies)),
+      records: records.map((r) => recordView(ctx.policy, r, agencies, language)),
     })),
   };
 }
@@ -193,7 +208,7 @@ async function scanPublicEntries(
 }
 
 /** The public view of each candidate that has a public record, in the candidates' order. */
-async function publicSubjects(ctx: ServiceContext, candidates: readonly SubjectRow[], now: Date) {
+async function publicSubjects(ctx: ServiceContext, candidates: readonly SubjectRow[], now: Date, language: Language) {
   const ids = candidates.map((s) => s.id);
   const [records, entries, identifiers] = await Promise.all([
     getRecordsOfSubjects(ctx.db, ids),
@@ -216,8 +231,8 @@ async function publicSubjects(ctx: ServiceContext, candidates: readonly SubjectR
         const list = ctx.policy.lists.get(e.list_id);
         return {
           list: e.list_id,
-          list_name: list?.name ?? e.list_id,
-          legal_basis: list?.legal_basis ?? '',
+          list_name: list === undefined ? e.list_id : inLanguage(list.name, language),
+          legal_basis: list === undefined ? '' : inLanguage(list.legal_basis, language),
           since: e.since,
           until: e.until,
         };
@@ -228,7 +243,7 @@ async function publicSubjects(ctx: ServiceContext, candidates: readonly SubjectR
         kind: subject.kind,
         identifiers: identifiers.get(subject.id) ?? [],
         lists,
-        records: own.map((r) => recordView(ctx.policy, r, agencies)),
+        records: own.map((r) => recordView(ctx.policy, r, agencies, language)),
       },
     ];
   });
@@ -248,11 +263,16 @@ async function identifiersOf(
   return byId;
 }
 
-function recordView(policy: Policy, record: CreditRecord, agencies: ReadonlyMap<string, string>): PublicRecordView {
+function recordView(
+  policy: Policy,
+  record: CreditRecord,
+  agencies: ReadonlyMap<string, string>,
+  language: Language,
+): PublicRecordView {
   const type = policy.record_types.get(record.type)!;
   return {
     type: record.type,
-    type_name: type.name,
+    type_name: inLanguage(type.name, language),
     tier: resolveRecordTerms(type, record.attributes).tier,
     agency: { id: record.agency_id, name: agencies.get(record.agency_id) ?? record.agency_id },
     decided_at: record.decided_at,

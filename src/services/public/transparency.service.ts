@@ -3,6 +3,7 @@
  * data): records filed, list sizes, disputes and their outcomes, repairs, decisions.
  */
 
+import { dateRangeFault } from '../../domain/date-range.ts';
 import { addDays, addDuration } from '../../domain/duration.ts';
 import { CredenceError, type ProblemDetail } from '../../errors.ts';
 import {
@@ -20,7 +21,10 @@ export const DEFAULT_DAYS = 365;
 export const MAX_RANGE = 'P5Y';
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-/** `GET /v1/public/transparency?from=&to=`: both dates inclusive, UTC; default the last 365 days. */
+/**
+ * `GET /v1/public/transparency?from=&to=`: both dates inclusive, UTC; default the last 365 days. List names in
+ * English, as the API answers (pages name lists in their own language).
+ */
 export async function getTransparencyReport(ctx: ServiceContext, query: { from?: string; to?: string }) {
   const now = ctx.clock();
   const { from, to, period } = resolvePeriod(query, now);
@@ -40,7 +44,7 @@ export async function getTransparencyReport(ctx: ServiceContext, query: { from?:
     records_filed: { total: sum(records), by_type_and_agency: records },
     lists: [...ctx.policy.lists.values()].map((list) => ({
       list: list.id,
-      name: list.name,
+      name: list.name.en,
       kind: list.kind,
       active: lists.find((l) => l.list_id === list.id && l.status === 'active')?.count ?? 0,
       pending: lists.find((l) => l.list_id === list.id && l.status === 'pending')?.count ?? 0,
@@ -93,11 +97,13 @@ function rangeError(message: string): CredenceError {
 
 function parseDate(text: string, name: string, problems: ProblemDetail[]): Date | undefined {
   const date = new Date(`${text}T00:00:00Z`);
-  if (DATE.test(text) && !Number.isNaN(date.getTime()) && isoDate(date) === text) return date;
+  const valid = DATE.test(text) && !Number.isNaN(date.getTime()) && isoDate(date) === text;
+  const fault = valid ? dateRangeFault(date) : null;
+  if (valid && fault === null) return date;
   problems.push({
     code: 'CRD_INVALID_DATE',
     path: `querystring.${name}`,
-    message: `${name} must be a date as YYYY-MM-DD, not "${text}"`,
+    message: fault === null ? `${name} must be a date as YYYY-MM-DD, not "${text}"` : `${name} ${fault}, got ${text}`,
   });
   return undefined;
 }

@@ -21,6 +21,7 @@ import {
   updateImportCounts,
   type ImportRow,
 } from '../../store/imports.repository.ts';
+import { withoutNul } from '../../domain/text.ts';
 import type { ServiceContext } from '../context.ts';
 import { formatOfPath, type ImportFormat } from './import-sources.service.ts';
 import { importRecords, type ImportReject, type RejectSink } from './import.service.ts';
@@ -144,7 +145,10 @@ export function failStalledImports(ctx: ServiceContext): Promise<number> {
   });
 }
 
-/** Rejected lines go to import_rejects, numbered in file order. */
+/**
+ * Rejected lines go to import_rejects, numbered in file order. A line refused for a NUL is kept with U+FFFD in its
+ * place: PostgreSQL stores no NUL in text or jsonb, and the upload must not fail on the line it rejected.
+ */
 function rejectsTable(ctx: ServiceContext, importId: string): RejectSink {
   let seq = 0;
   return {
@@ -152,7 +156,13 @@ function rejectsTable(ctx: ServiceContext, importId: string): RejectSink {
       insertImportRejects(
         ctx.db,
         importId,
-        rejects.map((r) => ({ ...r, seq: ++seq })),
+        rejects.map((r) => ({
+          ...r,
+          seq: ++seq,
+          source_ref: r.source_ref === null ? null : (withoutNul(r.source_ref) as string),
+          errors: withoutNul(r.errors) as ImportReject['errors'], // a JSON parser's message quotes the line
+          input: withoutNul(r.input),
+        })),
       ),
   };
 }

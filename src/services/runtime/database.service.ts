@@ -18,12 +18,20 @@ export async function migrateDatabase(config: Config, applicationName = 'credenc
   }
 }
 
-/** Whether the database answers a trivial query (false, never a throw, when it cannot be reached). */
+/** How long the readiness check waits for an answer: a database that does not answer in time is not ready. */
+const PING_TIMEOUT_MS = 2_000;
+
+/** Whether the database answers a trivial query in time (false, never a throw, when it cannot be reached). */
 export async function isDatabaseReachable(ctx: ServiceContext): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), PING_TIMEOUT_MS);
+  });
   try {
-    await pingDatabase(ctx.db);
-    return true;
+    return await Promise.race([pingDatabase(ctx.db).then(() => true), timeout]);
   } catch {
     return false;
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -6,6 +6,7 @@
 
 import type pg from 'pg';
 import type { Policy } from '../../domain/policy.ts';
+import { type ChannelListener, listenToChannel } from '../../store/channel-listener.ts';
 import { getLedgerHeadSeq, getLedgerRowsAfter, LEDGER_CHANNEL, parsePayload } from '../../store/ledger.repository.ts';
 import {
   getIdentifierStates,
@@ -31,7 +32,7 @@ export class LedgerFollower {
   /** The one pass queued behind it, shared by every caller that arrived while it ran. */
   private queued: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
-  private listener: pg.PoolClient | null = null;
+  private listener: ChannelListener | null = null;
   private readonly rt: Runtime;
   private readonly hooks: FollowerHooks;
 
@@ -109,13 +110,18 @@ export class LedgerFollower {
     }
   }
 
-  /** Listens for ledger notifications and polls every `pollMs` as a fallback. */
+  /**
+   * Listens for ledger notifications and polls every `pollMs` as a fallback. A lost listening connection is opened
+   * again by itself, then a pass catches up on what was committed meanwhile.
+   */
   async start(pool: pg.Pool, pollMs: number): Promise<void> {
-    this.listener = await pool.connect();
-    this.listener.on('notification', () => void this.catchUp().catch((error: unknown) => this.hooks.onError?.(error)));
-    this.listener.on('error', (error) => this.hooks.onError?.(error));
-    await this.listener.query(`listen ${LEDGER_CHANNEL}`);
-    this.timer = setInterval(() => void this.catchUp().catch((error: unknown) => this.hooks.onError?.(error)), pollMs);
+    const wake = () => void this.catchUp().catch((error: unknown) => this.hooks.onError?.(error));
+    this.listener = await listenToChannel(pool, LEDGER_CHANNEL, {
+      onNotification: wake,
+      onRelisten: wake,
+      onError: (error) => this.hooks.onError?.(error),
+    });
+    this.timer = setInterval(wake, pollMs);
     this.timer.unref();
   }
 
@@ -124,7 +130,7 @@ export class LedgerFollower {
     this.timer = null;
     await this.queued?.catch(() => undefined);
     await this.running?.catch(() => undefined);
-    this.listener?.release();
+    await this.listener?.stop();
     this.listener = null;
   }
 }

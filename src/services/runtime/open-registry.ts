@@ -10,6 +10,7 @@ import { loadPolicy, readPolicyFiles, parsePolicyText, validatePolicyDocument } 
 import { openDatabase, type Database } from '../../store/database.ts';
 import { migrateToLatest } from '../../store/migrate.ts';
 import { getPolicyDocument } from '../../store/policies.repository.ts';
+import { type AvailabilityEvents, DatabaseAvailability } from './database-availability.ts';
 import { LedgerFollower, type FollowerHooks } from './ledger-follower.ts';
 import { activatePolicy } from '../ledger/policy.service.ts';
 import { Runtime } from './runtime.ts';
@@ -18,6 +19,8 @@ export interface Registry {
   readonly database: Database;
   readonly rt: Runtime;
   readonly follower: LedgerFollower;
+  /** Whether the database answers; background errors saying it does not go here rather than to `onError`. */
+  readonly availability: DatabaseAvailability;
   close(): Promise<void>;
 }
 
@@ -27,8 +30,13 @@ export interface OpenOptions {
   readonly warmIndex?: boolean;
   readonly clock?: () => Date;
   readonly log?: (message: string) => void;
+  /** Errors of background work (the inquiry log, connections) other than the database being unreachable. */
   readonly onError?: (error: unknown) => void;
   readonly hooks?: Partial<FollowerHooks>;
+  /** Told once when the database stops answering and once when it is back. */
+  readonly availability?: AvailabilityEvents;
+  /** Keep the embedded cluster running while the process lives (the server): see openDatabase. */
+  readonly superviseDatabase?: boolean;
 }
 
 /** Loads the policy folder, keeping the merged document for the ledger's policy store. */
@@ -40,7 +48,17 @@ export async function loadPolicyDir(dir: string): Promise<{ policy: Policy; docu
 
 export async function openRegistry(config: Config, options: OpenOptions): Promise<Registry> {
   const { policy, document } = await loadPolicyDir(config.policyDir);
-  const database = await openDatabase(config, options.applicationName, options.log);
+  let availability: DatabaseAvailability | undefined;
+  /** Reports `error` to `to` unless it says the database is unreachable: that is logged once per outage. */
+  const unlessUnavailable = (to: ((error: unknown) => void) | undefined) => (error: unknown) => {
+    if (availability?.report(error) !== true) to?.(error);
+  };
+  const database = await openDatabase(config, options.applicationName, {
+    ...(options.log ? { log: options.log } : {}),
+    onConnectionError: unlessUnavailable(options.onError),
+    supervise: options.superviseDatabase === true,
+  });
+  availability = new DatabaseAvailability(database.db, options.availability ?? { onDown: () => {}, onBack: () => {} });
   try {
     await migrateToLatest(database.db);
     const rt = new Runtime({
@@ -48,25 +66,30 @@ export async function openRegistry(config: Config, options: OpenOptions): Promis
       policy,
       clock: options.clock ?? (() => new Date()),
       inquirySynchronousCommit: config.inquirySynchronousCommit,
-      ...(options.onError ? { onError: options.onError } : {}),
+      onError: unlessUnavailable(options.onError),
     });
     await activatePolicy(rt, policy, document);
     const follower = new LedgerFollower(rt, {
       policyFromDigest: async (digest) => policyFromStore(database, digest),
       ...options.hooks,
+      onError: unlessUnavailable(options.hooks?.onError),
     });
     if (options.warmIndex === true) await follower.warm();
+    const watch = availability;
     return {
       database,
       rt,
       follower,
+      availability: watch,
       close: async () => {
         await follower.stop();
         await rt.log.drain();
+        watch.stop();
         await database.close();
       },
     };
   } catch (error) {
+    availability.stop();
     await database.close();
     throw error;
   }

@@ -23,6 +23,10 @@ export interface ClusterPaths {
   /** The superuser password, readable only by the user running Credence. */
   readonly passwordFile: string;
   readonly logFile: string;
+  /** The port the cluster was last started on, which every later start prefers (see embedded-server.ts). */
+  readonly portFile: string;
+  /** One file per process attached to the cluster (see embedded-attach-records.ts). */
+  readonly attachedDir: string;
 }
 
 export function clusterPaths(dataDir: string): ClusterPaths {
@@ -33,6 +37,8 @@ export function clusterPaths(dataDir: string): ClusterPaths {
     clusterDir,
     passwordFile: path.join(absolute, 'postgres.password'),
     logFile: path.join(clusterDir, 'server.log'),
+    portFile: path.join(absolute, 'postgres.port'),
+    attachedDir: path.join(absolute, 'postgres.attached'),
   };
 }
 

@@ -9,13 +9,20 @@
  * process is attached, so it stops the cluster (still holding the lock, so nobody can attach in
  * between); otherwise it leaves the cluster running for the others. A newcomer that arrives while
  * a stop is under way loses its connection and simply attaches again, restarting the cluster.
+ *
+ * The lock dies with the postmaster, so each attached process is also recorded in a file
+ * (embedded-attach-records.ts) and the cluster is stopped only when no other live process is
+ * recorded either. A supervised process (the server) starts the cluster again on the same port
+ * when its postmaster dies, and attaches again (embedded-supervisor.ts).
  */
 
 import { Client, DatabaseError } from 'pg';
 import { CredenceError, isCredenceError } from '../../errors.ts';
+import { otherAttachedProcesses, recordAttachment } from './embedded-attach-records.ts';
 import { clusterPaths, ensureClusterInitialised, SUPERUSER } from './embedded-cluster-init.ts';
 import { DEFAULT_SERVER_SETTINGS, ensureServerRunning, readLog, stopServer } from './embedded-server.ts';
 import type { ServerContext } from './embedded-server.ts';
+import { type AttachConnection, watchAttachment } from './embedded-supervisor.ts';
 import { resolveServerUser } from './os-user.ts';
 import { loadPgBinaries } from './pg-binaries.ts';
 import { binariesForServerAccount, dataDirForServerAccount } from './pg-relocate.ts';
@@ -28,6 +35,8 @@ export interface EmbeddedClusterOptions {
   readonly log?: (message: string) => void;
   /** Server settings over DEFAULT_SERVER_SETTINGS; they apply only if this process starts the server. */
   readonly serverSettings?: Readonly<Record<string, string>>;
+  /** Start the cluster again (same port) if its postmaster dies while attached, and attach again: the server. */
+  readonly supervise?: boolean;
 }
 
 export interface EmbeddedCluster {
@@ -48,29 +57,20 @@ const LOG_TAIL_LINES = 15;
 
 /** Attaches this process to the embedded cluster, creating and starting it as needed. */
 export async function attachEmbeddedCluster(options: EmbeddedClusterOptions): Promise<EmbeddedCluster> {
-  const log = options.log ?? (() => undefined);
-  let paths = clusterPaths(options.dataDir);
-  const settings = { ...DEFAULT_SERVER_SETTINGS, ...options.serverSettings };
-  let server: ServerContext;
-  let password: string;
-  try {
-    const user = await resolveServerUser(log);
-    const found = await loadPgBinaries();
-    const binaries = user === undefined ? found : await binariesForServerAccount(found, log);
-    if (user !== undefined) paths = clusterPaths(await dataDirForServerAccount(options.dataDir, log));
-    server = { paths, binaries, user, log, settings };
-    password = await ensureClusterInitialised(server);
-  } catch (error) {
-    if (isCredenceError(error)) throw error;
-    throw new CredenceError('CRD_DATABASE_UNAVAILABLE', `Could not prepare ${paths.clusterDir}: ${messageOf(error)}`);
-  }
+  const { server, password } = await prepareCluster(options);
+  const { paths, log } = server;
+  // Recorded before taking the lock: a process releasing meanwhile then leaves the cluster running.
+  const forget = await recordAttachment(paths);
   let lastError: unknown;
   for (let attempt = 1; attempt <= ATTACH_ATTEMPTS; attempt++) {
     try {
       const port = await ensureServerRunning(server);
-      return await attach(server, port, password, options.database);
+      return await attach(server, port, password, options, forget);
     } catch (error) {
-      if (!isTransient(error)) throw error;
+      if (!isTransient(error)) {
+        await forget();
+        throw error;
+      }
       lastError = error;
       log(
         `attaching to the embedded PostgreSQL failed (attempt ${attempt} of ${ATTACH_ATTEMPTS}): ${messageOf(error)}`,
@@ -78,6 +78,7 @@ export async function attachEmbeddedCluster(options: EmbeddedClusterOptions): Pr
       if (attempt < ATTACH_ATTEMPTS) await sleep(100 * 2 ** attempt);
     }
   }
+  await forget();
   const logTail = (await readLog(paths.logFile)).split('\n').slice(-LOG_TAIL_LINES).join('\n');
   throw new CredenceError(
     'CRD_DATABASE_UNAVAILABLE',
@@ -86,12 +87,62 @@ export async function attachEmbeddedCluster(options: EmbeddedClusterOptions): Pr
   );
 }
 
+/** Finds the binaries and the OS account, and creates the cluster if there is none. */
+async function prepareCluster(options: EmbeddedClusterOptions): Promise<{ server: ServerContext; password: string }> {
+  const log = options.log ?? (() => undefined);
+  let paths = clusterPaths(options.dataDir);
+  const settings = { ...DEFAULT_SERVER_SETTINGS, ...options.serverSettings };
+  try {
+    const user = await resolveServerUser(log);
+    const found = await loadPgBinaries();
+    const binaries = user === undefined ? found : await binariesForServerAccount(found, log);
+    if (user !== undefined) paths = clusterPaths(await dataDirForServerAccount(options.dataDir, log));
+    const server = { paths, binaries, user, log, settings };
+    return { server, password: await ensureClusterInitialised(server) };
+  } catch (error) {
+    if (isCredenceError(error)) throw error;
+    throw new CredenceError('CRD_DATABASE_UNAVAILABLE', `Could not prepare ${paths.clusterDir}: ${messageOf(error)}`);
+  }
+}
+
 async function attach(
   server: ServerContext,
   port: number,
   password: string,
-  database: string,
+  options: EmbeddedClusterOptions,
+  forget: () => Promise<void>,
 ): Promise<EmbeddedCluster> {
+  const connect = () => connectAttached(port, password);
+  const first = await connect();
+  try {
+    await ensureDatabase(first.client, options.database, server.log);
+  } catch (error) {
+    await first.client.end().catch(() => undefined);
+    throw error;
+  }
+  const watch = watchAttachment(first, server.log, options.supervise === true ? { server, port, connect } : undefined);
+  const base = `postgres://${SUPERUSER}:${password}@127.0.0.1:${port}`;
+  let releasing: Promise<void> | undefined;
+  const release = async (): Promise<void> => {
+    await watch.stop();
+    const { client } = watch.current();
+    try {
+      if ((await isLastAttached(client, server.log)) && (await isLastRecorded(server))) await stopServer(server);
+    } finally {
+      await client.end().catch(() => undefined);
+      await forget();
+    }
+  };
+  return {
+    url: `${base}/${encodeURIComponent(options.database)}`,
+    adminUrl: `${base}/postgres`,
+    port,
+    release: () => (releasing ??= release()),
+  };
+}
+
+/** A connection holding the shared attach lock. */
+async function connectAttached(port: number, password: string): Promise<AttachConnection> {
   const client = new Client({
     host: '127.0.0.1',
     port,
@@ -101,43 +152,27 @@ async function attach(
     application_name: ATTACH_APPLICATION_NAME,
     connectionTimeoutMillis: 10_000,
   });
-  let released = false;
   let lostBecause = 'the connection closed';
   client.on('error', (error) => (lostBecause = error.message));
+  const lost = new Promise<string>((resolve) => client.once('end', () => resolve(lostBecause)));
   try {
     await client.connect();
     // Blocks while another process holds the lock exclusively to stop the server; the stop then
     // ends this connection and the caller retries.
     await client.query('select pg_advisory_lock_shared($1)', [ATTACH_LOCK_KEY]);
-    await ensureDatabase(client, database, server.log);
   } catch (error) {
     await client.end().catch(() => undefined);
     throw error;
   }
-  client.on('end', () => {
-    if (released) return;
-    server.log(
-      `lost the embedded PostgreSQL attach connection (${lostBecause}); ` +
-        'this process no longer keeps the cluster running',
-    );
-  });
+  return { client, lost };
+}
 
-  const base = `postgres://${SUPERUSER}:${password}@127.0.0.1:${port}`;
-  let releasing: Promise<void> | undefined;
-  const release = async (): Promise<void> => {
-    released = true;
-    try {
-      if (await isLastAttached(client, server.log)) await stopServer(server);
-    } finally {
-      await client.end().catch(() => undefined);
-    }
-  };
-  return {
-    url: `${base}/${encodeURIComponent(database)}`,
-    adminUrl: `${base}/postgres`,
-    port,
-    release: () => (releasing ??= release()),
-  };
+/** Whether no other live process is recorded as attached (one whose lock died with a crashed postmaster). */
+async function isLastRecorded(server: ServerContext): Promise<boolean> {
+  const others = await otherAttachedProcesses(server.paths);
+  if (others.length === 0) return true;
+  server.log(`left the embedded PostgreSQL running for the Credence processes attached to it (${others.join(', ')})`);
+  return false;
 }
 
 /** Swaps our shared lock for an exclusive one; true when no other process holds it. */

@@ -4,7 +4,7 @@
  * reach it and the Credence server can drain its requests before the database stops.
  */
 
-import { open, readFile, stat } from 'node:fs/promises';
+import { open, readFile, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { CredenceError } from '../../errors.ts';
 import { accessHint, isProcessAlive } from './embedded-cluster-init.ts';
@@ -26,29 +26,35 @@ export interface ServerContext extends InitContext {
 }
 
 /**
- * The port of the running server, starting one on a free port if there is none. A start that
- * loses a race (to another process starting the server, or for the port) throws a plain Error,
- * worth retrying; any other failure throws CRD_DATABASE_UNAVAILABLE with the server's log.
+ * The port of the running server, starting one if there is none: on `port` when given (a process that must find
+ * the cluster where it was), else on the port it was last started on when that is free, else on a free port. A
+ * stable port lets a process attached before a crash reach the cluster whoever restarts it. A start that loses a
+ * race (to another process starting the server, or for the port) throws a plain Error, worth retrying; any other
+ * failure throws CRD_DATABASE_UNAVAILABLE with the server's log.
  */
-export async function ensureServerRunning(server: ServerContext): Promise<number> {
+export async function ensureServerRunning(server: ServerContext, port?: number): Promise<number> {
   const { paths, binaries, user, log } = server;
   const running = await readPostmaster(paths.clusterDir);
   if (running !== undefined) return running.port;
-  const port = await findFreePort();
+  const chosen = port ?? (await lastPortIfFree(paths.portFile)) ?? (await findFreePort());
   const started = Date.now();
   const logOffset = await fileSize(paths.logFile);
-  const options = serverOptions(port, server.settings);
+  const options = serverOptions(chosen, server.settings);
   const result = await runPgTool(
     binaries.pg_ctl,
     ['start', '-w', '-t', String(START_TIMEOUT_S), '-D', paths.clusterDir, '-l', paths.logFile, '-o', options],
     { user, cwd: paths.dataDir },
   );
-  if (result.code === 0) log(`started the embedded PostgreSQL on 127.0.0.1:${port} in ${Date.now() - started} ms`);
+  if (result.code === 0) {
+    log(`started the embedded PostgreSQL on 127.0.0.1:${chosen} in ${Date.now() - started} ms`);
+    await writeFile(paths.portFile, `${chosen}\n`).catch(() => undefined); // a preference only
+  }
   // After a failure, another process may have won the race: then we use its server.
   const now = await readPostmaster(paths.clusterDir);
   if (now !== undefined) return now.port;
   const output = `${result.output}\n${await readLog(paths.logFile, logOffset)}`.trim();
-  if (/another server might be running|lock file .* already exists|could not bind/i.test(output)) {
+  // After a crash the old postmaster (a zombie until reaped) and its backends linger for a moment: worth retrying.
+  if (/another server might be running|lock file .* already exists|could not bind|shared memory block/i.test(output)) {
     throw new Error(`the embedded PostgreSQL did not start, probably a race with another process:\n${output}`);
   }
   const message = `pg_ctl start failed for ${paths.clusterDir}${accessHint(user, output)}:\n${output}`;
@@ -122,6 +128,18 @@ function findFreePort(): Promise<number> {
       });
     });
   });
+}
+
+/** The port recorded in `portFile` by the last start, if it is free now. */
+async function lastPortIfFree(portFile: string): Promise<number | undefined> {
+  const port = Number.parseInt(await readFile(portFile, 'utf8').catch(() => ''), 10);
+  if (!(port > 0 && port < 65_536)) return undefined;
+  const free = await new Promise<boolean>((resolve) => {
+    const probe = createServer();
+    probe.on('error', () => resolve(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+  });
+  return free ? port : undefined;
 }
 
 async function fileSize(file: string): Promise<number> {

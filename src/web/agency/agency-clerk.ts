@@ -13,6 +13,8 @@ import type { AppDeps } from '../../shell/deps.ts';
 
 export type Form = Record<string, string | undefined>;
 export const page = { config: { public: true }, schema: { hide: true } } as const;
+/** A form that checks its own text (`refuseTextIn`), so a refusal is shown inline on its fields. */
+export const ownText = { config: { public: true, ownTextCheck: ['body'] }, schema: { hide: true } } as const;
 export const uuidParams = {
   type: 'object',
   properties: { id: { type: 'string', pattern: '^[0-9a-f-]{36}$' } },

@@ -10,7 +10,18 @@ import { resolveDispute } from '../../services/due-process/dispute-resolution.se
 import { decideRepair } from '../../services/due-process/repairs.service.ts';
 import type { AppDeps } from '../../shell/deps.ts';
 import { noStore } from '../page-context.ts';
-import { clerkOf, csrf, formProblems, page, reason, stringsOf, uuidParams, type Form } from './agency-clerk.ts';
+import {
+  clerkOf,
+  csrf,
+  formProblems,
+  ownText,
+  page,
+  reason,
+  stringsOf,
+  uuidParams,
+  type Form,
+} from './agency-clerk.ts';
+import { refuseTextIn } from '../../shell/request-checks.ts';
 import { consoleContext, renderConsole, requiredReason } from './agency-console.ts';
 import { changesOf } from './agency-correction.page.ts';
 
@@ -26,7 +37,7 @@ function disputeResolutionRoute(scope: FastifyInstance, deps: AppDeps): void {
   scope.post<{ Params: { id: string }; Body: Form }>(
     '/agency/disputes/:id/resolution',
     {
-      ...page,
+      ...ownText,
       schema: {
         hide: true,
         params: uuidParams,
@@ -46,6 +57,7 @@ function disputeResolutionRoute(scope: FastifyInstance, deps: AppDeps): void {
         .filter((k) => k.startsWith('attributes.'))
         .map((k) => k.slice('attributes.'.length));
       try {
+        refuseTextIn(values);
         await resolveDispute(deps.rt, clerk.principal, request.params.id, {
           outcome,
           reason: requiredReason(values),

@@ -4,6 +4,7 @@
  * next to its own field (USWDS usa-form-group--error + usa-error-message), and in a summary.
  */
 
+import { inLanguage } from '../../domain/local-text.ts';
 import type { Policy, RecordType } from '../../domain/policy.ts';
 import { html, type SafeHtml } from '../html.ts';
 import type { PageContext } from '../layout.ts';
@@ -85,7 +86,7 @@ ${select(
   state,
   'type',
   t('agency_field_type'),
-  types.map((type) => ({ value: type.id, label: `${type.name} (${type.id})` })),
+  types.map((type) => ({ value: type.id, label: `${inLanguage(type.name, ctx.locale)} (${type.id})` })),
 )}
 ${input(state, 'source_ref', t('agency_field_source_ref'), 'text', t('agency_hint_source_ref'))}
 <fieldset class="usa-fieldset"><legend class="usa-legend">${t('agency_subject')}</legend>

@@ -14,7 +14,18 @@ import { noStore, pageContext, sendPage } from '../page-context.ts';
 import { changesOf, correctableAttributes } from './agency-correction.page.ts';
 import { agencyRecordListPage } from './agency-record-list.page.ts';
 import type { AppDeps } from '../../shell/deps.ts';
-import { clerkOf, csrf, formProblems, page, reason, recordIdParams, stringsOf, type Form } from './agency-clerk.ts';
+import {
+  clerkOf,
+  csrf,
+  formProblems,
+  ownText,
+  page,
+  reason,
+  recordIdParams,
+  stringsOf,
+  type Form,
+} from './agency-clerk.ts';
+import { refuseTextIn } from '../../shell/request-checks.ts';
 import { consoleContext, renderConsole, requiredReason } from './agency-console.ts';
 
 const listQuery = {
@@ -60,7 +71,7 @@ function correctionRoute(scope: FastifyInstance, deps: AppDeps): void {
   scope.post<{ Params: { id: string }; Body: Form }>(
     '/agency/records/:id/corrections',
     {
-      ...page,
+      ...ownText,
       schema: {
         hide: true,
         params: recordIdParams,
@@ -74,6 +85,7 @@ function correctionRoute(scope: FastifyInstance, deps: AppDeps): void {
       const record = await readRecord(deps.rt, clerk.principal, request.params.id);
       let version: number;
       try {
+        refuseTextIn(values);
         const changes = changesOf(values, correctableAttributes(deps.rt.policy, record.type));
         ({
           record: { version },

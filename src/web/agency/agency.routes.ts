@@ -49,7 +49,8 @@ function consoleRoute(scope: FastifyInstance, deps: AppDeps): void {
 function fileRecordRoute(scope: FastifyInstance, deps: AppDeps): void {
   scope.post<{ Body: Form }>(
     '/agency/records',
-    { ...page, schema: { hide: true, body: { type: 'object' } } },
+    // The record's text is checked as every filing's is (checkRecordInput), so refusals land on the form's fields.
+    { ...page, config: { ...page.config, ownTextCheck: ['body'] }, schema: { hide: true, body: { type: 'object' } } },
     async (request, reply) => {
       const clerk = await clerkOf(request, deps);
       const values = stringsOf(request.body);

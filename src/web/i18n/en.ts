@@ -44,6 +44,7 @@ export const en = {
   kind_person: 'Person',
   kind_organization: 'Organisation',
   list_title: 'Public list: {name}',
+  list_exit: 'How to leave this list',
   list_members: 'Members',
   list_empty: 'This list has no public entries.',
   list_not_found: 'There is no such list.',
@@ -86,6 +87,10 @@ export const en = {
     'A list is a legal consequence: you are placed on it only on the grounds below, for at most the time shown, ' +
     'and you are told {days} days before.',
   col_max_duration: 'At most',
+  about_exit: 'Leaving a list',
+  about_exit_text:
+    'For each list: what to do to leave it, which agency decides and how to reach it, by when it must act, ' +
+    'and how to appeal.',
   col_kind: 'Kind',
   kind_sanction: 'Sanction',
   kind_reward: 'Reward',
@@ -107,7 +112,7 @@ export const en = {
   while_keep: 'keeps counting while disputed',
   while_suspend: 'suspended while disputed',
   about_repair: 'Credit repair',
-  about_repair_text: 'A negative record can be repaired once a minimum period has passed since it took effect:',
+  about_repair_text: 'A negative record can be repaired once a minimum period has passed since the decision:',
   about_repair_performance: 'These record types can be repaired as soon as the obligation is performed: {types}.',
   tier_minor: 'Minor',
   tier_general: 'General',

@@ -40,6 +40,7 @@ export const PORTAL_EN = {
     'at the latest until {until}.',
   portal_list_active: '{list}: listed since {since}, at the latest until {until}.',
   portal_list_basis: 'Legal basis: {basis}.',
+  portal_list_exit: 'How to leave this list: {exit}',
   portal_measures_heading: 'What this means for you',
   portal_measures_none: 'No measure applies to you: nothing is refused or restricted.',
   portal_effect_deny: 'Refused',

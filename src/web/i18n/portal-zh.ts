@@ -34,6 +34,7 @@ export const PORTAL_ZH: Readonly<Record<keyof typeof PORTAL_EN, string>> = {
   portal_list_pending: '{list}：除非记录在此之前经异议或更正，您将自 {from} 起被列入；最迟至 {until}。',
   portal_list_active: '{list}：自 {since} 起列入，最迟至 {until}。',
   portal_list_basis: '法律依据：{basis}。',
+  portal_list_exit: '如何移出：{exit}',
   portal_measures_heading: '这对您意味着什么',
   portal_measures_none: '没有对您适用的措施：没有任何事项被拒绝或限制。',
   portal_effect_deny: '拒绝',

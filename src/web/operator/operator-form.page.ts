@@ -3,6 +3,7 @@
  * the service's validation problems shown inline (usa-error-message) next to their fields.
  */
 
+import { inLanguage, type LocalText } from '../../domain/local-text.ts';
 import { ROLES } from '../../domain/principal.ts';
 import type { Policy } from '../../domain/policy.ts';
 import type { ProblemDetail } from '../../errors.ts';
@@ -81,7 +82,9 @@ ${options.map(
 export function createPrincipalForm(ctx: PageContext, policy: Policy, csrf: string, state: CreateFormState): SafeHtml {
   const { t } = ctx;
   const { values, problems } = state;
-  const kinds = [...policy.agency_kinds.values()];
+  const named = (entries: Iterable<{ readonly id: string; readonly name: LocalText }>) =>
+    [...entries].map((e) => ({ id: e.id, name: inLanguage(e.name, ctx.locale) }));
+  const kinds = named(policy.agency_kinds.values());
   return html`<form class="usa-form usa-form--large" method="post" action="/operator/principals" novalidate>
 <input type="hidden" name="csrf" value="${csrf}">
 ${group(
@@ -109,14 +112,14 @@ ${group(
 ${checkboxes(
   'actions',
   t('op_field_actions'),
-  [...policy.actions.values()],
+  named(policy.actions.values()),
   values.actions,
   errorsFor(problems, 'actions'),
 )}
 ${checkboxes(
   'purposes',
   t('op_field_purposes'),
-  [...policy.purposes.values()],
+  named(policy.purposes.values()),
   values.purposes,
   errorsFor(problems, 'purposes'),
 )}

@@ -33,10 +33,13 @@ import { EMPTY_FORM, type CreateFormValues } from './operator-form.page.ts';
 import { operatorPage, type OperatorView } from './operator.page.ts';
 import { transparencyNames } from '../public/transparency.page.ts';
 import type { AppDeps } from '../../shell/deps.ts';
+import { refuseTextIn } from '../../shell/request-checks.ts';
 
 type Query = Record<string, string | undefined>;
 type Form = Record<string, string | string[] | undefined>;
 const page = { config: { public: true }, schema: { hide: true } } as const;
+/** A form that checks its own text, so a refusal is shown inline on its fields. */
+const ownText = { config: { public: true, ownTextCheck: ['body'] }, schema: { hide: true } } as const;
 
 export function operatorPagesRoutes(app: FastifyInstance, deps: AppDeps): void {
   app.register(async (scope) => {
@@ -73,10 +76,11 @@ async function renderConsole(
 function consoleRoutes(scope: FastifyInstance, deps: AppDeps): void {
   scope.get<{ Querystring: Query }>('/operator', page, async (request, reply) => renderConsole(deps, request, reply));
 
-  scope.post<{ Querystring: Query; Body: Form }>('/operator/principals', page, async (request, reply) => {
+  scope.post<{ Querystring: Query; Body: Form }>('/operator/principals', ownText, async (request, reply) => {
     await requireStaff(request, ['operator']); // CSRF first: nothing is validated for a forged form
     const values = formValues(request.body ?? {});
     try {
+      refuseTextIn(values);
       const created = await createPrincipal(deps.rt, toNewPrincipal(values));
       return renderConsole(deps, request, reply, { created });
     } catch (error) {
@@ -146,12 +150,8 @@ function activityRoute(scope: FastifyInstance, deps: AppDeps): void {
   scope.get<{ Querystring: Query }>('/operator/activity', page, async (request, reply) => {
     const staff = await requireStaff(request, ['operator']);
     const { report, agencies } = await getTransparencyReportWithAgencies(deps.rt, {});
-    const html = await activityPage(
-      pageContext(request, reply),
-      staff,
-      report,
-      transparencyNames(deps.rt.policy, agencies),
-    );
+    const ctx = pageContext(request, reply);
+    const html = await activityPage(ctx, staff, report, transparencyNames(deps.rt.policy, agencies, ctx.locale));
     return sendPage(reply, html, { signedIn: true });
   });
 }

@@ -4,6 +4,7 @@
  * recipients to whom personal data have been disclosed), newest first.
  */
 
+import { nameIn } from '../../domain/local-text.ts';
 import { table } from '../components.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { isoDate, type PageContext } from '../layout.ts';
@@ -35,8 +36,8 @@ export function inquiriesSection(ctx: PageContext, view: PortalView): SafeHtml {
     const what =
       i.kind === 'decision'
         ? t('portal_inquiry_decision', {
-            action: policy.actions.get(i.action ?? '')?.name ?? i.action ?? '',
-            purpose: policy.purposes.get(i.purpose ?? '')?.name ?? i.purpose ?? '',
+            action: nameIn(ctx.locale, policy.actions.get(i.action ?? ''), i.action ?? ''),
+            purpose: nameIn(ctx.locale, policy.purposes.get(i.purpose ?? ''), i.purpose ?? ''),
           })
         : t(i.kind === 'report' ? 'portal_inquiry_report' : 'portal_inquiry_record');
     const who = i.by.role === 'subject' ? t('portal_inquiry_self') : i.by.name;

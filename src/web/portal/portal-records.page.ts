@@ -5,6 +5,7 @@
  * after the tier's minimum period). One card per record, so forms stay usable at 360 px.
  */
 
+import { nameIn } from '../../domain/local-text.ts';
 import type { SubjectReport } from '../../services/due-process/reports.service.ts';
 import { html, type SafeHtml } from '../html.ts';
 import type { MessageKey } from '../i18n/en.ts';
@@ -38,7 +39,7 @@ function recordCard(ctx: PageContext, view: PortalView, r: ReportRecord): SafeHt
   const field = (label: MessageKey, value: string) =>
     html`<dt class="text-bold">${t(label)}</dt><dd class="margin-left-0 margin-bottom-1 break-word">${value}</dd>`;
   return html`<li class="border-1px border-base-lighter radius-md padding-2 margin-bottom-2" id="record-${r.id}">
-<h3 class="margin-top-0">${r.record_type_name} <span class="usa-tag ${
+<h3 class="margin-top-0">${nameIn(ctx.locale, type, r.type)} <span class="usa-tag ${
     r.status === 'active' ? 'bg-secondary-dark' : 'bg-base'
   }">${t(`portal_status_${r.status}` as MessageKey)}</span></h3>
 <dl>

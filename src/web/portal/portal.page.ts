@@ -5,6 +5,7 @@
  * notices, and who checked me. Every form is a plain POST with the session's CSRF token.
  */
 
+import { inLanguage, nameIn } from '../../domain/local-text.ts';
 import { alert } from '../components.ts';
 import { gaugeScale, scoreGauge } from '../gauge.ts';
 import { html, type SafeHtml } from '../html.ts';
@@ -63,7 +64,7 @@ function scoreSection(ctx: PageContext, view: PortalView): SafeHtml {
   const factors = report.factors.map(
     (f) =>
       html`<li>${t('portal_factor', {
-        type: policy.record_types.get(f.record_type)?.name ?? f.record_type,
+        type: nameIn(ctx.locale, policy.record_types.get(f.record_type), f.record_type),
         agency: view.names.agency(f.agency_id),
         points: f.points > 0 ? `+${f.points}` : String(f.points),
         basis: f.legal_basis,
@@ -91,12 +92,20 @@ ${factors.length === 0 ? html`<p>${t('portal_factors_none')}</p>` : html`<ol cla
 function listsSection(ctx: PageContext, view: PortalView): SafeHtml {
   const { t } = ctx;
   const items = view.report.lists.map((m) => {
-    const list = view.policy.lists.get(m.list)?.name ?? m.list;
+    const definition = view.policy.lists.get(m.list);
+    const list = nameIn(ctx.locale, definition, m.list);
     const text =
       m.status === 'pending'
         ? t('portal_list_pending', { list, from: isoDate(m.effective_from), until: isoDate(m.until) })
         : t('portal_list_active', { list, since: isoDate(m.since), until: isoDate(m.until) });
-    return html`<li class="margin-bottom-1">${text} ${t('portal_list_basis', { basis: m.legal_basis })}</li>`;
+    const basis = definition === undefined ? m.legal_basis : inLanguage(definition.legal_basis, ctx.locale);
+    const exit =
+      definition === undefined
+        ? ''
+        : html`<p class="margin-y-05 maxw-tablet-lg">${t('portal_list_exit', {
+            exit: inLanguage(definition.exit, ctx.locale),
+          })}</p>`;
+    return html`<li class="margin-bottom-2">${text} ${t('portal_list_basis', { basis })}${exit}</li>`;
   });
   return html`<section class="margin-bottom-5"><h2 id="lists-heading">${t('portal_lists_heading')}</h2>
 ${items.length === 0 ? html`<p>${t('portal_lists_none')}</p>` : html`<ul class="usa-list">${items}</ul>`}</section>`;
@@ -108,16 +117,18 @@ function measuresSection(ctx: PageContext, view: PortalView): SafeHtml {
   const items = view.report.measures.map((m) => {
     const because =
       m.list !== undefined
-        ? t('portal_measure_because_list', { list: policy.lists.get(m.list)?.name ?? m.list })
+        ? t('portal_measure_because_list', { list: nameIn(ctx.locale, policy.lists.get(m.list), m.list) })
         : t('portal_measure_because_grade', { grade: m.grade ?? view.report.grade });
     const until = m.until === null ? t('portal_measure_while') : t('portal_measure_until', { date: isoDate(m.until) });
-    const actions = m.actions.map((a) => policy.actions.get(a)?.name ?? a);
+    const actions = m.actions.map((a) => nameIn(ctx.locale, policy.actions.get(a), a));
+    const measure = policy.measures.find((x) => x.id === m.id);
+    const basis = measure === undefined ? m.legal_basis : inLanguage(measure.legal_basis, ctx.locale);
     return html`<li class="border-1px border-base-lighter radius-md padding-2 margin-bottom-2">
 <p class="margin-top-0"><span class="usa-tag ${
       m.effect === 'deny' || m.effect === 'restrict' ? 'bg-secondary-dark' : 'bg-primary'
     }">${t(`portal_effect_${m.effect}` as MessageKey)}</span></p>
 <ul class="usa-list">${actions.map((a) => html`<li>${a}</li>`)}</ul>
-<p class="margin-bottom-0">${t('portal_measure_detail', { because, basis: m.legal_basis, until })}</p></li>`;
+<p class="margin-bottom-0">${t('portal_measure_detail', { because, basis, until })}</p></li>`;
   });
   return html`<section class="margin-bottom-5"><h2 id="measures-heading">${t('portal_measures_heading')}</h2>
 ${

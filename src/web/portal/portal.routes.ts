@@ -21,9 +21,12 @@ import { portalPage } from './portal.page.ts';
 import type { PortalView } from './portal-view.ts';
 import { portalErrorPage } from '../sign-in/portal-sign-in.page.ts';
 import type { AppDeps } from '../../shell/deps.ts';
+import { refuseTextIn } from '../../shell/request-checks.ts';
 import { portalAuthRoutes } from '../sign-in/portal-sign-in.routes.ts';
 
 const page = { config: { public: true } } as const;
+/** The forms check their own text, so a refusal is shown on the file with the form, not on an error page. */
+const ownText = { config: { public: true, ownTextCheck: ['body'] } } as const;
 const recordParams = { type: 'object', properties: { id: { type: 'string', pattern: '^[0-9]{1,18}$' } } } as const;
 const csrf = { type: 'string', maxLength: 100 } as const;
 const text = (max: number) => ({ type: 'string', minLength: 1, maxLength: max, pattern: '\\S' }) as const;
@@ -86,7 +89,7 @@ function disputeRoute(scope: FastifyInstance, deps: AppDeps): void {
   scope.post<{ Params: { id: string }; Body: { csrf?: string; statement: string } }>(
     '/portal/records/:id/disputes',
     {
-      ...page,
+      ...ownText,
       schema: {
         hide: true,
         params: recordParams,
@@ -101,6 +104,7 @@ function disputeRoute(scope: FastifyInstance, deps: AppDeps): void {
     async (request, reply) => {
       const subject = await requireSubject(request);
       return refusalsOnPage(deps, request, reply, async () => {
+        refuseTextIn(request.body);
         const principal = subjectPrincipal(subject, deps.rt.clock());
         const dispute = await openDispute(deps.rt, principal, request.params.id, request.body.statement);
         return noStore(reply).redirect(
@@ -119,7 +123,7 @@ function repairRoute(scope: FastifyInstance, deps: AppDeps): void {
   }>(
     '/portal/records/:id/repairs',
     {
-      ...page,
+      ...ownText,
       schema: {
         hide: true,
         params: recordParams,
@@ -140,6 +144,7 @@ function repairRoute(scope: FastifyInstance, deps: AppDeps): void {
       const subject = await requireSubject(request);
       const { evidence, document_ref: documentRef, performed } = request.body;
       return refusalsOnPage(deps, request, reply, async () => {
+        refuseTextIn(request.body);
         await applyForRepair(deps.rt, subjectPrincipal(subject, deps.rt.clock()), request.params.id, {
           evidence,
           ...(documentRef?.trim() ? { document_ref: documentRef.trim() } : {}),

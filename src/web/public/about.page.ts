@@ -1,22 +1,28 @@
 /**
  * `/about`: how scores, lists, measures, disputes and repair work, in plain language, generated
  * from the active policy, so the explanation cannot drift from the rules applied (every list and
- * measure with its legal basis and maximum duration, as issue 4 and the NDRC list measures ask).
+ * measure with its legal basis and maximum duration, as issue 4 and the NDRC list measures ask), and how to
+ * leave each list. The policy's texts are shown in the page's language.
  */
 
-import type { Policy, Tier } from '../../domain/policy.ts';
+import { inLanguage, nameIn } from '../../domain/local-text.ts';
+import type { ListDefinition, Policy, Tier } from '../../domain/policy.ts';
 import { table } from '../components.ts';
 import { html, type SafeHtml } from '../html.ts';
 import type { Translate } from '../i18n/index.ts';
 import { layout, type PageContext } from '../layout.ts';
 
 export function aboutPage(ctx: PageContext, policy: Policy): SafeHtml {
-  const { t } = ctx;
+  const { t, locale } = ctx;
   const lists = [...policy.lists.values()];
   const types = [...policy.record_types.values()];
   const noticeDays = Math.min(...lists.map((l) => l.notice_days));
   const target = (m: Policy['measures'][number]) =>
-    m.list !== undefined ? (policy.lists.get(m.list)?.name ?? m.list) : (m.grades ?? []).join(', ');
+    html`${m.list !== undefined ? nameIn(locale, policy.lists.get(m.list), m.list) : (m.grades ?? []).join(', ')}${
+      m.description === undefined
+        ? ''
+        : html`<br><span class="text-base font-body-3xs">${inLanguage(m.description, locale)}</span>`
+    }`;
   const tiers = Object.entries(policy.repair.minimum_periods) as [Exclude<Tier, 'positive'>, string][];
   return layout(
     ctx,
@@ -36,12 +42,13 @@ ${table(
   t('about_lists'),
   [t('col_list'), t('col_kind'), t('col_legal_basis'), t('col_max_duration')],
   lists.map((l) => [
-    html`<a class="usa-link" href="/lists/${encodeURIComponent(l.id)}">${l.name}</a>`,
+    html`<a class="usa-link" href="/lists/${encodeURIComponent(l.id)}">${inLanguage(l.name, locale)}</a>`,
     t(l.kind === 'sanction' ? 'kind_sanction' : 'kind_reward'),
-    l.legal_basis,
+    inLanguage(l.legal_basis, locale),
     duration(t, l.max_duration),
   ]),
-)}</section>
+)}
+${exitRoutes(ctx, lists)}</section>
 <section class="margin-top-5"><h2>${t('about_measures')}</h2>
 <p>${t('about_measures_text')}</p>
 ${table(
@@ -50,8 +57,8 @@ ${table(
   policy.measures.map((m) => [
     target(m),
     m.effect,
-    m.actions.map((a) => policy.actions.get(a)?.name ?? a).join('; '),
-    m.legal_basis,
+    m.actions.map((a) => nameIn(locale, policy.actions.get(a), a)).join('; '),
+    inLanguage(m.legal_basis, locale),
   ]),
 )}</section>
 <section class="margin-top-5"><h2>${t('about_records')}</h2>
@@ -59,8 +66,8 @@ ${table(
   t('about_records'),
   [t('col_record'), t('col_legal_basis'), t('col_counts_for'), t('col_max_duration'), t('col_dispute_days')],
   types.map((r) => [
-    html`${r.name}<br><span class="text-base font-body-3xs">${t(`tier_${r.tier}`)}</span>`,
-    r.legal_basis,
+    html`${inLanguage(r.name, locale)}<br><span class="text-base font-body-3xs">${t(`tier_${r.tier}`)}</span>`,
+    inLanguage(r.legal_basis, locale),
     r.duration === null ? t('until_ended') : duration(t, r.duration),
     duration(t, r.max_duration),
     html`${t('days_n', { n: r.dispute.days })}<br><span class="text-base font-body-3xs">${t(
@@ -76,11 +83,22 @@ ${
   policy.repair.on_performance.length === 0
     ? ''
     : html`<p>${t('about_repair_performance', {
-        types: policy.repair.on_performance.map((id) => policy.record_types.get(id)?.name ?? id).join('; '),
+        types: policy.repair.on_performance.map((id) => nameIn(locale, policy.record_types.get(id), id)).join('; '),
       })}</p>`
 }
 </section>`,
   );
+}
+
+/** How to leave each list (what to do, which agency, by when, how to appeal), from the policy's `exit`. */
+function exitRoutes(ctx: PageContext, lists: readonly ListDefinition[]): SafeHtml {
+  const { t, locale } = ctx;
+  return html`<h3 id="exit-routes">${t('about_exit')}</h3>
+<p>${t('about_exit_text')}</p>
+${lists.map(
+  (l) => html`<h4 id="exit-${l.id}">${inLanguage(l.name, locale)}</h4>
+<p class="maxw-tablet-lg">${inLanguage(l.exit, locale)}</p>`,
+)}`;
 }
 
 /** `P3Y` → "3 years"; anything compound is shown as written. */

@@ -1,4 +1,7 @@
-/** `/lists/{list}`: one page of a public list's members, with usa-pagination links. */
+/**
+ * `/lists/{list}`: one page of a public list's members, with usa-pagination links, under the list's legal basis
+ * and how to leave it, in the page's language.
+ */
 
 import type { listPublicMembers } from '../../services/public/public.service.ts';
 import { alert, pagination, table } from '../components.ts';
@@ -35,6 +38,8 @@ export function listPage(ctx: PageContext, data: ListPage): SafeHtml {
     t('list_title', { name: data.list.name }),
     html`
 <p>${t('col_legal_basis')}: ${data.list.legal_basis}</p>
+<section class="margin-y-3" aria-labelledby="exit-heading"><h2 id="exit-heading">${t('list_exit')}</h2>
+<p class="maxw-tablet-lg">${data.list.exit}</p></section>
 ${members}
 ${pagination(ctx, data.page, data.has_more)}`,
   );

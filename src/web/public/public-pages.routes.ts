@@ -5,12 +5,14 @@
  */
 
 import rateLimit from '@fastify/rate-limit';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CredenceError } from '../../errors.ts';
 import { listPublicMembers, MAX_PAGE_SIZE, searchPublic } from '../../services/public/public.service.ts';
 import { getTransparencyReportWithAgencies } from '../../services/public/transparency.service.ts';
 import { assetRoutes } from '../assets.ts';
 import { pageContext, sendPage } from '../page-context.ts';
+import { refusedPage } from './refused.page.ts';
+import { logAnswer, toCredenceError } from '../../shell/error-handler.ts';
 import { aboutPage } from './about.page.ts';
 import { listMissingPage, listPage } from './list.page.ts';
 import { searchPage } from './search.page.ts';
@@ -25,30 +27,10 @@ const page = (max: number) => ({ public: true, rateLimit: { max, timeWindow: '1 
 export function pagesRoutes(app: FastifyInstance, deps: AppDeps): void {
   assetRoutes(app);
   app.register(async (scope) => {
-    await scope.register(rateLimit, { global: false });
+    await registerRefusals(scope);
     const schema = { hide: true, querystring: { type: 'object', additionalProperties: true, properties: {} } };
 
-    scope.get<{ Querystring: Query }>(
-      '/',
-      { config: page(PUBLIC_RATE_LIMITS.search), schema },
-      async (request, reply) => {
-        const ctx = pageContext(request, reply);
-        const q = request.query.q;
-        if (q === undefined) return sendPage(reply, searchPage(ctx, '', { kind: 'form' }));
-        try {
-          return sendPage(
-            reply,
-            searchPage(ctx, q, { kind: 'results', results: (await searchPublic(deps.rt, q)).results }),
-          );
-        } catch (error) {
-          if (!(error instanceof CredenceError) || error.code !== 'CRD_VALIDATION') throw error;
-          return sendPage(
-            reply.status(400),
-            searchPage(ctx, q, { kind: 'invalid', message: ctx.t('search_invalid', { min: 2, max: 100 }) }),
-          );
-        }
-      },
-    );
+    searchRoute(scope, deps, schema);
 
     scope.get<{ Params: { list: string }; Querystring: Query }>(
       '/lists/:list',
@@ -62,7 +44,13 @@ export function pagesRoutes(app: FastifyInstance, deps: AppDeps): void {
             reply,
             listPage(
               ctx,
-              await listPublicMembers(deps.rt, request.params.list, pageNo, Math.min(PAGE_SIZE, MAX_PAGE_SIZE)),
+              await listPublicMembers(
+                deps.rt,
+                request.params.list,
+                pageNo,
+                Math.min(PAGE_SIZE, MAX_PAGE_SIZE),
+                ctx.locale,
+              ),
             ),
           );
         } catch (error) {
@@ -82,7 +70,8 @@ export function pagesRoutes(app: FastifyInstance, deps: AppDeps): void {
       async (request, reply) => {
         const ctx = pageContext(request, reply);
         const { report, agencies } = await getTransparencyReportWithAgencies(deps.rt, {});
-        return sendPage(reply, await transparencyPage(ctx, report, transparencyNames(deps.rt.policy, agencies)));
+        const names = transparencyNames(deps.rt.policy, agencies, ctx.locale);
+        return sendPage(reply, await transparencyPage(ctx, report, names));
       },
     );
 
@@ -94,4 +83,50 @@ export function pagesRoutes(app: FastifyInstance, deps: AppDeps): void {
       },
     );
   });
+}
+
+/** The search form and its results; a query searchPublic refuses (control characters too) is shown on the form. */
+function searchRoute(scope: FastifyInstance, deps: AppDeps, schema: object): void {
+  scope.get<{ Querystring: Query }>(
+    '/',
+    // searchPublic refuses a query with control characters; the search form shows why.
+    { config: { ...page(PUBLIC_RATE_LIMITS.search), ownTextCheck: ['querystring'] }, schema },
+    async (request, reply) => {
+      const ctx = pageContext(request, reply);
+      const q = request.query.q;
+      if (q === undefined) return sendPage(reply, searchPage(ctx, '', { kind: 'form' }));
+      try {
+        return sendPage(
+          reply,
+          searchPage(ctx, q, { kind: 'results', results: (await searchPublic(deps.rt, q, ctx.locale)).results }),
+        );
+      } catch (error) {
+        if (!(error instanceof CredenceError) || error.code !== 'CRD_VALIDATION') throw error;
+        return sendPage(
+          reply.status(400),
+          searchPage(ctx, q, { kind: 'invalid', message: ctx.t('search_invalid', { min: 2, max: 100 }) }),
+        );
+      }
+    },
+  );
+}
+
+/** Refusals (a rate limit: 429 with Retry-After; text with control characters) are pages, like the rest. */
+async function registerRefusals(scope: FastifyInstance): Promise<void> {
+  scope.setErrorHandler(refusedPageHandler);
+  await scope.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) =>
+      new CredenceError(
+        'CRD_RATE_LIMITED',
+        `too many requests from this address: at most ${context.max} a minute; retry in ${context.after}`,
+      ),
+  });
+}
+
+/** The scope's error handler: every refusal, and any failure, as a page with its message and code. */
+function refusedPageHandler(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const coded = toCredenceError(error);
+  logAnswer(request, coded, error);
+  return sendPage(reply, refusedPage(pageContext(request, reply), coded), { status: coded.status });
 }

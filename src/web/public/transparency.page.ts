@@ -3,6 +3,7 @@
  * `/transparency` page, and the same sections on the operator console (one rendering, shared).
  */
 
+import { nameIn, type Language } from '../../domain/local-text.ts';
 import type { Policy } from '../../domain/policy.ts';
 import type { getTransparencyReport } from '../../services/public/transparency.service.ts';
 import { barChart, type Bar } from '../charts.ts';
@@ -14,17 +15,23 @@ export type TransparencyReport = Awaited<ReturnType<typeof getTransparencyReport
 
 /** How ids in the report are shown to people. */
 export interface TransparencyNames {
+  readonly list: (id: string) => string;
   readonly type: (id: string) => string;
   readonly agency: (id: string) => string;
   readonly action: (id: string) => string;
 }
 
-/** Names from the policy and the agencies table, falling back to the id. */
-export function transparencyNames(policy: Policy, agencies: ReadonlyMap<string, string>): TransparencyNames {
+/** Names from the policy, in `language`, and the agencies table, falling back to the id. */
+export function transparencyNames(
+  policy: Policy,
+  agencies: ReadonlyMap<string, string>,
+  language: Language,
+): TransparencyNames {
   return {
-    type: (id) => policy.record_types.get(id)?.name ?? id,
+    list: (id) => nameIn(language, policy.lists.get(id), id),
+    type: (id) => nameIn(language, policy.record_types.get(id), id),
     agency: (id) => agencies.get(id) ?? id,
-    action: (id) => policy.actions.get(id)?.name ?? id,
+    action: (id) => nameIn(language, policy.actions.get(id), id),
   };
 }
 
@@ -50,12 +57,12 @@ ${body}</section>`;
 <p>${t('transparency_period', { from: report.from, to: report.to, version: report.policy_version })}</p>
 ${await section(
   t('list_sizes'),
-  report.lists.map((l) => ({ label: l.name, value: l.active })),
+  report.lists.map((l) => ({ label: names.list(l.list), value: l.active })),
   table(
     t('list_sizes'),
     [t('col_list'), t('col_active'), t('col_pending')],
     report.lists.map((l) => [
-      html`<a class="usa-link" href="/lists/${encodeURIComponent(l.list)}">${l.name}</a>`,
+      html`<a class="usa-link" href="/lists/${encodeURIComponent(l.list)}">${names.list(l.list)}</a>`,
       l.active,
       l.pending,
     ]),

@@ -8,6 +8,7 @@
  */
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { inLanguage } from '../../domain/local-text.ts';
 import { CredenceError } from '../../errors.ts';
 import { SESSION_ABSOLUTE_MS } from '../../services/accounts/staff-sessions.service.ts';
 import { closeSubjectSession } from '../../services/accounts/subject-sessions.service.ts';
@@ -56,7 +57,10 @@ function sendSignInPage(
 ): FastifyReply {
   const { oidc, demo } = deps.subjectSignIn;
   const ctx = pageContext(request, reply, { path: '/portal/sign-in' });
-  const schemes = [...deps.rt.policy.identifier_schemes.values()].map((s) => ({ id: s.id, name: s.name }));
+  const schemes = [...deps.rt.policy.identifier_schemes.values()].map((s) => ({
+    id: s.id,
+    name: inLanguage(s.name, ctx.locale),
+  }));
   return sendPage(
     reply,
     portalSignInPage(ctx, {

@@ -7,7 +7,7 @@
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CredenceError } from '../../errors.ts';
-import { toCredenceError } from '../../shell/error-handler.ts';
+import { logAnswer, toCredenceError } from '../../shell/error-handler.ts';
 import type { StaffRole } from '../../services/accounts/staff-accounts.service.ts';
 import type { ServiceContext } from '../../services/context.ts';
 import { clearCookie, readCookie, SESSION_COOKIE } from './cookies.ts';
@@ -72,7 +72,7 @@ export function safeNext(value: unknown): string | undefined {
 /** The error handler of page scopes: sign-in required → 303 to /sign-in; other errors → a coded HTML page. */
 export function pageErrorHandler(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const coded = toCredenceError(error);
-  if (coded.status >= 500) request.log.error({ err: error }, coded.message);
+  logAnswer(request, coded, error);
   if (coded.code === 'CRD_SIGN_IN_REQUIRED') {
     if (readCookie(request, SESSION_COOKIE) !== undefined) clearCookie(reply, SESSION_COOKIE);
     const next = request.method === 'GET' ? safeNext(request.url) : undefined;

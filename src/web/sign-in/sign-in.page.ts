@@ -28,7 +28,8 @@ const EXPLAINED: Partial<Record<ErrorCode, MessageKey>> = {
 
 function explain(ctx: PageContext, error: CredenceError): string {
   const key = EXPLAINED[error.code];
-  return key === undefined ? error.message : ctx.t(key);
+  // A refusal that names its fields (a control character in `reason`) says more than the general explanation.
+  return key === undefined || error.details.length > 0 ? error.message : ctx.t(key);
 }
 
 /** The message and its code, e.g. "Code: CRD_SIGN_IN_FAILED". */

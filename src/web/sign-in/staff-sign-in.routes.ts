@@ -22,6 +22,7 @@ import {
 import { tokensMatch } from '../../services/accounts/tokens.service.ts';
 import { noStore, pageContext, sendPage } from '../page-context.ts';
 import type { AppDeps } from '../../shell/deps.ts';
+import { textRefusal } from '../../shell/request-checks.ts';
 
 interface SignInBody {
   username?: string;
@@ -85,7 +86,11 @@ function signInRoute(scope: FastifyInstance, deps: AppDeps): void {
   scope.post<{ Body: SignInBody }>(
     '/sign-in',
     {
-      config: { public: true, rateLimit: { max: SIGN_IN_ATTEMPTS_PER_MINUTE, timeWindow: '1 minute' } },
+      config: {
+        public: true,
+        rateLimit: { max: SIGN_IN_ATTEMPTS_PER_MINUTE, timeWindow: '1 minute' },
+        ownTextCheck: ['body'], // a refusal is shown on the sign-in form
+      },
       schema: {
         hide: true,
         body: {
@@ -109,6 +114,8 @@ function signInRoute(scope: FastifyInstance, deps: AppDeps): void {
           ...view,
           error: new CredenceError('CRD_VALIDATION', 'enter your username and password'),
         });
+      const refusal = textRefusal({ username: body.username, password: body.password });
+      if (refusal !== undefined) return sendSignIn(request, reply, 400, { ...view, username: '', error: refusal });
       try {
         await signOut(deps.rt, readCookie(request, SESSION_COOKIE)); // a sign-in never reuses an old session
         const { sessionId, staff } = await signIn(deps.rt, { username: body.username, password: body.password });
