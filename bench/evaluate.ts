@@ -29,9 +29,11 @@ export function measureEvaluations(policy: Policy, files: readonly SubjectFile[]
   return median(rates);
 }
 
+/** The median: the middle value, or the mean of the two middle values of an even count. */
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 class Rollback extends Error {}

@@ -1,97 +1,54 @@
 /**
- * HTTP throughput of the real server, run as a child process (`credence serve`) so the load
+ * HTTP throughput of the real server, run as a child process (bench/serve.ts) so the load
  * generator does not share its event loop. A bare route and the decision route are loaded the
  * same way; their ratio is the design's target.
  */
 
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { createServer } from 'node:net';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon, { type RequestSpec } from 'autocannon';
 import type { SubjectRef } from '../src/services/decisions/decisions.service.ts';
+import { type Child, childDataDir, freePort, startChild } from './child.ts';
 import type { Ask } from './decisions.ts';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const START_TIMEOUT_MS = 60_000;
+const BENCH = path.dirname(fileURLToPath(import.meta.url));
 
-export interface ServerChild {
-  readonly url: string;
-  readonly pid: number;
-  stop(): Promise<void>;
-}
+export type ServerChild = Child;
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-async function waitForHealth(url: string, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the server exited with code ${child.exitCode} before it was ready`);
-    const ok = await fetch(`${url}/health`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`the server was not ready within ${START_TIMEOUT_MS} ms`);
-}
-
-/** Starts `credence serve` on a free port; `nodeArgs` go to its node (e.g. --cpu-prof). */
+/**
+ * Starts the server (bench/serve.ts: `credence serve`, or with `logOn` false the same server without the log's
+ * background work) on a free port; `nodeArgs` go to its node (e.g. --cpu-prof).
+ */
 export async function startServerChild(
   databaseUrl: string,
   nodeArgs: readonly string[],
   log: (message: string) => void,
   env: Readonly<Record<string, string>> = {},
+  logOn = true,
 ): Promise<ServerChild> {
   const port = await freePort();
-  // Its own data directory: the log's signing key, named for this port, is created there, not in ./data.
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'credence-bench-server-'));
-  const child = spawn(process.execPath, [...nodeArgs, path.join(ROOT, 'bin/credence.js'), 'serve'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      DATABASE_URL: databaseUrl,
-      CREDENCE_DATA_DIR: dataDir,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  // Its output is progress, never the bench's answer: keep stdout clean for --json.
-  child.stdout!.pipe(process.stderr);
-  child.stderr!.pipe(process.stderr);
-  const exited = new Promise<void>((resolve) => {
-    child.once('exit', () => resolve());
-    child.once('error', (error) => {
-      log(`server process: ${error.message}`);
-      resolve();
-    });
-  });
   const url = `http://127.0.0.1:${port}`;
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-    await exited;
-    rmSync(dataDir, { recursive: true, force: true });
-  };
-  try {
-    await waitForHealth(url, child);
-  } catch (error) {
-    await stop();
-    throw error;
-  }
-  log(`server pid ${child.pid} ready at ${url}`);
-  return { url, pid: child.pid!, stop };
+  // Its own data directory: the log's signing key, named for this port, is created there, not in ./data.
+  const dataDir = childDataDir('server');
+  return startChild(
+    {
+      name: logOn ? 'server' : 'server (log off)',
+      args: [...nodeArgs, path.join(BENCH, 'serve.ts'), ...(logOn ? [] : ['--log-off'])],
+      env: {
+        DATABASE_URL: databaseUrl,
+        CREDENCE_DATA_DIR: dataDir,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'warn',
+        ...env,
+      },
+      url,
+      dataDir,
+      ready: async (base) => (await fetch(`${base}/health`)).ok,
+    },
+    log,
+  );
 }
 
 export interface LoadResult {
@@ -141,6 +98,7 @@ function postgresCores(before: Map<number, number>, after: Map<number, number>, 
 export interface LoadOptions {
   readonly connections: number;
   readonly seconds: number;
+  /** A run before the measured one, not measured; 0: none. */
   readonly warmupSeconds: number;
   /** The bench database server's process ids (pg_stat_activity), to measure its CPU if it is local. */
   readonly postgresPids: () => Promise<number[]>;
@@ -153,7 +111,7 @@ async function load(
   options: LoadOptions,
 ): Promise<LoadResult> {
   const base = { url: `${server.url}${route}`, connections: options.connections, ...(requests ? { requests } : {}) };
-  await autocannon({ ...base, duration: options.warmupSeconds });
+  if (options.warmupSeconds > 0) await autocannon({ ...base, duration: options.warmupSeconds });
   const serverBefore = readStat(server.pid)?.seconds;
   const generatorBefore = process.cpuUsage();
   const pids = await options.postgresPids();
@@ -201,4 +159,27 @@ export function loadDecisions(
     body: JSON.stringify({ subject, ...asks[i % asks.length]! }),
   }));
   return load(server, '', requests, options);
+}
+
+/**
+ * One result from runs of equal duration (slices of one measurement): the mean rate and CPU, the median p50, the
+ * largest p99 (a bound on the whole's), and every failure.
+ */
+export function combineRuns(runs: readonly LoadResult[]): LoadResult {
+  const mean = (values: readonly number[]) => values.reduce((sum, v) => sum + v, 0) / values.length;
+  const meanOf = (pick: (run: LoadResult) => number | undefined) => {
+    const values = runs.map(pick);
+    return values.every((v) => v !== undefined) ? mean(values) : undefined;
+  };
+  const p50s = runs.map((r) => r.p50Ms).sort((a, b) => a - b);
+  return {
+    perSecond: mean(runs.map((r) => r.perSecond)),
+    p99Ms: Math.max(...runs.map((r) => r.p99Ms)),
+    p50Ms: p50s[Math.floor((p50s.length - 1) / 2)]!,
+    non2xx: runs.reduce((sum, r) => sum + r.non2xx, 0),
+    errors: runs.reduce((sum, r) => sum + r.errors, 0),
+    serverCores: meanOf((r) => r.serverCores),
+    generatorCores: mean(runs.map((r) => r.generatorCores)),
+    postgresCores: meanOf((r) => r.postgresCores),
+  };
 }

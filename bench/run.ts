@@ -19,6 +19,7 @@ import { parseArgs } from 'node:util';
 import { sql, type Kysely } from 'kysely';
 import { loadConfig } from '../src/config.ts';
 import { createRandom } from '../src/domain/identifier-generators.ts';
+import type { RecordInput } from '../src/domain/record-input.ts';
 import { openRegistry, type Registry } from '../src/services/runtime/open-registry.ts';
 import type { SubjectRef } from '../src/services/decisions/decisions.service.ts';
 import { createPrincipal } from '../src/services/accounts/principals.service.ts';
@@ -26,23 +27,45 @@ import type { DB } from '../src/store/schema.ts';
 import { courtFilings, distinctSubjects, mixedBatches, subjectFiles } from './data.ts';
 import { measureBatchChecks, measureLoggedBatches, measureSingleDecisions, type Ask } from './decisions.ts';
 import { measureEvaluations, measureRescoring, median } from './evaluate.ts';
-import { loadBareRoute, loadDecisions, startServerChild, type LoadOptions } from './http.ts';
-import { copyRows, copyWrittenTablesMs, importFilings, recordRows, type CopyRow } from './import.ts';
+import {
+  combineRuns,
+  type LoadOptions,
+  type LoadResult,
+  loadBareRoute,
+  loadDecisions,
+  type ServerChild,
+  startServerChild,
+} from './http.ts';
+import { copyRows, copyWrittenTablesMs, importFilings, recordRows, type CopyRow, type ImportResult } from './import.ts';
 import { collectGarbage } from './heap.ts';
 import { measureIndexMemory } from './index-memory.ts';
-import { createBenchLogKey, measureLogIntegration } from './log.ts';
+import {
+  type BenchLogKey,
+  createBenchLogKey,
+  measureLogIntegration,
+  measurePublishLatency,
+  waitForPublication,
+  withLogOn,
+} from './log.ts';
 import { toJson, toTable, type Figures, type Machine } from './report.ts';
 import { openBenchDatabase, postgresVersion } from './setup.ts';
+import { startWitnessChild, type WitnessChild } from './witness.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SEED = 20261121;
-const IMPORT_RECORDS = 50_000;
+/** The import runs in four chunks, log off, on, on, off, so that a drift over the run falls on both alike. */
+const IMPORT_CHUNK = 10_000;
+const IMPORT_RECORDS = 4 * IMPORT_CHUNK;
 const IMPORT_BATCH = 5_000;
 const EVALUATED_SUBJECTS = 200_000;
 const CHECK_BATCH = 10_000;
 const INDEX_ENTRIES = 1_000_000;
 const HTTP = { connections: 50, seconds: 8, warmupSeconds: 2 } as const;
+/** Decisions are measured in this many slices per server, log on and off in turn: HTTP.seconds in all each. */
+const DECISION_SLICES = 4;
 const AGENCY_ID = 'bj-1-ipc';
+const FILER = { agency_id: AGENCY_ID, agency_kind: 'court' } as const;
+const PUBLISH_WRITES = 100;
 const ASK: Ask = { action: 'travel.air.premium_class', purpose: 'ticketing' };
 const HTTP_ASKS: readonly Ask[] = [
   ASK,
@@ -56,11 +79,18 @@ const perSecond = (count: number, ms: number) => count / (ms / 1000);
 
 interface Principals {
   readonly relying: Awaited<ReturnType<typeof createPrincipal>>;
+  readonly agency: Awaited<ReturnType<typeof createPrincipal>>;
+}
+
+/** The bench's log: its key, and the one local witness the log submits to. */
+interface BenchLog {
+  readonly key: BenchLogKey;
+  readonly witness: WitnessChild;
 }
 
 async function createPrincipals(registry: Registry): Promise<Principals> {
   const { policy } = registry.rt;
-  await createPrincipal(registry.rt, {
+  const agency = await createPrincipal(registry.rt, {
     role: 'agency',
     name: "Beijing No. 1 Intermediate People's Court",
     agency_kind: 'court',
@@ -72,7 +102,7 @@ async function createPrincipals(registry: Registry): Promise<Principals> {
     actions: [...policy.actions.keys()],
     purposes: [...policy.purposes.keys()],
   });
-  return { relying };
+  return { relying, agency };
 }
 
 /** The median of 3 COPYs of `rows` into fresh tables `like records <including>`. */
@@ -86,27 +116,15 @@ async function medianCopyMs(registry: Registry, rows: readonly CopyRow[], includ
   return median(times);
 }
 
-/** Import vs raw COPY of the same rows; returns the imported subjects. */
-async function benchImport(registry: Registry, figures: Figures): Promise<SubjectRef[]> {
-  const { rt } = registry;
-  const now = rt.clock();
-  const filings = courtFilings(SEED, IMPORT_RECORDS, now);
-  const rows = recordRows(filings.inputs, AGENCY_ID, now);
+/** Raw COPY of the import's rows into scratch tables: the baseline the import is measured against. */
+async function benchCopy(registry: Registry, rows: readonly CopyRow[], figures: Figures): Promise<void> {
   log(`COPY ${rows.length} rows, 3 times into each of two scratch tables`);
-  const copyMs = await medianCopyMs(registry, rows, 'including defaults');
-  const copyIndexedMs = await medianCopyMs(registry, rows, 'including all');
-  log(`importing ${filings.inputs.length} records with fileRecords, batches of ${IMPORT_BATCH}`);
-  const imported = await importFilings(
-    rt,
-    { agency_id: AGENCY_ID, agency_kind: 'court' },
-    filings.inputs,
-    IMPORT_BATCH,
-  );
-  if (imported.rejected > 0) log(`WARNING: ${imported.rejected} records rejected`);
-  figures.import_records_per_s = perSecond(imported.created, imported.ms);
-  figures.raw_copy_rows_per_s = perSecond(rows.length, copyMs);
-  figures.import_vs_copy_ratio = figures.import_records_per_s / figures.raw_copy_rows_per_s;
-  figures.raw_copy_indexed_rows_per_s = perSecond(rows.length, copyIndexedMs);
+  figures.raw_copy_rows_per_s = perSecond(rows.length, await medianCopyMs(registry, rows, 'including defaults'));
+  figures.raw_copy_indexed_rows_per_s = perSecond(rows.length, await medianCopyMs(registry, rows, 'including all'));
+}
+
+/** Raw COPY of every table the import wrote, against the import's rate. */
+async function benchCopyWritten(registry: Registry, created: number, figures: Figures): Promise<void> {
   log('COPY of every table the import wrote, into empty copies with their indexes');
   const written = await copyWrittenTablesMs(registry.database.pool);
   log(
@@ -115,9 +133,59 @@ async function benchImport(registry: Registry, figures: Figures): Promise<Subjec
       .map(([table, ms]) => `${table} ${Math.round(ms)} ms`)
       .join(', ')}`,
   );
-  figures.raw_copy_all_written_records_per_s = perSecond(imported.created, written.ms);
-  figures.import_vs_copy_all_written_ratio = figures.import_records_per_s / figures.raw_copy_all_written_records_per_s;
-  figures.import_records = imported.created;
+  figures.raw_copy_all_written_records_per_s = perSecond(created, written.ms);
+  figures.import_vs_copy_all_written_ratio = figures.import_records_per_s! / figures.raw_copy_all_written_records_per_s;
+}
+
+const total = (results: readonly ImportResult[]) =>
+  results.reduce((sum, r) => ({
+    ms: sum.ms + r.ms,
+    created: sum.created + r.created,
+    rejected: sum.rejected + r.rejected,
+  }));
+
+/**
+ * Import vs raw COPY of the same rows, with the log off (no integrator, no witness submission) and on (both
+ * running in this process as the server runs them), chunk by chunk: off, on, on, off. The log's integration
+ * rate: after the first chunk (from an empty tree) and after the last. Returns the imported subjects.
+ */
+async function benchImport(registry: Registry, benchLog: BenchLog, figures: Figures): Promise<SubjectRef[]> {
+  const { rt } = registry;
+  const now = rt.clock();
+  const filings = courtFilings(SEED, IMPORT_RECORDS, now);
+  await benchCopy(registry, recordRows(filings.inputs, AGENCY_ID, now), figures);
+  const importChunk = async (i: number) => {
+    const inputs = filings.inputs.slice(i * IMPORT_CHUNK, (i + 1) * IMPORT_CHUNK);
+    const result = await importFilings(rt, FILER, inputs, IMPORT_BATCH);
+    log(`  chunk ${i + 1}: ${Math.round(perSecond(result.created, result.ms))} records/s`);
+    return result;
+  };
+  log(`importing ${IMPORT_CHUNK} records with fileRecords, batches of ${IMPORT_BATCH}, log off`);
+  const off = [await importChunk(0)];
+  log('integrating every ledger event into the transparency log (hash tiles, signed checkpoints)');
+  const integrated = [await measureLogIntegration(rt, benchLog.key.signer)];
+  log(`importing 2 × ${IMPORT_CHUNK} records, log on (integrator and witness submission in this process)`);
+  const on = await withLogOn(registry, benchLog.key.signer, benchLog.witness.serverEnv, async () => [
+    await importChunk(1),
+    await importChunk(2),
+  ]);
+  log(`importing ${IMPORT_CHUNK} records, log off`);
+  off.push(await importChunk(3));
+  log('integrating the events of the last chunk');
+  integrated.push(await measureLogIntegration(rt, benchLog.key.signer));
+  figures.log_integrated_entries = integrated.reduce((sum, r) => sum + r.entries, 0);
+  figures.log_integration_entries_per_s = perSecond(
+    figures.log_integrated_entries,
+    integrated.reduce((sum, r) => sum + r.ms, 0),
+  );
+  const [logOn, logOff] = [total(on), total(off)];
+  if (logOn.rejected + logOff.rejected > 0) log(`WARNING: ${logOn.rejected + logOff.rejected} records rejected`);
+  figures.import_records_per_s = perSecond(logOn.created, logOn.ms);
+  figures.import_records_per_s_log_off = perSecond(logOff.created, logOff.ms);
+  figures.import_log_on_ratio = figures.import_records_per_s / figures.import_records_per_s_log_off;
+  figures.import_vs_copy_ratio = figures.import_records_per_s / figures.raw_copy_rows_per_s!;
+  figures.import_records = logOn.created + logOff.created;
+  await benchCopyWritten(registry, figures.import_records, figures);
   return filings.subjects;
 }
 
@@ -158,45 +226,126 @@ async function benchDecisions(
 
 type Defer = (cleanup: () => Promise<unknown>) => void;
 
-async function benchHttp(
-  db: Kysely<DB>,
-  databaseUrl: string,
-  key: string,
-  subjects: readonly SubjectRef[],
-  server: { serverProf: string | undefined; serverEnv: Readonly<Record<string, string>> },
-  defer: Defer,
-  figures: Figures,
-): Promise<void> {
-  const postgresPids = async () =>
-    (await sql<{ pid: number }>`select pid from pg_stat_activity`.execute(db)).rows.map((r) => r.pid);
-  const { serverProf, serverEnv } = server;
+/** What the HTTP part needs: the database, the keys, the subjects asked about, the log and the records to file. */
+interface HttpBench {
+  readonly db: Kysely<DB>;
+  readonly databaseUrl: string;
+  readonly principals: Principals;
+  readonly subjects: readonly SubjectRef[];
+  readonly serverProf: string | undefined;
+  readonly log: BenchLog;
+  /** Filed one at a time to time publication. */
+  readonly publishInputs: readonly RecordInput[];
+}
+
+/** Starts a server child, log on or off, to be stopped with the bench's cleanups too (SIGINT, SIGTERM). */
+async function startServer(bench: HttpBench, logOn: boolean, defer: Defer): Promise<ServerChild> {
+  const { serverProf } = bench;
   const nodeArgs = serverProf === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${path.resolve(serverProf)}`];
   // The server signs with the key the bench integrated with: a log never changes its key.
-  const child = await startServerChild(databaseUrl, nodeArgs, log, serverEnv);
-  defer(child.stop); // also on SIGINT/SIGTERM
+  const env = { ...bench.log.key.serverEnv, ...bench.log.witness.serverEnv };
+  const child = await startServerChild(bench.databaseUrl, nodeArgs, log, env, logOn);
+  defer(child.stop);
+  return child;
+}
+
+function httpFigures(decisions: LoadResult, bare: LoadResult): Figures {
+  const figures: Figures = {
+    decision_http_per_s: decisions.perSecond,
+    bare_route_http_per_s: bare.perSecond,
+    decision_http_ratio: decisions.perSecond / bare.perSecond,
+    decision_http_p99_ms: decisions.p99Ms,
+    bare_route_http_p99_ms: bare.p99Ms,
+    decision_http_p50_ms: decisions.p50Ms,
+    decision_http_non2xx: decisions.non2xx,
+    decision_http_errors: decisions.errors + bare.errors + bare.non2xx,
+    decision_http_generator_cores: decisions.generatorCores,
+    bare_route_http_generator_cores: bare.generatorCores,
+  };
+  if (decisions.serverCores !== undefined) figures.decision_http_server_cores = decisions.serverCores;
+  if (bare.serverCores !== undefined) figures.bare_route_http_server_cores = bare.serverCores;
+  if (decisions.postgresCores !== undefined) figures.decision_http_postgres_cores = decisions.postgresCores;
+  return figures;
+}
+
+/** The publication latency, on a server with the log on whose witness has cosigned everything so far. */
+async function benchPublish(bench: HttpBench, child: ServerChild, figures: Figures): Promise<void> {
+  log(`commit to published cosigned checkpoint: ${PUBLISH_WRITES} records filed one at a time`);
+  const inputs = bench.publishInputs.slice(0, PUBLISH_WRITES);
+  const publish = await measurePublishLatency(child.url, bench.principals.agency.key, bench.db, inputs);
+  figures.log_publish_p50_ms = publish.p50Ms;
+  figures.log_publish_p99_ms = publish.p99Ms;
+  figures.log_publish_samples = publish.samples;
+}
+
+/**
+ * The same decisions from the log-on and the log-off server in alternate slices (off, on, on, off, twice), the
+ * other server frozen meanwhile (SIGSTOP), so that a drift of the machine falls on both alike and nothing of the
+ * log runs during a log-off slice. Both servers are warmed up, in turn, before the first slice.
+ */
+async function interleaveDecisions(
+  bench: HttpBench,
+  servers: Readonly<Record<'on' | 'off', ServerChild>>,
+  load: LoadOptions,
+): Promise<Record<'on' | 'off', LoadResult[]>> {
+  const results: Record<'on' | 'off', LoadResult[]> = { on: [], off: [] };
+  const run = async (mode: 'on' | 'off', seconds: number) => {
+    servers[mode].resume();
+    const options = { ...load, seconds, warmupSeconds: 0 };
+    const result = await loadDecisions(servers[mode], bench.principals.relying.key, HTTP_ASKS, bench.subjects, options);
+    await new Promise((resolve) => setTimeout(resolve, 200)); // answers still in flight
+    servers[mode].pause();
+    return result;
+  };
+  log(
+    `POST /v1/decisions over ${bench.subjects.length} subjects, ${HTTP.connections} connections: ` +
+      `${HTTP.warmupSeconds} s warm-up each, then ${2 * DECISION_SLICES} slices of ` +
+      `${HTTP.seconds / DECISION_SLICES} s, log off and on in turn`,
+  );
+  for (const mode of ['off', 'on'] as const) await run(mode, HTTP.warmupSeconds);
+  for (const mode of ['off', 'on', 'on', 'off', 'off', 'on', 'on', 'off'] as const) {
+    const result = await run(mode, HTTP.seconds / DECISION_SLICES);
+    log(`  log ${mode}: ${Math.round(result.perSecond)} req/s`);
+    results[mode].push(result);
+  }
+  return results;
+}
+
+/** The median of the on/off ratios of adjacent slices (off-on, on-off, ...): robust to drift and to one outlier. */
+function pairedRatio(slices: Readonly<Record<'on' | 'off', readonly LoadResult[]>>): number {
+  return median(slices.on.map((on, i) => on.perSecond / slices.off[i]!.perSecond));
+}
+
+/**
+ * Over HTTP: a server with the log off, frozen at once, and one with the log on (one local witness, quorum 1):
+ * the latency from a write to its published cosigned checkpoint, a bare route, then decisions from both in turn.
+ */
+async function benchHttp(bench: HttpBench, defer: Defer, figures: Figures): Promise<void> {
+  const postgresPids = async () =>
+    (await sql<{ pid: number }>`select pid from pg_stat_activity`.execute(bench.db)).rows.map((r) => r.pid);
   const load: LoadOptions = { ...HTTP, postgresPids };
+  const off = await startServer(bench, false, defer);
   try {
-    log(`GET /health/live: ${HTTP.connections} connections, ${HTTP.warmupSeconds} s warm-up + ${HTTP.seconds} s`);
-    const bare = await loadBareRoute(child, load);
-    log(`POST /v1/decisions over ${subjects.length} subjects: same load`);
-    const decisions = await loadDecisions(child, key, HTTP_ASKS, subjects, load);
-    Object.assign(figures, {
-      decision_http_per_s: decisions.perSecond,
-      bare_route_http_per_s: bare.perSecond,
-      decision_http_ratio: decisions.perSecond / bare.perSecond,
-      decision_http_p99_ms: decisions.p99Ms,
-      bare_route_http_p99_ms: bare.p99Ms,
-      decision_http_p50_ms: decisions.p50Ms,
-      decision_http_non2xx: decisions.non2xx,
-      decision_http_errors: decisions.errors + bare.errors + bare.non2xx,
-      decision_http_generator_cores: decisions.generatorCores,
-      bare_route_http_generator_cores: bare.generatorCores,
-    });
-    if (decisions.serverCores !== undefined) figures.decision_http_server_cores = decisions.serverCores;
-    if (bare.serverCores !== undefined) figures.bare_route_http_server_cores = bare.serverCores;
-    if (decisions.postgresCores !== undefined) figures.decision_http_postgres_cores = decisions.postgresCores;
+    off.pause();
+    const on = await startServer(bench, true, defer);
+    try {
+      log('waiting until the server has integrated every event and its witness has cosigned');
+      await waitForPublication(on.url, bench.db);
+      await benchPublish(bench, on, figures);
+      log(`GET /health/live: ${HTTP.connections} connections, ${HTTP.warmupSeconds} s warm-up + ${HTTP.seconds} s`);
+      const bare = await loadBareRoute(on, load);
+      on.pause();
+      const decisions = await interleaveDecisions(bench, { on, off }, load);
+      const [logOn, logOff] = [combineRuns(decisions.on), combineRuns(decisions.off)];
+      Object.assign(figures, httpFigures(logOn, bare));
+      figures.decision_http_per_s_log_off = logOff.perSecond;
+      figures.decision_http_log_on_ratio = pairedRatio(decisions);
+      figures.decision_http_errors! += logOff.errors + logOff.non2xx;
+    } finally {
+      await on.stop();
+    }
   } finally {
-    await child.stop();
+    await off.stop();
   }
 }
 
@@ -208,12 +357,11 @@ async function measureAll(
 ): Promise<Figures> {
   const figures: Figures = {};
   const principals = await createPrincipals(registry);
-  const imported = await benchImport(registry, figures);
-  log('integrating every ledger event into the transparency log (hash tiles, signed checkpoints)');
-  const logKey = createBenchLogKey();
-  const integrated = await measureLogIntegration(registry.rt, logKey.signer);
-  figures.log_integration_entries_per_s = integrated.perSecond;
-  figures.log_integrated_entries = integrated.entries;
+  const key = createBenchLogKey();
+  const witness = await startWitnessChild(key.signer.verifierKey, log);
+  defer(witness.stop);
+  const benchLog: BenchLog = { key, witness };
+  const imported = await benchImport(registry, benchLog, figures);
   await registry.follower.warm();
   const index = registry.rt.index;
   const listed = imported.filter((ref) => index.code(ref.scheme, ref.id) !== index.baseCode);
@@ -231,15 +379,9 @@ async function measureAll(
   figures.index_bytes_per_listed_subject = memory.bytesPerEntry;
   figures.index_entries_measured = memory.entries;
   collectGarbage(); // the load generator should not have to collect the bench's garbage
-  await benchHttp(
-    registry.rt.db,
-    databaseUrl,
-    principals.relying.key,
-    batches[0]!.slice(0, 1000),
-    { serverProf, serverEnv: logKey.serverEnv },
-    defer,
-    figures,
-  );
+  const publishInputs = courtFilings(SEED + 3, PUBLISH_WRITES, registry.rt.clock()).inputs;
+  const bench = { db: registry.rt.db, databaseUrl, principals, serverProf, log: benchLog, publishInputs };
+  await benchHttp({ ...bench, subjects: batches[0]!.slice(0, 1000) }, defer, figures);
   return figures;
 }
 

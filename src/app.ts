@@ -13,13 +13,16 @@ import { NO_SUBJECT_SIGN_IN, type SubjectSignInSettings } from './services/accou
 import { authenticate } from './api/auth.ts';
 import { KeyCache } from './services/accounts/key-cache.service.ts';
 import type { AppDeps } from './shell/deps.ts';
+import type { TrustProxy } from './config.ts';
 import { answerClientError } from './shell/client-errors.ts';
 import { handleError } from './shell/error-handler.ts';
 import { checkRequestHead, refuseBadText } from './shell/request-checks.ts';
 import { createMetrics } from './shell/metrics.ts';
+import { registerSecurityHeaders } from './shell/security-headers.ts';
 import { apiRoutes } from './api/api.routes.ts';
 import { errorSchema } from './api/schemas.ts';
 import { webRoutes } from './web/web.routes.ts';
+import { notFound, pageOrJsonError } from './web/error-pages.ts';
 
 export interface AppOptions {
   readonly rt: Runtime;
@@ -31,6 +34,18 @@ export interface AppOptions {
   readonly subjectSignIn?: SubjectSignInSettings;
   /** The transparency log's verifier key (openLogSigner(config).verifierKey), served at /log/key. */
   readonly logKey: string;
+  /** CREDENCE_PUBLIC_URL: security headers add HSTS when it is https. */
+  readonly publicUrl?: string | null;
+  /** CREDENCE_TRUST_PROXY: which proxies' X-Forwarded-For gives the client's address (Fastify's trustProxy). */
+  readonly trustProxy?: TrustProxy;
+  /** CREDENCE_TIME_ZONE: dates and times on pages and in notices (default Asia/Shanghai). */
+  readonly timeZone?: string;
+}
+
+/** CREDENCE_TRUST_PROXY as Fastify takes it: a hop count trusts that many proxies nearest the server. */
+function fastifyTrustProxy(trust: TrustProxy): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof trust === 'number') return (_address, hop) => hop < trust;
+  return typeof trust === 'boolean' ? trust : [...trust];
 }
 
 /** Fastify's own options: request logs without query strings, a body limit, strict JSON Schema checks. */
@@ -47,6 +62,8 @@ function fastifyOptions(options: AppOptions) {
             },
           },
     bodyLimit: options.bodyLimitBytes ?? 32 * 1024 * 1024,
+    // Per-address rate limits key on request.ip: behind a proxy, the address it forwarded for.
+    trustProxy: fastifyTrustProxy(options.trustProxy ?? false),
     // Unknown fields are refused (400), never silently dropped: schemas say additionalProperties: false.
     ajv: { customOptions: { allErrors: true, coerceTypes: false, removeAdditional: false } },
     return503OnClosing: true,
@@ -73,6 +90,7 @@ function appDeps(options: AppOptions): AppDeps {
     metrics: createMetrics(options.rt),
     subjectSignIn: { oidc: signIn.oidc === null ? null : new OidcClient(signIn.oidc), demo: signIn.demo },
     logKey: options.logKey,
+    timeZone: options.timeZone ?? 'Asia/Shanghai',
   };
 }
 
@@ -80,6 +98,8 @@ function appDeps(options: AppOptions): AppDeps {
 async function registerDocs(app: FastifyInstance): Promise<void> {
   app.addSchema(errorSchema);
   await app.register(swagger, {
+    // Shared schemas are components under their own $id (`#/components/schemas/Error`), not `def-0`.
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
     openapi: {
       info: {
         title: 'Credence',
@@ -92,14 +112,10 @@ async function registerDocs(app: FastifyInstance): Promise<void> {
   });
 }
 
-/** Every error, and every unknown route, answers with a coded JSON error. */
+/** Every error, and every unknown route, answers with a coded JSON error, or a page for a browser (error-pages.ts). */
 function registerErrors(app: FastifyInstance): void {
-  app.setErrorHandler(handleError);
-  app.setNotFoundHandler((request, reply) =>
-    reply
-      .status(404)
-      .send({ error: { code: 'CRD_NOT_FOUND', message: `no route ${request.method} ${request.url}`, details: [] } }),
-  );
+  app.setErrorHandler(pageOrJsonError);
+  app.setNotFoundHandler(notFound);
 }
 
 /** The checks of every request's URL, charset and text (request-checks.ts), before authentication. */
@@ -125,6 +141,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.removeContentTypeParser('text/plain'); // the API speaks JSON only: anything else is a coded 415
   app.decorateRequest('principal', null);
   await registerDocs(app);
+  await registerSecurityHeaders(app, options.publicUrl ?? null);
   registerErrors(app);
   registerRequestChecks(app);
   registerHooks(app, deps);

@@ -3,6 +3,7 @@
  * variable is reported at once. README's configuration table lists the same variables.
  */
 
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isValidKeyName } from './domain/log/note-encoding.ts';
@@ -53,6 +54,10 @@ export interface Config {
   readonly logWitnesses: readonly WitnessEndpoint[];
   /** How many witnesses must cosign a checkpoint before it is published: 0 to their number (default: all). */
   readonly logWitnessQuorum: number;
+  /** Which proxies in front of Credence are trusted to name the client's address (X-Forwarded-For). */
+  readonly trustProxy: TrustProxy;
+  /** The IANA time zone dates and times are shown in, on pages and in notices (default Asia/Shanghai). */
+  readonly timeZone: string;
 }
 
 interface VariableSpec {
@@ -113,6 +118,40 @@ function keyName(raw: string): string | null {
   if (raw === '') return null;
   if (!isValidKeyName(raw)) throw new Error('must be a signed-note key name (no spaces, plus signs or controls)');
   return raw;
+}
+
+/** An IANA time zone Intl knows (`Asia/Shanghai`, `UTC`), in its canonical spelling. */
+function timeZone(raw: string): string {
+  try {
+    return new Intl.DateTimeFormat('en', { timeZone: raw }).resolvedOptions().timeZone;
+  } catch {
+    throw new Error('must be an IANA time zone, such as Asia/Shanghai or UTC');
+  }
+}
+
+/** Fastify's `trustProxy`: no proxy, every proxy, the number of hops to trust, or the proxies' addresses. */
+export type TrustProxy = boolean | number | readonly string[];
+
+/** An IPv4 or IPv6 address, optionally with a CIDR prefix length (`10.0.0.0/8`, `::1`, `fd00::/8`). */
+function isAddressOrCidr(entry: string): boolean {
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128);
+}
+
+/** `false` (default), `true`, a hop count, or a comma list of addresses and CIDRs, as Fastify's trustProxy takes. */
+function trustProxy(raw: string): TrustProxy {
+  if (raw === 'false' || raw === 'true') return raw === 'true';
+  if (/^\d+$/.test(raw)) return integer(1, 100)(raw);
+  const entries = raw.split(',').map((entry) => entry.trim());
+  const bad = entries.filter((entry) => !isAddressOrCidr(entry));
+  if (bad.length > 0)
+    throw new Error(
+      `must be true, false, a hop count or a comma list of IP addresses and CIDRs (not ${bad.join(', ')})`,
+    );
+  return entries;
 }
 
 function postgresUrl(raw: string): string | null {
@@ -177,6 +216,8 @@ const SPECS: Record<keyof Config, VariableSpec> = {
     parse: (raw) => (raw === '' ? null : integer(0, 1000)(raw)),
     help: 'all of CREDENCE_LOG_WITNESSES',
   },
+  trustProxy: { name: 'CREDENCE_TRUST_PROXY', fallback: 'false', parse: trustProxy },
+  timeZone: { name: 'CREDENCE_TIME_ZONE', fallback: 'Asia/Shanghai', parse: timeZone },
 };
 
 /** The variables Credence reads, with their defaults, for `--help` and the README. */

@@ -42,6 +42,8 @@ export const ERROR_CODES = {
   CRD_SUBJECT_KIND_MISMATCH: { status: 400, exit: EXIT_INPUT },
   // Fa Shi [2017] 7 art. 4: a record that would place a minor on a sanction list is refused (well formed, unlawful).
   CRD_SUBJECT_MINOR: { status: 422, exit: EXIT_INPUT },
+  // Fa Shi [2017] 7 art. 2: an extension must name a listing in force of the same subject, filed by the same court.
+  CRD_EXTENSION_INVALID: { status: 422, exit: EXIT_INPUT },
   CRD_SOURCE_REF_CONFLICT: { status: 409, exit: EXIT_INPUT },
   CRD_IMPORT_FILE: { status: 400, exit: EXIT_INPUT },
   CRD_POLICY_INVALID: { status: 400, exit: EXIT_CONFIG },
@@ -86,6 +88,8 @@ export const ERROR_CODES = {
   CRD_REPAIR_NOT_NEGATIVE: { status: 422, exit: EXIT_INPUT },
   CRD_REPAIR_TOO_EARLY: { status: 422, exit: EXIT_INPUT },
   CRD_REPAIR_NOT_PERFORMED: { status: 422, exit: EXIT_INPUT },
+  // Fa Shi [2017] 7 art. 10: a court's deletion names one of the grounds the policy lists (and only then).
+  CRD_DELETION_GROUND: { status: 422, exit: EXIT_INPUT },
   CRD_LEDGER_BROKEN: { status: 500, exit: EXIT_SOFTWARE },
   // Transparency log (c2sp.org signed-note, tlog-checkpoint, tlog-cosignature). A signature that fails, or a
   // note no trusted key signed, is 403 as c2sp.org/tlog-witness answers it; offline it is bad data (EX_DATAERR).

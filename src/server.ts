@@ -41,6 +41,22 @@ export interface RunningServer {
 /** With the log off (ServerOptions.log false): nothing to stop. */
 const NO_LOG = { stop: async () => undefined };
 
+/** The HTTP app as configured: its key cache, body limit, sign-in, security headers and trusted proxies. */
+function buildServerApp(config: Config, registry: Registry, keys: KeyCache, logKey: string) {
+  return buildApp({
+    rt: registry.rt,
+    follower: registry.follower,
+    keys,
+    logger: { level: config.logLevel },
+    bodyLimitBytes: config.bodyLimitBytes,
+    subjectSignIn: subjectSignInFromConfig(config),
+    logKey,
+    publicUrl: config.publicUrl,
+    trustProxy: config.trustProxy,
+    timeZone: config.timeZone,
+  });
+}
+
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
   const logger = pino({ level: config.logLevel });
   // Before the database: a log whose key is missing or names another origin must not start.
@@ -54,21 +70,14 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     ...surviveDatabaseOutages(logger),
     hooks: {
       onPrincipalRevoked: (id) => keys?.evictPrincipal(id),
+      onPrincipalCreated: () => keys?.forgetRefused(),
       onError: (error) => logger.error({ err: error }, 'ledger follower'),
     },
   });
   keys = new KeyCache(registry.rt);
   await registry.follower.start(registry.database.pool, config.ledgerPollMs);
   const log = options.log === false ? NO_LOG : await startLog(registry, logSigner, config, logger);
-  const app = await buildApp({
-    rt: registry.rt,
-    follower: registry.follower,
-    keys,
-    logger: { level: config.logLevel },
-    bodyLimitBytes: config.bodyLimitBytes,
-    subjectSignIn: subjectSignInFromConfig(config),
-    logKey: logSigner.verifierKey,
-  });
+  const app = await buildServerApp(config, registry, keys, logSigner.verifierKey);
   if (config.demoMode)
     logger.warn(
       "demo mode: the portal's development sign-in opens any file without proof of identity; " +

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { aCourtRecord, aPenalty, aResidentId, anUscc } from './support/factories.ts';
+import { aCourtRecord, aListingDecision, aPenalty, aResidentId, anUscc } from './support/factories.ts';
 import { bearer, startTestRegistry, type TestRegistry } from './support/registry.ts';
 
 let t: TestRegistry;
@@ -166,12 +166,12 @@ describe('time moves decisions on', () => {
     async () => {
       const { reevaluateAllDue } = await import('../src/services/ledger/reevaluation.service.ts');
       const org = anUscc();
-      await t.file(market, aPenalty({ tier: 'serious', subjectId: org }));
+      await t.file(market, aListingDecision({ subjectId: org }));
       const during = (await ask({ scheme: 'cn-uscc', id: org }, 'procurement.bid', 'procurement')).json();
       assert.notEqual(during.outcome, 'deny', 'pending: the notice period has not run out');
       const start = t.now;
       try {
-        t.now = new Date(start.getTime() + 11 * 86_400_000);
+        t.now = new Date(start.getTime() + 31 * 86_400_000); // past serious-dishonesty's 30 notice days
         assert.ok((await reevaluateAllDue(t.registry.rt)) >= 1);
         await t.registry.follower.catchUp();
         const listed = (await ask({ scheme: 'cn-uscc', id: org }, 'procurement.bid', 'procurement')).json();

@@ -122,18 +122,18 @@ describe('evaluateSubject', () => {
   });
 
   test('a serious-dishonesty listing is pending during its notice period and applies no measure', () => {
-    const penalty = aRecord({
-      type: 'admin.penalty',
-      attributes: { tier: 'serious' },
+    const decision = aRecord({
+      type: 'listing.serious_dishonesty',
+      attributes: { basis: 'samr_serious_violation' },
       filed_at: new Date(NOW.getTime() - 2 * DAY),
     });
-    const file = { kind: 'organization' as const, records: [penalty] };
+    const file = { kind: 'organization' as const, records: [decision] };
     const pending = evaluateSubject(policy, file, NOW);
     const membership = pending.lists.find((m) => m.list === 'serious-dishonesty');
     assert.equal(membership?.status, 'pending');
     assert.equal(pending.measures.filter((m) => m.list === 'serious-dishonesty').length, 0);
     assert.equal(pending.next_change_at?.getTime(), membership!.effective_from.getTime());
-    const active = evaluateSubject(policy, file, new Date(NOW.getTime() + 9 * DAY));
+    const active = evaluateSubject(policy, file, new Date(NOW.getTime() + 29 * DAY));
     assert.equal(active.lists.find((m) => m.list === 'serious-dishonesty')?.status, 'active');
   });
 

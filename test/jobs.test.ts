@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { ServiceContext } from '../src/services/context.ts';
 import { runJobs } from '../src/services/runtime/jobs.service.ts';
-import { aCourtRecord, aPenalty, aResidentId, anUscc } from './support/factories.ts';
+import { aCourtRecord, aListingDecision, aPenalty, aResidentId, anUscc } from './support/factories.ts';
 import { bearer, startTestRegistry, type TestRegistry } from './support/registry.ts';
 
 let t: TestRegistry;
@@ -31,8 +31,8 @@ before(async () => {
   );
   // Fa Shi [2017] 7 art. 2: listed for 2 years from 2026-10-01.
   ids.judgment = await t.file(court, aCourtRecord({ subjectId: debtor, criterion: 'refuses_settlement' }));
-  // serious-dishonesty has a 10-day notice period.
-  ids.serious = await t.file(market, aPenalty({ tier: 'serious', subjectId: seriousOrg }));
+  // serious-dishonesty rests on a listing decision and has a 30-day notice period.
+  ids.serious = await t.file(market, aListingDecision({ subjectId: seriousOrg }));
 });
 after(() => t.close());
 
@@ -82,7 +82,7 @@ describe('scheduled jobs', () => {
     'runJobs starts a listing whose notice period ran out, passes deadlines, ' +
       'then runs extra jobs with the same instant',
     async () => {
-      const now = new Date('2026-11-12T00:00:00Z');
+      const now = new Date('2026-12-02T00:00:00Z');
       const seen: Date[] = [];
       const counts = await runJobs(
         {
@@ -126,16 +126,16 @@ describe('scheduled jobs', () => {
   );
 
   test('a dispute past its deadline is marked overdue, and its record suspended, by jobs run', async () => {
-    t.now = new Date('2026-11-12T00:00:00Z');
+    t.now = new Date('2026-12-02T00:00:00Z');
     const opened = await t.app.inject({
       method: 'POST',
       url: `/v1/records/${ids.serious}/disputes`,
       headers: bearer(operator),
-      payload: { statement: 'The penalty was annulled on appeal.' },
+      payload: { statement: 'The listing decision was annulled on reconsideration.' },
     });
     assert.equal(opened.statusCode, 201, opened.body);
-    assert.equal((await runOnce('2026-12-11T00:00:00Z')).overdue_disputes, 0, 'not before its 30 days are over');
-    assert.equal((await runOnce('2026-12-13T00:00:00Z')).overdue_disputes, 1);
+    assert.equal((await runOnce('2026-12-31T00:00:00Z')).overdue_disputes, 0, 'not before its 30 days are over');
+    assert.equal((await runOnce('2027-01-02T00:00:00Z')).overdue_disputes, 1);
     assert.equal(await recordStatus(ids.serious!), 'suspended');
     assert.ok((await noticeKinds('cn-uscc', seriousOrg)).includes('dispute.overdue'));
   });
@@ -153,7 +153,7 @@ describe('scheduled jobs', () => {
       ).json().notices;
       const expired = notices.find((n: { kind: string }) => n.kind === 'record.expired');
       assert.equal(expired.record_id, ids.minor);
-      assert.match(expired.what, /2027-01-20/);
+      assert.match(expired.what, /20 January 2027/);
       const report = (
         await t.app.inject({ url: `/v1/subjects/cn-rid/${minorPerson}/report`, headers: bearer(operator) })
       ).json();

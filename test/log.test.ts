@@ -260,10 +260,16 @@ describe('the ledger as a transparency log', () => {
 
   test('the migration gives every existing event its entry bytes', async () => {
     const db = t.registry.rt.db;
-    // The migrations after the log's (011 its witness tables, 012 a data migration) are rolled back and re-applied too.
-    const later = ['2026-12-02-011-log-witnesses', '2026-12-02-012-periods-from-decision'];
+    // The migrations after the log's (011 its witness tables, 012 a data migration, 013 notices as data) are rolled
+    // back and re-applied too.
+    const later = [
+      '2026-12-02-011-log-witnesses',
+      '2026-12-02-012-periods-from-decision',
+      '2026-12-02-013-notices-as-data',
+    ];
     await sql`drop table log_publication; drop table log_cosignatures; drop table log_witnesses;
-      drop table log_checkpoints; drop table log_tiles; alter table ledger drop column entry`.execute(db);
+      drop table log_checkpoints; drop table log_tiles; alter table ledger drop column entry;
+      alter table notices drop column params`.execute(db);
     await sql`delete from credence_migration where name = any(${['2026-12-02-010-log', ...later]})`.execute(db);
     assert.deepEqual(await migrateToLatest(db), ['2026-12-02-010-log', ...later]);
     const result = await verifyLedger(t.registry.rt, { logKey: t.logKey, pageSize: 100 });

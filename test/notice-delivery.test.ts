@@ -22,7 +22,14 @@ interface Delivery {
   readonly signature: string;
   readonly timestamp: string;
   readonly raw: string;
-  readonly body: { id: string; kind: string; subject: { identifiers: { scheme: string; value: string }[] } };
+  readonly body: {
+    id: string;
+    kind: string;
+    subject: { identifiers: { scheme: string; value: string }[] };
+    what: string;
+    params: unknown;
+    texts: Record<'en' | 'zh', { what: string; how_to_dispute: string | null }>;
+  };
 }
 
 /** A webhook receiver on 127.0.0.1 that can be down (not listening), failing (503), hanging or up. */
@@ -167,6 +174,10 @@ describe('notice delivery to the webhook', () => {
         assert.equal(d.signature, `sha256=${createHmac('sha256', SECRET).update(d.raw).digest('hex')}`);
         assert.equal(d.timestamp, t.now.toISOString());
         assert.ok(people.includes(d.body.subject.identifiers[0]!.value));
+        // Notices as data (issue 11): the kind and parameters, and the words in both languages.
+        assert.equal(typeof d.body.params, 'object');
+        assert.match(d.body.texts.zh.what, /[\u4e00-\u9fff]/, 'the Chinese text');
+        assert.equal(d.body.what, d.body.texts.en.what);
       }
       assert.ok(
         (await outbox(noticeIds)).every(
@@ -314,6 +325,10 @@ describe('notice delivery to the webhook', () => {
       CREDENCE_NOTICE_WEBHOOK: 'https://receiver.example/notices',
       CREDENCE_NOTICE_WEBHOOK_SECRET: SECRET,
     });
-    assert.deepEqual(webhookFromConfig(config), { url: 'https://receiver.example/notices', secret: SECRET });
+    assert.deepEqual(webhookFromConfig(config), {
+      url: 'https://receiver.example/notices',
+      secret: SECRET,
+      timeZone: 'Asia/Shanghai',
+    });
   });
 });

@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { policyFromStore } from '../src/services/runtime/open-registry.ts';
 import { reevaluateAllDue } from '../src/services/ledger/reevaluation.service.ts';
 import { replayLedger } from '../src/services/ledger/replay.service.ts';
-import { aCourtRecord, aPenalty, aResidentId, anUscc } from './support/factories.ts';
+import { aCourtRecord, aListingDecision, aResidentId, anUscc } from './support/factories.ts';
 import { bearer, startTestRegistry, type TestRegistry } from './support/registry.ts';
 
 let t: TestRegistry;
@@ -41,7 +41,7 @@ describe('notices', () => {
         ),
       );
       assert.equal(new Date(filed.dispute_by).getTime(), t.now.getTime() + 30 * 86_400_000);
-      assert.match(filed.how_to_dispute, new RegExp(`/v1/records/${recordId}/disputes`));
+      assert.match(filed.how_to_dispute, /dispute it in the portal/);
       const started = notices.find((n: { kind: string }) => n.kind === 'list.started');
       assert.equal(started.list_id, 'judgment-defaulters');
     },
@@ -49,14 +49,14 @@ describe('notices', () => {
 
   test('a listing with a notice period is noticed as pending, then as started when the period runs out', async () => {
     const org = anUscc();
-    await t.file(market, aPenalty({ tier: 'serious', subjectId: org }));
+    await t.file(market, aListingDecision({ subjectId: org }));
     const pending = (await noticesOf('cn-uscc', org)).find((n: { kind: string }) => n.kind === 'list.pending');
     assert.equal(pending.list_id, 'serious-dishonesty');
     assert.match(pending.what, /will be placed on/);
-    assert.equal(new Date(pending.dispute_by).getTime(), t.now.getTime() + 10 * 86_400_000);
+    assert.equal(new Date(pending.dispute_by).getTime(), t.now.getTime() + 30 * 86_400_000);
     const start = t.now;
     try {
-      t.now = new Date(start.getTime() + 11 * 86_400_000);
+      t.now = new Date(start.getTime() + 31 * 86_400_000);
       await reevaluateAllDue(t.registry.rt);
       const kinds = (await noticesOf('cn-uscc', org)).map((n: { kind: string }) => n.kind);
       assert.ok(kinds.includes('list.started'), kinds.join());

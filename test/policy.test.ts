@@ -70,12 +70,19 @@ test('the default policy loads with the ids the rest of Credence relies on', asy
     'admin.penalty',
     'commendation.government',
     'court.judgment_default',
+    'court.listing_extension',
     'license.revocation',
+    'listing.serious_dishonesty',
     'market.abnormal_operations',
     'tax.arrears',
     'tax.credit_grade',
   ]);
-  assert.deepEqual([...policy.lists.keys()].sort(), ['judgment-defaulters', 'red-list', 'serious-dishonesty']);
+  assert.deepEqual([...policy.lists.keys()].sort(), [
+    'judgment-defaulters',
+    'red-list',
+    'serious-dishonesty',
+    'tax-grade-a-three-years',
+  ]);
   for (const action of [
     'travel.air.premium_class',
     'travel.rail.high_speed',
@@ -147,7 +154,9 @@ test("a person's records are public only through the judgment defaulter list", a
     const variants = [{}, ...type.variants.map((v) => v.when)];
     for (const when of variants) {
       const { person } = resolveRecordTerms(type, when).disclosure;
-      if (type.id !== 'court.judgment_default') assert.notEqual(person, 'public', `${type.id} ${JSON.stringify(when)}`);
+      // The SPC list publishes a listing and its extension (Fa Shi [2017] 7 arts. 2, 7).
+      const courtList = type.id === 'court.judgment_default' || type.extends === 'court.judgment_default';
+      if (!courtList) assert.notEqual(person, 'public', `${type.id} ${JSON.stringify(when)}`);
     }
   }
 });
@@ -208,7 +217,7 @@ test('unknown references are reported where they are made', async () => {
   const doc = await defaultDocument();
   doc.record_types['tax.arrears'].agency_kinds = ['tax', 'police'];
   doc.lists['red-list'].criteria.push({ record_type: 'court.praise' });
-  doc.lists['serious-dishonesty'].criteria[0].where = { tier: ['grave'] };
+  doc.lists['serious-dishonesty'].criteria[0].where = { basis: ['grave'] };
   doc.lists['judgment-defaulters'].criteria[0].where = { colour: ['red'] };
   doc.record_types['admin.penalty'].variants[0].when = { severity: 'minor' };
   doc.measures['red-list.permits'].list = 'gold-list';
@@ -216,7 +225,7 @@ test('unknown references are reported where they are made', async () => {
   assert.deepEqual(problemPaths(doc).sort(), [
     'lists["judgment-defaulters"].criteria[0].where.colour',
     'lists["red-list"].criteria[2].record_type',
-    'lists["serious-dishonesty"].criteria[0].where.tier[0]',
+    'lists["serious-dishonesty"].criteria[0].where.basis[0]',
     'measures["grades.top.permits"].grades[0]',
     'measures["red-list.permits"].list',
     'record_types["admin.penalty"].variants[0].when.severity',

@@ -5,7 +5,7 @@ import type { Policy } from '../src/domain/policy.ts';
 import type { CreditRecord } from '../src/domain/record.ts';
 import { loadPolicy } from '../src/policy/index.ts';
 import { reevaluateAllDue } from '../src/services/ledger/reevaluation.service.ts';
-import { aCourtRecord, aPenalty, aResidentId, anUscc } from './support/factories.ts';
+import { aCourtRecord, aListingDecision, aPenalty, aResidentId, anUscc } from './support/factories.ts';
 import { bearer, startTestRegistry, type TestRegistry } from './support/registry.ts';
 
 const DAY = 86_400_000;
@@ -109,6 +109,10 @@ describe('disclosure rules', () => {
       aRecord({ attributes: { criterion: 'refuses_settlement' } }),
       aRecord({ type: 'admin.penalty', attributes: { tier: 'serious' } }),
       aRecord({ type: 'tax.credit_grade', attributes: { grade: 'D' } }),
+      aRecord({ type: 'tax.credit_grade', attributes: { grade: 'D', assessment: 'direct' } }),
+      aRecord({ type: 'tax.credit_grade', attributes: { grade: 'A' } }),
+      aRecord({ type: 'tax.arrears', attributes: {} }),
+      aRecord({ type: 'listing.serious_dishonesty', attributes: { basis: 'sat_major_tax_violation' } }),
       aRecord({ type: 'market.abnormal_operations', attributes: { reason: 'false_disclosure' } }),
       aRecord({ type: 'license.revocation', attributes: {} }),
       aRecord({ decided_at: new Date('2023-11-02T00:00:00Z'), effective_at: new Date('2023-11-02T00:00:00Z') }),
@@ -119,9 +123,10 @@ describe('disclosure rules', () => {
         if (isRecordPublic(policy, kind, r, NOW))
           assert.ok(fits(kind, r), `${kind} ${r.type} ${JSON.stringify(r.attributes)}`);
     }
-    // and they exclude what is never public: a person's serious penalty, an organisation's grade A
+    // and they exclude what is never public: a person's serious penalty, an organisation's grade B or C
     assert.equal(fits('person', aRecord({ type: 'admin.penalty', attributes: { tier: 'serious' } })), false);
-    assert.equal(fits('organization', aRecord({ type: 'tax.credit_grade', attributes: { grade: 'A' } })), false);
+    assert.equal(fits('organization', aRecord({ type: 'tax.credit_grade', attributes: { grade: 'B' } })), false);
+    assert.equal(fits('organization', aRecord({ type: 'tax.credit_grade', attributes: { grade: 'C' } })), false);
   });
 });
 
@@ -336,14 +341,14 @@ describe('public disclosure over HTTP', () => {
     async () => {
       const org = anUscc();
       const person = aResidentId();
-      await t.file(market, aPenalty({ subjectId: org, tier: 'serious' }));
-      await t.file(market, aPenalty({ kind: 'person', subjectId: person, tier: 'serious' }));
+      await t.file(market, aListingDecision({ subjectId: org }));
+      await t.file(market, aListingDecision({ kind: 'person', subjectId: person }));
       const members = async () =>
         (await page('serious-dishonesty', '?page_size=50'))
           .json()
           .members.map((m: { identifiers: { id: string }[] }) => m.identifiers[0]!.id);
-      assert.ok(!(await members()).includes(org), 'pending: notice period of 10 days');
-      await atTime(new Date(t.now.getTime() + 11 * DAY), async () => {
+      assert.ok(!(await members()).includes(org), 'pending: notice period of 30 days');
+      await atTime(new Date(t.now.getTime() + 31 * DAY), async () => {
         const shown = await members();
         assert.ok(shown.includes(org));
         assert.ok(!shown.includes(masked(person)));

@@ -9,7 +9,7 @@ import { policyFromStore } from '../src/services/runtime/open-registry.ts';
 import { verifyLedger } from '../src/services/ledger/ledger.service.ts';
 import { reevaluateAllDue } from '../src/services/ledger/reevaluation.service.ts';
 import { replayLedger } from '../src/services/ledger/replay.service.ts';
-import { aPenalty, anUscc } from './support/factories.ts';
+import { aListingDecision, aPenalty, anUscc } from './support/factories.ts';
 import { bearer, startTestRegistry, type TestRegistry } from './support/registry.ts';
 
 let t: TestRegistry;
@@ -146,11 +146,11 @@ describe('a review outcome opens a task for the service that asked', () => {
       method: 'POST',
       url: '/v1/records',
       headers: bearer(market),
-      payload: { records: [aPenalty({ tier: 'serious', subjectId: org })] },
+      payload: { records: [aListingDecision({ subjectId: org })] },
     });
     const start = t.now;
     try {
-      t.now = new Date(start.getTime() + 11 * 86_400_000); // past serious-dishonesty's 10 notice days
+      t.now = new Date(start.getTime() + 31 * 86_400_000); // past serious-dishonesty's 30 notice days
       await reevaluateAllDue(t.registry.rt);
       await t.registry.follower.catchUp();
       const decision = await ask(org, buyer, 'permits.application', 'permit');

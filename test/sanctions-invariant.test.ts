@@ -76,6 +76,7 @@ interface Filed {
   id: string;
   type: string;
   agency: string;
+  subject: Record<string, unknown>;
 }
 const filed: Filed[] = [];
 const disputes: { id: string; record: Filed; resolved: boolean }[] = [];
@@ -134,6 +135,13 @@ function aRecord(type: RecordType, fixed: Record<string, string>): { agency: str
     attributes,
   };
   if (random.int(4) === 0) record.expires_at = day(new Date(effective.getTime() + (10 + random.int(400)) * DAY));
+  // An extension (Fa Shi [2017] 7 art. 2) names a listing filed earlier, about that listing's subject.
+  const targets = filed.filter((f) => f.type === type.extends);
+  if (targets.length > 0) {
+    const target = pick(targets);
+    record.subject = target.subject;
+    attributes.listing = target.id;
+  }
   return { agency: pick(type.agency_kinds), record };
 }
 
@@ -165,8 +173,18 @@ const done = (flow: string, ok: boolean, what: string): string => {
 async function fileOne(type: RecordType, fixed: Record<string, string>): Promise<string> {
   const { agency, record } = aRecord(type, fixed);
   const { ok, body } = await call('POST', '/v1/records', agencyKeys.get(agency)!, { records: [record] });
+  // An extension of a listing no longer in force (revoked, repaired, expired) is refused, with its code.
+  if (type.extends !== undefined && body.accepted?.length === 0) {
+    assert.equal(body.rejected[0]?.errors[0]?.code, 'CRD_EXTENSION_INVALID', JSON.stringify(body));
+    return done('file', false, `${type.id} of a listing no longer in force`);
+  }
   assert.ok(ok && body.accepted.length === 1, JSON.stringify(body));
-  filed.push({ id: body.accepted[0].record_id, type: type.id, agency });
+  filed.push({
+    id: body.accepted[0].record_id,
+    type: type.id,
+    agency,
+    subject: record.subject as Record<string, unknown>,
+  });
   return done('file', true, `${type.id} ${JSON.stringify(record.attributes)} about ${(record.subject as Ref).id}`);
 }
 

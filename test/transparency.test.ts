@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { aCourtRecord, aPenalty, aResidentId, anUscc } from './support/factories.ts';
+import { aCourtRecord, aListingDecision, aPenalty, aResidentId, anUscc } from './support/factories.ts';
 import { bearer, startTestRegistry, type TestRegistry } from './support/registry.ts';
 
 const DAY = 86_400_000;
@@ -47,7 +47,7 @@ describe('transparency', () => {
 
   test('counts records filed by type and agency, list sizes and decisions by action and outcome', async () => {
     for (const id of people) records.push(await t.file(court, aCourtRecord({ subjectId: id, name: '孙悟空' })));
-    records.push(await t.file(market, aPenalty({ subjectId: company, tier: 'serious' })));
+    records.push(await t.file(market, aListingDecision({ subjectId: company })));
     for (const id of [people[0]!, people[1]!, aResidentId()]) {
       await post(operator, '/v1/decisions', {
         subject: { scheme: 'cn-rid', id },
@@ -61,8 +61,8 @@ describe('transparency', () => {
     assert.equal(body.from, '2025-11-02');
     assert.equal(body.records_filed.total, 4);
     assert.deepEqual(body.records_filed.by_type_and_agency, [
-      { type: 'admin.penalty', agency_id: 'market-regulator', count: 1 },
       { type: 'court.judgment_default', agency_id: 'haidian-court', count: 3 },
+      { type: 'listing.serious_dishonesty', agency_id: 'market-regulator', count: 1 },
     ]);
     const list = (id: string) => body.lists.find((l: { list: string }) => l.list === id);
     assert.deepEqual([list('judgment-defaulters').active, list('judgment-defaulters').pending], [3, 0]);

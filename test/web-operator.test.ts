@@ -56,7 +56,7 @@ async function failedNotices(t: TestRegistry, courtKey: string): Promise<string[
 const deliveryOf = (t: TestRegistry, id: string) =>
   t.registry.rt.db
     .selectFrom('notices')
-    .select(['delivery_status', 'attempts', 'what'])
+    .select(['delivery_status', 'attempts', 'params'])
     .where('id', '=', id)
     .executeTakeFirstOrThrow();
 
@@ -136,22 +136,31 @@ describe('operator console (no browser)', () => {
     assert.equal((await t.registry.rt.db.selectFrom('principals').select('id').execute()).length, before.length);
   });
 
-  test('a new key is shown once, authenticates, and is revoked from the console', async () => {
-    const created = await postForm(
+  test('a new key: post/redirect/get, shown once, a reload creates none; it authenticates and is revoked', async () => {
+    const count = async () => (await t.registry.rt.db.selectFrom('principals').select('id').execute()).length;
+    const before = await count();
+    const posted = await postForm(
       t,
       '/operator/principals',
       { csrf: operator.csrf, role: 'auditor', name: 'Audit office' },
       operator.cookie,
     );
+    assert.equal(posted.statusCode, 303, posted.body);
+    const location = String(posted.headers.location);
+    assert.match(location, /^\/operator\?created=[A-Za-z0-9_-]{22}$/);
+    assert.ok(!KEY.test(posted.body), 'the POST answer carries no key');
+    const created = await t.app.inject({ url: location, headers: { cookie: operator.cookie } });
     assert.equal(created.statusCode, 200, created.body);
     const key = KEY.exec(created.body)?.[0];
-    assert.ok(key !== undefined, 'the answer page shows the key');
+    assert.ok(key !== undefined, 'the page the redirect opens shows the key');
     assert.match(created.body, /shown only once/);
+    assert.match(created.body, /<input[^>]+id="new-key"[^>]+readonly/, 'a readonly field to select and copy');
     assert.equal(created.headers['cache-control'], 'no-store');
-    const reload = await t.app.inject({ url: '/operator', headers: { cookie: operator.cookie } });
+    const reload = await t.app.inject({ url: location, headers: { cookie: operator.cookie } });
     assert.equal(reload.statusCode, 200);
     assert.ok(!reload.body.includes(key) && !KEY.test(reload.body), 'reloading does not show the key again');
     assert.match(reload.body, /Audit office/);
+    assert.equal(await count(), before + 1, 'the reload created no second key');
     const bearer = { authorization: `Bearer ${key}` };
     assert.equal((await t.app.inject({ url: '/v1/ledger/verify', headers: bearer })).statusCode, 200);
 
@@ -187,6 +196,24 @@ describe('operator console (no browser)', () => {
     assert.ok(!KEY.test(response.body));
   });
 
+  test('notices waiting with none delivered raise a warning at the top of the console', async () => {
+    await t.file(court, aCourtRecord());
+    const notices = await t.registry.rt.db.selectFrom('notices').select(['id', 'delivery_status']).execute();
+    const pending = notices.filter((n) => n.delivery_status === 'pending');
+    assert.ok(pending.length > 0 && notices.every((n) => n.delivery_status !== 'delivered'), JSON.stringify(notices));
+    const warned = await t.app.inject({ url: '/operator', headers: { cookie: operator.cookie } });
+    assert.match(warned.body, /id="delivery-warning"/);
+    assert.ok(warned.body.includes(`${pending.length} notices are waiting and none has been delivered`));
+    assert.ok(warned.body.indexOf('delivery-warning') < warned.body.indexOf('principals-heading'), 'above the keys');
+    await t.registry.rt.db
+      .updateTable('notices')
+      .set({ delivery_status: 'delivered' })
+      .where('id', '=', pending[0]!.id)
+      .execute();
+    const delivering = await t.app.inject({ url: '/operator', headers: { cookie: operator.cookie } });
+    assert.doesNotMatch(delivering.body, /id="delivery-warning"/, 'no warning once notices go out');
+  });
+
   test('the policy, delivery status and "verify now" are on the console', async () => {
     const page = await t.app.inject({ url: '/operator', headers: { cookie: operator.cookie } });
     assert.ok(page.body.includes(t.registry.rt.policy.digest));
@@ -205,7 +232,8 @@ describe('operator console (no browser)', () => {
     assert.equal(page.headers['cache-control'], 'no-store');
     assert.ok(page.body.includes(id) && page.body.includes(other));
     assert.match(page.body, /fetch failed \(bad port\)/, 'the last error is shown');
-    assert.ok(!page.body.includes((await deliveryOf(t, id)).what), 'no notice body');
+    assert.notEqual((await deliveryOf(t, id)).params, null, 'stored as a kind and parameters');
+    assert.doesNotMatch(page.body, /filed a record|You are on|places you on/, 'no notice body');
     assert.match(page.body, new RegExp(`aria-label="Deliver again: notice ${id}"`));
 
     const forged = await postForm(t, `/operator/notices/${id}/redelivery`, {}, operator.cookie);
@@ -216,7 +244,11 @@ describe('operator console (no browser)', () => {
     const again = await postForm(t, `/operator/notices/${id}/redelivery`, { csrf: operator.csrf }, operator.cookie);
     assert.equal(again.statusCode, 200, again.body);
     assert.match(again.body, /Notice queued again/);
-    assert.deepEqual({ ...(await deliveryOf(t, id)), what: '' }, { delivery_status: 'pending', attempts: 0, what: '' });
+    const queued = await deliveryOf(t, id);
+    assert.deepEqual(
+      { delivery_status: queued.delivery_status, attempts: queued.attempts },
+      { delivery_status: 'pending', attempts: 0 },
+    );
     assert.equal((await deliveryOf(t, other)).delivery_status, 'failed', 'only that notice');
     const missing = await postForm(
       t,
@@ -281,16 +313,21 @@ describe('operator console in a browser', () => {
       await page.locator('label[for^="actions-"]').first().click();
       await page.locator('label[for^="purposes-"]').first().click();
       await page.getByRole('button', { name: 'Create key' }).click();
-      const key = (await page.locator('#new-key').textContent())!;
+      const key = await page.locator('#new-key').inputValue();
       assert.match(key, KEY);
       await checkPage(page, 'operator-created-en');
 
-      await page.goto('/operator');
-      assert.ok(!(await page.content()).includes(key), 'the key is not shown again');
-      await page
-        .getByRole('cell', { name: /^Bank of Example/ })
-        .first()
-        .waitFor(); // listed, without its key
+      await page.reload();
+      assert.ok(!(await page.content()).includes(key), 'a reload does not show the key again');
+      await page.getByRole('heading', { name: 'Bank of Example', level: 3 }).waitFor(); // listed, without its key
+      await page.setViewportSize({ width: 360, height: 780 });
+      const revoke = page.getByRole('button', { name: 'Revoke Bank of Example' });
+      const box = (await revoke.boundingBox())!;
+      assert.ok(
+        box.x >= 0 && box.x + box.width <= 360 && box.width > 0,
+        `Revoke in view at 360 px: ${JSON.stringify(box)}`,
+      );
+      await page.setViewportSize({ width: 1280, height: 900 });
       await page.getByRole('button', { name: 'Revoke Bank of Example' }).click();
       await page.getByRole('heading', { name: 'Key revoked' }).waitFor();
       assert.equal(
@@ -348,7 +385,7 @@ describe('operator console in a browser', () => {
       await page.getByLabel('名称', { exact: true }).fill('审计办公室');
       await page.getByRole('button', { name: '创建密钥' }).click();
       await page.getByRole('heading', { name: '已为 审计办公室 创建密钥' }).waitFor();
-      const key = (await page.locator('#new-key').textContent())!;
+      const key = await page.locator('#new-key').inputValue();
       assert.equal(
         (await b.t.app.inject({ url: '/v1/ledger/verify', headers: { authorization: `Bearer ${key}` } })).statusCode,
         200,

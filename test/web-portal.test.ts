@@ -129,7 +129,7 @@ describe('subject portal in demo mode', () => {
     assert.match(page.body, /Dishonest judgment debtor/);
     assert.match(page.body, /How to leave this list: Perform what the judgment orders/);
     const zh = (await t.app.inject({ url: '/portal?lang=zh', headers: { cookie } })).body;
-    assert.match(zh, /失信被执行人名单：自 \d{4}-\d{2}-\d{2} 起列入/);
+    assert.match(zh, /失信被执行人名单：自 \d{4}年\d{1,2}月\d{1,2}日 起列入/);
     assert.match(zh, /如何移出：履行生效法律文书确定的义务/);
     assert.match(zh, /法律依据：《最高人民法院关于限制被执行人高消费及有关消费的若干规定》/);
     assert.match(page.body, /Haidian Court/);

@@ -9,9 +9,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { escapeHtml, html, raw } from '../src/web/html.ts';
 import { en } from '../src/web/i18n/en.ts';
-import { pickLocale } from '../src/web/i18n/index.ts';
 import { zh } from '../src/web/i18n/zh.ts';
+import { CredenceError } from '../src/errors.ts';
+import { PUBLIC_RATE_LIMITS } from '../src/shell/rate-limits.ts';
+import { pickLocale, translator } from '../src/web/i18n/index.ts';
+import { refusedPage } from '../src/web/public/refused.page.ts';
 import { checkPage, SCREENSHOTS, startTestBrowser, type TestBrowser } from './support/browser.ts';
+import { startTestRegistry, type TestRegistry } from './support/registry.ts';
 import { aCourtRecord, aResidentId } from './support/factories.ts';
 
 describe('web foundation (no browser)', () => {
@@ -34,6 +38,95 @@ describe('web foundation (no browser)', () => {
     assert.equal(pickLocale({ acceptLanguage: 'fr, zh-CN;q=0.8, en;q=0.5' }), 'zh');
     assert.equal(pickLocale({ acceptLanguage: 'zh-TW;q=0.1, en' }), 'en');
     assert.equal(pickLocale({ query: 'xx', acceptLanguage: 'de' }), 'en');
+  });
+});
+
+describe('errors for people, totals and pages (app.inject)', () => {
+  let t: TestRegistry;
+  const browser = { accept: 'text/html,application/xhtml+xml' };
+  const chinese = { ...browser, 'accept-language': 'zh-CN,zh;q=0.9' };
+
+  before(async () => {
+    t = await startTestRegistry();
+    const court = await t.keyFor({ role: 'agency', name: '海淀区人民法院', agency_kind: 'court' });
+    for (let i = 0; i < 23; i += 1) await t.file(court, aCourtRecord({ name: '张伟' }));
+  });
+  after(async () => t?.close());
+
+  test('an unknown page, /favicon.ico and GET of a form target are 404 pages in the layout and language', async () => {
+    for (const url of ['/no-such-page', '/favicon.ico', '/agency/imports', '/lists/x/y']) {
+      const en = await t.app.inject({ url, headers: browser });
+      assert.equal(en.statusCode, 404, url);
+      assert.match(String(en.headers['content-type']), /^text\/html/, url);
+      assert.match(en.body, /<html lang="en">[\s\S]*<h1[^>]*>Page not found<\/h1>[\s\S]*CRD_NOT_FOUND/, url);
+    }
+    const zhPage = await t.app.inject({ url: '/no-such-page', headers: chinese });
+    assert.match(zhPage.body, /<html lang="zh-Hans">[\s\S]*找不到此页面[\s\S]*此地址没有页面/);
+    const bare = await t.app.inject({ url: '/favicon.ico' }); // a browser's icon request accepts images only
+    assert.equal(bare.statusCode, 404);
+    assert.match(String(bare.headers['content-type']), /^text\/html/, 'outside the API, a page');
+  });
+
+  test('the API keeps its coded JSON, unless a browser asks for HTML', async () => {
+    const api = await t.app.inject({ url: '/v1/no-such-thing' });
+    assert.equal(api.statusCode, 404);
+    assert.equal(api.json().error.code, 'CRD_NOT_FOUND');
+    const fromBrowser = await t.app.inject({ url: '/v1/no-such-thing', headers: browser });
+    assert.match(fromBrowser.body, /Page not found/);
+  });
+
+  test("403 and 500 pages say what happened in the reader's language, with the code", () => {
+    const zhCtx = { locale: 'zh' as const, t: translator('zh'), path: '/', query: {} };
+    const forbidden = refusedPage(zhCtx, { error: new CredenceError('CRD_FORBIDDEN', 'a clerk may not') }).value;
+    assert.match(forbidden, /无权访问[\s\S]*CRD_FORBIDDEN/);
+    assert.ok(!forbidden.includes('a clerk may not'), 'not the English message on a Chinese page');
+    const failed = refusedPage(zhCtx, { error: new CredenceError('CRD_INTERNAL', 'boom') }).value;
+    assert.match(failed, /出错了[\s\S]*CRD_INTERNAL/);
+  });
+
+  test('a list says how many it holds and "page X of Y", with numbered pages', async () => {
+    const first = await t.app.inject({ url: '/lists/judgment-defaulters', headers: browser });
+    assert.match(first.body, /23 people and organisations on this list/);
+    assert.match(first.body, /Page 1 of 2/);
+    assert.match(first.body, /href="\/lists\/judgment-defaulters\?page=2"[^>]*rel="next"/);
+    assert.doesNotMatch(first.body, /usa-pagination__arrow/, 'no item USWDS hides at 360 px');
+    const second = await t.app.inject({ url: '/lists/judgment-defaulters?page=2', headers: chinese });
+    assert.match(second.body, /第 2 页，共 2 页/);
+    assert.equal((second.body.match(/<tr>/g) ?? []).length - 1, 3, 'the last 3 on page 2');
+  });
+
+  test('a name search counts and pages its results beyond 20', async () => {
+    const first = await t.app.inject({ url: `/?q=${encodeURIComponent('张伟')}`, headers: browser });
+    assert.match(first.body, /23 found\./);
+    assert.match(first.body, /Page 1 of 2/);
+    assert.equal((first.body.match(/class="usa-card /g) ?? []).length, 20);
+    const second = await t.app.inject({ url: `/?q=${encodeURIComponent('张伟')}&page=2`, headers: browser });
+    assert.equal((second.body.match(/class="usa-card /g) ?? []).length, 3);
+    assert.match(second.body, /Page 2 of 2/);
+  });
+
+  test('an invalid resident ID is said to be invalid, not "no public entries"', async () => {
+    const valid = aResidentId();
+    const wrong = `${valid.slice(0, 17)}${valid[17] === '0' ? '1' : '0'}`;
+    const en = await t.app.inject({ url: `/?q=${wrong}`, headers: browser });
+    assert.equal(en.statusCode, 400);
+    assert.match(en.body, /This is not a valid [^:]+: cn-rid check digit is/);
+    assert.doesNotMatch(en.body, /No public entries/);
+    const zhPage = await t.app.inject({ url: `/?q=${wrong}`, headers: chinese });
+    assert.match(zhPage.body, /这不是有效的[\s\S]*校验码/);
+    const none = await t.app.inject({ url: `/?q=${aResidentId()}`, headers: browser });
+    assert.match(none.body, /No public entries/, 'a valid one with nothing public');
+  });
+  test('a search over its rate limit is a 429 page with Retry-After, in the page language', async () => {
+    let last = await t.app.inject({ url: '/?q=%E7%8E%8B%E4%BA%94', headers: chinese });
+    for (let i = 0; i < PUBLIC_RATE_LIMITS.search && last.statusCode !== 429; i += 1)
+      last = await t.app.inject({ url: '/?q=%E7%8E%8B%E4%BA%94', headers: chinese });
+    assert.equal(last.statusCode, 429);
+    assert.ok(Number(last.headers['retry-after']) > 0);
+    assert.match(
+      last.body,
+      /<html lang="zh-Hans">[\s\S]*请求过于频繁[\s\S]*请等待 \d+ 秒后再试[\s\S]*CRD_RATE_LIMITED/,
+    );
   });
 });
 

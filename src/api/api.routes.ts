@@ -15,10 +15,13 @@ import { publicRoutes } from './public.routes.ts';
 import { recordsRoutes } from './records.routes.ts';
 import { repairsRoutes } from './repairs.routes.ts';
 import { reviewsRoutes } from './reviews.routes.ts';
+import { documentAnswers } from './schemas.ts';
 import { subjectsRoutes } from './subjects.routes.ts';
 import { systemRoutes } from './system.routes.ts';
 
 export function apiRoutes(app: FastifyInstance, deps: AppDeps): void {
+  // Every documented route's error answers (400, 401, 403, 404, 413, 414, 415, 429, 503) in the OpenAPI document.
+  app.addHook('onRoute', documentAnswers);
   for (const routes of [
     systemRoutes,
     recordsRoutes,

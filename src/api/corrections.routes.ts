@@ -5,7 +5,7 @@ import { CORRECTABLE_FIELDS, type RecordChanges } from '../domain/correction.ts'
 import { correctRecord, readRecordVersions, revokeRecord } from '../services/records/corrections.service.ts';
 import { principalOf } from './auth.ts';
 import type { AppDeps } from '../shell/deps.ts';
-import { errorResponses } from './schemas.ts';
+import { anyObject, errorRef, errorResponses, open, recordAnswerSchema, recordSchema } from './schemas.ts';
 
 export const recordIdParams = {
   type: 'object',
@@ -44,7 +44,8 @@ export function correctionsRoutes(app: FastifyInstance, deps: AppDeps): void {
           additionalProperties: false,
           properties: { changes: changesSchema, reason: reasonSchema },
         },
-        response: { ...errorResponses },
+        // 409: the record is disputed or revoked; 422: the corrected record would be unlawful (a minor listed).
+        response: { 200: recordAnswerSchema, ...errorResponses, 409: errorRef, 422: errorRef },
       },
     },
     // correctRecord returns once the decision index reflects the correction (writeTransaction).
@@ -65,7 +66,7 @@ export function correctionsRoutes(app: FastifyInstance, deps: AppDeps): void {
           additionalProperties: false,
           properties: { reason: reasonSchema },
         },
-        response: { ...errorResponses },
+        response: { 200: recordAnswerSchema, ...errorResponses, 409: errorRef },
       },
     },
     async (request) => revokeRecord(deps.rt, principalOf(request), request.params.id, request.body.reason),
@@ -79,7 +80,10 @@ export function correctionsRoutes(app: FastifyInstance, deps: AppDeps): void {
         summary: "A record's current and superseded versions (the read is logged as an inquiry)",
         tags: ['records'],
         params: recordIdParams,
-        response: { ...errorResponses },
+        response: {
+          200: open({ record: recordSchema, versions: { type: 'array', items: anyObject } }, ['record', 'versions']),
+          ...errorResponses,
+        },
       },
     },
     async (request) => readRecordVersions(deps.rt, principalOf(request), request.params.id),

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { decide, decideBatch, type SubjectRef } from '../services/decisions/decisions.service.ts';
 import { principalOf } from './auth.ts';
 import type { AppDeps } from '../shell/deps.ts';
-import { decisionSchema, errorResponses, subjectRefSchema } from './schemas.ts';
+import { anyObject, decisionSchema, errorResponses, open, subjectRefSchema } from './schemas.ts';
 
 export const MAX_SUBJECTS_PER_BATCH = 10_000;
 
@@ -53,7 +53,8 @@ export function decisionsRoutes(app: FastifyInstance, deps: AppDeps): void {
             ...actionPurpose,
           },
         },
-        response: { ...errorResponses },
+        // Each result is a decision, or the coded error for that subject.
+        response: { 200: open({ results: { type: 'array', items: anyObject } }, ['results']), ...errorResponses },
       },
     },
     async (request) => {

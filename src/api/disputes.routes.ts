@@ -13,7 +13,7 @@ import {
 } from '../services/due-process/disputes.service.ts';
 import { principalOf } from './auth.ts';
 import type { AppDeps } from '../shell/deps.ts';
-import { errorResponses } from './schemas.ts';
+import { disputeSchema, errorRef, errorResponses, open, recordSchema } from './schemas.ts';
 import { changesSchema, limitSchema, reasonSchema, recordIdParams } from './corrections.routes.ts';
 
 const disputeIdParams = { type: 'object', properties: { id: { type: 'string', pattern: '^[0-9a-f-]{36}$' } } } as const;
@@ -41,7 +41,21 @@ function openDisputeRoute(app: FastifyInstance, deps: AppDeps): void {
           additionalProperties: false,
           properties: { statement: statementSchema },
         },
-        response: { ...errorResponses },
+        // 409: the record is disputed already, revoked or superseded.
+        response: {
+          201: open(
+            {
+              dispute_id: { type: 'string' },
+              status: { type: 'string' },
+              due_at: { type: 'string', format: 'date-time' },
+              record_id: { type: 'string' },
+              record_status: { type: 'string' },
+            },
+            ['dispute_id', 'status', 'due_at'],
+          ),
+          ...errorResponses,
+          409: errorRef,
+        },
       },
     },
     async (request, reply) => {
@@ -68,7 +82,14 @@ function readDisputesRoutes(app: FastifyInstance, deps: AppDeps): void {
           additionalProperties: false,
           properties: { status: { enum: ['open', 'overdue', 'resolved'] }, limit: limitSchema },
         },
-        response: { ...errorResponses },
+        response: {
+          200: {
+            type: 'object',
+            required: ['disputes'],
+            properties: { disputes: { type: 'array', items: disputeSchema } },
+          },
+          ...errorResponses,
+        },
       },
     },
     async (request) =>
@@ -82,7 +103,12 @@ function readDisputesRoutes(app: FastifyInstance, deps: AppDeps): void {
     '/v1/disputes/:id',
     {
       config: { roles: ['agency', 'operator', 'auditor', 'subject'] },
-      schema: { summary: 'One dispute', tags: ['disputes'], params: disputeIdParams, response: { ...errorResponses } },
+      schema: {
+        summary: 'One dispute',
+        tags: ['disputes'],
+        params: disputeIdParams,
+        response: { 200: disputeSchema, ...errorResponses },
+      },
     },
     async (request) => readDispute(deps.rt, principalOf(request), request.params.id),
   );
@@ -104,7 +130,13 @@ function answerDisputeRoutes(app: FastifyInstance, deps: AppDeps): void {
           additionalProperties: false,
           properties: { outcome: { enum: DISPUTE_OUTCOMES }, reason: reasonSchema, changes: changesSchema },
         },
-        response: { ...errorResponses },
+        // 409: resolved already; 422: the corrected record would be unlawful.
+        response: {
+          200: open({ dispute: disputeSchema, record: recordSchema }, ['dispute', 'record']),
+          ...errorResponses,
+          409: errorRef,
+          422: errorRef,
+        },
       },
     },
     async (request) => resolveDispute(deps.rt, principalOf(request), request.params.id, request.body),
@@ -113,7 +145,8 @@ function answerDisputeRoutes(app: FastifyInstance, deps: AppDeps): void {
   app.post<{ Params: { id: string }; Body: { statement: string } }>(
     '/v1/disputes/:id/statement',
     {
-      config: { roles: ['subject', 'operator'] },
+      // The subject's own words (FCRA § 611(b)): no one else may write or overwrite them.
+      config: { roles: ['subject'] },
       schema: {
         summary:
           'After an upheld dispute, attach your statement to the record: it is shown with the record in every report',
@@ -125,7 +158,8 @@ function answerDisputeRoutes(app: FastifyInstance, deps: AppDeps): void {
           additionalProperties: false,
           properties: { statement: statementSchema },
         },
-        response: { ...errorResponses },
+        // 409: the dispute is not resolved as upheld.
+        response: { 200: disputeSchema, ...errorResponses, 409: errorRef },
       },
     },
     async (request) => addDisputeStatement(deps.rt, principalOf(request), request.params.id, request.body.statement),

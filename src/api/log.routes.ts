@@ -52,7 +52,6 @@ export function logRoutes(app: FastifyInstance, deps: AppDeps): void {
           'the 32-byte Ed25519 public key>`, as `credence log key` prints it.',
         tags: ['log'],
         security: [],
-        produces: [TEXT],
         response: {
           200: {
             description: 'The verifier key and a newline',
@@ -80,7 +79,6 @@ function checkpointRoute(app: FastifyInstance, deps: AppDeps): void {
           'the cosignature/v1 lines of its witnesses: the latest checkpoint at least the quorum of them cosigned.',
         tags: ['log'],
         security: [],
-        produces: [TEXT],
         response: {
           200: { description: 'The signed checkpoint', content: { [TEXT]: { schema: { type: 'string' } } } },
           // CRD_LOG_NO_CHECKPOINT: no checkpoint is signed (and cosigned by the quorum) yet.
@@ -108,7 +106,6 @@ function tileRoutes(app: FastifyInstance, deps: AppDeps): void {
           'form), W hashes wide when partial: the 32-byte hashes concatenated. Every other spelling is 404.',
         tags: ['log'],
         security: [],
-        produces: [OCTETS],
         response: { 200: octets('The tile: width × 32 bytes, cacheable forever'), 404: error },
       },
     },
@@ -125,7 +122,6 @@ function tileRoutes(app: FastifyInstance, deps: AppDeps): void {
           '`/log/tile/entries/<N>[.p/<W>]`: the entries (the exact leaf bytes of ledger events) from index N·256, ' +
           'each a big-endian uint16 length then its bytes. Personal data: not public.',
         tags: ['log'],
-        produces: [OCTETS],
         response: { 200: octets('The entry bundle'), 401: error, 403: error, 404: error },
       },
     },

@@ -8,7 +8,7 @@ import {
   type NewPrincipal,
 } from '../services/accounts/principals.service.ts';
 import type { AppDeps } from '../shell/deps.ts';
-import { errorResponses } from './schemas.ts';
+import { errorRef, errorResponses, principalSchema } from './schemas.ts';
 
 const stringList = { type: 'array', items: { type: 'string', maxLength: 100 }, maxItems: 100 } as const;
 
@@ -34,7 +34,12 @@ export function principalsRoutes(app: FastifyInstance, deps: AppDeps): void {
             subject: { type: 'string', maxLength: 110 },
           },
         },
-        response: { ...errorResponses },
+        // 201: the principal and its key, shown this once.
+        response: {
+          201: { ...principalSchema, properties: { ...principalSchema.properties, key: { type: 'string' } } },
+          ...errorResponses,
+          409: errorRef,
+        },
       },
     },
     async (request, reply) => {
@@ -47,7 +52,17 @@ export function principalsRoutes(app: FastifyInstance, deps: AppDeps): void {
     '/v1/principals',
     {
       config: { roles: ['operator', 'auditor'] },
-      schema: { summary: 'List principals (never their keys)', tags: ['principals'] },
+      schema: {
+        summary: 'List principals (never their keys)',
+        tags: ['principals'],
+        response: {
+          200: {
+            type: 'object',
+            required: ['principals'],
+            properties: { principals: { type: 'array', items: principalSchema } },
+          },
+        },
+      },
     },
     async () => ({ principals: await listPrincipals(deps.rt) }),
   );
@@ -60,6 +75,7 @@ export function principalsRoutes(app: FastifyInstance, deps: AppDeps): void {
         summary: 'Revoke a principal’s key',
         tags: ['principals'],
         params: { type: 'object', properties: { id: { type: 'string', maxLength: 40 } } },
+        response: { 200: principalSchema },
       },
     },
     async (request) => {

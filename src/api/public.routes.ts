@@ -11,10 +11,10 @@ import { listPublicMembers, MAX_PAGE_SIZE, searchPublic } from '../services/publ
 import { getTransparencyReport } from '../services/public/transparency.service.ts';
 import type { AppDeps } from '../shell/deps.ts';
 import { PUBLIC_RATE_LIMITS } from '../shell/rate-limits.ts';
+import { anyObject, open } from './schemas.ts';
 
 const DEFAULT_PAGE_SIZE = 20;
 
-const errors = { 400: { $ref: 'Error#' }, 404: { $ref: 'Error#' }, 429: { $ref: 'Error#' } } as const;
 const publicRoute = (max: number) => ({ public: true, rateLimit: { max, timeWindow: '1 minute' } });
 const pageNumber = { type: 'string', pattern: '^[0-9]{1,6}$' } as const;
 const TRANSPARENCY_SUMMARY =
@@ -47,7 +47,7 @@ export function publicRoutes(app: FastifyInstance, deps: AppDeps): void {
             additionalProperties: false,
             properties: { q: { type: 'string', maxLength: 200 } },
           },
-          response: errors,
+          response: { 200: open({ results: { type: 'array', items: anyObject } }, ['results']) },
         },
       },
       async (request) => searchPublic(deps.rt, request.query.q),
@@ -67,7 +67,7 @@ export function publicRoutes(app: FastifyInstance, deps: AppDeps): void {
             additionalProperties: false,
             properties: { page: pageNumber, page_size: pageNumber },
           },
-          response: errors,
+          response: { 200: anyObject },
         },
       },
       async (request) => {
@@ -90,7 +90,7 @@ export function publicRoutes(app: FastifyInstance, deps: AppDeps): void {
             additionalProperties: false,
             properties: { from: { type: 'string', maxLength: 10 }, to: { type: 'string', maxLength: 10 } },
           },
-          response: errors,
+          response: { 200: open({ from: { type: 'string' }, to: { type: 'string' } }, ['from', 'to']) },
         },
       },
       async (request) => getTransparencyReport(deps.rt, request.query),

@@ -5,9 +5,35 @@ import { fileRecords } from '../services/records/intake.service.ts';
 import { readRecord } from '../services/records/records.service.ts';
 import { principalOf } from './auth.ts';
 import type { AppDeps } from '../shell/deps.ts';
-import { errorResponses } from './schemas.ts';
+import { errorResponses, open, recordSchema } from './schemas.ts';
 
 export const MAX_RECORDS_PER_REQUEST = 10_000;
+
+const problemSchema = open({ code: { type: 'string' }, path: { type: 'string' }, message: { type: 'string' } });
+
+/** What a batch filed: each record accepted (created, or already filed) or rejected with its problems. */
+const filingSchema = open(
+  {
+    accepted: {
+      type: 'array',
+      items: open({
+        index: { type: 'integer' },
+        source_ref: { type: 'string' },
+        record_id: { type: 'string' },
+        status: { type: 'string' },
+      }),
+    },
+    rejected: {
+      type: 'array',
+      items: open({
+        index: { type: 'integer' },
+        source_ref: { type: ['string', 'null'] },
+        errors: { type: 'array', items: problemSchema },
+      }),
+    },
+  },
+  ['accepted', 'rejected'],
+);
 
 export function recordsRoutes(app: FastifyInstance, deps: AppDeps): void {
   app.post<{ Body: { records: unknown[] } }>(
@@ -26,7 +52,7 @@ export function recordsRoutes(app: FastifyInstance, deps: AppDeps): void {
             records: { type: 'array', minItems: 1, maxItems: MAX_RECORDS_PER_REQUEST, items: { type: 'object' } },
           },
         },
-        response: { ...errorResponses },
+        response: { 200: filingSchema, ...errorResponses },
       },
     },
     async (request) => {
@@ -48,6 +74,7 @@ export function recordsRoutes(app: FastifyInstance, deps: AppDeps): void {
         summary: 'One record (the read is logged as an inquiry about its subject)',
         tags: ['records'],
         params: { type: 'object', properties: { id: { type: 'string', pattern: '^[0-9]{1,18}$' } } },
+        response: { 200: recordSchema },
       },
     },
     async (request) => readRecord(deps.rt, principalOf(request), request.params.id),

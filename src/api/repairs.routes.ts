@@ -11,7 +11,7 @@ import {
 } from '../services/due-process/repairs.service.ts';
 import { principalOf } from './auth.ts';
 import type { AppDeps } from '../shell/deps.ts';
-import { errorResponses } from './schemas.ts';
+import { errorRef, errorResponses, open, recordSchema, repairSchema } from './schemas.ts';
 import { limitSchema, reasonSchema, recordIdParams } from './corrections.routes.ts';
 
 export function repairsRoutes(app: FastifyInstance, deps: AppDeps): void {
@@ -42,7 +42,8 @@ function applyForRepairRoute(app: FastifyInstance, deps: AppDeps): void {
             performed: { type: 'boolean' },
           },
         },
-        response: { ...errorResponses },
+        // 409: disputed, not in force, or an application pending; 422: the policy does not allow repair (yet).
+        response: { 201: repairSchema, ...errorResponses, 409: errorRef, 422: errorRef },
       },
     },
     async (request, reply) => {
@@ -66,7 +67,14 @@ function listRepairsRoute(app: FastifyInstance, deps: AppDeps): void {
           additionalProperties: false,
           properties: { status: { enum: ['pending', 'approved', 'refused'] }, limit: limitSchema },
         },
-        response: { ...errorResponses },
+        response: {
+          200: {
+            type: 'object',
+            required: ['repairs'],
+            properties: { repairs: { type: 'array', items: repairSchema } },
+          },
+          ...errorResponses,
+        },
       },
     },
     async (request) =>
@@ -91,9 +99,21 @@ function decideRepairRoute(app: FastifyInstance, deps: AppDeps): void {
           type: 'object',
           required: ['approve', 'reason'],
           additionalProperties: false,
-          properties: { approve: { type: 'boolean' }, reason: reasonSchema },
+          properties: {
+            approve: { type: 'boolean' },
+            reason: reasonSchema,
+            // Fa Shi [2017] 7 art. 10: the ground of deletion, for a record type the policy gives grounds.
+            ground: { type: 'string', minLength: 1, maxLength: 64 },
+          },
         },
-        response: { ...errorResponses },
+        // 409: decided already.
+        response: {
+          200: open({ repair: repairSchema, record: recordSchema }, ['repair', 'record']),
+          ...errorResponses,
+          409: errorRef,
+          // A ground that is not one of Fa Shi [2017] 7 art. 10's, or given for a type without grounds.
+          422: errorRef,
+        },
       },
     },
     // Returns once an approved repair has lifted the record's measures in the next decision (writeTransaction).

@@ -10,9 +10,17 @@ import {
 } from '../services/decisions/reviews.service.ts';
 import { principalOf } from './auth.ts';
 import type { AppDeps } from '../shell/deps.ts';
-import { errorResponses } from './schemas.ts';
+import { errorRef, errorResponses, reviewSchema } from './schemas.ts';
 
 const reviewParams = { type: 'object', properties: { id: { type: 'string', minLength: 1, maxLength: 80 } } } as const;
+const reviewPageSchema = {
+  type: 'object',
+  required: ['reviews', 'next'],
+  properties: {
+    reviews: { type: 'array', items: reviewSchema },
+    next: { type: ['string', 'null'], description: 'The `after` of the next page, or null on the last' },
+  },
+} as const;
 const text = (max: number) => ({ type: 'string', minLength: 1, maxLength: max, pattern: '\\S' }) as const;
 
 export function reviewsRoutes(app: FastifyInstance, deps: AppDeps): void {
@@ -33,7 +41,7 @@ export function reviewsRoutes(app: FastifyInstance, deps: AppDeps): void {
             limit: { type: 'string', pattern: '^[1-9][0-9]{0,2}$' },
           },
         },
-        response: { ...errorResponses },
+        response: { 200: reviewPageSchema, ...errorResponses },
       },
     },
     async (request) => {
@@ -54,7 +62,7 @@ export function reviewsRoutes(app: FastifyInstance, deps: AppDeps): void {
         summary: 'One review task (the read is logged)',
         tags: ['reviews'],
         params: reviewParams,
-        response: { ...errorResponses },
+        response: { 200: reviewSchema, ...errorResponses },
       },
     },
     async (request) => getReview(deps.rt, principalOf(request), request.params.id),
@@ -79,7 +87,8 @@ export function reviewsRoutes(app: FastifyInstance, deps: AppDeps): void {
             legal_basis: text(500),
           },
         },
-        response: { ...errorResponses },
+        // 409: the task is closed already.
+        response: { 200: reviewSchema, ...errorResponses, 409: errorRef },
       },
     },
     async (request) => closeReview(deps.rt, principalOf(request), request.params.id, request.body),

@@ -2,12 +2,53 @@
 
 import type { FastifyInstance } from 'fastify';
 import { listNotices } from '../services/due-process/notices.service.ts';
-import { getReport } from '../services/due-process/reports.service.ts';
+import { renderNotices } from '../services/due-process/notice-text.ts';
+import { noticeLanguage } from './notice-language.ts';
+import { getInquiriesPage, getReport, INQUIRIES_PAGE } from '../services/due-process/reports.service.ts';
 import { principalOf } from './auth.ts';
 import type { AppDeps } from '../shell/deps.ts';
-import { errorResponses } from './schemas.ts';
+import { anyObject, errorResponses } from './schemas.ts';
 
 const base64 = { type: 'string', contentEncoding: 'base64' } as const;
+
+const nullableText = { type: ['string', 'null'] } as const;
+
+/** One inquiry as "who checked me" shows it (the report's `inquiries` and each page's). */
+const inquirySchema = {
+  type: 'object',
+  required: ['id', 'at', 'kind', 'by', 'identifier'],
+  properties: {
+    id: { type: 'string' },
+    at: { type: 'string', format: 'date-time' },
+    kind: { type: 'string', enum: ['decision', 'report', 'record'] },
+    action: nullableText,
+    purpose: nullableText,
+    outcome: nullableText,
+    review_id: { ...nullableText, description: "Set when this is a relying service's human decision after a review" },
+    by: {
+      type: 'object',
+      required: ['principal_id', 'name', 'role'],
+      properties: { principal_id: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' } },
+    },
+    identifier: {
+      type: 'object',
+      required: ['scheme', 'id'],
+      properties: { scheme: { type: 'string' }, id: { type: 'string' } },
+    },
+  },
+} as const;
+
+const inquiriesPageSchema = {
+  description: `Up to ${INQUIRIES_PAGE} inquiries, newest first by (at, id)`,
+  type: 'object',
+  required: ['inquiries', 'inquiries_total', 'next'],
+  additionalProperties: false,
+  properties: {
+    inquiries: { type: 'array', items: inquirySchema },
+    inquiries_total: { type: 'integer', minimum: 0, description: 'Every inquiry about the subject, on all pages' },
+    next: { type: ['string', 'null'], description: 'The `after` of the next (older) page, or null on the last' },
+  },
+} as const;
 
 /**
  * The report's log section (issue 9, item 5), for the OpenAPI document. The rest of the report passes through
@@ -52,6 +93,12 @@ const reportSchema = {
         },
       },
     },
+    inquiries: { type: 'array', items: inquirySchema, description: 'The newest page of who checked the subject' },
+    inquiries_total: { type: 'integer', minimum: 0, description: 'Every inquiry about the subject, on all pages' },
+    inquiries_next: {
+      type: ['string', 'null'],
+      description: 'The `after` of GET /v1/subjects/{scheme}/{id}/inquiries for the next (older) page; null: none',
+    },
     log_status: {
       type: 'object',
       required: ['tree_size', 'proved_events', 'pending_events', 'message'],
@@ -68,6 +115,46 @@ const reportSchema = {
   },
 } as const;
 
+/** GET .../inquiries?after=: the pages of "who checked me" after the report's first. */
+function inquiriesRoute(app: FastifyInstance, deps: AppDeps): void {
+  app.get<{ Params: { scheme: string; id: string }; Querystring: { after?: string } }>(
+    '/v1/subjects/:scheme/:id/inquiries',
+    {
+      config: { roles: ['operator', 'auditor', 'subject'] },
+      schema: {
+        summary:
+          `Who checked the subject, ${INQUIRIES_PAGE} inquiries a page, newest first: ` +
+          "the report's `inquiries_next` as `after` gives the page after its own (reading it is logged)",
+        tags: ['subjects'],
+        params: {
+          type: 'object',
+          properties: { scheme: { type: 'string', maxLength: 40 }, id: { type: 'string', maxLength: 64 } },
+        },
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            after: {
+              type: 'string',
+              minLength: 3,
+              maxLength: 120,
+              description: 'The `inquiries_next` of a report, or the `next` of a page; absent: the newest page',
+            },
+          },
+        },
+        response: { 200: inquiriesPageSchema, ...errorResponses },
+      },
+    },
+    async (request) =>
+      getInquiriesPage(
+        deps.rt,
+        principalOf(request),
+        { scheme: request.params.scheme, id: request.params.id },
+        request.query.after,
+      ),
+  );
+}
+
 export function subjectsRoutes(app: FastifyInstance, deps: AppDeps): void {
   app.get<{ Params: { scheme: string; id: string } }>(
     '/v1/subjects/:scheme/:id/report',
@@ -83,9 +170,20 @@ export function subjectsRoutes(app: FastifyInstance, deps: AppDeps): void {
         response: { 200: reportSchema, ...errorResponses },
       },
     },
-    async (request) =>
-      getReport(deps.rt, principalOf(request), { scheme: request.params.scheme, id: request.params.id }),
+    async (request) => {
+      const report = await getReport(deps.rt, principalOf(request), {
+        scheme: request.params.scheme,
+        id: request.params.id,
+      });
+      const language = noticeLanguage(request.headers['accept-language']);
+      return {
+        ...report,
+        notices: await renderNotices(deps.rt.db, deps.rt.policy, report.notices, language, deps.timeZone),
+      };
+    },
   );
+
+  inquiriesRoute(app, deps);
 
   app.get<{ Params: { scheme: string; id: string } }>(
     '/v1/subjects/:scheme/:id/notices',
@@ -98,10 +196,18 @@ export function subjectsRoutes(app: FastifyInstance, deps: AppDeps): void {
           type: 'object',
           properties: { scheme: { type: 'string', maxLength: 40 }, id: { type: 'string', maxLength: 64 } },
         },
-        response: { ...errorResponses },
+        response: {
+          200: { type: 'object', required: ['notices'], properties: { notices: { type: 'array', items: anyObject } } },
+          ...errorResponses,
+        },
       },
     },
     async (request) =>
-      listNotices(deps.rt, principalOf(request), { scheme: request.params.scheme, id: request.params.id }),
+      listNotices(
+        deps.rt,
+        principalOf(request),
+        { scheme: request.params.scheme, id: request.params.id },
+        { language: noticeLanguage(request.headers['accept-language']), timeZone: deps.timeZone },
+      ),
   );
 }

@@ -7,11 +7,104 @@ import { logPublicationStatus, type PublicationStatus } from '../services/ledger
 import { readActivePolicy } from '../services/ledger/policy.service.ts';
 import { isDatabaseReachable } from '../services/runtime/database.service.ts';
 import type { AppDeps } from '../shell/deps.ts';
+import { anyObject, open } from './schemas.ts';
+
+const readinessSchema = open(
+  {
+    status: { type: 'string', enum: ['ok'] },
+    policy_version: { type: 'string' },
+    ledger_seq: { type: 'string' },
+    index_entries: { type: 'integer' },
+    inquiries_pending: { type: 'integer' },
+    log: anyObject,
+  },
+  ['status'],
+);
+const metricsText = 'text/plain; version=0.0.4; charset=utf-8';
+const metricsResponse = {
+  description: 'The Prometheus text exposition format',
+  content: { [metricsText]: { schema: { type: 'string' } } },
+} as const;
+const policySchema = open(
+  {
+    digest: { type: 'string' },
+    version: { type: 'string' },
+    activated_at: { type: 'string', format: 'date-time' },
+    document: anyObject,
+  },
+  ['digest', 'version', 'document'],
+);
+const verificationSchema = open(
+  {
+    ok: { type: 'boolean' },
+    events: { type: 'integer' },
+    head: { type: 'string' },
+    firstBad: open({ seq: { type: 'string' }, reason: { type: 'string' } }),
+    log: anyObject,
+  },
+  ['ok', 'events'],
+);
+const livenessSchema = open({ status: { type: 'string', enum: ['ok'] } }, ['status']);
 
 export function systemRoutes(app: FastifyInstance, deps: AppDeps): void {
+  healthRoutes(app, deps);
+
+  app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+
+  app.get(
+    '/metrics',
+    {
+      config: { roles: ['operator', 'auditor'] },
+      schema: {
+        summary: 'Prometheus metrics',
+        tags: ['system'],
+        response: { 200: metricsResponse },
+      },
+    },
+    async (_request, reply) => {
+      return reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+    },
+  );
+
+  app.get(
+    '/v1/policy',
+    {
+      config: { roles: ['operator', 'auditor', 'agency', 'relying', 'subject'] },
+      schema: {
+        summary: 'The active policy document',
+        tags: ['policy'],
+        response: { 200: policySchema },
+      },
+    },
+    async () => readActivePolicy(deps.rt),
+  );
+
+  app.get(
+    '/v1/ledger/verify',
+    {
+      config: { roles: ['operator', 'auditor'] },
+      schema: {
+        summary: 'Recompute the hash chain and name the first bad event',
+        tags: ['ledger'],
+        response: { 200: verificationSchema },
+      },
+    },
+    async () => verifyLedger(deps.rt, { logKey: deps.logKey }),
+  );
+}
+
+/** Liveness and readiness, for a supervisor. */
+function healthRoutes(app: FastifyInstance, deps: AppDeps): void {
   app.get(
     '/health/live',
-    { config: { public: true }, schema: { summary: 'Liveness (no dependencies)', tags: ['system'] } },
+    {
+      config: { public: true },
+      schema: {
+        summary: 'Liveness (no dependencies)',
+        tags: ['system'],
+        response: { 200: livenessSchema },
+      },
+    },
     async () => ({ status: 'ok' }),
   );
 
@@ -21,7 +114,9 @@ export function systemRoutes(app: FastifyInstance, deps: AppDeps): void {
       config: { public: true },
       schema: {
         summary: 'Readiness: database, ledger position, index size, log publication and witnesses',
+        description: '503 (CRD_DATABASE_UNAVAILABLE) while the database is away; `/health/live` is the liveness probe.',
         tags: ['system'],
+        response: { 200: readinessSchema },
       },
     },
     async () => {
@@ -37,34 +132,6 @@ export function systemRoutes(app: FastifyInstance, deps: AppDeps): void {
         log: presentLog(await logPublicationStatus(deps.rt)),
       };
     },
-  );
-
-  app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
-
-  app.get(
-    '/metrics',
-    { config: { roles: ['operator', 'auditor'] }, schema: { summary: 'Prometheus metrics', tags: ['system'] } },
-    async (_request, reply) => {
-      return reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
-    },
-  );
-
-  app.get(
-    '/v1/policy',
-    {
-      config: { roles: ['operator', 'auditor', 'agency', 'relying', 'subject'] },
-      schema: { summary: 'The active policy document', tags: ['policy'] },
-    },
-    async () => readActivePolicy(deps.rt),
-  );
-
-  app.get(
-    '/v1/ledger/verify',
-    {
-      config: { roles: ['operator', 'auditor'] },
-      schema: { summary: 'Recompute the hash chain and name the first bad event', tags: ['ledger'] },
-    },
-    async () => verifyLedger(deps.rt, { logKey: deps.logKey }),
   );
 }
 

@@ -23,7 +23,7 @@ export interface DemoCity {
     readonly listedOrganization: DemoSubject;
     /** A company (known by its LEI) with tax grade A and a commendation: red list. */
     readonly redListOrganization: DemoSubject;
-    /** A company with tax grade D: seriously dishonest after the notice period. */
+    /** A company with a tax grade D given directly and a major-tax-violator decision: seriously dishonest. */
     readonly gradeDOrganization: DemoSubject;
   };
 }

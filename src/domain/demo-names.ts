@@ -182,6 +182,8 @@ const DOCUMENT_PREFIXES: Record<string, string> = {
   'market.abnormal_operations/market': '京市监异',
   'license.revocation/licensing': '京许吊',
   'commendation.government/government': '京政发',
+  'listing.serious_dishonesty/tax': '京税严失',
+  'listing.serious_dishonesty/market': '京市监严列',
 };
 
 export function pick<T>(random: Random, items: readonly T[]): T {

@@ -1,7 +1,7 @@
 /**
  * The records a demo city's agencies filed: judgments, penalties, tax grades, arrears,
- * revocations and commendations, drawn at plausible rates for each kind of subject. Pure: the
- * same random stream always draws the same records.
+ * revocations and commendations, drawn at plausible rates for each kind of subject, and one
+ * listing decision for the showcase. Pure: the same random stream always draws the same records.
  */
 
 import type { Random } from './identifier-generators.ts';
@@ -41,6 +41,7 @@ export const DEMO_RECORD_TYPES = [
   'market.abnormal_operations',
   'license.revocation',
   'commendation.government',
+  'listing.serious_dishonesty',
 ] as const;
 type DemoType = (typeof DEMO_RECORD_TYPES)[number];
 /** The agency kinds that file them; the city's first record is always the court's. */
@@ -172,7 +173,19 @@ export class RecordGenerator {
         `授予“${AWARDS.organization[0]}”称号`,
       );
     }
-    if (index === 4) this.taxGrade(s, 'D', 100);
+    if (index === 4) {
+      // A D given directly (SAT Announcement 2025 No. 12) and the tax agency's decision naming the company a major
+      // tax violator (SAT Order No. 54): the decision, not the grade, puts it on the serious-dishonesty list.
+      this.taxGrade(s, 'D', 100, 'direct');
+      this.file(
+        s,
+        'listing.serious_dishonesty',
+        'tax',
+        90,
+        { basis: 'sat_major_tax_violation' },
+        '确定为重大税收违法失信主体',
+      );
+    }
   }
 
   /** A person's records: most people have none. */
@@ -221,7 +234,7 @@ export class RecordGenerator {
     this.file(s, 'admin.penalty', agencyKind, daysAgo, { tier }, `行政处罚：${SUMMARIES[tier]}`);
   }
 
-  private taxGrade(s: DemoSubject, grade: string, daysAgo: number): void {
+  private taxGrade(s: DemoSubject, grade: string, daysAgo: number, assessment?: 'direct'): void {
     const decided = this.dateBefore(daysAgo);
     const year = String(yearInBeijing(decided) - 1); // grades assess the previous tax year
     this.file(
@@ -229,7 +242,7 @@ export class RecordGenerator {
       'tax.credit_grade',
       'tax',
       daysAgo,
-      { grade, year },
+      assessment === undefined ? { grade, year } : { grade, year, assessment },
       `${year}年度纳税信用等级评定为${grade}级`,
       decided,
     );

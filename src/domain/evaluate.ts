@@ -75,27 +75,50 @@ function statusCounts(record: CreditRecord, type: RecordType): boolean {
  * The period in which a record counts: from `effective_at` (it never counts before it takes effect) until the
  * earliest of the agency's `expires_at`, the policy's duration for its terms and the type's maximum duration.
  * NDRC Order No. 36 (2025): periods run from the decision date, so both durations run from `decided_at`; a
- * record taking effect after its period has ended never counts.
+ * record taking effect after its period has ended never counts. `extendedYears` (see `extensionYears`)
+ * lengthens a record with a term by that many years, never past the type's maximum duration.
  */
 export function recordWindow(
   type: RecordType,
   record: CreditRecord,
   terms = resolveRecordTerms(type, record.attributes),
+  extendedYears = 0,
 ): { start: Date; end: Date } {
-  let end = addDuration(record.decided_at, type.max_duration);
-  if (terms.duration !== null) end = minDate(end, addDuration(record.decided_at, terms.duration));
-  if (record.expires_at !== null) end = minDate(end, record.expires_at);
-  return { start: record.effective_at, end };
+  const max = addDuration(record.decided_at, type.max_duration);
+  let term: Date | null = terms.duration === null ? null : addDuration(record.decided_at, terms.duration);
+  if (record.expires_at !== null) term = term === null ? record.expires_at : minDate(term, record.expires_at);
+  if (term !== null && extendedYears > 0) term = addDuration(term, `P${extendedYears}Y`);
+  return { start: record.effective_at, end: term === null ? max : minDate(max, term) };
+}
+
+/**
+ * The years by which extensions lengthen records, by the extended record's id (Fa Shi [2013] 17 as amended by
+ * Fa Shi [2017] 7, art. 2: the court may extend a listing by 1 to 3 years). An extension counts while its own
+ * status counts (a revoked or repaired one extends nothing) and only for a record of the type it `extends`, in
+ * the same subject's file. Several extensions add up; `recordWindow` caps the result at the maximum duration.
+ */
+export function extensionYears(policy: Policy, records: readonly CreditRecord[]): ReadonlyMap<string, number> {
+  const years = new Map<string, number>();
+  for (const record of records) {
+    const type = policy.record_types.get(record.type);
+    if (type?.extends === undefined || !statusCounts(record, type)) continue;
+    const target = records.find((r) => r.id === record.attributes.listing);
+    const n = Number(record.attributes.years);
+    if (target?.type !== type.extends || target.subject_id !== record.subject_id || !(n > 0)) continue;
+    years.set(target.id, (years.get(target.id) ?? 0) + n);
+  }
+  return years;
 }
 
 /** Each record with a known type, its points and its window, worked out once per evaluation. */
 function assess(policy: Policy, records: readonly CreditRecord[]): CountedRecord[] {
   const assessed: CountedRecord[] = [];
+  const extended = extensionYears(policy, records);
   for (const record of records) {
     const type = policy.record_types.get(record.type);
     if (type === undefined) continue;
     const terms = resolveRecordTerms(type, record.attributes);
-    const { start, end } = recordWindow(type, record, terms);
+    const { start, end } = recordWindow(type, record, terms, extended.get(record.id));
     assessed.push({ record, type, points: terms.points, start, end });
   }
   return assessed;
@@ -136,11 +159,35 @@ export function meetsCriterion(
   );
 }
 
+/** Statuses under which a record stands in a subject's history: it counts, or it counted until its period ran out. */
+const STANDING: readonly CreditRecord['status'][] = ['active', 'disputed', 'expired'];
+
+/**
+ * Whether `record` ends a run of `criterion.consecutive_years` years: its `year` attribute and the years before it
+ * each have a standing record in `history` meeting the criterion (SAT Announcement 2025 No. 12: grade A three years
+ * running). A criterion without `consecutive_years` asks for no run; a record without a year ends none.
+ */
+function endsRun(criterion: ListCriterion, record: CreditRecord, history: readonly CreditRecord[]): boolean {
+  const years = criterion.consecutive_years;
+  if (years === undefined) return true;
+  const year = Number(record.attributes.year);
+  if (!Number.isInteger(year)) return false;
+  const held = new Set(
+    history.filter((r) => STANDING.includes(r.status) && meetsCriterion(criterion, r)).map((r) => r.attributes.year),
+  );
+  for (let y = year - years + 1; y <= year; y++) if (!held.has(String(y))) return false;
+  return true;
+}
+
 function memberships(policy: Policy, file: SubjectFile, counted: readonly CountedRecord[], now: Date): Membership[] {
   const result: Membership[] = [];
   for (const list of policy.lists.values()) {
     if (!list.subject_kinds.includes(file.kind)) continue;
-    const resting = counted.filter((c) => list.criteria.some((criterion) => meetsCriterion(criterion, c.record)));
+    const resting = counted.filter((c) =>
+      list.criteria.some(
+        (criterion) => meetsCriterion(criterion, c.record) && endsRun(criterion, c.record, file.records),
+      ),
+    );
     if (resting.length === 0) continue;
     const since = minDate(...resting.map((c) => c.start));
     // NDRC Order No. 36 (2025): a listing's maximum runs from the first decision it rests on, not its start.

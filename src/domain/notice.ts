@@ -1,13 +1,14 @@
 /**
- * Notices: what a subject is told on every change that affects them. Pure builders: each says
- * what happened, which agency, the legal basis, the consequences (the measures that now apply,
- * to which actions, until when), and how to dispute and by when. Written in English, with the
- * policy's English texts (`.en`), until notices are stored as a kind and parameters (issue 11).
+ * Notices: what a subject is told on every change that affects them. Pure builders: each records
+ * what happened as a kind and parameters (ids, dates, the reason an agency gave; no sentences: issue 11,
+ * "Messages as data"), which agency, the legal basis, the consequences (the measures that now apply, to
+ * which actions, until when) and by when to dispute. The words are chosen when a notice is read, in the
+ * reader's language (services/due-process/notice-text.ts).
  */
 
-import { addDays } from './duration.ts';
+import { addDays, addDuration } from './duration.ts';
 import type { AppliedMeasure, Evaluation, Membership } from './evaluate.ts';
-import type { Policy } from './policy.ts';
+import { resolveRecordTerms, type Policy, type RecordType } from './policy.ts';
 import type { CreditRecord } from './record.ts';
 
 export type NoticeKind =
@@ -33,6 +34,36 @@ export interface Consequence {
   readonly until: Date | null;
 }
 
+/**
+ * What a notice's sentences are made from (JSON, stored in `notices.params`): dates as ISO 8601, policy entries
+ * (record type, lists) by id, the agency's own reason as it wrote it. Each kind uses some of them.
+ */
+export interface NoticeParams {
+  /** The record's type, document reference and decision date. */
+  readonly record_type?: string;
+  readonly document_ref?: string;
+  readonly decided_at?: string;
+  /** The lists a filed record places the subject on. */
+  readonly lists?: readonly string[];
+  /** How many records a listing rests on. */
+  readonly record_count?: number;
+  /** A listing's start and latest end; a record's end of period. */
+  readonly from?: string;
+  readonly until?: string;
+  readonly ended_at?: string;
+  /** A correction's new version; the record's status after the change; the agency's reason. */
+  readonly version?: number;
+  readonly status?: string;
+  readonly reason?: string;
+  /** A dispute: its id, deadline and outcome. */
+  readonly dispute_id?: string;
+  readonly due_at?: string;
+  readonly outcome?: string;
+  /** A record without a fixed term: the latest it counts until, and the type's maximum duration (ISO 8601). */
+  readonly open_ended_until?: string;
+  readonly max_duration?: string;
+}
+
 export interface NoticeDraft {
   readonly kind: NoticeKind;
   readonly subject_id: string;
@@ -40,15 +71,15 @@ export interface NoticeDraft {
   readonly record_id: string | null;
   readonly list_id: string | null;
   readonly legal_basis: string;
-  readonly what: string;
+  readonly params: NoticeParams;
   readonly consequences: readonly Consequence[];
-  readonly how_to_dispute: string | null;
   readonly dispute_by: Date | null;
 }
 
-const HOW_TO_DISPUTE =
-  'Open a dispute with POST /v1/records/{id}/disputes (or ask an operator to do it for you), stating what is wrong; ' +
-  'the filing agency must answer by the deadline, or the record stops counting until it does.';
+/** The record's parameters every record notice names it by. */
+export function recordParams(record: CreditRecord): NoticeParams {
+  return { record_type: record.type, document_ref: record.document_ref, decided_at: record.decided_at.toISOString() };
+}
 
 function consequence(m: AppliedMeasure, from: Date | null): Consequence {
   return { measure: m.id, effect: m.effect, actions: m.actions, legal_basis: m.legal_basis, from, until: m.until };
@@ -80,16 +111,24 @@ export function recordFiledNotice(policy: Policy, record: CreditRecord, evaluati
     record_id: record.id,
     list_id: null,
     legal_basis: record.legal_basis,
-    what:
-      `${record.agency_id} filed a record "${type?.name.en ?? record.type}" (${record.document_ref}) about you, ` +
-      `decided ${record.decided_at.toISOString().slice(0, 10)}.` +
-      (lists.length > 0 ? ` It places you on: ${lists.join(', ')}.` : ''),
+    params: { ...recordParams(record), lists, ...openEndedTerm(type, record) },
     consequences: evaluation.measures
       .filter((m) => m.list === undefined || lists.includes(m.list))
       .map((m) => consequence(m, null)),
-    how_to_dispute: HOW_TO_DISPUTE.replace('{id}', record.id),
     dispute_by: addDays(record.filed_at, days),
   };
+}
+
+/**
+ * For a record without a term (Fa Shi [2017] 7 art. 10: a debtor able to perform but refusing is listed until
+ * performance): it counts until the agency ends it, but DESIGN forbids unbounded listings, so never past the
+ * type's maximum duration; past it, only a new decision by the agency can keep the subject listed.
+ */
+function openEndedTerm(type: RecordType | undefined, record: CreditRecord): NoticeParams {
+  if (type === undefined || record.expires_at !== null) return {};
+  if (resolveRecordTerms(type, record.attributes).duration !== null) return {};
+  const cap = addDuration(record.decided_at, type.max_duration);
+  return { open_ended_until: cap.toISOString(), max_duration: type.max_duration };
 }
 
 function membershipKey(m: Membership): string {
@@ -109,23 +148,18 @@ export function membershipNotices(
   for (const m of after) {
     const previous = had.get(m.list);
     if (previous !== undefined && membershipKey(previous) === membershipKey(m)) continue;
-    const list = policy.lists.get(m.list);
     const base = {
       subject_id: subjectId,
       agency_id: null,
       record_id: m.records[0] ?? null,
       list_id: m.list,
       legal_basis: m.legal_basis,
-      how_to_dispute: HOW_TO_DISPUTE.replace('{id}', m.records[0] ?? '{id}'),
+      params: { record_count: m.records.length, from: m.effective_from.toISOString(), until: m.until.toISOString() },
     };
     if (m.status === 'pending') {
       notices.push({
         ...base,
         kind: 'list.pending',
-        what:
-          `You will be placed on ${list?.name.en ?? m.list} on ${m.effective_from.toISOString().slice(0, 10)}, ` +
-          `unless the records it rests on (${m.records.join(', ')}) ` +
-          'are corrected, revoked or successfully disputed before then.',
         consequences: listConsequences(policy, m),
         dispute_by: m.effective_from,
       });
@@ -133,9 +167,6 @@ export function membershipNotices(
       notices.push({
         ...base,
         kind: 'list.started',
-        what:
-          `You are on ${list?.name.en ?? m.list} from ${m.effective_from.toISOString().slice(0, 10)} ` +
-          `until ${m.until.toISOString().slice(0, 10)} at the latest, resting on records ${m.records.join(', ')}.`,
         consequences: listConsequences(policy, m),
         dispute_by: null,
       });
@@ -150,9 +181,8 @@ export function membershipNotices(
       record_id: null,
       list_id: m.list,
       legal_basis: m.legal_basis,
-      what: `You are no longer on ${policy.lists.get(m.list)?.name.en ?? m.list}; its measures no longer apply.`,
+      params: {},
       consequences: [],
-      how_to_dispute: null,
       dispute_by: null,
     });
   }
@@ -165,8 +195,7 @@ export function membershipNotices(
  * NDRC credit repair measures: minor dishonesty at most 3 months, general 3 months to 1 year,
  * serious 1 to 3 years.
  */
-export function recordExpiredNotice(policy: Policy, record: CreditRecord, endedAt: Date): NoticeDraft {
-  const type = policy.record_types.get(record.type);
+export function recordExpiredNotice(record: CreditRecord, endedAt: Date): NoticeDraft {
   return {
     kind: 'record.expired',
     subject_id: record.subject_id,
@@ -174,12 +203,8 @@ export function recordExpiredNotice(policy: Policy, record: CreditRecord, endedA
     record_id: record.id,
     list_id: null,
     legal_basis: record.legal_basis,
-    what:
-      `The record "${type?.name.en ?? record.type}" (${record.document_ref}) filed by ${record.agency_id} ` +
-      `reached the end of its period on ${endedAt.toISOString().slice(0, 10)}. ` +
-      'It no longer counts towards your score, lists or measures, and stays in your history marked expired.',
+    params: { ...recordParams(record), ended_at: endedAt.toISOString() },
     consequences: [],
-    how_to_dispute: null,
     dispute_by: null,
   };
 }

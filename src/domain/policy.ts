@@ -75,12 +75,23 @@ export interface RecordType {
   readonly dispute: DisputeRules;
   readonly attributes: Readonly<Record<string, AttributeSpec>>;
   readonly variants: readonly RecordVariant[];
+  /**
+   * A record of this type lengthens another record (Fa Shi [2013] 17 as amended by Fa Shi [2017] 7,
+   * art. 2: a court may extend a listing by 1 to 3 years): the record whose id its `listing` attribute
+   * gives, of the type named here, by its `years` attribute, within that type's maximum duration.
+   */
+  readonly extends?: string;
 }
 
 /** One way onto a list: a record of this type, optionally with matching attributes. */
 export interface ListCriterion {
   readonly record_type: string;
   readonly where?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * The record's `year` and the years before it, this many in all, each have a standing record meeting the
+   * criterion (SAT Announcement 2025 No. 12: grade A three years running).
+   */
+  readonly consecutive_years?: number;
 }
 
 export interface ListDefinition {
@@ -137,6 +148,20 @@ export interface Scoring {
 export interface RepairRules {
   readonly minimum_periods: Readonly<Record<Exclude<Tier, 'positive'>, string>>;
   readonly on_performance: readonly string[];
+  /**
+   * Fa Shi [2013] 17 as amended by Fa Shi [2017] 7, art. 10: a record of these `on_performance` types is deleted
+   * within `working_days` working days on one of the `grounds`, which the agency names when it approves.
+   */
+  readonly deletion?: DeletionRules;
+}
+
+export interface DeletionRules {
+  readonly record_types: readonly string[];
+  readonly working_days: number;
+  /** Weekdays that are not working days, and weekend days that are (`YYYY-MM-DD`, UTC). */
+  readonly holidays: readonly string[];
+  readonly working_weekends: readonly string[];
+  readonly grounds: Readonly<Record<string, LocalText>>;
 }
 
 export interface Policy {

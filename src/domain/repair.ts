@@ -6,7 +6,7 @@
  * art. 10) at any time, but only once the obligation is performed. Pure.
  */
 
-import { addDuration } from './duration.ts';
+import { addDays, addDuration } from './duration.ts';
 import { resolveRecordTerms, type Policy } from './policy.ts';
 import type { CreditRecord } from './record.ts';
 
@@ -50,4 +50,57 @@ export function checkRepairEligibility(
       `from the decision: apply on or after ${eligibleAt.toISOString()}`,
     eligible_at: eligibleAt,
   };
+}
+
+/** The working-day calendar of a deletion rule: weekdays that are holidays, weekend days that are worked. */
+export interface WorkingCalendar {
+  readonly holidays: readonly string[];
+  readonly working_weekends: readonly string[];
+}
+
+/**
+ * `n` working days after `date`: each following UTC calendar day that is a weekday not in `holidays`, or a
+ * weekend day in `working_weekends`, counts one; the time of day is kept. Fa Shi [2017] 7 art. 10's "within
+ * 3 working days" of an application made on a Friday is the next Wednesday, at the hour it was made.
+ */
+export function addWorkingDays(date: Date, n: number, calendar: WorkingCalendar): Date {
+  let day = date;
+  let left = n;
+  while (left > 0) {
+    day = addDays(day, 1);
+    const iso = day.toISOString().slice(0, 10);
+    const weekend = day.getUTCDay() === 0 || day.getUTCDay() === 6;
+    const working = weekend ? calendar.working_weekends.includes(iso) : !calendar.holidays.includes(iso);
+    if (working) left -= 1;
+  }
+  return day;
+}
+
+/**
+ * When the agency must decide a repair application made at `appliedAt` on a record of type `recordType`: the
+ * policy's deletion deadline in working days (Fa Shi [2013] 17 as amended by Fa Shi [2017] 7, art. 10: within
+ * 3 working days), or null where the policy sets none for the type.
+ */
+export function repairDueAt(policy: Policy, recordType: string, appliedAt: Date): Date | null {
+  const deletion = policy.repair.deletion;
+  if (deletion === undefined || !deletion.record_types.includes(recordType)) return null;
+  return addWorkingDays(appliedAt, deletion.working_days, deletion);
+}
+
+/**
+ * Why an agency's approval naming `ground` cannot be accepted for a record of `recordType`, or null. A type
+ * with a deletion rule is deleted only on one of its grounds (art. 10); a type without one takes no ground.
+ * An approval without a ground is accepted for now: the agency console does not ask for one yet.
+ */
+export function checkDeletionGround(policy: Policy, recordType: string, ground: string | undefined): string | null {
+  if (ground === undefined) return null;
+  const deletion = policy.repair.deletion;
+  if (deletion === undefined || !deletion.record_types.includes(recordType))
+    return `a ${recordType} record is repaired without a deletion ground: omit "ground"`;
+  const grounds = Object.keys(deletion.grounds);
+  if (grounds.includes(ground)) return null;
+  return (
+    `a ${recordType} record is deleted only on a ground of Fa Shi [2017] 7 art. 10: ` +
+    `give "ground" as one of ${grounds.join(', ')}`
+  );
 }

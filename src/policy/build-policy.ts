@@ -5,6 +5,7 @@
 
 import type {
   AttributeSpec,
+  DeletionRules,
   Disclosure,
   IdentifierScheme,
   ListDefinition,
@@ -32,7 +33,11 @@ interface Doc {
   readonly lists: Section;
   readonly actions: Section;
   readonly measures: Section;
-  readonly repair?: { minimum_periods: RepairRules['minimum_periods']; on_performance?: string[] };
+  readonly repair?: {
+    minimum_periods: RepairRules['minimum_periods'];
+    on_performance?: string[];
+    deletion?: Omit<DeletionRules, 'holidays' | 'working_weekends'> & Partial<DeletionRules>;
+  };
 }
 
 /** NDRC credit repair measures: the minimum periods when a policy has no `repair` section. */
@@ -56,11 +61,14 @@ export function buildPolicy(document: unknown): Policy {
     actions: idMap(doc.actions, named),
     purposes: idMap(doc.purposes, named),
     measures: Object.entries(doc.measures).map(([id, e]) => ({ id, ...e }) as unknown as Measure),
-    repair:
-      doc.repair === undefined
-        ? DEFAULT_REPAIR
-        : { minimum_periods: doc.repair.minimum_periods, on_performance: doc.repair.on_performance ?? [] },
+    repair: doc.repair === undefined ? DEFAULT_REPAIR : buildRepair(doc.repair),
   });
+}
+
+function buildRepair(repair: NonNullable<Doc['repair']>): RepairRules {
+  const { deletion } = repair;
+  const rules = { minimum_periods: repair.minimum_periods, on_performance: repair.on_performance ?? [] };
+  return deletion === undefined ? rules : { ...rules, deletion: { holidays: [], working_weekends: [], ...deletion } };
 }
 
 function named(id: string, entry: Record<string, unknown>): { id: string; name: LocalText } {

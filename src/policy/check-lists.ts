@@ -1,7 +1,7 @@
 /**
  * Semantic checks on lists: a valid maximum duration, and criteria that name declared record
- * types, attributes and values. (The legal basis and the presence of `max_duration` are
- * shape checks.)
+ * types, attributes and values, and a `year` attribute where they count consecutive years.
+ * (The legal basis and the presence of `max_duration` are shape checks.)
  */
 
 import type { ProblemDetail } from '../errors.ts';
@@ -31,5 +31,10 @@ function checkCriterion(at: PathSegment[], criterion: Loose, recordTypes: Readon
     const message = `unknown record type "${criterion.record_type}"; declared: ${quoteList(recordTypes.keys())}`;
     return [policyProblem([...at, 'record_type'], message)];
   }
-  return isObject(criterion.where) ? checkAttributeValues([...at, 'where'], type, criterion.where) : [];
+  const problems = isObject(criterion.where) ? checkAttributeValues([...at, 'where'], type, criterion.where) : [];
+  if (criterion.consecutive_years !== undefined && !(isObject(type.attributes) && isObject(type.attributes.year))) {
+    const message = `counts consecutive years: record type "${criterion.record_type}" must declare a "year" attribute`;
+    problems.push(policyProblem([...at, 'consecutive_years'], message));
+  }
+  return problems;
 }

@@ -33,8 +33,39 @@ export function checkRecordTypes(document: Loose): ProblemDetail[] {
       ...objectItems(type.variants).flatMap(([index, variant]) =>
         checkVariant([...at, 'variants', index], type, variant),
       ),
+      ...checkExtension(at, type, document.record_types),
     ];
   });
+}
+
+/**
+ * An extension (`extends`) names another declared type that is not itself an extension, and declares the
+ * two attributes it works by: `listing`, required (the id of the record it lengthens), and `years`, required,
+ * whose values are whole numbers of years from 1 (Fa Shi [2017] 7 art. 2: 1 to 3 years).
+ */
+function checkExtension(at: PathSegment[], type: Loose, types: unknown): ProblemDetail[] {
+  if (typeof type.extends !== 'string') return [];
+  const target = isObject(types) ? types[type.extends] : undefined;
+  if (!isObject(target) || target.extends !== undefined) {
+    const message = `must name a record type that is not itself an extension; declared: ${quoteList(keysOf(types))}`;
+    return [policyProblem([...at, 'extends'], message)];
+  }
+  const attributes = isObject(type.attributes) ? type.attributes : {};
+  const problems: ProblemDetail[] = [];
+  for (const name of ['listing', 'years']) {
+    const spec = attributes[name];
+    if (!isObject(spec) || spec.required !== true)
+      problems.push(policyProblem([...at, 'attributes', name], 'is required: an extension declares it, required'));
+  }
+  const years = isObject(attributes.years) ? stringItems(attributes.years.enum) : [];
+  if (isObject(attributes.years) && years.length === 0)
+    problems.push(policyProblem([...at, 'attributes', 'years', 'enum'], 'must list the allowed numbers of years'));
+  for (const [index, value] of years)
+    if (!/^[1-9][0-9]?$/.test(value))
+      problems.push(
+        policyProblem([...at, 'attributes', 'years', 'enum', index], `"${value}" is not a whole number of years`),
+      );
+  return problems;
 }
 
 function checkAgencyKinds(at: PathSegment[], type: Loose, declared: ReadonlySet<string>): ProblemDetail[] {

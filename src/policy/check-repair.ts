@@ -1,6 +1,7 @@
 /**
- * Semantic checks on the `repair` section: minimum periods are valid durations and every
- * record type repaired on performance is in the catalog.
+ * Semantic checks on the `repair` section: minimum periods are valid durations, every
+ * record type repaired on performance is in the catalog, and the types with a deletion deadline
+ * (Fa Shi [2017] 7 art. 10) are among those repaired on performance.
  */
 
 import type { ProblemDetail } from '../errors.ts';
@@ -22,5 +23,19 @@ export function checkRepair(document: Loose): ProblemDetail[] {
           `unknown record type "${id}"; declared: ${quoteList(types)}`,
         ),
       ),
+    ...checkDeletion(repair),
   ];
+}
+
+function checkDeletion(repair: Loose): ProblemDetail[] {
+  if (!isObject(repair.deletion)) return [];
+  const onPerformance = new Set(stringItems(repair.on_performance).map(([, id]) => id));
+  return stringItems(repair.deletion.record_types)
+    .filter(([, id]) => !onPerformance.has(id))
+    .map(([index, id]) =>
+      policyProblem(
+        ['repair', 'deletion', 'record_types', index],
+        `"${id}" is not repaired on performance; on_performance: ${quoteList(onPerformance)}`,
+      ),
+    );
 }

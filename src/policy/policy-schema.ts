@@ -119,6 +119,7 @@ const RECORD_TYPE = record(
     ),
     attributes: idMap(ATTRIBUTE_NAME, ATTRIBUTE),
     variants: { type: 'array', items: VARIANT },
+    extends: DOTTED_ID,
   },
   [
     'name',
@@ -143,6 +144,7 @@ const CRITERION = record(
       propertyNames: ATTRIBUTE_NAME,
       additionalProperties: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string' } },
     },
+    consecutive_years: { type: 'integer', minimum: 2, maximum: 10 },
   },
   ['record_type'],
 );
@@ -192,10 +194,26 @@ const SCORING = record(
   ['base', 'grades', 'factors_reported'],
 );
 
+const DAY = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'must be a date such as "2026-10-01"' };
+const DAYS = { type: 'array', uniqueItems: true, items: DAY };
+
+/** Fa Shi [2017] 7 art. 10: deletion within so many working days, on the grounds listed (each with its text). */
+const DELETION = record(
+  {
+    record_types: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string' } },
+    working_days: { type: 'integer', minimum: 1, maximum: 60 },
+    holidays: DAYS,
+    working_weekends: DAYS,
+    grounds: idMap(ATTRIBUTE_NAME, LOCAL_TEXT, 1),
+  },
+  ['record_types', 'working_days', 'grounds'],
+);
+
 const REPAIR = record(
   {
     minimum_periods: record({ minor: DURATION, general: DURATION, serious: DURATION }, ['minor', 'general', 'serious']),
     on_performance: { type: 'array', uniqueItems: true, items: { type: 'string' } },
+    deletion: DELETION,
   },
   ['minimum_periods'],
 );

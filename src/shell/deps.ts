@@ -15,4 +15,6 @@ export interface AppDeps {
   readonly subjectSignIn: { readonly oidc: OidcClient | null; readonly demo: boolean };
   /** The transparency log's verifier key in signed-note form (`<origin>+<key ID>+<base64>`), served at /log/key. */
   readonly logKey: string;
+  /** CREDENCE_TIME_ZONE: the IANA zone dates and times are shown in (pages and rendered notices). */
+  readonly timeZone: string;
 }

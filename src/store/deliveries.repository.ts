@@ -14,7 +14,9 @@ export interface OutboxNotice {
   readonly subject_id: string;
   readonly kind: string;
   readonly at: Date;
-  readonly what: string;
+  /** The English text of a notice written before migration 013 (null after: see `params`). */
+  readonly what: string | null;
+  readonly params: Readonly<Record<string, unknown>> | null;
   readonly agency_id: string | null;
   readonly record_id: string | null;
   readonly list_id: string | null;
@@ -74,6 +76,7 @@ export async function claimDueNotices(trx: Transaction<DB>, now: Date, limit: nu
       'kind',
       'at',
       'what',
+      'params',
       'agency_id',
       'record_id',
       'list_id',

@@ -1,6 +1,8 @@
 /** The inquiry log as a subject's report reads it: the inquiries about them, and who made each. */
 
+import { type ExpressionBuilder, sql } from 'kysely';
 import type { Executor } from './executor.ts';
+import type { DB } from './schema.ts';
 
 /** Where an inquiry was about: an identifier as it was asked. */
 export interface InquiryIdentifierKey {
@@ -8,12 +10,30 @@ export interface InquiryIdentifierKey {
   readonly id: string;
 }
 
-const MAX_INQUIRIES = 1000;
+/** Where a page of inquiries starts: after the inquiry at `atMicros` (µs since the epoch, exact) with this id. */
+export interface InquiryCursor {
+  readonly atMicros: string;
+  readonly id: string;
+}
 
-/** The latest inquiries (at most 1000) about any of these identifiers, newest first. */
-export async function getInquiriesAbout(db: Executor, identifiers: readonly InquiryIdentifierKey[]) {
+/** Any of these identifiers, as a WHERE condition on inquiries. */
+function aboutAny(identifiers: readonly InquiryIdentifierKey[]) {
+  return (eb: ExpressionBuilder<DB, 'inquiries'>) =>
+    eb.or(identifiers.map((i) => eb.and([eb('subject_scheme', '=', i.scheme), eb('subject_value', '=', i.id)])));
+}
+
+/**
+ * One page of the inquiries about any of these identifiers, newest first, ordered by (at, id) so ties keep their
+ * order; `after` continues from the last inquiry of the previous page. Each row carries its own cursor.
+ */
+export async function getInquiriesAbout(
+  db: Executor,
+  identifiers: readonly InquiryIdentifierKey[],
+  limit: number,
+  after?: InquiryCursor,
+) {
   if (identifiers.length === 0) return [];
-  return db
+  let query = db
     .selectFrom('inquiries')
     .select([
       'id',
@@ -27,13 +47,26 @@ export async function getInquiriesAbout(db: Executor, identifiers: readonly Inqu
       'subject_scheme',
       'subject_value',
       'review_id',
+      // Exact to the microsecond, which a JavaScript Date is not.
+      sql<string>`(extract(epoch from at) * 1000000)::bigint::text`.as('at_micros'),
     ])
-    .where((eb) =>
-      eb.or(identifiers.map((i) => eb.and([eb('subject_scheme', '=', i.scheme), eb('subject_value', '=', i.id)]))),
-    )
-    .orderBy('at', 'desc')
-    .limit(MAX_INQUIRIES)
-    .execute();
+    .where(aboutAny(identifiers));
+  if (after !== undefined) {
+    const afterAt = sql`timestamptz 'epoch' + ${after.atMicros}::bigint * interval '1 microsecond'`;
+    query = query.where(sql<boolean>`(at, id) < (${afterAt}, ${after.id})`);
+  }
+  return query.orderBy('at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+}
+
+/** How many inquiries there are about any of these identifiers. */
+export async function countInquiriesAbout(db: Executor, identifiers: readonly InquiryIdentifierKey[]): Promise<number> {
+  if (identifiers.length === 0) return 0;
+  const row = await db
+    .selectFrom('inquiries')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where(aboutAny(identifiers))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 /** The name and role of each of these API keys (principal ids). */

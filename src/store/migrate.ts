@@ -14,6 +14,7 @@ import * as imports from './migrations/2026-12-01-009-imports.ts';
 import * as log from './migrations/2026-12-02-010-log.ts';
 import * as logWitnesses from './migrations/2026-12-02-011-log-witnesses.ts';
 import * as periodsFromDecision from './migrations/2026-12-02-012-periods-from-decision.ts';
+import * as noticesAsData from './migrations/2026-12-02-013-notices-as-data.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '2026-11-21-001-initial': initial,
@@ -28,6 +29,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-02-010-log': log,
   '2026-12-02-011-log-witnesses': logWitnesses,
   '2026-12-02-012-periods-from-decision': periodsFromDecision,
+  '2026-12-02-013-notices-as-data': noticesAsData,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -1,11 +1,18 @@
 /** SQL for notices: the subject's messages and the webhook outbox. */
 
 import { sql } from 'kysely';
-import type { NoticeDraft } from '../domain/notice.ts';
+import type { NoticeDraft, NoticeParams } from '../domain/notice.ts';
 
 import type { Executor } from './executor.ts';
 
-export interface StoredNotice extends NoticeDraft {
+/**
+ * A notice as stored. Rows written before migration 013 carry their English text (`what`, `how_to_dispute`) and
+ * no `params`; newer rows carry `params` and no text.
+ */
+export interface StoredNotice extends Omit<NoticeDraft, 'params'> {
+  readonly params: NoticeParams | null;
+  readonly what: string | null;
+  readonly how_to_dispute: string | null;
   readonly id: string;
   readonly at: Date;
   readonly delivery_status: 'pending' | 'delivered' | 'failed';
@@ -30,10 +37,10 @@ export async function insertNotices(
       attempts: 0,
     })),
   );
-  await sql`insert into notices (subject_id, id, at, kind, agency_id, record_id, list_id, legal_basis, what,
-      consequences, how_to_dispute, dispute_by, delivery_status, attempts, next_attempt_at)
-    select subject_id, id, at, kind, agency_id, record_id, list_id, legal_basis, what,
-      consequences, how_to_dispute, dispute_by, delivery_status, attempts, next_attempt_at
+  await sql`insert into notices (subject_id, id, at, kind, agency_id, record_id, list_id, legal_basis, params,
+      consequences, dispute_by, delivery_status, attempts, next_attempt_at)
+    select subject_id, id, at, kind, agency_id, record_id, list_id, legal_basis, params,
+      consequences, dispute_by, delivery_status, attempts, next_attempt_at
     from json_populate_recordset(null::notices, ${json}::json)`.execute(db);
 }
 

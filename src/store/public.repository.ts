@@ -125,6 +125,25 @@ export async function getListEntriesChunk(
   return result.rows;
 }
 
+/**
+ * How many entries of a list have a record of a public shape now (getListEntriesChunk's filter), counted up to
+ * `cap` + 1 so that a long list costs no more than its deepest page.
+ */
+export async function countListEntries(
+  db: Executor,
+  query: { list: string; shapes: readonly PublicShape[]; now: Date; cap: number },
+): Promise<number> {
+  const { list, now } = query;
+  const result = await sql<{ n: string }>`
+    select count(*)::text as n from (select 1 from list_entries e
+    where e.list_id = ${list} and e.status = 'active' and e.effective_from <= ${now} and e.until > ${now}
+      and exists (select 1 from records r join subjects k on k.id = r.subject_id
+        where r.subject_id = e.subject_id and r.id = any(e.record_ids) and ${fitsAShape(query.shapes, 'k.kind', now)})
+    limit ${query.cap + 1}) capped
+  `.execute(db);
+  return Number(result.rows[0]?.n ?? 0);
+}
+
 /** Records by id, as evaluation sees them. */
 export async function getRecordsByIds(db: Executor, ids: readonly string[]): Promise<CreditRecord[]> {
   if (ids.length === 0) return [];

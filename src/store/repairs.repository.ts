@@ -90,3 +90,10 @@ export async function getRepairsOfSubject(db: Executor, subjectId: string): Prom
     .orderBy('id')
     .execute();
 }
+
+/** The type of each of these records, by record id (a repair's deadline depends on it). */
+export async function getRecordTypes(db: Executor, recordIds: readonly string[]): Promise<Map<string, string>> {
+  if (recordIds.length === 0) return new Map();
+  const rows = await db.selectFrom('records').select(['id', 'type']).where('id', 'in', recordIds).execute();
+  return new Map(rows.map((r) => [r.id, r.type]));
+}

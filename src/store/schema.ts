@@ -139,7 +139,9 @@ export interface NoticesTable {
   record_id: string | null;
   list_id: string | null;
   legal_basis: string;
-  what: string;
+  /** The English text of a notice written before 013; null for notices stored as a kind and parameters. */
+  what: string | null;
+  params: Json<Record<string, unknown>> | null;
   consequences: Json<unknown[]>;
   how_to_dispute: string | null;
   dispute_by: Timestamp | null;

@@ -53,3 +53,29 @@ export function aPenalty(
     ...rest,
   };
 }
+
+/**
+ * A market agency's decision naming a subject seriously dishonest (SAMR Order No. 44): the one record the
+ * `serious-dishonesty` list rests on (Guo Ban Fa [2020] 49 (6)-(8)).
+ */
+export function aListingDecision(
+  overrides: { basis?: string; subjectId?: string; kind?: 'person' | 'organization' } & Input = {},
+): Input {
+  const { basis = 'samr_serious_violation', subjectId, kind = 'organization', ...rest } = overrides;
+  counter += 1;
+  return {
+    source_ref: `listing-${counter}`,
+    type: 'listing.serious_dishonesty',
+    subject: {
+      kind,
+      scheme: kind === 'person' ? 'cn-rid' : 'cn-uscc',
+      id: subjectId ?? (kind === 'person' ? aResidentId() : anUscc()),
+      name: '北京某某科技有限公司',
+    },
+    decided_at: '2026-09-15',
+    legal_basis: 'SAMR Order No. 44 (2021)',
+    document_ref: `京市监严列〔2026〕${counter}号`,
+    attributes: { basis },
+    ...rest,
+  };
+}

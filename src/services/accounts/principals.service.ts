@@ -141,6 +141,16 @@ function principalCreated(
   };
 }
 
+const KEY_PREFIX = 'crd_';
+const KEY_BYTES = 32;
+/** Every key createPrincipal makes: the prefix, then 32 random bytes in unpadded base64url (43 characters). */
+const KEY_FORMAT = new RegExp(`^${KEY_PREFIX}[A-Za-z0-9_-]{${Math.ceil((KEY_BYTES * 4) / 3)}}$`);
+
+/** Whether `key` could be a Credence key at all: anything else is refused without a database lookup. */
+export function isWellFormedKey(key: string): boolean {
+  return KEY_FORMAT.test(key);
+}
+
 /** Creates a principal and returns it with its key, which is never shown again. */
 export async function createPrincipal(
   ctx: ServiceContext,
@@ -152,7 +162,7 @@ export async function createPrincipal(
     throw new CredenceError(problems[0]!.code, problems.map((p) => p.message).join('; '), problems);
   const subject = input.subject === undefined ? null : parseSubject(policy, input.subject);
   const id = `p_${randomBytes(8).toString('hex')}`;
-  const key = `crd_${randomBytes(32).toString('base64url')}`;
+  const key = `${KEY_PREFIX}${randomBytes(KEY_BYTES).toString('base64url')}`;
   const now = ctx.clock();
   await writeTransaction(ctx, async (trx) => {
     const agencyId = await resolveAgency(trx, input, now);
@@ -192,7 +202,8 @@ export async function listPrincipals(ctx: ServiceContext): Promise<Principal[]> 
   return selectAllPrincipals(ctx.db);
 }
 
-/** The active principal holding `key`, or undefined. */
+/** The active principal holding `key`, or undefined; a key that is not well formed is not looked up. */
 export async function authenticateKey(ctx: ServiceContext, key: string): Promise<Principal | undefined> {
+  if (!isWellFormedKey(key)) return undefined;
   return getActivePrincipalByKeyHash(ctx.db, hashKey(key));
 }

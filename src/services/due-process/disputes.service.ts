@@ -88,7 +88,7 @@ export async function openDispute(ctx: ServiceContext, principal: Principal, rec
         subject_id: record.subject_id,
         events: [{ type: 'dispute.opened', payload: { dispute, record_status: recordStatus } }],
         notices: (evaluation) => [
-          disputeOpenedNotice(policy, disputed, evaluation, { id: dispute.id, due_at: new Date(dispute.due_at) }),
+          disputeOpenedNotice(disputed, evaluation, { id: dispute.id, due_at: new Date(dispute.due_at) }),
         ],
       },
     ]);
@@ -166,7 +166,8 @@ export async function readDispute(ctx: ServiceContext, principal: Principal, id:
 
 /**
  * POST /v1/disputes/{id}/statement: after a dispute is upheld, the subject's own statement is
- * shown with the record in every report (FCRA § 611(b)-(c)). A later statement replaces it.
+ * shown with the record in every report (FCRA § 611(b)-(c)). A later statement by the subject
+ * replaces it; no one else (not an operator) may write it.
  */
 export async function addDisputeStatement(
   ctx: ServiceContext,
@@ -174,6 +175,9 @@ export async function addDisputeStatement(
   id: string,
   statement: string,
 ): Promise<DisputeView> {
+  // The statement is the subject's own words: an operator acting for them may not write or overwrite it.
+  if (principal.role !== 'subject')
+    throw new CredenceError('CRD_FORBIDDEN', "a dispute statement is the subject's own: only the subject may write it");
   const now = ctx.clock();
   return writeTransaction(ctx, async (trx) => {
     await lockLedgerHead(trx);
@@ -240,7 +244,7 @@ async function markOverduePage(trx: Transaction<DB>, policy: Policy, now: Date):
         },
       ],
       notices: (evaluation) => [
-        disputeOverdueNotice(policy, suspended, evaluation, { id: dispute.id, due_at: dispute.due_at }),
+        disputeOverdueNotice(suspended, evaluation, { id: dispute.id, due_at: dispute.due_at }),
       ],
     });
   }

@@ -83,6 +83,8 @@ export type DueProcessEvent =
         reason: string;
         principal_id: string;
         record_status: 'repaired' | null;
+        /** Fa Shi [2017] 7 art. 10: the ground of deletion the court named, where the policy lists grounds. */
+        ground?: string;
       };
     };
 

@@ -7,7 +7,7 @@
  */
 
 import type { Transaction } from 'kysely';
-import { OPEN_STATUSES, recordWindow } from '../../domain/evaluate.ts';
+import { extensionYears, OPEN_STATUSES, recordWindow } from '../../domain/evaluate.ts';
 import { recordExpiredNotice } from '../../domain/notice.ts';
 import type { Policy } from '../../domain/policy.ts';
 import type { CreditRecord } from '../../domain/record.ts';
@@ -29,11 +29,12 @@ interface Ended {
 /** Open records (active, disputed or suspended) whose window has ended by `now`. */
 export function endedRecords(policy: Policy, records: readonly CreditRecord[], now: Date): Ended[] {
   const ended: Ended[] = [];
+  const extended = extensionYears(policy, records);
   for (const record of records) {
     if (!OPEN_STATUSES.includes(record.status)) continue;
     const type = policy.record_types.get(record.type);
     if (type === undefined) continue;
-    const { end } = recordWindow(type, record);
+    const { end } = recordWindow(type, record, undefined, extended.get(record.id));
     if (end <= now) ended.push({ record, end });
   }
   return ended;
@@ -79,7 +80,7 @@ async function writeExpiries(trx: Transaction<DB>, policy: Policy, ended: readon
   await reprojectSubjects(trx, policy, [...new Set(ended.map((e) => e.record.subject_id))], now, { notify: true });
   await recordNotices(
     trx,
-    ended.map(({ record, end }) => recordExpiredNotice(policy, record, end)),
+    ended.map(({ record, end }) => recordExpiredNotice(record, end)),
     now,
   );
   await notifyLedger(trx);

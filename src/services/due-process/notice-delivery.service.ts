@@ -8,6 +8,7 @@
 
 import { createHmac } from 'node:crypto';
 import type { Config } from '../../config.ts';
+import type { Language } from '../../domain/local-text.ts';
 import { CredenceError } from '../../errors.ts';
 import {
   claimDueNotices,
@@ -23,6 +24,7 @@ import {
 } from '../../store/deliveries.repository.ts';
 import { getIdentifiersOfSubjects } from '../../store/subjects.repository.ts';
 import type { ServiceContext } from '../context.ts';
+import { noticeAgencies, type NoticeText, noticeTexts } from './notice-text.ts';
 
 /** The delivery states and a notice's delivery row, as operators see them. */
 export { DELIVERY_STATUSES, type DeliveryRow, type DeliveryStatus } from '../../store/deliveries.repository.ts';
@@ -39,6 +41,8 @@ export interface Webhook {
   readonly maxBatches?: number;
   /** Delay before the next attempt after `attempts` failures (injectable for tests). */
   readonly backoff?: (attempts: number) => number;
+  /** The time zone the notices' dates are written in (CREDENCE_TIME_ZONE; default Asia/Shanghai). */
+  readonly timeZone?: string;
 }
 
 export interface DeliveryCounts {
@@ -52,9 +56,11 @@ const BACKOFF_BASE_MS = 30_000;
 const BACKOFF_CAP_MS = 3_600_000;
 
 /** The webhook the configuration names, or null when delivery is off. */
-export function webhookFromConfig(config: Pick<Config, 'noticeWebhook' | 'noticeWebhookSecret'>): Webhook | null {
+export function webhookFromConfig(
+  config: Pick<Config, 'noticeWebhook' | 'noticeWebhookSecret' | 'timeZone'>,
+): Webhook | null {
   if (config.noticeWebhook === null || config.noticeWebhookSecret === null) return null;
-  return { url: config.noticeWebhook, secret: config.noticeWebhookSecret };
+  return { url: config.noticeWebhook, secret: config.noticeWebhookSecret, timeZone: config.timeZone };
 }
 
 /**
@@ -71,20 +77,30 @@ export function signBody(secret: string, body: string): string {
   return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 }
 
-/** The JSON the receiver gets: the notice with the subject's identifiers (no internal ids). */
-export function noticeBody(notice: OutboxNotice, identifiers: readonly { scheme: string; value: string }[]): string {
+/**
+ * The JSON the receiver gets: the notice with the subject's identifiers (no internal ids), its kind and
+ * parameters, and its words in every language (`texts.en`, `texts.zh`; `what` and `how_to_dispute` stay, in
+ * English, for receivers written before). A notice stored before migration 013 has its English text in both.
+ */
+export function noticeBody(
+  notice: OutboxNotice,
+  identifiers: readonly { scheme: string; value: string }[],
+  texts: Readonly<Record<Language, NoticeText>>,
+): string {
   return JSON.stringify({
     id: notice.id,
     kind: notice.kind,
     subject: { identifiers },
     at: notice.at,
-    what: notice.what,
+    what: texts.en.what,
+    params: notice.params,
+    texts,
     agency_id: notice.agency_id,
     record_id: notice.record_id,
     list_id: notice.list_id,
     legal_basis: notice.legal_basis,
     consequences: notice.consequences,
-    how_to_dispute: notice.how_to_dispute,
+    how_to_dispute: texts.en.how_to_dispute,
     dispute_by: notice.dispute_by,
   });
 }
@@ -153,12 +169,19 @@ async function deliverBatch(
       list.push({ scheme: row.scheme, value: row.value });
       identifiers.set(row.subject_id, list);
     }
+    const agencies = await noticeAgencies(trx, due);
+    const reader = {
+      timeZone: webhook.timeZone ?? 'Asia/Shanghai',
+      policy: ctx.policy,
+      agency: (id: string) => agencies.get(id) ?? id,
+    };
     const outcomes = await Promise.all(
       due.map(async (notice) => {
         const ids = (identifiers.get(notice.subject_id) ?? []).sort(
           (a, b) => a.scheme.localeCompare(b.scheme) || a.value.localeCompare(b.value),
         );
-        return outcomeOf(webhook, notice, await post(webhook, notice, noticeBody(notice, ids), now), now);
+        const body = noticeBody(notice, ids, noticeTexts(notice, reader));
+        return outcomeOf(webhook, notice, await post(webhook, notice, body, now), now);
       }),
     );
     await updateAttempts(trx, outcomes, now);

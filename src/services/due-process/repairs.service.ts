@@ -3,17 +3,21 @@
  * applies to end a negative record's effect early, with evidence that the conduct is corrected
  * and the obligations met; the filing agency decides. Approval marks the record `repaired`: it
  * stops counting and leaves lists and public disclosure at once, and stays in the history.
- * A refused application may be made again with new evidence; one pending per record.
+ * A refused application may be made again with new evidence; one pending per record. Where the
+ * policy sets a deletion deadline for the record's type (Fa Shi [2017] 7 art. 10: 3 working days),
+ * the application shows it as `due_at`, and `overdue` once passed undecided, as a dispute does; the
+ * court's approval names the art. 10 ground, carried in the ledger event.
  */
 
 import { recordRepairedNotice, repairRefusedNotice } from '../../domain/due-process-notices.ts';
 import type { Principal } from '../../domain/principal.ts';
-import { checkRepairEligibility } from '../../domain/repair.ts';
+import { checkDeletionGround, checkRepairEligibility, repairDueAt } from '../../domain/repair.ts';
 import { CredenceError } from '../../errors.ts';
 import { lockLedgerHead } from '../../store/ledger.repository.ts';
 import { getRecordVersionNumbers } from '../../store/record-changes.repository.ts';
 import {
   getPendingRepairOfRecord,
+  getRecordTypes,
   getRepairForUpdate,
   listRepairs as selectRepairs,
   type RepairRow,
@@ -41,11 +45,18 @@ export interface RepairApplication {
   readonly performed?: boolean;
 }
 
-export type RepairView = Omit<RepairRow, 'id' | 'applied_by' | 'decided_by'> & { readonly repair_id: string };
+export type RepairView = Omit<RepairRow, 'id' | 'applied_by' | 'decided_by'> & {
+  readonly repair_id: string;
+  /** When the agency must decide (Fa Shi [2017] 7 art. 10), or null where the policy sets no deadline. */
+  readonly due_at: Date | null;
+  /** Still pending past `due_at`. */
+  readonly overdue: boolean;
+};
 
-function repairView(row: RepairRow): RepairView {
+function repairView(row: RepairRow, due: { due_at: Date | null; now: Date }): RepairView {
   const { id, applied_by: _a, decided_by: _d, ...rest } = row;
-  return { repair_id: id, ...rest };
+  const overdue = row.status === 'pending' && due.due_at !== null && due.due_at <= due.now;
+  return { repair_id: id, ...rest, due_at: due.due_at, overdue };
 }
 
 /** POST /v1/records/{id}/repairs: refused with a coded reason before the record may be repaired. */
@@ -91,21 +102,26 @@ export async function applyForRepair(
     await commitChanges(trx, policy, now, [
       { subject_id: record.subject_id, events: [{ type: 'repair.applied', payload: { repair } }] },
     ]);
-    return repairView({
-      ...repair,
-      status: 'pending',
-      applied_at: now,
-      applied_by: principal.id,
-      decided_at: null,
-      decided_by: null,
-      decision_reason: null,
-    });
+    return repairView(
+      {
+        ...repair,
+        status: 'pending',
+        applied_at: now,
+        applied_by: principal.id,
+        decided_at: null,
+        decided_by: null,
+        decision_reason: null,
+      },
+      { due_at: repairDueAt(policy, record.type, now), now },
+    );
   });
 }
 
 export interface RepairDecision {
   readonly approve: boolean;
   readonly reason: string;
+  /** Fa Shi [2017] 7 art. 10: the ground of deletion, required to approve where the policy lists grounds. */
+  readonly ground?: string;
 }
 
 /** POST /v1/repairs/{id}/decision, by the agency that filed the record only. */
@@ -132,6 +148,11 @@ export async function decideRepair(
       await refuseWhileDisputed(trx, record, 'resolve the dispute before approving the repair');
       requireStatus(record, ['active'], 'refuse the application instead');
     }
+    const groundProblem = decision.approve ? checkDeletionGround(policy, record.type, decision.ground) : null;
+    if (groundProblem !== null)
+      throw new CredenceError('CRD_DELETION_GROUND', groundProblem, [
+        { code: 'CRD_DELETION_GROUND', path: 'ground', message: groundProblem },
+      ]);
     const after = decision.approve ? { ...record, status: 'repaired' as const } : record;
     await commitChanges(trx, policy, now, [
       {
@@ -146,13 +167,14 @@ export async function decideRepair(
               reason: decision.reason,
               principal_id: principal.id,
               record_status: decision.approve ? 'repaired' : null,
+              ...(decision.approve && decision.ground !== undefined ? { ground: decision.ground } : {}),
             },
           },
         ],
         notices: (evaluation) => [
           decision.approve
-            ? recordRepairedNotice(policy, after, evaluation, decision.reason)
-            : repairRefusedNotice(policy, after, evaluation, decision.reason),
+            ? recordRepairedNotice(after, evaluation, decision.reason)
+            : repairRefusedNotice(after, evaluation, decision.reason),
         ],
       },
     ]);
@@ -164,7 +186,8 @@ export async function decideRepair(
       decided_by: principal.id,
       decision_reason: decision.reason,
     };
-    return { repair: repairView(decided), record: recordView(after, version) };
+    const due = { due_at: repairDueAt(policy, record.type, repair.applied_at), now };
+    return { repair: repairView(decided, due), record: recordView(after, version) };
   });
 }
 
@@ -188,5 +211,14 @@ export async function listRepairs(
     rows.map((r) => r.subject_id),
     'repairs',
   );
-  return { repairs: rows.map(repairView) };
+  const types = await getRecordTypes(
+    ctx.db,
+    rows.map((r) => r.record_id),
+  );
+  const now = ctx.clock();
+  return {
+    repairs: rows.map((r) =>
+      repairView(r, { due_at: repairDueAt(ctx.policy, types.get(r.record_id)!, r.applied_at), now }),
+    ),
+  };
 }

@@ -4,11 +4,17 @@
  * Reading a report is itself an inquiry, committed before the read.
  */
 
-import { evaluateSubject, recordWindow } from '../../domain/evaluate.ts';
+import { evaluateSubject, extensionYears, recordWindow } from '../../domain/evaluate.ts';
 import type { Policy } from '../../domain/policy.ts';
 import { PORTAL_PRINCIPAL_ID, type Principal } from '../../domain/principal.ts';
 import { CredenceError } from '../../errors.ts';
-import { getInquiriesAbout, getKeyNames, getStaffNames } from '../../store/inquiries.repository.ts';
+import {
+  countInquiriesAbout,
+  getInquiriesAbout,
+  getKeyNames,
+  getStaffNames,
+  type InquiryCursor,
+} from '../../store/inquiries.repository.ts';
 import { getNoticesOfSubject, type StoredNotice } from '../../store/notices.repository.ts';
 import { getRecordsOfSubjects, type StoredRecord } from '../../store/records.repository.ts';
 import {
@@ -85,14 +91,36 @@ async function principalNames(
   return names;
 }
 
-/** The inquiries about any of the subject's identifiers, newest first, each with who made it. */
-async function inquiriesAbout(ctx: ServiceContext, identifiers: readonly SubjectRef[]) {
-  const inquiries = await getInquiriesAbout(ctx.db, identifiers);
+/** Inquiries per page of a report's "who checked me" (the report carries the first, newest, page). */
+export const INQUIRIES_PAGE = 100;
+
+/** A page cursor as the API shows it: the last inquiry's time in µs since the epoch, a dot, and its id. */
+function encodeCursor(cursor: InquiryCursor): string {
+  return `${cursor.atMicros}.${cursor.id}`;
+}
+
+function decodeCursor(raw: string): InquiryCursor {
+  const match = /^(\d{1,18})\.(.{1,100})$/s.exec(raw);
+  if (match === null)
+    throw new CredenceError('CRD_VALIDATION', 'inquiries_after must be an inquiries_next a report or page gave', [
+      { code: 'CRD_VALIDATION', path: 'inquiries_after', message: 'not a cursor this registry gave' },
+    ]);
+  return { atMicros: match[1]!, id: match[2]! };
+}
+
+/**
+ * One page of the inquiries about any of the subject's identifiers, newest first by (at, id), each with who made
+ * it, with the cursor of the next page (null on the last).
+ */
+async function inquiriesPage(ctx: ServiceContext, identifiers: readonly SubjectRef[], after?: InquiryCursor) {
+  const rows = await getInquiriesAbout(ctx.db, identifiers, INQUIRIES_PAGE + 1, after);
+  const page = rows.slice(0, INQUIRIES_PAGE);
   const names = await principalNames(
     ctx,
-    inquiries.map((i) => i.principal_id),
+    page.map((i) => i.principal_id),
   );
-  return inquiries.map((i) => ({
+  const last = page.at(-1);
+  const inquiries = page.map((i) => ({
     id: i.id,
     at: i.at,
     kind: i.kind,
@@ -104,6 +132,41 @@ async function inquiriesAbout(ctx: ServiceContext, identifiers: readonly Subject
     by: { principal_id: i.principal_id, ...(names.get(i.principal_id) ?? { name: 'unknown', role: 'unknown' }) },
     identifier: { scheme: i.subject_scheme, id: i.subject_value },
   }));
+  const next =
+    rows.length > INQUIRIES_PAGE && last !== undefined ? encodeCursor({ atMicros: last.at_micros, id: last.id }) : null;
+  return { inquiries, next };
+}
+
+/** The identifiers whose inquiries are the subject's: every identifier of the subject, or the one asked. */
+async function identifiersOf(ctx: ServiceContext, ref: SubjectRef): Promise<SubjectRef[]> {
+  const subject = await getSubjectByIdentifier(ctx.db, ref.scheme, ref.id);
+  if (subject === undefined) return [ref];
+  return (await getIdentifiersOfSubjects(ctx.db, [subject.id])).map((i) => ({ scheme: i.scheme, id: i.value }));
+}
+
+/**
+ * GET /v1/subjects/{scheme}/{id}/inquiries?after=CURSOR: the next page of "who checked me" after a report's first
+ * (`inquiries_next`), newest first, with the next page's cursor; together the pages hold every inquiry. The read
+ * is itself logged, as a report read is.
+ */
+export async function getInquiriesPage(
+  ctx: ServiceContext,
+  principal: Principal,
+  requested: SubjectRef,
+  after: string | undefined,
+) {
+  const ref = checkSubjectRef(ctx, requested, 'subject');
+  if ('code' in ref) throw new CredenceError(ref.code, ref.message, [ref]);
+  authorizeReport(principal, ref);
+  const cursor = after === undefined ? undefined : decodeCursor(after);
+  await logInquiries(ctx, principal, { identifiers: [ref] }, null, { kind: 'report' });
+  const identifiers = await identifiersOf(ctx, ref);
+  const page = await inquiriesPage(ctx, identifiers, cursor);
+  return {
+    inquiries: page.inquiries,
+    inquiries_total: await countInquiriesAbout(ctx.db, identifiers),
+    next: page.next,
+  };
 }
 
 async function subjectView(ctx: ServiceContext, ref: SubjectRef, file: SubjectFile) {
@@ -121,9 +184,14 @@ async function subjectView(ctx: ServiceContext, ref: SubjectRef, file: SubjectFi
 }
 
 /** A record as its subject reads it: with due process's annotations and the end of its window. */
-function reportRecord(policy: Policy, annotations: SubjectFile['annotations'], r: StoredRecord) {
+function reportRecord(
+  policy: Policy,
+  annotations: SubjectFile['annotations'],
+  extended: ReadonlyMap<string, number>,
+  r: StoredRecord,
+) {
   const type = policy.record_types.get(r.type);
-  const window = type === undefined ? null : recordWindow(type, r);
+  const window = type === undefined ? null : recordWindow(type, r, undefined, extended.get(r.id));
   const { body_digest: _digest, ...record } = r;
   return {
     ...record,
@@ -132,6 +200,12 @@ function reportRecord(policy: Policy, annotations: SubjectFile['annotations'], r
     // English, as the API answers; the portal names the type in the page's language.
     record_type_name: type?.name.en ?? r.type,
   };
+}
+
+/** The report's "who checked me": its first page, the total, and where the next page starts. */
+async function reportInquiries(ctx: ServiceContext, identifiers: readonly SubjectRef[]) {
+  const [page, total] = await Promise.all([inquiriesPage(ctx, identifiers), countInquiriesAbout(ctx.db, identifiers)]);
+  return { inquiries: page.inquiries, inquiries_total: total, inquiries_next: page.next };
 }
 
 /** A subject's file, for the subject, operators and auditors; the read is logged first. */
@@ -148,6 +222,7 @@ export async function getReport(ctx: ServiceContext, principal: Principal, reque
     { kind: file.subject?.kind ?? policy.identifier_schemes.get(ref.scheme)!.subject_kinds[0]!, records: file.records },
     now,
   );
+  const extended = extensionYears(policy, file.records);
   return {
     subject: await subjectView(ctx, ref, file),
     policy_version: policy.version,
@@ -157,12 +232,13 @@ export async function getReport(ctx: ServiceContext, principal: Principal, reque
     factors: evaluation.factors,
     lists: evaluation.lists,
     measures: evaluation.measures,
-    records: file.records.map((r) => reportRecord(policy, file.annotations, r)),
+    records: file.records.map((r) => reportRecord(policy, file.annotations, extended, r)),
     notices: file.notices.map(
       ({ delivery_status: _s, attempts: _a, next_attempt_at: _n, last_error: _e, delivered_at: _d, ...notice }) =>
         notice,
     ),
-    inquiries: await inquiriesAbout(ctx, file.identifiers),
+    // The newest page; `inquiries_next` pages on (GET .../inquiries?after=), `inquiries_total` counts them all.
+    ...(await reportInquiries(ctx, file.identifiers)),
     // Issue 9, item 5: the subject's ledger events with their inclusion proofs in the published checkpoint.
     ...(await readSubjectLog(ctx, file.subject?.id)),
   };

@@ -17,10 +17,11 @@ import {
 } from '../../domain/disclosure.ts';
 import { findProblem, maskIdentifier, MAX_IDENTIFIER_LENGTH, normalizeIdentifier } from '../../domain/identifiers.ts';
 import { inLanguage, type Language } from '../../domain/local-text.ts';
-import { resolveRecordTerms, type Policy, type SubjectKind } from '../../domain/policy.ts';
+import { resolveRecordTerms, type IdentifierScheme, type Policy, type SubjectKind } from '../../domain/policy.ts';
 import type { CreditRecord } from '../../domain/record.ts';
 import { CredenceError } from '../../errors.ts';
 import {
+  countListEntries,
   getAgencyNames,
   getListEntriesChunk,
   getListEntriesOfSubjects,
@@ -77,12 +78,63 @@ export interface PublicSubjectView {
   readonly identifiers: readonly { scheme: string; id: string }[];
 }
 
+export type PublicSearchResult = PublicSubjectView & { lists: PublicMembershipView[]; records: PublicRecordView[] };
+
 /** `GET /v1/public/search?q=`: subjects with something public, by identifier or name. */
 export async function searchPublic(
   ctx: ServiceContext,
   q: string,
   language: Language = 'en',
-): Promise<{ results: (PublicSubjectView & { lists: PublicMembershipView[]; records: PublicRecordView[] })[] }> {
+): Promise<{ results: PublicSearchResult[] }> {
+  const { views } = await findPublic(ctx, q, language, SEARCH_CANDIDATES);
+  // The query is not echoed: a full resident ID should not travel back in a public answer.
+  return { results: views.slice(0, SEARCH_LIMIT) };
+}
+
+/** Name matches the paged search (the public pages) considers: SEARCH_PAGES pages of SEARCH_LIMIT. */
+const SEARCH_PAGES = 10;
+
+/**
+ * The public search, counted and paged (the public pages): one page of SEARCH_LIMIT results, the total found, and
+ * whether there are more than the SEARCH_PAGES pages it looks at (then the total is "more than").
+ */
+export async function searchPublicPage(ctx: ServiceContext, q: string, language: Language, page: number) {
+  const { views, capped } = await findPublic(ctx, q, language, 3 * SEARCH_PAGES * SEARCH_LIMIT);
+  const total = Math.min(views.length, SEARCH_PAGES * SEARCH_LIMIT);
+  const pages = Math.max(1, Math.ceil(total / SEARCH_LIMIT));
+  const shown = Math.min(Math.max(1, page), pages);
+  return {
+    results: views.slice((shown - 1) * SEARCH_LIMIT, shown * SEARCH_LIMIT),
+    total,
+    total_capped: capped || views.length > total,
+    page: shown,
+    pages,
+  };
+}
+
+/**
+ * A query that has an identifier's shape (letters and digits only, at least 15, at least 6 of them digits) but
+ * that no checked scheme accepts: the scheme it is closest to (its check digit is wrong, else the first checked
+ * scheme) and why, so the page can say it is invalid rather than "nothing public".
+ */
+export function invalidIdentifierIn(
+  policy: Policy,
+  q: string,
+): { scheme: IdentifierScheme; problem: string } | undefined {
+  const query = q.trim().toUpperCase();
+  if (!/^[0-9A-Z]{15,20}$/.test(query) || (query.match(/\d/g) ?? []).length < 6) return undefined;
+  const checked = [...policy.identifier_schemes.values()].filter((s) => s.check !== undefined);
+  const problems = checked.map((scheme) => ({
+    scheme,
+    problem: findProblem(scheme, normalizeIdentifier(scheme, query)),
+  }));
+  if (problems.some((p) => p.problem === undefined)) return undefined;
+  const found = problems.find((p) => /check (digit|character)/.test(p.problem!)) ?? problems[0];
+  return found === undefined ? undefined : { scheme: found.scheme, problem: found.problem! };
+}
+
+/** Every subject with something public that the query finds, by identifier or name (up to `candidates` names). */
+async function findPublic(ctx: ServiceContext, q: string, language: Language, candidates: number) {
   const query = checkQuery(q);
   const now = ctx.clock();
   const keys = identifierKeys(ctx.policy, query);
@@ -98,12 +150,10 @@ export async function searchPublic(
         name: query,
         shapes: publicShapes(ctx.policy, now),
         now,
-        limit: SEARCH_CANDIDATES,
+        limit: candidates,
       });
-  const candidates = [...new Map([...byIdentifier, ...byName].map((s) => [s.id, s])).values()];
-  const views = await publicSubjects(ctx, candidates, now, language);
-  // The query is not echoed: a full resident ID should not travel back in a public answer.
-  return { results: views.slice(0, SEARCH_LIMIT) };
+  const subjects = [...new Map([...byIdentifier, ...byName].map((s) => [s.id, s])).values()];
+  return { views: await publicSubjects(ctx, subjects, now, language), capped: byName.length >= candidates };
 }
 
 /** `GET /v1/public/lists/{list}`: the list's public members, newest first, one page. */
@@ -135,7 +185,11 @@ export async function listPublicMembers(
   }
   const now = ctx.clock();
   const skip = (page - 1) * pageSize;
-  const found = await scanPublicEntries(ctx, listId, publicShapes(ctx.policy, now), now, skip + pageSize + 1);
+  const shapes = publicShapes(ctx.policy, now);
+  const [found, counted] = await Promise.all([
+    scanPublicEntries(ctx, listId, shapes, now, skip + pageSize + 1),
+    countListEntries(ctx.db, { list: listId, shapes, now, cap: MAX_LIST_DEPTH }),
+  ]);
   const shown = found.slice(skip, skip + pageSize);
   const [identifiers, agencies] = await Promise.all([
     identifiersOf(
@@ -158,6 +212,9 @@ export async function listPublicMembers(
     page,
     page_size: pageSize,
     has_more: found.length > skip + pageSize,
+    /** Entries with a public record, at most MAX_LIST_DEPTH (`total_capped` when there are more). */
+    total: Math.min(counted, MAX_LIST_DEPTH),
+    total_capped: counted > MAX_LIST_DEPTH,
     evaluated_at: now.toISOString(),
     members: shown.map(({ entry, records }) => ({
       name: entry.name,

@@ -162,7 +162,6 @@ export async function correctRecord(
  * resolution).
  */
 export function revocationChange(
-  policy: Policy,
   record: CreditRecord,
   meta: { reason: string; principal_id: string; dispute_id: string | null },
 ): SubjectChange {
@@ -181,8 +180,7 @@ export function revocationChange(
         },
       },
     ],
-    notices: (evaluation) =>
-      meta.dispute_id !== null ? [] : [recordRevokedNotice(policy, revoked, evaluation, meta.reason)],
+    notices: (evaluation) => (meta.dispute_id !== null ? [] : [recordRevokedNotice(revoked, evaluation, meta.reason)]),
   };
 }
 
@@ -202,7 +200,7 @@ export async function revokeRecord(
     if (record.status === 'revoked') return { record: recordView(record, version) };
     await refuseWhileDisputed(trx, record, 'resolve the dispute with outcome "revoked" instead');
     await commitChanges(trx, policy, now, [
-      revocationChange(policy, record, { reason, principal_id: principal.id, dispute_id: null }),
+      revocationChange(record, { reason, principal_id: principal.id, dispute_id: null }),
     ]);
     return { record: recordView({ ...record, status: 'revoked' }, version) };
   });

@@ -10,7 +10,12 @@ import { recordFiledNotice } from '../../domain/notice.ts';
 import type { Policy } from '../../domain/policy.ts';
 import type { SubjectFile } from '../../domain/record.ts';
 import { lockLedgerHead, notifyLedger } from '../../store/ledger.repository.ts';
-import { getRecordsBySourceRefs, insertRecords, type StoredRecord } from '../../store/records.repository.ts';
+import {
+  getRecordById,
+  getRecordsBySourceRefs,
+  insertRecords,
+  type StoredRecord,
+} from '../../store/records.repository.ts';
 import type { DB } from '../../store/schema.ts';
 import {
   insertNameVariants,
@@ -122,7 +127,14 @@ async function writeBatch(
 ): Promise<string[]> {
   if (candidates.length === 0) return [];
   const resolution = await resolveSubjects(trx, candidates, now);
-  const fitting = excludeKindMismatches(resolution, candidates, rejected);
+  const fitting = await excludeBadExtensions(
+    trx,
+    policy,
+    filer,
+    resolution,
+    excludeKindMismatches(resolution, candidates, rejected),
+    rejected,
+  );
   const records = await newRecords(trx, resolution, filer, fitting, now);
   const variants = nameVariants(resolution, fitting, records, now);
   await insertSubjects(trx, resolution.newSubjects);
@@ -160,6 +172,48 @@ function excludeKindMismatches(resolution: Resolution, candidates: Candidate[], 
     });
     return false;
   });
+}
+
+/**
+ * Rejects the extensions (Fa Shi [2017] 7 art. 2) that do not name, in `listing`, a record in force (active or
+ * disputed) of the type they extend, about the same subject and filed by the same agency; returns the rest.
+ */
+async function excludeBadExtensions(
+  trx: Transaction<DB>,
+  policy: Policy,
+  filer: Filer,
+  resolution: Resolution,
+  candidates: Candidate[],
+  rejected: Rejected[],
+): Promise<Candidate[]> {
+  const fitting: Candidate[] = [];
+  for (const c of candidates) {
+    const extended = policy.record_types.get(c.record.type)?.extends;
+    const listing = c.record.attributes.listing ?? '';
+    if (extended === undefined) {
+      fitting.push(c);
+      continue;
+    }
+    const target = /^[1-9][0-9]{0,17}$/.test(listing) ? await getRecordById(trx, listing) : undefined;
+    const fits =
+      target !== undefined &&
+      target.type === extended &&
+      target.agency_id === filer.agency_id &&
+      target.subject_id === resolution.subjectIdByKey.get(keyOf(c)) &&
+      (target.status === 'active' || target.status === 'disputed');
+    if (fits) fitting.push(c);
+    else {
+      const message =
+        `listing "${listing}" is not a ${extended} record in force about this subject filed by this agency: ` +
+        'an extension lengthens such a listing only';
+      rejected.push({
+        index: c.index,
+        source_ref: c.record.source_ref,
+        errors: [{ code: 'CRD_EXTENSION_INVALID', path: 'attributes.listing', message }],
+      });
+    }
+  }
+  return fitting;
 }
 
 /** The records the candidates become, with ids reserved, filed by `filer` at `now`. */

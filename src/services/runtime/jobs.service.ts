@@ -41,7 +41,7 @@ export type JobCounts = Record<string, number>;
 /** The jobs a registry runs, as configured: the server's scheduler and `credence jobs run` both use this. */
 export function registryJobs(
   ctx: ServiceContext,
-  config: Pick<Config, 'noticeWebhook' | 'noticeWebhookSecret'>,
+  config: Pick<Config, 'noticeWebhook' | 'noticeWebhookSecret' | 'timeZone'>,
 ): JobsDeps {
   return { ctx, webhook: webhookFromConfig(config) };
 }

@@ -22,6 +22,8 @@ export interface FollowerHooks {
   /** Builds the policy stored under a digest (after another process activated it). */
   readonly policyFromDigest: (digest: string) => Promise<Policy>;
   readonly onPrincipalRevoked?: (principalId: string) => void;
+  /** A principal (and its key) was created, by this process or another (e.g. `credence principal add`). */
+  readonly onPrincipalCreated?: () => void;
   readonly onError?: (error: unknown) => void;
 }
 
@@ -100,6 +102,7 @@ export class LedgerFollower {
         if (event.type === 'policy.activated') policyDigest = String(parsePayload(event).digest);
         if (event.type === 'principal.revoked')
           this.hooks.onPrincipalRevoked?.(String(parsePayload(event).principal_id));
+        if (event.type === 'principal.created') this.hooks.onPrincipalCreated?.();
       }
       if (policyDigest !== null && policyDigest !== this.rt.policy.digest) {
         await this.warm(await this.hooks.policyFromDigest(policyDigest));

@@ -7,7 +7,8 @@
 import type { Policy } from '../../domain/policy.ts';
 import type { DisputeView } from '../../services/due-process/disputes.service.ts';
 import { html, type SafeHtml } from '../html.ts';
-import { isoDate, type PageContext } from '../layout.ts';
+import { localDay } from '../format.ts';
+import type { PageContext } from '../layout.ts';
 import { correctionFields, refusedAlert, textareaReason } from './agency-correction.page.ts';
 import type { CreditRecord } from '../../domain/record.ts';
 import type { FormState } from '../form-fields.ts';
@@ -34,7 +35,7 @@ export function disputeQueue(ctx: PageContext, policy: Policy, csrf: string, que
 <h3 class="margin-top-0">${t('agency_col_record')} <span class="break-word">${d.record_id}</span>${
             d.overdue ? html` <span class="usa-tag bg-secondary-dark">${t('agency_overdue')}</span>` : ''
           }</h3>
-<p><strong>${t('agency_col_due')}:</strong> ${isoDate(d.due_at)}</p>
+<p><strong>${t('agency_col_due')}:</strong> ${localDay(ctx.locale, d.due_at)}</p>
 <p><strong>${t('agency_col_statement')}:</strong> <span class="break-word">${d.statement}</span></p>
 ${resolveForm(
   ctx,

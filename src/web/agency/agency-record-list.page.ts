@@ -7,7 +7,8 @@
 import { RECORD_STATUSES, type OwnRecordsPage } from '../../services/records/agency-records.service.ts';
 import { pagination, table } from '../components.ts';
 import { html, type SafeHtml } from '../html.ts';
-import { isoDate, layout, type PageContext } from '../layout.ts';
+import { localDay } from '../format.ts';
+import { layout, type PageContext } from '../layout.ts';
 
 export interface RecordListView {
   readonly agencyName: string;
@@ -25,7 +26,7 @@ export function agencyRecordListPage(ctx: PageContext, view: RecordListView): Sa
     r.type,
     r.status,
     r.subject_name,
-    isoDate(r.filed_at),
+    localDay(ctx.locale, r.filed_at),
   ]);
   return layout(
     ctx,

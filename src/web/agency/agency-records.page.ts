@@ -4,7 +4,8 @@ import type { Policy } from '../../domain/policy.ts';
 import type { CreditRecord } from '../../domain/record.ts';
 import { alert } from '../components.ts';
 import { html, type SafeHtml } from '../html.ts';
-import { isoDate, type PageContext } from '../layout.ts';
+import { localDay } from '../format.ts';
+import type { PageContext } from '../layout.ts';
 import { correctionForm } from './agency-correction.page.ts';
 import type { FormState } from '../form-fields.ts';
 
@@ -42,7 +43,8 @@ function foundRecord(ctx: PageContext, policy: Policy, csrf: string, r: CreditRe
 <dl>
 <dt class="text-bold">${t('agency_field_type')}</dt><dd class="margin-left-0">${r.type}</dd>
 <dt class="text-bold">${t('agency_field_source_ref')}</dt><dd class="margin-left-0 break-word">${r.source_ref}</dd>
-<dt class="text-bold">${t('agency_field_decided_at')}</dt><dd class="margin-left-0">${isoDate(r.decided_at)}</dd>
+<dt class="text-bold">${t('agency_field_decided_at')}</dt>
+<dd class="margin-left-0">${localDay(ctx.locale, r.decided_at)}</dd>
 <dt class="text-bold">${t('agency_field_document_ref')}</dt><dd class="margin-left-0 break-word">${r.document_ref}</dd>
 </dl>
 ${

@@ -8,6 +8,7 @@ import type { ImportRow } from '../../services/records/agency-imports.service.ts
 import { alert, table } from '../components.ts';
 import { html, raw, type SafeHtml } from '../html.ts';
 import type { MessageKey } from '../i18n/en.ts';
+import { localDateTime } from '../format.ts';
 import { layout, type PageContext } from '../layout.ts';
 
 export interface UploadLimits {
@@ -16,7 +17,6 @@ export interface UploadLimits {
 }
 
 const statusKey = (status: ImportRow['status']): MessageKey => `agency_upload_status_${status}`;
-const when = (d: Date) => d.toISOString().slice(0, 16).replace('T', ' ');
 
 /** The upload form and the recent uploads, as a console section. */
 export function uploadSection(
@@ -33,7 +33,7 @@ export function uploadSection(
     String(u.created),
     String(u.duplicate),
     String(u.rejected),
-    when(u.started_at),
+    localDateTime(ctx.locale, u.started_at),
   ]);
   return html`<section class="margin-bottom-5"><h2 id="upload-heading">${t('agency_upload_heading')}</h2>
 <p>${t('agency_upload_resume', { batch: limits.batchSize })}</p>

@@ -8,7 +8,8 @@ import type { Policy } from '../../domain/policy.ts';
 import type { RepairView } from '../../services/due-process/repairs.service.ts';
 import { alert } from '../components.ts';
 import { html, type SafeHtml } from '../html.ts';
-import { isoDate, layout, type PageContext } from '../layout.ts';
+import { localDay } from '../format.ts';
+import { layout, type PageContext } from '../layout.ts';
 import { fileRecordForm, type FileFormState } from './agency-file-form.page.ts';
 import { disputeQueue, type DisputeQueue } from './agency-disputes.page.ts';
 import { recordSearchSection, type RecordSearch } from './agency-records.page.ts';
@@ -73,6 +74,13 @@ function reasonField(ctx: PageContext, id: string): SafeHtml {
 <textarea class="usa-textarea height-8" id="reason-${id}" name="reason" required maxlength="2000"></textarea>`;
 }
 
+/** Fa Shi [2017] 7 art. 10: a deletion is due within 3 working days; shown, and marked overdue, as a dispute's. */
+function repairDue(ctx: PageContext, r: RepairView): SafeHtml | string {
+  if (r.due_at === null) return '';
+  const overdue = r.overdue ? html` <span class="usa-tag bg-secondary-dark">${ctx.t('agency_overdue')}</span>` : '';
+  return html`<p><strong>${ctx.t('agency_col_due')}:</strong> ${localDay(ctx.locale, r.due_at)}${overdue}</p>`;
+}
+
 function repairQueue(ctx: PageContext, data: AgencyConsole): SafeHtml {
   const { t } = ctx;
   const body =
@@ -81,7 +89,8 @@ function repairQueue(ctx: PageContext, data: AgencyConsole): SafeHtml {
       : html`<ul class="usa-list usa-list--unstyled">${data.repairs.map(
           (r) => html`<li class="border-1px border-base-lighter radius-md padding-2 margin-bottom-2">
 <h3 class="margin-top-0">${t('agency_col_record')} <span class="break-word">${r.record_id}</span></h3>
-<p><strong>${t('agency_col_applied')}:</strong> ${isoDate(r.applied_at)}</p>
+<p><strong>${t('agency_col_applied')}:</strong> ${localDay(ctx.locale, r.applied_at)}</p>
+${repairDue(ctx, r)}
 <p><strong>${t('agency_col_evidence')}:</strong> <span class="break-word">${r.evidence}</span>${
             r.document_ref ? html` (<span class="break-word">${r.document_ref}</span>)` : ''
           }</p>

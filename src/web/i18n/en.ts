@@ -1,5 +1,6 @@
 /** English messages. `{name}` placeholders are filled by `format()` (src/web/i18n/index.ts). */
 import { AGENCY_EN } from './agency-en.ts';
+import { PAGES_EN } from './pages-en.ts';
 import { PORTAL_EN } from './portal-en.ts';
 import { STAFF_EN } from './staff-en.ts';
 
@@ -7,6 +8,7 @@ export const en = {
   ...PORTAL_EN,
   ...STAFF_EN,
   ...AGENCY_EN,
+  ...PAGES_EN,
   site_name: 'Credence public credit register',
   skip_to_content: 'Skip to main content',
   nav_search: 'Search',

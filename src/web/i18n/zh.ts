@@ -1,6 +1,7 @@
 /** 简体中文 messages; the type makes the key set identical to English's. */
 import type { Messages } from './en.ts';
 import { AGENCY_ZH } from './agency-zh.ts';
+import { PAGES_ZH } from './pages-zh.ts';
 import { PORTAL_ZH } from './portal-zh.ts';
 import { STAFF_ZH } from './staff-zh.ts';
 
@@ -8,6 +9,7 @@ export const zh: Messages = {
   ...PORTAL_ZH,
   ...STAFF_ZH,
   ...AGENCY_ZH,
+  ...PAGES_ZH,
   site_name: 'Credence 公共信用信息公示平台',
   skip_to_content: '跳到主要内容',
   nav_search: '查询',
@@ -73,7 +75,7 @@ export const zh: Messages = {
   chart_of: '条形图：{title}。下表列出相同数据。',
   no_data: '本期没有数据。',
   about_title: '平台规则说明',
-  about_intro: '本页内容根据平台当前适用的规则自动生成：规则 {id}，版本 {version}。',
+  about_intro: '本页内容根据平台当前适用的规则（版本 {version}）自动生成。',
   about_scores: '分数与等级',
   about_scores_text: '每个主体的起始分为 {base} 分。每条记录在有效期内加分或减分，分数决定等级。',
   col_grade: '等级',

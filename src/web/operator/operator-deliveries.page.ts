@@ -14,8 +14,9 @@ import type { SignedInStaff } from '../../services/accounts/staff-sessions.servi
 import { alert, table } from '../components.ts';
 import { html, type SafeHtml } from '../html.ts';
 import type { MessageKey } from '../i18n/en.ts';
+import { localDateTime } from '../format.ts';
 import { withQuery, type PageContext } from '../layout.ts';
-import { isoInstant, operatorLayout } from './operator-shell.page.ts';
+import { operatorLayout } from './operator-shell.page.ts';
 
 export interface DeliveriesView {
   readonly staff: SignedInStaff;
@@ -36,7 +37,11 @@ function summary(ctx: PageContext, overview: DeliveryOverview): SafeHtml {
 <p class="break-word">${
     oldest === null
       ? t('op_no_pending')
-      : t('op_oldest_pending', { id: oldest.id, at: isoInstant(oldest.next_attempt_at), attempts: oldest.attempts })
+      : t('op_oldest_pending', {
+          id: oldest.id,
+          at: localDateTime(ctx.locale, oldest.next_attempt_at),
+          attempts: oldest.attempts,
+        })
   }</p>`;
 }
 
@@ -59,7 +64,7 @@ function failedList(ctx: PageContext, view: DeliveriesView): SafeHtml {
 <dl class="margin-y-1"><dt class="text-bold">${t('op_col_kind')}</dt><dd class="margin-left-0">${n.kind}</dd>
 <dt class="text-bold">${t('op_col_attempts')}</dt><dd class="margin-left-0">${n.attempts}</dd>
 <dt class="text-bold">${t('op_col_last_attempt')}</dt><dd class="margin-left-0">${
-      n.last_attempt_at === null ? '–' : isoInstant(n.last_attempt_at)
+      n.last_attempt_at === null ? '–' : localDateTime(ctx.locale, n.last_attempt_at)
     }</dd>
 <dt class="text-bold">${t('op_col_last_error')}</dt><dd class="margin-left-0 break-word">${
       n.last_error ?? '–'

@@ -92,7 +92,9 @@ ${group(
   t('op_field_role'),
   errorsFor(problems, 'role'),
   (d) => html`<select class="usa-select" id="role" name="role"${describedBy(d)}>
-${ROLES.map((r) => html`<option value="${r}"${values.role === r ? ' selected' : ''}>${r}</option>`)}</select>`,
+${ROLES.map(
+  (r) => html`<option value="${r}"${values.role === r ? ' selected' : ''}>${t(`op_role_label_${r}`)}</option>`,
+)}</select>`,
 )}
 ${group(
   'name',

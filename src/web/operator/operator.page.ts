@@ -13,6 +13,7 @@ import {
   type DeliveryStatus,
 } from '../../services/due-process/notice-delivery.service.ts';
 import type { SignedInStaff } from '../../services/accounts/staff-sessions.service.ts';
+import { nameIn } from '../../domain/local-text.ts';
 import { alert, table } from '../components.ts';
 import { html, type SafeHtml } from '../html.ts';
 import type { MessageKey } from '../i18n/en.ts';
@@ -35,33 +36,43 @@ export interface OperatorView {
   readonly revoked?: Principal;
 }
 
-function scopeOf(p: Principal): string {
-  if (p.role === 'agency') return `${p.agency_id ?? ''} (${p.agency_kind ?? ''})`;
-  if (p.role === 'relying') return `${p.actions.join(', ')} / ${p.purposes.join(', ')}`;
+function scopeOf(ctx: PageContext, policy: Policy, p: Principal): string {
+  if (p.role === 'agency') {
+    const kind =
+      p.agency_kind === null ? '' : nameIn(ctx.locale, policy.agency_kinds.get(p.agency_kind), p.agency_kind);
+    return `${p.agency_id ?? ''} (${kind})`;
+  }
+  if (p.role === 'relying') {
+    const names = (ids: readonly string[], of: Policy['actions'] | Policy['purposes']) =>
+      ids.map((id) => nameIn(ctx.locale, of.get(id), id)).join(', ');
+    return `${names(p.actions, policy.actions)} / ${names(p.purposes, policy.purposes)}`;
+  }
   if (p.role === 'subject' && p.subject !== null) return `${p.subject.scheme}:${p.subject.id}`;
   return '–';
 }
 
-function principalsTable(ctx: PageContext, view: OperatorView): SafeHtml {
+/** One card per principal, not a wide table: its Revoke button stays in view at every width, 360 px too. */
+function principalsList(ctx: PageContext, view: OperatorView): SafeHtml {
   const { t } = ctx;
-  const rows = view.principals.map((p) => [
-    html`${p.name}<br><code class="font-mono-3xs">${p.id}</code>`,
-    p.role,
-    scopeOf(p),
-    p.revoked_at === null ? t('op_active') : t('op_revoked', { date: iso(p.revoked_at) }),
-    p.revoked_at !== null
-      ? ''
-      : html`<form method="post" action="/operator/principals/${p.id}/revoke" class="margin-0">
+  const revoke = (p: Principal) =>
+    html`<form method="post" action="/operator/principals/${p.id}/revoke" class="margin-top-1">
 <input type="hidden" name="csrf" value="${view.staff.csrf_token}">
-<button class="usa-button usa-button--secondary usa-button--unstyled" type="submit" aria-label="${t('op_revoke', {
-          name: p.name,
-        })}">${t('op_revoke', { name: '' }).trim()}</button></form>`,
-  ]);
-  return table(
-    t('op_principals'),
-    [t('op_col_name'), t('op_col_role'), t('op_col_scope'), t('op_col_status'), t('op_col_action')],
-    rows,
-  );
+<button class="usa-button usa-button--secondary" type="submit" aria-label="${t('op_revoke', {
+      name: p.name,
+    })}">${t('op_revoke', { name: '' }).trim()}</button></form>`;
+  const status = (p: Principal) =>
+    p.revoked_at === null ? t('op_active') : t('op_revoked', { date: iso(p.revoked_at) });
+  const field = (label: string, value: string) =>
+    html`<dt class="text-bold">${label}</dt><dd class="margin-left-0 break-word">${value}</dd>`;
+  return html`<ul class="usa-list usa-list--unstyled" aria-label="${t('op_principals')}">${view.principals.map(
+    (p) => html`<li class="border-1px border-base-lighter radius-md padding-2 margin-bottom-2">
+<h3 class="margin-y-0 break-word">${p.name}</h3><code class="font-mono-3xs break-word">${p.id}</code>
+<dl class="margin-y-1">${field(t('op_col_role'), t(`op_role_label_${p.role}`))}${field(
+      t('op_col_scope'),
+      scopeOf(ctx, view.policy, p),
+    )}${field(t('op_col_status'), status(p))}</dl>
+${p.revoked_at === null ? revoke(p) : ''}</li>`,
+  )}</ul>`;
 }
 
 function createdAlert(ctx: PageContext, created: NonNullable<OperatorView['created']>): SafeHtml {
@@ -69,8 +80,12 @@ function createdAlert(ctx: PageContext, created: NonNullable<OperatorView['creat
   return html`<div class="usa-alert usa-alert--warning" role="status"><div class="usa-alert__body">
 <h2 class="usa-alert__heading">${t('op_created', { name: created.principal.name })}</h2>
 <p class="usa-alert__text">${t('op_created_warning')}</p>
-<p class="usa-alert__text">${t('op_new_key')}: <code id="new-key" class="break-word">${created.key}</code></p>
-</div></div>`;
+</div></div>
+<div class="margin-bottom-3"><label class="usa-label" for="new-key">${t('op_new_key')}</label>
+<div class="usa-hint" id="new-key-hint">${t('op_key_copy_hint')}</div>
+<input class="usa-input font-mono-xs" id="new-key" type="text" readonly value="${
+    created.key
+  }" aria-describedby="new-key-hint" autocomplete="off" spellcheck="false"></div>`;
 }
 
 function policySection(ctx: PageContext, view: OperatorView): SafeHtml {
@@ -131,6 +146,17 @@ ${table(
 <p><a class="usa-link" href="/operator/deliveries">${t('op_deliveries_link')}</a></p></section>`;
 }
 
+/** Notices waiting with none delivered: the webhook is down or misconfigured, and subjects are not being told. */
+function deliveryWarning(ctx: PageContext, counts: OperatorView['deliveries']['counts']): SafeHtml | string {
+  if (counts.pending === 0 || counts.delivered > 0) return '';
+  return html`<div class="usa-alert usa-alert--warning" role="status" id="delivery-warning">
+<div class="usa-alert__body">
+<h2 class="usa-alert__heading">${ctx.t('op_delivery_stalled_heading')}</h2>
+<p class="usa-alert__text">${ctx.t('op_delivery_stalled_text', { pending: counts.pending })}</p>
+<p class="usa-alert__text"><a class="usa-link" href="/operator/deliveries">${ctx.t('op_deliveries_link')}</a></p>
+</div></div>`;
+}
+
 export function operatorPage(ctx: PageContext, view: OperatorView): SafeHtml {
   const { t } = ctx;
   const failed = view.form.message === undefined ? '' : alert('error', t('op_create_failed'), view.form.message);
@@ -138,14 +164,15 @@ export function operatorPage(ctx: PageContext, view: OperatorView): SafeHtml {
     ctx,
     t('op_title'),
     view.staff,
-    html`${view.created === undefined ? '' : createdAlert(ctx, view.created)}
+    html`${deliveryWarning(ctx, view.deliveries.counts)}
+${view.created === undefined ? '' : createdAlert(ctx, view.created)}
 ${
   view.revoked === undefined
     ? ''
     : alert('success', t('op_revoked_done'), t('op_revoked_text', { name: view.revoked.name }))
 }
 <section><h2 id="principals-heading">${t('op_principals')}</h2>
-${principalsTable(ctx, view)}
+${principalsList(ctx, view)}
 <h3 id="create">${t('op_create')}</h3>${failed}
 ${createPrincipalForm(ctx, view.policy, view.staff.csrf_token, view.form)}</section>
 ${policySection(ctx, view)}

@@ -1,6 +1,6 @@
 /**
  * The operator console's pages (issue 4): GET /operator, and the forms it posts — create a
- * principal (its key shown once, on the answer page only), revoke one, verify the ledger;
+ * principal (post/redirect/get: its key shown once, on the page the redirect opens), revoke one, verify the ledger;
  * GET /operator/deliveries (failed notices, paged) and POST /operator/notices/:id/redelivery;
  * GET /operator/activity (the transparency charts).
  * Thin: each route admits an operator by session (`requireStaff`, which checks CSRF on POST),
@@ -26,7 +26,8 @@ import {
 } from '../../services/accounts/principals.service.ts';
 import { getTransparencyReportWithAgencies } from '../../services/public/transparency.service.ts';
 import { pageErrorHandler, requireStaff } from '../sign-in/require-staff.ts';
-import { pageContext, sendPage } from '../page-context.ts';
+import { noStore, pageContext, sendPage } from '../page-context.ts';
+import { CreatedKeys } from './created-keys.ts';
 import { activityPage } from './operator-activity.page.ts';
 import { deliveriesPage } from './operator-deliveries.page.ts';
 import { EMPTY_FORM, type CreateFormValues } from './operator-form.page.ts';
@@ -42,10 +43,11 @@ const page = { config: { public: true }, schema: { hide: true } } as const;
 const ownText = { config: { public: true, ownTextCheck: ['body'] }, schema: { hide: true } } as const;
 
 export function operatorPagesRoutes(app: FastifyInstance, deps: AppDeps): void {
+  const createdKeys = new CreatedKeys();
   app.register(async (scope) => {
     if (!scope.hasContentTypeParser('application/x-www-form-urlencoded')) await scope.register(formbody);
     scope.setErrorHandler(pageErrorHandler);
-    consoleRoutes(scope, deps);
+    consoleRoutes(scope, deps, createdKeys);
     deliveriesRoutes(scope, deps);
     activityRoute(scope, deps);
   });
@@ -73,16 +75,22 @@ async function renderConsole(
   );
 }
 
-function consoleRoutes(scope: FastifyInstance, deps: AppDeps): void {
-  scope.get<{ Querystring: Query }>('/operator', page, async (request, reply) => renderConsole(deps, request, reply));
+function consoleRoutes(scope: FastifyInstance, deps: AppDeps, createdKeys: CreatedKeys): void {
+  // `?created=` names a new key waiting to be shown once (post/redirect/get): a reload shows it no more.
+  scope.get<{ Querystring: Query }>('/operator', page, async (request, reply) => {
+    const staff = await requireStaff(request, ['operator']);
+    const created = createdKeys.take(staff.username, request.query.created);
+    return renderConsole(deps, request, reply, created === undefined ? {} : { created });
+  });
 
   scope.post<{ Querystring: Query; Body: Form }>('/operator/principals', ownText, async (request, reply) => {
-    await requireStaff(request, ['operator']); // CSRF first: nothing is validated for a forged form
+    const staff = await requireStaff(request, ['operator']); // CSRF first: nothing is validated for a forged form
     const values = formValues(request.body ?? {});
     try {
       refuseTextIn(values);
       const created = await createPrincipal(deps.rt, toNewPrincipal(values));
-      return renderConsole(deps, request, reply, { created });
+      const id = createdKeys.put(staff.username, created);
+      return noStore(reply).redirect(`/operator?created=${id}`, 303);
     } catch (error) {
       if (!isCredenceError(error) || error.status < 400 || error.status >= 500 || error.status === 403) throw error;
       const problems =

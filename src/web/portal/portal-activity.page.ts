@@ -7,17 +7,27 @@
 import { nameIn } from '../../domain/local-text.ts';
 import { table } from '../components.ts';
 import { html, type SafeHtml } from '../html.ts';
-import { isoDate, type PageContext } from '../layout.ts';
+import { localDateTime, localDay, pageTimeZone } from '../format.ts';
+import type { PageContext } from '../layout.ts';
+import type { Outcome, Policy } from '../../domain/policy.ts';
+import { noticeText } from '../../services/due-process/notice-text.ts';
+import type { SubjectReport } from '../../services/due-process/reports.service.ts';
 import type { PortalView } from './portal-view.ts';
 
 export function noticesSection(ctx: PageContext, view: PortalView): SafeHtml {
   const { t } = ctx;
+  const reader = {
+    language: ctx.locale,
+    timeZone: pageTimeZone(),
+    policy: view.policy,
+    agency: (id: string) => view.names.agency(id),
+  };
   const items = view.report.notices.map(
     (n) => html`<li class="border-left-05 border-primary padding-left-2 margin-bottom-2">
-<p class="margin-y-05"><strong>${isoDate(n.at)}</strong> · ${view.names.agency(n.agency_id)}</p>
-<p class="margin-y-05 break-word">${n.what}</p>
+<p class="margin-y-05"><strong>${localDay(ctx.locale, n.at)}</strong> · ${view.names.agency(n.agency_id)}</p>
+<p class="margin-y-05 break-word">${noticeText(n, reader).what}</p>
 <p class="margin-y-05 text-base-dark">${t('portal_list_basis', { basis: n.legal_basis })}${
-      n.dispute_by ? html` ${t('portal_notice_dispute_by', { date: isoDate(n.dispute_by) })}` : ''
+      n.dispute_by ? html` ${t('portal_notice_dispute_by', { date: localDay(ctx.locale, n.dispute_by) })}` : ''
     }</p>
 </li>`,
   );
@@ -29,10 +39,12 @@ ${
 }</section>`;
 }
 
-export function inquiriesSection(ctx: PageContext, view: PortalView): SafeHtml {
+type Inquiry = SubjectReport['inquiries'][number];
+
+/** A page of "who checked me" as a table, newest first. */
+export function inquiriesTable(ctx: PageContext, policy: Policy, inquiries: readonly Inquiry[]): SafeHtml {
   const { t } = ctx;
-  const { policy } = view;
-  const rows = view.report.inquiries.map((i) => {
+  const rows = inquiries.map((i) => {
     const what =
       i.kind === 'decision'
         ? t('portal_inquiry_decision', {
@@ -41,16 +53,34 @@ export function inquiriesSection(ctx: PageContext, view: PortalView): SafeHtml {
           })
         : t(i.kind === 'report' ? 'portal_inquiry_report' : 'portal_inquiry_record');
     const who = i.by.role === 'subject' ? t('portal_inquiry_self') : i.by.name;
-    return [new Date(i.at).toISOString().slice(0, 16).replace('T', ' '), who, what, i.outcome ?? '—'];
+    return [localDateTime(ctx.locale, i.at), who, what, i.outcome === null ? '—' : t(`effect_${i.outcome as Outcome}`)];
   });
+  return table(
+    t('portal_inquiries_heading'),
+    [t('portal_col_when'), t('portal_col_who'), t('portal_col_what'), t('portal_col_outcome')],
+    rows,
+  );
+}
+
+/** The link to the page of older inquiries, when there is one. */
+export function olderInquiriesLink(ctx: PageContext, next: string | null): SafeHtml {
+  return next === null
+    ? html``
+    : html`<p><a class="usa-link" href="/portal/inquiries?after=${encodeURIComponent(next)}">${ctx.t(
+        'portal_inquiries_older',
+      )}</a></p>`;
+}
+
+/** The newest page of "who checked me", how many there are in all, and the link to the older ones. */
+export function inquiriesSection(ctx: PageContext, view: PortalView): SafeHtml {
+  const { t } = ctx;
+  const { report } = view;
   return html`<section class="margin-bottom-5"><h2 id="inquiries-heading">${t('portal_inquiries_heading')}</h2>
 ${
-  rows.length === 0
+  report.inquiries.length === 0
     ? html`<p>${t('portal_inquiries_none')}</p>`
-    : table(
-        t('portal_inquiries_heading'),
-        [t('portal_col_when'), t('portal_col_who'), t('portal_col_what'), t('portal_col_outcome')],
-        rows,
-      )
+    : html`<p>${t('portal_inquiries_count', { shown: report.inquiries.length, total: report.inquiries_total })}</p>
+${inquiriesTable(ctx, view.policy, report.inquiries)}
+${olderInquiriesLink(ctx, report.inquiries_next)}`
 }</section>`;
 }

@@ -9,7 +9,8 @@ import { nameIn } from '../../domain/local-text.ts';
 import type { SubjectReport } from '../../services/due-process/reports.service.ts';
 import { html, type SafeHtml } from '../html.ts';
 import type { MessageKey } from '../i18n/en.ts';
-import { isoDate, type PageContext } from '../layout.ts';
+import { localDay } from '../format.ts';
+import type { PageContext } from '../layout.ts';
 import type { PortalView } from './portal-view.ts';
 
 type ReportRecord = SubjectReport['records'][number];
@@ -46,9 +47,11 @@ function recordCard(ctx: PageContext, view: PortalView, r: ReportRecord): SafeHt
 ${field('portal_record_agency', view.names.agency(r.agency_id))}
 ${field('portal_record_legal_basis', r.legal_basis)}
 ${field('portal_record_document', r.document_ref)}
-${field('portal_record_decided', isoDate(r.decided_at))}
+${field('portal_record_decided', localDay(ctx.locale, r.decided_at))}
 ${
-  r.counts_until === null || !COUNTING.has(r.status) ? '' : field('portal_record_counts_until', isoDate(r.counts_until))
+  r.counts_until === null || !COUNTING.has(r.status)
+    ? ''
+    : field('portal_record_counts_until', localDay(ctx.locale, r.counts_until))
 }
 </dl>
 ${dueProcessState(ctx, r)}
@@ -66,7 +69,7 @@ function dueProcessState(ctx: PageContext, r: ReportRecord): SafeHtml {
   const { t } = ctx;
   const parts: SafeHtml[] = [];
   if (r.dispute !== null) {
-    const due = isoDate(r.dispute.due_at);
+    const due = localDay(ctx.locale, r.dispute.due_at);
     parts.push(
       html`<p><strong>${
         r.dispute.overdue ? t('portal_dispute_overdue', { due }) : t('portal_dispute_open', { due })
@@ -74,7 +77,9 @@ function dueProcessState(ctx: PageContext, r: ReportRecord): SafeHtml {
     );
   }
   if (r.repair !== null)
-    parts.push(html`<p><strong>${t('portal_repair_pending', { date: isoDate(r.repair.applied_at) })}</strong></p>`);
+    parts.push(
+      html`<p><strong>${t('portal_repair_pending', { date: localDay(ctx.locale, r.repair.applied_at) })}</strong></p>`,
+    );
   return html`${parts}`;
 }
 

@@ -10,7 +10,8 @@ import { alert } from '../components.ts';
 import { gaugeScale, scoreGauge } from '../gauge.ts';
 import { html, type SafeHtml } from '../html.ts';
 import type { MessageKey } from '../i18n/en.ts';
-import { isoDate, layout, type PageContext } from '../layout.ts';
+import { localDay } from '../format.ts';
+import { layout, type PageContext } from '../layout.ts';
 import { inquiriesSection, noticesSection } from './portal-activity.page.ts';
 import { logSection } from './portal-log.page.ts';
 import { recordsSection } from './portal-records.page.ts';
@@ -96,8 +97,12 @@ function listsSection(ctx: PageContext, view: PortalView): SafeHtml {
     const list = nameIn(ctx.locale, definition, m.list);
     const text =
       m.status === 'pending'
-        ? t('portal_list_pending', { list, from: isoDate(m.effective_from), until: isoDate(m.until) })
-        : t('portal_list_active', { list, since: isoDate(m.since), until: isoDate(m.until) });
+        ? t('portal_list_pending', {
+            list,
+            from: localDay(ctx.locale, m.effective_from),
+            until: localDay(ctx.locale, m.until),
+          })
+        : t('portal_list_active', { list, since: localDay(ctx.locale, m.since), until: localDay(ctx.locale, m.until) });
     const basis = definition === undefined ? m.legal_basis : inLanguage(definition.legal_basis, ctx.locale);
     const exit =
       definition === undefined
@@ -119,7 +124,8 @@ function measuresSection(ctx: PageContext, view: PortalView): SafeHtml {
       m.list !== undefined
         ? t('portal_measure_because_list', { list: nameIn(ctx.locale, policy.lists.get(m.list), m.list) })
         : t('portal_measure_because_grade', { grade: m.grade ?? view.report.grade });
-    const until = m.until === null ? t('portal_measure_while') : t('portal_measure_until', { date: isoDate(m.until) });
+    const until =
+      m.until === null ? t('portal_measure_while') : t('portal_measure_until', { date: localDay(ctx.locale, m.until) });
     const actions = m.actions.map((a) => nameIn(ctx.locale, policy.actions.get(a), a));
     const measure = policy.measures.find((x) => x.id === m.id);
     const basis = measure === undefined ? m.legal_basis : inLanguage(measure.legal_basis, ctx.locale);

@@ -11,12 +11,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CredenceError, isCredenceError } from '../../errors.ts';
 import { openDispute } from '../../services/due-process/disputes.service.ts';
 import { applyForRepair } from '../../services/due-process/repairs.service.ts';
-import { getReport } from '../../services/due-process/reports.service.ts';
+import { getInquiriesPage, getReport } from '../../services/due-process/reports.service.ts';
 import { logPublicationStatus } from '../../services/ledger/log-publication.service.ts';
 import { readSubjectFile } from '../../services/due-process/subject-file.service.ts';
 import { portalErrorHandler, requireSubject, subjectPrincipal } from './require-subject.ts';
 import type { Translate } from '../i18n/index.ts';
 import { noStore, pageContext, sendPage } from '../page-context.ts';
+import { portalInquiriesPage } from './portal-inquiries.page.ts';
 import { portalPage } from './portal.page.ts';
 import type { PortalView } from './portal-view.ts';
 import { portalErrorPage } from '../sign-in/portal-sign-in.page.ts';
@@ -29,6 +30,10 @@ const page = { config: { public: true } } as const;
 const ownText = { config: { public: true, ownTextCheck: ['body'] } } as const;
 const recordParams = { type: 'object', properties: { id: { type: 'string', pattern: '^[0-9]{1,18}$' } } } as const;
 const csrf = { type: 'string', maxLength: 100 } as const;
+const afterQuery = {
+  type: 'object',
+  properties: { after: { type: 'string', minLength: 3, maxLength: 120 }, lang: { type: 'string' } },
+} as const;
 const text = (max: number) => ({ type: 'string', minLength: 1, maxLength: max, pattern: '\\S' }) as const;
 
 export function portalRoutes(app: FastifyInstance, deps: AppDeps): void {
@@ -68,6 +73,23 @@ function fileRoutes(scope: FastifyInstance, deps: AppDeps): void {
       const ctx = pageContext(request, reply, { path: '/portal', keepQuery: false });
       const view = await portalView(deps, request);
       return sendPage(reply, portalPage(ctx, { ...view, ...flashOf(ctx.t, request.query) }), { signedIn: true });
+    },
+  );
+
+  scope.get<{ Querystring: { after?: string } }>(
+    '/portal/inquiries',
+    { ...page, schema: { hide: true, querystring: afterQuery } },
+    async (request, reply) => {
+      const subject = await requireSubject(request);
+      const ctx = pageContext(request, reply, { path: '/portal/inquiries' });
+      const principal = subjectPrincipal(subject, deps.rt.clock());
+      const inquiries = await getInquiriesPage(
+        deps.rt,
+        principal,
+        { scheme: subject.scheme, id: subject.id },
+        request.query.after,
+      );
+      return sendPage(reply, portalInquiriesPage(ctx, deps.rt.policy, inquiries), { signedIn: true });
     },
   );
 

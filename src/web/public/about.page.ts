@@ -9,7 +9,7 @@ import { inLanguage, nameIn } from '../../domain/local-text.ts';
 import type { ListDefinition, Policy, Tier } from '../../domain/policy.ts';
 import { table } from '../components.ts';
 import { html, type SafeHtml } from '../html.ts';
-import type { Translate } from '../i18n/index.ts';
+import { localDuration } from '../format.ts';
 import { layout, type PageContext } from '../layout.ts';
 
 export function aboutPage(ctx: PageContext, policy: Policy): SafeHtml {
@@ -45,7 +45,7 @@ ${table(
     html`<a class="usa-link" href="/lists/${encodeURIComponent(l.id)}">${inLanguage(l.name, locale)}</a>`,
     t(l.kind === 'sanction' ? 'kind_sanction' : 'kind_reward'),
     inLanguage(l.legal_basis, locale),
-    duration(t, l.max_duration),
+    localDuration(locale, l.max_duration),
   ]),
 )}
 ${exitRoutes(ctx, lists)}</section>
@@ -56,7 +56,7 @@ ${table(
   [t('col_applies_to'), t('col_effect'), t('col_actions'), t('col_legal_basis')],
   policy.measures.map((m) => [
     target(m),
-    m.effect,
+    t(`effect_${m.effect}`),
     m.actions.map((a) => nameIn(locale, policy.actions.get(a), a)).join('; '),
     inLanguage(m.legal_basis, locale),
   ]),
@@ -68,8 +68,8 @@ ${table(
   types.map((r) => [
     html`${inLanguage(r.name, locale)}<br><span class="text-base font-body-3xs">${t(`tier_${r.tier}`)}</span>`,
     inLanguage(r.legal_basis, locale),
-    r.duration === null ? t('until_ended') : duration(t, r.duration),
-    duration(t, r.max_duration),
+    r.duration === null ? t('until_ended') : localDuration(locale, r.duration),
+    localDuration(locale, r.max_duration),
     html`${t('days_n', { n: r.dispute.days })}<br><span class="text-base font-body-3xs">${t(
       r.dispute.while_disputed === 'keep' ? 'while_keep' : 'while_suspend',
     )}</span>`,
@@ -78,7 +78,9 @@ ${table(
 <section class="margin-top-5"><h2>${t('about_disputes')}</h2><p>${t('about_disputes_text')}</p></section>
 <section class="margin-top-5"><h2>${t('about_repair')}</h2>
 <p>${t('about_repair_text')}</p>
-<ul class="usa-list">${tiers.map(([tier, period]) => html`<li>${t(`tier_${tier}`)}: ${duration(t, period)}</li>`)}</ul>
+<ul class="usa-list">${tiers.map(
+      ([tier, period]) => html`<li>${t(`tier_${tier}`)}: ${localDuration(locale, period)}</li>`,
+    )}</ul>
 ${
   policy.repair.on_performance.length === 0
     ? ''
@@ -99,12 +101,4 @@ ${lists.map(
   (l) => html`<h4 id="exit-${l.id}">${inLanguage(l.name, locale)}</h4>
 <p class="maxw-tablet-lg">${inLanguage(l.exit, locale)}</p>`,
 )}`;
-}
-
-/** `P3Y` → "3 years"; anything compound is shown as written. */
-function duration(t: Translate, iso: string): string {
-  const match = /^P(\d+)([YMD])$/.exec(iso);
-  if (match === null) return iso;
-  const key = ({ Y: 'duration_years', M: 'duration_months', D: 'duration_days' } as const)[match[2] as 'Y' | 'M' | 'D'];
-  return t(key, { n: Number(match[1]) });
 }

@@ -4,9 +4,10 @@
  */
 
 import type { listPublicMembers } from '../../services/public/public.service.ts';
-import { alert, pagination, table } from '../components.ts';
+import { alert, numberedPagination, table } from '../components.ts';
 import { html, type SafeHtml } from '../html.ts';
-import { isoDate, layout, type PageContext } from '../layout.ts';
+import { localDay } from '../format.ts';
+import { layout, type PageContext } from '../layout.ts';
 
 export type ListPage = Awaited<ReturnType<typeof listPublicMembers>>;
 
@@ -23,8 +24,8 @@ export function listPage(ctx: PageContext, data: ListPage): SafeHtml {
               m.kind === 'person' ? 'kind_person' : 'kind_organization',
             )}</span>`,
             html`<span class="break-word">${m.identifiers.map((i) => i.id).join(', ')}</span>`,
-            isoDate(m.since),
-            isoDate(m.until),
+            localDay(ctx.locale, m.since),
+            localDay(ctx.locale, m.until),
             html`${m.records.map(
               (r, n) =>
                 html`${n > 0 ? html`<br>` : ''}${r.type_name} (${r.agency.name}, <span class="break-word">${
@@ -40,8 +41,9 @@ export function listPage(ctx: PageContext, data: ListPage): SafeHtml {
 <p>${t('col_legal_basis')}: ${data.list.legal_basis}</p>
 <section class="margin-y-3" aria-labelledby="exit-heading"><h2 id="exit-heading">${t('list_exit')}</h2>
 <p class="maxw-tablet-lg">${data.list.exit}</p></section>
+<p class="text-bold">${t(data.total_capped ? 'list_total_capped' : 'list_total', { total: data.total })}</p>
 ${members}
-${pagination(ctx, data.page, data.has_more)}`,
+${numberedPagination(ctx, data.page, Math.max(1, Math.ceil(data.total / data.page_size)))}`,
   );
 }
 

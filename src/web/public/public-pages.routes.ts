@@ -7,11 +7,17 @@
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CredenceError } from '../../errors.ts';
-import { listPublicMembers, MAX_PAGE_SIZE, searchPublic } from '../../services/public/public.service.ts';
+import { inLanguage } from '../../domain/local-text.ts';
+import {
+  invalidIdentifierIn,
+  listPublicMembers,
+  MAX_PAGE_SIZE,
+  searchPublicPage,
+} from '../../services/public/public.service.ts';
 import { getTransparencyReportWithAgencies } from '../../services/public/transparency.service.ts';
 import { assetRoutes } from '../assets.ts';
 import { pageContext, sendPage } from '../page-context.ts';
-import { refusedPage } from './refused.page.ts';
+import { sendErrorPage } from '../error-pages.ts';
 import { logAnswer, toCredenceError } from '../../shell/error-handler.ts';
 import { aboutPage } from './about.page.ts';
 import { listMissingPage, listPage } from './list.page.ts';
@@ -37,8 +43,7 @@ export function pagesRoutes(app: FastifyInstance, deps: AppDeps): void {
       { config: page(PUBLIC_RATE_LIMITS.lists), schema },
       async (request, reply) => {
         const ctx = pageContext(request, reply);
-        const number = Number(request.query.page ?? '1');
-        const pageNo = Number.isInteger(number) && number >= 1 ? number : 1;
+        const pageNo = pageNumber(request.query.page);
         try {
           return sendPage(
             reply,
@@ -85,6 +90,12 @@ export function pagesRoutes(app: FastifyInstance, deps: AppDeps): void {
   });
 }
 
+/** `?page=` as a page number; anything else is the first page (a bad link is no error). */
+function pageNumber(text: string | undefined): number {
+  const n = Number(text ?? '1');
+  return Number.isInteger(n) && n >= 1 ? n : 1;
+}
+
 /** The search form and its results; a query searchPublic refuses (control characters too) is shown on the form. */
 function searchRoute(scope: FastifyInstance, deps: AppDeps, schema: object): void {
   scope.get<{ Querystring: Query }>(
@@ -95,11 +106,15 @@ function searchRoute(scope: FastifyInstance, deps: AppDeps, schema: object): voi
       const ctx = pageContext(request, reply);
       const q = request.query.q;
       if (q === undefined) return sendPage(reply, searchPage(ctx, '', { kind: 'form' }));
+      const invalid = invalidIdentifierIn(deps.rt.policy, q);
+      if (invalid !== undefined) {
+        const scheme = inLanguage(invalid.scheme.name, ctx.locale);
+        const message = ctx.t('search_invalid_identifier', { scheme, problem: invalid.problem });
+        return sendPage(reply.status(400), searchPage(ctx, q, { kind: 'invalid', message }));
+      }
       try {
-        return sendPage(
-          reply,
-          searchPage(ctx, q, { kind: 'results', results: (await searchPublic(deps.rt, q, ctx.locale)).results }),
-        );
+        const found = await searchPublicPage(deps.rt, q, ctx.locale, pageNumber(request.query.page));
+        return sendPage(reply, searchPage(ctx, q, { kind: 'results', ...found }));
       } catch (error) {
         if (!(error instanceof CredenceError) || error.code !== 'CRD_VALIDATION') throw error;
         return sendPage(
@@ -128,5 +143,5 @@ async function registerRefusals(scope: FastifyInstance): Promise<void> {
 function refusedPageHandler(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const coded = toCredenceError(error);
   logAnswer(request, coded, error);
-  return sendPage(reply, refusedPage(pageContext(request, reply), coded), { status: coded.status });
+  return sendErrorPage(request, reply, coded);
 }

@@ -1,15 +1,16 @@
 /** `/`: the public search form, and its results on the same page (a GET form: no JavaScript). */
 
-import type { searchPublic } from '../../services/public/public.service.ts';
-import { alert, table } from '../components.ts';
+import type { PublicSearchResult, searchPublicPage } from '../../services/public/public.service.ts';
+import { alert, numberedPagination, table } from '../components.ts';
 import { html, type SafeHtml } from '../html.ts';
-import { isoDate, layout, type PageContext } from '../layout.ts';
+import { localDay } from '../format.ts';
+import { layout, type PageContext } from '../layout.ts';
 
-export type SearchResults = Awaited<ReturnType<typeof searchPublic>>['results'];
+export type SearchResults = readonly PublicSearchResult[];
 export type SearchOutcome =
   | { kind: 'form' }
   | { kind: 'invalid'; message: string }
-  | { kind: 'results'; results: SearchResults };
+  | ({ kind: 'results' } & Awaited<ReturnType<typeof searchPublicPage>>);
 
 export function searchPage(ctx: PageContext, q: string, outcome: SearchOutcome): SafeHtml {
   const { t } = ctx;
@@ -36,8 +37,11 @@ function outcomeView(ctx: PageContext, outcome: SearchOutcome): SafeHtml {
   if (outcome.kind === 'form') return html``;
   if (outcome.kind === 'invalid') return alert('error', t('search_title'), outcome.message);
   if (outcome.results.length === 0) return alert('info', t('search_none_heading'), t('search_none'));
+  const total = t(outcome.total_capped ? 'search_total_capped' : 'search_total', { total: outcome.total });
   return html`<h2>${t('search_results')}</h2>
-<ul class="usa-card-group">${outcome.results.map((r) => resultCard(ctx, r))}</ul>`;
+<p class="text-bold" role="status">${total}</p>
+<ul class="usa-card-group">${outcome.results.map((r) => resultCard(ctx, r))}</ul>
+${numberedPagination(ctx, outcome.page, outcome.pages)}`;
 }
 
 function resultCard(ctx: PageContext, result: SearchResults[number]): SafeHtml {
@@ -59,8 +63,8 @@ ${
         [t('col_list'), t('col_since'), t('col_until'), t('col_legal_basis')],
         result.lists.map((l) => [
           html`<a class="usa-link" href="/lists/${encodeURIComponent(l.list)}">${l.list_name}</a>`,
-          isoDate(l.since),
-          isoDate(l.until),
+          localDay(ctx.locale, l.since),
+          localDay(ctx.locale, l.until),
           l.legal_basis,
         ]),
       )
@@ -79,9 +83,9 @@ export function recordsTable(ctx: PageContext, caption: string, records: SearchR
         r.under_dispute ? html` <span class="usa-tag bg-secondary-dark">${t('under_dispute')}</span>` : ''
       }<br><span class="text-base font-body-3xs">${r.legal_basis}</span>`,
       r.agency.name,
-      isoDate(r.decided_at),
+      localDay(ctx.locale, r.decided_at),
       html`<span class="break-word">${r.document_ref}</span>`,
-      isoDate(r.disclosed_until),
+      localDay(ctx.locale, r.disclosed_until),
     ]),
   );
 }

@@ -1,0 +1,57 @@
+/**
+ * The English notice catalogue: one ICU MessageFormat template per notice kind (issue 11, "Messages as data"),
+ * filled in when a notice is read. Dates go through `{name, day}` (Intl, in CREDENCE_TIME_ZONE); counts through
+ * `plural`. Agencies, record types and lists arrive as names in this language, never as ids.
+ */
+
+import type { NoticeMessages } from './notice-keys.ts';
+
+export const NOTICES_EN: NoticeMessages = {
+  'record.filed':
+    '{agency} filed a record “{type}” ({ref}) about you, decided {decided, day}.' +
+    '{list_count, plural, =0 {} other { It places you on: {lists}.}}',
+  open_ended:
+    ' It has no fixed term: it counts until {agency} ends it (for example on performance), and at the latest ' +
+    'until {open_until, day}, the registry’s maximum of {max} from the decision; to keep you listed after that, ' +
+    '{agency} must file a new decision renewing the listing.',
+  'record.corrected':
+    '{agency} corrected the record “{type}” ({ref}); it is now version {version}. Reason: {reason}. ' +
+    '{status, select, active {It counts from now on as corrected.} disputed {It keeps counting while disputed.} ' +
+    'other {It does not count.}}',
+  'record.revoked':
+    '{agency} revoked the record “{type}” ({ref}). Reason: {reason}. It no longer counts towards your score, ' +
+    'lists or measures, and stays in your history marked revoked.',
+  'record.expired':
+    'The record “{type}” ({ref}) filed by {agency} reached the end of its period on {ended, day}. It no longer ' +
+    'counts towards your score, lists or measures, and stays in your history marked expired.',
+  'record.repaired':
+    '{agency} approved your credit repair of the record “{type}” ({ref}). Reason: {reason}. It no longer counts ' +
+    'towards your score or lists and is no longer published; it stays in your history marked repaired.',
+  'list.pending':
+    'You will be placed on {list} on {from, day}, unless {count, plural, one {the record it rests on is} ' +
+    'other {the # records it rests on are}} corrected, revoked or successfully disputed before then.',
+  'list.started':
+    'You are on {list} from {from, day} until {until, day} at the latest, resting on ' +
+    '{count, plural, one {# record} other {# records}}.',
+  'list.ended': 'You are no longer on {list}; its measures no longer apply.',
+  'dispute.opened':
+    'Your dispute of the record “{type}” ({ref}) filed by {agency} is open. {agency} must answer by {due, day}, ' +
+    'or the record stops counting until it does. {status, select, disputed {It keeps counting meanwhile: it is ' +
+    'a decision of a competent authority, in force while contested.} other {It does not count meanwhile.}}',
+  'dispute.resolved':
+    'Your dispute of the record “{type}” ({ref}) is resolved: {agency} {outcome, select, ' +
+    'upheld {upheld the record as it stands. You may attach a statement, shown with the record in every report.} ' +
+    'corrected {corrected the record. The corrected version counts from now on.} ' +
+    'other {revoked the record. It no longer counts and stays in your history marked revoked.}} Reason: {reason}.',
+  'dispute.overdue':
+    '{agency} did not answer your dispute of the record “{type}” ({ref}) by {due, day}. The record no longer ' +
+    'counts towards your score, lists or measures until the dispute is resolved.',
+  'repair.refused':
+    '{agency} refused your credit repair application for the record “{type}” ({ref}). Reason: {reason}. ' +
+    'You may apply again with new evidence.',
+  how_to_dispute:
+    'If it is wrong, dispute it in the portal (or ask an operator to do it for you), stating what is wrong; ' +
+    'the filing agency must answer by the deadline, or the record stops counting until it does.',
+  how_to_dispute_corrected:
+    'If the corrected record is still wrong, dispute it in the portal (or ask an operator to do it for you).',
+};

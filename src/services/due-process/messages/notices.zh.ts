@@ -1,0 +1,49 @@
+/**
+ * 通知的中文目录：每种通知一个 ICU MessageFormat 模板（issue 11），在读取通知时填入参数。日期经 `{name, day}`
+ * （Intl，CREDENCE_TIME_ZONE 时区），数量经 `plural`。机关、记录类型和名单均以中文名称传入，绝不使用编号。
+ */
+
+import type { NoticeMessages } from './notice-keys.ts';
+
+export const NOTICES_ZH: NoticeMessages = {
+  'record.filed':
+    '{agency}提交了一条关于您的记录“{type}”（{ref}），决定日期为{decided, day}。' +
+    '{list_count, plural, =0 {} other {该记录使您被列入：{lists}。}}',
+  open_ended:
+    '该记录没有固定期限：在{agency}终止之前（例如履行之后）一直计入，最迟至{open_until, day}，即自决定之日起' +
+    '本系统规定的最长期限{max}；此后如需继续列入，{agency}须作出新的决定。',
+  'record.corrected':
+    '{agency}更正了记录“{type}”（{ref}），现为第 {version} 版。理由：{reason}。' +
+    '{status, select, active {自即日起按更正后的内容计入。} disputed {异议期间继续计入。} other {该记录不计入。}}',
+  'record.revoked':
+    '{agency}撤销了记录“{type}”（{ref}）。理由：{reason}。该记录不再计入您的评分、名单或措施，' +
+    '并标注为“已撤销”保留在您的历史中。',
+  'record.expired':
+    '{agency}提交的记录“{type}”（{ref}）已于{ended, day}期满。该记录不再计入您的评分、名单或措施，' +
+    '并标注为“已期满”保留在您的历史中。',
+  'record.repaired':
+    '{agency}批准了您对记录“{type}”（{ref}）的信用修复申请。理由：{reason}。该记录不再计入您的评分或名单，' +
+    '也不再公示；它标注为“已修复”保留在您的历史中。',
+  'list.pending':
+    '您将于{from, day}被列入{list}，除非其所依据的{count, plural, other {# 条记录}}在此之前被更正、撤销或经异议成功。',
+  'list.started': '自{from, day}起您被列入{list}，最迟至{until, day}，依据{count, plural, other {# 条记录}}。',
+  'list.ended': '您已不再列入{list}，其措施不再适用。',
+  'dispute.opened':
+    '您对{agency}提交的记录“{type}”（{ref}）提出的异议已受理。{agency}须在{due, day}前答复，否则该记录在答复前' +
+    '不再计入。{status, select, disputed {在此期间该记录继续计入：它是有权机关作出的决定，异议期间仍然有效。} ' +
+    'other {在此期间该记录不计入。}}',
+  'dispute.resolved':
+    '您对记录“{type}”（{ref}）的异议已处理完毕：{agency}{outcome, select, ' +
+    'upheld {维持了该记录。您可以附上一份说明，它将在每份报告中与该记录一同显示。} ' +
+    'corrected {更正了该记录，自即日起按更正后的版本计入。} ' +
+    'other {撤销了该记录，它不再计入，并标注为“已撤销”保留在您的历史中。}}理由：{reason}。',
+  'dispute.overdue':
+    '{agency}未在{due, day}前答复您对记录“{type}”（{ref}）的异议。在异议处理完毕之前，该记录不再计入您的评分、' +
+    '名单或措施。',
+  'repair.refused':
+    '{agency}驳回了您对记录“{type}”（{ref}）的信用修复申请。理由：{reason}。您可以提供新的证据再次申请。',
+  how_to_dispute:
+    '如认为记录有误，可在门户中提出异议（也可请运营人员代为提出），说明错误之处；提交机关须在期限内答复，' +
+    '否则该记录在答复前不再计入。',
+  how_to_dispute_corrected: '如更正后的记录仍有误，可在门户中提出异议（也可请运营人员代为提出）。',
+};

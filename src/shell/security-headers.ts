@@ -1,0 +1,51 @@
+/**
+ * Security headers on every answer, API and pages (@fastify/helmet): a Content Security Policy that allows only
+ * Credence's own stylesheets and module scripts (/assets/...; pages carry no inline script, style or handler),
+ * never framed (frame-ancestors 'none'), nosniff, no Referer, and HSTS only where Credence is served over https.
+ */
+
+import helmet from '@fastify/helmet';
+import type { FastifyInstance } from 'fastify';
+
+/** One year, the max-age hstspreload.org asks for; sibling hosts of the domain are not Credence's to pin. */
+const HSTS_MAX_AGE_SECONDS = 365 * 24 * 60 * 60;
+
+/** The CSP (W3C CSP Level 3): same-origin only, no inline code or styles, no plugins, never framed. */
+function contentSecurityPolicy(https: boolean) {
+  return {
+    useDefaults: false,
+    directives: {
+      'default-src': ["'self'"],
+      'script-src': ["'self'"],
+      'script-src-attr': ["'none'"],
+      'style-src': ["'self'"],
+      'style-src-attr': ["'none'"],
+      // USWDS's stylesheet draws some icons as data: URIs.
+      'img-src': ["'self'", 'data:'],
+      'font-src': ["'self'"],
+      'connect-src': ["'self'"],
+      'object-src': ["'none'"],
+      'base-uri': ["'none'"],
+      'form-action': ["'self'"],
+      'frame-ancestors': ["'none'"],
+      ...(https ? { 'upgrade-insecure-requests': [] } : {}),
+    },
+  };
+}
+
+/**
+ * Registers the headers before every other request hook, so refusals (bad text, rate limits, 401) carry them too.
+ * `publicUrl` is CREDENCE_PUBLIC_URL: HSTS is sent only when browsers reach Credence over https (RFC 6797 §7.2:
+ * a host must not send it over plain http).
+ */
+export async function registerSecurityHeaders(app: FastifyInstance, publicUrl: string | null): Promise<void> {
+  const https = publicUrl?.startsWith('https:') === true;
+  await app.register(helmet, {
+    global: true,
+    contentSecurityPolicy: contentSecurityPolicy(https),
+    frameguard: { action: 'deny' },
+    // Addresses and query strings can carry identifiers and record ids; nothing in Credence reads Referer.
+    referrerPolicy: { policy: 'no-referrer' },
+    strictTransportSecurity: https ? { maxAge: HSTS_MAX_AGE_SECONDS, includeSubDomains: false } : false,
+  });
+}
