@@ -335,7 +335,7 @@ describe('agency console in a browser', () => {
       await zhForm.locator('label', { hasText: '维持（记录保留）' }).click();
       await zhForm.getByLabel('理由（将告知主体）').fill('经核对判决书，记录无误。');
       await zhForm.getByRole('button', { name: '提交处理结果' }).click();
-      await page.getByText('异议已处理：upheld。').waitFor();
+      await page.getByText('异议已处理：维持，记录保留。').waitFor();
       await checkPage(page, 'agency-zh-resolved');
       await context.close();
     },

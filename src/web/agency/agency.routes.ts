@@ -109,19 +109,18 @@ function recordInput(values: FormValues, attributes: readonly string[]): Record<
   };
 }
 
-/** A dispute outcome as the reader's language names it; anything else (a hand-edited URL) as it came. */
-function outcomeLabel(ctx: PageContext, outcome: string): string {
-  const known = ['upheld', 'revoked', 'corrected'] as const;
-  return (known as readonly string[]).includes(outcome)
-    ? ctx.t(`agency_outcome_${outcome as (typeof known)[number]}`)
-    : outcome;
+/** The resolution in the reader's language; an outcome that is none of the three (a hand-edited URL) as it came. */
+function resolvedText(ctx: PageContext, outcome: string): string {
+  if (outcome === 'upheld') return ctx.t('agency_resolved_upheld');
+  if (outcome === 'revoked') return ctx.t('agency_resolved_revoked');
+  if (outcome === 'corrected') return ctx.t('agency_resolved_corrected');
+  return ctx.t('agency_resolved', { outcome });
 }
 
 function flashOf(ctx: PageContext, query: Form): AgencyConsole['flash'] {
   if (query.filed)
     return { kind: 'success', text: ctx.t('agency_filed', { id: query.filed, status: query.status ?? '' }) };
-  if (query.resolved)
-    return { kind: 'success', text: ctx.t('agency_resolved', { outcome: outcomeLabel(ctx, query.resolved) }) };
+  if (query.resolved) return { kind: 'success', text: resolvedText(ctx, query.resolved) };
   if (query.revoked) return { kind: 'success', text: ctx.t('agency_revoked', { id: query.revoked }) };
   if (query.corrected)
     return { kind: 'success', text: ctx.t('agency_corrected', { id: query.corrected, version: query.version ?? '' }) };
