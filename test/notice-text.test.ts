@@ -108,6 +108,8 @@ describe('time: CREDENCE_TIME_ZONE and durations in words', () => {
     assert.equal(formatDuration('P1Y6M', 'en'), '1 year, 6 months');
     assert.equal(formatDuration('P2Y', 'zh'), '2年');
     assert.equal(formatDuration('PT5H', 'en'), 'PT5H', 'a duration with time parts is shown as written');
+    assert.equal(formatDuration('P0D', 'en'), '0 days', 'a zero duration is not an empty string');
+    assert.equal(formatDuration('P0D', 'zh'), '0天');
   });
 
   test('CREDENCE_TIME_ZONE defaults to Asia/Shanghai and is checked with Intl', () => {

@@ -62,5 +62,10 @@ export function formatDuration(iso: string, language: Language): string {
   const match = DURATION.exec(iso);
   if (match === null || iso === 'P') return iso;
   const [years = 0, months = 0, weeks = 0, days = 0] = match.slice(1).map((n) => (n === undefined ? 0 : Number(n)));
-  return new DurationFormat(INTL_LOCALE[language], { style: 'long' }).format({ years, months, weeks, days });
+  // A zero duration (P0D: "at once") would format as nothing at all; it reads "0 days", "0天".
+  const zero = years + months + weeks + days === 0;
+  return new DurationFormat(INTL_LOCALE[language], {
+    style: 'long',
+    ...(zero ? { daysDisplay: 'always' } : {}),
+  }).format({ years, months, weeks, days });
 }
