@@ -38,6 +38,8 @@ declare module 'autocannon' {
     readonly headers?: Record<string, string>;
     readonly body?: string;
     readonly requests?: RequestSpec[];
+    /** Requests per second over all connections (a fixed rate instead of as fast as possible). */
+    readonly overallRate?: number;
   }
 
   function autocannon(options: Options): Promise<Result>;

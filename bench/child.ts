@@ -32,6 +32,8 @@ export interface ChildSpec {
   readonly url: string;
   readonly dataDir: string;
   readonly ready: (url: string) => Promise<boolean>;
+  /** Its stdout (a request log, say) is thrown away rather than shown as progress. */
+  readonly discardStdout?: boolean | undefined;
 }
 
 /** A port nothing listens on now. */
@@ -64,10 +66,10 @@ export async function startChild(spec: ChildSpec, log: (message: string) => void
   const child = spawn(process.execPath, [...spec.args], {
     cwd: ROOT,
     env: { ...process.env, ...spec.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', spec.discardStdout === true ? 'ignore' : 'pipe', 'pipe'],
   });
   // Keep stdout clean for --json.
-  child.stdout!.pipe(process.stderr);
+  child.stdout?.pipe(process.stderr);
   child.stderr!.pipe(process.stderr);
   const exited = new Promise<void>((resolve) => {
     child.once('exit', () => resolve());

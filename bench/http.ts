@@ -26,6 +26,7 @@ export async function startServerChild(
   log: (message: string) => void,
   env: Readonly<Record<string, string>> = {},
   logOn = true,
+  output: { readonly discardStdout?: boolean } = {},
 ): Promise<ServerChild> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -46,6 +47,7 @@ export async function startServerChild(
       url,
       dataDir,
       ready: async (base) => (await fetch(`${base}/health`)).ok,
+      discardStdout: output.discardStdout,
     },
     log,
   );

@@ -26,6 +26,7 @@ import { createPrincipal } from '../src/services/accounts/principals.service.ts'
 import type { DB } from '../src/store/schema.ts';
 import { courtFilings, distinctSubjects, mixedBatches, subjectFiles } from './data.ts';
 import { measureBatchChecks, measureLoggedBatches, measureSingleDecisions, type Ask } from './decisions.ts';
+import { benchDecisionLoad, HTTP_ASKS } from './decision-load.ts';
 import { measureEvaluations, measureRescoring, median } from './evaluate.ts';
 import {
   combineRuns,
@@ -48,6 +49,7 @@ import {
   withLogOn,
 } from './log.ts';
 import { toJson, toTable, type Figures, type Machine } from './report.ts';
+import { soakDecisions, soakFigures } from './soak.ts';
 import { openBenchDatabase, postgresVersion } from './setup.ts';
 import { startWitnessChild, type WitnessChild } from './witness.ts';
 
@@ -66,13 +68,11 @@ const DECISION_SLICES = 4;
 const AGENCY_ID = 'bj-1-ipc';
 const FILER = { agency_id: AGENCY_ID, agency_kind: 'court' } as const;
 const PUBLISH_WRITES = 100;
-const ASK: Ask = { action: 'travel.air.premium_class', purpose: 'ticketing' };
-const HTTP_ASKS: readonly Ask[] = [
-  ASK,
-  { action: 'procurement.bid', purpose: 'procurement' },
-  { action: 'permits.application', purpose: 'permit' },
-  { action: 'lodging.star_hotel', purpose: 'lodging' },
-];
+const ASK: Ask = HTTP_ASKS[0]!;
+/** Decisions as load grows: these numbers of connections, each for this many seconds per server (decision-load.ts). */
+const DECISION_LOAD = { connections: [50, 200, 1000], seconds: 4 } as const;
+/** The soak: this share of the rate measured at 50 connections, held for this long (soak.ts). */
+const SOAK = { share: 0.7, connections: 50, seconds: 60 } as const;
 
 const log = (message: string) => process.stderr.write(`bench: ${message}\n`);
 const perSecond = (count: number, ms: number) => count / (ms / 1000);
@@ -264,7 +264,10 @@ function httpFigures(decisions: LoadResult, bare: LoadResult): Figures {
   };
   if (decisions.serverCores !== undefined) figures.decision_http_server_cores = decisions.serverCores;
   if (bare.serverCores !== undefined) figures.bare_route_http_server_cores = bare.serverCores;
-  if (decisions.postgresCores !== undefined) figures.decision_http_postgres_cores = decisions.postgresCores;
+  if (decisions.postgresCores !== undefined) {
+    figures.decision_http_postgres_cores = decisions.postgresCores;
+    figures.decision_http_postgres_us_per_decision = (decisions.postgresCores * 1e6) / decisions.perSecond;
+  }
   return figures;
 }
 
@@ -382,7 +385,38 @@ async function measureAll(
   const publishInputs = courtFilings(SEED + 3, PUBLISH_WRITES, registry.rt.clock()).inputs;
   const bench = { db: registry.rt.db, databaseUrl, principals, serverProf, log: benchLog, publishInputs };
   await benchHttp({ ...bench, subjects: batches[0]!.slice(0, 1000) }, defer, figures);
+  const postgresPids = async () =>
+    (await sql<{ pid: number }>`select pid from pg_stat_activity`.execute(registry.rt.db)).rows.map((r) => r.pid);
+  const load = { ...DECISION_LOAD, databaseUrl, key: principals.relying.key, asks: HTTP_ASKS, postgresPids, log };
+  Object.assign(figures, await benchDecisionLoad({ ...load, subjects: batches[0]!.slice(0, 1000) }, defer));
+  await benchSoak({ ...bench, subjects: batches[0]!.slice(0, 1000) }, registry, defer, figures);
   return figures;
+}
+
+/**
+ * A minute of decisions at SOAK.share of the rate measured at 50 connections, from a principal of its own, on the
+ * server as `npm start` runs it (the log on): inquiries must equal answers and memory stay flat (soak.ts).
+ */
+async function benchSoak(bench: HttpBench, registry: Registry, defer: Defer, figures: Figures): Promise<void> {
+  const measured = figures.decision_load_per_s_c50 ?? figures.decision_http_per_s ?? 1000;
+  const rate = Math.max(100, Math.round(measured * SOAK.share));
+  const { principal, key } = await createPrincipal(registry.rt, {
+    role: 'relying',
+    name: 'Bench soak',
+    actions: [...registry.rt.policy.actions.keys()],
+    purposes: [...registry.rt.policy.purposes.keys()],
+  });
+  const server = await startServer(bench, true, defer);
+  try {
+    log(`soak: POST /v1/decisions at ${rate} req/s, ${SOAK.connections} connections, ${SOAK.seconds} s`);
+    const result = await soakDecisions(server, { id: principal.id, key }, HTTP_ASKS, bench.subjects, bench.db, {
+      ...SOAK,
+      rate,
+    });
+    Object.assign(figures, soakFigures(rate, result));
+  } finally {
+    await server.stop();
+  }
 }
 
 /** The commit measured, marked `-dirty` when src/ or policies/ differ from it. */

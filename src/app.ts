@@ -4,7 +4,7 @@
  */
 
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { LedgerFollower } from './services/runtime/ledger-follower.ts';
 import type { Runtime } from './services/runtime/runtime.ts';
 import { CredenceError } from './errors.ts';
@@ -18,7 +18,8 @@ import { answerClientError } from './shell/client-errors.ts';
 import { handleError } from './shell/error-handler.ts';
 import { checkRequestHead, refuseBadText } from './shell/request-checks.ts';
 import { createMetrics } from './shell/metrics.ts';
-import { registerSecurityHeaders } from './shell/security-headers.ts';
+import { RequestLogController } from './shell/request-log.ts';
+import { registerSecurityHeaders, withPreRoutingHeaders } from './shell/security-headers.ts';
 import { apiRoutes } from './api/api.routes.ts';
 import { errorSchema } from './api/schemas.ts';
 import { webRoutes } from './web/web.routes.ts';
@@ -61,6 +62,8 @@ function fastifyOptions(options: AppOptions) {
               req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url.split('?')[0] }),
             },
           },
+    // One line a request (request-log.ts): failures always, the rest at debug.
+    logController: new RequestLogController(),
     bodyLimit: options.bodyLimitBytes ?? 32 * 1024 * 1024,
     // Per-address rate limits key on request.ip: behind a proxy, the address it forwarded for.
     trustProxy: fastifyTrustProxy(options.trustProxy ?? false),
@@ -69,7 +72,8 @@ function fastifyOptions(options: AppOptions) {
     return503OnClosing: true,
     // Requests refused before routing (Node's parser; a URL that is not valid percent-encoded UTF-8) are coded too.
     clientErrorHandler: answerClientError,
-    frameworkErrors: handleError,
+    frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) =>
+      handleError(error, request, withPreRoutingHeaders(reply)),
   };
 }
 

@@ -64,6 +64,8 @@ export const ERROR_CODES = {
   CRD_OIDC_NO_IDENTIFIER: { status: 403, exit: EXIT_NOPERM },
   CRD_OIDC_PROVIDER_UNAVAILABLE: { status: 503, exit: EXIT_UNAVAILABLE },
   CRD_RECORD_TYPE_NOT_GRANTED: { status: 403, exit: EXIT_NOPERM },
+  // Only the agency kinds the policy's `relationships` section names file relationships (the registration authority).
+  CRD_RELATIONSHIP_NOT_GRANTED: { status: 403, exit: EXIT_NOPERM },
   CRD_ACTION_NOT_GRANTED: { status: 403, exit: EXIT_NOPERM },
   CRD_PURPOSE_NOT_GRANTED: { status: 403, exit: EXIT_NOPERM },
   // State
@@ -88,6 +90,9 @@ export const ERROR_CODES = {
   CRD_REPAIR_NOT_NEGATIVE: { status: 422, exit: EXIT_INPUT },
   CRD_REPAIR_TOO_EARLY: { status: 422, exit: EXIT_INPUT },
   CRD_REPAIR_NOT_PERFORMED: { status: 422, exit: EXIT_INPUT },
+  // NDRC Order No. 36 (2025): repair needs the subject's public credit commitment; like the other conditions of repair
+  // the policy sets (a minimum period, performance), its absence is a well-formed request the rules refuse: 422.
+  CRD_COMMITMENT_REQUIRED: { status: 422, exit: EXIT_INPUT },
   // Fa Shi [2017] 7 art. 10: a court's deletion names one of the grounds the policy lists (and only then).
   CRD_DELETION_GROUND: { status: 422, exit: EXIT_INPUT },
   CRD_LEDGER_BROKEN: { status: 500, exit: EXIT_SOFTWARE },
@@ -128,6 +133,8 @@ export const ERROR_CODES = {
   CRD_RESTORE_TARGET_NOT_EMPTY: { status: 409, exit: EXIT_INPUT },
   CRD_BACKUP_FILE: { status: 500, exit: EXIT_IOERR },
   CRD_DATABASE_UNAVAILABLE: { status: 503, exit: EXIT_UNAVAILABLE },
+  // A PDF report needs a CJK font to embed (the npm package @expo-google-fonts/noto-sans-sc, or a system one).
+  CRD_PDF_FONT_MISSING: { status: 503, exit: EXIT_UNAVAILABLE },
   CRD_SHUTTING_DOWN: { status: 503, exit: EXIT_UNAVAILABLE },
   CRD_RATE_LIMITED: { status: 429, exit: EXIT_UNAVAILABLE },
   CRD_INTERNAL: { status: 500, exit: EXIT_SOFTWARE },
@@ -135,8 +142,21 @@ export const ERROR_CODES = {
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
+/** The values a message template names (issue 11, "messages as data"): a field, a value, a limit. */
+export type MessageParams = Readonly<Record<string, string | number>>;
+
+/**
+ * A message as data: the key of a template in the error catalogue (src/shell/messages/errors.*.ts, one per language)
+ * and its parameters. The edge renders it in the reader's language; `message` stays the English text for logs, the
+ * CLI and any reader the catalogue does not yet know.
+ */
+export interface MessageRef {
+  readonly key?: string;
+  readonly params?: MessageParams;
+}
+
 /** One problem with an input, located by a JSON path such as `records[3].subject.id`. */
-export interface ProblemDetail {
+export interface ProblemDetail extends MessageRef {
   readonly code: ErrorCode;
   readonly path: string;
   readonly message: string;
@@ -145,12 +165,15 @@ export interface ProblemDetail {
 export class CredenceError extends Error {
   readonly code: ErrorCode;
   readonly details: readonly ProblemDetail[];
+  /** The message as data, when the thrower gave it: rendered in the reader's language at the edge. */
+  readonly ref: MessageRef;
 
-  constructor(code: ErrorCode, message: string, details: readonly ProblemDetail[] = []) {
+  constructor(code: ErrorCode, message: string, details: readonly ProblemDetail[] = [], ref: MessageRef = {}) {
     super(message);
     this.name = 'CredenceError';
     this.code = code;
     this.details = details;
+    this.ref = ref;
   }
 
   get status(): number {

@@ -2,26 +2,33 @@
  * PostgreSQL dying under a running server (issue 13): a real server process on an embedded cluster of its own,
  * its postmaster killed with SIGKILL. The server stays up, says 503 while the database is away, starts the cluster
  * again on the same port, and loses no inquiry of a decision it answered 200; a command run meanwhile does not
- * stop the cluster the server is about to use again.
+ * stop the cluster the server is about to use again. A server killed with SIGKILL under load loses no inquiry of a
+ * decision it answered either (an answer waits for its inquiry's commit: services/decisions/decision-log.ts).
  */
 
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import pg from 'pg';
+import type pg from 'pg';
 import { createRandom, generateResidentId } from '../src/domain/identifier-generators.ts';
 import { isProcessAlive } from '../src/store/embedded/embedded-cluster-init.ts';
 import { resolveServerUser } from '../src/store/embedded/os-user.ts';
 import { loadPgBinaries, runPgTool } from '../src/store/embedded/pg-binaries.ts';
 import { binariesForServerAccount } from '../src/store/embedded/pg-relocate.ts';
+import {
+  credence,
+  killServer,
+  killStartedServers,
+  postmasterOf,
+  queryCluster,
+  type ServerProcess,
+  startServer,
+  stopServer,
+  waitFor,
+} from './support/server-process.ts';
 
-/** Bounds every wait: a server that hangs or never recovers fails the test instead of stalling the run. */
-const WAIT_MS = 40_000;
 const REQUEST_MS = 20_000;
 const WORKERS = 4;
 
@@ -49,14 +56,14 @@ before(async () => {
 
 after(async () => {
   await Promise.all([...loads].map((load) => load.stop()));
-  if (server?.child.exitCode === null) server.child.kill('SIGKILL');
+  await killStartedServers();
   const binaries = await clusterTools();
   const clusterDir = path.join(dataDir, 'postgres');
   await runPgTool(binaries.pg_ctl, ['stop', '-m', 'immediate', '-D', clusterDir], binaries).catch(() => undefined);
   await rm(dataDir, { recursive: true, force: true });
 });
 
-describe('PostgreSQL killed under a running server', () => {
+describe('PostgreSQL or the server killed under load', () => {
   test('the server stays up, answers 503 meanwhile, recovers, and loses no answered inquiry', async () => {
     const load = startDecisions(server.url, key);
     await waitFor('decisions under load', async () => load.answered.length >= 20 || undefined);
@@ -145,63 +152,35 @@ describe('PostgreSQL killed under a running server', () => {
     assert.ok(isProcessAlive(started.pid));
 
     // The last process attached, the server stops the cluster when it stops.
-    server.child.kill('SIGTERM');
-    const [code] = await once(server.child, 'exit');
-    assert.equal(code, 0, server.output());
+    assert.equal(await stopServer(server), 0, server.output());
     assert.equal(isProcessAlive(started.pid), false, 'the server stopped the cluster on its way out');
   });
+
+  // In the same suite as the tests above, so that it runs after them (top-level suites may run at once).
+  test('a server killed with SIGKILL mid-load loses no inquiry of a decision it answered', async () => {
+    // The previous test stopped the server (and with it the cluster): this one starts its own.
+    server = await startServer(env);
+    const load = startDecisions(server.url, key);
+    await waitFor('decisions under load', async () => load.answered.length >= 50 || undefined);
+    await killServer(server);
+    await load.stop();
+    const answered = [...load.answered];
+    assert.ok(answered.length >= 50);
+    // Connections cut mid-request show as network errors, never as an answer without its inquiry.
+    assert.deepEqual(
+      [...load.statuses.keys()].filter((status) => status !== '200' && status !== 'network error'),
+      [],
+    );
+
+    // Started again on the same data directory, it attaches to the cluster the killed server left running.
+    server = await startServer(env);
+    assert.equal(await inquiriesAmong(answered), answered.length, 'every decision answered 200 is logged');
+    const again = startDecisions(server.url, key);
+    await waitFor('decisions answered again', async () => again.answered.length >= 5 || undefined);
+    await again.stop();
+    assert.equal(await stopServer(server), 0, server.output());
+  });
 });
-
-interface LogLine {
-  readonly level: number;
-  readonly msg: unknown;
-}
-
-interface ServerProcess {
-  readonly child: ChildProcess;
-  readonly url: string;
-  output(): string;
-  /** The JSON log lines so far. */
-  lines(): LogLine[];
-}
-
-async function startServer(environment: NodeJS.ProcessEnv): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['bin/credence.js', 'serve'], {
-    env: environment,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const url = await waitFor('the server to listen', async () => {
-    if (child.exitCode !== null) throw new Error(`the server exited: ${output}`);
-    return /"url":"(http:\/\/[^"]+)"/.exec(output)?.[1];
-  });
-  const lines = () =>
-    output
-      .split('\n')
-      .filter((line) => line.startsWith('{'))
-      .map((line) => JSON.parse(line) as LogLine);
-  return { child, url, output: () => output, lines };
-}
-
-/** Runs a credence command to its end; `more` is appended to `args`. */
-async function credence(
-  environment: NodeJS.ProcessEnv,
-  args: string[],
-  more: string[] = [],
-): Promise<{ code: number | null; stdout: string; output: string }> {
-  const child = spawn(process.execPath, ['bin/credence.js', ...args, ...more], {
-    env: environment,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const [code] = (await once(child, 'close')) as [number | null];
-  return { code, stdout, output: `${stdout}${stderr}` };
-}
 
 interface Decisions {
   /** The decision ids answered 200. */
@@ -256,21 +235,11 @@ function startDecisions(url: string, apiKey: string): Decisions {
 
 /** The cluster's postmaster per its postmaster.pid (line 1: pid, line 4: port). */
 function postmaster(): { pid: number; port: number } {
-  const lines = readFileSync(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n');
-  return { pid: Number(lines[0]), port: Number(lines[3]) };
+  return postmasterOf(dataDir);
 }
 
 async function query<Row extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<Row[]> {
-  const password = readFileSync(path.join(dataDir, 'postgres.password'), 'utf8').trim();
-  const client = new pg.Client({
-    connectionString: `postgres://credence:${password}@127.0.0.1:${postmaster().port}/credence`,
-  });
-  await client.connect();
-  try {
-    return (await client.query<Row>(text, values)).rows;
-  } finally {
-    await client.end();
-  }
+  return queryCluster<Row>(dataDir, text, values);
 }
 
 async function inquiriesAmong(ids: readonly string[]): Promise<number> {
@@ -305,20 +274,4 @@ async function clusterTools(): Promise<{
   const [found, user] = await Promise.all([loadPgBinaries(), resolveServerUser(() => undefined)]);
   const binaries = user === undefined ? found : await binariesForServerAccount(found, () => undefined);
   return { pg_ctl: binaries.pg_ctl, user, cwd: dataDir };
-}
-
-/** Polls `probe` until it returns a value; fails after WAIT_MS (a bound on a hang, not a timing asserted). */
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + WAIT_MS;
-  for (;;) {
-    if (server !== undefined && server.child.exitCode !== null)
-      throw new Error(`the server exited: ${server.output()}`);
-    const value = await probe().catch((error: unknown) => {
-      if (error instanceof Error && error.message.startsWith('the server exited')) throw error;
-      return undefined;
-    });
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }

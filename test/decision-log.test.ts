@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { sql, type KyselyPlugin, type PluginTransformQueryArgs, type PluginTransformResultArgs } from 'kysely';
-import { DecisionLog, type DecisionBatch } from '../src/services/decisions/decision-log.ts';
+import { DecisionLog, type DecisionBatch, OVERLAP_AT_QUEUED } from '../src/services/decisions/decision-log.ts';
 import { startTestRegistry, type TestRegistry } from './support/registry.ts';
 
 let t: TestRegistry;
@@ -12,6 +12,9 @@ before(async () => {
 });
 after(() => t.close());
 
+/** What the log's one statement per flush calls (migration 018). */
+const INSERT_FUNCTION = 'credence_insert_inquiries';
+
 /** Counts the log's insert statements, and makes the next `failures` of them fail. */
 class InsertSpy implements KyselyPlugin {
   inserts = 0;
@@ -19,7 +22,7 @@ class InsertSpy implements KyselyPlugin {
 
   transformQuery(args: PluginTransformQueryArgs) {
     const node = args.node as { kind: string; sqlFragments?: readonly string[] };
-    if (node.kind === 'RawNode' && node.sqlFragments?.join('').includes('insert into inquiries')) {
+    if (node.kind === 'RawNode' && node.sqlFragments?.join('').includes(INSERT_FUNCTION)) {
       this.inserts += 1;
       if (this.failures > 0) {
         this.failures -= 1;
@@ -74,7 +77,7 @@ async function insertsWaiting(n: number): Promise<void> {
   for (;;) {
     const { rows } = await sql<{ n: string }>`
       select count(*) as n from pg_stat_activity
-      where datname = current_database() and wait_event_type = 'Lock' and query like '%insert into inquiries%'
+      where datname = current_database() and wait_event_type = 'Lock' and query like ${`%${INSERT_FUNCTION}%`}
     `.execute(t.registry.rt.db);
     if (Number(rows[0]!.n) >= n) return;
     await new Promise((resolve) => setTimeout(resolve, 10));
@@ -99,21 +102,37 @@ describe('DecisionLog', () => {
     assert.equal(await committed(subject), 1);
   });
 
-  test('appends made while flushes are busy are written together, in one statement', async () => {
+  test('appends made while a flush is busy wait for it, and are written together in one statement', async () => {
     const { log, spy } = aLog();
     const subject = randomUUID();
     const appends: Promise<void>[] = [];
     await whileInquiriesLocked(async () => {
-      // Four flushes may be under way at once; everything queued behind them waits for the next.
-      for (let i = 0; i < 4; i += 1) appends.push(log.append([anInquiry(subject)]));
-      await insertsWaiting(4);
+      appends.push(log.append([anInquiry(subject)]));
+      await insertsWaiting(1);
       for (let i = 0; i < 100; i += 1) appends.push(log.append([anInquiry(subject), anInquiry(subject)]));
-      assert.equal(log.pending, 200);
+      assert.equal(log.pending, 200, 'queued behind the flush under way');
     });
     await Promise.all(appends);
-    assert.equal(await committed(subject), 204);
-    assert.equal(spy.inserts, 5, 'four flushes of one, then one of two hundred');
-    assert.equal(log.written, 204);
+    assert.equal(await committed(subject), 201);
+    assert.equal(spy.inserts, 2, 'a flush of one, then one of two hundred');
+    assert.equal(log.written, 201);
+  });
+
+  test('once many wait, further flushes overlap the one under way, up to four at once', async () => {
+    const { log, spy } = aLog();
+    const subject = randomUUID();
+    const many = (n: number) => Array.from({ length: n }, () => anInquiry(subject));
+    const appends: Promise<void>[] = [];
+    await whileInquiriesLocked(async () => {
+      appends.push(log.append(many(1)));
+      await insertsWaiting(1);
+      for (let i = 0; i < 4; i += 1) appends.push(log.append(many(OVERLAP_AT_QUEUED)));
+      await insertsWaiting(4);
+      assert.equal(log.pending, OVERLAP_AT_QUEUED, 'the fifth flush waits: four are under way');
+    });
+    await Promise.all(appends);
+    assert.equal(await committed(subject), 1 + 4 * OVERLAP_AT_QUEUED);
+    assert.equal(spy.inserts, 5);
   });
 
   test('a failed flush is retried, and its callers answered once it commits', async () => {
@@ -143,7 +162,7 @@ describe('DecisionLog', () => {
     let done = false;
     await whileInquiriesLocked(async () => {
       for (let i = 0; i < 50; i += 1) void log.append([anInquiry(subject)]);
-      await insertsWaiting(4);
+      await insertsWaiting(1);
       drained = log.drain().then(() => {
         done = true;
       });

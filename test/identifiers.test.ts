@@ -71,6 +71,8 @@ test('cn-rid: a wrong check digit names the right one', () => {
       code: 'CRD_INVALID_IDENTIFIER',
       path: 'records[3].subject.id',
       message: 'cn-rid check digit is 1 but should be X',
+      key: 'check_digit',
+      params: { scheme: 'cn-rid', actual: '1', expected: 'X' },
     },
   ]);
 });

@@ -92,7 +92,7 @@ describe('staff forms', () => {
       chen.cookie,
     );
     assertRefusalPage(filing, 422);
-    assert.match(filing.body, /id="f-subject-name-error" role="alert">subject.name contains the control/);
+    assert.match(filing.body, /id="f-subject-name-error" role="alert">Name contains the control/);
 
     const recordId = await t.file(court, aCourtRecord({ subjectId: aResidentId() }));
     const correction = await postForm(

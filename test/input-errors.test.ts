@@ -311,7 +311,11 @@ describe('what Fastify refuses, in the coded envelope with its own status', () =
   });
 
   test('bad %-encoding is 400 CRD_MALFORMED_URL; a URL over 8192 characters, or a long segment, is 414', async () => {
-    assertCoded(await t.app.inject({ url: '/v1/disputes/%ff', headers: bearer(operator) }), 400, 'CRD_MALFORMED_URL');
+    const badUrl = await t.app.inject({ url: '/v1/disputes/%ff', headers: bearer(operator) });
+    assertCoded(badUrl, 400, 'CRD_MALFORMED_URL');
+    // Refused before routing, so before helmet's hook: the security headers are set all the same.
+    assert.equal(badUrl.headers['x-content-type-options'], 'nosniff');
+    assert.match(String(badUrl.headers['content-security-policy']), /frame-ancestors 'none'/);
     assertCoded(
       await t.app.inject({ url: `/v1/reviews?after=${'a'.repeat(9000)}`, headers: bearer(operator) }),
       414,
@@ -362,7 +366,7 @@ describe('what Fastify refuses, in the coded envelope with its own status', () =
 });
 
 /** Sends raw bytes to the listening server; the answer's status, content type and coded error. */
-async function raw(request: Buffer | string): Promise<{ status: number; type: string; code: string }> {
+async function raw(request: Buffer | string): Promise<{ status: number; type: string; code: string; head: string }> {
   const socket = net.connect(port, '127.0.0.1');
   const chunks: Buffer[] = [];
   socket.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -375,24 +379,32 @@ async function raw(request: Buffer | string): Promise<{ status: number; type: st
     status: Number(/^HTTP\/1\.1 (\d{3}) /.exec(head)?.[1]),
     type: /^content-type: (.*)$/im.exec(head)?.[1] ?? '',
     code: (JSON.parse(body) as { error: { code: string } }).error.code,
+    head,
   };
+}
+
+function withoutHead<T extends { head: string }>({ head: _head, ...answer }: T): Omit<T, 'head'> {
+  return answer;
 }
 
 describe("what Node's HTTP parser refuses, answered as HTTP with the coded envelope", () => {
   const get = (target: string, headers = '') => `GET ${target} HTTP/1.1\r\nHost: localhost\r\n${headers}\r\n`;
 
-  test('a raw UTF-8 byte in the URL is 400 CRD_MALFORMED_URL', async () => {
-    const answer = await raw(Buffer.concat([Buffer.from('GET /v1/disputes/caf'), Buffer.from('é HTTP/1.1\r\n\r\n')]));
+  test('a raw UTF-8 byte in the URL is 400 CRD_MALFORMED_URL, with the security headers', async () => {
+    const request = Buffer.concat([Buffer.from('GET /v1/disputes/caf'), Buffer.from('é HTTP/1.1\r\n\r\n')]);
+    const { head, ...answer } = await raw(request);
     assert.deepEqual(answer, { status: 400, type: 'application/json; charset=utf-8', code: 'CRD_MALFORMED_URL' });
+    assert.match(head, /^x-content-type-options: nosniff$/im);
+    assert.match(head, /^content-security-policy: default-src 'none'; frame-ancestors 'none'/im);
   });
 
   test('a URL over 16 KiB is 414; headers over 16 KiB are 431', async () => {
-    assert.deepEqual(await raw(get(`/v1/reviews?after=${'a'.repeat(20_000)}`)), {
+    assert.deepEqual(withoutHead(await raw(get(`/v1/reviews?after=${'a'.repeat(20_000)}`))), {
       status: 414,
       type: 'application/json; charset=utf-8',
       code: 'CRD_URL_TOO_LONG',
     });
-    assert.deepEqual(await raw(get('/health/live', `X-Padding: ${'a'.repeat(20_000)}\r\n`)), {
+    assert.deepEqual(withoutHead(await raw(get('/health/live', `X-Padding: ${'a'.repeat(20_000)}\r\n`))), {
       status: 431,
       type: 'application/json; charset=utf-8',
       code: 'CRD_HEADERS_TOO_LARGE',
@@ -401,7 +413,7 @@ describe("what Node's HTTP parser refuses, answered as HTTP with the coded envel
 
   test('a control character in a header, or bytes that are not HTTP, are 400 CRD_MALFORMED_REQUEST', async () => {
     assert.equal((await raw(get('/health/live', 'X-Note: a\u0000b\r\n'))).code, 'CRD_MALFORMED_REQUEST');
-    assert.deepEqual(await raw('HELLO\r\n\r\n'), {
+    assert.deepEqual(withoutHead(await raw('HELLO\r\n\r\n')), {
       status: 400,
       type: 'application/json; charset=utf-8',
       code: 'CRD_MALFORMED_REQUEST',

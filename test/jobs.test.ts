@@ -194,6 +194,7 @@ describe('scheduled jobs', () => {
       purged_subject_sessions: 0,
       purged_oidc_sign_ins: 0,
       stalled_imports: 0,
+      inquiry_partitions: 0,
     });
     assert.deepEqual(await world(), before);
   });
@@ -213,7 +214,8 @@ describe('scheduled jobs', () => {
       out,
       new RegExp(
         'Jobs as of 2028-10-02T00:00:00.000Z: expired 0, reevaluated 0, overdue disputes 0, purged staff sessions 0, ' +
-          'purged sign in throttles 0, purged subject sessions 0, purged oidc sign ins 0, stalled imports 0 ' +
+          'purged sign in throttles 0, purged subject sessions 0, purged oidc sign ins 0, stalled imports 0, ' +
+          'inquiry partitions \\d+ ' +
           '\\(notice delivery off',
       ),
     );

@@ -16,6 +16,7 @@ import type { CreditRecord } from '../src/domain/record.ts';
 import { addWorkingDays, repairDueAt } from '../src/domain/repair.ts';
 import { loadPolicy, validatePolicyDocument } from '../src/policy/index.ts';
 import { expireDueRecords } from '../src/services/due-process/expiry.service.ts';
+import { makeCommitment } from './support/commitments.ts';
 import { aCourtRecord, anUscc, aPenalty, aResidentId } from './support/factories.ts';
 import { bearer, startTestRegistry, type TestRegistry } from './support/registry.ts';
 
@@ -184,7 +185,8 @@ describe('deletion on a ground of art. 10 within 3 working days (Fa Shi [2017] 7
     assert.equal(addWorkingDays(friday, 3, calendar).toISOString(), '2026-11-11T02:00:00.000Z', 'Fri to Wed');
     const golden = { holidays: ['2026-11-09'], working_weekends: ['2026-11-07'] };
     assert.equal(addWorkingDays(friday, 3, golden).toISOString(), '2026-11-11T02:00:00.000Z', 'Sat worked, Mon off');
-    assert.equal(repairDueAt(policy, 'admin.penalty', friday), null, 'no deletion deadline for a penalty');
+    // A penalty has no deletion deadline: its application is due within NDRC Order No. 36's 10 working days.
+    assert.equal(repairDueAt(policy, 'admin.penalty', friday)?.toISOString(), '2026-11-20T02:00:00.000Z');
 
     const id = aResidentId();
     const start = t.now;
@@ -192,6 +194,7 @@ describe('deletion on a ground of art. 10 within 3 working days (Fa Shi [2017] 7
     try {
       const listing = (await fileOne(court, aCourtRecord({ subjectId: id, decided_at: '2026-11-02' }))).id!;
       const { key } = await reportOf('person', id);
+      await makeCommitment(t, key, `cn-rid:${id}`);
       const applied = await post(`/v1/records/${listing}/repairs`, key, { evidence: 'paid in full', performed: true });
       assert.equal(applied.statusCode, 201);
       const repair = applied.json();
@@ -224,8 +227,10 @@ describe('deletion on a ground of art. 10 within 3 working days (Fa Shi [2017] 7
     const id = anUscc();
     const recordId = (await fileOne(market, aPenalty({ tier: 'minor', subjectId: id }))).id!;
     const { key } = await reportOf('organization', id);
+    await makeCommitment(t, key, `cn-uscc:${id}`);
     const repair = (await post(`/v1/records/${recordId}/repairs`, key, { evidence: 'fine paid' })).json();
-    assert.equal(repair.due_at, null);
+    const weekdays = { holidays: [], working_weekends: [] };
+    assert.equal(repair.due_at, addWorkingDays(t.now, 10, weekdays).toISOString(), 'NDRC Order No. 36: 10 days');
     const answer = await post(`/v1/repairs/${repair.repair_id}/decision`, market, {
       approve: true,
       reason: 'paid',

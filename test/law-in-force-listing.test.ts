@@ -15,6 +15,7 @@ import { resolveRecordTerms, type Policy } from '../src/domain/policy.ts';
 import type { CreditRecord } from '../src/domain/record.ts';
 import { checkRepairEligibility } from '../src/domain/repair.ts';
 import { loadPolicy, readPolicyFiles, validatePolicyDocument } from '../src/policy/index.ts';
+import { makeCommitment } from './support/commitments.ts';
 import { aListingDecision, aPenalty, anUscc } from './support/factories.ts';
 import { bearer, startTestRegistry, type TestRegistry } from './support/registry.ts';
 
@@ -283,6 +284,7 @@ describe('tax arrears are public for organisations and end on payment (Tax Colle
         attributes: { amount_cny: '52000.00' },
       });
       const key = await t.keyFor({ role: 'subject', name: 'company', subject: `cn-uscc:${org}` });
+      await makeCommitment(t, key, `cn-uscc:${org}`);
       const report = async () =>
         (await t.app.inject({ url: `/v1/subjects/cn-uscc/${org}/report`, headers: bearer(key) })).json();
       assert.ok((await report()).score < 1000);

@@ -69,8 +69,10 @@ test('the default policy loads with the ids the rest of Credence relies on', asy
   assert.deepEqual([...policy.record_types.keys()].sort(), [
     'admin.penalty',
     'commendation.government',
+    'commitment.breach',
     'court.judgment_default',
     'court.listing_extension',
+    'court.personal_spending_exemption',
     'license.revocation',
     'listing.serious_dishonesty',
     'market.abnormal_operations',

@@ -106,6 +106,59 @@ describe('principals and keys', () => {
   });
 });
 
+describe('agency contacts (issue 11: the exit route says how to reach the agency)', () => {
+  const contactOf = async (agencyId: string) =>
+    (
+      await t.registry.rt.db
+        .selectFrom('agencies')
+        .select('contact')
+        .where('id', '=', agencyId)
+        .executeTakeFirstOrThrow()
+    ).contact;
+
+  test('an agency registered with a contact keeps it; the CLI and the API take it, in both languages', async () => {
+    const cli = await t.cli(
+      'principal',
+      'add',
+      ...['--role', 'agency', '--name', 'Xicheng Court', '--agency-kind', 'court', '--agency', 'xicheng-court'],
+      ...['--contact-en', 'Enforcement office', '--contact-zh', '执行局', '--phone', '12368'],
+    );
+    assert.equal(cli.code, 0, cli.err);
+    assert.deepEqual(await contactOf('xicheng-court'), { en: 'Enforcement office', zh: '执行局', phone: '12368' });
+    const address = { en: '1 Tax Road', zh: '税务路1号' };
+    const api = await t.app.inject({
+      method: 'POST',
+      url: '/v1/principals',
+      headers: bearer(operator),
+      payload: {
+        role: 'agency',
+        name: 'Xicheng Tax',
+        agency_kind: 'tax',
+        agency_id: 'xicheng-tax',
+        agency_contact: { en: 'Tax hall', zh: '办税服务厅', address },
+      },
+    });
+    assert.equal(api.statusCode, 201, api.body);
+    assert.deepEqual(await contactOf('xicheng-tax'), { en: 'Tax hall', zh: '办税服务厅', address });
+  });
+
+  test('a contact in one language only is refused', async () => {
+    const cli = await t.cli(
+      'principal',
+      'add',
+      ...['--role', 'agency', '--name', 'Half', '--agency-kind', 'court', '--contact-en', 'Office'],
+    );
+    assert.match(cli.err, /CRD_VALIDATION/);
+    const api = await t.app.inject({
+      method: 'POST',
+      url: '/v1/principals',
+      headers: bearer(operator),
+      payload: { role: 'agency', name: 'Half', agency_kind: 'court', agency_contact: { en: 'Office' } },
+    });
+    assert.equal(api.statusCode, 400);
+  });
+});
+
 describe('the command line', () => {
   test('--help lists the commands', async () => {
     const { code, out } = await t.cli('--help');

@@ -5,6 +5,7 @@ import type { Policy } from '../src/domain/policy.ts';
 import type { CreditRecord } from '../src/domain/record.ts';
 import { loadPolicy } from '../src/policy/index.ts';
 import { reevaluateAllDue } from '../src/services/ledger/reevaluation.service.ts';
+import { makeCommitment } from './support/commitments.ts';
 import { aCourtRecord, aListingDecision, aPenalty, aResidentId, anUscc } from './support/factories.ts';
 import { bearer, startTestRegistry, type TestRegistry } from './support/registry.ts';
 
@@ -294,6 +295,7 @@ describe('public disclosure over HTTP', () => {
   test('a repaired record disappears; a disputed one stays, marked as disputed', async () => {
     const repaired = aResidentId();
     const repairedRecord = await t.file(court, aCourtRecord({ subjectId: repaired }));
+    await makeCommitment(t, operator, `cn-rid:${repaired}`);
     const repair = await post(operator, `/v1/records/${repairedRecord}/repairs`, {
       evidence: 'paid in full',
       performed: true,
@@ -319,20 +321,31 @@ describe('public disclosure over HTTP', () => {
     const ids = [aResidentId(), aResidentId(), aResidentId()];
     for (const [i, id] of ids.entries())
       await t.file(court, aCourtRecord({ subjectId: id, decided_at: `2026-10-2${i}` }));
-    const first = (await page('judgment-defaulters', '?page=1&page_size=2')).json();
+    const idsOf = (body: { members: { identifiers: { id: string }[] }[] }) =>
+      body.members.map((m) => m.identifiers[0]!.id);
+    const all = (await page('judgment-defaulters', '?page_size=50')).json();
+    assert.equal(all.total, all.members.length, 'the maintained count is what the list shows');
+    const first = (await page('judgment-defaulters', '?page_size=2')).json();
     assert.equal(first.list.id, 'judgment-defaulters');
-    assert.equal(first.members.length, 2);
-    assert.equal(first.has_more, true);
-    assert.deepEqual(
-      first.members.map((m: { identifiers: { id: string }[] }) => m.identifiers[0]!.id),
-      [masked(ids[2]!), masked(ids[1]!)],
-    );
+    assert.deepEqual(idsOf(first), [masked(ids[2]!), masked(ids[1]!)]);
     assert.equal(first.members[0].records[0].type, 'court.judgment_default');
     assert.match(first.members[0].identifiers[0].id, /^\d{6}\*{8}[\dX]{4}$/);
-    const since = first.members.map((m: { since: string }) => m.since);
+    assert.deepEqual([first.page, first.pages, first.previous], [1, Math.ceil(all.total / 2), null]);
+    const since = all.members.map((m: { since: string }) => m.since);
     assert.deepEqual([...since].sort().reverse(), since);
-    const second = (await page('judgment-defaulters', '?page=2&page_size=2')).json();
-    assert.equal(second.members[0].identifiers[0].id, masked(ids[0]!));
+    const pages = [first];
+    while (pages.at(-1).next !== null)
+      pages.push((await page('judgment-defaulters', `?page_size=2&after=${pages.at(-1).next}`)).json());
+    assert.deepEqual(pages.flatMap(idsOf), idsOf(all), 'next after next: every member once, in order');
+    assert.deepEqual(
+      pages.map((p) => p.page),
+      pages.map((_, n) => n + 1),
+    );
+    const last = (await page('judgment-defaulters', `?page_size=2&after=${first.last}`)).json();
+    assert.deepEqual(last, { ...pages.at(-1), evaluated_at: last.evaluated_at }, 'the last page, read backwards');
+    const back = (await page('judgment-defaulters', `?page_size=2&after=${last.previous}`)).json();
+    assert.deepEqual(idsOf(back), idsOf(pages.at(-2)));
+    assert.equal(back.page, pages.length - 1);
   });
 
   test(
@@ -356,13 +369,18 @@ describe('public disclosure over HTTP', () => {
     },
   );
 
-  test('page_size is capped at 50, pages are bounded, an unknown list is a coded 404', async () => {
+  test('page_size is capped at 50, a cursor must be one of ours, an unknown list is a coded 404', async () => {
     assert.equal((await page('judgment-defaulters', '?page_size=50')).statusCode, 200);
     const tooBig = await page('judgment-defaulters', '?page_size=51');
     assert.equal(tooBig.statusCode, 400);
     assert.equal(tooBig.json().error.code, 'CRD_VALIDATION');
-    assert.equal((await page('judgment-defaulters', '?page=0')).statusCode, 400);
-    assert.equal((await page('judgment-defaulters', '?page=999&page_size=50')).statusCode, 400);
+    assert.equal((await page('judgment-defaulters', '?page=2')).statusCode, 400, 'no offset paging');
+    const forged = Buffer.from(JSON.stringify(['after', 2, 'not a date', '1'])).toString('base64url');
+    for (const after of ['x!', 'bm90IGpzb24', forged]) {
+      const bad = await page('judgment-defaulters', `?after=${after}`);
+      assert.equal(bad.statusCode, 400, after);
+      assert.equal(bad.json().error.details[0].path, 'querystring.after');
+    }
     const unknown = await page('secret-list');
     assert.equal(unknown.statusCode, 404);
     assert.equal(unknown.json().error.code, 'CRD_LIST_NOT_FOUND');

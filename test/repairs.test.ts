@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { policyFromStore } from '../src/services/runtime/open-registry.ts';
 import { replayLedger } from '../src/services/ledger/replay.service.ts';
 import { aCourtRecord, aPenalty, aResidentId, anUscc } from './support/factories.ts';
+import { makeCommitment } from './support/commitments.ts';
 import { bearer, startTestRegistry, type TestRegistry } from './support/registry.ts';
 
 let t: TestRegistry;
@@ -36,7 +37,9 @@ async function aPenalisedCompany(
 ): Promise<{ id: string; recordId: string; key: string }> {
   const id = anUscc();
   const recordId = await t.file(market, aPenalty({ tier, subjectId: id, ...extra }));
-  return { id, recordId, key: await t.keyFor({ role: 'subject', name: 'company', subject: `cn-uscc:${id}` }) };
+  const key = await t.keyFor({ role: 'subject', name: 'company', subject: `cn-uscc:${id}` });
+  await makeCommitment(t, key, `cn-uscc:${id}`); // NDRC Order No. 36 (2025): repair needs one
+  return { id, recordId, key };
 }
 
 const post = (url: string, key: string, payload: Record<string, unknown>) =>
@@ -88,7 +91,9 @@ describe('applying for credit repair', () => {
     const early = await apply(company.recordId, company.key);
     assert.equal(early.statusCode, 422);
     assert.equal(early.json().error.code, 'CRD_REPAIR_TOO_EARLY');
-    assert.match(early.json().error.message, /2026-12-15/);
+    // Said as a date and a duration in words (issue 11), with the instant in its parameters.
+    assert.match(early.json().error.message, /after 3 months from the decision: apply on or after 15 December 2026/);
+    assert.match(early.json().error.params.eligible, /^2026-12-15/);
     await at(new Date('2026-12-15T00:00:00Z'), async () => {
       const response = await apply(company.recordId, company.key);
       assert.equal(response.statusCode, 201, response.body);
@@ -110,6 +115,7 @@ describe('applying for credit repair', () => {
     const id = aResidentId();
     const recordId = await t.file(court, aCourtRecord({ subjectId: id }));
     const key = await t.keyFor({ role: 'subject', name: 'debtor', subject: `cn-rid:${id}` });
+    await makeCommitment(t, key, `cn-rid:${id}`);
     assert.equal(await errorCode(apply(recordId, key)), 'CRD_REPAIR_NOT_PERFORMED');
     assert.equal(
       (await apply(recordId, key, { performed: true, document_ref: 'bank receipt 2026-10-30' })).statusCode,
@@ -135,6 +141,7 @@ describe('deciding credit repair', () => {
       const id = aResidentId();
       const recordId = await t.file(court, aCourtRecord({ subjectId: id }));
       const key = await t.keyFor({ role: 'subject', name: 'debtor', subject: `cn-rid:${id}` });
+      await makeCommitment(t, key, `cn-rid:${id}`);
       const ask = async () =>
         (
           await post('/v1/decisions', relying, {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { makeCommitment } from './support/commitments.ts';
 import { aCourtRecord, aListingDecision, aPenalty, aResidentId, anUscc } from './support/factories.ts';
 import { bearer, startTestRegistry, type TestRegistry } from './support/registry.ts';
 
@@ -110,21 +111,25 @@ describe('transparency', () => {
 
   test('counts repair applications approved and refused', async () => {
     const third = records[2]!;
-    const apply = async (recordId: string) =>
-      (await post(operator, `/v1/records/${recordId}/repairs`, { evidence: 'paid in full', performed: true }))
+    const apply = async (recordId: string, subject: string) => {
+      await makeCommitment(t, operator, subject); // NDRC Order No. 36 (2025): repair needs one
+      return (await post(operator, `/v1/records/${recordId}/repairs`, { evidence: 'paid in full', performed: true }))
         .repair_id as string;
-    await post(court, `/v1/repairs/${await apply(third)}/decision`, { approve: true, reason: 'performed' });
+    };
+    const approved = await apply(third, `cn-rid:${people[2]}`);
+    await post(court, `/v1/repairs/${approved}/decision`, { approve: true, reason: 'performed' });
     advance(200); // a general-tier record may be repaired after 3 months, a serious one after a year
+    const penalised = anUscc();
     const refused = await post(market, '/v1/records', {
       records: [
         aPenalty({
-          subjectId: anUscc(),
+          subjectId: penalised,
           tier: 'general',
           decided_at: new Date(t.now.getTime() - 100 * DAY).toISOString().slice(0, 10),
         }),
       ],
     });
-    await post(market, `/v1/repairs/${await apply(refused.accepted[0].record_id)}/decision`, {
+    await post(market, `/v1/repairs/${await apply(refused.accepted[0].record_id, `cn-uscc:${penalised}`)}/decision`, {
       approve: false,
       reason: 'fine not paid',
     });

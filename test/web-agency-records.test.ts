@@ -59,7 +59,8 @@ describe('agency records (app.inject)', () => {
     assert.equal(refused.statusCode, 422, refused.body);
     assert.match(
       refused.body,
-      /<span class="usa-error-message" id="c-expires_at-error" role="alert">[^<]*expires_at must be after effective_at/,
+      // The fields are named by their labels on the form (issue 11).
+      /<span class="usa-error-message" id="c-expires_at-error" role="alert">[^<]*Expires on must be after Effective/,
     );
     const blank = await postForm(
       t,
@@ -164,9 +165,14 @@ describe('agency records (app.inject)', () => {
     assert.equal(ids.length, 20);
     assert.equal(ids[0], ours[21]);
     assert.ok(!ids.includes(theirId));
-    assert.match(first.body, /rel="next"/);
-    const second = await t.app.inject({ url: '/agency/records?page=2', headers: { cookie: chen.cookie } });
+    assert.match(first.body, /Page 1 of 2/, 'the total from the maintained counts');
+    const next = first.body.match(/href="(\/agency\/records\?after=[\w-]+)"[^>]*rel="next"/)?.[1];
+    assert.ok(next !== undefined, 'a link to the next page');
+    const second = await t.app.inject({ url: next, headers: { cookie: chen.cookie } });
     assert.match(second.body, /rel="previous"/);
+    const rest = [...second.body.matchAll(/href="\/agency\?find=(\d+)#find-heading"/g)].map((m) => m[1]);
+    assert.deepEqual(rest.slice(0, 2), [ours[1], ours[0]], 'the rest, in order');
+    assert.ok(!rest.some((id) => ids.includes(id)), 'none twice');
     const byName = await t.app.inject({
       url: `/agency/records?q=${encodeURIComponent('赵六')}`,
       headers: { cookie: chen.cookie },

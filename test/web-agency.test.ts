@@ -11,6 +11,7 @@ import { createStaffAccount } from '../src/services/accounts/staff-accounts.serv
 import { checkPage, startTestBrowser, type TestBrowser } from './support/browser.ts';
 import { aCourtRecord, aPenalty, aResidentId } from './support/factories.ts';
 import { PASSWORD, postForm, signIn } from './support/agency-session.ts';
+import { makeCommitment, subjectOf } from './support/commitments.ts';
 import { bearer, startTestRegistry, type TestRegistry } from './support/registry.ts';
 
 /** A court record as the console form posts it (flat field names = the intake problem paths). */
@@ -108,6 +109,76 @@ describe('agency console (app.inject)', () => {
     );
   });
 
+  test('every problem of a filing in one round, summarised first with the focus, in the page’s language', async () => {
+    const { cookie, csrf } = await signIn(t, 'chen', '/agency');
+    // A bad check digit (the right one is X) together with a blank name and no decision date.
+    const form = { ...formOf(aCourtRecord()), 'subject.id': '110105194912310023', 'subject.name': '', decided_at: '' };
+    const response = await postForm(t, '/agency/records', { ...form, csrf }, `${cookie}; lang=zh`);
+    assert.equal(response.statusCode, 422);
+    const main = response.body.slice(response.body.indexOf('<main'));
+    const summary = /<div class="usa-alert usa-alert--error" role="alert" id="file-errors" tabindex="-1" autofocus>/;
+    assert.match(main, summary);
+    // The summary comes before every queue: the refused form is the first thing on the page.
+    assert.ok(main.search(summary) < main.indexOf('id="disputes-heading"'), 'the summary is at the top');
+    const items = [...main.matchAll(/<li><a class="usa-link" href="#(f-[^"]+)">([^<]+)<\/a><\/li>/g)];
+    assert.deepEqual(
+      items.map((m) => m[1]),
+      ['f-subject-name', 'f-subject-id', 'f-decided_at'],
+    );
+    assert.deepEqual(
+      items.map((m) => m[2]),
+      [
+        '“名称”为必填项',
+        '证件号码: cn-rid 号码的校验码是 3，正确的应为 X',
+        '“决定日期”为必填项（格式如 2026-03-01 或 2026-03-01T09:30:00+08:00）',
+      ],
+    );
+    assert.match(main, /<span class="usa-error-message" id="f-subject-id-error" role="alert">cn-rid 号码的校验码是 3/);
+  });
+
+  test('attributes are grouped per record type, enumerations as selects labelled from the policy', async () => {
+    const { cookie, csrf } = await signIn(t, 'chen', '/agency');
+    const page = await t.app.inject({ url: '/agency', headers: { cookie: `${cookie}; lang=zh` } });
+    assert.match(page.body, /<legend class="usa-legend">“失信被执行人”的属性<\/legend>/);
+    const select =
+      /<select class="usa-select" id="f-attr-court-judgment_default-criterion"[^>]*>([\s\S]*?)<\/select>/.exec(
+        page.body,
+      );
+    assert.ok(select, 'the criterion is a select');
+    assert.match(select[1]!, /<option value="able_but_refuses">[^<]*[\u4e00-\u9fff][^<]*<\/option>/);
+    // Only the chosen type's group is read: a value in another type's group is not filed with it.
+    const record = aCourtRecord();
+    const { 'attributes.criterion': criterion, ...rest } = formOf(record);
+    const filed = await postForm(
+      t,
+      '/agency/records',
+      { ...rest, 'attr.court.judgment_default.criterion': criterion!, 'attr.court.listing_extension.years': '2', csrf },
+      cookie,
+    );
+    assert.equal(filed.statusCode, 303, filed.body);
+    const id = /filed=(\d+)/.exec(filed.headers.location as string)![1]!;
+    const stored = (await t.app.inject({ url: `/v1/records/${id}`, headers: bearer(operatorKey) })).json();
+    assert.deepEqual(stored.attributes, { criterion: 'able_but_refuses' });
+  });
+
+  test('find my record by its case number (案号), with whom it is about', async () => {
+    const chen = await signIn(t, 'chen', '/agency');
+    const ours = aCourtRecord({ name: '赵六' });
+    await postForm(t, '/agency/records', { ...formOf(ours), csrf: chen.csrf }, chen.cookie);
+    const found = await t.app.inject({
+      url: `/agency?find=${encodeURIComponent(String(ours.document_ref))}`,
+      headers: { cookie: chen.cookie },
+    });
+    assert.match(found.body, /revocation"/);
+    const subject = (ours.subject as { id: string }).id;
+    assert.match(found.body, new RegExp(`赵六 · <code>cn-rid:${subject}</code>`));
+    const listed = await t.app.inject({
+      url: `/agency/records?q=${encodeURIComponent(String(ours.document_ref))}`,
+      headers: { cookie: chen.cookie },
+    });
+    assert.match(listed.body, /赵六/);
+  });
+
   test('a valid record is filed and reported once', async () => {
     const { cookie, csrf } = await signIn(t, 'chen', '/agency');
     const response = await postForm(t, '/agency/records', { ...formOf(aCourtRecord()), csrf }, cookie);
@@ -183,7 +254,9 @@ describe('agency console (app.inject)', () => {
   });
 
   test('the repair queue: the filing agency’s clerk approves; others do not see it', async () => {
-    const recordId = await t.file(market, aPenalty({ tier: 'minor' }));
+    const penalty = aPenalty({ tier: 'minor' });
+    const recordId = await t.file(market, penalty);
+    await makeCommitment(t, operatorKey, subjectOf(penalty)); // NDRC Order No. 36 (2025): repair needs one
     const applied = await t.app.inject({
       method: 'POST',
       url: `/v1/records/${recordId}/repairs`,
@@ -195,6 +268,7 @@ describe('agency console (app.inject)', () => {
     assert.ok(!(await signIn(t, 'chen', '/agency')).body.includes(repairId));
     const ma = await signIn(t, 'ma', '/agency');
     assert.ok(ma.body.includes(`/agency/repairs/${repairId}/decision`));
+    assert.ok(ma.body.includes('I will meet every obligation on time'), 'the applicant’s credit commitment is shown');
     const noCsrf = await postForm(
       t,
       `/agency/repairs/${repairId}/decision`,
@@ -243,7 +317,9 @@ describe('agency console in a browser', () => {
       password: PASSWORD,
       agency_id: 'market-regulator',
     });
-    const penalty = await b.t.file(market, aPenalty({ tier: 'minor' }));
+    const input = aPenalty({ tier: 'minor' });
+    const penalty = await b.t.file(market, input);
+    await makeCommitment(b.t, operatorKey, subjectOf(input));
     const applied = await b.t.app.inject({
       method: 'POST',
       url: `/v1/records/${penalty}/repairs`,
@@ -272,16 +348,23 @@ describe('agency console in a browser', () => {
       for (const [name, value] of Object.entries(record)) {
         if (name === 'type' || name === 'subject.kind' || name === 'subject.scheme')
           await fileForm.locator(`select[name="${name}"]`).selectOption(value);
+        else if (name.startsWith('attributes.'))
+          // Each type's attributes are its own inputs; an enumeration is a select.
+          await fileForm
+            .locator(`select[name="attr.${record.type}.${name.slice('attributes.'.length)}"]`)
+            .selectOption(value);
         else await fileForm.locator(`input[name="${name}"]`).fill(value);
       }
       await fileForm.locator('input[name="subject.id"]').fill('not-an-id');
       await page.getByRole('button', { name: 'File record' }).click();
       await page.locator('#f-subject-id-error').waitFor();
+      // The error summary is at the top of the page and has the focus (issue 11).
+      assert.equal(await page.evaluate('document.activeElement && document.activeElement.id'), 'file-errors');
       await checkPage(page, 'agency-invalid');
       await fileForm.locator('input[name="subject.id"]').fill(record['subject.id']!);
       await page.getByRole('button', { name: 'File record' }).click();
       await page.getByText(/Record \d+ was filed \(created\)/).waitFor();
-      await page.getByLabel('Your reference (source_ref) or record number').fill(record.source_ref!);
+      await page.getByLabel('Your reference (source_ref), record number or case number').fill(record.document_ref!);
       await page.getByRole('button', { name: 'Search' }).last().click();
       await page.getByRole('button', { name: 'Revoke this record' }).waitFor();
       await checkPage(page, 'agency-record');
@@ -323,10 +406,12 @@ describe('agency console in a browser', () => {
       await page.getByRole('link', { name: 'My records' }).click();
       await page.getByRole('heading', { name: 'My records', level: 1 }).waitFor();
       await checkPage(page, 'agency-records');
-      await page.getByLabel('Reference, record number, subject name or whole identifier').fill(record.source_ref!);
+      await page
+        .getByLabel('Reference, case number, record number, subject name or whole identifier')
+        .fill(record.source_ref!);
       await page.getByRole('button', { name: 'Filter' }).click();
       await page.locator('table a.usa-link').first().click();
-      await page.getByRole('heading', { name: / · revoked$/ }).waitFor(); // the record's view on the console
+      await page.getByRole('heading', { name: / · Revoked$/ }).waitFor(); // the record's view on the console
       await page.goto('/agency?lang=zh');
       assert.equal(await page.getAttribute('html', 'lang'), 'zh-Hans');
       await page.getByRole('heading', { name: '机构工作台', level: 1 }).waitFor();
@@ -358,11 +443,13 @@ describe('agency console in a browser', () => {
   test('the repair queue passes axe and fits 360 px', async () => {
     const context = await b.newContext({ locale: 'en-US' });
     const page = await context.newPage();
+    const operatorKey = await b.t.keyFor({ role: 'operator', name: 'ops2' });
+    const input = aPenalty({ tier: 'minor' });
     const penalty = await b.t.file(
       await b.t.keyFor({ role: 'agency', name: 'Market Regulator', agency_kind: 'market' }),
-      aPenalty({ tier: 'minor' }),
+      input,
     );
-    const operatorKey = await b.t.keyFor({ role: 'operator', name: 'ops2' });
+    await makeCommitment(b.t, operatorKey, subjectOf(input));
     assert.equal(
       (
         await b.t.app.inject({

@@ -260,11 +260,13 @@ describe('operator console (no browser)', () => {
     assert.match(missing.body, /<code>CRD_NOTICE_NOT_FOUND<\/code>/);
   });
 
-  test('the delivery list pages, and a bad page number is the first page', async () => {
-    const second = await t.app.inject({ url: '/operator/deliveries?page=2', headers: { cookie: operator.cookie } });
+  test('the delivery list pages by cursor, and a bad cursor is the first page', async () => {
+    const headers = { cookie: operator.cookie };
+    const forged = Buffer.from(JSON.stringify(['after', 2, '2999-01-01T00:00:00.000Z', 'x'])).toString('base64url');
+    const second = await t.app.inject({ url: `/operator/deliveries?after=${forged}`, headers });
     assert.equal(second.statusCode, 200);
-    assert.match(second.body, /href="\/operator\/deliveries\?page=1">Previous page/);
-    const bad = await t.app.inject({ url: '/operator/deliveries?page=-3x', headers: { cookie: operator.cookie } });
+    assert.match(second.body, /href="\/operator\/deliveries">First[\s\S]*Previous page/);
+    const bad = await t.app.inject({ url: '/operator/deliveries?after=-3x', headers });
     assert.equal(bad.statusCode, 200);
     assert.ok(!bad.body.includes('Previous page'));
   });

@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { checkPage, startTestBrowser, type TestBrowser } from './support/browser.ts';
-import { aCourtRecord, aPenalty, aResidentId } from './support/factories.ts';
+import { aCourtRecord, aListingDecision, aPenalty, aResidentId } from './support/factories.ts';
 import {
   freePort,
   IDENTIFIER_CLAIM,
@@ -113,7 +113,7 @@ describe('subject portal in a browser, signed in through OpenID Connect', () => 
       method: 'POST',
       url: `/v1/disputes/${dispute.dispute_id}/resolution`,
       headers: bearer(court),
-      payload: { outcome: 'revoked', reason: 'The receipt shows the debt was paid before the record was filed.' },
+      payload: { outcome: 'revoked', reason: '收据表明该债务在记录提交前已付清。' },
     });
     assert.equal(resolved.statusCode, 200, resolved.body);
 
@@ -203,15 +203,99 @@ describe('subject portal without JavaScript, demo sign-in', () => {
     await page.getByRole('button', { name: 'Open this file' }).click();
     await page.getByRole('heading', { name: 'My credit file', level: 1 }).waitFor();
     const card = page.locator(`#record-${penalty}`);
-    await card.getByText('Apply for credit repair').click();
+    await card.getByText('Apply for credit repair', { exact: true }).click();
+    // NDRC Order No. 36 (2025): the public credit commitment comes first, then the application.
+    await card.getByText(/make a public credit commitment for this record/).waitFor();
+    await card.getByLabel('Your commitment, in your own words').fill('I will pay every fine on time from now on.');
+    await card.getByRole('button', { name: 'Make this commitment' }).click();
+    await page.getByText('Your credit commitment is recorded. It is public.').waitFor();
+    await page.locator('#commitments-heading').waitFor();
+    await card.getByText('Apply for credit repair', { exact: true }).click();
+    await card.getByText(/Your credit commitment of .* goes with this application/).waitFor();
     await card.getByLabel('What have you done to put it right?').fill('I paid the fine in full on 2026-10-20.');
     await card.getByLabel(/Reference of a supporting document/).fill('receipt 2026-118');
     await card.getByRole('button', { name: 'Apply for repair' }).click();
     await page.getByText('Your repair application was sent to the agency.').waitFor();
     await page
       .locator(`#record-${penalty}`)
-      .getByText(/You applied for repair on/)
+      .getByText(/You applied for repair on .*; the agency must decide by/)
       .waitFor();
+    await context.close();
+  });
+
+  test('what it means for me: lists, the agency to reach, a pending listing, repair dates, a statement', async () => {
+    const someone = aResidentId();
+    const court = await b.t.keyFor({
+      role: 'agency',
+      name: '东城区人民法院',
+      agency_kind: 'court',
+      agency_contact: {
+        en: 'Enforcement office, weekdays 9:00-17:00',
+        zh: '执行局，工作日9:00-17:00',
+        phone: '+86 10 6512 0000',
+        address: { en: '1 Court Street, Dongcheng', zh: '东城区法院街1号' },
+      },
+    });
+    const operator = await b.t.keyFor({ role: 'operator', name: 'ops' });
+    const market = await b.t.keyFor({ role: 'agency', name: 'Market Regulator 3', agency_kind: 'market' });
+    const listing = await b.t.file(court, aCourtRecord({ subjectId: someone, name: '钱七' }));
+    const basis = '《市场监督管理严重违法失信名单管理办法》';
+    await b.t.file(market, aListingDecision({ kind: 'person', subjectId: someone, legal_basis: basis }));
+    await b.t.file(market, aPenalty({ tier: 'general', kind: 'person', subjectId: someone }));
+    const opened = await b.t.app.inject({
+      method: 'POST',
+      url: `/v1/records/${listing}/disputes`,
+      headers: bearer(operator),
+      payload: { statement: '我已经付清了' },
+    });
+    const resolved = await b.t.app.inject({
+      method: 'POST',
+      url: `/v1/disputes/${opened.json().dispute_id}/resolution`,
+      headers: bearer(court),
+      payload: { outcome: 'upheld', reason: '经核对判决书，记录无误。' },
+    });
+    assert.equal(resolved.statusCode, 200, resolved.body);
+    const context = await b.newContext({ locale: 'zh-CN' });
+    const page = await context.newPage();
+    await page.goto('/portal');
+    await page.getByLabel('证件号码', { exact: true }).fill(someone);
+    await page.getByRole('button', { name: '打开此档案' }).click();
+    await page.getByText('联系方式：执行局，工作日9:00-17:00').waitFor();
+    await page.getByText(/^自\d{4}年\d{1,2}月\d{1,2}日起，该名单对您意味着：$/).waitFor();
+    await page.getByText(/^您可自\d{4}年\d{1,2}月\d{1,2}日起申请信用修复/).waitFor();
+    const card = page.locator(`#record-${listing}`);
+    await card.getByText('为该记录添加您的说明').click();
+    await card.getByLabel('您的说明').fill('法院没有看到我的收据。');
+    await checkPage(page, 'portal-meaning-zh');
+    await card.getByRole('button', { name: '保存说明' }).click();
+    await page.getByText('您的说明已保存，将随该记录一并显示。').waitFor();
+    await page.goto('/portal?lang=en');
+    await page.getByText('How to reach them: Enforcement office, weekdays 9:00-17:00').waitFor();
+    await checkPage(page, 'portal-meaning');
+    await context.close();
+  });
+
+  test('the commitment a repair needs, and one made, pass axe and fit 360 px, in both languages', async () => {
+    const someone = aResidentId();
+    const market = await b.t.keyFor({ role: 'agency', name: 'Market Regulator 2', agency_kind: 'market' });
+    const penaltyOf = await b.t.file(market, aPenalty({ tier: 'minor', kind: 'person', subjectId: someone }));
+    const context = await b.newContext({ locale: 'en-US' });
+    const page = await context.newPage();
+    await page.goto('/portal');
+    await page.getByLabel('Identifier', { exact: true }).fill(someone);
+    await page.getByRole('button', { name: 'Open this file' }).click();
+    await page.getByText('You have not made a credit commitment.').waitFor();
+    const card = page.locator(`#record-${penaltyOf}`);
+    await card.getByText('Apply for credit repair', { exact: true }).click();
+    await card.getByLabel('Your commitment, in your own words').waitFor();
+    await checkPage(page, 'portal-commitment-needed');
+    await page.goto('/portal?lang=zh');
+    await card.getByText('申请信用修复', { exact: true }).click();
+    await card.getByLabel('您的承诺（请用您自己的话）').fill('我承诺今后按时缴纳罚款，依法经营。');
+    await checkPage(page, 'portal-commitment-needed-zh');
+    await card.getByRole('button', { name: '作出此承诺' }).click();
+    await page.getByText('您的信用承诺已记录，并已公开。').waitFor();
+    await checkPage(page, 'portal-committed-zh');
     await context.close();
   });
 });

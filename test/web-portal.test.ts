@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { runJobs } from '../src/services/runtime/jobs.service.ts';
 import { sessionIdHash } from '../src/services/accounts/tokens.service.ts';
-import { aCourtRecord, aPenalty, aResidentId } from './support/factories.ts';
+import { aCourtRecord, aListingDecision, aPenalty, aResidentId } from './support/factories.ts';
 import { bearer, startTestRegistry, type TestRegistry } from './support/registry.ts';
 
 type Response = Awaited<ReturnType<TestRegistry['app']['inject']>>;
@@ -127,10 +127,11 @@ describe('subject portal in demo mode', () => {
     assert.match(page.body, /Demo mode: you signed in without proof of identity/);
     assert.match(page.body, /role="img" aria-label="Score \d+ on a scale from 600 to 1100: grade [A-D]+"/);
     assert.match(page.body, /Dishonest judgment debtor/);
-    assert.match(page.body, /How to leave this list: Perform what the judgment orders/);
+    assert.match(page.body, /How to get off this list<\/h4>\s*<p[^>]*>Perform what the judgment orders/);
     const zh = (await t.app.inject({ url: '/portal?lang=zh', headers: { cookie } })).body;
-    assert.match(zh, /失信被执行人名单：自 \d{4}年\d{1,2}月\d{1,2}日 起列入/);
-    assert.match(zh, /如何移出：履行生效法律文书确定的义务/);
+    assert.match(zh, /失信被执行人名单 <span class="usa-tag[^"]*">生效中<\/span>/);
+    assert.match(zh, /自\d{4}年\d{1,2}月\d{1,2}日起列入该名单/);
+    assert.match(zh, /如何移出该名单<\/h4>\s*<p[^>]*>履行生效法律文书确定的义务/);
     assert.match(zh, /法律依据：《最高人民法院关于限制被执行人高消费及有关消费的若干规定》/);
     assert.match(page.body, /Haidian Court/);
     assert.match(page.body, /Fa Shi \[2013\] 17 art\. 1/);
@@ -226,6 +227,151 @@ describe('subject portal in demo mode', () => {
     assert.equal(response.statusCode, 422, response.body);
     assert.match(response.body, /usa-alert--error/);
     assert.match(response.body, /CRD_REPAIR_TOO_EARLY/);
+    // The date repair opens is said before any form, and there is no form to fill in before then (issue 11).
+    const card = response.body.slice(response.body.indexOf(`id="record-${general}"`));
+    assert.match(card, /You can apply for credit repair from \d{1,2} \w+ \d{4}/);
+    assert.ok(!card.slice(0, card.indexOf('</li>')).includes(`/portal/records/${general}/repairs`));
+  });
+
+  test('repair needs a public credit commitment: made in a form, kept as typed if refused (Order 36)', async () => {
+    const minor = await t.file(
+      await t.keyFor({ role: 'agency', name: 'Market Regulator 3', agency_kind: 'market' }),
+      aPenalty({ tier: 'minor', kind: 'person', subjectId: person }),
+    );
+    const { cookie, csrf, page } = await demoSignIn(t, person);
+    assert.match(page.body, /make a public credit commitment for this record/);
+    const refused = await postForm(
+      t,
+      `/portal/records/${minor}/repairs`,
+      { evidence: 'I paid the fine', csrf },
+      cookie,
+    );
+    assert.equal(refused.statusCode, 422, refused.body);
+    assert.match(refused.body, /CRD_COMMITMENT_REQUIRED/);
+    const words = 'I will pay every fine on time & keep my <licence> in order.';
+    const foreign = await postForm(t, '/portal/commitments', { text: words, record_id: othersRecord, csrf }, cookie);
+    assert.equal(foreign.statusCode, 404, 'a record of someone else');
+    const control = await postForm(
+      t,
+      '/portal/commitments',
+      { text: `${words}\u0000`, record_id: minor, csrf },
+      cookie,
+    );
+    assert.equal(control.statusCode, 400, 'a control character');
+    assert.match(control.body, /CRD_VALIDATION/);
+    assert.ok(
+      control.body.includes('I will pay every fine on time &amp; keep my &lt;licence&gt; in order.</textarea>'),
+    );
+    const made = await postForm(t, '/portal/commitments', { text: words, record_id: minor, csrf }, cookie);
+    assert.equal(made.statusCode, 303, made.body);
+    const after = (await t.app.inject({ url: made.headers.location as string, headers: { cookie } })).body;
+    assert.match(after, /Your credit commitment is recorded/);
+    assert.match(after, /Your credit commitment of .* goes with this application/);
+    const zh = (await t.app.inject({ url: '/portal?lang=zh', headers: { cookie } })).body;
+    assert.match(zh, /信用承诺/);
+    const applied = await postForm(
+      t,
+      `/portal/records/${minor}/repairs`,
+      { evidence: 'I paid the fine', csrf },
+      cookie,
+    );
+    assert.equal(applied.statusCode, 303, applied.body);
+    const pending = (await t.app.inject({ url: '/portal', headers: { cookie } })).body;
+    assert.match(pending, /You applied for repair on .*; the agency must decide by/);
+  });
+
+  test('what it means: each list, what it refuses, whose record, how to reach them, the way off', async () => {
+    const court2 = await t.keyFor({
+      role: 'agency',
+      name: 'Dongcheng Court',
+      agency_kind: 'court',
+      agency_contact: {
+        en: 'Enforcement office, weekdays 9:00-17:00',
+        zh: '执行局，工作日9:00-17:00',
+        phone: '+86 10 6512 0000',
+        address: { en: '1 Court Street, Dongcheng', zh: '东城区法院街1号' },
+      },
+    });
+    const someone = aResidentId();
+    const record = await t.file(court2, aCourtRecord({ subjectId: someone, name: '钱七' }));
+    const { page, cookie } = await demoSignIn(t, someone);
+    const card = page.body.slice(page.body.indexOf('id="list-judgment-defaulters"'));
+    assert.match(card, /What this list means for you:/);
+    assert.match(card, /<li>Refused: [^<]*<\/li>/);
+    assert.match(card, /The listing rests on a record of: Dongcheng Court/);
+    assert.match(card, /How to reach them: Enforcement office, weekdays 9:00-17:00/);
+    assert.match(card, /Telephone: \+86 10 6512 0000/);
+    assert.match(card, /Address: 1 Court Street, Dongcheng/);
+    assert.match(card, new RegExp(`<a class="usa-link" href="#record-${record}">If the record is wrong, dispute it`));
+    assert.match(card, /must answer within 30 days/);
+    const recordCard = page.body.slice(page.body.indexOf(`id="record-${record}"`));
+    assert.match(recordCard, /This record places you on: Dishonest judgment debtors\./);
+    const zh = (await t.app.inject({ url: '/portal?lang=zh', headers: { cookie } })).body;
+    assert.match(zh, /联系方式：执行局，工作日9:00-17:00/);
+    assert.match(zh, /地址：东城区法院街1号/);
+    assert.match(zh, /该记录使您被列入：失信被执行人名单。/);
+  });
+
+  test('a pending listing previews what will be refused and from when, and by when to be heard', async () => {
+    const market = await t.keyFor({ role: 'agency', name: 'Market Regulator 4', agency_kind: 'market' });
+    const someone = aResidentId();
+    await t.file(market, aListingDecision({ kind: 'person', subjectId: someone }));
+    const { page } = await demoSignIn(t, someone);
+    const card = page.body.slice(page.body.indexOf('id="list-serious-dishonesty"'));
+    assert.match(card, /Notice given: not yet in force/);
+    assert.match(card, /From (\d{1,2} \w+ \d{4}), this list will mean for you:/);
+    assert.match(card, /<li>Refused: [^<]*<\/li>/);
+    assert.match(card, /To be heard before the listing takes effect, dispute the record before \d{1,2} \w+ \d{4}\./);
+  });
+
+  test('a refused dispute comes back with what was typed; after an upheld one, a statement form', async () => {
+    const someone = aResidentId();
+    const record = await t.file(court, aCourtRecord({ subjectId: someone }));
+    const { cookie, csrf } = await demoSignIn(t, someone);
+    const typed = 'I paid it & have the <receipt>';
+    const refused = await postForm(
+      t,
+      `/portal/records/${record}/disputes`,
+      { statement: `${typed}\u0000`, csrf },
+      cookie,
+    );
+    assert.equal(refused.statusCode, 400, refused.body);
+    assert.ok(refused.body.includes('I paid it &amp; have the &lt;receipt&gt;</textarea>'), 'the text as typed');
+    const sent = await postForm(t, `/portal/records/${record}/disputes`, { statement: typed, csrf }, cookie);
+    assert.equal(sent.statusCode, 303, sent.body);
+    const disputes = (await t.app.inject({ url: '/v1/disputes?status=open', headers: bearer(court) })).json().disputes;
+    const dispute = disputes.find((d: { record_id: string }) => d.record_id === record);
+    const resolved = await t.app.inject({
+      method: 'POST',
+      url: `/v1/disputes/${dispute.dispute_id}/resolution`,
+      headers: bearer(court),
+      payload: { outcome: 'upheld', reason: 'the judgment stands' },
+    });
+    assert.equal(resolved.statusCode, 200, resolved.body);
+    const page = (await t.app.inject({ url: '/portal', headers: { cookie } })).body;
+    assert.match(page, new RegExp(`action="/portal/disputes/${dispute.dispute_id}/statement"`));
+    const saved = await postForm(
+      t,
+      `/portal/disputes/${dispute.dispute_id}/statement`,
+      { statement: 'The court did not see my receipt.', csrf },
+      cookie,
+    );
+    assert.equal(saved.statusCode, 303, saved.body);
+    const after = (await t.app.inject({ url: saved.headers.location as string, headers: { cookie } })).body;
+    assert.match(after, /Your statement was saved/);
+    assert.match(after, /Your statement, shown with this record: The court did not see my receipt\./);
+    assert.match(after, /Replace your statement on this record/);
+  });
+
+  test('who checked me lists the others’ checks; the resident’s own views are counted, not listed', async () => {
+    const someone = aResidentId();
+    await t.file(court, aCourtRecord({ subjectId: someone }));
+    const { cookie } = await demoSignIn(t, someone);
+    const page = (await t.app.inject({ url: '/portal', headers: { cookie } })).body;
+    const section = page.slice(page.indexOf('id="inquiries-heading"'));
+    assert.match(section, /Your own views of your file: 2 \(counted here, not listed\)/);
+    assert.ok(!section.includes('you, in this portal'), 'no row for the resident’s own views');
+    assert.match(section, /Nobody has checked you yet/);
   });
 
   test('download my data: the whole file as a JSON attachment, logged as a read', async () => {

@@ -84,15 +84,23 @@ describe('errors for people, totals and pages (app.inject)', () => {
     assert.match(failed, /出错了[\s\S]*CRD_INTERNAL/);
   });
 
-  test('a list says how many it holds and "page X of Y", with numbered pages', async () => {
+  test('a list says how many it holds and "page X of Y", with next and last pages by cursor', async () => {
     const first = await t.app.inject({ url: '/lists/judgment-defaulters', headers: browser });
     assert.match(first.body, /23 people and organisations on this list/);
     assert.match(first.body, /Page 1 of 2/);
-    assert.match(first.body, /href="\/lists\/judgment-defaulters\?page=2"[^>]*rel="next"/);
+    const next = first.body.match(/href="(\/lists\/judgment-defaulters\?after=[\w-]+)"[^>]*data-page="next"/)?.[1];
+    const last = first.body.match(/href="(\/lists\/judgment-defaulters\?after=[\w-]+)"[^>]*data-page="last"/)?.[1];
+    assert.ok(next !== undefined && last !== undefined, 'links to the next and the last page');
     assert.doesNotMatch(first.body, /usa-pagination__arrow/, 'no item USWDS hides at 360 px');
-    const second = await t.app.inject({ url: '/lists/judgment-defaulters?page=2', headers: chinese });
-    assert.match(second.body, /第 2 页，共 2 页/);
-    assert.equal((second.body.match(/<tr>/g) ?? []).length - 1, 3, 'the last 3 on page 2');
+    for (const url of [next, last]) {
+      const second = await t.app.inject({ url, headers: chinese });
+      assert.match(second.body, /第 2 页，共 2 页/);
+      assert.equal((second.body.match(/<tr>/g) ?? []).length - 1, 3, 'the last 3 on page 2');
+      assert.match(second.body, /href="\/lists\/judgment-defaulters"[^>]*data-page="first"/);
+    }
+    const stale = await t.app.inject({ url: '/lists/judgment-defaulters?after=not-ours', headers: browser });
+    assert.equal(stale.statusCode, 200, 'a bad link is no error');
+    assert.match(stale.body, /Page 1 of 2/);
   });
 
   test('a name search counts and pages its results beyond 20', async () => {
@@ -100,7 +108,9 @@ describe('errors for people, totals and pages (app.inject)', () => {
     assert.match(first.body, /23 found\./);
     assert.match(first.body, /Page 1 of 2/);
     assert.equal((first.body.match(/class="usa-card /g) ?? []).length, 20);
-    const second = await t.app.inject({ url: `/?q=${encodeURIComponent('张伟')}&page=2`, headers: browser });
+    const next = first.body.match(/href="(\/\?q=[^"]+&amp;after=[\w-]+)"[^>]*data-page="next"/)?.[1];
+    assert.ok(next !== undefined, 'a link to the next page');
+    const second = await t.app.inject({ url: next.replaceAll('&amp;', '&'), headers: browser });
     assert.equal((second.body.match(/class="usa-card /g) ?? []).length, 3);
     assert.match(second.body, /Page 2 of 2/);
   });
@@ -177,15 +187,23 @@ describe('public pages in a browser', () => {
     await context.close();
   });
 
-  test('a list page is paged with usa-pagination links', async () => {
+  test('a list page is paged with usa-pagination links: next, last, previous and first by cursor', async () => {
     const context = await b.newContext();
     const page = await context.newPage();
     await page.goto('/lists/judgment-defaulters');
     assert.equal(await page.locator('main tbody tr').count(), 20);
     await checkPage(page, 'list');
     await page.getByRole('link', { name: 'Next' }).click();
-    await page.waitForURL(/page=2/);
+    await page.waitForURL(/after=/);
     assert.equal(await page.locator('main tbody tr').count(), 3);
+    await page.getByRole('link', { name: 'Previous' }).click();
+    await page.getByText('Page 1 of 2').waitFor();
+    await page.getByRole('link', { name: 'Last' }).click();
+    await page.getByText('Page 2 of 2').waitFor();
+    assert.equal(await page.locator('main tbody tr').count(), 3);
+    await checkPage(page, 'list-last');
+    await page.getByRole('link', { name: 'First' }).click();
+    await page.getByText('Page 1 of 2').waitFor();
     assert.equal((await page.goto('/lists/no-such-list'))!.status(), 404);
     await context.close();
   });

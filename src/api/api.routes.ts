@@ -5,6 +5,9 @@
 
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../shell/deps.ts';
+import { amendmentsRoutes } from './amendments.routes.ts';
+import { principalWebhooksRoutes } from './principal-webhooks.routes.ts';
+import { commitmentsRoutes } from './commitments.routes.ts';
 import { correctionsRoutes } from './corrections.routes.ts';
 import { decisionsRoutes } from './decisions.routes.ts';
 import { deliveriesRoutes } from './deliveries.routes.ts';
@@ -13,6 +16,7 @@ import { logRoutes } from './log.routes.ts';
 import { principalsRoutes } from './principals.routes.ts';
 import { publicRoutes } from './public.routes.ts';
 import { recordsRoutes } from './records.routes.ts';
+import { relationshipsRoutes } from './relationships.routes.ts';
 import { repairsRoutes } from './repairs.routes.ts';
 import { reviewsRoutes } from './reviews.routes.ts';
 import { documentAnswers } from './schemas.ts';
@@ -25,15 +29,19 @@ export function apiRoutes(app: FastifyInstance, deps: AppDeps): void {
   for (const routes of [
     systemRoutes,
     recordsRoutes,
+    relationshipsRoutes,
     decisionsRoutes,
+    amendmentsRoutes,
     subjectsRoutes,
     principalsRoutes,
+    principalWebhooksRoutes,
     reviewsRoutes,
     deliveriesRoutes,
     publicRoutes,
     correctionsRoutes,
     disputesRoutes,
     repairsRoutes,
+    commitmentsRoutes,
     logRoutes,
   ]) {
     routes(app, deps);

@@ -5,6 +5,23 @@ import { decide, decideBatch, type SubjectRef } from '../services/decisions/deci
 import { principalOf } from './auth.ts';
 import type { AppDeps } from '../shell/deps.ts';
 import { anyObject, decisionSchema, errorResponses, open, subjectRefSchema } from './schemas.ts';
+import { noticeLanguage } from './notice-language.ts';
+import { ACCEPT_LANGUAGE_HEADERS, actionName, measureIn } from './policy-texts.ts';
+import type { Language } from '../domain/local-text.ts';
+import type { Policy } from '../domain/policy.ts';
+
+/** A decision with the policy's texts in the reader's language: the action's name, each measure's legal basis. */
+function decisionIn<D extends { action: string; measures: readonly { id: string; legal_basis: string }[] }>(
+  policy: Policy,
+  decision: D,
+  language: Language,
+) {
+  return {
+    ...decision,
+    action_name: actionName(policy, decision.action, language),
+    measures: decision.measures.map((m) => measureIn(policy, m, language)),
+  };
+}
 
 export const MAX_SUBJECTS_PER_BATCH = 10_000;
 
@@ -21,6 +38,7 @@ export function decisionsRoutes(app: FastifyInstance, deps: AppDeps): void {
       schema: {
         summary: 'May this subject do this action for this purpose?',
         tags: ['decisions'],
+        headers: ACCEPT_LANGUAGE_HEADERS,
         body: {
           type: 'object',
           required: ['subject', 'action', 'purpose'],
@@ -33,7 +51,7 @@ export function decisionsRoutes(app: FastifyInstance, deps: AppDeps): void {
     async (request) => {
       const decision = await decide(deps.rt, principalOf(request), request.body);
       deps.metrics.decisions.inc({ action: decision.action, outcome: decision.outcome });
-      return decision;
+      return decisionIn(deps.rt.policy, decision, noticeLanguage(request.headers['accept-language']));
     },
   );
 
@@ -44,6 +62,7 @@ export function decisionsRoutes(app: FastifyInstance, deps: AppDeps): void {
       schema: {
         summary: 'Decisions for many subjects, in request order',
         tags: ['decisions'],
+        headers: ACCEPT_LANGUAGE_HEADERS,
         body: {
           type: 'object',
           required: ['subjects', 'action', 'purpose'],
@@ -61,7 +80,8 @@ export function decisionsRoutes(app: FastifyInstance, deps: AppDeps): void {
       const result = await decideBatch(deps.rt, principalOf(request), request.body);
       for (const r of result.results)
         if ('outcome' in r) deps.metrics.decisions.inc({ action: r.action, outcome: r.outcome });
-      return result;
+      const language = noticeLanguage(request.headers['accept-language']);
+      return { results: result.results.map((r) => ('outcome' in r ? decisionIn(deps.rt.policy, r, language) : r)) };
     },
   );
 }

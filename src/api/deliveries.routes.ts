@@ -27,21 +27,25 @@ const deliveryRowSchema = {
 } as const;
 
 export function deliveriesRoutes(app: FastifyInstance, deps: AppDeps): void {
-  app.get<{ Querystring: { status?: DeliveryStatus; page?: string } }>(
+  app.get<{ Querystring: { status?: DeliveryStatus; after?: string } }>(
     '/v1/notices/deliveries',
     {
       config: { roles: ['operator', 'auditor'] },
       schema: {
         summary:
           'Notice delivery to the webhook: counts by status, the oldest pending notice, ' +
-          'and a page of one status (default failed)',
+          'and a page of one status (default failed), paged by the cursor after',
         tags: ['notices'],
         querystring: {
           type: 'object',
           additionalProperties: false,
           properties: {
             status: { type: 'string', enum: DELIVERY_STATUSES },
-            page: { type: 'string', pattern: '^[1-9][0-9]{0,3}$' },
+            after: {
+              type: 'string',
+              maxLength: 400,
+              description: "a cursor from an earlier page's next, previous or last",
+            },
           },
         },
         response: {
@@ -59,15 +63,19 @@ export function deliveriesRoutes(app: FastifyInstance, deps: AppDeps): void {
               oldest_pending: { anyOf: [deliveryRowSchema, { type: 'null' }] },
               status: { type: 'string' },
               page: { type: 'integer' },
+              pages: { type: 'integer' },
               page_size: { type: 'integer' },
               notices: { type: 'array', items: deliveryRowSchema },
+              next: { type: ['string', 'null'] },
+              previous: { type: ['string', 'null'] },
+              last: { type: ['string', 'null'] },
             },
           },
           ...errorResponses,
         },
       },
     },
-    async (request) => getDeliveryOverview(deps.rt, request.query.status ?? 'failed', Number(request.query.page ?? 1)),
+    async (request) => getDeliveryOverview(deps.rt, request.query.status ?? 'failed', request.query.after),
   );
 
   app.post<{ Params: { id: string } }>(

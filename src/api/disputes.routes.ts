@@ -68,25 +68,32 @@ function openDisputeRoute(app: FastifyInstance, deps: AppDeps): void {
 
 /** Disputes as each role may see them: a list, and one dispute. */
 function readDisputesRoutes(app: FastifyInstance, deps: AppDeps): void {
-  app.get<{ Querystring: { status?: DisputeQuery['status']; limit?: string } }>(
+  app.get<{ Querystring: { status?: DisputeQuery['status']; limit?: string; after?: string } }>(
     '/v1/disputes',
     {
       config: { roles: ['agency', 'operator', 'auditor', 'subject'] },
       schema: {
         summary:
           'Disputes: an agency its own, a subject theirs, operators and auditors all. ' +
-          'Unresolved ones oldest deadline first.',
+          'Unresolved ones oldest deadline first; after: the next cursor of an earlier answer.',
         tags: ['disputes'],
         querystring: {
           type: 'object',
           additionalProperties: false,
-          properties: { status: { enum: ['open', 'overdue', 'resolved'] }, limit: limitSchema },
+          properties: {
+            status: { enum: ['open', 'overdue', 'resolved'] },
+            limit: limitSchema,
+            after: { type: 'string', maxLength: 400 },
+          },
         },
         response: {
           200: {
             type: 'object',
             required: ['disputes'],
-            properties: { disputes: { type: 'array', items: disputeSchema } },
+            properties: {
+              disputes: { type: 'array', items: disputeSchema },
+              next: { type: ['string', 'null'] },
+            },
           },
           ...errorResponses,
         },
@@ -96,6 +103,7 @@ function readDisputesRoutes(app: FastifyInstance, deps: AppDeps): void {
       listDisputes(deps.rt, principalOf(request), {
         status: request.query.status ?? 'open',
         limit: Number(request.query.limit ?? 100),
+        after: request.query.after,
       }),
   );
 

@@ -1,8 +1,3 @@
-/** The language the API writes notices in: Chinese for `Accept-Language: zh*` (zh, zh-CN, zh-Hans...), else English. */
+/** The language the API writes notices, policy texts and errors in: see readerLanguage (English by default). */
 
-import type { Language } from '../domain/local-text.ts';
-
-export function noticeLanguage(acceptLanguage: string | undefined): Language {
-  const first = (acceptLanguage ?? '').split(',')[0]?.split(';')[0]?.trim().toLowerCase() ?? '';
-  return first === 'zh' || first.startsWith('zh-') ? 'zh' : 'en';
-}
+export { readerLanguage as noticeLanguage } from '../shell/reader-language.ts';

@@ -10,6 +10,30 @@ import {
 import type { AppDeps } from '../shell/deps.ts';
 import { errorRef, errorResponses, principalSchema } from './schemas.ts';
 
+const localText = (max: number) =>
+  ({
+    type: 'object',
+    required: ['en', 'zh'],
+    additionalProperties: false,
+    properties: {
+      en: { type: 'string', minLength: 1, maxLength: max },
+      zh: { type: 'string', minLength: 1, maxLength: max },
+    },
+  }) as const;
+
+/** How to reach a new agency (issue 11): in both languages, with an optional telephone number and address. */
+const agencyContactSchema = {
+  type: 'object',
+  description: 'How to reach the agency (office, hours), shown to the people its records list; kept when it exists',
+  required: ['en', 'zh'],
+  additionalProperties: false,
+  properties: {
+    ...localText(300).properties,
+    phone: { type: 'string', minLength: 3, maxLength: 40, pattern: '^[0-9+() -]+$' },
+    address: localText(300),
+  },
+} as const;
+
 const stringList = { type: 'array', items: { type: 'string', maxLength: 100 }, maxItems: 100 } as const;
 
 export function principalsRoutes(app: FastifyInstance, deps: AppDeps): void {
@@ -32,6 +56,7 @@ export function principalsRoutes(app: FastifyInstance, deps: AppDeps): void {
             actions: stringList,
             purposes: stringList,
             subject: { type: 'string', maxLength: 110 },
+            agency_contact: agencyContactSchema,
           },
         },
         // 201: the principal and its key, shown this once.

@@ -6,6 +6,8 @@ import { readRecord } from '../services/records/records.service.ts';
 import { principalOf } from './auth.ts';
 import type { AppDeps } from '../shell/deps.ts';
 import { errorResponses, open, recordSchema } from './schemas.ts';
+import { noticeLanguage } from './notice-language.ts';
+import { problemBody } from '../shell/error-text.ts';
 
 export const MAX_RECORDS_PER_REQUEST = 10_000;
 
@@ -62,7 +64,12 @@ export function recordsRoutes(app: FastifyInstance, deps: AppDeps): void {
       const result = await fileRecords(deps.rt, filer, request.body.records);
       for (const a of result.accepted) deps.metrics.recordsFiled.inc({ status: a.status });
       if (result.rejected.length > 0) deps.metrics.recordsFiled.inc({ status: 'rejected' }, result.rejected.length);
-      return { accepted: result.accepted, rejected: result.rejected };
+      // Each problem in the reader's language (Accept-Language, English by default), with the values it names.
+      // In Chinese a record type is named by its policy name; English keeps the ids API clients have always read.
+      const language = noticeLanguage(request.headers['accept-language']);
+      const reader = language === 'zh' ? { language, policy: deps.rt.policy } : { language };
+      const rejected = result.rejected.map((r) => ({ ...r, errors: r.errors.map((e) => problemBody(e, reader)) }));
+      return { accepted: result.accepted, rejected };
     },
   );
 

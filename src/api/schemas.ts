@@ -2,9 +2,15 @@
 
 import type { RouteOptions } from 'fastify';
 
+/** The values an error message names, by name (issue 11: errors are a code and parameters). */
+const messageParams = { type: 'object', additionalProperties: { type: ['string', 'number'] } } as const;
+
 export const errorSchema = {
   $id: 'Error',
-  description: 'The coded error envelope of every error answer: `error.code` is stable, `error.message` is for people',
+  description:
+    'The coded error envelope of every error answer: `error.code` is stable, `error.message` is for people, in the ' +
+    'language of the `Accept-Language` header (`zh` or `zh-*`: Chinese; otherwise English); `params` are the values ' +
+    'the message names (a field, a value, a limit), for a client that words it itself',
   type: 'object',
   required: ['error'],
   properties: {
@@ -14,12 +20,18 @@ export const errorSchema = {
       properties: {
         code: { type: 'string', pattern: '^CRD_[A-Z_]+$' },
         message: { type: 'string' },
+        params: messageParams,
         details: {
           type: 'array',
           items: {
             type: 'object',
             required: ['code', 'path', 'message'],
-            properties: { code: { type: 'string' }, path: { type: 'string' }, message: { type: 'string' } },
+            properties: {
+              code: { type: 'string' },
+              path: { type: 'string' },
+              message: { type: 'string' },
+              params: messageParams,
+            },
           },
         },
       },
@@ -42,8 +54,21 @@ export const measureViewSchema = {
     id: { type: 'string' },
     effect: { type: 'string' },
     list: { type: ['string', 'null'] },
+    list_name: { type: 'string', description: "The list's name in the Accept-Language's language" },
     grade: { type: ['string', 'null'] },
     legal_basis: { type: 'string' },
+    // Fa Shi [2015] 17 art. 3 para. 2: a measure binding the subject through a related organisation names it.
+    related: {
+      type: 'object',
+      properties: {
+        relationship_id: { type: 'string' },
+        role: { type: 'string' },
+        organization: {
+          type: 'object',
+          properties: { scheme: { type: 'string' }, id: { type: 'string' }, name: { type: 'string' } },
+        },
+      },
+    },
   },
 } as const;
 
@@ -53,6 +78,7 @@ export const decisionSchema = {
     decision_id: { type: 'string' },
     subject: { type: 'object', properties: { scheme: { type: 'string' }, id: { type: 'string' } } },
     action: { type: 'string' },
+    action_name: { type: 'string', description: "The action's name in the Accept-Language's language" },
     purpose: { type: 'string' },
     outcome: { type: 'string', enum: ['allow', 'deny', 'restrict', 'review', 'expedite', 'waive'] },
     measures: { type: 'array', items: measureViewSchema },
@@ -129,7 +155,20 @@ export const disputeSchema = open(
 );
 
 /** A repair application as the API shows it. */
-export const repairSchema = open({ repair_id: text, record_id: text, status: text }, ['repair_id', 'status']);
+export const repairSchema = open(
+  {
+    repair_id: text,
+    record_id: text,
+    status: text,
+    // When the agency must decide (Fa Shi [2017] 7 art. 10; NDRC Order No. 36 (2025)), and whether that has passed.
+    due_at: nullableInstant,
+    overdue: { type: 'boolean' },
+    // The credit commitment the application rests on (NDRC Order No. 36 (2025)), and its words.
+    commitment_id: nullableText,
+    commitment_text: nullableText,
+  },
+  ['repair_id', 'status'],
+);
 
 /** A principal as the API shows it (never its key, except once in the creation answer). */
 export const principalSchema = open(

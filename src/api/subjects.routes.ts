@@ -4,7 +4,9 @@ import type { FastifyInstance } from 'fastify';
 import { listNotices } from '../services/due-process/notices.service.ts';
 import { renderNotices } from '../services/due-process/notice-text.ts';
 import { noticeLanguage } from './notice-language.ts';
+import { ACCEPT_LANGUAGE_HEADERS, measureIn, membershipIn, recordTypeName } from './policy-texts.ts';
 import { getInquiriesPage, getReport, INQUIRIES_PAGE } from '../services/due-process/reports.service.ts';
+import { getReportPdf } from '../services/due-process/report-pdf.service.ts';
 import { principalOf } from './auth.ts';
 import type { AppDeps } from '../shell/deps.ts';
 import { anyObject, errorResponses } from './schemas.ts';
@@ -99,6 +101,20 @@ const reportSchema = {
       type: ['string', 'null'],
       description: 'The `after` of GET /v1/subjects/{scheme}/{id}/inquiries for the next (older) page; null: none',
     },
+    inquiries_retention: {
+      type: 'object',
+      required: ['period', 'legal_basis'],
+      properties: {
+        period: { type: 'string', description: 'How long inquiries are kept (ISO 8601), then deleted by month' },
+        legal_basis: {
+          type: 'object',
+          required: ['en', 'zh'],
+          properties: { en: { type: 'string' }, zh: { type: 'string' } },
+          description: 'Why for that long, in English and Chinese',
+        },
+      },
+      description: "The policy's retention of inquiries",
+    },
     log_status: {
       type: 'object',
       required: ['tree_size', 'proved_events', 'pending_events', 'message'],
@@ -155,6 +171,48 @@ function inquiriesRoute(app: FastifyInstance, deps: AppDeps): void {
   );
 }
 
+/** GET .../report.pdf: the report as a printable PDF, in the language of `Accept-Language` (English by default). */
+function reportPdfRoute(app: FastifyInstance, deps: AppDeps): void {
+  app.get<{ Params: { scheme: string; id: string } }>(
+    '/v1/subjects/:scheme/:id/report.pdf',
+    {
+      config: { roles: ['operator', 'auditor', 'subject'] },
+      schema: {
+        summary:
+          "A subject's report as a printable PDF with its CJK font embedded, in the Accept-Language's language " +
+          '(Chinese or English): generation time, policy version and the log checkpoint it was proven against ' +
+          '(reading it is logged as an inquiry; 503 CRD_PDF_FONT_MISSING where the server has no CJK font)',
+        tags: ['subjects'],
+        params: {
+          type: 'object',
+          properties: { scheme: { type: 'string', maxLength: 40 }, id: { type: 'string', maxLength: 64 } },
+        },
+        response: {
+          200: {
+            description: 'The report, as PDF',
+            content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } },
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request, reply) => {
+      const { scheme, id } = request.params;
+      const pdf = await getReportPdf(
+        deps.rt,
+        principalOf(request),
+        { scheme, id },
+        { language: noticeLanguage(request.headers['accept-language']), timeZone: deps.timeZone, logKey: deps.logKey },
+      );
+      return reply
+        .type('application/pdf')
+        .header('cache-control', 'no-store')
+        .header('content-disposition', 'inline; filename="credit-report.pdf"')
+        .send(pdf);
+    },
+  );
+}
+
 export function subjectsRoutes(app: FastifyInstance, deps: AppDeps): void {
   app.get<{ Params: { scheme: string; id: string } }>(
     '/v1/subjects/:scheme/:id/report',
@@ -163,6 +221,7 @@ export function subjectsRoutes(app: FastifyInstance, deps: AppDeps): void {
       schema: {
         summary: "A subject's report (reading it is logged as an inquiry)",
         tags: ['subjects'],
+        headers: ACCEPT_LANGUAGE_HEADERS,
         params: {
           type: 'object',
           properties: { scheme: { type: 'string', maxLength: 40 }, id: { type: 'string', maxLength: 64 } },
@@ -176,14 +235,20 @@ export function subjectsRoutes(app: FastifyInstance, deps: AppDeps): void {
         id: request.params.id,
       });
       const language = noticeLanguage(request.headers['accept-language']);
+      const { policy } = deps.rt;
       return {
         ...report,
-        notices: await renderNotices(deps.rt.db, deps.rt.policy, report.notices, language, deps.timeZone),
+        // Policy texts in the reader's language, as the notices are (issue 11).
+        lists: report.lists.map((m) => membershipIn(policy, m, language)),
+        measures: report.measures.map((m) => measureIn(policy, m, language)),
+        records: report.records.map((r) => ({ ...r, record_type_name: recordTypeName(policy, r.type, language) })),
+        notices: await renderNotices(deps.rt.db, policy, report.notices, language, deps.timeZone),
       };
     },
   );
 
   inquiriesRoute(app, deps);
+  reportPdfRoute(app, deps);
 
   app.get<{ Params: { scheme: string; id: string } }>(
     '/v1/subjects/:scheme/:id/notices',
@@ -192,6 +257,7 @@ export function subjectsRoutes(app: FastifyInstance, deps: AppDeps): void {
       schema: {
         summary: "A subject's notices: every change that affected them (reading them is logged)",
         tags: ['subjects'],
+        headers: ACCEPT_LANGUAGE_HEADERS,
         params: {
           type: 'object',
           properties: { scheme: { type: 'string', maxLength: 40 }, id: { type: 'string', maxLength: 64 } },

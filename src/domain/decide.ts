@@ -1,7 +1,7 @@
 /** From an evaluation to the answer for one action: the strongest effect among the measures that bind it. */
 
 import type { ProblemDetail } from '../errors.ts';
-import type { AppliedMeasure } from './evaluate.ts';
+import type { AppliedMeasure } from './measures.ts';
 import { OUTCOME_PRECEDENCE, type Outcome } from './policy.ts';
 
 /**

@@ -5,15 +5,10 @@
  */
 
 import { addDays, addDuration } from './duration.ts';
-import {
-  gradeFor,
-  resolveRecordTerms,
-  type Effect,
-  type ListCriterion,
-  type Policy,
-  type RecordType,
-} from './policy.ts';
+import { measuresFor, relatedMeasuresFor, type AppliedMeasure } from './measures.ts';
+import { gradeFor, resolveRecordTerms, type ListCriterion, type Policy, type RecordType } from './policy.ts';
 import type { CreditRecord, SubjectFile } from './record.ts';
+import { relatedInstants, relatedListings, type RelatedListing, type RelatedOrganization } from './related.ts';
 
 export interface Factor {
   readonly record_id: string;
@@ -36,23 +31,14 @@ export interface Membership {
   readonly legal_basis: string;
 }
 
-export interface AppliedMeasure {
-  readonly id: string;
-  readonly effect: Effect;
-  readonly actions: readonly string[];
-  readonly legal_basis: string;
-  readonly list?: string;
-  readonly grade?: string;
-  /** When the measure lapses unless something changes; null while the grade holds. */
-  readonly until: Date | null;
-}
-
 export interface Evaluation {
   readonly score: number;
   readonly grade: string;
   readonly factors: readonly Factor[];
   readonly lists: readonly Membership[];
   readonly measures: readonly AppliedMeasure[];
+  /** The listings of related organisations that bind the subject (a person) at the instant. */
+  readonly related: readonly RelatedListing[];
   /** The next instant at which this evaluation changes with no new input, if any. */
   readonly next_change_at: Date | null;
 }
@@ -212,40 +198,6 @@ function memberships(policy: Policy, file: SubjectFile, counted: readonly Counte
   return result;
 }
 
-/** A list a subject is actively on (past its notice period), and until when (null where not known). */
-export interface ActiveListing {
-  readonly list: string;
-  readonly until: Date | null;
-}
-
-/**
- * The measures a state puts in effect, in policy order: those bound to a list the subject is
- * actively on, and those bound to its grade. The one rule both evaluation and the decision index
- * apply (the index passes `until: null`: a cached decision holds for as long as its state does).
- */
-export function measuresFor(
-  policy: Policy,
-  state: { readonly grade: string; readonly lists: readonly ActiveListing[] },
-): AppliedMeasure[] {
-  const applied: AppliedMeasure[] = [];
-  for (const measure of policy.measures) {
-    const base = {
-      id: measure.id,
-      effect: measure.effect,
-      actions: measure.actions,
-      legal_basis: measure.legal_basis.en,
-    };
-    if (measure.list !== undefined) {
-      const listing = state.lists.find((l) => l.list === measure.list);
-      if (listing !== undefined) applied.push({ ...base, list: measure.list, until: listing.until });
-    } else if (measure.grades?.includes(state.grade) === true) {
-      // A grade may only reward (EU AI Act art. 5(1)(c); PIPL art. 24): the policy loader refuses anything else.
-      applied.push({ ...base, grade: state.grade, until: null });
-    }
-  }
-  return applied;
-}
-
 /**
  * Statuses under which a record is still open, so reaching the end of its window is a change
  * to record (status `expired`), whether or not it counts meanwhile.
@@ -256,8 +208,13 @@ export const OPEN_STATUSES: readonly CreditRecord['status'][] = ['active', 'disp
  * The next instant the evaluation changes by itself. An open record whose window has already
  * ended (filed late, or restored after a dispute) makes it a past instant: it is due now.
  */
-function nextChange(assessed: readonly CountedRecord[], lists: readonly Membership[], now: Date): Date | null {
-  const instants: Date[] = [];
+function nextChange(
+  assessed: readonly CountedRecord[],
+  lists: readonly Membership[],
+  related: readonly RelatedOrganization[],
+  now: Date,
+): Date | null {
+  const instants: Date[] = relatedInstants(related);
   for (const m of lists) instants.push(m.until, m.effective_from);
   let overdue: Date | null = null;
   for (const a of assessed) {
@@ -272,22 +229,40 @@ function nextChange(assessed: readonly CountedRecord[], lists: readonly Membersh
   return future.length === 0 ? null : minDate(...future);
 }
 
-/** Evaluates one subject's file under a policy at an instant. Deterministic and order-independent. */
-export function evaluateSubject(policy: Policy, file: SubjectFile, now: Date): Evaluation {
-  if (file.records.length === 0) return emptyEvaluation(policy);
+/**
+ * Evaluates one subject's file under a policy at an instant. Deterministic and order-independent. `related` gives
+ * a person's relationships to organisations with the organisations' memberships at `now` (Fa Shi [2015] 17 art. 3
+ * para. 2): the measures that bind related persons are added, each naming the organisation and the relationship.
+ */
+export function evaluateSubject(
+  policy: Policy,
+  file: SubjectFile,
+  now: Date,
+  related: readonly RelatedOrganization[] = [],
+): Evaluation {
+  if (file.records.length === 0 && related.length === 0) return emptyEvaluation(policy);
   const assessed = assess(policy, file.records);
   const counted = countedRecords(assessed, now);
   const score = counted.reduce((sum, c) => sum + c.points, policy.scoring.base);
   const grade = gradeFor(policy.scoring, score);
   const lists = memberships(policy, file, counted, now);
+  // Only a person is related to organisations; most subjects have no relationship, and pay nothing for it.
+  const considered = file.kind === 'person' ? related : [];
+  const bound = considered.length === 0 ? [] : relatedListings(policy, considered, recordsOf(counted), now);
+  const measures = measuresFor(policy, { grade, lists: lists.filter((m) => m.status === 'active') });
   return {
     score,
     grade,
     factors: rankFactors(counted, policy.scoring.factors_reported),
     lists,
-    measures: measuresFor(policy, { grade, lists: lists.filter((m) => m.status === 'active') }),
-    next_change_at: nextChange(assessed, lists, now),
+    measures: bound.length === 0 ? measures : [...measures, ...relatedMeasuresFor(policy, bound)],
+    related: bound,
+    next_change_at: nextChange(assessed, lists, considered, now),
   };
+}
+
+function recordsOf(counted: readonly CountedRecord[]): CreditRecord[] {
+  return counted.map((c) => c.record);
 }
 
 const EMPTY = new WeakMap<Policy, Evaluation>();
@@ -302,6 +277,7 @@ function emptyEvaluation(policy: Policy): Evaluation {
       factors: [],
       lists: [],
       measures: [],
+      related: [],
       next_change_at: null,
     });
     EMPTY.set(policy, evaluation);

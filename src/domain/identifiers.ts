@@ -4,7 +4,7 @@
  * schemes carry a pattern. Pure; messages name the failing part, never echo the whole value.
  */
 
-import type { ProblemDetail } from '../errors.ts';
+import type { MessageParams, ProblemDetail } from '../errors.ts';
 import { isValidLei, isValidResidentId, isValidUscc } from './identifier-fast-check.ts';
 import type { IdentifierScheme, SubjectKind } from './policy.ts';
 import { hasControlCharacters } from './text.ts';
@@ -28,8 +28,8 @@ export function normalizeIdentifier(scheme: IdentifierScheme, value: string): st
 export function validateIdentifier(scheme: IdentifierScheme, value: string, path: string): readonly ProblemDetail[] {
   const normalized = normalizeIdentifier(scheme, value);
   if (isValidFast(scheme, normalized)) return NO_PROBLEMS;
-  const message = findProblem(scheme, normalized);
-  return message === undefined ? [] : [{ code: 'CRD_INVALID_IDENTIFIER', path, message }];
+  const problem = findIdentifierProblem(scheme, normalized);
+  return problem === undefined ? [] : [{ code: 'CRD_INVALID_IDENTIFIER', path, ...problem }];
 }
 
 /**
@@ -64,11 +64,32 @@ function isValidFast(scheme: IdentifierScheme, value: string): boolean {
   }
 }
 
-/** The descriptive check: why a value is invalid, or undefined when it is valid. */
+/** Why an identifier is invalid, as data (a template key of the error catalogue and its parameters) and in English. */
+export interface IdentifierProblem {
+  readonly key: string;
+  readonly params: MessageParams;
+  readonly message: string;
+}
+
+const problem = (key: string, params: MessageParams, message: string): IdentifierProblem => ({ key, params, message });
+
+/** The descriptive check: why a value is invalid (in English), or undefined when it is valid. */
 export function findProblem(scheme: IdentifierScheme, value: string): string | undefined {
-  if (value.length === 0) return `${scheme.id} must not be empty`;
-  if (value.length > MAX_IDENTIFIER_LENGTH) return `${scheme.id} must be at most ${MAX_IDENTIFIER_LENGTH} characters`;
-  if (hasControlCharacters(value)) return `${scheme.id} must not contain control characters`;
+  return findIdentifierProblem(scheme, value)?.message;
+}
+
+/** The descriptive check: why a value is invalid, or undefined when it is valid. */
+export function findIdentifierProblem(scheme: IdentifierScheme, value: string): IdentifierProblem | undefined {
+  const id = { scheme: scheme.id };
+  if (value.length === 0) return problem('identifier_empty', id, `${scheme.id} must not be empty`);
+  if (value.length > MAX_IDENTIFIER_LENGTH)
+    return problem(
+      'identifier_too_long',
+      { ...id, limit: MAX_IDENTIFIER_LENGTH },
+      `${scheme.id} must be at most ${MAX_IDENTIFIER_LENGTH} characters`,
+    );
+  if (hasControlCharacters(value))
+    return problem('identifier_control', id, `${scheme.id} must not contain control characters`);
   switch (scheme.check) {
     case 'gb11643':
       return findResidentIdProblem(scheme.id, value);
@@ -94,23 +115,31 @@ export function gb11643CheckDigit(first17: string): string {
   return GB11643_CHECK_CHARS[sum % 11]!;
 }
 
-function findResidentIdProblem(id: string, value: string): string | undefined {
-  if (!/^\d{17}[\dX]$/.test(value)) return `${id} must be 18 characters: 17 digits and a check digit 0-9 or X`;
-  const dateProblem = findBirthDateProblem(value.slice(6, 14));
-  if (dateProblem !== undefined) return `${id} ${dateProblem}`;
+function findResidentIdProblem(id: string, value: string): IdentifierProblem | undefined {
+  if (!/^\d{17}[\dX]$/.test(value))
+    return problem('rid_shape', { scheme: id }, `${id} must be 18 characters: 17 digits and a check digit 0-9 or X`);
+  const dateProblem = findBirthDateProblem(id, value.slice(6, 14));
+  if (dateProblem !== undefined) return dateProblem;
   const expected = gb11643CheckDigit(value.slice(0, 17));
-  if (value[17] !== expected) return `${id} check digit is ${value[17]} but should be ${expected}`;
+  if (value[17] !== expected)
+    return problem(
+      'check_digit',
+      { scheme: id, actual: value[17]!, expected },
+      `${id} check digit is ${value[17]} but should be ${expected}`,
+    );
   return undefined;
 }
 
-function findBirthDateProblem(yyyymmdd: string): string | undefined {
+function findBirthDateProblem(id: string, yyyymmdd: string): IdentifierProblem | undefined {
   const year = Number(yyyymmdd.slice(0, 4));
   const month = Number(yyyymmdd.slice(4, 6));
   const day = Number(yyyymmdd.slice(6, 8));
-  if (year < 1900 || year > 2100) return `birth date ${yyyymmdd} must be in the years 1900 to 2100`;
+  const params = { scheme: id, date: yyyymmdd };
+  if (year < 1900 || year > 2100)
+    return problem('rid_birth_year', params, `${id} birth date ${yyyymmdd} must be in the years 1900 to 2100`);
   const date = new Date(Date.UTC(year, month - 1, day));
   const real = month >= 1 && month <= 12 && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
-  return real ? undefined : `birth date ${yyyymmdd} is not a real date`;
+  return real ? undefined : problem('rid_birth_date', params, `${id} birth date ${yyyymmdd} is not a real date`);
 }
 
 // --- GB 32100-2015: unified social credit code, mod 31 --------------------------------------
@@ -132,16 +161,30 @@ export function gb32100CheckChar(first17: string): string {
   return USCC_ALPHABET[(31 - (sum % 31)) % 31]!;
 }
 
-function findUsccProblem(id: string, value: string): string | undefined {
-  if (value.length !== 18) return `${id} must be 18 characters from ${USCC_ALPHABET_TEXT}`;
+function findUsccProblem(id: string, value: string): IdentifierProblem | undefined {
+  if (value.length !== 18)
+    return problem('uscc_shape', { scheme: id }, `${id} must be 18 characters from ${USCC_ALPHABET_TEXT}`);
   const badAt = [...value].findIndex((c) => !USCC_ALPHABET.includes(c));
   if (badAt >= 0)
-    return `${id} may not contain '${value[badAt]}' (character ${badAt + 1}); allowed are ${USCC_ALPHABET_TEXT}`;
+    return problem(
+      'uscc_character',
+      { scheme: id, char: value[badAt]!, position: badAt + 1 },
+      `${id} may not contain '${value[badAt]}' (character ${badAt + 1}); allowed are ${USCC_ALPHABET_TEXT}`,
+    );
   const division = value.slice(2, 8);
   if (!/^\d{6}$/.test(division))
-    return `${id} characters 3-8 must be a 6-digit administrative division code, not ${division}`;
+    return problem(
+      'uscc_division',
+      { scheme: id, division },
+      `${id} characters 3-8 must be a 6-digit administrative division code, not ${division}`,
+    );
   const expected = gb32100CheckChar(value.slice(0, 17));
-  if (value[17] !== expected) return `${id} check character is ${value[17]} but should be ${expected}`;
+  if (value[17] !== expected)
+    return problem(
+      'check_character',
+      { scheme: id, actual: value[17]!, expected },
+      `${id} check character is ${value[17]} but should be ${expected}`,
+    );
   return undefined;
 }
 
@@ -163,10 +206,16 @@ function mod97(value: string): number {
   return remainder;
 }
 
-function findLeiProblem(id: string, value: string): string | undefined {
-  if (!/^[0-9A-Z]{18}\d{2}$/.test(value)) return `${id} must be 20 characters: 18 letters or digits and 2 check digits`;
+function findLeiProblem(id: string, value: string): IdentifierProblem | undefined {
+  if (!/^[0-9A-Z]{18}\d{2}$/.test(value))
+    return problem('lei_shape', { scheme: id }, `${id} must be 20 characters: 18 letters or digits and 2 check digits`);
   if (mod97(value) === 1) return undefined;
-  return `${id} check digits are ${value.slice(18)} but should be ${iso17442CheckDigits(value.slice(0, 18))}`;
+  const expected = iso17442CheckDigits(value.slice(0, 18));
+  return problem(
+    'lei_check_digits',
+    { scheme: id, actual: value.slice(18), expected },
+    `${id} check digits are ${value.slice(18)} but should be ${expected}`,
+  );
 }
 
 // --- Deployment schemes ---------------------------------------------------------------------
@@ -174,12 +223,17 @@ function findLeiProblem(id: string, value: string): string | undefined {
 // Compiled patterns, by source. Schemes are few, so the cache stays small.
 const patterns = new Map<string, RegExp>();
 
-function findPatternProblem(scheme: IdentifierScheme, value: string): string | undefined {
+function findPatternProblem(scheme: IdentifierScheme, value: string): IdentifierProblem | undefined {
   if (scheme.pattern === undefined) return undefined;
   let pattern = patterns.get(scheme.pattern);
   if (pattern === undefined) {
     pattern = new RegExp(scheme.pattern);
     patterns.set(scheme.pattern, pattern);
   }
-  return pattern.test(value) ? undefined : `${scheme.id} (${scheme.name.en}) must match the pattern ${scheme.pattern}`;
+  if (pattern.test(value)) return undefined;
+  return problem(
+    'pattern',
+    { scheme: scheme.id, name: scheme.name.en, pattern: scheme.pattern },
+    `${scheme.id} (${scheme.name.en}) must match the pattern ${scheme.pattern}`,
+  );
 }

@@ -7,7 +7,8 @@
  */
 
 import { addDays, addDuration } from './duration.ts';
-import type { AppliedMeasure, Evaluation, Membership } from './evaluate.ts';
+import type { Evaluation, Membership } from './evaluate.ts';
+import type { AppliedMeasure } from './measures.ts';
 import { resolveRecordTerms, type Policy, type RecordType } from './policy.ts';
 import type { CreditRecord } from './record.ts';
 
@@ -23,7 +24,11 @@ export type NoticeKind =
   | 'dispute.opened'
   | 'dispute.resolved'
   | 'dispute.overdue'
-  | 'repair.refused';
+  | 'repair.refused'
+  | 'relationship.filed'
+  | 'relationship.revoked'
+  | 'related.started'
+  | 'related.ended';
 
 export interface Consequence {
   readonly measure: string;
@@ -62,6 +67,11 @@ export interface NoticeParams {
   /** A record without a fixed term: the latest it counts until, and the type's maximum duration (ISO 8601). */
   readonly open_ended_until?: string;
   readonly max_duration?: string;
+  /** A relationship (Fa Shi [2015] 17 art. 3 para. 2): its id, the person's role, the organisation's name and id. */
+  readonly relationship_id?: string;
+  readonly role?: string;
+  readonly organization?: string;
+  readonly organization_id?: string;
 }
 
 export interface NoticeDraft {
@@ -81,7 +91,8 @@ export function recordParams(record: CreditRecord): NoticeParams {
   return { record_type: record.type, document_ref: record.document_ref, decided_at: record.decided_at.toISOString() };
 }
 
-function consequence(m: AppliedMeasure, from: Date | null): Consequence {
+/** A measure in effect as a notice names it: what it does, to which actions, on what basis, from and until when. */
+export function consequence(m: AppliedMeasure, from: Date | null): Consequence {
   return { measure: m.id, effect: m.effect, actions: m.actions, legal_basis: m.legal_basis, from, until: m.until };
 }
 

@@ -126,6 +126,46 @@ export interface Measure {
   readonly list?: string;
   readonly grades?: readonly string[];
   readonly description?: LocalText;
+  /** The measure also binds persons related to a listed organisation, where the law it cites says so. */
+  readonly binds_related?: RelatedBinding;
+}
+
+/** The roles a relationship may name (Fa Shi [2015] 17 art. 3 para. 2; Fa Shi [2017] 7 art. 6). */
+export type RelationshipRole = 'legal_representative' | 'principal' | 'actual_controller' | 'directly_responsible';
+export const RELATIONSHIP_ROLES: readonly RelationshipRole[] = [
+  'legal_representative',
+  'principal',
+  'actual_controller',
+  'directly_responsible',
+];
+
+/**
+ * A measure's reach to related persons: a person whose relationship to a listed organisation has one of `roles`
+ * is bound too, on `legal_basis` (the law that says so), unless a record of type `exempted_by` about the person
+ * names the organisation (Fa Shi [2015] 17 art. 3 para. 2: the court may allow personal spending from personal
+ * funds).
+ */
+export interface RelatedBinding {
+  readonly roles: readonly RelationshipRole[];
+  readonly legal_basis: LocalText;
+  readonly exempted_by?: string;
+}
+
+/** Who may file relationships, and the roles a deployment names (the policy's `relationships` section). */
+export interface RelationshipRules {
+  readonly roles: ReadonlyMap<RelationshipRole, { readonly id: RelationshipRole; readonly name: LocalText }>;
+  readonly agency_kinds: readonly string[];
+  readonly legal_basis: LocalText;
+  /**
+   * Fa Shi [2017] 7 art. 6(1): the list of dishonest judgment debtors publishes an organisation debtor's legal
+   * representative or principal by name; the public register shows the persons in `roles` of an organisation
+   * publicly on one of `lists`, by name only.
+   */
+  readonly published?: {
+    readonly roles: readonly RelationshipRole[];
+    readonly lists: readonly string[];
+    readonly legal_basis: LocalText;
+  };
 }
 
 export interface GradeBand {
@@ -153,6 +193,22 @@ export interface RepairRules {
    * within `working_days` working days on one of the `grounds`, which the agency names when it approves.
    */
   readonly deletion?: DeletionRules;
+  /** NDRC Order No. 36 (2025): every other repair application is decided within `working_days` working days. */
+  readonly decision?: RepairDecisionRules;
+  /** NDRC Order No. 36 (2025): where set, a repair application needs the subject's public credit commitment. */
+  readonly commitment?: { readonly legal_basis: LocalText };
+}
+
+/** The working-day deadline of a repair decision, on its calendar, and the rule that sets it. */
+export interface RepairDecisionRules extends WorkingDayCalendar {
+  readonly working_days: number;
+  readonly legal_basis: LocalText;
+}
+
+/** Weekdays that are not working days, and weekend days that are (`YYYY-MM-DD`, UTC). */
+interface WorkingDayCalendar {
+  readonly holidays: readonly string[];
+  readonly working_weekends: readonly string[];
 }
 
 export interface DeletionRules {
@@ -162,6 +218,24 @@ export interface DeletionRules {
   readonly holidays: readonly string[];
   readonly working_weekends: readonly string[];
   readonly grounds: Readonly<Record<string, LocalText>>;
+}
+
+/**
+ * FCRA § 611(d), 15 U.S.C. § 1681i(d): when a record is corrected, revoked or repaired, every relying service that
+ * got a decision about its subject within `lookback` (an ISO 8601 duration) is told, citing `legal_basis`.
+ */
+export interface AmendmentRules {
+  readonly lookback: string;
+  readonly legal_basis: LocalText;
+}
+
+/**
+ * How long inquiries (decisions and reads: the subject's "who checked me") are kept, citing `legal_basis`; older
+ * months are dropped by the scheduled jobs, and subjects are told the period.
+ */
+export interface InquiryRules {
+  readonly retention: string;
+  readonly legal_basis: LocalText;
 }
 
 export interface Policy {
@@ -178,6 +252,10 @@ export interface Policy {
   readonly purposes: ReadonlyMap<string, Purpose>;
   readonly measures: readonly Measure[];
   readonly repair: RepairRules;
+  readonly amendments: AmendmentRules;
+  readonly inquiries: InquiryRules;
+  /** Null where the policy has no `relationships` section: no one may file relationships. */
+  readonly relationships: RelationshipRules | null;
 }
 
 /** The terms that apply to one record: its type's, overridden by the first matching variant. */

@@ -6,6 +6,7 @@
  * art. 10) at any time, but only once the obligation is performed. Pure.
  */
 
+import type { MessageParams } from '../errors.ts';
 import { addDays, addDuration } from './duration.ts';
 import { resolveRecordTerms, type Policy } from './policy.ts';
 import type { CreditRecord } from './record.ts';
@@ -13,6 +14,9 @@ import type { CreditRecord } from './record.ts';
 export interface RepairRefusal {
   readonly code: 'CRD_REPAIR_NOT_NEGATIVE' | 'CRD_REPAIR_TOO_EARLY' | 'CRD_REPAIR_NOT_PERFORMED';
   readonly message: string;
+  /** The refusal as data (issue 11): a template key of the error catalogue and its parameters. */
+  readonly key: string;
+  readonly params: MessageParams;
   /** For a refusal as too early: the first instant an application can succeed. */
   readonly eligible_at?: Date;
 }
@@ -30,12 +34,16 @@ export function checkRepairEligibility(
     return {
       code: 'CRD_REPAIR_NOT_NEGATIVE',
       message: `record ${record.id} is not a negative record: there is nothing to repair`,
+      key: 'repair_not_negative',
+      params: { record: record.id },
     };
   }
   if (policy.repair.on_performance.includes(record.type)) {
     if (performed) return null;
     return {
       code: 'CRD_REPAIR_NOT_PERFORMED',
+      key: 'repair_not_performed',
+      params: { type: record.type },
       message:
         `a ${record.type} record is repaired once the obligation is performed: ` +
         'state "performed": true and give the evidence of performance',
@@ -45,6 +53,12 @@ export function checkRepairEligibility(
   if (now >= eligibleAt) return null;
   return {
     code: 'CRD_REPAIR_TOO_EARLY',
+    key: 'repair_too_early',
+    params: {
+      tier: terms.tier,
+      period: policy.repair.minimum_periods[terms.tier],
+      eligible: eligibleAt.toISOString(),
+    },
     message:
       `a ${terms.tier} record can be repaired only after ${policy.repair.minimum_periods[terms.tier]} ` +
       `from the decision: apply on or after ${eligibleAt.toISOString()}`,
@@ -78,13 +92,15 @@ export function addWorkingDays(date: Date, n: number, calendar: WorkingCalendar)
 
 /**
  * When the agency must decide a repair application made at `appliedAt` on a record of type `recordType`: the
- * policy's deletion deadline in working days (Fa Shi [2013] 17 as amended by Fa Shi [2017] 7, art. 10: within
- * 3 working days), or null where the policy sets none for the type.
+ * policy's deletion deadline in working days where it sets one for the type (Fa Shi [2013] 17 as amended by
+ * Fa Shi [2017] 7, art. 10: within 3 working days), else its deadline for every repair decision (NDRC Order
+ * No. 36 (2025): within 10 working days), or null where the policy sets neither.
  */
 export function repairDueAt(policy: Policy, recordType: string, appliedAt: Date): Date | null {
-  const deletion = policy.repair.deletion;
-  if (deletion === undefined || !deletion.record_types.includes(recordType)) return null;
-  return addWorkingDays(appliedAt, deletion.working_days, deletion);
+  const { deletion, decision } = policy.repair;
+  if (deletion?.record_types.includes(recordType)) return addWorkingDays(appliedAt, deletion.working_days, deletion);
+  if (decision === undefined) return null;
+  return addWorkingDays(appliedAt, decision.working_days, decision);
 }
 
 /**

@@ -1,6 +1,6 @@
 /** Checks on free text that every shell and service share. */
 
-import type { ProblemDetail } from '../errors.ts';
+import type { MessageParams, ProblemDetail } from '../errors.ts';
 
 /** Whether `text` holds a C0 control character (U+0000–U+001F) or DEL (U+007F). */
 export function hasControlCharacters(text: string): boolean {
@@ -23,6 +23,13 @@ function isRefusedControl(code: number): boolean {
 
 const ALLOWED_CONTROLS = 'text may hold no control characters but tab, line feed and carriage return';
 const codePoint = (code: number) => `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+
+/** `text` less what `textFault` refuses (control characters but tab, LF and CR; lone surrogates become U+FFFD). */
+export function storableText(text: string): string {
+  let kept = '';
+  for (const character of text.toWellFormed()) if (!isRefusedControl(character.charCodeAt(0))) kept += character;
+  return kept;
+}
 
 /**
  * Why `text` cannot be stored as text, or null. Control characters other than tab, LF and CR are refused (NUL above
@@ -55,6 +62,15 @@ function isCleanTree(value: unknown): boolean {
   return true;
 }
 
+/**
+ * textFault's refusal as data (issue 11): the template key of the error catalogue (`control_character`, with the
+ * character's code point, or `not_unicode`) and its parameters; the field is the caller's to add.
+ */
+export function textFaultKey(fault: string): { key: string; params: MessageParams } {
+  const char = /U\+[0-9A-F]{4}/.exec(fault)?.[0];
+  return char === undefined ? { key: 'not_unicode', params: {} } : { key: 'control_character', params: { char } };
+}
+
 /** At most this many problems are reported for one input: enough to act on, bounded for a hostile one. */
 const MAX_TEXT_PROBLEMS = 20;
 
@@ -71,7 +87,17 @@ export function textProblems(value: unknown, path: string): ProblemDetail[] {
     const [item, at] = stack.pop()!;
     if (typeof item === 'string') {
       const fault = textFault(item);
-      if (fault !== null) problems.push({ code: 'CRD_VALIDATION', path: at, message: `${at || 'the value'} ${fault}` });
+      if (fault !== null) {
+        const { key, params } = textFaultKey(fault);
+        const field = at || 'the value';
+        problems.push({
+          code: 'CRD_VALIDATION',
+          path: at,
+          message: `${field} ${fault}`,
+          key,
+          params: { field, ...params },
+        });
+      }
     } else if (Array.isArray(item)) {
       for (let i = item.length - 1; i >= 0; i -= 1) stack.push([item[i], `${at}[${i}]`]);
     } else if (typeof item === 'object' && item !== null) {

@@ -4,15 +4,19 @@
  */
 
 import type {
+  AmendmentRules,
   AttributeSpec,
   DeletionRules,
   Disclosure,
   IdentifierScheme,
+  InquiryRules,
   ListDefinition,
   Measure,
   Policy,
   RecordType,
   RecordVariant,
+  RelationshipRules,
+  RepairDecisionRules,
   RepairRules,
   SubjectKind,
 } from '../domain/policy.ts';
@@ -33,10 +37,18 @@ interface Doc {
   readonly lists: Section;
   readonly actions: Section;
   readonly measures: Section;
+  readonly amendments?: AmendmentRules;
+  readonly inquiries?: InquiryRules;
+  readonly relationships?: { roles: Section; agency_kinds: string[]; legal_basis: LocalText } & Pick<
+    RelationshipRules,
+    'published'
+  >;
   readonly repair?: {
     minimum_periods: RepairRules['minimum_periods'];
     on_performance?: string[];
     deletion?: Omit<DeletionRules, 'holidays' | 'working_weekends'> & Partial<DeletionRules>;
+    decision?: Omit<RepairDecisionRules, 'holidays' | 'working_weekends'> & Partial<RepairDecisionRules>;
+    commitment?: RepairRules['commitment'];
   };
 }
 
@@ -44,6 +56,24 @@ interface Doc {
 const DEFAULT_REPAIR: RepairRules = {
   minimum_periods: { minor: 'P0D', general: 'P3M', serious: 'P1Y' },
   on_performance: [],
+};
+
+/** FCRA § 611(d): a policy without an `amendments` section tells those who relied within six months. */
+const DEFAULT_AMENDMENTS: AmendmentRules = {
+  lookback: 'P6M',
+  legal_basis: {
+    en: 'FCRA § 611(d), 15 U.S.C. § 1681i(d)',
+    zh: '《美国公平信用报告法》第611条(d)款（《美国法典》第15编第1681i条(d)款）',
+  },
+};
+
+/** A policy without an `inquiries` section keeps them three years (see policies/default/policy.yaml). */
+const DEFAULT_INQUIRIES: InquiryRules = {
+  retention: 'P3Y',
+  legal_basis: {
+    en: 'PIPL art. 19: kept for the shortest period necessary; art. 45: the subject may see and copy them',
+    zh: '《个人信息保护法》第十九条：保存期限为实现处理目的所必要的最短时间；第四十五条：个人有权查阅、复制',
+  },
 };
 
 /** The frozen policy for a valid document. The document is copied, not frozen. */
@@ -62,13 +92,31 @@ export function buildPolicy(document: unknown): Policy {
     purposes: idMap(doc.purposes, named),
     measures: Object.entries(doc.measures).map(([id, e]) => ({ id, ...e }) as unknown as Measure),
     repair: doc.repair === undefined ? DEFAULT_REPAIR : buildRepair(doc.repair),
+    amendments: doc.amendments ?? DEFAULT_AMENDMENTS,
+    inquiries: doc.inquiries ?? DEFAULT_INQUIRIES,
+    relationships: doc.relationships === undefined ? null : buildRelationships(doc.relationships),
   });
 }
 
+function buildRelationships(section: NonNullable<Doc['relationships']>): RelationshipRules {
+  return {
+    roles: idMap(section.roles, named) as RelationshipRules['roles'],
+    agency_kinds: section.agency_kinds,
+    legal_basis: section.legal_basis,
+    ...(section.published === undefined ? {} : { published: section.published }),
+  };
+}
+
 function buildRepair(repair: NonNullable<Doc['repair']>): RepairRules {
-  const { deletion } = repair;
-  const rules = { minimum_periods: repair.minimum_periods, on_performance: repair.on_performance ?? [] };
-  return deletion === undefined ? rules : { ...rules, deletion: { holidays: [], working_weekends: [], ...deletion } };
+  const { deletion, decision, commitment } = repair;
+  const calendar = { holidays: [], working_weekends: [] };
+  return {
+    minimum_periods: repair.minimum_periods,
+    on_performance: repair.on_performance ?? [],
+    ...(deletion === undefined ? {} : { deletion: { ...calendar, ...deletion } }),
+    ...(decision === undefined ? {} : { decision: { ...calendar, ...decision } }),
+    ...(commitment === undefined ? {} : { commitment }),
+  };
 }
 
 function named(id: string, entry: Record<string, unknown>): { id: string; name: LocalText } {

@@ -163,6 +163,41 @@ const LIST = record(
   ['name', 'kind', 'legal_basis', 'max_duration', 'notice_days', 'subject_kinds', 'criteria', 'exit'],
 );
 
+const RELATIONSHIP_ROLE = { enum: ['legal_representative', 'principal', 'actual_controller', 'directly_responsible'] };
+
+/**
+ * A measure binding related persons (Fa Shi [2015] 17 art. 3 para. 2): the roles it reaches, the law that says
+ * so (required: DESIGN, no binding a person through an organisation without the law), and the record type by
+ * which a court exempts a person (check-relationships.ts checks the references).
+ */
+const BINDS_RELATED = record(
+  {
+    roles: { type: 'array', minItems: 1, uniqueItems: true, items: RELATIONSHIP_ROLE },
+    legal_basis: LEGAL_BASIS,
+    exempted_by: DOTTED_ID,
+  },
+  ['roles', 'legal_basis'],
+);
+
+/** Who may file relationships (agency kinds), the roles by name, and the law that has them filed. */
+const RELATIONSHIPS = record(
+  {
+    roles: { type: 'object', propertyNames: RELATIONSHIP_ROLE, additionalProperties: NAMED, minProperties: 1 },
+    agency_kinds: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string' } },
+    legal_basis: LEGAL_BASIS,
+    // Fa Shi [2017] 7 art. 6(1): the lists that publish an organisation's persons in these roles, by name.
+    published: record(
+      {
+        roles: { type: 'array', minItems: 1, uniqueItems: true, items: RELATIONSHIP_ROLE },
+        lists: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string' } },
+        legal_basis: LEGAL_BASIS,
+      },
+      ['roles', 'lists', 'legal_basis'],
+    ),
+  },
+  ['roles', 'agency_kinds', 'legal_basis'],
+);
+
 const MEASURE = record(
   {
     effect: { enum: ['deny', 'restrict', 'review', 'waive', 'expedite'] },
@@ -171,6 +206,7 @@ const MEASURE = record(
     list: { type: 'string' },
     grades: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string' } },
     description: LOCAL_TEXT,
+    binds_related: BINDS_RELATED,
   },
   ['effect', 'actions', 'legal_basis'],
 );
@@ -209,13 +245,59 @@ const DELETION = record(
   ['record_types', 'working_days', 'grounds'],
 );
 
+/** NDRC Order No. 36 (2025): every repair application decided within so many working days. */
+const DECISION = record(
+  {
+    working_days: { type: 'integer', minimum: 1, maximum: 60 },
+    holidays: DAYS,
+    working_weekends: DAYS,
+    legal_basis: LEGAL_BASIS,
+  },
+  ['working_days', 'legal_basis'],
+);
+
 const REPAIR = record(
   {
     minimum_periods: record({ minor: DURATION, general: DURATION, serious: DURATION }, ['minor', 'general', 'serious']),
     on_performance: { type: 'array', uniqueItems: true, items: { type: 'string' } },
     deletion: DELETION,
+    decision: DECISION,
+    // NDRC Order No. 36 (2025): with this section, repair needs a public credit commitment.
+    commitment: record({ legal_basis: LEGAL_BASIS }, ['legal_basis']),
   },
   ['minimum_periods'],
+);
+
+/**
+ * FCRA § 611(d), 15 U.S.C. § 1681i(d): relying services that got a decision within `lookback` are told when a record
+ * behind it changes. A duration of years, months, weeks or days (at least one part).
+ */
+const AMENDMENTS = record(
+  {
+    lookback: {
+      type: 'string',
+      pattern: '^P(?=\\d)(\\d+Y)?(\\d+M)?(\\d+W)?(\\d+D)?$',
+      description: 'must be an ISO 8601 duration of years, months, weeks or days such as "P6M"',
+    },
+    legal_basis: LEGAL_BASIS,
+  },
+  ['lookback', 'legal_basis'],
+);
+
+/**
+ * How long inquiries are kept (PIPL art. 19: no longer than the purpose needs), shown to subjects with its basis. A
+ * duration of years or months (at least one month: inquiries are kept, and dropped, a month at a time).
+ */
+const INQUIRIES = record(
+  {
+    retention: {
+      type: 'string',
+      pattern: '^P(?=\\d+[YM])(\\d+Y)?(\\d+M)?$',
+      description: 'must be an ISO 8601 duration of years or months such as "P3Y"',
+    },
+    legal_basis: LEGAL_BASIS,
+  },
+  ['retention', 'legal_basis'],
 );
 
 /** The whole merged policy document. */
@@ -233,6 +315,9 @@ export const POLICY_SCHEMA = record(
     actions: idMap(DOTTED_ID, NAMED, 1),
     measures: idMap(MEASURE_ID, MEASURE),
     repair: REPAIR,
+    amendments: AMENDMENTS,
+    inquiries: INQUIRIES,
+    relationships: RELATIONSHIPS,
   },
   [
     'id',

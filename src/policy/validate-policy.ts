@@ -12,6 +12,7 @@ import { checkIndexLimits } from './check-limits.ts';
 import { checkLists } from './check-lists.ts';
 import { checkMeasures } from './check-measures.ts';
 import { checkRecordTypes } from './check-record-types.ts';
+import { checkRelationships } from './check-relationships.ts';
 import { checkRepair } from './check-repair.ts';
 import { checkSchema } from './check-schema.ts';
 import { isObject, policyProblem } from './document.ts';
@@ -35,6 +36,7 @@ export function validatePolicyDocument(document: unknown): PolicyValidation {
     ...checkAttributeLabels(document),
     ...checkLists(document),
     ...checkMeasures(document),
+    ...checkRelationships(document),
     ...checkRepair(document),
     ...checkIndexLimits(document),
   ];

@@ -9,6 +9,7 @@ import type { Socket } from 'node:net';
 import type { ConnectionError, FastifyInstance } from 'fastify';
 import { CredenceError } from '../errors.ts';
 import { MAX_URL_LENGTH } from './request-checks.ts';
+import { PRE_ROUTING_HEADERS } from './security-headers.ts';
 
 /** What Node's parser passes with a client error (Fastify's type has the packet as JSON; Node gives a Buffer). */
 interface ParserError extends Error {
@@ -57,6 +58,9 @@ function responseOf(coded: CredenceError): string {
   return (
     `HTTP/1.1 ${coded.status} ${STATUS_CODES[coded.status]}\r\n` +
     'Content-Type: application/json; charset=utf-8\r\n' +
+    Object.entries(PRE_ROUTING_HEADERS)
+      .map(([name, value]) => `${name}: ${value}\r\n`)
+      .join('') +
     `Content-Length: ${Buffer.byteLength(body)}\r\n` +
     'Connection: close\r\n\r\n' +
     body

@@ -2,10 +2,43 @@
 
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { CredenceError, type ErrorCode, type ProblemDetail } from '../errors.ts';
+import { readerLanguage } from './reader-language.ts';
+import { errorBody, type ProblemBody } from './error-text.ts';
+import type { ProblemKey } from './messages/error-keys.ts';
 import { isDatabaseUnavailable } from '../services/runtime/database-availability.ts';
 
 interface Body {
-  readonly error: { code: ErrorCode; message: string; details: readonly ProblemDetail[] };
+  readonly error: { code: ErrorCode; message: string; details: readonly ProblemBody[] };
+}
+
+type FastifyValidationError = NonNullable<FastifyError['validation']>[number];
+
+/** Ajv's keywords, each with the template it is said in (src/shell/messages) and the parameter that is its limit. */
+const AJV_KEYS: Readonly<Record<string, { key: ProblemKey; limit?: string }>> = {
+  required: { key: 'ajv_required' },
+  minLength: { key: 'ajv_min_length', limit: 'limit' },
+  maxLength: { key: 'ajv_max_length', limit: 'limit' },
+  pattern: { key: 'ajv_pattern' },
+  enum: { key: 'ajv_enum' },
+  const: { key: 'ajv_enum' },
+  type: { key: 'ajv_type' },
+  format: { key: 'ajv_format' },
+  additionalProperties: { key: 'ajv_additional' },
+  minItems: { key: 'ajv_min_items', limit: 'limit' },
+  maxItems: { key: 'ajv_max_items', limit: 'limit' },
+  minimum: { key: 'ajv_minimum', limit: 'limit' },
+  maximum: { key: 'ajv_maximum', limit: 'limit' },
+};
+
+/** The parameters of one Ajv problem: the field, Ajv's English sentence, and the keyword's limit or values. */
+function ajvParams(v: FastifyValidationError, field: string): Record<string, string | number> {
+  const params = v.params as Record<string, unknown>;
+  const out: Record<string, string | number> = { field, detail: v.message ?? 'is invalid' };
+  if (typeof params.limit === 'number') out.limit = params.limit;
+  if (Array.isArray(params.allowedValues)) out.values = params.allowedValues.join(', ');
+  if (params.allowedValue !== undefined) out.values = String(params.allowedValue);
+  if (typeof params.additionalProperty === 'string') out.property = params.additionalProperty;
+  return out;
 }
 
 function fromValidation(error: FastifyError): CredenceError {
@@ -13,10 +46,13 @@ function fromValidation(error: FastifyError): CredenceError {
     const pointer = v.instancePath.replace(/\/(\d+)/g, '[$1]').replace(/\//g, '.');
     const path = `${error.validationContext ?? 'body'}${pointer}`;
     const missing = (v.params as { missingProperty?: string }).missingProperty;
+    const field = missing ? `${path}.${missing}` : path;
     return {
       code: 'CRD_VALIDATION',
-      path: missing ? `${path}.${missing}` : path,
-      message: `${missing ? `${path}.${missing}` : path} ${v.message ?? 'is invalid'}`,
+      path: field,
+      message: `${field} ${v.message ?? 'is invalid'}`,
+      key: AJV_KEYS[v.keyword]?.key ?? 'ajv_other',
+      params: ajvParams(v, field),
     };
   });
   return new CredenceError('CRD_VALIDATION', details.map((d) => d.message).join('; ') || error.message, details);
@@ -84,6 +120,7 @@ export function logAnswer(request: FastifyRequest, coded: CredenceError, error: 
 export function handleError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const coded = toCredenceError(error);
   logAnswer(request, coded, error);
-  const body: Body = { error: coded.toJSON() };
+  // The API answers in the reader's language (Accept-Language, English by default); `code` never changes.
+  const body: Body = { error: errorBody(coded, { language: readerLanguage(request.headers['accept-language']) }) };
   return reply.status(coded.status).send(body);
 }

@@ -5,7 +5,7 @@
  */
 
 import helmet from '@fastify/helmet';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 
 /** One year, the max-age hstspreload.org asks for; sibling hosts of the domain are not Credence's to pin. */
 const HSTS_MAX_AGE_SECONDS = 365 * 24 * 60 * 60;
@@ -48,4 +48,21 @@ export async function registerSecurityHeaders(app: FastifyInstance, publicUrl: s
     referrerPolicy: { policy: 'no-referrer' },
     strictTransportSecurity: https ? { maxAge: HSTS_MAX_AGE_SECONDS, includeSubDomains: false } : false,
   });
+}
+
+/**
+ * The headers of an answer written before helmet's hook can run: Fastify's framework errors (a URL that is not
+ * valid percent-encoded UTF-8) and Node's own parser refusals (client-errors.ts). Those bodies are always the coded
+ * JSON envelope, so the policy allows nothing at all.
+ */
+export const PRE_ROUTING_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  'Referrer-Policy': 'no-referrer',
+});
+
+/** Sets PRE_ROUTING_HEADERS on a reply made before routing (helmet's hook has not run for it). */
+export function withPreRoutingHeaders(reply: FastifyReply): FastifyReply {
+  return reply.headers(PRE_ROUTING_HEADERS);
 }

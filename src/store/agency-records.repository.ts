@@ -1,4 +1,4 @@
-/** SQL for an agency's own records as the console lists them: newest filing first, filtered, paged. */
+/** SQL for an agency's own records as the console lists them: newest filing first, filtered, paged by keyset. */
 
 import { sql } from 'kysely';
 
@@ -7,10 +7,17 @@ import type { Executor } from './executor.ts';
 export interface AgencyRecordFilter {
   readonly agencyId: string;
   readonly status?: string | undefined;
-  /** Matches a source_ref or subject name containing it, a record number, or a whole identifier. */
+  /** Matches a source_ref, case number (document_ref) or subject name containing it, a record number or identifier. */
   readonly text?: string | undefined;
+  /** Rows strictly past this (filed_at, id), newest first (`forward`) or oldest first (`backward`). */
+  readonly from: AgencyRecordKey | null;
+  readonly toward: 'forward' | 'backward';
   readonly limit: number;
-  readonly offset: number;
+}
+
+export interface AgencyRecordKey {
+  readonly filed_at: Date;
+  readonly id: string;
 }
 
 export interface AgencyRecordRow {
@@ -26,7 +33,10 @@ export interface AgencyRecordRow {
 
 const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
-/** One page of the agency's records; only rows with `records.agency_id = agencyId`, ever. */
+/**
+ * One page of the agency's records; only rows with `records.agency_id = agencyId`, ever. Indexes
+ * records_agency_keyset and records_agency_status_keyset (migration 019) serve the order both ways.
+ */
 export async function listAgencyRecords(db: Executor, filter: AgencyRecordFilter): Promise<AgencyRecordRow[]> {
   let query = db
     .selectFrom('records as r')
@@ -49,6 +59,8 @@ export async function listAgencyRecords(db: Executor, filter: AgencyRecordFilter
     query = query.where((eb) =>
       eb.or([
         eb('r.source_ref', 'ilike', pattern),
+        // A court's case number (案号) is the record's document reference.
+        eb('r.document_ref', 'ilike', pattern),
         eb('s.name', 'ilike', pattern),
         ...(/^[0-9]{1,18}$/.test(text) ? [eb('r.id', '=', text)] : []),
         // Identifiers match whole (check-digit schemes store them upper-cased), never by fragment.
@@ -62,10 +74,14 @@ export async function listAgencyRecords(db: Executor, filter: AgencyRecordFilter
       ]),
     );
   }
-  return query
-    .orderBy('r.filed_at', 'desc')
-    .orderBy('r.id', 'desc')
-    .limit(filter.limit)
-    .offset(filter.offset)
-    .execute();
+  const forward = filter.toward === 'forward';
+  const from = filter.from;
+  if (from !== null)
+    query = query.where(
+      sql`(r.filed_at, r.id)`,
+      forward ? '<' : '>',
+      sql`(${from.filed_at}::timestamptz, ${from.id}::bigint)`,
+    );
+  const direction = forward ? 'desc' : 'asc';
+  return query.orderBy('r.filed_at', direction).orderBy('r.id', direction).limit(filter.limit).execute();
 }

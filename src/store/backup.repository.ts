@@ -18,9 +18,11 @@ export async function getTableShapes(db: Executor): Promise<TableShape[]> {
         where a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped and a.attgenerated = ''
         order by a.attnum) as columns,
       array(select distinct f.relname::text from pg_constraint k join pg_class f on f.oid = k.confrelid
-        where k.conrelid = c.oid and k.contype = 'f' and k.confrelid <> c.oid order by 1) as references
+        where k.conrelid = c.oid and k.contype = 'f' and k.confrelid <> c.oid order by 1) as references,
+      c.relkind = 'p' as partitioned
     from pg_class c
-    where c.relnamespace = current_schema()::regnamespace and c.relkind = 'r'
+    -- A partitioned table as a whole, through its parent, not partition by partition (their months vary).
+    where c.relnamespace = current_schema()::regnamespace and c.relkind in ('r', 'p') and not c.relispartition
       and c.relname::text <> all (${MIGRATION_TABLES}::text[])
     order by c.relname`.execute(db);
   return rows;

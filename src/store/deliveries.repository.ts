@@ -114,31 +114,45 @@ export async function updateAttempts(
     where n.id = o.id`.execute(trx);
 }
 
-export async function countNoticesByStatus(db: Executor): Promise<Record<DeliveryStatus, number>> {
-  const rows = await db
-    .selectFrom('notices')
-    .select(['delivery_status', (eb) => eb.fn.countAll<string>().as('n')])
-    .groupBy('delivery_status')
-    .execute();
-  const counts: Record<DeliveryStatus, number> = { pending: 0, delivered: 0, failed: 0 };
-  for (const row of rows) counts[row.delivery_status] = Number(row.n);
-  return counts;
-}
+/** Where a page of notices in one status starts: the order's instants (ISO) and the notice id. */
+export type DeliveryKey = readonly string[];
 
 /**
- * One page of notices in a status: pending longest waiting first, delivered and failed most
- * recent attempt first.
+ * Notices in a status, strictly past `from`: pending by (next attempt, written, id), longest waiting first;
+ * delivered and failed by (last attempt, id), most recent first (a notice from before migration 005, never
+ * attempted since, by when it was written). `backward` reads the other way (the reverse scan of a last or
+ * previous page). Indexes notices_pending_keyset and notices_attempted_keyset (migration 019) serve both.
  */
 export async function getDeliveries(
   db: Executor,
-  status: DeliveryStatus,
-  limit: number,
-  offset: number,
+  query: { status: DeliveryStatus; from: DeliveryKey | null; toward: 'forward' | 'backward'; limit: number },
 ): Promise<DeliveryRow[]> {
-  let query = db.selectFrom('notices').select(DELIVERY_COLUMNS).where('delivery_status', '=', status);
-  query =
-    status === 'pending' ? query.orderBy('next_attempt_at').orderBy('at') : query.orderBy('last_attempt_at', 'desc');
-  return (await query.orderBy('id').limit(limit).offset(offset).execute()) as DeliveryRow[];
+  const { status, from, limit } = query;
+  const pending = status === 'pending';
+  // Pending notices read oldest first, the others newest first.
+  const ascending = pending === (query.toward === 'forward');
+  const columns = pending ? sql`(n.next_attempt_at, n.at, n.id)` : sql`(coalesce(n.last_attempt_at, n.at), n.id)`;
+  const key = pending
+    ? sql`(${from?.[0]}::timestamptz, ${from?.[1]}::timestamptz, ${from?.[2]}::text)`
+    : sql`(${from?.[0]}::timestamptz, ${from?.[1]}::text)`;
+  const resume = from === null ? sql`` : sql`and ${columns} ${ascending ? sql`>` : sql`<`} ${key}`;
+  const direction = ascending ? sql`` : sql` desc`;
+  const order = pending
+    ? sql`n.next_attempt_at${direction}, n.at${direction}, n.id${direction}`
+    : sql`coalesce(n.last_attempt_at, n.at)${direction}, n.id${direction}`;
+  const result = await sql<DeliveryRow>`
+    select ${sql.join(DELIVERY_COLUMNS.map((c) => sql.ref(`n.${c}`)))} from notices n
+    where n.delivery_status = ${status} ${resume}
+    order by ${order} limit ${limit}
+  `.execute(db);
+  return result.rows;
+}
+
+/** A notice's place in its status's order, as getDeliveries reads it. */
+export function deliveryKey(row: DeliveryRow): string[] {
+  return row.delivery_status === 'pending'
+    ? [row.next_attempt_at.toISOString(), row.at.toISOString(), row.id]
+    : [(row.last_attempt_at ?? row.at).toISOString(), row.id];
 }
 
 export async function getOldestPending(db: Executor): Promise<DeliveryRow | undefined> {

@@ -1,6 +1,6 @@
 /** SQL for disputes. */
 
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { DisputeOutcome, DisputeStatus } from '../domain/dispute.ts';
 import type { DB } from './schema.ts';
 
@@ -41,6 +41,8 @@ export interface DisputeFilter {
   readonly agency_id?: string;
   readonly subject_id?: string;
   readonly statuses: readonly DisputeStatus[];
+  /** Strictly past this place in the order: (due_at, id), or (resolved_at, id) for resolved ones. */
+  readonly from?: { readonly at: Date; readonly id: string } | null;
   readonly limit: number;
 }
 
@@ -112,13 +114,25 @@ export async function setDisputeStatement(db: Executor, id: string, statement: s
     .execute();
 }
 
-/** Unresolved disputes by deadline, oldest first; resolved ones most recently resolved first. */
+/**
+ * Unresolved disputes by deadline, oldest first; resolved ones most recently resolved first; from `from` on, by
+ * keyset (indexes disputes_due_keyset and disputes_resolved_keyset, migration 019).
+ */
 export async function listDisputes(db: Executor, filter: DisputeFilter): Promise<DisputeRow[]> {
   let query = db.selectFrom('disputes').selectAll().where('status', 'in', filter.statuses);
   if (filter.agency_id !== undefined) query = query.where('agency_id', '=', filter.agency_id);
   if (filter.subject_id !== undefined) query = query.where('subject_id', '=', filter.subject_id);
-  query = filter.statuses.includes('resolved') ? query.orderBy('resolved_at', 'desc') : query.orderBy('due_at');
-  return query.orderBy('id').limit(filter.limit).execute();
+  const resolved = filter.statuses.includes('resolved');
+  const from = filter.from ?? null;
+  if (from !== null)
+    query = query.where(
+      resolved ? sql`(resolved_at, id)` : sql`(due_at, id)`,
+      resolved ? '<' : '>',
+      sql`(${from.at}::timestamptz, ${from.id}::text)`,
+    );
+  const direction = resolved ? 'desc' : 'asc';
+  query = resolved ? query.orderBy('resolved_at', 'desc') : query.orderBy('due_at');
+  return query.orderBy('id', direction).limit(filter.limit).execute();
 }
 
 export async function getDisputesOfSubject(db: Executor, subjectId: string): Promise<DisputeRow[]> {

@@ -16,10 +16,14 @@ export interface InquiryCursor {
   readonly id: string;
 }
 
-/** Any of these identifiers, as a WHERE condition on inquiries. */
-function aboutAny(identifiers: readonly InquiryIdentifierKey[]) {
-  return (eb: ExpressionBuilder<DB, 'inquiries'>) =>
-    eb.or(identifiers.map((i) => eb.and([eb('subject_scheme', '=', i.scheme), eb('subject_value', '=', i.id)])));
+/** Any of these identifiers, as a WHERE condition on inquiries; not those made by the `excluding` principals. */
+function aboutAny(identifiers: readonly InquiryIdentifierKey[], excluding: readonly string[] = []) {
+  return (eb: ExpressionBuilder<DB, 'inquiries'>) => {
+    const about = eb.or(
+      identifiers.map((i) => eb.and([eb('subject_scheme', '=', i.scheme), eb('subject_value', '=', i.id)])),
+    );
+    return excluding.length === 0 ? about : eb.and([about, eb('principal_id', 'not in', excluding)]);
+  };
 }
 
 /**
@@ -31,6 +35,7 @@ export async function getInquiriesAbout(
   identifiers: readonly InquiryIdentifierKey[],
   limit: number,
   after?: InquiryCursor,
+  excluding: readonly string[] = [],
 ) {
   if (identifiers.length === 0) return [];
   let query = db
@@ -50,7 +55,7 @@ export async function getInquiriesAbout(
       // Exact to the microsecond, which a JavaScript Date is not.
       sql<string>`(extract(epoch from at) * 1000000)::bigint::text`.as('at_micros'),
     ])
-    .where(aboutAny(identifiers));
+    .where(aboutAny(identifiers, excluding));
   if (after !== undefined) {
     const afterAt = sql`timestamptz 'epoch' + ${after.atMicros}::bigint * interval '1 microsecond'`;
     query = query.where(sql<boolean>`(at, id) < (${afterAt}, ${after.id})`);
@@ -58,13 +63,33 @@ export async function getInquiriesAbout(
   return query.orderBy('at', 'desc').orderBy('id', 'desc').limit(limit).execute();
 }
 
-/** How many inquiries there are about any of these identifiers. */
-export async function countInquiriesAbout(db: Executor, identifiers: readonly InquiryIdentifierKey[]): Promise<number> {
+/** How many inquiries there are about any of these identifiers (not counting those the `excluding` made). */
+export async function countInquiriesAbout(
+  db: Executor,
+  identifiers: readonly InquiryIdentifierKey[],
+  excluding: readonly string[] = [],
+): Promise<number> {
   if (identifiers.length === 0) return 0;
   const row = await db
     .selectFrom('inquiries')
     .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where(aboutAny(identifiers, excluding))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** How many inquiries about any of these identifiers these principals made (a subject's own views of their file). */
+export async function countInquiriesBy(
+  db: Executor,
+  identifiers: readonly InquiryIdentifierKey[],
+  principals: readonly string[],
+): Promise<number> {
+  if (identifiers.length === 0 || principals.length === 0) return 0;
+  const row = await db
+    .selectFrom('inquiries')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
     .where(aboutAny(identifiers))
+    .where('principal_id', 'in', principals)
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }

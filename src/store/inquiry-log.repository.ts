@@ -10,14 +10,15 @@ export type InquiryRow = Omit<InquiriesTable, 'at' | 'review_id'> & { at: Date }
 /** Inquiries column by column, each array one value per inquiry, in the same order. */
 export type InquiryColumns = { [K in keyof InquiryRow]: InquiryRow[K][] };
 
-/** Inserts every inquiry in `c` with one statement, whatever their number (one round trip per flush). */
+/**
+ * Inserts every inquiry in `c` with one statement, whatever their number (one round trip per flush), through
+ * `credence_insert_inquiries` (migration 018), whose INSERT is planned once per connection, not once per flush.
+ */
 export async function insertInquiryColumns(db: Executor, c: InquiryColumns): Promise<void> {
   await sql`
-    insert into inquiries
-      (subject_scheme, subject_value, at, id, kind, principal_id, action, purpose, outcome, policy_version)
-    select * from unnest(${c.subject_scheme}::text[], ${c.subject_value}::text[], ${c.at}::timestamptz[],
-      ${c.id}::text[], ${c.kind}::text[], ${c.principal_id}::text[], ${c.action}::text[],
-      ${c.purpose}::text[], ${c.outcome}::text[], ${c.policy_version}::text[])
+    select credence_insert_inquiries(${c.subject_scheme}::text[], ${c.subject_value}::text[], ${c.at}::timestamptz[],
+      ${c.id}::text[], ${c.kind}::text[], ${c.principal_id}::text[], ${c.action}::text[], ${c.purpose}::text[],
+      ${c.outcome}::text[], ${c.policy_version}::text[])
   `.execute(db);
 }
 

@@ -15,6 +15,12 @@ import * as log from './migrations/2026-12-02-010-log.ts';
 import * as logWitnesses from './migrations/2026-12-02-011-log-witnesses.ts';
 import * as periodsFromDecision from './migrations/2026-12-02-012-periods-from-decision.ts';
 import * as noticesAsData from './migrations/2026-12-02-013-notices-as-data.ts';
+import * as relationships from './migrations/2026-12-02-014-relationships.ts';
+import * as commitments from './migrations/2026-12-02-015-commitments.ts';
+import * as amendments from './migrations/2026-12-02-016-amendments.ts';
+import * as agencyContact from './migrations/2026-12-02-017-agency-contact.ts';
+import * as inquiriesPartitioned from './migrations/2026-12-02-018-inquiries-partitioned.ts';
+import * as readIndexesAndCounts from './migrations/2026-12-02-019-read-indexes-and-counts.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '2026-11-21-001-initial': initial,
@@ -30,6 +36,12 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-02-011-log-witnesses': logWitnesses,
   '2026-12-02-012-periods-from-decision': periodsFromDecision,
   '2026-12-02-013-notices-as-data': noticesAsData,
+  '2026-12-02-014-relationships': relationships,
+  '2026-12-02-015-commitments': commitments,
+  '2026-12-02-016-amendments': amendments,
+  '2026-12-02-017-agency-contact': agencyContact,
+  '2026-12-02-018-inquiries-partitioned': inquiriesPartitioned,
+  '2026-12-02-019-read-indexes-and-counts': readIndexesAndCounts,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -1,5 +1,6 @@
 /** SQL for principals (API keys) and agencies. */
 
+import type { AgencyContact } from '../domain/agency-contact.ts';
 import type { Principal } from '../domain/principal.ts';
 import type { Insertable } from 'kysely';
 import type { PrincipalsTable } from './schema.ts';
@@ -78,14 +79,27 @@ export async function getAgency(
   return db.selectFrom('agencies').select(['id', 'kind', 'name']).where('id', '=', id).executeTakeFirst();
 }
 
+/** How to reach each of these agencies, for those registered with a contact (migration 017). */
+export async function getAgencyContacts(db: Executor, ids: readonly string[]): Promise<Map<string, AgencyContact>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('agencies')
+    .select(['id', 'contact'])
+    .where('id', 'in', ids)
+    .where('contact', 'is not', null)
+    .execute();
+  return new Map(rows.map((r) => [r.id, r.contact!]));
+}
+
 /** Inserts the agency unless it exists; returns true when it was new. */
 export async function insertAgency(
   db: Executor,
-  agency: { id: string; kind: string; name: string; created_at: Date },
+  agency: { id: string; kind: string; name: string; created_at: Date; contact?: AgencyContact | null },
 ): Promise<boolean> {
+  const { contact, ...row } = agency;
   const inserted = await db
     .insertInto('agencies')
-    .values(agency)
+    .values({ ...row, contact: contact == null ? null : JSON.stringify(contact) })
     .onConflict((oc) => oc.column('id').doNothing())
     .returning('id')
     .executeTakeFirst();

@@ -32,40 +32,98 @@ function likeLiteral(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
+/** Where a name search stopped: the kind of match (0 whole name, 1 prefix, 2 fragment), lower(name), subject id. */
+export interface NameCursor {
+  readonly rank: number;
+  readonly name: string;
+  readonly id: string;
+}
+
+export type NameMatch = SubjectRow & { readonly rank: number; readonly sort_name: string };
+
 /**
- * Subjects by name that may have something public: a person only by the whole name, an
- * organisation by any part of it (case-insensitive). Whole-name matches rank first, then
- * organisations whose name starts with the query, then the rest; each kind of match stops at
- * `limit`, so a common fragment costs a bounded scan. The character-bigram index (migration
- * 004) serves the fragment match in any script, Chinese included.
+ * Subjects by name that may have something public: a person only by the whole name, an organisation by any part
+ * of it (case-insensitive). Whole-name matches rank first, then organisations whose name starts with the query,
+ * then the rest; within a rank by lower(name) in byte order, then id: the keyset a search page resumes from,
+ * forward (`after`) or backward (`before`, the reverse scan). One kind of match is read at a time, the next only
+ * if the page is not full, so a common prefix never pays for the fragment match. Index subjects_lower_name_keyset
+ * (migration 019) serves the whole-name and prefix matches in order; the character-bigram index (migration 004)
+ * the fragment match, in any script, Chinese included.
  */
 export async function searchSubjectsByName(
   db: Executor,
-  query: { name: string; shapes: readonly PublicShape[]; now: Date; limit: number },
-): Promise<SubjectRow[]> {
-  const { shapes, now, limit } = query;
-  const literal = likeLiteral(query.name.toLowerCase());
-  const mayBePublic = sql`exists (select 1 from records r
+  query: {
+    name: string;
+    shapes: readonly PublicShape[];
+    now: Date;
+    from: NameCursor | null;
+    toward: 'after' | 'before';
+    limit: number;
+  },
+): Promise<NameMatch[]> {
+  const { from } = query;
+  const forward = query.toward === 'after';
+  const direction = forward ? sql`` : sql` desc`;
+  const start = from?.rank ?? (forward ? 0 : 2);
+  const ranks = forward ? [0, 1, 2].filter((r) => r >= start) : [2, 1, 0].filter((r) => r <= start);
+  const matches = nameMatches(query.name);
+  const found: NameMatch[] = [];
+  for (const rank of ranks) {
+    const resume =
+      from === null || rank !== from.rank
+        ? sql``
+        : sql`and (lower(s.name) collate "C", s.id) ${forward ? sql`>` : sql`<`}
+            (${from.name}::text collate "C", ${from.id}::bigint)`;
+    const result = await sql<NameMatch>`
+      select s.id::text as id, s.kind, s.name, s.created_at, ${rank}::int as rank,
+        lower(s.name) collate "C" as sort_name
+      from subjects s
+      where ${matches[rank]!} ${resume} and ${mayBePublic(query.shapes, query.now)}
+      order by lower(s.name) collate "C"${direction}, s.id${direction} limit ${query.limit - found.length}
+    `.execute(db);
+    found.push(...result.rows);
+    if (found.length >= query.limit) break;
+  }
+  return found;
+}
+
+/**
+ * How many subjects a name search may find (searchSubjectsByName's pre-filter), counted up to `cap` + 1, one kind
+ * of match at a time, so a common prefix costs a bounded scan and no fragment match.
+ */
+export async function countSubjectsByName(
+  db: Executor,
+  query: { name: string; shapes: readonly PublicShape[]; now: Date; cap: number },
+): Promise<number> {
+  let counted = 0;
+  for (const match of nameMatches(query.name)) {
+    const result = await sql<{ n: string }>`
+      select count(*)::text as n from (select 1 from subjects s
+        where ${match} and ${mayBePublic(query.shapes, query.now)} limit ${query.cap + 1 - counted}) m
+    `.execute(db);
+    counted += Number(result.rows[0]?.n ?? 0);
+    if (counted > query.cap) break;
+  }
+  return counted;
+}
+
+/** The three kinds of name match, by rank (whole name, prefix, fragment), each excluding the ones before. */
+function nameMatches(name: string): RawBuilder<unknown>[] {
+  const literal = likeLiteral(name.toLowerCase());
+  return [
+    sql`lower(s.name) = lower(${name})`,
+    sql`s.kind = 'organization' and lower(s.name) collate "C" like ${`${literal}%`}
+      and lower(s.name) <> lower(${name})`,
+    sql`s.kind = 'organization'
+      and credence_name_bigrams(lower(s.name)) @> credence_name_bigrams(lower(${name}))
+      and lower(s.name) like ${`%${literal}%`} and lower(s.name) not like ${`${literal}%`}`,
+  ];
+}
+
+/** The subject `s` has a record that may be public now. */
+function mayBePublic(shapes: readonly PublicShape[], now: Date): RawBuilder<boolean> {
+  return sql<boolean>`exists (select 1 from records r
     where r.subject_id = s.id and ${fitsAShape(shapes, 's.kind', now)})`;
-  const result = await sql<SubjectRow>`
-    select id::text as id, kind, name, created_at from (
-      (select s.*, 0 as rank from subjects s
-        where lower(s.name) = lower(${query.name}) and ${mayBePublic} limit ${limit})
-      union all
-      (select s.*, 1 as rank from subjects s
-        where s.kind = 'organization' and lower(s.name) like ${`${literal}%`} and lower(s.name) <> lower(${query.name})
-          and ${mayBePublic} limit ${limit})
-      union all
-      (select s.*, 2 as rank from subjects s
-        where s.kind = 'organization'
-          and credence_name_bigrams(lower(s.name)) @> credence_name_bigrams(lower(${query.name}))
-          and lower(s.name) like ${`%${literal}%`} and lower(s.name) not like ${`${literal}%`}
-          and ${mayBePublic} limit ${limit})
-    ) matches
-    order by rank, name, id
-    limit ${limit}
-  `.execute(db);
-  return result.rows;
 }
 
 export interface PublicEntryRow {
@@ -93,33 +151,47 @@ export async function getListEntriesOfSubjects(db: Executor, subjectIds: readonl
   return result.rows;
 }
 
-/** Where a scan through a list stopped: newest first, by (since, subject_id) descending. */
+/** Where a scan through a list stopped: entries are ordered by (since, subject_id). */
 export interface ListCursor {
   readonly since: Date;
   readonly subject_id: string;
 }
 
 /**
- * A chunk of a list's active entries that rest on a record fitting a public shape, newest
- * first, strictly after `after`.
+ * A chunk of a list's active entries that rest on a record fitting a public shape, strictly past `after`: newest
+ * first (`older`, the list's order) or oldest first (`newer`, the reverse scan a last or previous page reads).
+ * The partial index list_entries_keyset (migration 019) serves both directions.
  */
 export async function getListEntriesChunk(
   db: Executor,
-  query: { list: string; shapes: readonly PublicShape[]; now: Date; after: ListCursor | null; limit: number },
+  query: {
+    list: string;
+    shapes: readonly PublicShape[];
+    now: Date;
+    after: ListCursor | null;
+    toward: 'older' | 'newer';
+    limit: number;
+  },
 ): Promise<PublicEntryRow[]> {
   const { list, now, after } = query;
+  const older = query.toward === 'older';
+  const past = older ? sql`<` : sql`>`;
   const resume =
     after === null
       ? sql``
-      : sql`and (e.since, e.subject_id) < (${after.since}::timestamptz, ${after.subject_id}::bigint)`;
+      : sql`and (e.since, e.subject_id) ${past} (${after.since}::timestamptz, ${after.subject_id}::bigint)`;
+  const order = older ? sql`e.since desc, e.subject_id desc` : sql`e.since, e.subject_id`;
   const result = await sql<PublicEntryRow>`
     select e.list_id, e.subject_id::text as subject_id, s.kind, s.name, e.status, e.since, e.effective_from, e.until,
       e.record_ids::text[] as record_ids
     from list_entries e join subjects s on s.id = e.subject_id
+      -- A lateral probe, not an exists: the planner keeps walking the keyset index and stops at the limit, where
+      -- a selective shape would tempt it into hashing every record of the type.
+      cross join lateral (select 1 from records r join subjects k on k.id = r.subject_id
+        where r.subject_id = e.subject_id and r.id = any(e.record_ids) and ${fitsAShape(query.shapes, 'k.kind', now)}
+        limit 1) grounded
     where e.list_id = ${list} and e.status = 'active' and e.effective_from <= ${now} and e.until > ${now} ${resume}
-      and exists (select 1 from records r join subjects k on k.id = r.subject_id
-        where r.subject_id = e.subject_id and r.id = any(e.record_ids) and ${fitsAShape(query.shapes, 'k.kind', now)})
-    order by e.since desc, e.subject_id desc
+    order by ${order}
     limit ${query.limit}
   `.execute(db);
   return result.rows;

@@ -28,6 +28,24 @@ export async function getRecordsBySourceRefs(
     .execute();
 }
 
+/** The agency's newest record with this document reference (a court's case number, 案号), if any. */
+export async function getNewestRecordIdByDocumentRef(
+  db: Executor,
+  agencyId: string,
+  documentRef: string,
+): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('records')
+    .select('id')
+    .where('agency_id', '=', agencyId)
+    .where('document_ref', '=', documentRef)
+    .orderBy('filed_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.id;
+}
+
 export async function getRecordsOfSubjects(db: Executor, subjectIds: readonly string[]): Promise<StoredRecord[]> {
   if (subjectIds.length === 0) return [];
   const rows = await db

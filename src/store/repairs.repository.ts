@@ -16,6 +16,8 @@ export interface RepairRow {
   readonly evidence: string;
   readonly document_ref: string | null;
   readonly performed: boolean;
+  /** The credit commitment the application rests on (NDRC Order No. 36 (2025)), where the policy asks for one. */
+  readonly commitment_id: string | null;
   readonly status: RepairStatus;
   readonly applied_at: Date;
   readonly decided_at: Date | null;

@@ -6,11 +6,12 @@ import type { DB } from './schema.ts';
 /** Empties every table a replay rebuilds from the ledger (in the caller's transaction). */
 export async function truncateRebuiltTables(trx: Transaction<DB>): Promise<void> {
   await sql`truncate subject_state, list_entries, records, subject_names, subject_identifiers, subjects,
-    record_versions, disputes, repairs`.execute(trx);
+    record_versions, disputes, repairs, commitments, relationships`.execute(trx);
 }
 
 /** Moves the subject and record id sequences past the highest ids replayed. */
 export async function resetIdSequences(trx: Transaction<DB>): Promise<void> {
   await sql`select setval('subject_id_seq', greatest((select max(id) from subjects), 1)),
-    setval('record_id_seq', greatest((select max(id) from records), 1))`.execute(trx);
+    setval('record_id_seq', greatest((select max(id) from records), 1)),
+    setval('relationship_id_seq', greatest((select max(id) from relationships), 1))`.execute(trx);
 }

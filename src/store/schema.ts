@@ -1,6 +1,10 @@
 /** Kysely's view of the tables (see migrations/). bigint columns arrive from `pg` as strings. */
 
+import type { ColumnType } from 'kysely';
+import type { AgencyContact } from '../domain/agency-contact.ts';
+import type { AmendmentsTable } from './schema-amendments.ts';
 import type { Json, Timestamp } from './schema-columns.ts';
+import type { ReadCountsTables } from './schema-counts.ts';
 import type {
   ImportRejectsTable,
   ImportsTable,
@@ -12,6 +16,8 @@ import type {
 } from './schema-consoles.ts';
 import type { LogCheckpointsTable, LogTilesTable } from './schema-log.ts';
 import type { LogCosignaturesTable, LogPublicationTable, LogWitnessesTable } from './schema-log-witnesses.ts';
+import type { CommitmentsTable } from './schema-commitments.ts';
+import type { RelationshipsTable } from './schema-relationships.ts';
 
 export interface LedgerTable {
   seq: string;
@@ -39,6 +45,8 @@ export interface AgenciesTable {
   kind: string;
   name: string;
   created_at: Timestamp;
+  /** How to reach the agency (migration 017), or null: AgencyContact. */
+  contact: ColumnType<AgencyContact | null, string | null | undefined, string | null>;
 }
 
 export interface PrincipalsTable {
@@ -54,6 +62,10 @@ export interface PrincipalsTable {
   key_prefix: string;
   created_at: Timestamp;
   revoked_at: Timestamp | null;
+  /** Where the principal's amendments are POSTed (migration 016); null: none. */
+  webhook_url: string | null;
+  /** The HMAC-SHA256 key of those deliveries (the receiver checks X-Credence-Signature with it). */
+  webhook_secret: string | null;
 }
 
 export interface SubjectsTable {
@@ -104,6 +116,8 @@ export interface SubjectStateTable {
   evaluated_at: Timestamp;
   policy_digest: string;
   indexed: boolean;
+  /** The measures binding the subject through a related organisation's listing (migration 014). */
+  related: Json<unknown[]>;
 }
 
 export interface ListEntriesTable {
@@ -191,6 +205,8 @@ export interface RepairsTable {
   evidence: string;
   document_ref: string | null;
   performed: boolean;
+  /** Migration 015: the credit commitment the application rests on. */
+  commitment_id: string | null;
   status: 'pending' | 'approved' | 'refused';
   applied_at: Timestamp;
   decided_at: Timestamp | null;
@@ -198,7 +214,7 @@ export interface RepairsTable {
   decision_reason: string | null;
 }
 
-export interface DB {
+export interface DB extends ReadCountsTables {
   ledger: LedgerTable;
   policies: PoliciesTable;
   agencies: AgenciesTable;
@@ -214,6 +230,7 @@ export interface DB {
   record_versions: RecordVersionsTable;
   disputes: DisputesTable;
   repairs: RepairsTable;
+  commitments: CommitmentsTable;
   review_tasks: ReviewTasksTable;
   staff_accounts: StaffAccountsTable;
   staff_sessions: StaffSessionsTable;
@@ -227,6 +244,8 @@ export interface DB {
   log_witnesses: LogWitnessesTable;
   log_cosignatures: LogCosignaturesTable;
   log_publication: LogPublicationTable;
+  relationships: RelationshipsTable;
+  amendments: AmendmentsTable;
 }
 
 export interface ReviewTasksTable {

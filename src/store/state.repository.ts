@@ -14,6 +14,8 @@ export interface SubjectStateRow {
   readonly evaluated_at: Date;
   readonly policy_digest: string;
   readonly indexed: boolean;
+  /** The listings of related organisations binding the subject (domain/related.ts `RelatedListing`). */
+  readonly related: unknown[];
 }
 
 export interface ListEntryRow {
@@ -31,16 +33,17 @@ export async function upsertSubjectStates(db: Executor, rows: readonly SubjectSt
   const col = <K extends keyof SubjectStateRow>(key: K) => rows.map((r) => r[key]);
   await sql`
     insert into subject_state
-      (subject_id, score, grade, lists, active_lists, next_change_at, evaluated_at, policy_digest, indexed)
-    select s, sc, g, l, string_to_array(a, ','), n, e, p, i
+      (subject_id, score, grade, lists, active_lists, next_change_at, evaluated_at, policy_digest, indexed, related)
+    select s, sc, g, l, string_to_array(a, ','), n, e, p, i, r
     from unnest(${col('subject_id')}::bigint[], ${col('score')}::int[], ${col('grade')}::text[],
       ${rows.map((r) => JSON.stringify(r.lists))}::jsonb[], ${rows.map((r) => r.active_lists.join(','))}::text[],
       ${col('next_change_at')}::timestamptz[], ${col('evaluated_at')}::timestamptz[], ${col('policy_digest')}::text[],
-      ${col('indexed')}::boolean[]) as t(s, sc, g, l, a, n, e, p, i)
+      ${col('indexed')}::boolean[], ${rows.map((r) => JSON.stringify(r.related))}::jsonb[])
+      as t(s, sc, g, l, a, n, e, p, i, r)
     on conflict (subject_id) do update set score = excluded.score, grade = excluded.grade, lists = excluded.lists,
       active_lists = excluded.active_lists, next_change_at = excluded.next_change_at,
       evaluated_at = excluded.evaluated_at,
-      policy_digest = excluded.policy_digest, indexed = excluded.indexed
+      policy_digest = excluded.policy_digest, indexed = excluded.indexed, related = excluded.related
   `.execute(db);
 }
 
@@ -64,13 +67,17 @@ export async function replaceListEntries(
   `.execute(db);
 }
 
-/** The list memberships (as stored, dates as text) the projections hold for the given subjects. */
+/** The list memberships and related listings (as stored, dates as text) the projections hold for the subjects. */
 export async function getSubjectLists(
   db: Executor,
   subjectIds: readonly string[],
-): Promise<{ subject_id: string; lists: unknown[] }[]> {
+): Promise<{ subject_id: string; lists: unknown[]; related: unknown[] }[]> {
   if (subjectIds.length === 0) return [];
-  return db.selectFrom('subject_state').select(['subject_id', 'lists']).where('subject_id', 'in', subjectIds).execute();
+  return db
+    .selectFrom('subject_state')
+    .select(['subject_id', 'lists', 'related'])
+    .where('subject_id', 'in', subjectIds)
+    .execute();
 }
 
 /** Subjects whose evaluation changes at or before `now`, soonest first, at most `limit`. */
@@ -101,6 +108,8 @@ export interface IndexedIdentifier {
   readonly grade: string | null;
   readonly active_lists: string[] | null;
   readonly indexed: boolean | null;
+  /** The related listings binding the subject (JSON, dates as text); null where it has no state. */
+  readonly related: unknown[] | null;
 }
 
 /** One page of identifiers whose subject is indexed, by subject id: the decision index warm-up. */
@@ -110,7 +119,7 @@ export async function getIndexedIdentifiersPage(
   limit: number,
 ): Promise<IndexedIdentifier[]> {
   const result = await sql<IndexedIdentifier>`
-    select s.subject_id::text, i.scheme, i.value, s.grade, s.active_lists, s.indexed
+    select s.subject_id::text, i.scheme, i.value, s.grade, s.active_lists, s.indexed, s.related
     from (select * from subject_state where indexed and subject_id > ${afterSubjectId}::bigint
       order by subject_id limit ${limit}) s
     join subject_identifiers i on i.subject_id = s.subject_id
@@ -123,7 +132,7 @@ export async function getIndexedIdentifiersPage(
 export async function getIdentifierStates(db: Executor, subjectIds: readonly string[]): Promise<IndexedIdentifier[]> {
   if (subjectIds.length === 0) return [];
   const result = await sql<IndexedIdentifier>`
-    select i.subject_id::text, i.scheme, i.value, s.grade, s.active_lists, s.indexed
+    select i.subject_id::text, i.scheme, i.value, s.grade, s.active_lists, s.indexed, s.related
     from subject_identifiers i left join subject_state s on s.subject_id = i.subject_id
     where i.subject_id = any(${subjectIds}::bigint[])
   `.execute(db);

@@ -12,31 +12,6 @@ export interface Period {
   readonly to: Date;
 }
 
-/** Records filed in the period, by record type and filing agency. */
-export async function countRecordsFiled(
-  db: Executor,
-  period: Period,
-): Promise<{ type: string; agency_id: string; count: number }[]> {
-  const result = await sql<{ type: string; agency_id: string; count: number }>`
-    select type, agency_id, count(*)::int as count from records
-    where filed_at >= ${period.from} and filed_at < ${period.to}
-    group by type, agency_id order by type, agency_id
-  `.execute(db);
-  return result.rows;
-}
-
-/** Current list entries still running at `now`, by list and status (pending or active). */
-export async function countListEntries(
-  db: Executor,
-  now: Date,
-): Promise<{ list_id: string; status: string; count: number }[]> {
-  const result = await sql<{ list_id: string; status: string; count: number }>`
-    select list_id, status, count(*)::int as count from list_entries where until > ${now}
-    group by list_id, status
-  `.execute(db);
-  return result.rows;
-}
-
 export interface DisputeCounts {
   readonly opened: number;
   readonly resolved: number;
@@ -79,20 +54,4 @@ export async function countRepairs(db: Executor, period: Period): Promise<{ appr
     from repairs where decided_at >= ${period.from} and decided_at < ${period.to}
   `.execute(db);
   return result.rows[0]!;
-}
-
-/**
- * Decisions Credence gave in the period, by action and outcome (from the inquiry log). A
- * relying service's human decision after a review is its own, not Credence's: excluded.
- */
-export async function countDecisions(
-  db: Executor,
-  period: Period,
-): Promise<{ action: string; outcome: string; count: number }[]> {
-  const result = await sql<{ action: string; outcome: string; count: number }>`
-    select action, outcome, count(*)::int as count from inquiries
-    where kind = 'decision' and review_id is null and at >= ${period.from} and at < ${period.to}
-    group by action, outcome order by action, outcome
-  `.execute(db);
-  return result.rows;
 }

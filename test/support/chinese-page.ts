@@ -24,27 +24,10 @@ const KNOWN_ENGLISH_SOURCES: readonly {
   readonly words: readonly string[];
 }[] = [
   {
-    // Another helper is turning notices into a kind and parameters rendered in the reader's language (issue 11).
-    source: 'notice bodies and the listing summary built from them, in English today (src/domain/notice.ts)',
-    pages: ['portal'],
-    words: [
-      ...['filed', 'record', 'Dishonest', 'judgment', 'debtor', 'debtors', 'about', 'places', 'listed', 'from'],
-      ...['until', 'latest', 'maximum', 'term', 'ends', 'performance', 'decision', 'decided', 'counts', 'keep'],
-      ...['fixed', 'example', 'registry', 'records', 'resting', 'receipt', 'shows', 'debt', 'paid', 'before'],
-    ],
-  },
-  {
     // Errors are to carry per-language templates (issue 11); a transport error is Node's own text, kept verbatim.
     source: 'webhook delivery errors as Node fetch reported them (notice-delivery.service.ts last_error)',
     pages: ['operator-deliveries'],
     words: ['fetch', 'failed', 'port'],
-  },
-  {
-    // Issue 11, open: the agency console's attribute inputs are free text with the attribute's id as label, and
-    // the hint lists the raw enum values; the policy now holds {en, zh} labels for both, not yet used there.
-    source: 'agency console attribute inputs: attribute ids and enum values shown raw (agency-file-form.page.ts)',
-    pages: ['agency'],
-    words: ['criterion', 'listing', 'tier', 'minor', 'general', 'serious', 'years'],
   },
   {
     // A command's name is not translated: the upload hint quotes `credence import`.

@@ -79,3 +79,40 @@ export function aListingDecision(
     ...rest,
   };
 }
+
+/**
+ * A market-registration authority's filing that a person holds a role in an organisation (Fa Shi [2015] 17 art. 3
+ * para. 2): the organisation's legal representative by default, from 2026-01-01.
+ */
+export function aRelationship(
+  overrides: { organizationId?: string; personId?: string; role?: string } & Input = {},
+): Input {
+  const { organizationId, personId, role = 'legal_representative', ...rest } = overrides;
+  counter += 1;
+  return {
+    source_ref: `relationship-${counter}`,
+    organization: { scheme: 'cn-uscc', id: organizationId ?? anUscc(), name: '北京某某科技有限公司' },
+    person: { scheme: 'cn-rid', id: personId ?? aResidentId(), name: '李四' },
+    role,
+    from: '2026-01-01',
+    legal_basis: 'Regulations on the Registration and Administration of Market Entities, art. 8',
+    document_ref: `京市监登〔2026〕${counter}号`,
+    ...rest,
+  };
+}
+
+/** A court's permission for a person's personal spending from personal funds (Fa Shi [2015] 17 art. 3 para. 2). */
+export function aSpendingExemption(overrides: { organizationId: string; personId: string } & Input): Input {
+  const { organizationId, personId, ...rest } = overrides;
+  counter += 1;
+  return {
+    source_ref: `exemption-${counter}`,
+    type: 'court.personal_spending_exemption',
+    subject: { kind: 'person', scheme: 'cn-rid', id: personId, name: '李四' },
+    decided_at: '2026-10-20',
+    legal_basis: 'Fa Shi [2015] 17 art. 3 para. 2',
+    document_ref: `(2026)京0108执异${counter}号`,
+    attributes: { organization: organizationId },
+    ...rest,
+  };
+}

@@ -56,6 +56,8 @@ export const PROJECTION_TABLES = [
   'record_versions',
   'disputes',
   'repairs',
+  'commitments',
+  'relationships',
 ] as const;
 
 /**

@@ -10,6 +10,7 @@ import { logKeyCommand } from './log.command.ts';
 import { logMonitorCommand } from './log-monitor.command.ts';
 import { policyCheckCommand } from './policy.command.ts';
 import { principalAddCommand, principalListCommand, principalRevokeCommand } from './principal.command.ts';
+import { principalWebhookCommand } from './principal-webhook.command.ts';
 import { serveCommand } from './serve.command.ts';
 import { staffAddCommand, staffDisableCommand, staffListCommand } from './staff.command.ts';
 import { verifyReportCommand } from './verify-report.command.ts';
@@ -24,6 +25,7 @@ export const COMMANDS: readonly Command[] = [
   principalAddCommand,
   principalListCommand,
   principalRevokeCommand,
+  principalWebhookCommand,
   staffAddCommand,
   staffListCommand,
   staffDisableCommand,

@@ -1,3 +1,4 @@
+import type { AgencyContact } from '../../domain/agency-contact.ts';
 import type { Principal } from '../../domain/principal.ts';
 import { createPrincipal, listPrincipals, revokePrincipal } from '../../services/accounts/principals.service.ts';
 import { csv, parseCommandArgs, withRegistry } from '../args.ts';
@@ -10,12 +11,29 @@ function scopeOf(p: Principal): string {
   return '';
 }
 
+/** How to reach a new agency (issue 11), from --contact-en/--contact-zh, --phone and --address-en/--address-zh. */
+function agencyContactOf(values: Readonly<Record<string, string | boolean | undefined>>): AgencyContact | undefined {
+  const text = (name: string) => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
+  const [en, zh] = [text('contact-en'), text('contact-zh')];
+  if (en === undefined && zh === undefined) return undefined;
+  const [addressEn, addressZh] = [text('address-en'), text('address-zh')];
+  return {
+    en: en ?? '',
+    zh: zh ?? '',
+    ...(text('phone') === undefined ? {} : { phone: text('phone')! }),
+    ...(addressEn === undefined && addressZh === undefined
+      ? {}
+      : { address: { en: addressEn ?? '', zh: addressZh ?? '' } }),
+  };
+}
+
 export const principalAddCommand: Command = {
   path: ['principal', 'add'],
   summary: 'Create a principal and print its API key (shown once)',
   usage:
     '--role operator|agency|relying|auditor|subject --name NAME [--agency-kind KIND] [--agency ID] ' +
-    '[--actions a,b] [--purposes p,q] [--subject scheme:id] [--json]',
+    '[--actions a,b] [--purposes p,q] [--subject scheme:id] ' +
+    '[--contact-en TEXT --contact-zh TEXT [--phone PHONE] [--address-en TEXT --address-zh TEXT]] [--json]',
   async run(args, { config, stdout }) {
     const { values } = parseCommandArgs(args, {
       role: { type: 'string' },
@@ -25,8 +43,14 @@ export const principalAddCommand: Command = {
       actions: { type: 'string' },
       purposes: { type: 'string' },
       subject: { type: 'string' },
+      'contact-en': { type: 'string' },
+      'contact-zh': { type: 'string' },
+      phone: { type: 'string' },
+      'address-en': { type: 'string' },
+      'address-zh': { type: 'string' },
       json: { type: 'boolean' },
     });
+    const contact = agencyContactOf(values);
     return withRegistry(config, async (registry) => {
       const { principal, key } = await createPrincipal(registry.rt, {
         role: values.role ?? '',
@@ -36,6 +60,7 @@ export const principalAddCommand: Command = {
         ...(values.actions !== undefined ? { actions: csv(values.actions)! } : {}),
         ...(values.purposes !== undefined ? { purposes: csv(values.purposes)! } : {}),
         ...(values.subject !== undefined ? { subject: values.subject } : {}),
+        ...(contact === undefined ? {} : { agency_contact: contact }),
       });
       if (values.json === true) stdout.write(`${JSON.stringify({ id: principal.id, key })}\n`);
       else

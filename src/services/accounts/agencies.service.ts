@@ -4,6 +4,7 @@
  */
 
 import type { Transaction } from 'kysely';
+import type { AgencyContact } from '../../domain/agency-contact.ts';
 import type { Policy } from '../../domain/policy.ts';
 import { CredenceError } from '../../errors.ts';
 import { getAgency, insertAgency } from '../../store/principals.repository.ts';
@@ -16,6 +17,8 @@ export interface AgencySpec {
   readonly id: string;
   readonly kind: string;
   readonly name: string;
+  /** How to reach the agency, shown with the exit route of the lists its records put people on (issue 11). */
+  readonly contact?: AgencyContact;
 }
 
 /**

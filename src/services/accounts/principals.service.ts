@@ -3,6 +3,7 @@
  * (keys are 256 random bits, so a fast hash is as strong as a slow one here).
  */
 
+import type { AgencyContact } from '../../domain/agency-contact.ts';
 import { randomBytes } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import { sha256Hex } from '../../domain/canonical.ts';
@@ -32,6 +33,8 @@ export interface NewPrincipal {
   readonly purposes?: readonly string[];
   /** `scheme:id`, for the subject role. */
   readonly subject?: string;
+  /** How to reach the agency an agency key registers (issue 11); ignored when the agency exists already. */
+  readonly agency_contact?: AgencyContact;
 }
 
 export function hashKey(key: string): string {
@@ -64,6 +67,12 @@ function checkScope(policy: Policy, input: NewPrincipal): ProblemDetail[] {
       'CRD_UNKNOWN_AGENCY_KIND',
     );
   }
+  const contact = input.agency_contact;
+  // Issue 11: how to reach the agency is read by people in both languages, so both are needed.
+  if (contact !== undefined && (contact.en.trim() === '' || contact.zh.trim() === ''))
+    add('agency_contact', 'an agency contact needs its text in English and in Chinese (--contact-en, --contact-zh)');
+  if (contact?.address !== undefined && (contact.address.en.trim() === '' || contact.address.zh.trim() === ''))
+    add('agency_contact.address', 'an agency address needs English and Chinese (--address-en, --address-zh)');
   if (input.role === 'relying') {
     if ((input.actions ?? []).length === 0) add('actions', 'a relying principal needs at least one action');
     if ((input.purposes ?? []).length === 0) add('purposes', 'a relying principal needs at least one purpose');
@@ -111,7 +120,12 @@ async function resolveAgency(trx: Transaction<DB>, input: NewPrincipal, now: Dat
   return (
     await ensureAgencyIn(
       trx,
-      { id: input.agency_id ?? slug(input.name), kind: input.agency_kind!, name: input.name },
+      {
+        id: input.agency_id ?? slug(input.name),
+        kind: input.agency_kind!,
+        name: input.name,
+        ...(input.agency_contact === undefined ? {} : { contact: input.agency_contact }),
+      },
       now,
     )
   ).agency_id;

@@ -5,12 +5,25 @@
  * Decisions for a (state, action) pair are computed once from the policy and cached.
  */
 
-import { decideAction, STATE_GRADE_BITS, stateEncodingProblems, type ActionDecision } from '../../domain/decide.ts';
-import { measuresFor, type AppliedMeasure } from '../../domain/evaluate.ts';
+import {
+  decideAction,
+  MAX_LISTS,
+  STATE_GRADE_BITS,
+  stateEncodingProblems,
+  type ActionDecision,
+} from '../../domain/decide.ts';
+import { measuresFor, relatedMeasuresFor, type AppliedMeasure } from '../../domain/measures.ts';
 import { gradeFor, type Policy } from '../../domain/policy.ts';
+import type { RelatedListing, RelatedVia } from '../../domain/related.ts';
 import { CredenceError } from '../../errors.ts';
 
 const GRADE_MASK = (1 << STATE_GRADE_BITS) - 1;
+/**
+ * Set in a state code when measures bind the subject through a related organisation's listing (Fa Shi [2015] 17
+ * art. 3 para. 2): the one bit above the grade and list bits (still a small integer). Such a subject's decisions
+ * name the organisation and the relationship, so they are built per subject from `related`, not cached per code.
+ */
+export const RELATED_BIT = 1 << (STATE_GRADE_BITS + MAX_LISTS);
 
 export interface DecisionTemplate extends ActionDecision {
   readonly reasons: readonly string[];
@@ -20,6 +33,8 @@ export interface DecisionTemplate extends ActionDecision {
     list: string | null;
     grade: string | null;
     legal_basis: string;
+    /** Where the measure binds the subject through an organisation: the organisation and the relationship. */
+    related?: RelatedVia;
   }[];
 }
 
@@ -31,6 +46,8 @@ export class DecisionIndex {
   private readonly grades: string[];
   private readonly actionIndex = new Map<string, number>();
   private readonly templates = new Map<string, Map<number, DecisionTemplate>>();
+  /** scheme → identifier value → the related listings binding the subject (only where RELATED_BIT is set). */
+  private readonly related = new Map<string, Map<string, readonly RelatedListing[]>>();
   readonly baseCode: number;
 
   constructor(policy: Policy) {
@@ -51,10 +68,36 @@ export class DecisionIndex {
     return size;
   }
 
-  encode(grade: string, activeLists: readonly string[]): number {
+  encode(grade: string, activeLists: readonly string[], related = false): number {
     let mask = 0;
     for (const list of activeLists) mask |= this.listBits.get(list) ?? 0;
-    return (mask << STATE_GRADE_BITS) | Math.max(0, this.grades.indexOf(grade));
+    return (related ? RELATED_BIT : 0) | (mask << STATE_GRADE_BITS) | Math.max(0, this.grades.indexOf(grade));
+  }
+
+  /** Records the related listings binding an identifier's subject (none: forgotten). */
+  setRelated(scheme: string, value: string, listings: readonly RelatedListing[]): void {
+    let values = this.related.get(scheme);
+    if (listings.length === 0) {
+      values?.delete(value);
+      return;
+    }
+    if (values === undefined) {
+      values = new Map();
+      this.related.set(scheme, values);
+    }
+    values.set(value, listings);
+  }
+
+  /**
+   * The decision for a subject whose code has RELATED_BIT: its own state's measures and those binding it through
+   * related organisations, each naming the organisation, the relationship and the law.
+   */
+  decideRelated(scheme: string, value: string, action: string, code: number): DecisionTemplate {
+    const own = this.decider(action)(code & ~RELATED_BIT);
+    const listings = this.related.get(scheme)?.get(value) ?? [];
+    const derived = decideAction(relatedMeasuresFor(this.policy, listings), action);
+    if (derived.measures.length === 0) return own;
+    return this.template(decideAction([...own.measures, ...derived.measures], action), action);
   }
 
   /** Records an identifier's state; the base state is not stored. */
@@ -74,7 +117,8 @@ export class DecisionIndex {
 
   /** The decision for an identifier and a known action. */
   decide(scheme: string, value: string, action: string): DecisionTemplate {
-    return this.decider(action)(this.code(scheme, value));
+    const code = this.code(scheme, value);
+    return code < RELATED_BIT ? this.decider(action)(code) : this.decideRelated(scheme, value, action, code);
   }
 
   /** A function from state code to decision for one action: resolve the action once per batch. */
@@ -100,8 +144,10 @@ export class DecisionIndex {
     const grade = this.grades[code & GRADE_MASK]!;
     const mask = code >>> STATE_GRADE_BITS;
     const lists = [...this.listBits].filter(([, bit]) => (mask & bit) !== 0).map(([list]) => ({ list, until: null }));
-    const measures = measuresFor(this.policy, { grade, lists });
-    const decision = decideAction(measures, action);
+    return this.template(decideAction(measuresFor(this.policy, { grade, lists }), action), action);
+  }
+
+  private template(decision: ActionDecision, action: string): DecisionTemplate {
     return Object.freeze({
       ...decision,
       reasons: Object.freeze(decision.measures.map((m) => this.reason(m, action))),
@@ -112,16 +158,26 @@ export class DecisionIndex {
           list: m.list ?? null,
           grade: m.grade ?? null,
           legal_basis: m.legal_basis,
+          ...(m.related === undefined ? {} : { related: m.related }),
         })),
       ),
     });
   }
 
   private reason(m: AppliedMeasure, action: string): string {
-    const why =
-      m.list !== undefined
-        ? `listed on ${m.list} (${this.policy.lists.get(m.list)?.legal_basis.en ?? ''})`
-        : `credit grade ${m.grade}`;
+    const listed =
+      m.list === undefined ? '' : `listed on ${m.list} (${this.policy.lists.get(m.list)?.legal_basis.en ?? ''})`;
+    if (m.related !== undefined) {
+      // Fa Shi [2015] 17 art. 3 para. 2: the decision names the organisation, the relationship and the law.
+      const { organization, relationship_id, role } = m.related;
+      const roleName = this.policy.relationships?.roles.get(role)?.name.en ?? role;
+      return (
+        `${m.effect} ${action}: ${roleName} (relationship ${relationship_id}) of ${organization.name} ` +
+        `(${organization.scheme} ${organization.id}), which is ${listed}; measure ${m.id} binds related persons ` +
+        `under ${m.legal_basis}`
+      );
+    }
+    const why = m.list !== undefined ? listed : `credit grade ${m.grade}`;
     return `${m.effect} ${action}: ${why}; measure ${m.id} under ${m.legal_basis}`;
   }
 }

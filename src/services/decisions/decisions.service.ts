@@ -5,8 +5,10 @@
 
 import { normalizeIdentifier, validateIdentifier } from '../../domain/identifiers.ts';
 import type { Principal } from '../../domain/principal.ts';
+import type { RelatedVia } from '../../domain/related.ts';
 import { CredenceError, type ProblemDetail } from '../../errors.ts';
 import type { DecisionBatch } from './decision-log.ts';
+import { RELATED_BIT } from './decision-index.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import type { ServiceContext } from '../context.ts';
 
@@ -27,6 +29,7 @@ export interface DecisionView {
     list: string | null;
     grade: string | null;
     legal_basis: string;
+    related?: RelatedVia;
   }[];
   readonly reasons: readonly string[];
   readonly policy_version: string;
@@ -114,7 +117,9 @@ export function checkSubjects(
       results[i] = { subject: subjects[i]!, error: ref };
       continue;
     }
-    const template = decide(index.code(ref.scheme, ref.id));
+    const code = index.code(ref.scheme, ref.id);
+    // Fa Shi [2015] 17 art. 3 para. 2: a subject bound through a related organisation is decided on its own.
+    const template = code < RELATED_BIT ? decide(code) : index.decideRelated(ref.scheme, ref.id, action, code);
     const id = subjects.length === 1 ? batchId : `${batchId}.${i}`;
     // Always the same shape; the log opens the review task when it flushes this decision.
     const decision: DecisionView = {

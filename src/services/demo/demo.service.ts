@@ -19,6 +19,7 @@ import {
   type DemoSubject,
 } from '../../domain/demo-records.ts';
 import { demoExamples, type DemoExamples } from './demo-examples.service.ts';
+import type { AgencyContact } from '../../domain/agency-contact.ts';
 import { ensureAgency } from '../accounts/agencies.service.ts';
 import { fileRecords, type Filer } from '../records/intake.service.ts';
 import { createPrincipal, type NewPrincipal } from '../accounts/principals.service.ts';
@@ -36,6 +37,18 @@ const AGENCY_NAMES: Record<string, string> = {
   market: '北京市市场监督管理局 (demo)',
   licensing: '北京市政务服务和数据管理局 (demo)',
   government: '北京市人民政府 (demo)',
+};
+
+/**
+ * How to reach each demo agency (issue 11: the exit route names the agency and how to reach it): the national public
+ * service hotline of its kind (12368 courts, 12366 tax, 12315 market regulation, 12345 government services).
+ */
+const AGENCY_CONTACTS: Readonly<Record<string, AgencyContact>> = {
+  court: { en: 'Litigation service hotline, or the enforcement office', zh: '诉讼服务热线，或执行局', phone: '12368' },
+  tax: { en: 'Tax service hotline, or any tax service hall', zh: '纳税服务热线，或任一办税服务厅', phone: '12366' },
+  market: { en: 'Market regulation hotline', zh: '市场监管热线', phone: '12315' },
+  licensing: { en: 'Government service hotline', zh: '政务服务便民热线', phone: '12345' },
+  government: { en: 'Government service hotline', zh: '政务服务便民热线', phone: '12345' },
 };
 
 export interface DemoOptions {
@@ -81,7 +94,12 @@ export async function loadDemo(ctx: ServiceContext, options: DemoOptions): Promi
   for (const [kind, spec] of policy.agency_kinds) {
     filers.set(
       kind,
-      await ensureAgency(ctx, { id: `demo-${kind}`, kind, name: AGENCY_NAMES[kind] ?? `${spec.name.en} (demo)` }),
+      await ensureAgency(ctx, {
+        id: `demo-${kind}`,
+        kind,
+        name: AGENCY_NAMES[kind] ?? `${spec.name.en} (demo)`,
+        ...(AGENCY_CONTACTS[kind] === undefined ? {} : { contact: AGENCY_CONTACTS[kind] }),
+      }),
     );
   }
   const filedAt = (await firstLoadTime(db, options.seed)) ?? now;

@@ -10,6 +10,7 @@ import { disputeDueAt, isOverdue, statusWhileDisputed, type DisputeStatus } from
 import { disputeOpenedNotice, disputeOverdueNotice } from '../../domain/due-process-notices.ts';
 import type { Policy } from '../../domain/policy.ts';
 import type { Principal } from '../../domain/principal.ts';
+import { decodeCursor, encodeCursor } from '../../domain/keyset-cursor.ts';
 import { CredenceError } from '../../errors.ts';
 import {
   getDisputeById,
@@ -106,6 +107,8 @@ export interface DisputeQuery {
   /** `open` means unresolved (open or overdue), each flagged `overdue`. */
   readonly status: 'open' | 'overdue' | 'resolved';
   readonly limit: number;
+  /** A cursor from an earlier answer's `next`: the disputes after it. */
+  readonly after?: string | undefined;
 }
 
 const STATUSES: Record<DisputeQuery['status'], DisputeStatus[]> = {
@@ -127,27 +130,46 @@ async function scopeOf(
   return {};
 }
 
-/** GET /v1/disputes: unresolved ones oldest deadline first. Reading statements is logged as inquiries. */
+/**
+ * GET /v1/disputes: unresolved ones oldest deadline first, `limit` at a time from the cursor `after` (keyset; `next`
+ * is the cursor for the following ones, null at the end). Reading statements is logged as inquiries.
+ */
 export async function listDisputes(
   ctx: ServiceContext,
   principal: Principal,
   query: DisputeQuery,
-): Promise<{ disputes: DisputeView[] }> {
+): Promise<{ disputes: DisputeView[]; next: string | null }> {
+  const from = query.after === undefined ? null : disputeCursor(query.after);
   const scope = await scopeOf(ctx.db, principal);
-  if (scope === null) return { disputes: [] };
+  if (scope === null) return { disputes: [], next: null };
   const now = ctx.clock();
   // "overdue" includes disputes past their deadline that the scheduler has not marked yet.
   const statuses = query.status === 'overdue' ? (['open', 'overdue'] as DisputeStatus[]) : STATUSES[query.status];
-  const rows = (await selectDisputes(ctx.db, { ...scope, statuses, limit: query.limit })).filter(
-    (r) => query.status !== 'overdue' || isOverdue(r, now),
-  );
+  const read = await selectDisputes(ctx.db, { ...scope, statuses, from, limit: query.limit + 1 });
+  const last = read.length > query.limit ? read[query.limit - 1] : undefined;
+  const rows = read.slice(0, query.limit).filter((r) => query.status !== 'overdue' || isOverdue(r, now));
   await logInquiries(
     ctx,
     principal,
     rows.map((r) => r.subject_id),
     'disputes',
   );
-  return { disputes: rows.map((r) => disputeView(r, now)) };
+  const at = last === undefined ? null : query.status === 'resolved' ? last.resolved_at : last.due_at;
+  const next =
+    last === undefined || at === null
+      ? null
+      : encodeCursor({ direction: 'after', page: 2, key: [at.toISOString(), last.id] });
+  return { disputes: rows.map((r) => disputeView(r, now)), next };
+}
+
+/** The place a `next` cursor marks; CRD_VALIDATION if it is not one. */
+function disputeCursor(text: string): { at: Date; id: string } {
+  const cursor = decodeCursor(text, 'querystring.after', 2);
+  const [at, id] = cursor.key as [string, string];
+  const instant = new Date(at);
+  if (cursor.direction === 'after' && !Number.isNaN(instant.getTime()) && id.length <= 64) return { at: instant, id };
+  const message = 'after must be the next cursor of an earlier answer';
+  throw new CredenceError('CRD_VALIDATION', message, [{ code: 'CRD_VALIDATION', path: 'querystring.after', message }]);
 }
 
 /** GET /v1/disputes/{id}, for the filing agency, the subject, operators and auditors. */

@@ -2,7 +2,7 @@
  * The ledger events of due process and what each does to the projections. A live change and a
  * ledger replay apply the very same function to the very same JSON payload (the live path
  * round-trips it through canonical JSON first), so a replay rebuilds records, record_versions,
- * disputes and repairs exactly as they were written. Every record status change is carried by
+ * disputes, repairs and commitments exactly as they were written. Every record status change is carried by
  * an event as `record_status`.
  */
 
@@ -26,10 +26,12 @@ import {
   updateRecordContent,
   type RecordContent,
 } from '../../store/record-changes.repository.ts';
+import { insertCommitment, type NewCommitment } from '../../store/commitments.repository.ts';
 import { insertRepair, setRepairDecided, type NewRepair } from '../../store/repairs.repository.ts';
 import type { DB } from '../../store/schema.ts';
 import { notifyLedger } from '../../store/ledger.repository.ts';
 import { appendEvents } from '../ledger/ledger.service.ts';
+import { type AmendedRecord, writeAmendments } from './amendments.service.ts';
 import { recordNotices, reprojectSubjects } from '../ledger/projection.service.ts';
 
 export type DueProcessEvent =
@@ -86,7 +88,8 @@ export type DueProcessEvent =
         /** Fa Shi [2017] 7 art. 10: the ground of deletion the court named, where the policy lists grounds. */
         ground?: string;
       };
-    };
+    }
+  | { type: 'commitment.made'; payload: { commitment: NewCommitment } };
 
 export const DUE_PROCESS_EVENT_TYPES: ReadonlySet<string> = new Set<DueProcessEvent['type']>([
   'record.corrected',
@@ -97,6 +100,7 @@ export const DUE_PROCESS_EVENT_TYPES: ReadonlySet<string> = new Set<DueProcessEv
   'dispute.statement_added',
   'repair.applied',
   'repair.decided',
+  'commitment.made',
 ]);
 
 /** Applies one event, stamped `at`, to the projections. Used by live changes and by replay alike. */
@@ -133,6 +137,8 @@ export async function applyDueProcessEvent(trx: Transaction<DB>, event: DueProce
       if (p.record_status !== null) await setRecordStatus(trx, p.record_id, p.record_status);
       return;
     }
+    case 'commitment.made':
+      return insertCommitment(trx, event.payload.commitment);
   }
 }
 
@@ -165,6 +171,7 @@ export async function commitChanges(
   await appendEvents(trx, now, appended);
   const subjects = [...new Set(changes.map((c) => c.subject_id))];
   const { evaluations } = await reprojectSubjects(trx, policy, subjects, now, { notify: true });
+  await writeAmendments(trx, policy, now, amendedRecords(changes), evaluations);
   await recordNotices(
     trx,
     changes.flatMap((c) => c.notices?.(evaluations.get(c.subject_id)!) ?? []),
@@ -172,4 +179,19 @@ export async function commitChanges(
   );
   await notifyLedger(trx);
   return evaluations;
+}
+
+/** FCRA § 611(d): the records these changes corrected, revoked or repaired, which those who relied on are told of. */
+function amendedRecords(changes: readonly SubjectChange[]): AmendedRecord[] {
+  return changes.flatMap(({ subject_id, events }) =>
+    events.flatMap((e): AmendedRecord[] => {
+      if (e.type === 'record.corrected')
+        return [{ subject_id, record_id: e.payload.record.id, change: 'corrected', reason: e.payload.reason }];
+      if (e.type === 'record.revoked')
+        return [{ subject_id, record_id: e.payload.record_id, change: 'revoked', reason: e.payload.reason }];
+      if (e.type !== 'repair.decided' || e.payload.record_status !== 'repaired') return [];
+      const { record_id, reason, ground } = e.payload;
+      return [{ subject_id, record_id, change: 'repaired', reason, ground }];
+    }),
+  );
 }

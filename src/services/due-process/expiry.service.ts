@@ -4,6 +4,8 @@
  * already stops counting a record after its window; this makes the end a state change the
  * subject is told about: status `expired`, a `record.expired` ledger event, the subject's
  * projections re-evaluated (ended list memberships are noticed), and a `record.expired` notice.
+ * No amendment goes to relying services (FCRA § 611(d)): a record ending at its planned end makes nothing they were
+ * told wrong; one ended early is repaired, revoked or corrected, and amended there (see amendments.service.ts).
  */
 
 import type { Transaction } from 'kysely';

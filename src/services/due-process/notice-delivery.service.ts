@@ -12,7 +12,8 @@ import type { Language } from '../../domain/local-text.ts';
 import { CredenceError } from '../../errors.ts';
 import {
   claimDueNotices,
-  countNoticesByStatus,
+  DELIVERY_STATUSES,
+  deliveryKey,
   getDeliveries,
   getOldestPending,
   requeueNotice,
@@ -23,7 +24,9 @@ import {
   type OutboxNotice,
 } from '../../store/deliveries.repository.ts';
 import { getIdentifiersOfSubjects } from '../../store/subjects.repository.ts';
+import { getCounter } from '../../store/counts.repository.ts';
 import type { ServiceContext } from '../context.ts';
+import { readKeysetPage } from '../keyset-page.ts';
 import { noticeAgencies, type NoticeText, noticeTexts } from './notice-text.ts';
 
 /** The delivery states and a notice's delivery row, as operators see them. */
@@ -105,14 +108,22 @@ export function noticeBody(
   });
 }
 
-/** POSTs one notice; resolves to null on a 2xx answer, else to what went wrong. */
-async function post(webhook: Webhook, notice: OutboxNotice, body: string, now: Date): Promise<string | null> {
+/**
+ * POSTs one signed body (a notice, or a relying principal's amendment) with its Idempotency-Key; resolves to null on
+ * a 2xx answer, else to what went wrong.
+ */
+export async function postSigned(
+  webhook: Pick<Webhook, 'url' | 'secret' | 'timeoutMs'>,
+  idempotencyKey: string,
+  body: string,
+  now: Date,
+): Promise<string | null> {
   try {
     const response = await fetch(webhook.url, {
       method: 'POST',
       headers: {
         'Content-Type': 'application/json',
-        'Idempotency-Key': notice.id,
+        'Idempotency-Key': idempotencyKey,
         'X-Credence-Signature': signBody(webhook.secret, body),
         'X-Credence-Timestamp': now.toISOString(),
       },
@@ -135,7 +146,13 @@ function describeFailure(error: unknown): string {
   return `${e.message ?? String(error)}${cause === undefined ? '' : ` (${cause})`}`.slice(0, 500);
 }
 
-function outcomeOf(webhook: Webhook, notice: OutboxNotice, error: string | null, now: Date): AttemptOutcome {
+/** What an attempt at `now` makes of an outbox item (a notice or an amendment): delivered, retried later, or failed. */
+export function attemptOutcome(
+  webhook: Pick<Webhook, 'maxAttempts' | 'backoff'>,
+  notice: { readonly id: string; readonly attempts: number },
+  error: string | null,
+  now: Date,
+): AttemptOutcome {
   const attempts = notice.attempts + 1;
   if (error === null)
     return { id: notice.id, delivery_status: 'delivered', attempts, next_attempt_at: now, last_error: null };
@@ -181,7 +198,7 @@ async function deliverBatch(
           (a, b) => a.scheme.localeCompare(b.scheme) || a.value.localeCompare(b.value),
         );
         const body = noticeBody(notice, ids, noticeTexts(notice, reader));
-        return outcomeOf(webhook, notice, await post(webhook, notice, body, now), now);
+        return attemptOutcome(webhook, notice, await postSigned(webhook, notice.id, body, now), now);
       }),
     );
     await updateAttempts(trx, outcomes, now);
@@ -214,24 +231,60 @@ export interface DeliveryOverview {
   readonly oldest_pending: DeliveryRow | null;
   readonly status: DeliveryStatus;
   readonly page: number;
+  readonly pages: number;
   readonly page_size: number;
   readonly notices: DeliveryRow[];
+  /** Cursors for `after`: the next page, the previous one, the last one (null where there is none). */
+  readonly next: string | null;
+  readonly previous: string | null;
+  readonly last: string | null;
 }
 
 export const DELIVERIES_PAGE_SIZE = 50;
 
-/** What operators and auditors see of delivery: counts, the oldest pending, a page of one status. */
+/**
+ * What operators and auditors see of delivery: counts by status (maintained, migration 019: never a scan of the
+ * notices), the oldest pending, and a page of one status from the cursor `after` (keyset: the last page is as
+ * fast as the first).
+ */
 export async function getDeliveryOverview(
   ctx: ServiceContext,
   status: DeliveryStatus,
-  page: number,
+  after?: string,
 ): Promise<DeliveryOverview> {
-  const [counts, oldest, notices] = await Promise.all([
-    countNoticesByStatus(ctx.db),
+  const [counted, oldest] = await Promise.all([
+    getCounter(ctx.db, 'notices.delivery_status'),
     getOldestPending(ctx.db),
-    getDeliveries(ctx.db, status, DELIVERIES_PAGE_SIZE, (page - 1) * DELIVERIES_PAGE_SIZE),
   ]);
-  return { counts, oldest_pending: oldest ?? null, status, page, page_size: DELIVERIES_PAGE_SIZE, notices };
+  const counts: Record<DeliveryStatus, number> = { pending: 0, delivered: 0, failed: 0 };
+  for (const s of DELIVERY_STATUSES) counts[s] = counted.get(s) ?? 0;
+  const pending = status === 'pending';
+  const page = await readKeysetPage<DeliveryRow, string[]>({
+    after,
+    size: DELIVERIES_PAGE_SIZE,
+    total: counts[status],
+    keyLength: pending ? 3 : 2,
+    keyOf: deliveryKey,
+    parseKey: (key) => {
+      const instants = key.slice(0, -1);
+      const valid =
+        instants.every((k) => !Number.isNaN(Date.parse(k)) && /^\d{4}-/.test(k)) && key.at(-1)!.length <= 64;
+      return valid ? [...key] : undefined;
+    },
+    read: (from, toward, limit) => getDeliveries(ctx.db, { status, from, toward, limit }),
+  });
+  return {
+    counts,
+    oldest_pending: oldest ?? null,
+    status,
+    page: page.page,
+    pages: page.pages ?? 1,
+    page_size: DELIVERIES_PAGE_SIZE,
+    notices: page.rows,
+    next: page.next,
+    previous: page.previous,
+    last: page.last,
+  };
 }
 
 /**

@@ -89,7 +89,17 @@ function values(notice: NoticeContent, p: NoticeParams, reader: NoticeReader): R
     lists: new Intl.ListFormat(language === 'zh' ? 'zh-CN' : 'en-GB', { type: 'conjunction' }).format(lists),
     open_until: p.open_ended_until,
     max: p.max_duration === undefined ? '' : formatDuration(p.max_duration, language),
+    // Fa Shi [2015] 17 art. 3 para. 2: a relationship notice names the role as the policy does, in the language.
+    role: p.role === undefined ? '' : nameIn(language, policy.relationships?.roles.get(p.role as never), p.role),
   };
+}
+
+/** Issue 10: a listing notice ends with the list's way off it (the policy's `exit`), in the reader's language. */
+function exitRoute(notice: NoticeContent, reader: NoticeReader): string {
+  if (notice.kind !== 'list.pending' && notice.kind !== 'list.started') return '';
+  const list = notice.list_id === null ? undefined : reader.policy.lists.get(notice.list_id);
+  if (list === undefined) return '';
+  return message(reader.language, reader.timeZone, 'exit_route')({ exit: list.exit[reader.language] });
 }
 
 /** The notice's sentences in the reader's language; a notice stored before 013 as it was written. */
@@ -101,7 +111,8 @@ export function noticeText(notice: NoticeContent, reader: NoticeReader): NoticeT
   const kind = notice.kind as NoticeKind;
   const what =
     message(language, timeZone, kind)(v) +
-    (p.open_ended_until === undefined ? '' : message(language, timeZone, 'open_ended')(v));
+    (p.open_ended_until === undefined ? '' : message(language, timeZone, 'open_ended')(v)) +
+    exitRoute(notice, reader);
   const how = HOW_TO_DISPUTE[kind];
   return { what, how_to_dispute: how === undefined ? null : message(language, timeZone, how)(v) };
 }

@@ -20,10 +20,28 @@ export interface RecordAnnotation {
     readonly overdue: boolean;
     readonly due_at: Date;
   } | null;
-  readonly repair: { readonly repair_id: string; readonly status: 'pending'; readonly applied_at: Date } | null;
+  /** The last dispute about the record that was upheld: the subject may attach (or replace) their statement to it. */
+  readonly upheld_dispute_id: string | null;
+  readonly repair: {
+    readonly repair_id: string;
+    readonly status: 'pending';
+    readonly applied_at: Date;
+    /** When the agency must decide (Fa Shi [2017] 7 art. 10; NDRC Order No. 36 (2025)), or null: no deadline. */
+    readonly due_at: Date | null;
+    readonly overdue: boolean;
+  } | null;
 }
 
-const NONE: RecordAnnotation = Object.freeze({ version: 1, statements: [], dispute: null, repair: null });
+/** When the agency must decide the repair application on a record made at `appliedAt` (null: no deadline). */
+export type RepairDue = (recordId: string, appliedAt: Date) => Date | null;
+
+const NONE: RecordAnnotation = Object.freeze({
+  version: 1,
+  statements: [],
+  dispute: null,
+  upheld_dispute_id: null,
+  repair: null,
+});
 
 /** The annotations of every record of a subject that has any, by record id. */
 export async function getRecordAnnotations(
@@ -31,6 +49,7 @@ export async function getRecordAnnotations(
   subjectId: string,
   recordIds: readonly string[],
   now: Date,
+  repairDue: RepairDue = () => null,
 ): Promise<Map<string, RecordAnnotation>> {
   const [versions, disputes, repairs] = await Promise.all([
     getRecordVersionNumbers(db, recordIds),
@@ -43,13 +62,14 @@ export async function getRecordAnnotations(
       version: number;
       statements: RecordAnnotation['statements'][number][];
       dispute: RecordAnnotation['dispute'];
+      upheld_dispute_id: string | null;
       repair: RecordAnnotation['repair'];
     }
   >();
   const of = (id: string) => {
     let a = result.get(id);
     if (a === undefined) {
-      a = { version: versions.get(id) ?? 1, statements: [], dispute: null, repair: null };
+      a = { version: versions.get(id) ?? 1, statements: [], dispute: null, upheld_dispute_id: null, repair: null };
       result.set(id, a);
     }
     return a;
@@ -62,12 +82,17 @@ export async function getRecordAnnotations(
         statement: d.subject_statement,
         at: d.subject_statement_at!,
       });
+    // Disputes come oldest first: the last upheld one is the one a statement goes with.
+    if (d.outcome === 'upheld') of(d.record_id).upheld_dispute_id = d.id;
     if (d.status !== 'resolved')
       of(d.record_id).dispute = { dispute_id: d.id, status: d.status, overdue: isOverdue(d, now), due_at: d.due_at };
   }
-  for (const r of repairs)
-    if (r.status === 'pending')
-      of(r.record_id).repair = { repair_id: r.id, status: 'pending', applied_at: r.applied_at };
+  for (const r of repairs) {
+    if (r.status !== 'pending') continue;
+    const due = repairDue(r.record_id, r.applied_at);
+    const overdue = due !== null && due <= now;
+    of(r.record_id).repair = { repair_id: r.id, status: 'pending', applied_at: r.applied_at, due_at: due, overdue };
+  }
   return result;
 }
 

@@ -6,14 +6,27 @@
  * A refused application may be made again with new evidence; one pending per record. Where the
  * policy sets a deletion deadline for the record's type (Fa Shi [2017] 7 art. 10: 3 working days),
  * the application shows it as `due_at`, and `overdue` once passed undecided, as a dispute does; the
- * court's approval names the art. 10 ground, carried in the ledger event.
+ * court's approval names the art. 10 ground, carried in the ledger event. Every other application is due
+ * within the policy's repair decision deadline (NDRC Order No. 36 (2025): 10 working days), shown the same
+ * way; and, where the policy says so, it needs the subject's public credit commitment (CRD_COMMITMENT_REQUIRED).
  */
 
+import type { Transaction } from 'kysely';
+import { commitmentCovers } from '../../domain/commitment.ts';
 import { recordRepairedNotice, repairRefusedNotice } from '../../domain/due-process-notices.ts';
+import type { Policy } from '../../domain/policy.ts';
 import type { Principal } from '../../domain/principal.ts';
 import { checkDeletionGround, checkRepairEligibility, repairDueAt } from '../../domain/repair.ts';
 import { CredenceError } from '../../errors.ts';
+import {
+  getCommitmentsByIds,
+  getCommitmentsOfSubjects,
+  type CommitmentRow,
+} from '../../store/commitments.repository.ts';
+import type { Executor } from '../../store/executor.ts';
 import { lockLedgerHead } from '../../store/ledger.repository.ts';
+import type { StoredRecord } from '../../store/records.repository.ts';
+import type { DB } from '../../store/schema.ts';
 import { getRecordVersionNumbers } from '../../store/record-changes.repository.ts';
 import {
   getPendingRepairOfRecord,
@@ -47,16 +60,29 @@ export interface RepairApplication {
 
 export type RepairView = Omit<RepairRow, 'id' | 'applied_by' | 'decided_by'> & {
   readonly repair_id: string;
-  /** When the agency must decide (Fa Shi [2017] 7 art. 10), or null where the policy sets no deadline. */
+  /** When the agency must decide (Fa Shi [2017] 7 art. 10; NDRC Order No. 36), or null where the policy sets none. */
   readonly due_at: Date | null;
   /** Still pending past `due_at`. */
   readonly overdue: boolean;
+  /** The words of the credit commitment the application rests on (NDRC Order No. 36 (2025)), for the agency. */
+  readonly commitment_text: string | null;
 };
 
-function repairView(row: RepairRow, due: { due_at: Date | null; now: Date }): RepairView {
+function repairView(
+  row: RepairRow,
+  due: { due_at: Date | null; now: Date },
+  commitments: ReadonlyMap<string, string>,
+): RepairView {
   const { id, applied_by: _a, decided_by: _d, ...rest } = row;
   const overdue = row.status === 'pending' && due.due_at !== null && due.due_at <= due.now;
-  return { repair_id: id, ...rest, due_at: due.due_at, overdue };
+  const commitmentText = row.commitment_id === null ? null : (commitments.get(row.commitment_id) ?? null);
+  return { repair_id: id, ...rest, due_at: due.due_at, overdue, commitment_text: commitmentText };
+}
+
+/** The text of each of the commitments these applications rest on, by commitment id. */
+async function commitmentTexts(db: Executor, rows: readonly RepairRow[]): Promise<Map<string, string>> {
+  const ids = rows.flatMap((r) => r.commitment_id ?? []);
+  return new Map((await getCommitmentsByIds(db, ids)).map((c) => [c.id, c.text]));
 }
 
 /** POST /v1/records/{id}/repairs: refused with a coded reason before the record may be repaired. */
@@ -81,13 +107,22 @@ export async function applyForRepair(
       );
     const refusal = checkRepairEligibility(policy, record, application.performed === true, now);
     if (refusal !== null)
-      throw new CredenceError(refusal.code, refusal.message, [
-        {
-          code: refusal.code,
-          path: refusal.code === 'CRD_REPAIR_NOT_PERFORMED' ? 'performed' : '',
-          message: refusal.message,
-        },
-      ]);
+      throw new CredenceError(
+        refusal.code,
+        refusal.message,
+        [
+          {
+            code: refusal.code,
+            path: refusal.code === 'CRD_REPAIR_NOT_PERFORMED' ? 'performed' : '',
+            message: refusal.message,
+            key: refusal.key,
+            params: refusal.params,
+          },
+        ],
+        { key: refusal.key, params: refusal.params },
+      );
+    const commitment = await requireCommitment(trx, policy, record);
+    const commitments = new Map(commitment === null ? [] : [[commitment.id, commitment.text]]);
     const repair = {
       subject_id: record.subject_id,
       id: ctx.newId(),
@@ -97,6 +132,7 @@ export async function applyForRepair(
       evidence: application.evidence,
       document_ref: application.document_ref ?? null,
       performed: application.performed === true,
+      commitment_id: commitment?.id ?? null,
       applied_at: now.toISOString(),
     };
     await commitChanges(trx, policy, now, [
@@ -113,8 +149,31 @@ export async function applyForRepair(
         decision_reason: null,
       },
       { due_at: repairDueAt(policy, record.type, now), now },
+      commitments,
     );
   });
+}
+
+/**
+ * NDRC Order No. 36 (2025): a repair application needs the subject's public credit commitment, made for this record
+ * or for their conduct at large, on or after the record's decision. Returns the newest such commitment (the
+ * application names it), null where the policy asks for none, or refuses with CRD_COMMITMENT_REQUIRED.
+ */
+async function requireCommitment(
+  trx: Transaction<DB>,
+  policy: Policy,
+  record: StoredRecord,
+): Promise<CommitmentRow | null> {
+  if (policy.repair.commitment === undefined) return null;
+  const commitments = await getCommitmentsOfSubjects(trx, [record.subject_id]);
+  const covering = commitments.filter((c) => commitmentCovers(c, record.id, record.decided_at));
+  if (covering.length > 0) return covering[covering.length - 1]!;
+  const message =
+    `repairing record ${record.id} needs your public credit commitment (NDRC Order No. 36 (2025)): ` +
+    'make one first (POST /v1/subjects/{scheme}/{id}/commitments, or in the portal), then apply again';
+  throw new CredenceError('CRD_COMMITMENT_REQUIRED', message, [
+    { code: 'CRD_COMMITMENT_REQUIRED', path: 'commitment', message },
+  ]);
 }
 
 export interface RepairDecision {
@@ -187,7 +246,8 @@ export async function decideRepair(
       decision_reason: decision.reason,
     };
     const due = { due_at: repairDueAt(policy, record.type, repair.applied_at), now };
-    return { repair: repairView(decided, due), record: recordView(after, version) };
+    const commitments = await commitmentTexts(trx, [repair]);
+    return { repair: repairView(decided, due, commitments), record: recordView(after, version) };
   });
 }
 
@@ -216,9 +276,10 @@ export async function listRepairs(
     rows.map((r) => r.record_id),
   );
   const now = ctx.clock();
+  const commitments = await commitmentTexts(ctx.db, rows);
   return {
     repairs: rows.map((r) =>
-      repairView(r, { due_at: repairDueAt(ctx.policy, types.get(r.record_id)!, r.applied_at), now }),
+      repairView(r, { due_at: repairDueAt(ctx.policy, types.get(r.record_id)!, r.applied_at), now }, commitments),
     ),
   };
 }

@@ -6,15 +6,18 @@
 
 import { evaluateSubject, extensionYears, recordWindow } from '../../domain/evaluate.ts';
 import type { Policy } from '../../domain/policy.ts';
+import { repairDueAt } from '../../domain/repair.ts';
 import { PORTAL_PRINCIPAL_ID, type Principal } from '../../domain/principal.ts';
 import { CredenceError } from '../../errors.ts';
 import {
   countInquiriesAbout,
+  countInquiriesBy,
   getInquiriesAbout,
   getKeyNames,
   getStaffNames,
   type InquiryCursor,
 } from '../../store/inquiries.repository.ts';
+import { getCommitmentsOfSubjects } from '../../store/commitments.repository.ts';
 import { getNoticesOfSubject, type StoredNotice } from '../../store/notices.repository.ts';
 import { getRecordsOfSubjects, type StoredRecord } from '../../store/records.repository.ts';
 import {
@@ -25,9 +28,12 @@ import {
 } from '../../store/subjects.repository.ts';
 import type { ServiceContext } from '../context.ts';
 import { checkSubjectRef, type SubjectRef } from '../decisions/decisions.service.ts';
+import { commitmentView } from './commitments.service.ts';
 import { logInquiries } from './inquiries.service.ts';
 import { annotationFor, getRecordAnnotations, type RecordAnnotation } from './record-annotations.service.ts';
 import { readSubjectLog } from '../ledger/subject-log.service.ts';
+import { loadRelatedOrganizations } from '../ledger/projection.service.ts';
+import { relationshipsOfSubject } from '../relationships/relationship-views.service.ts';
 
 /** Operators and auditors read any file; a subject key only its own. */
 export function authorizeReport(principal: Principal, ref: SubjectRef): void {
@@ -66,6 +72,7 @@ async function readSubjectFile(ctx: ServiceContext, ref: SubjectRef, now: Date):
       subject.id,
       records.map((r) => r.id),
       now,
+      (id, appliedAt) => repairDueAt(ctx.policy, records.find((r) => r.id === id)?.type ?? '', appliedAt),
     ),
   ]);
   return { subject, identifiers, records, notices, annotations };
@@ -112,8 +119,13 @@ function decodeCursor(raw: string): InquiryCursor {
  * One page of the inquiries about any of the subject's identifiers, newest first by (at, id), each with who made
  * it, with the cursor of the next page (null on the last).
  */
-async function inquiriesPage(ctx: ServiceContext, identifiers: readonly SubjectRef[], after?: InquiryCursor) {
-  const rows = await getInquiriesAbout(ctx.db, identifiers, INQUIRIES_PAGE + 1, after);
+async function inquiriesPage(
+  ctx: ServiceContext,
+  identifiers: readonly SubjectRef[],
+  after?: InquiryCursor,
+  excluding: readonly string[] = [],
+) {
+  const rows = await getInquiriesAbout(ctx.db, identifiers, INQUIRIES_PAGE + 1, after, excluding);
   const page = rows.slice(0, INQUIRIES_PAGE);
   const names = await principalNames(
     ctx,
@@ -161,10 +173,11 @@ export async function getInquiriesPage(
   const cursor = after === undefined ? undefined : decodeCursor(after);
   await logInquiries(ctx, principal, { identifiers: [ref] }, null, { kind: 'report' });
   const identifiers = await identifiersOf(ctx, ref);
-  const page = await inquiriesPage(ctx, identifiers, cursor);
+  const own = ownReaders(principal);
+  const page = await inquiriesPage(ctx, identifiers, cursor, own);
   return {
     inquiries: page.inquiries,
-    inquiries_total: await countInquiriesAbout(ctx.db, identifiers),
+    inquiries_total: await countInquiriesAbout(ctx.db, identifiers, own),
     next: page.next,
   };
 }
@@ -202,10 +215,29 @@ function reportRecord(
   };
 }
 
-/** The report's "who checked me": its first page, the total, and where the next page starts. */
-async function reportInquiries(ctx: ServiceContext, identifiers: readonly SubjectRef[]) {
-  const [page, total] = await Promise.all([inquiriesPage(ctx, identifiers), countInquiriesAbout(ctx.db, identifiers)]);
-  return { inquiries: page.inquiries, inquiries_total: total, inquiries_next: page.next };
+/**
+ * Whose inquiries a reader's "who checked me" leaves out: a subject's own views of their file (in the portal, or
+ * with their own key) are counted, not listed (issue 11), so the others' checks are not lost among them.
+ */
+function ownReaders(principal: Principal): string[] {
+  return principal.role === 'subject' ? [PORTAL_PRINCIPAL_ID, principal.id] : [];
+}
+
+/**
+ * The report's "who checked me": its first page, the total, and where the next page starts; for the subject, the
+ * others' checks, with how many times they viewed their own file (`own_views`).
+ */
+async function reportInquiries(ctx: ServiceContext, principal: Principal, identifiers: readonly SubjectRef[]) {
+  const own = ownReaders(principal);
+  const [page, total, ownViews] = await Promise.all([
+    inquiriesPage(ctx, identifiers, undefined, own),
+    countInquiriesAbout(ctx.db, identifiers, own),
+    countInquiriesBy(ctx.db, identifiers, own),
+  ]);
+  // How long the inquiries are kept, and why (the policy's `inquiries`): older months are dropped.
+  const { retention, legal_basis } = ctx.policy.inquiries;
+  const kept = { inquiries_retention: { period: retention, legal_basis } };
+  return { inquiries: page.inquiries, inquiries_total: total, inquiries_next: page.next, own_views: ownViews, ...kept };
 }
 
 /** A subject's file, for the subject, operators and auditors; the read is logged first. */
@@ -217,11 +249,16 @@ export async function getReport(ctx: ServiceContext, principal: Principal, reque
   const now = ctx.clock();
   await logInquiries(ctx, principal, { identifiers: [ref] }, null, { kind: 'report' });
   const file = await readSubjectFile(ctx, ref, now);
-  const evaluation = evaluateSubject(
-    policy,
-    { kind: file.subject?.kind ?? policy.identifier_schemes.get(ref.scheme)!.subject_kinds[0]!, records: file.records },
-    now,
-  );
+  const own = {
+    kind: file.subject?.kind ?? policy.identifier_schemes.get(ref.scheme)!.subject_kinds[0]!,
+    records: file.records,
+  };
+  // Fa Shi [2015] 17 art. 3 para. 2: a person's measures include those binding them through related organisations.
+  const related =
+    file.subject === undefined
+      ? undefined
+      : (await loadRelatedOrganizations(ctx.db, policy, new Map([[file.subject.id, own]]), now)).get(file.subject.id);
+  const evaluation = evaluateSubject(policy, own, now, related);
   const extended = extensionYears(policy, file.records);
   return {
     subject: await subjectView(ctx, ref, file),
@@ -232,13 +269,19 @@ export async function getReport(ctx: ServiceContext, principal: Principal, reque
     factors: evaluation.factors,
     lists: evaluation.lists,
     measures: evaluation.measures,
+    // Both sides: a person's roles in organisations, an organisation's related persons (revoked ones marked so).
+    relationships: await relationshipsOfSubject(ctx, file.subject),
     records: file.records.map((r) => reportRecord(policy, file.annotations, extended, r)),
+    // NDRC Order No. 36 (2025): the subject's public credit commitments, oldest first.
+    commitments: (file.subject === undefined ? [] : await getCommitmentsOfSubjects(ctx.db, [file.subject.id])).map(
+      commitmentView,
+    ),
     notices: file.notices.map(
       ({ delivery_status: _s, attempts: _a, next_attempt_at: _n, last_error: _e, delivered_at: _d, ...notice }) =>
         notice,
     ),
     // The newest page; `inquiries_next` pages on (GET .../inquiries?after=), `inquiries_total` counts them all.
-    ...(await reportInquiries(ctx, file.identifiers)),
+    ...(await reportInquiries(ctx, principal, file.identifiers)),
     // Issue 9, item 5: the subject's ledger events with their inclusion proofs in the published checkpoint.
     ...(await readSubjectLog(ctx, file.subject?.id)),
   };

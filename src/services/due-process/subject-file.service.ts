@@ -1,9 +1,12 @@
 /**
  * A subject's own file as the portal shows it: the report (logged as the subject's own read, as
- * GET /v1/reports is) and the names of the agencies it mentions, which the report holds only as ids.
+ * GET /v1/reports is) and the names of the agencies it mentions, which the report holds only as ids,
+ * with how to reach those registered with a contact.
  */
 
 import type { Principal } from '../../domain/principal.ts';
+import type { AgencyContact } from '../../domain/agency-contact.ts';
+import { getAgencyContacts } from '../../store/principals.repository.ts';
 import { getAgencyNames } from '../../store/public.repository.ts';
 import type { ServiceContext } from '../context.ts';
 import type { SubjectRef } from '../decisions/decisions.service.ts';
@@ -13,6 +16,8 @@ export interface SubjectFileView {
   readonly report: SubjectReport;
   /** Agency names by id, for the agencies that filed a record or sent a notice. */
   readonly agencyNames: ReadonlyMap<string, string>;
+  /** How to reach those agencies, for those registered with a contact. */
+  readonly agencyContacts: ReadonlyMap<string, AgencyContact>;
 }
 
 /** The subject's report and the names of the agencies in it. */
@@ -26,5 +31,10 @@ export async function readSubjectFile(
     ...report.records.map((r) => r.agency_id),
     ...report.notices.map((n) => n.agency_id).filter((id): id is string => id !== null),
   ];
-  return { report, agencyNames: await getAgencyNames(ctx.db, [...new Set(agencyIds)]) };
+  const ids = [...new Set(agencyIds)];
+  const [agencyNames, agencyContacts] = await Promise.all([
+    getAgencyNames(ctx.db, ids),
+    getAgencyContacts(ctx.db, ids),
+  ]);
+  return { report, agencyNames, agencyContacts };
 }

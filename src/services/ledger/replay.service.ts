@@ -13,6 +13,11 @@ import { updateRecordStatuses } from '../../store/expiry.repository.ts';
 import { getLedgerRowsAfter, lockLedgerHead, parsePayload, type LedgerRow } from '../../store/ledger.repository.ts';
 import { insertAgency } from '../../store/principals.repository.ts';
 import { insertRecords, type StoredRecord } from '../../store/records.repository.ts';
+import {
+  insertRelationships,
+  updateRelationshipRevoked,
+  type StoredRelationship,
+} from '../../store/relationships.repository.ts';
 import { resetIdSequences, truncateRebuiltTables } from '../../store/replay.repository.ts';
 import type { DB } from '../../store/schema.ts';
 import { insertNameVariants, insertSubjects, type NameVariantRow } from '../../store/subjects.repository.ts';
@@ -68,6 +73,9 @@ async function applyPage(trx: Transaction<DB>, page: readonly LedgerRow[], state
       );
     } else if (event.type === 'subject.name_variant') {
       variants.push(revive<NameVariantRow>(p.variant as Record<string, unknown>, ['first_seen_at']) as NameVariantRow);
+    } else if (event.type === 'relationship.filed' || event.type === 'relationship.revoked') {
+      await flushBuffered(trx, subjects, records, variants); // a relationship names subjects registered before it
+      await applyRelationshipEvent(trx, event.type, p, event.at);
     } else if (event.type === 'record.expired') {
       await setReplayedStatus(trx, records, String(p.record_id), 'expired');
     } else if (DUE_PROCESS_EVENT_TYPES.has(event.type)) {
@@ -76,6 +84,26 @@ async function applyPage(trx: Transaction<DB>, page: readonly LedgerRow[], state
     }
   }
   await flushBuffered(trx, subjects, records, variants);
+}
+
+/** Fa Shi [2015] 17 art. 3 para. 2: rebuilds the relationships table from its events. */
+async function applyRelationshipEvent(
+  trx: Transaction<DB>,
+  type: string,
+  p: Record<string, unknown>,
+  at: Date,
+): Promise<void> {
+  if (type === 'relationship.revoked') {
+    await updateRelationshipRevoked(trx, String(p.relationship_id), at, String(p.reason));
+    return;
+  }
+  const row = revive<StoredRelationship>(p.relationship as Record<string, unknown>, [
+    'valid_from',
+    'valid_until',
+    'filed_at',
+    'revoked_at',
+  ]);
+  await insertRelationships(trx, [row as StoredRelationship]);
 }
 
 /** Writes the buffered rows and empties the buffers. */

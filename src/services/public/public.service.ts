@@ -1,68 +1,43 @@
 /**
- * Public disclosure, without a key: search by name or identifier, and the public lists, paged.
- * Only what the rules in src/domain/disclosure.ts make public now is shown: a subject with
- * nothing public is never returned, so a search cannot reveal that someone is in the registry.
- * A person's resident ID is masked; nothing returns persons in bulk (results are capped, a
- * person is found only by the whole name or an identifier, and a list is paged 50 at a time to a
- * bounded depth). The policy's texts (list and record type names, lists' legal bases) come in the
- * language asked for, English unless said otherwise (the API's answers).
+ * Public disclosure, without a key: search by name or identifier (the public lists are in
+ * public-lists.service.ts). Only what the rules in src/domain/disclosure.ts make public now is shown: a subject
+ * with nothing public is never returned, so a search cannot reveal that someone is in the registry. A person's
+ * resident ID is masked; nothing returns persons in bulk (results are paged 20 at a time, counted to a bound, and
+ * a person is found only by the whole name or an identifier). The policy's texts (list and record type names,
+ * lists' legal bases) come in the language asked for, English unless said otherwise (the API's answers).
  */
 
-import {
-  disclosureWindow,
-  isRecordPublic,
-  publicGrounds,
-  publicShapes,
-  type PublicShape,
-} from '../../domain/disclosure.ts';
-import { findProblem, maskIdentifier, MAX_IDENTIFIER_LENGTH, normalizeIdentifier } from '../../domain/identifiers.ts';
+import { isRecordPublic, publicGrounds, publicShapes } from '../../domain/disclosure.ts';
+import { findProblem, MAX_IDENTIFIER_LENGTH, normalizeIdentifier } from '../../domain/identifiers.ts';
 import { inLanguage, type Language } from '../../domain/local-text.ts';
-import { resolveRecordTerms, type IdentifierScheme, type Policy, type SubjectKind } from '../../domain/policy.ts';
-import type { CreditRecord } from '../../domain/record.ts';
+import type { IdentifierScheme, Policy, SubjectKind } from '../../domain/policy.ts';
 import { CredenceError } from '../../errors.ts';
 import {
-  countListEntries,
+  countSubjectsByName,
   getAgencyNames,
-  getListEntriesChunk,
   getListEntriesOfSubjects,
-  getRecordsByIds,
   searchSubjectsByName,
-  type ListCursor,
-  type PublicEntryRow,
+  type NameCursor,
+  type NameMatch,
 } from '../../store/public.repository.ts';
+import { getCommitmentsOfSubjects } from '../../store/commitments.repository.ts';
 import { getRecordsOfSubjects } from '../../store/records.repository.ts';
-import {
-  getIdentifiersOfSubjects,
-  getSubjectsByIdentifiers,
-  type SubjectRow,
-} from '../../store/subjects.repository.ts';
+import { getSubjectsByIdentifiers, type SubjectRow } from '../../store/subjects.repository.ts';
 import type { ServiceContext } from '../context.ts';
+import { publishedRelatedPersons, type PublishedPerson } from '../relationships/relationship-views.service.ts';
+import { readKeysetPage } from '../keyset-page.ts';
 import { hasControlCharacters } from '../../domain/text.ts';
+import { identifiersOf, type PublicRecordView, recordView } from './public-views.ts';
+import { encodeCursor } from '../../domain/keyset-cursor.ts';
 
-/** At most this many subjects per search. */
+/** At most this many subjects per search page. */
 export const SEARCH_LIMIT = 20;
-/** Name matches considered before the exact rule drops those with nothing public. */
-const SEARCH_CANDIDATES = 3 * SEARCH_LIMIT;
+/** Name matches read at a time before the exact rule drops those with nothing public. */
+const SEARCH_CHUNK = 3 * SEARCH_LIMIT;
+/** A search's matches are counted this far; beyond, the page says "more than". */
+const MAX_COUNTED = 200;
 export const MIN_QUERY_LENGTH = 2;
 export const MAX_QUERY_LENGTH = 100;
-export const MAX_PAGE_SIZE = 50;
-/** How deep a public list can be paged: it serves looking someone up, not copying the list. */
-export const MAX_LIST_DEPTH = 10_000;
-const SCAN_CHUNK = 500;
-
-export interface PublicRecordView {
-  readonly type: string;
-  readonly type_name: string;
-  readonly tier: string;
-  readonly agency: { readonly id: string; readonly name: string };
-  readonly decided_at: Date;
-  readonly effective_at: Date;
-  readonly legal_basis: string;
-  readonly document_ref: string;
-  readonly disclosed_until: Date;
-  /** FCRA § 623(a)(3): information the subject disputes is shown as disputed. */
-  readonly under_dispute: boolean;
-}
 
 export interface PublicMembershipView {
   readonly list: string;
@@ -78,38 +53,105 @@ export interface PublicSubjectView {
   readonly identifiers: readonly { scheme: string; id: string }[];
 }
 
-export type PublicSearchResult = PublicSubjectView & { lists: PublicMembershipView[]; records: PublicRecordView[] };
+/**
+ * A credit commitment as the register shows it: the subject's own words and when they made them (NDRC Order No. 36
+ * (2025): the commitment is made publicly). It is shown only with a subject the register shows for something else
+ * public: showing it alone would tell anyone that the subject has a (non-public) negative record.
+ */
+export interface PublicCommitmentView {
+  readonly text: string;
+  readonly made_at: Date;
+}
 
-/** `GET /v1/public/search?q=`: subjects with something public, by identifier or name. */
+export type PublicSearchResult = PublicSubjectView & {
+  lists: PublicMembershipView[];
+  records: PublicRecordView[];
+  commitments: PublicCommitmentView[];
+  /** Fa Shi [2017] 7 art. 6(1): an organisation debtor's legal representative or principal, by name. */
+  related_persons: PublishedPerson[];
+};
+
+/** `GET /v1/public/search?q=`: subjects with something public, by identifier or name (the first page). */
 export async function searchPublic(
   ctx: ServiceContext,
   q: string,
   language: Language = 'en',
 ): Promise<{ results: PublicSearchResult[] }> {
-  const { views } = await findPublic(ctx, q, language, SEARCH_CANDIDATES);
+  const { results } = await searchPublicPage(ctx, q, language);
   // The query is not echoed: a full resident ID should not travel back in a public answer.
-  return { results: views.slice(0, SEARCH_LIMIT) };
+  return { results };
 }
 
-/** Name matches the paged search (the public pages) considers: SEARCH_PAGES pages of SEARCH_LIMIT. */
-const SEARCH_PAGES = 10;
+/**
+ * The public search, paged by keyset: identifier matches (on the first page), then name matches from the cursor
+ * `after` (an earlier page's `next`, `previous` or `last`), SEARCH_LIMIT a page, "page X of Y" from the name
+ * matches counted up to MAX_COUNTED (then the total is "more than" and there is no last page).
+ */
+export async function searchPublicPage(ctx: ServiceContext, q: string, language: Language, after?: string) {
+  const query = checkQuery(q);
+  const now = ctx.clock();
+  const keys = identifierKeys(ctx.policy, query);
+  // A query that is a valid identifier is not a name.
+  const isIdentifier = keys.some((k) => {
+    const scheme = ctx.policy.identifier_schemes.get(k.scheme)!;
+    return scheme.check !== undefined && findProblem(scheme, k.value) === undefined;
+  });
+  const byIdentifier =
+    after === undefined ? await publicSubjects(ctx, await getSubjectsByIdentifiers(ctx.db, keys), now, language) : [];
+  const identified = byIdentifier.map((f) => f.view);
+  if (isIdentifier) {
+    const total = identified.length;
+    return {
+      results: identified,
+      total,
+      total_capped: false,
+      page: 1,
+      pages: 1,
+      next: null,
+      previous: null,
+      last: null,
+    };
+  }
+  const names = await pageOfNames(ctx, { query, now, language, shapes: publicShapes(ctx.policy, now) }, after);
+  const ids = new Set(byIdentifier.map((f) => f.subject.id));
+  const { page, counted } = names;
+  return {
+    results: [...identified, ...page.rows.filter((f) => !ids.has(f.subject.id)).map((f) => f.view)],
+    total: Math.min(counted, MAX_COUNTED) + identified.length,
+    total_capped: counted > MAX_COUNTED,
+    page: page.page,
+    pages: page.pages ?? Math.max(page.page + (page.next === null ? 0 : 1), Math.ceil(MAX_COUNTED / SEARCH_LIMIT)),
+    next: page.next,
+    previous: page.previous,
+    last: page.last,
+  };
+}
 
 /**
- * The public search, counted and paged (the public pages): one page of SEARCH_LIMIT results, the total found, and
- * whether there are more than the SEARCH_PAGES pages it looks at (then the total is "more than").
+ * A page of name matches and how many there are: a first page with nothing after it holds them all and needs no
+ * count; otherwise they are counted up to MAX_COUNTED (more than that: no total, no last page).
  */
-export async function searchPublicPage(ctx: ServiceContext, q: string, language: Language, page: number) {
-  const { views, capped } = await findPublic(ctx, q, language, 3 * SEARCH_PAGES * SEARCH_LIMIT);
-  const total = Math.min(views.length, SEARCH_PAGES * SEARCH_LIMIT);
-  const pages = Math.max(1, Math.ceil(total / SEARCH_LIMIT));
-  const shown = Math.min(Math.max(1, page), pages);
-  return {
-    results: views.slice((shown - 1) * SEARCH_LIMIT, shown * SEARCH_LIMIT),
-    total,
-    total_capped: capped || views.length > total,
-    page: shown,
-    pages,
-  };
+async function pageOfNames(ctx: ServiceContext, scan: NameScan, after: string | undefined) {
+  const read = (total: number | null) =>
+    readKeysetPage<FoundName, NameCursor>({
+      after,
+      size: SEARCH_LIMIT,
+      total,
+      keyLength: 3,
+      keyOf: (f) => [String(f.subject.rank), f.subject.sort_name, f.subject.id],
+      parseKey: ([rank, name, id]) =>
+        /^[012]$/.test(rank!) && /^[0-9]{1,18}$/.test(id!) ? { rank: Number(rank), name: name!, id: id! } : undefined,
+      read: (from, toward, limit) => scanNames(ctx, scan, from, toward === 'forward' ? 'after' : 'before', limit),
+    });
+  const first = after === undefined ? await read(null) : undefined;
+  if (first !== undefined && first.next === null) return { page: { ...first, pages: 1 }, counted: first.rows.length };
+  const { query: name, shapes, now } = scan;
+  const counted = await countSubjectsByName(ctx.db, { name, shapes, now, cap: MAX_COUNTED });
+  const total = counted > MAX_COUNTED ? null : counted;
+  if (first === undefined) return { page: await read(total), counted };
+  const pages = total === null ? null : Math.max(2, Math.ceil(total / SEARCH_LIMIT));
+  const last = pages === null ? null : encodeCursor({ direction: 'last', key: [], page: pages });
+  return { page: { ...first, pages, last }, counted };
 }
 
 /**
@@ -133,145 +175,60 @@ export function invalidIdentifierIn(
   return found === undefined ? undefined : { scheme: found.scheme, problem: found.problem! };
 }
 
-/** Every subject with something public that the query finds, by identifier or name (up to `candidates` names). */
-async function findPublic(ctx: ServiceContext, q: string, language: Language, candidates: number) {
-  const query = checkQuery(q);
-  const now = ctx.clock();
-  const keys = identifierKeys(ctx.policy, query);
-  const byIdentifier = await getSubjectsByIdentifiers(ctx.db, keys);
-  // A query that is a valid identifier is not a name.
-  const isIdentifier = keys.some((k) => {
-    const scheme = ctx.policy.identifier_schemes.get(k.scheme)!;
-    return scheme.check !== undefined && findProblem(scheme, k.value) === undefined;
-  });
-  const byName = isIdentifier
-    ? []
-    : await searchSubjectsByName(ctx.db, {
-        name: query,
-        shapes: publicShapes(ctx.policy, now),
-        now,
-        limit: candidates,
-      });
-  const subjects = [...new Map([...byIdentifier, ...byName].map((s) => [s.id, s])).values()];
-  return { views: await publicSubjects(ctx, subjects, now, language), capped: byName.length >= candidates };
+interface NameScan {
+  readonly query: string;
+  readonly now: Date;
+  readonly language: Language;
+  readonly shapes: ReturnType<typeof publicShapes>;
 }
 
-/** `GET /v1/public/lists/{list}`: the list's public members, newest first, one page. */
-export async function listPublicMembers(
-  ctx: ServiceContext,
-  listId: string,
-  page: number,
-  pageSize: number,
-  language: Language = 'en',
-) {
-  const list = ctx.policy.lists.get(listId);
-  if (list === undefined)
-    throw new CredenceError(
-      'CRD_LIST_NOT_FOUND',
-      `no list "${listId}"; the lists are ${[...ctx.policy.lists.keys()].join(', ')}`,
-    );
-  if (page * pageSize > MAX_LIST_DEPTH) {
-    throw new CredenceError(
-      'CRD_VALIDATION',
-      `a public list can be paged ${MAX_LIST_DEPTH} entries deep; search by name or identifier instead`,
-      [
-        {
-          code: 'CRD_VALIDATION',
-          path: 'querystring.page',
-          message: `page × page_size must be at most ${MAX_LIST_DEPTH}`,
-        },
-      ],
-    );
-  }
-  const now = ctx.clock();
-  const skip = (page - 1) * pageSize;
-  const shapes = publicShapes(ctx.policy, now);
-  const [found, counted] = await Promise.all([
-    scanPublicEntries(ctx, listId, shapes, now, skip + pageSize + 1),
-    countListEntries(ctx.db, { list: listId, shapes, now, cap: MAX_LIST_DEPTH }),
-  ]);
-  const shown = found.slice(skip, skip + pageSize);
-  const [identifiers, agencies] = await Promise.all([
-    identifiersOf(
-      ctx,
-      shown.map((f) => ({ id: f.entry.subject_id, kind: f.entry.kind })),
-    ),
-    getAgencyNames(
-      ctx.db,
-      shown.flatMap((f) => f.records.map((r) => r.agency_id)),
-    ),
-  ]);
-  return {
-    list: {
-      id: list.id,
-      name: inLanguage(list.name, language),
-      kind: list.kind,
-      legal_basis: inLanguage(list.legal_basis, language),
-      exit: inLanguage(list.exit, language),
-    },
-    page,
-    page_size: pageSize,
-    has_more: found.length > skip + pageSize,
-    /** Entries with a public record, at most MAX_LIST_DEPTH (`total_capped` when there are more). */
-    total: Math.min(counted, MAX_LIST_DEPTH),
-    total_capped: counted > MAX_LIST_DEPTH,
-    evaluated_at: now.toISOString(),
-    members: shown.map(({ entry, records }) => ({
-      name: entry.name,
-      kind: entry.kind,
-      identifiers: identifiers.get(entry.subject_id) ?? [],
-      since: entry.since,
-      until: entry.until,
-      records: records.map((r) => recordView(ctx.policy, r, agencies, language)),
-    })),
-  };
-}
+type FoundName = { subject: NameMatch; view: PublicSearchResult };
 
-/** Scans the list newest first until `wanted` public entries are found or the list ends. */
-async function scanPublicEntries(
+/** Reads name matches a chunk at a time, keeping those with something public, until `wanted` are found. */
+async function scanNames(
   ctx: ServiceContext,
-  listId: string,
-  shapes: readonly PublicShape[],
-  now: Date,
+  scan: NameScan,
+  start: NameCursor | null,
+  toward: 'after' | 'before',
   wanted: number,
-) {
-  const found: { entry: PublicEntryRow; records: CreditRecord[] }[] = [];
-  let after: ListCursor | null = null;
+): Promise<FoundName[]> {
+  const found: FoundName[] = [];
+  let from = start;
   for (;;) {
-    const limit = Math.min(SCAN_CHUNK, wanted - found.length + 10);
-    const chunk = await getListEntriesChunk(ctx.db, { list: listId, shapes, now, after, limit });
-    const records = new Map(
-      (
-        await getRecordsByIds(
-          ctx.db,
-          chunk.flatMap((e) => e.record_ids),
-        )
-      ).map((r) => [r.id, r]),
-    );
-    for (const entry of chunk) {
-      const publicIds = new Set(
-        entry.record_ids.filter((id) => {
-          const record = records.get(id);
-          return record !== undefined && isRecordPublic(ctx.policy, entry.kind, record, now);
-        }),
-      );
-      const grounds = publicGrounds(entry, publicIds, now);
-      if (grounds.length > 0) found.push({ entry, records: grounds.map((id) => records.get(id)!) });
+    const limit = SEARCH_CHUNK;
+    const chunk = await searchSubjectsByName(ctx.db, {
+      name: scan.query,
+      shapes: scan.shapes,
+      now: scan.now,
+      from,
+      toward,
+      limit,
+    });
+    for (const f of await publicSubjects(ctx, chunk, scan.now, scan.language)) {
+      found.push(f);
+      if (found.length === wanted) return found;
     }
-    if (found.length >= wanted || chunk.length < limit) return found;
+    if (chunk.length < limit) return found;
     const last = chunk[chunk.length - 1]!;
-    after = { since: last.since, subject_id: last.subject_id };
+    from = { rank: last.rank, name: last.sort_name, id: last.id };
   }
 }
 
 /** The public view of each candidate that has a public record, in the candidates' order. */
-async function publicSubjects(ctx: ServiceContext, candidates: readonly SubjectRow[], now: Date, language: Language) {
+async function publicSubjects<S extends SubjectRow>(
+  ctx: ServiceContext,
+  candidates: readonly S[],
+  now: Date,
+  language: Language,
+): Promise<{ subject: S; view: PublicSearchResult }[]> {
   const ids = candidates.map((s) => s.id);
-  const [records, entries, identifiers] = await Promise.all([
+  const [records, entries, identifiers, commitments] = await Promise.all([
     getRecordsOfSubjects(ctx.db, ids),
     getListEntriesOfSubjects(ctx.db, ids),
     identifiersOf(ctx, candidates),
+    getCommitmentsOfSubjects(ctx.db, ids),
   ]);
+
   const kindOf = new Map(candidates.map((s) => [s.id, s.kind]));
   const open = records.filter((r) => isRecordPublic(ctx.policy, kindOf.get(r.subject_id)!, r, now));
   const agencies = await getAgencyNames(
@@ -279,6 +236,19 @@ async function publicSubjects(ctx: ServiceContext, candidates: readonly SubjectR
     open.map((r) => r.agency_id),
   );
   const openIds = new Set(open.map((r) => r.id));
+  // Fa Shi [2017] 7 art. 6(1): an organisation debtor's legal representative or principal, by name, beside a
+  // membership the register shows.
+  const shown = entries.filter((e) => publicGrounds(e, openIds, now).length > 0);
+  const persons = await publishedRelatedPersons(
+    ctx,
+    candidates.map((s) => ({
+      id: s.id,
+      kind: s.kind,
+      lists: shown.filter((e) => e.subject_id === s.id).map((e) => e.list_id),
+    })),
+    now,
+    language,
+  );
   return candidates.flatMap((subject) => {
     const own = open.filter((r) => r.subject_id === subject.id);
     if (own.length === 0) return [];
@@ -294,51 +264,19 @@ async function publicSubjects(ctx: ServiceContext, candidates: readonly SubjectR
           until: e.until,
         };
       });
-    return [
-      {
-        name: subject.name,
-        kind: subject.kind,
-        identifiers: identifiers.get(subject.id) ?? [],
-        lists,
-        records: own.map((r) => recordView(ctx.policy, r, agencies, language)),
-      },
-    ];
+    const view = {
+      name: subject.name,
+      kind: subject.kind,
+      identifiers: identifiers.get(subject.id) ?? [],
+      lists,
+      records: own.map((r) => recordView(ctx.policy, r, agencies, language)),
+      commitments: commitments
+        .filter((c) => c.subject_id === subject.id)
+        .map((c) => ({ text: c.text, made_at: c.made_at })),
+      related_persons: persons.get(subject.id) ?? [],
+    };
+    return [{ subject, view }];
   });
-}
-
-/** Identifiers as the public sees them: a person's masked, an organisation's in full. */
-async function identifiersOf(
-  ctx: ServiceContext,
-  subjects: readonly { id: string; kind: SubjectKind }[],
-): Promise<Map<string, { scheme: string; id: string }[]>> {
-  const kindOf = new Map(subjects.map((s) => [s.id, s.kind]));
-  const byId = new Map<string, { scheme: string; id: string }[]>();
-  for (const i of await getIdentifiersOfSubjects(ctx.db, [...kindOf.keys()])) {
-    const shown = { scheme: i.scheme, id: maskIdentifier(i.scheme, i.value, kindOf.get(i.subject_id)!) };
-    byId.set(i.subject_id, [...(byId.get(i.subject_id) ?? []), shown]);
-  }
-  return byId;
-}
-
-function recordView(
-  policy: Policy,
-  record: CreditRecord,
-  agencies: ReadonlyMap<string, string>,
-  language: Language,
-): PublicRecordView {
-  const type = policy.record_types.get(record.type)!;
-  return {
-    type: record.type,
-    type_name: inLanguage(type.name, language),
-    tier: resolveRecordTerms(type, record.attributes).tier,
-    agency: { id: record.agency_id, name: agencies.get(record.agency_id) ?? record.agency_id },
-    decided_at: record.decided_at,
-    effective_at: record.effective_at,
-    legal_basis: record.legal_basis,
-    document_ref: record.document_ref,
-    disclosed_until: disclosureWindow(type, record).end,
-    under_dispute: record.status === 'disputed',
-  };
 }
 
 /** The query, trimmed with inner whitespace collapsed; 400 unless 2 to 100 printable characters. */

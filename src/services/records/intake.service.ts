@@ -26,7 +26,14 @@ import {
 import { type ServiceContext, writeTransaction } from '../context.ts';
 import { appendEvents, type NewEvent } from '../ledger/ledger.service.ts';
 import { loadSubjectFiles, recordNotices, writeProjections } from '../ledger/projection.service.ts';
-import { keyOf, nameVariants, resolveSubjects, type Resolution } from './subject-resolution.service.ts';
+import { excludeUnknownCommitments } from './commitment-breaches.service.ts';
+import {
+  keyOf,
+  nameVariants,
+  resolveSubjects,
+  subjectRegisteredEvents,
+  type Resolution,
+} from './subject-resolution.service.ts';
 
 export interface Filer {
   readonly agency_id: string;
@@ -127,7 +134,7 @@ async function writeBatch(
 ): Promise<string[]> {
   if (candidates.length === 0) return [];
   const resolution = await resolveSubjects(trx, candidates, now);
-  const fitting = await excludeBadExtensions(
+  const extensionsChecked = await excludeBadExtensions(
     trx,
     policy,
     filer,
@@ -135,6 +142,7 @@ async function writeBatch(
     excludeKindMismatches(resolution, candidates, rejected),
     rejected,
   );
+  const fitting = await excludeUnknownCommitments(trx, resolution, extensionsChecked, rejected);
   const records = await newRecords(trx, resolution, filer, fitting, now);
   const variants = nameVariants(resolution, fitting, records, now);
   await insertSubjects(trx, resolution.newSubjects);
@@ -262,14 +270,7 @@ function ledgerEvents(
   variants: readonly NameVariantRow[],
 ): NewEvent[] {
   return [
-    ...resolution.newSubjects.map((s) => ({
-      type: 'subject.registered',
-      subject_id: s.id,
-      payload: {
-        subject: { id: s.id, kind: s.kind, name: s.name, created_at: s.created_at },
-        identifiers: [{ scheme: s.scheme, value: s.value }],
-      },
-    })),
+    ...subjectRegisteredEvents(resolution.newSubjects),
     ...records.map((r) => ({ type: 'record.filed', subject_id: r.subject_id, payload: { record: r } })),
     ...variants.map((v) => ({ type: 'subject.name_variant', subject_id: v.subject_id, payload: { variant: v } })),
   ];

@@ -2,7 +2,13 @@
 
 import type { Principal } from '../../domain/principal.ts';
 import { CredenceError } from '../../errors.ts';
-import { getRecordById, getRecordsBySourceRefs, type StoredRecord } from '../../store/records.repository.ts';
+import {
+  getNewestRecordIdByDocumentRef,
+  getRecordById,
+  getRecordsBySourceRefs,
+  type StoredRecord,
+} from '../../store/records.repository.ts';
+import { getIdentifiersOfSubjects, getSubjectsByIds } from '../../store/subjects.repository.ts';
 import type { ServiceContext } from '../context.ts';
 import { logInquiries } from '../due-process/inquiries.service.ts';
 
@@ -22,23 +28,41 @@ export async function readRecord(
   return view;
 }
 
+/** Whom a record is about, as the agency that filed it knows them: name and identifiers. */
+export interface RecordSubject {
+  readonly name: string;
+  readonly identifiers: readonly { readonly scheme: string; readonly value: string }[];
+}
+
 /**
- * An agency's own record found by its source_ref, else by record number; undefined when there
- * is none it may see. The read is logged like any other (see readRecord).
+ * An agency's own record found by its source_ref, else by record number, else by its document reference (a court's
+ * case number, 案号: the newest record with it); undefined when there is none it may see. It comes with its subject,
+ * so the clerk sees whom it is about. The read is logged like any other (see readRecord).
  */
 export async function findOwnRecord(
   ctx: ServiceContext,
   principal: Principal,
   query: string,
-): Promise<Omit<StoredRecord, 'body_digest'> | undefined> {
-  const bySourceRef =
-    principal.agency_id === null ? [] : await getRecordsBySourceRefs(ctx.db, principal.agency_id, [query]);
-  const id = bySourceRef[0]?.id ?? (/^[0-9]{1,18}$/.test(query) ? query : undefined);
+): Promise<(Omit<StoredRecord, 'body_digest'> & { readonly subject: RecordSubject }) | undefined> {
+  const agencyId = principal.agency_id;
+  const bySourceRef = agencyId === null ? [] : await getRecordsBySourceRefs(ctx.db, agencyId, [query]);
+  const byId = /^[0-9]{1,18}$/.test(query) ? query : undefined;
+  const id =
+    bySourceRef[0]?.id ??
+    byId ??
+    (agencyId === null ? undefined : await getNewestRecordIdByDocumentRef(ctx.db, agencyId, query));
   if (id === undefined) return undefined;
   try {
-    return await readRecord(ctx, principal, id);
+    const record = await readRecord(ctx, principal, id);
+    return { ...record, subject: await recordSubject(ctx, record.subject_id) };
   } catch (error) {
     if (error instanceof CredenceError && error.code === 'CRD_NOT_FOUND') return undefined;
     throw error;
   }
+}
+
+async function recordSubject(ctx: ServiceContext, subjectId: string): Promise<RecordSubject> {
+  const [subject] = await getSubjectsByIds(ctx.db, [subjectId]);
+  const identifiers = await getIdentifiersOfSubjects(ctx.db, [subjectId]);
+  return { name: subject?.name ?? '', identifiers: identifiers.map(({ scheme, value }) => ({ scheme, value })) };
 }

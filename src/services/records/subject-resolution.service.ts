@@ -6,6 +6,7 @@
 
 import type { Transaction } from 'kysely';
 import type { Candidate } from '../../domain/intake-plan.ts';
+import type { SubjectKind } from '../../domain/policy.ts';
 import type { StoredRecord } from '../../store/records.repository.ts';
 import type { DB } from '../../store/schema.ts';
 import {
@@ -30,20 +31,35 @@ export async function resolveSubjects(
   candidates: readonly Candidate[],
   now: Date,
 ): Promise<Resolution> {
+  return resolveParties(
+    trx,
+    candidates.map((c) => c.record.subject),
+    now,
+  );
+}
+
+/** A subject as a filing names it: its kind, one identifier and the name the filer gives. */
+export interface Party {
+  readonly kind: SubjectKind;
+  readonly scheme: string;
+  readonly id: string;
+  readonly name: string;
+}
+
+/** Finds the parties' registered subjects (by `scheme:id`) and reserves ids for the others (registered at `now`). */
+export async function resolveParties(trx: Transaction<DB>, parties: readonly Party[], now: Date): Promise<Resolution> {
+  const key = (p: Party) => `${p.scheme}:${p.id}`;
   const found = await getSubjectsByIdentifiers(
     trx,
-    candidates.map((c) => ({ scheme: c.record.subject.scheme, value: c.record.subject.id })),
+    parties.map((p) => ({ scheme: p.scheme, value: p.id })),
   );
   const subjectIdByKey = new Map(found.map((s) => [`${s.scheme}:${s.value}`, s.id]));
   const existing = new Map(found.map((s) => [s.id, s]));
-  const unknown = [
-    ...new Map(candidates.filter((c) => !subjectIdByKey.has(keyOf(c))).map((c) => [keyOf(c), c])).values(),
-  ];
+  const unknown = [...new Map(parties.filter((p) => !subjectIdByKey.has(key(p))).map((p) => [key(p), p])).values()];
   const ids = await reserveSubjectIds(trx, unknown.length);
-  const newSubjects = unknown.map((c, i) => {
-    subjectIdByKey.set(keyOf(c), ids[i]!);
-    const { kind, name, scheme, id } = c.record.subject;
-    return { id: ids[i]!, kind, name, created_at: now, scheme, value: id };
+  const newSubjects = unknown.map((p, i) => {
+    subjectIdByKey.set(key(p), ids[i]!);
+    return { id: ids[i]!, kind: p.kind, name: p.name, created_at: now, scheme: p.scheme, value: p.id };
   });
   return { subjectIdByKey, newSubjects, existing };
 }
@@ -62,4 +78,16 @@ export function nameVariants(
       ? []
       : [{ subject_id: subjectId, name: c.record.subject.name, first_seen_at: now, record_id: records[i]!.id }];
   });
+}
+
+/** The `subject.registered` ledger events of subjects registered by a filing (a replay registers them again). */
+export function subjectRegisteredEvents(subjects: Resolution['newSubjects']) {
+  return subjects.map((s) => ({
+    type: 'subject.registered',
+    subject_id: s.id,
+    payload: {
+      subject: { id: s.id, kind: s.kind, name: s.name, created_at: s.created_at },
+      identifiers: [{ scheme: s.scheme, value: s.value }],
+    },
+  }));
 }

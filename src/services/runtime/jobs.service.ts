@@ -11,9 +11,11 @@ import { getEarliestNextChange } from '../../store/state.repository.ts';
 import type { ServiceContext } from '../context.ts';
 import { markOverdueDisputes } from '../due-process/disputes.service.ts';
 import { expireDueRecords } from '../due-process/expiry.service.ts';
+import { deliverDueAmendments } from '../due-process/amendment-delivery.service.ts';
 import { deliverDueNotices, webhookFromConfig, type Webhook } from '../due-process/notice-delivery.service.ts';
 import { reevaluateAllDue } from '../ledger/reevaluation.service.ts';
 import { failStalledImports } from '../records/agency-imports.service.ts';
+import { maintainInquiryPartitions } from './inquiry-partitions.service.ts';
 import { purgeStaleStaffSignIns } from '../accounts/staff-housekeeping.service.ts';
 
 /** A job run as of `ctx.clock()` (the run's instant); resolves to how many things it changed. */
@@ -34,7 +36,8 @@ export interface JobsDeps {
  * How many things each job changed, in the order they ran: `expired`, `reevaluated`,
  * `overdue_disputes`, `purged_staff_sessions`, `purged_sign_in_throttles`,
  * `purged_subject_sessions`, `purged_oidc_sign_ins`, `stalled_imports`, one entry per extra job,
- * then (with a webhook) `delivered`, `delivery_retrying`, `delivery_failed`.
+ * then (with a webhook) `delivered`, `delivery_retrying`, `delivery_failed`, then (when any amendment was due for a
+ * relying principal's webhook) `amendments_delivered`, `amendments_retrying`, `amendments_failed`.
  */
 export type JobCounts = Record<string, number>;
 
@@ -43,7 +46,8 @@ export function registryJobs(
   ctx: ServiceContext,
   config: Pick<Config, 'noticeWebhook' | 'noticeWebhookSecret' | 'timeZone'>,
 ): JobsDeps {
-  return { ctx, webhook: webhookFromConfig(config) };
+  // The inquiry log's months: made ahead, dropped after the policy's retention (inquiry-partitions.service.ts).
+  return { ctx, webhook: webhookFromConfig(config), extraJobs: { inquiry_partitions: maintainInquiryPartitions } };
 }
 
 /** The context with its clock stopped at `now`, so every job in a run works as of the same instant. */
@@ -87,6 +91,13 @@ export async function runJobs(deps: JobsDeps, now: Date): Promise<JobCounts> {
     counts.delivered = delivery.delivered;
     counts.delivery_retrying = delivery.retrying;
     counts.delivery_failed = delivery.failed;
+  }
+  // FCRA § 611(d): amendments go to each relying principal's own webhook; counted only when any was due.
+  const amendments = await deliverDueAmendments(ctx);
+  if (amendments.delivered + amendments.retrying + amendments.failed > 0) {
+    counts.amendments_delivered = amendments.delivered;
+    counts.amendments_retrying = amendments.retrying;
+    counts.amendments_failed = amendments.failed;
   }
   await ctx.indexed();
   return counts;

@@ -6,6 +6,7 @@
 
 import type pg from 'pg';
 import type { Policy } from '../../domain/policy.ts';
+import type { RelatedListing } from '../../domain/related.ts';
 import { type ChannelListener, listenToChannel } from '../../store/channel-listener.ts';
 import { getLedgerHeadSeq, getLedgerRowsAfter, LEDGER_CHANNEL, parsePayload } from '../../store/ledger.repository.ts';
 import {
@@ -139,6 +140,11 @@ export class LedgerFollower {
 }
 
 function applyRow(index: DecisionIndex, row: IndexedIdentifier): void {
-  const code = row.indexed === true ? index.encode(row.grade ?? '', row.active_lists ?? []) : index.baseCode;
+  // The listings' ends are not kept: a decision holds for as long as the state does (see measuresFor).
+  const related =
+    row.indexed === true ? ((row.related ?? []) as RelatedListing[]).map((l) => ({ ...l, until: null })) : [];
+  const code =
+    row.indexed === true ? index.encode(row.grade ?? '', row.active_lists ?? [], related.length > 0) : index.baseCode;
   index.set(row.scheme, row.value, code);
+  index.setRelated(row.scheme, row.value, related);
 }

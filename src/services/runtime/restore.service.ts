@@ -25,6 +25,7 @@ import { type CopySession, openRestoreSession, type TableShape } from '../../sto
 import { openDatabase } from '../../store/database.ts';
 import { migrateWithinTransaction } from '../../store/migrate.ts';
 import { readPrivateFile } from '../../store/private-file.ts';
+import { rebuildCounts } from '../../store/counts.repository.ts';
 import { type BackupManifest, invalid, TableDigester } from './backup-manifest.ts';
 import { checkBackupFile } from './backup.service.ts';
 import { logKeyFile } from '../ledger/log-key.service.ts';
@@ -54,6 +55,8 @@ export async function restoreDatabase(config: Config, file: string): Promise<Res
         shapes.map((shape) => shape.name),
       ); // empty already: for the rows' order
       await loadTables(session, file, shapes);
+      // The counts (schema read_counts) are derived, not backed up: recomputed once every table is in.
+      await rebuildCounts(session.db);
       await setSequenceValues(session.db, manifest.sequences);
       await verifyTables(session, file, manifest, shapes);
       await session.commit();

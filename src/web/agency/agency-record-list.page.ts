@@ -1,11 +1,12 @@
 /**
  * `/agency/records`: the clerk's own agency's records, newest filing first, filtered by status
- * and text with a plain GET form, a page at a time (usa-pagination previous / current / next).
+ * and text with a plain GET form, a page at a time (usa-pagination first / previous / next / last, by cursor).
  * Each row links to the record's view on the console ("find my record"), where it is corrected.
  */
 
 import { RECORD_STATUSES, type OwnRecordsPage } from '../../services/records/agency-records.service.ts';
-import { pagination, table } from '../components.ts';
+import { table } from '../components.ts';
+import { keysetPagination } from '../keyset-pagination.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { localDay } from '../format.ts';
 import { layout, type PageContext } from '../layout.ts';
@@ -60,6 +61,6 @@ ${
         rows,
       )
 }
-${pagination(ctx, page, view.result.hasMore)}`,
+${keysetPagination(ctx, view.result)}`,
   );
 }

@@ -1,21 +1,29 @@
-/** The agency console's "find my record" section: look one up by source_ref or record number, correct or revoke it. */
+/**
+ * The agency console's "find my record" section: look one up by source_ref, record number or case number (案号, the
+ * document reference), see whom it is about, correct or revoke it.
+ */
 
 import type { Policy } from '../../domain/policy.ts';
 import type { CreditRecord } from '../../domain/record.ts';
+import type { RecordSubject } from '../../services/records/records.service.ts';
+import { nameIn } from '../../domain/local-text.ts';
 import { alert } from '../components.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { localDay } from '../format.ts';
 import type { PageContext } from '../layout.ts';
+import type { MessageKey } from '../i18n/en.ts';
 import { correctionForm } from './agency-correction.page.ts';
 import type { FormState } from '../form-fields.ts';
 
 export interface RecordSearch {
   readonly query: string;
-  /** undefined: no search made; null: nothing of this agency's matches. */
-  readonly found: CreditRecord | null | undefined;
+  /** undefined: no search made; null: nothing of this agency's matches. With its subject when the search found it. */
+  readonly found: FoundRecord | null | undefined;
   /** The correction form's last post, when it was refused. */
   readonly correction?: FormState;
 }
+
+type FoundRecord = CreditRecord & { readonly subject?: RecordSubject };
 
 export function recordSearchSection(ctx: PageContext, policy: Policy, csrf: string, search: RecordSearch): SafeHtml {
   const { t } = ctx;
@@ -34,14 +42,18 @@ ${search.found ? foundRecord(ctx, policy, csrf, search.found, search.correction 
 </section>`;
 }
 
-function foundRecord(ctx: PageContext, policy: Policy, csrf: string, r: CreditRecord, correction: FormState): SafeHtml {
+function foundRecord(ctx: PageContext, policy: Policy, csrf: string, r: FoundRecord, correction: FormState): SafeHtml {
   const { t } = ctx;
   const revocable = r.status === 'active';
   const correctable = ['active', 'expired', 'repaired'].includes(r.status);
   return html`<div class="border-1px border-base-lighter radius-md padding-2">
-<h3 class="margin-top-0">${t('agency_col_record')} <span class="break-word">${r.id}</span> · ${r.status}</h3>
+<h3 class="margin-top-0">${t('agency_col_record')} <span class="break-word">${r.id}</span> · ${t(
+    `portal_status_${r.status}` as MessageKey,
+  )}</h3>
 <dl>
-<dt class="text-bold">${t('agency_field_type')}</dt><dd class="margin-left-0">${r.type}</dd>
+${r.subject === undefined ? '' : subjectRow(ctx, r.subject)}
+<dt class="text-bold">${t('agency_field_type')}</dt>
+<dd class="margin-left-0">${nameIn(ctx.locale, policy.record_types.get(r.type), r.type)}</dd>
 <dt class="text-bold">${t('agency_field_source_ref')}</dt><dd class="margin-left-0 break-word">${r.source_ref}</dd>
 <dt class="text-bold">${t('agency_field_decided_at')}</dt>
 <dd class="margin-left-0">${localDay(ctx.locale, r.decided_at)}</dd>
@@ -64,4 +76,12 @@ ${
     : ''
 }
 </div>`;
+}
+
+/** Whom the record is about: the name and every identifier the registry knows them by. */
+function subjectRow(ctx: PageContext, subject: RecordSubject): SafeHtml {
+  return html`<dt class="text-bold">${ctx.t('agency_subject')}</dt>
+<dd class="margin-left-0 break-word">${subject.name}${subject.identifiers.map(
+    (i) => html` · <code>${i.scheme}:${i.value}</code>`,
+  )}</dd>`;
 }

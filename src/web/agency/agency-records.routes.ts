@@ -27,6 +27,8 @@ import {
 } from './agency-clerk.ts';
 import { refuseTextIn } from '../../shell/request-checks.ts';
 import { consoleContext, renderConsole, requiredReason } from './agency-console.ts';
+import { localProblems } from '../local-errors.ts';
+import { fileFormLabel } from './agency-file-form.page.ts';
 
 const listQuery = {
   type: 'object',
@@ -34,7 +36,7 @@ const listQuery = {
   properties: {
     status: { enum: ['', ...RECORD_STATUSES] },
     q: { type: 'string', maxLength: 200 },
-    page: { type: 'string', pattern: '^[1-9][0-9]{0,5}$' },
+    after: { type: 'string', maxLength: 400 },
   },
 } as const;
 
@@ -45,7 +47,7 @@ export function agencyRecordsRoutes(scope: FastifyInstance, deps: AppDeps): void
 }
 
 function recordListRoute(scope: FastifyInstance, deps: AppDeps): void {
-  scope.get<{ Querystring: { status?: string; q?: string; page?: string } }>(
+  scope.get<{ Querystring: { status?: string; q?: string; after?: string } }>(
     '/agency/records',
     { ...page, schema: { hide: true, querystring: listQuery } },
     async (request, reply) => {
@@ -55,7 +57,7 @@ function recordListRoute(scope: FastifyInstance, deps: AppDeps): void {
       const result = await listOwnRecords(deps.rt, clerk.principal, {
         status,
         text,
-        page: Number(request.query.page ?? '1'),
+        after: request.query.after,
       });
       const ctx = pageContext(request, reply);
       return sendPage(
@@ -93,8 +95,11 @@ function correctionRoute(scope: FastifyInstance, deps: AppDeps): void {
       } catch (error) {
         const problems = formProblems(error, /^changes\./);
         if (problems === undefined) throw error;
-        const search = { query: record.id, found: record, correction: { values, problems } };
-        return renderConsole(deps, reply, consoleContext(request, reply), clerk, { status: 422, search });
+        const ctx = consoleContext(request, reply);
+        const label = fileFormLabel(ctx, deps.rt.policy, record.type);
+        const local = localProblems(ctx, problems, { policy: deps.rt.policy, label });
+        const search = { query: record.id, found: record, correction: { values, problems: local } };
+        return renderConsole(deps, reply, ctx, clerk, { status: 422, search });
       }
       return noStore(reply).redirect(`/agency?corrected=${record.id}&version=${version}&find=${record.id}`, 303);
     },

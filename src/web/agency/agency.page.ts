@@ -34,6 +34,8 @@ export interface AgencyConsole {
 
 export function agencyConsolePage(ctx: PageContext, policy: Policy, data: AgencyConsole): SafeHtml {
   const { t } = ctx;
+  // A refused filing comes first, its error summary at the top of the page, where the focus goes (issue 11).
+  const refused = data.form.problems.length > 0;
   return layout(
     ctx,
     t('agency_title'),
@@ -61,10 +63,11 @@ ${
       )
     : ''
 }
+${refused ? fileRecordForm(ctx, policy, data.agencyKind, data.csrf, data.form) : ''}
 ${disputeQueue(ctx, policy, data.csrf, data.disputes)}
 ${repairQueue(ctx, data)}
 ${recordSearchSection(ctx, policy, data.csrf, data.search)}
-${fileRecordForm(ctx, policy, data.agencyKind, data.csrf, data.form)}
+${refused ? '' : fileRecordForm(ctx, policy, data.agencyKind, data.csrf, data.form)}
 ${uploadSection(ctx, data.csrf, data.uploads, data.uploadLimits)}`,
   );
 }
@@ -74,7 +77,10 @@ function reasonField(ctx: PageContext, id: string): SafeHtml {
 <textarea class="usa-textarea height-8" id="reason-${id}" name="reason" required maxlength="2000"></textarea>`;
 }
 
-/** Fa Shi [2017] 7 art. 10: a deletion is due within 3 working days; shown, and marked overdue, as a dispute's. */
+/**
+ * A repair's deadline, shown and marked overdue as a dispute's: a deletion within 3 working days (Fa Shi [2017] 7
+ * art. 10), any other application within the policy's decision deadline (NDRC Order No. 36 (2025): 10 working days).
+ */
 function repairDue(ctx: PageContext, r: RepairView): SafeHtml | string {
   if (r.due_at === null) return '';
   const overdue = r.overdue ? html` <span class="usa-tag bg-secondary-dark">${ctx.t('agency_overdue')}</span>` : '';
@@ -91,6 +97,11 @@ function repairQueue(ctx: PageContext, data: AgencyConsole): SafeHtml {
 <h3 class="margin-top-0">${t('agency_col_record')} <span class="break-word">${r.record_id}</span></h3>
 <p><strong>${t('agency_col_applied')}:</strong> ${localDay(ctx.locale, r.applied_at)}</p>
 ${repairDue(ctx, r)}
+${
+  r.commitment_text === null
+    ? ''
+    : html`<p><strong>${t('agency_col_commitment')}:</strong> <span class="break-word">${r.commitment_text}</span></p>`
+}
 <p><strong>${t('agency_col_evidence')}:</strong> <span class="break-word">${r.evidence}</span>${
             r.document_ref ? html` (<span class="break-word">${r.document_ref}</span>)` : ''
           }</p>

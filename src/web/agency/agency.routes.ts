@@ -12,7 +12,7 @@ import { findOwnRecord } from '../../services/records/records.service.ts';
 import { noStore } from '../page-context.ts';
 import { pageErrorHandler } from '../sign-in/require-staff.ts';
 import type { PageContext } from '../layout.ts';
-import { attributeNames, fileableTypes, type FormValues } from './agency-file-form.page.ts';
+import { attributeField, type FormValues } from './agency-file-form.page.ts';
 import type { RecordSearch } from './agency-records.page.ts';
 import type { AgencyConsole } from './agency.page.ts';
 import type { AppDeps } from '../../shell/deps.ts';
@@ -54,7 +54,10 @@ function fileRecordRoute(scope: FastifyInstance, deps: AppDeps): void {
     async (request, reply) => {
       const clerk = await clerkOf(request, deps);
       const values = stringsOf(request.body);
-      const input = recordInput(values, attributeNames(fileableTypes(deps.rt.policy, clerk.agencyKind)));
+      const input = recordInput(
+        values,
+        Object.keys(deps.rt.policy.record_types.get(values.type ?? '')?.attributes ?? {}),
+      );
       const result = await fileRecords(
         deps.rt,
         { agency_id: clerk.principal.agency_id!, agency_kind: clerk.agencyKind },
@@ -85,11 +88,17 @@ async function findRecord(deps: AppDeps, clerk: Clerk, query: string | undefined
   return { query: q, found: (await findOwnRecord(deps.rt, clerk.principal, q)) ?? null };
 }
 
-/** The form's flat fields as one intake item; empty optional fields are left out, not sent as "". */
+/**
+ * The form's flat fields as one intake item; empty optional fields are left out, not sent as "". The attributes are
+ * the chosen type's group (`attr.<type>.<name>`), or the flat `attributes.<name>` a script may post.
+ */
 function recordInput(values: FormValues, attributes: readonly string[]): Record<string, unknown> {
   const optional = (name: string) => (values[name] ? { [name]: values[name] } : {});
+  const type = values.type ?? '';
   const attrs = Object.fromEntries(
-    attributes.map((a) => [a, values[`attributes.${a}`] ?? '']).filter((e) => e[1] !== ''),
+    attributes
+      .map((a) => [a, values[attributeField(type, a)] || values[`attributes.${a}`] || ''])
+      .filter((e) => e[1] !== ''),
   );
   return {
     type: values.type,

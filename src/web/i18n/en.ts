@@ -1,7 +1,10 @@
 /** English messages. `{name}` placeholders are filled by `format()` (src/web/i18n/index.ts). */
 import { AGENCY_EN } from './agency-en.ts';
+import { COMMITMENTS_EN } from './commitments-en.ts';
+import { MEANING_EN } from './meaning-en.ts';
 import { PAGES_EN } from './pages-en.ts';
 import { PORTAL_EN } from './portal-en.ts';
+import { RELATIONSHIPS_EN } from './relationships-en.ts';
 import { STAFF_EN } from './staff-en.ts';
 
 export const en = {
@@ -9,6 +12,9 @@ export const en = {
   ...STAFF_EN,
   ...AGENCY_EN,
   ...PAGES_EN,
+  ...COMMITMENTS_EN,
+  ...RELATIONSHIPS_EN,
+  ...MEANING_EN,
   site_name: 'Credence public credit register',
   skip_to_content: 'Skip to main content',
   nav_search: 'Search',

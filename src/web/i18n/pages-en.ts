@@ -24,6 +24,8 @@ export const PAGES_EN = {
   op_delivery_stalled_text:
     '{pending} notices are waiting and none has been delivered: subjects are not being told. ' +
     'Check the notice webhook (CREDENCE_NOTICE_WEBHOOK) and the delivery errors.',
+  page_first: 'First',
+  page_last: 'Last',
   page_of: 'Page {page} of {pages}',
   list_total: '{total} people and organisations on this list.',
   list_total_capped: 'More than {total} people and organisations on this list; search by name or identifier.',

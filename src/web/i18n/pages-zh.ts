@@ -26,10 +26,12 @@ export const PAGES_ZH: Readonly<Record<keyof typeof PAGES_EN, string>> = {
   op_delivery_stalled_text:
     '有 {pending} 条通知等待送达，且没有一条送达成功：信用主体没有收到告知。' +
     '请检查通知推送地址（CREDENCE_NOTICE_WEBHOOK）和送达错误。',
+  page_first: '首页',
+  page_last: '末页',
   page_of: '第 {page} 页，共 {pages} 页',
   list_total: '此名单共有 {total} 个个人和组织。',
   list_total_capped: '此名单超过 {total} 个个人和组织；请按名称或证件号码查询。',
   search_total: '共查到 {total} 个。',
   search_total_capped: '查到超过 {total} 个：请补全名称，或按证件号码查询。',
-  search_invalid_identifier: '这不是有效的{scheme}：请逐位核对（最后一位是校验码）。本次未进行查询。',
+  search_invalid_identifier: '这不是有效的{scheme}：{problem}。请逐位核对（最后一位是校验码）。本次未进行查询。',
 };

@@ -89,6 +89,7 @@ export const PORTAL_EN = {
   portal_inquiries_older: 'Older inquiries',
   portal_inquiries_page_title: 'Who checked me: older inquiries',
   portal_inquiries_none: 'Nobody has checked you yet.',
+  portal_inquiries_retention: 'Inquiries are kept for {period}, then deleted ({basis}).',
   portal_col_when: 'When',
   portal_col_who: 'Who',
   portal_col_what: 'What they did',
@@ -98,6 +99,10 @@ export const PORTAL_EN = {
   portal_inquiry_record: 'read one of your records',
   portal_inquiry_self: 'you, in this portal',
   portal_download: 'Download my data (JSON)',
+  portal_download_pdf: 'Download PDF',
+  portal_print_hint:
+    'To print your file, use your browser’s Print: the page prints without its menus and forms. The PDF has the same ' +
+    'file, with the time it was made and the log checkpoint it was proven against.',
   portal_done_disputed: 'Your dispute was sent. The agency must answer by {due}.',
   portal_done_repair: 'Your repair application was sent to the agency.',
   portal_done: 'Done',

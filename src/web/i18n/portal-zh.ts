@@ -83,6 +83,7 @@ export const PORTAL_ZH: Readonly<Record<keyof typeof PORTAL_EN, string>> = {
   portal_inquiries_older: '更早的查询',
   portal_inquiries_page_title: '谁查询过我：更早的查询',
   portal_inquiries_none: '尚无人查询过您。',
+  portal_inquiries_retention: '查询记录保存{period}，期满删除（{basis}）。',
   portal_col_when: '时间',
   portal_col_who: '查询方',
   portal_col_what: '查询内容',
@@ -92,6 +93,9 @@ export const PORTAL_ZH: Readonly<Record<keyof typeof PORTAL_EN, string>> = {
   portal_inquiry_record: '查阅了您的一条记录',
   portal_inquiry_self: '您本人（本门户）',
   portal_download: '下载我的数据（JSON）',
+  portal_download_pdf: '下载PDF',
+  portal_print_hint:
+    '如需打印档案，请使用浏览器的“打印”：打印时不含菜单和表单。PDF 内容相同，并注明生成时间及其所对照证明的日志检查点。',
   portal_done_disputed: '您的异议已提交。报送机构须在 {due} 前答复。',
   portal_done_repair: '您的修复申请已提交给报送机构。',
   portal_done: '已完成',

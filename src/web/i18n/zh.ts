@@ -1,8 +1,11 @@
 /** 简体中文 messages; the type makes the key set identical to English's. */
 import type { Messages } from './en.ts';
 import { AGENCY_ZH } from './agency-zh.ts';
+import { COMMITMENTS_ZH } from './commitments-zh.ts';
+import { MEANING_ZH } from './meaning-zh.ts';
 import { PAGES_ZH } from './pages-zh.ts';
 import { PORTAL_ZH } from './portal-zh.ts';
+import { RELATIONSHIPS_ZH } from './relationships-zh.ts';
 import { STAFF_ZH } from './staff-zh.ts';
 
 export const zh: Messages = {
@@ -10,6 +13,9 @@ export const zh: Messages = {
   ...STAFF_ZH,
   ...AGENCY_ZH,
   ...PAGES_ZH,
+  ...COMMITMENTS_ZH,
+  ...RELATIONSHIPS_ZH,
+  ...MEANING_ZH,
   site_name: 'Credence 公共信用信息公示平台',
   skip_to_content: '跳到主要内容',
   nav_search: '查询',

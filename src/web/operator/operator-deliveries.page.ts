@@ -73,19 +73,21 @@ ${redeliverForm(ctx, view.staff.csrf_token, n)}</li>`,
   )}</ul>`;
 }
 
-/** Previous / next links when the failed notices fill more than one page. */
+/** First / previous / next / last links (cursors: keyset pages) when the failed notices fill more than one page. */
 function pager(ctx: PageContext, overview: DeliveryOverview): SafeHtml | string {
   const { t } = ctx;
-  const pages = Math.max(1, Math.ceil(overview.counts[overview.status] / overview.page_size));
-  if (pages === 1 && overview.page === 1) return '';
-  const link = (page: number, label: string) =>
-    html`<li class="margin-right-3"><a class="usa-link" href="${withQuery(ctx, {
-      page: String(page),
-    })}">${label}</a></li>`;
+  const { previous, next, last } = overview;
+  if (previous === null && next === null && last === null) return '';
+  const { after: _, ...rest } = ctx.query;
+  const first = new URLSearchParams(rest).toString();
+  const link = (cursor: string | null, label: string) =>
+    html`<li class="margin-right-3"><a class="usa-link" href="${
+      cursor === null ? `${ctx.path}${first === '' ? '' : `?${first}`}` : withQuery(ctx, { after: cursor })
+    }">${label}</a></li>`;
   return html`<nav aria-label="${t('op_page_label')}"><ul class="usa-list usa-list--unstyled display-flex flex-wrap">
-${overview.page > 1 ? link(Math.min(overview.page - 1, pages), t('op_page_previous')) : ''}
-<li class="margin-right-3" aria-current="page">${t('op_page_number', { page: overview.page })} / ${pages}</li>
-${overview.page < pages ? link(overview.page + 1, t('op_page_next')) : ''}</ul></nav>`;
+${previous === null ? '' : html`${link(null, t('page_first'))}${link(previous, t('op_page_previous'))}`}
+<li class="margin-right-3" aria-current="page">${t('op_page_number', { page: overview.page })} / ${overview.pages}</li>
+${next === null ? '' : link(next, t('op_page_next'))}${last === null ? '' : link(last, t('page_last'))}</ul></nav>`;
 }
 
 /** The whole page. */

@@ -7,10 +7,11 @@
  * calls the same service as the API, and renders. Errors render as coded HTML pages.
  */
 
+import { localError, localProblems } from '../local-errors.ts';
 import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '../../domain/principal.ts';
-import { isCredenceError } from '../../errors.ts';
+import { CredenceError, isCredenceError } from '../../errors.ts';
 import { verifyLedger } from '../../services/ledger/ledger.service.ts';
 import {
   getDeliveryOverview,
@@ -93,10 +94,13 @@ function consoleRoutes(scope: FastifyInstance, deps: AppDeps, createdKeys: Creat
       return noStore(reply).redirect(`/operator?created=${id}`, 303);
     } catch (error) {
       if (!isCredenceError(error) || error.status < 400 || error.status >= 500 || error.status === 403) throw error;
-      const problems =
+      // In the page's language (issue 11).
+      const ctx = pageContext(request, reply, { path: '/operator' });
+      const details =
         error.details.length > 0 ? error.details : [{ code: error.code, path: 'name', message: error.message }];
+      const problems = localProblems(ctx, details, { policy: deps.rt.policy });
       reply.status(400);
-      return renderConsole(deps, request, reply, { form: { values, problems, message: error.message } });
+      return renderConsole(deps, request, reply, { form: { values, problems, message: localError(ctx, error) } });
     }
   });
 
@@ -126,11 +130,13 @@ async function renderDeliveries(
 ): Promise<FastifyReply> {
   const staff = await requireStaff(request, ['operator']);
   const ctx = pageContext(request, reply, { path: '/operator/deliveries', keepQuery: redelivered === undefined });
-  const overview = await getDeliveryOverview(
-    deps.rt,
-    'failed',
-    redelivered === undefined ? pageNumber(request.query.page) : 1,
-  );
+  const after = redelivered === undefined ? request.query.after : undefined;
+  // A bad link is no error: a cursor that is not one of ours opens the first page.
+  const overview = await getDeliveryOverview(deps.rt, 'failed', after).catch((error: unknown) => {
+    if (error instanceof CredenceError && error.code === 'CRD_VALIDATION')
+      return getDeliveryOverview(deps.rt, 'failed');
+    throw error;
+  });
   return sendPage(
     reply,
     deliveriesPage(ctx, { staff, overview, ...(redelivered === undefined ? {} : { redelivered }) }),
@@ -168,7 +174,7 @@ async function gather(deps: AppDeps, _query: Query): Promise<Omit<OperatorView, 
   const [principals, ref, overview] = await Promise.all([
     listPrincipals(deps.rt),
     readActivePolicyRef(deps.rt),
-    getDeliveryOverview(deps.rt, 'failed', 1),
+    getDeliveryOverview(deps.rt, 'failed'),
   ]);
   return {
     principals: sortPrincipals(principals),
@@ -184,12 +190,6 @@ function sortPrincipals(principals: readonly Principal[]): Principal[] {
     (a, b) =>
       Number(a.revoked_at !== null) - Number(b.revoked_at !== null) || b.created_at.getTime() - a.created_at.getTime(),
   );
-}
-
-/** `?page=` as a page number; anything else is the first page (a bad link is no error). */
-function pageNumber(text: string | undefined): number {
-  const n = Number(text ?? '1');
-  return Number.isInteger(n) && n >= 1 && n <= 10_000 ? n : 1;
 }
 
 const one = (v: string | string[] | undefined) => (Array.isArray(v) ? (v[0] ?? '') : (v ?? '')).slice(0, 200);

@@ -4,15 +4,21 @@
  * recipients to whom personal data have been disclosed), newest first.
  */
 
-import { nameIn } from '../../domain/local-text.ts';
+import { inLanguage, nameIn } from '../../domain/local-text.ts';
 import { table } from '../components.ts';
 import { html, type SafeHtml } from '../html.ts';
-import { localDateTime, localDay, pageTimeZone } from '../format.ts';
+import { localDateTime, localDay, localDuration, pageTimeZone } from '../format.ts';
 import type { PageContext } from '../layout.ts';
 import type { Outcome, Policy } from '../../domain/policy.ts';
 import { noticeText } from '../../services/due-process/notice-text.ts';
 import type { SubjectReport } from '../../services/due-process/reports.service.ts';
 import type { PortalView } from './portal-view.ts';
+
+/** A notice's legal basis: a list's as the policy words it, in the page's language; a record's as it was filed. */
+function noticeBasis(ctx: PageContext, view: PortalView, n: PortalView['report']['notices'][number]): string {
+  const list = n.list_id === null ? undefined : view.policy.lists.get(n.list_id);
+  return list === undefined ? n.legal_basis : inLanguage(list.legal_basis, ctx.locale);
+}
 
 export function noticesSection(ctx: PageContext, view: PortalView): SafeHtml {
   const { t } = ctx;
@@ -26,7 +32,7 @@ export function noticesSection(ctx: PageContext, view: PortalView): SafeHtml {
     (n) => html`<li class="border-left-05 border-primary padding-left-2 margin-bottom-2">
 <p class="margin-y-05"><strong>${localDay(ctx.locale, n.at)}</strong> · ${view.names.agency(n.agency_id)}</p>
 <p class="margin-y-05 break-word">${noticeText(n, reader).what}</p>
-<p class="margin-y-05 text-base-dark">${t('portal_list_basis', { basis: n.legal_basis })}${
+<p class="margin-y-05 text-base-dark">${t('portal_list_basis', { basis: noticeBasis(ctx, view, n) })}${
       n.dispute_by ? html` ${t('portal_notice_dispute_by', { date: localDay(ctx.locale, n.dispute_by) })}` : ''
     }</p>
 </li>`,
@@ -62,6 +68,16 @@ export function inquiriesTable(ctx: PageContext, policy: Policy, inquiries: read
   );
 }
 
+/** How long inquiries are kept, and on what basis (the policy's `inquiries`). */
+export function inquiryRetention(ctx: PageContext, policy: Policy): SafeHtml {
+  const { retention, legal_basis } = policy.inquiries;
+  const text = ctx.t('portal_inquiries_retention', {
+    period: localDuration(ctx.locale, retention),
+    basis: inLanguage(legal_basis, ctx.locale),
+  });
+  return html`<p class="text-base-dark">${text}</p>`;
+}
+
 /** The link to the page of older inquiries, when there is one. */
 export function olderInquiriesLink(ctx: PageContext, next: string | null): SafeHtml {
   return next === null
@@ -82,5 +98,7 @@ ${
     : html`<p>${t('portal_inquiries_count', { shown: report.inquiries.length, total: report.inquiries_total })}</p>
 ${inquiriesTable(ctx, view.policy, report.inquiries)}
 ${olderInquiriesLink(ctx, report.inquiries_next)}`
-}</section>`;
+}
+${inquiryRetention(ctx, view.policy)}
+${report.own_views > 0 ? html`<p>${t('portal_own_views', { count: report.own_views })}</p>` : ''}</section>`;
 }

@@ -6,7 +6,7 @@
 import type { Policy } from '../../domain/policy.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { layout, type PageContext } from '../layout.ts';
-import { inquiriesTable, olderInquiriesLink } from './portal-activity.page.ts';
+import { inquiriesTable, inquiryRetention, olderInquiriesLink } from './portal-activity.page.ts';
 import type { SubjectReport } from '../../services/due-process/reports.service.ts';
 
 export interface InquiriesPage {
@@ -25,6 +25,7 @@ export function portalInquiriesPage(ctx: PageContext, policy: Policy, page: Inqu
 ${
   page.inquiries.length === 0 ? html`<p>${t('portal_inquiries_none')}</p>` : inquiriesTable(ctx, policy, page.inquiries)
 }
-${olderInquiriesLink(ctx, page.next)}`,
+${olderInquiriesLink(ctx, page.next)}
+${inquiryRetention(ctx, policy)}`,
   );
 }

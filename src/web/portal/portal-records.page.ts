@@ -11,7 +11,11 @@ import { html, type SafeHtml } from '../html.ts';
 import type { MessageKey } from '../i18n/en.ts';
 import { localDay } from '../format.ts';
 import type { PageContext } from '../layout.ts';
+import { commitmentForRepair, needsCommitment, repairState } from './portal-commitments.page.ts';
 import type { PortalView } from './portal-view.ts';
+import { repairOpening, repairOpeningNote, statementForm } from './portal-due-process.page.ts';
+import { recordLists } from './portal-meaning.page.ts';
+import { relationshipsSection } from './portal-relationships.page.ts';
 
 type ReportRecord = SubjectReport['records'][number];
 
@@ -31,7 +35,7 @@ ${
     ? html`<p>${t('portal_records_none')}</p>`
     : html`<ul class="usa-list usa-list--unstyled">${records.map((r) => recordCard(ctx, view, r))}</ul>`
 }
-</section>`;
+</section>${relationshipsSection(ctx, view)}`;
 }
 
 function recordCard(ctx: PageContext, view: PortalView, r: ReportRecord): SafeHtml {
@@ -54,8 +58,10 @@ ${
     : field('portal_record_counts_until', localDay(ctx.locale, r.counts_until))
 }
 </dl>
+${recordLists(ctx, view, r)}
 ${dueProcessState(ctx, r)}
 ${r.statements.map((s) => html`<p class="usa-prose">${t('portal_statement', { text: s.statement })}</p>`)}
+${statementForm(ctx, view, r)}
 ${r.dispute === null && DISPUTABLE.has(r.status) ? disputeForm(ctx, view, r, type?.dispute.days ?? 30) : ''}
 ${
   r.dispute === null && r.repair === null && r.status === 'active' && (type?.points ?? 0) < 0
@@ -76,16 +82,16 @@ function dueProcessState(ctx: PageContext, r: ReportRecord): SafeHtml {
       }</strong></p>`,
     );
   }
-  if (r.repair !== null)
-    parts.push(
-      html`<p><strong>${t('portal_repair_pending', { date: localDay(ctx.locale, r.repair.applied_at) })}</strong></p>`,
-    );
+  if (r.repair !== null) parts.push(html`<p><strong>${repairState(ctx, r.repair)}</strong></p>`);
   return html`${parts}`;
 }
 
 function disputeForm(ctx: PageContext, view: PortalView, r: ReportRecord, days: number): SafeHtml {
   const { t } = ctx;
-  return html`<details class="margin-bottom-1"><summary class="usa-link text-bold">${t(
+  // A refused dispute comes back open, as it was typed.
+  const draft = view.draft?.dispute?.record_id === r.id ? view.draft.dispute.statement : undefined;
+  const open = draft === undefined ? '' : ' open';
+  return html`<details class="margin-bottom-1"${open}><summary class="usa-link text-bold">${t(
     'portal_dispute_summary',
   )}</summary>
 <form class="usa-form" method="post" action="/portal/records/${r.id}/disputes">
@@ -94,24 +100,43 @@ function disputeForm(ctx: PageContext, view: PortalView, r: ReportRecord, days: 
 <span class="usa-hint" id="dispute-${r.id}-hint">${t('portal_dispute_hint', { days })}</span>
 <textarea class="usa-textarea" id="dispute-${
     r.id
-  }" name="statement" required maxlength="4000" aria-describedby="dispute-${r.id}-hint"></textarea>
-<button class="usa-button margin-top-1" type="submit">${t('portal_dispute_submit')}</button>
+  }" name="statement" required maxlength="4000" aria-describedby="dispute-${r.id}-hint">${draft ?? ''}</textarea>
+<button class="usa-button margin-top-1 width-auto" type="submit">${t('portal_dispute_submit')}</button>
 </form></details>`;
 }
 
 function repairForm(ctx: PageContext, view: PortalView, r: ReportRecord): SafeHtml {
   const { t } = ctx;
-  return html`<details><summary class="usa-link text-bold">${t('portal_repair_summary')}</summary>
-<form class="usa-form" method="post" action="/portal/records/${r.id}/repairs">
+  // When repair opens is said first; before then there is no form to fill in (issue 11).
+  const opening = repairOpening(view, r);
+  if (opening.kind === 'from') return repairOpeningNote(ctx, opening);
+  // NDRC Order No. 36 (2025): the commitment first; the application once one goes with it.
+  const drafted = view.draft?.commitment?.record_id === r.id || view.draft?.repair?.record_id === r.id;
+  const open = drafted ? ' open' : '';
+  return html`${repairOpeningNote(ctx, opening)}<details${open}><summary class="usa-link text-bold">${t(
+    'portal_repair_summary',
+  )}</summary>
+${commitmentForRepair(ctx, view, r)}${needsCommitment(view, r) ? '' : applicationForm(ctx, view, r)}</details>`;
+}
+
+function applicationForm(ctx: PageContext, view: PortalView, r: ReportRecord): SafeHtml {
+  const { t } = ctx;
+  // A refused application comes back as it was typed.
+  const draft = view.draft?.repair?.record_id === r.id ? view.draft.repair : undefined;
+  return html`<form class="usa-form" method="post" action="/portal/records/${r.id}/repairs">
 <input type="hidden" name="csrf" value="${view.subject.csrf_token}">
 <label class="usa-label" for="evidence-${r.id}">${t('portal_repair_evidence')}</label>
-<textarea class="usa-textarea" id="evidence-${r.id}" name="evidence" required maxlength="4000"></textarea>
+<textarea class="usa-textarea" id="evidence-${r.id}" name="evidence" required maxlength="4000">${
+    draft?.evidence ?? ''
+  }</textarea>
 <label class="usa-label" for="document-${r.id}">${t('portal_repair_document')}</label>
-<input class="usa-input" id="document-${r.id}" name="document_ref" type="text" maxlength="200">
+<input class="usa-input" id="document-${r.id}" name="document_ref" type="text" maxlength="200" value="${
+    draft?.document_ref ?? ''
+  }">
 <div class="usa-checkbox margin-top-2"><input class="usa-checkbox__input" id="performed-${
     r.id
-  }" type="checkbox" name="performed" value="true">
+  }" type="checkbox" name="performed" value="true"${draft?.performed === true ? html` checked` : ''}>
 <label class="usa-checkbox__label" for="performed-${r.id}">${t('portal_repair_performed')}</label></div>
-<button class="usa-button margin-top-1" type="submit">${t('portal_repair_submit')}</button>
-</form></details>`;
+<button class="usa-button margin-top-1 width-auto" type="submit">${t('portal_repair_submit')}</button>
+</form>`;
 }

@@ -13,7 +13,9 @@ import type { MessageKey } from '../i18n/en.ts';
 import { localDay } from '../format.ts';
 import { layout, type PageContext } from '../layout.ts';
 import { inquiriesSection, noticesSection } from './portal-activity.page.ts';
+import { commitmentsSection } from './portal-commitments.page.ts';
 import { logSection } from './portal-log.page.ts';
+import { listsMeaningSection, measureConflicts } from './portal-meaning.page.ts';
 import { recordsSection } from './portal-records.page.ts';
 import type { PortalView } from './portal-view.ts';
 
@@ -41,17 +43,23 @@ ${
 <li><a class="usa-link" href="#score-heading">${t('portal_score_heading')}</a></li>
 <li><a class="usa-link" href="#measures-heading">${t('portal_measures_heading')}</a></li>
 <li><a class="usa-link" href="#records-heading">${t('portal_records_heading')} (${view.report.records.length})</a></li>
+<li><a class="usa-link" href="#commitments-heading">${t('commitment_heading')} (${
+      view.report.commitments.length
+    })</a></li>
 <li><a class="usa-link" href="#notices-heading">${t('portal_notices_heading')} (${view.report.notices.length})</a></li>
 <li><a class="usa-link" href="#inquiries-heading">${t('portal_inquiries_heading')} (${
       view.report.inquiries.length
     })</a></li>
 <li><a class="usa-link" href="#log-heading">${t('portal_log_heading')}</a></li>
 </ul></nav>
-<p><a class="usa-button usa-button--outline" href="/portal/data.json" download>${t('portal_download')}</a></p>
+<p><a class="usa-button usa-button--outline" href="/portal/data.json" download>${t('portal_download')}</a>
+<a class="usa-button usa-button--outline" href="/portal/report.pdf">${t('portal_download_pdf')}</a></p>
+<p class="usa-hint print-hide">${t('portal_print_hint')}</p>
 ${scoreSection(ctx, view)}
-${listsSection(ctx, view)}
+${listsMeaningSection(ctx, view)}
 ${measuresSection(ctx, view)}
 ${recordsSection(ctx, view)}
+${commitmentsSection(ctx, view)}
 ${noticesSection(ctx, view)}
 ${inquiriesSection(ctx, view)}
 ${logSection(ctx, view)}`,
@@ -90,32 +98,6 @@ ${factors.length === 0 ? html`<p>${t('portal_factors_none')}</p>` : html`<ol cla
 </section>`;
 }
 
-function listsSection(ctx: PageContext, view: PortalView): SafeHtml {
-  const { t } = ctx;
-  const items = view.report.lists.map((m) => {
-    const definition = view.policy.lists.get(m.list);
-    const list = nameIn(ctx.locale, definition, m.list);
-    const text =
-      m.status === 'pending'
-        ? t('portal_list_pending', {
-            list,
-            from: localDay(ctx.locale, m.effective_from),
-            until: localDay(ctx.locale, m.until),
-          })
-        : t('portal_list_active', { list, since: localDay(ctx.locale, m.since), until: localDay(ctx.locale, m.until) });
-    const basis = definition === undefined ? m.legal_basis : inLanguage(definition.legal_basis, ctx.locale);
-    const exit =
-      definition === undefined
-        ? ''
-        : html`<p class="margin-y-05 maxw-tablet-lg">${t('portal_list_exit', {
-            exit: inLanguage(definition.exit, ctx.locale),
-          })}</p>`;
-    return html`<li class="margin-bottom-2">${text} ${t('portal_list_basis', { basis })}${exit}</li>`;
-  });
-  return html`<section class="margin-bottom-5"><h2 id="lists-heading">${t('portal_lists_heading')}</h2>
-${items.length === 0 ? html`<p>${t('portal_lists_none')}</p>` : html`<ul class="usa-list">${items}</ul>`}</section>`;
-}
-
 function measuresSection(ctx: PageContext, view: PortalView): SafeHtml {
   const { t } = ctx;
   const { policy } = view;
@@ -140,6 +122,6 @@ function measuresSection(ctx: PageContext, view: PortalView): SafeHtml {
 ${
   items.length === 0
     ? html`<p>${t('portal_measures_none')}</p>`
-    : html`<ul class="usa-list usa-list--unstyled">${items}</ul>`
+    : html`<ul class="usa-list usa-list--unstyled">${items}</ul>${measureConflicts(ctx, view)}`
 }</section>`;
 }

@@ -1,8 +1,8 @@
 /**
- * The subject portal (issue 4): GET /portal (my file), GET /portal/data.json (download my data),
- * and the forms it posts: dispute a record, apply for repair. Thin: each route admits the
- * session's subject (`requireSubject`, which checks CSRF on POST), calls the same service as
- * the API with a subject principal, and renders. Reads are logged as inquiries by the services.
+ * The subject portal (issue 4): GET /portal (my file), GET /portal/data.json (download my data), and the forms it
+ * posts: dispute a record, apply for repair, add a statement after an upheld dispute. Thin: each route admits the
+ * session's subject (`requireSubject`, which checks CSRF on POST), calls the same service as the API with a subject
+ * principal, and renders. Reads are logged as inquiries by the services. A refused form comes back with its text.
  */
 
 import formbody from '@fastify/formbody';
@@ -12,18 +12,24 @@ import { CredenceError, isCredenceError } from '../../errors.ts';
 import { openDispute } from '../../services/due-process/disputes.service.ts';
 import { applyForRepair } from '../../services/due-process/repairs.service.ts';
 import { getInquiriesPage, getReport } from '../../services/due-process/reports.service.ts';
+import { getReportPdf } from '../../services/due-process/report-pdf.service.ts';
 import { logPublicationStatus } from '../../services/ledger/log-publication.service.ts';
 import { readSubjectFile } from '../../services/due-process/subject-file.service.ts';
 import { portalErrorHandler, requireSubject, subjectPrincipal } from './require-subject.ts';
 import type { Translate } from '../i18n/index.ts';
 import { noStore, pageContext, sendPage } from '../page-context.ts';
+import type { PageContext } from '../layout.ts';
 import { portalInquiriesPage } from './portal-inquiries.page.ts';
+import { commitmentRoute } from './portal-commitments.routes.ts';
+import { statementRoute } from './portal-statement.routes.ts';
+import { storableText } from '../../domain/text.ts';
 import { portalPage } from './portal.page.ts';
 import type { PortalView } from './portal-view.ts';
 import { portalErrorPage } from '../sign-in/portal-sign-in.page.ts';
 import type { AppDeps } from '../../shell/deps.ts';
 import { refuseTextIn } from '../../shell/request-checks.ts';
 import { portalAuthRoutes } from '../sign-in/portal-sign-in.routes.ts';
+import { localError } from '../local-errors.ts';
 
 const page = { config: { public: true } } as const;
 /** The forms check their own text, so a refusal is shown on the file with the form, not on an error page. */
@@ -59,8 +65,11 @@ export function portalRoutes(app: FastifyInstance, deps: AppDeps): void {
     );
     portalAuthRoutes(scope, deps);
     fileRoutes(scope, deps);
+    reportPdfRoute(scope, deps);
     disputeRoute(scope, deps);
     repairRoute(scope, deps);
+    commitmentRoute(scope, deps, refusalsOnPage);
+    statementRoute(scope, deps, refusalsOnPage);
   });
 }
 
@@ -107,6 +116,25 @@ function fileRoutes(scope: FastifyInstance, deps: AppDeps): void {
   });
 }
 
+/** The file as a printable PDF in the page's language (?lang=, the cookie, Accept-Language), logged as the page is. */
+function reportPdfRoute(scope: FastifyInstance, deps: AppDeps): void {
+  scope.get('/portal/report.pdf', { ...page, schema: { hide: true } }, async (request, reply) => {
+    const subject = await requireSubject(request);
+    const { locale } = pageContext(request, reply, { path: '/portal/report.pdf' });
+    const now = deps.rt.clock();
+    const pdf = await getReportPdf(
+      deps.rt,
+      subjectPrincipal(subject, now),
+      { scheme: subject.scheme, id: subject.id },
+      { language: locale, timeZone: deps.timeZone, logKey: deps.logKey },
+    );
+    return noStore(reply)
+      .type('application/pdf')
+      .header('content-disposition', `inline; filename="credit-report-${now.toISOString().slice(0, 10)}.pdf"`)
+      .send(pdf);
+  });
+}
+
 function disputeRoute(scope: FastifyInstance, deps: AppDeps): void {
   scope.post<{ Params: { id: string }; Body: { csrf?: string; statement: string } }>(
     '/portal/records/:id/disputes',
@@ -125,15 +153,22 @@ function disputeRoute(scope: FastifyInstance, deps: AppDeps): void {
     },
     async (request, reply) => {
       const subject = await requireSubject(request);
-      return refusalsOnPage(deps, request, reply, async () => {
-        refuseTextIn(request.body);
-        const principal = subjectPrincipal(subject, deps.rt.clock());
-        const dispute = await openDispute(deps.rt, principal, request.params.id, request.body.statement);
-        return noStore(reply).redirect(
-          `/portal?disputed=${dispute.due_at.toISOString().slice(0, 10)}#record-${request.params.id}`,
-          303,
-        );
-      });
+      const draft = { dispute: { record_id: request.params.id, statement: storableText(request.body.statement) } };
+      return refusalsOnPage(
+        deps,
+        request,
+        reply,
+        async () => {
+          refuseTextIn(request.body);
+          const principal = subjectPrincipal(subject, deps.rt.clock());
+          const dispute = await openDispute(deps.rt, principal, request.params.id, request.body.statement);
+          return noStore(reply).redirect(
+            `/portal?disputed=${dispute.due_at.toISOString().slice(0, 10)}#record-${request.params.id}`,
+            303,
+          );
+        },
+        draft,
+      );
     },
   );
 }
@@ -165,31 +200,52 @@ function repairRoute(scope: FastifyInstance, deps: AppDeps): void {
     async (request, reply) => {
       const subject = await requireSubject(request);
       const { evidence, document_ref: documentRef, performed } = request.body;
-      return refusalsOnPage(deps, request, reply, async () => {
-        refuseTextIn(request.body);
-        await applyForRepair(deps.rt, subjectPrincipal(subject, deps.rt.clock()), request.params.id, {
-          evidence,
-          ...(documentRef?.trim() ? { document_ref: documentRef.trim() } : {}),
+      const draft = {
+        repair: {
+          record_id: request.params.id,
+          evidence: storableText(evidence),
+          document_ref: storableText(documentRef ?? ''),
           performed: performed === 'true',
-        });
-        return noStore(reply).redirect(`/portal?repair=applied#record-${request.params.id}`, 303);
-      });
+        },
+      };
+      return refusalsOnPage(
+        deps,
+        request,
+        reply,
+        async () => {
+          refuseTextIn(request.body);
+          await applyForRepair(deps.rt, subjectPrincipal(subject, deps.rt.clock()), request.params.id, {
+            evidence,
+            ...(documentRef?.trim() ? { document_ref: documentRef.trim() } : {}),
+            performed: performed === 'true',
+          });
+          return noStore(reply).redirect(`/portal?repair=applied#record-${request.params.id}`, 303);
+        },
+        draft,
+      );
     },
   );
 }
 
 async function portalView(deps: AppDeps, request: FastifyRequest): Promise<PortalView> {
   const subject = await requireSubject(request);
-  const { report, agencyNames } = await readSubjectFile(deps.rt, subjectPrincipal(subject, deps.rt.clock()), {
-    scheme: subject.scheme,
-    id: subject.id,
-  });
+  const { report, agencyNames, agencyContacts } = await readSubjectFile(
+    deps.rt,
+    subjectPrincipal(subject, deps.rt.clock()),
+    {
+      scheme: subject.scheme,
+      id: subject.id,
+    },
+  );
   const publication = await logPublicationStatus(deps.rt);
   return {
     report,
     subject,
     policy: deps.rt.policy,
-    names: { agency: (id) => (id === null ? 'Credence' : (agencyNames.get(id) ?? id)) },
+    names: {
+      agency: (id) => (id === null ? 'Credence' : (agencyNames.get(id) ?? id)),
+      contact: (id) => agencyContacts.get(id),
+    },
     log: {
       origin: deps.logKey.slice(0, deps.logKey.indexOf('+')),
       key: deps.logKey,
@@ -208,6 +264,7 @@ async function refusalsOnPage(
   request: FastifyRequest,
   reply: FastifyReply,
   action: () => Promise<FastifyReply>,
+  draft?: PortalView['draft'],
 ): Promise<FastifyReply> {
   try {
     return await action();
@@ -218,10 +275,27 @@ async function refusalsOnPage(
     const view = await portalView(deps, request);
     return sendPage(
       reply,
-      portalPage(ctx, { ...view, flash: { kind: 'error', text: `${error.message} (${error.code})` } }),
+      portalPage(ctx, {
+        ...view,
+        ...(draft === undefined ? {} : { draft }),
+        flash: {
+          kind: 'error',
+          text: `${localError(ctx, error, { policy: deps.rt.policy, label: formLabel(ctx) })} (${error.code})`,
+        },
+      }),
       { status: error.status, signedIn: true },
     );
   }
+}
+
+/** The portal forms' fields by their labels, so a refusal names the field the subject sees (issue 11). */
+function formLabel(ctx: PageContext): (path: string) => string | undefined {
+  const labels: Readonly<Record<string, string>> = {
+    statement: ctx.t('portal_statement_label'),
+    evidence: ctx.t('portal_repair_evidence'),
+    document_ref: ctx.t('portal_repair_document'),
+  };
+  return (path) => labels[path];
 }
 
 /** What the last form did, told once after its redirect. */
@@ -229,5 +303,7 @@ function flashOf(t: Translate, query: Record<string, string | undefined>): Pick<
   if (query.disputed && /^\d{4}-\d{2}-\d{2}$/.test(query.disputed))
     return { flash: { kind: 'success', text: t('portal_done_disputed', { due: query.disputed }) } };
   if (query.repair === 'applied') return { flash: { kind: 'success', text: t('portal_done_repair') } };
+  if (query.committed === '1') return { flash: { kind: 'success', text: t('commitment_done') } };
+  if (query.statement === 'saved') return { flash: { kind: 'success', text: t('portal_done_statement') } };
   return {};
 }

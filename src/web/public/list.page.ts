@@ -1,13 +1,15 @@
 /**
- * `/lists/{list}`: one page of a public list's members, with usa-pagination links, under the list's legal basis
- * and how to leave it, in the page's language.
+ * `/lists/{list}`: one page of a public list's members, with usa-pagination links (keyset: first, previous, next,
+ * last), under the list's legal basis and how to leave it, in the page's language.
  */
 
-import type { listPublicMembers } from '../../services/public/public.service.ts';
-import { alert, numberedPagination, table } from '../components.ts';
+import type { listPublicMembers } from '../../services/public/public-lists.service.ts';
+import { alert, table } from '../components.ts';
+import { keysetPagination } from '../keyset-pagination.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { localDay } from '../format.ts';
 import { layout, type PageContext } from '../layout.ts';
+import { relatedPersons } from './related-persons.ts';
 
 export type ListPage = Awaited<ReturnType<typeof listPublicMembers>>;
 
@@ -22,7 +24,7 @@ export function listPage(ctx: PageContext, data: ListPage): SafeHtml {
           data.members.map((m) => [
             html`${m.name}<br><span class="text-base font-body-3xs">${t(
               m.kind === 'person' ? 'kind_person' : 'kind_organization',
-            )}</span>`,
+            )}</span>${relatedPersons(ctx, m.related_persons)}`,
             html`<span class="break-word">${m.identifiers.map((i) => i.id).join(', ')}</span>`,
             localDay(ctx.locale, m.since),
             localDay(ctx.locale, m.until),
@@ -43,7 +45,7 @@ export function listPage(ctx: PageContext, data: ListPage): SafeHtml {
 <p class="maxw-tablet-lg">${data.list.exit}</p></section>
 <p class="text-bold">${t(data.total_capped ? 'list_total_capped' : 'list_total', { total: data.total })}</p>
 ${members}
-${numberedPagination(ctx, data.page, Math.max(1, Math.ceil(data.total / data.page_size)))}`,
+${keysetPagination(ctx, data)}`,
   );
 }
 

@@ -8,15 +8,12 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CredenceError } from '../../errors.ts';
 import { inLanguage } from '../../domain/local-text.ts';
-import {
-  invalidIdentifierIn,
-  listPublicMembers,
-  MAX_PAGE_SIZE,
-  searchPublicPage,
-} from '../../services/public/public.service.ts';
+import { invalidIdentifierIn, searchPublicPage } from '../../services/public/public.service.ts';
+import { listPublicMembers, MAX_PAGE_SIZE } from '../../services/public/public-lists.service.ts';
 import { getTransparencyReportWithAgencies } from '../../services/public/transparency.service.ts';
 import { assetRoutes } from '../assets.ts';
 import { pageContext, sendPage } from '../page-context.ts';
+import { localError, localIdentifierProblem } from '../local-errors.ts';
 import { sendErrorPage } from '../error-pages.ts';
 import { logAnswer, toCredenceError } from '../../shell/error-handler.ts';
 import { aboutPage } from './about.page.ts';
@@ -43,27 +40,17 @@ export function pagesRoutes(app: FastifyInstance, deps: AppDeps): void {
       { config: page(PUBLIC_RATE_LIMITS.lists), schema },
       async (request, reply) => {
         const ctx = pageContext(request, reply);
-        const pageNo = pageNumber(request.query.page);
+        const pageSize = Math.min(PAGE_SIZE, MAX_PAGE_SIZE);
+        const read = (after?: string) =>
+          listPublicMembers(deps.rt, request.params.list, { after, pageSize }, ctx.locale);
         try {
-          return sendPage(
-            reply,
-            listPage(
-              ctx,
-              await listPublicMembers(
-                deps.rt,
-                request.params.list,
-                pageNo,
-                Math.min(PAGE_SIZE, MAX_PAGE_SIZE),
-                ctx.locale,
-              ),
-            ),
-          );
+          return sendPage(reply, listPage(ctx, await orFirstPage(request.query.after, read)));
         } catch (error) {
           if (!(error instanceof CredenceError) || !['CRD_LIST_NOT_FOUND', 'CRD_VALIDATION'].includes(error.code))
             throw error;
           return sendPage(
             reply.status(error.code === 'CRD_VALIDATION' ? 400 : 404),
-            listMissingPage(ctx, error.message),
+            listMissingPage(ctx, localError(ctx, error)),
           );
         }
       },
@@ -90,12 +77,6 @@ export function pagesRoutes(app: FastifyInstance, deps: AppDeps): void {
   });
 }
 
-/** `?page=` as a page number; anything else is the first page (a bad link is no error). */
-function pageNumber(text: string | undefined): number {
-  const n = Number(text ?? '1');
-  return Number.isInteger(n) && n >= 1 ? n : 1;
-}
-
 /** The search form and its results; a query searchPublic refuses (control characters too) is shown on the form. */
 function searchRoute(scope: FastifyInstance, deps: AppDeps, schema: object): void {
   scope.get<{ Querystring: Query }>(
@@ -109,11 +90,13 @@ function searchRoute(scope: FastifyInstance, deps: AppDeps, schema: object): voi
       const invalid = invalidIdentifierIn(deps.rt.policy, q);
       if (invalid !== undefined) {
         const scheme = inLanguage(invalid.scheme.name, ctx.locale);
-        const message = ctx.t('search_invalid_identifier', { scheme, problem: invalid.problem });
+        const problem = localIdentifierProblem(ctx, invalid.scheme, q) ?? invalid.problem;
+        const message = ctx.t('search_invalid_identifier', { scheme, problem });
         return sendPage(reply.status(400), searchPage(ctx, q, { kind: 'invalid', message }));
       }
       try {
-        const found = await searchPublicPage(deps.rt, q, ctx.locale, pageNumber(request.query.page));
+        const read = (after?: string) => searchPublicPage(deps.rt, q, ctx.locale, after);
+        const found = await orFirstPage(request.query.after, read);
         return sendPage(reply, searchPage(ctx, q, { kind: 'results', ...found }));
       } catch (error) {
         if (!(error instanceof CredenceError) || error.code !== 'CRD_VALIDATION') throw error;
@@ -124,6 +107,17 @@ function searchRoute(scope: FastifyInstance, deps: AppDeps, schema: object): voi
       }
     },
   );
+}
+
+/** A cursor that is not one of ours (a stale or edited link) opens the first page: a bad link is no error. */
+async function orFirstPage<T>(after: string | undefined, read: (after?: string) => Promise<T>): Promise<T> {
+  try {
+    return await read(after);
+  } catch (error) {
+    const badCursor = error instanceof CredenceError && error.details[0]?.path === 'querystring.after';
+    if (after === undefined || !badCursor) throw error;
+    return read();
+  }
 }
 
 /** Refusals (a rate limit: 429 with Retry-After; text with control characters) are pages, like the rest. */

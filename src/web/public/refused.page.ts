@@ -9,6 +9,7 @@ import { alert } from '../components.ts';
 import { html, type SafeHtml } from '../html.ts';
 import type { MessageKey } from '../i18n/en.ts';
 import { layout, type PageContext } from '../layout.ts';
+import { localError } from '../local-errors.ts';
 
 /** The title and the explanation of each status a person meets by following a link or typing an address. */
 const BY_STATUS: Readonly<Record<number, { title: MessageKey; text: MessageKey }>> = {
@@ -30,7 +31,7 @@ export function refusedPage(ctx: PageContext, view: RefusedView): SafeHtml {
   const title = t(known === undefined ? 'auth_error_title' : (known.title as MessageKey));
   const text =
     known === undefined
-      ? error.message
+      ? localError(ctx, error)
       : t(known.text as MessageKey, { seconds: Math.max(1, Math.ceil(view.retryAfter ?? 60)) });
   const heading = t(known === undefined ? 'auth_error_heading' : 'error_next_heading');
   return layout(

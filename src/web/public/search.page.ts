@@ -1,10 +1,12 @@
 /** `/`: the public search form, and its results on the same page (a GET form: no JavaScript). */
 
 import type { PublicSearchResult, searchPublicPage } from '../../services/public/public.service.ts';
-import { alert, numberedPagination, table } from '../components.ts';
+import { alert, table } from '../components.ts';
+import { keysetPagination } from '../keyset-pagination.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { localDay } from '../format.ts';
 import { layout, type PageContext } from '../layout.ts';
+import { relatedPersons } from './related-persons.ts';
 
 export type SearchResults = readonly PublicSearchResult[];
 export type SearchOutcome =
@@ -41,7 +43,7 @@ function outcomeView(ctx: PageContext, outcome: SearchOutcome): SafeHtml {
   return html`<h2>${t('search_results')}</h2>
 <p class="text-bold" role="status">${total}</p>
 <ul class="usa-card-group">${outcome.results.map((r) => resultCard(ctx, r))}</ul>
-${numberedPagination(ctx, outcome.page, outcome.pages)}`;
+${keysetPagination(ctx, outcome)}`;
 }
 
 function resultCard(ctx: PageContext, result: SearchResults[number]): SafeHtml {
@@ -53,7 +55,7 @@ function resultCard(ctx: PageContext, result: SearchResults[number]): SafeHtml {
   )} · ${t('identifiers')}:
 ${result.identifiers.map(
   (i, n) => html`${n > 0 ? ', ' : ''}<span class="break-word">${i.scheme} ${i.id}</span>`,
-)}</p></div>
+)}${relatedPersons(ctx, result.related_persons)}</p></div>
 <div class="usa-card__body">
 ${
   result.lists.length === 0
@@ -70,7 +72,20 @@ ${
       )
 }
 ${recordsTable(ctx, t('records'), result.records)}
+${commitmentsList(ctx, result.commitments)}
 </div></div></li>`;
+}
+
+/** The subject's public credit commitments (NDRC Order No. 36 (2025)), in their own words. */
+function commitmentsList(ctx: PageContext, commitments: SearchResults[number]['commitments']): SafeHtml | string {
+  if (commitments.length === 0) return '';
+  const items = commitments.map(
+    (c) =>
+      html`<li><span class="break-word">${c.text}</span> (${ctx.t('commitment_made_on', {
+        date: localDay(ctx.locale, c.made_at),
+      })})</li>`,
+  );
+  return html`<h4 class="margin-bottom-05">${ctx.t('commitment_heading')}</h4><ul class="usa-list">${items}</ul>`;
 }
 
 export function recordsTable(ctx: PageContext, caption: string, records: SearchResults[number]['records']): SafeHtml {

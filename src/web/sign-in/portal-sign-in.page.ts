@@ -7,6 +7,7 @@ import type { CredenceError } from '../../errors.ts';
 import { alert } from '../components.ts';
 import { html, raw, type SafeHtml } from '../html.ts';
 import { layout, type PageContext } from '../layout.ts';
+import { localError } from '../local-errors.ts';
 
 export interface PortalSignInView {
   /** The provider's host, when OpenID Connect sign-in is set up. */
@@ -67,7 +68,7 @@ ${raw(
 function errorAlert(ctx: PageContext, error: CredenceError): SafeHtml {
   return html`<div class="usa-alert usa-alert--error" role="alert"><div class="usa-alert__body">
 <h2 class="usa-alert__heading">${ctx.t('portal_error_title')}</h2>
-<p class="usa-alert__text">${error.message}</p>
+<p class="usa-alert__text">${localError(ctx, error)}</p>
 <p class="usa-alert__text">${ctx.t('portal_error_code')}: <code>${error.code}</code></p></div></div>`;
 }
 

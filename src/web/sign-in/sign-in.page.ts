@@ -8,6 +8,7 @@ import type { CredenceError, ErrorCode } from '../../errors.ts';
 import { html, raw, type SafeHtml } from '../html.ts';
 import type { MessageKey } from '../i18n/en.ts';
 import { layout, type PageContext } from '../layout.ts';
+import { localError } from '../local-errors.ts';
 
 export interface SignInView {
   readonly csrf: string;
@@ -29,7 +30,7 @@ const EXPLAINED: Partial<Record<ErrorCode, MessageKey>> = {
 function explain(ctx: PageContext, error: CredenceError): string {
   const key = EXPLAINED[error.code];
   // A refusal that names its fields (a control character in `reason`) says more than the general explanation.
-  return key === undefined || error.details.length > 0 ? error.message : ctx.t(key);
+  return key === undefined || error.details.length > 0 ? localError(ctx, error) : ctx.t(key);
 }
 
 /** The message and its code, e.g. "Code: CRD_SIGN_IN_FAILED". */

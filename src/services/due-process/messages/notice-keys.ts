@@ -2,7 +2,7 @@
 
 import type { NoticeKind } from '../../../domain/notice.ts';
 
-export type NoticeMessageKey = NoticeKind | 'open_ended' | 'how_to_dispute' | 'how_to_dispute_corrected';
+export type NoticeMessageKey = NoticeKind | 'open_ended' | 'how_to_dispute' | 'how_to_dispute_corrected' | 'exit_route';
 
 /** ICU MessageFormat templates by key. */
 export type NoticeMessages = Readonly<Record<NoticeMessageKey, string>>;

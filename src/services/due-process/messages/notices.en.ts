@@ -49,9 +49,26 @@ export const NOTICES_EN: NoticeMessages = {
   'repair.refused':
     '{agency} refused your credit repair application for the record “{type}” ({ref}). Reason: {reason}. ' +
     'You may apply again with new evidence.',
+  'relationship.filed':
+    '{agency} registered you as the {role} of {organization} ({organization_id}) from {from, day} (document {ref}). ' +
+    'While {organization} is on a list whose measures the law extends to its {role}, those measures apply to you ' +
+    'as well; the enforcing court may permit spending for personal purposes from your own funds (Fa Shi [2015] 17 ' +
+    'art. 3 para. 2). If the registration is wrong, ask {agency} to correct it.',
+  'relationship.revoked':
+    '{agency} revoked the registration of you as the {role} of {organization} ({organization_id}). Reason: ' +
+    '{reason}. Measures on {organization} no longer apply to you through it.',
+  'related.started':
+    'Because {organization} ({organization_id}) is on {list} and you are registered as its {role}, the measures ' +
+    'the law extends to its {role} apply to you from now on, while both hold. The enforcing court may permit ' +
+    'spending for personal purposes from your own funds (Fa Shi [2015] 17 art. 3 para. 2).',
+  'related.ended':
+    'The measures that applied to you as the {role} of {organization} ({organization_id}) through its listing on ' +
+    '{list} no longer apply.',
   how_to_dispute:
     'If it is wrong, dispute it in the portal (or ask an operator to do it for you), stating what is wrong; ' +
     'the filing agency must answer by the deadline, or the record stops counting until it does.',
   how_to_dispute_corrected:
     'If the corrected record is still wrong, dispute it in the portal (or ask an operator to do it for you).',
+  // Issue 10: each listing notice says how to get off the list: what to do, by when, which agency, how to appeal.
+  exit_route: ' How to get off this list: {exit}',
 };

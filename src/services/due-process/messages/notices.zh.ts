@@ -42,8 +42,20 @@ export const NOTICES_ZH: NoticeMessages = {
     '名单或措施。',
   'repair.refused':
     '{agency}驳回了您对记录“{type}”（{ref}）的信用修复申请。理由：{reason}。您可以提供新的证据再次申请。',
+  'relationship.filed':
+    '{agency}登记您自{from, day}起为{organization}（{organization_id}）的{role}（文书：{ref}）。{organization}被列入名单、' +
+    '且法律规定该名单的措施及于其{role}的，这些措施同样适用于您；因私消费以个人财产实施的，可以向执行法院申请准许' +
+    '（法释〔2015〕17号第三条第二款）。登记有误的，请向{agency}申请更正。',
+  'relationship.revoked':
+    '{agency}撤销了您作为{organization}（{organization_id}）{role}的登记。理由：{reason}。' +
+    '{organization}所受的措施不再因此适用于您。',
+  'related.started':
+    '因{organization}（{organization_id}）被列入{list}，且您登记为其{role}，法律规定及于其{role}的措施自即日起同样适用于您。' +
+    '因私消费以个人财产实施的，可以向执行法院申请准许（法释〔2015〕17号第三条第二款）。',
+  'related.ended': '您作为{organization}（{organization_id}）{role}、因其被列入{list}而适用的措施已不再适用。',
   how_to_dispute:
     '如认为记录有误，可在门户中提出异议（也可请运营人员代为提出），说明错误之处；提交机关须在期限内答复，' +
     '否则该记录在答复前不再计入。',
   how_to_dispute_corrected: '如更正后的记录仍有误，可在门户中提出异议（也可请运营人员代为提出）。',
+  exit_route: '如何移出该名单：{exit}',
 };
