@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { parse, stringify } from 'yaml';
 import { readPolicyFiles } from '../src/policy/index.ts';
-import { policyFromStore } from '../src/services/runtime/open-registry.ts';
+import { loadPolicyDir, policyFromStore } from '../src/services/runtime/open-registry.ts';
+import { activatePolicy } from '../src/services/ledger/policy.service.ts';
 import { verifyLedger } from '../src/services/ledger/ledger.service.ts';
 import { reevaluateAllDue } from '../src/services/ledger/reevaluation.service.ts';
 import { replayLedger } from '../src/services/ledger/replay.service.ts';
@@ -30,6 +31,8 @@ async function policyWithReviewList(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'credence-reviews-policy-'));
   for (const file of await readPolicyFiles('policies/default')) {
     const doc = parse(file.text);
+    // Its own version, so that a notice naming the policy says which.
+    if (doc.version !== undefined) doc.version = `${doc.version}-review`;
     if (doc.lists !== undefined)
       doc.lists['under-review'] = {
         ...structuredClone(doc.lists['serious-dishonesty']),
@@ -349,5 +352,29 @@ describe('the open queue', () => {
       (await t.app.inject({ url: `/v1/reviews/${review_id}`, headers: bearer(buyer) })).json().status,
       'open',
     );
+  });
+});
+
+// Last in the file: it makes the default policy, without `under-review`, the active one.
+describe('activating another policy', () => {
+  test('tells each subject whose lists it changes, naming the policy version (issue 10)', async () => {
+    const org = await aCompanyUnderReview();
+    const { policy, document } = await loadPolicyDir('policies/default');
+    assert.equal(await activatePolicy(t.registry.rt, policy, document), true);
+    const notices = async (language: string) =>
+      (
+        await t.app.inject({
+          url: `/v1/subjects/cn-uscc/${org}/notices`,
+          headers: { ...bearer(operator), 'accept-language': language },
+        })
+      ).json().notices as { kind: string; list_id: string | null; what: string }[];
+    const ended = (await notices('en')).find((n) => n.kind === 'list.ended' && n.list_id === 'under-review');
+    assert.ok(ended !== undefined, 'the subject is told the list ended');
+    assert.ok(ended.what.includes(`policy version ${policy.version}`), ended.what);
+    const zh = (await notices('zh')).find((n) => n.kind === 'list.ended' && n.list_id === 'under-review');
+    assert.ok(zh?.what.includes(`政策版本 ${policy.version}`), zh?.what);
+    // A change made by a record names no policy.
+    const started = (await notices('en')).find((n) => n.kind === 'list.started' && n.list_id === 'under-review');
+    assert.ok(started !== undefined && !started.what.includes('policy version'), started?.what);
   });
 });

@@ -72,6 +72,12 @@ export interface NoticeParams {
   readonly role?: string;
   readonly organization?: string;
   readonly organization_id?: string;
+  /**
+   * A list change that a new policy made (its activation rescored the subject): the version and when it took
+   * effect, so the notice says why (issue 10: "the change in list memberships is shown in its notice").
+   */
+  readonly policy_version?: string;
+  readonly policy_activated_at?: string;
 }
 
 export interface NoticeDraft {
@@ -152,8 +158,14 @@ export function membershipNotices(
   subjectId: string,
   before: readonly Membership[],
   after: readonly Membership[],
+  activation?: { readonly at: Date },
 ): NoticeDraft[] {
   const notices: NoticeDraft[] = [];
+  // A change made by activating `policy` names it; a change made by a record or by time needs no such words.
+  const cause =
+    activation === undefined
+      ? {}
+      : { policy_version: policy.version, policy_activated_at: activation.at.toISOString() };
   const had = new Map(before.map((m) => [m.list, m]));
   const has = new Map(after.map((m) => [m.list, m]));
   for (const m of after) {
@@ -165,7 +177,12 @@ export function membershipNotices(
       record_id: m.records[0] ?? null,
       list_id: m.list,
       legal_basis: m.legal_basis,
-      params: { record_count: m.records.length, from: m.effective_from.toISOString(), until: m.until.toISOString() },
+      params: {
+        record_count: m.records.length,
+        from: m.effective_from.toISOString(),
+        until: m.until.toISOString(),
+        ...cause,
+      },
     };
     if (m.status === 'pending') {
       notices.push({
@@ -192,7 +209,7 @@ export function membershipNotices(
       record_id: null,
       list_id: m.list,
       legal_basis: m.legal_basis,
-      params: {},
+      params: cause,
       consequences: [],
       dispute_by: null,
     });

@@ -88,6 +88,7 @@ function values(notice: NoticeContent, p: NoticeParams, reader: NoticeReader): R
     list_count: lists.length,
     lists: new Intl.ListFormat(language === 'zh' ? 'zh-CN' : 'en-GB', { type: 'conjunction' }).format(lists),
     open_until: p.open_ended_until,
+    policy_activated: p.policy_activated_at,
     max: p.max_duration === undefined ? '' : formatDuration(p.max_duration, language),
     // Fa Shi [2015] 17 art. 3 para. 2: a relationship notice names the role as the policy does, in the language.
     role: p.role === undefined ? '' : nameIn(language, policy.relationships?.roles.get(p.role as never), p.role),
@@ -112,6 +113,7 @@ export function noticeText(notice: NoticeContent, reader: NoticeReader): NoticeT
   const what =
     message(language, timeZone, kind)(v) +
     (p.open_ended_until === undefined ? '' : message(language, timeZone, 'open_ended')(v)) +
+    (p.policy_version === undefined ? '' : message(language, timeZone, 'policy_changed')(v)) +
     exitRoute(notice, reader);
   const how = HOW_TO_DISPUTE[kind];
   return { what, how_to_dispute: how === undefined ? null : message(language, timeZone, how)(v) };

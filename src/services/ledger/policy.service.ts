@@ -84,7 +84,7 @@ export async function rescoreAll(trx: Transaction<DB>, policy: Policy, at: Date)
   for (;;) {
     const ids = await getSubjectIdsAfter(trx, after, RESCORE_PAGE);
     if (ids.length === 0) return count;
-    await reprojectSubjects(trx, policy, ids, at, { notify: true });
+    await reprojectSubjects(trx, policy, ids, at, { notify: true, activation: true });
     count += ids.length;
     after = ids[ids.length - 1]!;
   }

@@ -68,6 +68,13 @@ export interface Projected {
   readonly evaluations: Map<string, Evaluation>;
 }
 
+/** How a projection tells subjects: not at all (replay), or with notices, naming a policy activation if one caused it. */
+export interface ProjectionOptions {
+  readonly notify: boolean;
+  /** The projection rescores under a newly activated policy: list notices say so. */
+  readonly activation?: boolean;
+}
+
 /**
  * Evaluates the given files at `at` and writes their projections. With `notify` (everything
  * but a ledger replay), every list membership that appears, starts or ends is noticed to the
@@ -79,7 +86,7 @@ export async function writeProjections(
   policy: Policy,
   files: ReadonlyMap<string, SubjectFile>,
   at: Date,
-  options: { notify: boolean },
+  options: ProjectionOptions,
 ): Promise<Projected> {
   const before = options.notify ? await getPreviousLists(trx, [...files.keys()]) : new Map<string, Previous>();
   const states: SubjectStateRow[] = [];
@@ -94,14 +101,20 @@ export async function writeProjections(
     entries.push(...listRows(subjectId, evaluation));
     if (options.notify)
       notices.push(
-        ...membershipNotices(policy, subjectId, before.get(subjectId)?.lists ?? [], evaluation.lists),
+        ...membershipNotices(
+          policy,
+          subjectId,
+          before.get(subjectId)?.lists ?? [],
+          evaluation.lists,
+          options.activation === true ? { at } : undefined,
+        ),
         ...relatedNotices(policy, subjectId, before.get(subjectId)?.related ?? [], evaluation),
       );
   }
   await upsertSubjectStates(trx, states);
   await replaceListEntries(trx, [...files.keys()], entries);
   await recordNotices(trx, notices, at);
-  if (options.notify) await reprojectRelatedPersons(trx, policy, files, at);
+  if (options.notify) await reprojectRelatedPersons(trx, policy, files, at, options);
   return { states, evaluations };
 }
 
@@ -115,11 +128,15 @@ async function reprojectRelatedPersons(
   policy: Policy,
   files: ReadonlyMap<string, SubjectFile>,
   at: Date,
+  options: ProjectionOptions,
 ): Promise<void> {
   const organizations = [...files].filter(([, file]) => file.kind === 'organization').map(([id]) => id);
   const persons = (await getPersonsRelatedTo(trx, organizations)).filter((id) => !files.has(id));
   if (persons.length === 0) return;
-  await writeProjections(trx, policy, await loadSubjectFiles(trx, persons), at, { notify: true });
+  await writeProjections(trx, policy, await loadSubjectFiles(trx, persons), at, {
+    notify: true,
+    activation: options.activation,
+  });
   const events = persons.map((id) => ({ type: 'subject.reevaluated', subject_id: id, payload: { reason: 'related' } }));
   await appendEvents(trx, at, events);
 }
@@ -212,7 +229,7 @@ export async function reprojectSubjects(
   policy: Policy,
   subjectIds: readonly string[],
   at: Date,
-  options: { notify: boolean },
+  options: ProjectionOptions,
 ): Promise<Projected> {
   return writeProjections(trx, policy, await loadSubjectFiles(trx, subjectIds), at, options);
 }

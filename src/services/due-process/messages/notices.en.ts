@@ -34,6 +34,9 @@ export const NOTICES_EN: NoticeMessages = {
     'You are on {list} from {from, day} until {until, day} at the latest, resting on ' +
     '{count, plural, one {# record} other {# records}}.',
   'list.ended': 'You are no longer on {list}; its measures no longer apply.',
+  policy_changed:
+    ' This change follows from the registry’s rules, policy version {policy_version}, in force from ' +
+    '{policy_activated, day}: your records are unchanged.',
   'dispute.opened':
     'Your dispute of the record “{type}” ({ref}) filed by {agency} is open. {agency} must answer by {due, day}, ' +
     'or the record stops counting until it does. {status, select, disputed {It keeps counting meanwhile: it is ' +

@@ -28,6 +28,8 @@ export const NOTICES_ZH: NoticeMessages = {
     '您将于{from, day}被列入{list}，除非其所依据的{count, plural, other {# 条记录}}在此之前被更正、撤销或经异议成功。',
   'list.started': '自{from, day}起您被列入{list}，最迟至{until, day}，依据{count, plural, other {# 条记录}}。',
   'list.ended': '您已不再列入{list}，其措施不再适用。',
+  policy_changed:
+    '此项变化源于自{policy_activated, day}起施行的登记规则（政策版本 {policy_version}），您的记录本身并无变化。',
   'dispute.opened':
     '您对{agency}提交的记录“{type}”（{ref}）提出的异议已受理。{agency}须在{due, day}前答复，否则该记录在答复前' +
     '不再计入。{status, select, disputed {在此期间该记录继续计入：它是有权机关作出的决定，异议期间仍然有效。} ' +
