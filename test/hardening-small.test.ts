@@ -305,4 +305,46 @@ describe('dispute statements are the subject’s own', () => {
       [statement],
     );
   });
+
+  test("an operator's note is its own entry, attributed to the operator, beside the statement; the subject is told", async () => {
+    const court = await t.keyFor({ role: 'agency', name: 'Chaoyang Court', agency_kind: 'court' });
+    const id = aResidentId();
+    const recordId = await t.file(court, aCourtRecord({ subjectId: id }));
+    const own = await t.keyFor({ role: 'subject', name: 'noted debtor', subject: `cn-rid:${id}` });
+    const note = (key: string, text: unknown, record = recordId) =>
+      t.app.inject({ method: 'POST', url: `/v1/records/${record}/notes`, headers: bearer(key), payload: { text } });
+    const before = (await t.app.inject({ url: `/v1/subjects/cn-rid/${id}/report`, headers: bearer(own) })).json();
+
+    const text = 'The court has told the registry that a correction of this record is under way.';
+    const added = await note(operator, text);
+    assert.equal(added.statusCode, 201, added.body);
+    const { note_id: _id, at: _at, ...view } = added.json() as Record<string, unknown>;
+    assert.deepEqual(view, { record_id: recordId, text, by: 'operator' });
+    for (const key of [court, own]) assert.equal((await note(key, 'mine')).statusCode, 403);
+    assert.equal((await note(operator, text, '999999999')).json().error.code, 'CRD_NOT_FOUND');
+    assert.equal((await note(operator, '   ')).statusCode, 400);
+    assert.equal((await note(operator, 'a\u0000b')).json().error.code, 'CRD_VALIDATION');
+
+    const report = (await t.app.inject({ url: `/v1/subjects/cn-rid/${id}/report`, headers: bearer(own) })).json();
+    const record = report.records.find((r: { id: string }) => r.id === recordId);
+    assert.deepEqual(
+      record.notes.map((n: { text: string; by: string }) => [n.text, n.by]),
+      [[text, 'operator']],
+    );
+    assert.deepEqual(record.statements, [], "the operator's words are never the subject's statement");
+    assert.equal(report.score, before.score, 'a note changes nothing that counts');
+    const notices = (await t.app.inject({ url: `/v1/subjects/cn-rid/${id}/notices`, headers: bearer(own) })).json()
+      .notices as { kind: string; what: string }[];
+    const told = notices.find((n) => n.kind === 'record.noted');
+    assert.ok(told?.what.includes(text), JSON.stringify(told));
+    const events = await t.registry.rt.db
+      .selectFrom('ledger')
+      .select('payload')
+      .where('type', '=', 'record.noted')
+      .execute();
+    assert.ok(
+      events.some((e) => e.payload.includes(text)),
+      'a ledger event, so a replay rebuilds it',
+    );
+  });
 });

@@ -9,6 +9,7 @@ import { amendmentsRoutes } from './amendments.routes.ts';
 import { principalWebhooksRoutes } from './principal-webhooks.routes.ts';
 import { commitmentsRoutes } from './commitments.routes.ts';
 import { correctionsRoutes } from './corrections.routes.ts';
+import { recordNotesRoutes } from './record-notes.routes.ts';
 import { decisionsRoutes } from './decisions.routes.ts';
 import { deliveriesRoutes } from './deliveries.routes.ts';
 import { disputesRoutes } from './disputes.routes.ts';
@@ -39,6 +40,7 @@ export function apiRoutes(app: FastifyInstance, deps: AppDeps): void {
     deliveriesRoutes,
     publicRoutes,
     correctionsRoutes,
+    recordNotesRoutes,
     disputesRoutes,
     repairsRoutes,
     commitmentsRoutes,

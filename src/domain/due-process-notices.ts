@@ -111,3 +111,8 @@ export function disputeResolvedNotice(
 export function disputeOverdueNotice(record: CreditRecord, evaluation: Evaluation, dispute: DisputeRef): NoticeDraft {
   return draft('dispute.overdue', record, evaluation, { dispute_id: dispute.id, due_at: dispute.due_at.toISOString() });
 }
+
+/** Told when the registry's operator adds a note to a record (issue 13): shown as the operator's, beside the record. */
+export function recordNotedNotice(record: CreditRecord, evaluation: Evaluation, note: string): NoticeDraft {
+  return draft('record.noted', record, evaluation, { note });
+}

@@ -28,7 +28,8 @@ export type NoticeKind =
   | 'relationship.filed'
   | 'relationship.revoked'
   | 'related.started'
-  | 'related.ended';
+  | 'related.ended'
+  | 'record.noted';
 
 export interface Consequence {
   readonly measure: string;
@@ -72,6 +73,8 @@ export interface NoticeParams {
   readonly role?: string;
   readonly organization?: string;
   readonly organization_id?: string;
+  /** An operator's note on a record (issue 13), as written. */
+  readonly note?: string;
   /**
    * A list change that a new policy made (its activation rescored the subject): the version and when it took
    * effect, so the notice says why (issue 10: "the change in list memberships is shown in its notice").

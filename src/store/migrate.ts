@@ -21,6 +21,7 @@ import * as amendments from './migrations/2026-12-02-016-amendments.ts';
 import * as agencyContact from './migrations/2026-12-02-017-agency-contact.ts';
 import * as inquiriesPartitioned from './migrations/2026-12-02-018-inquiries-partitioned.ts';
 import * as readIndexesAndCounts from './migrations/2026-12-02-019-read-indexes-and-counts.ts';
+import * as recordNotes from './migrations/2026-12-02-020-record-notes.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '2026-11-21-001-initial': initial,
@@ -42,6 +43,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-02-017-agency-contact': agencyContact,
   '2026-12-02-018-inquiries-partitioned': inquiriesPartitioned,
   '2026-12-02-019-read-indexes-and-counts': readIndexesAndCounts,
+  '2026-12-02-020-record-notes': recordNotes,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

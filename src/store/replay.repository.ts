@@ -6,7 +6,7 @@ import type { DB } from './schema.ts';
 /** Empties every table a replay rebuilds from the ledger (in the caller's transaction). */
 export async function truncateRebuiltTables(trx: Transaction<DB>): Promise<void> {
   await sql`truncate subject_state, list_entries, records, subject_names, subject_identifiers, subjects,
-    record_versions, disputes, repairs, commitments, relationships`.execute(trx);
+    record_versions, disputes, repairs, commitments, relationships, record_notes`.execute(trx);
 }
 
 /** Moves the subject and record id sequences past the highest ids replayed. */

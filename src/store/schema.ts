@@ -17,6 +17,7 @@ import type {
 import type { LogCheckpointsTable, LogTilesTable } from './schema-log.ts';
 import type { LogCosignaturesTable, LogPublicationTable, LogWitnessesTable } from './schema-log-witnesses.ts';
 import type { CommitmentsTable } from './schema-commitments.ts';
+import type { RecordNotesTable } from './schema-record-notes.ts';
 import type { RelationshipsTable } from './schema-relationships.ts';
 
 export interface LedgerTable {
@@ -231,6 +232,7 @@ export interface DB extends ReadCountsTables {
   disputes: DisputesTable;
   repairs: RepairsTable;
   commitments: CommitmentsTable;
+  record_notes: RecordNotesTable;
   review_tasks: ReviewTasksTable;
   staff_accounts: StaffAccountsTable;
   staff_sessions: StaffSessionsTable;

@@ -57,6 +57,7 @@ export const PROJECTION_TABLES = [
   'disputes',
   'repairs',
   'commitments',
+  'record_notes',
   'relationships',
 ] as const;
 

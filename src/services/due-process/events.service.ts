@@ -27,6 +27,7 @@ import {
   type RecordContent,
 } from '../../store/record-changes.repository.ts';
 import { insertCommitment, type NewCommitment } from '../../store/commitments.repository.ts';
+import { insertRecordNote, type NewRecordNote } from '../../store/record-notes.repository.ts';
 import { insertRepair, setRepairDecided, type NewRepair } from '../../store/repairs.repository.ts';
 import type { DB } from '../../store/schema.ts';
 import { notifyLedger } from '../../store/ledger.repository.ts';
@@ -89,7 +90,8 @@ export type DueProcessEvent =
         ground?: string;
       };
     }
-  | { type: 'commitment.made'; payload: { commitment: NewCommitment } };
+  | { type: 'commitment.made'; payload: { commitment: NewCommitment } }
+  | { type: 'record.noted'; payload: { note: NewRecordNote } };
 
 export const DUE_PROCESS_EVENT_TYPES: ReadonlySet<string> = new Set<DueProcessEvent['type']>([
   'record.corrected',
@@ -101,6 +103,7 @@ export const DUE_PROCESS_EVENT_TYPES: ReadonlySet<string> = new Set<DueProcessEv
   'repair.applied',
   'repair.decided',
   'commitment.made',
+  'record.noted',
 ]);
 
 /** Applies one event, stamped `at`, to the projections. Used by live changes and by replay alike. */
@@ -139,6 +142,8 @@ export async function applyDueProcessEvent(trx: Transaction<DB>, event: DueProce
     }
     case 'commitment.made':
       return insertCommitment(trx, event.payload.commitment);
+    case 'record.noted':
+      return insertRecordNote(trx, event.payload.note);
   }
 }
 

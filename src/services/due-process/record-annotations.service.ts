@@ -1,19 +1,23 @@
 /**
  * What due process adds to each record in a subject's report: its version, the subject's
- * statements after upheld disputes (FCRA § 611(b)-(c): shown with the record in every report),
- * the dispute under way and the repair application pending. The report merges these into
+ * statements after upheld disputes (FCRA § 611(b)-(c): shown with the record in every report), the
+ * registry operator's notes (attributed to the operator, apart from the subject's words: issue 13), the dispute under way and the repair application pending. The report merges these into
  * its record view with `annotationFor`.
  */
 
 import { isOverdue } from '../../domain/dispute.ts';
+import { recordNoteView, type RecordNoteView } from './record-notes.service.ts';
 import { getDisputesOfSubject } from '../../store/disputes.repository.ts';
 import type { Executor } from '../../store/executor.ts';
 import { getRecordVersionNumbers } from '../../store/record-changes.repository.ts';
+import { getRecordNotesOfSubject } from '../../store/record-notes.repository.ts';
 import { getRepairsOfSubject } from '../../store/repairs.repository.ts';
 
 export interface RecordAnnotation {
   readonly version: number;
   readonly statements: readonly { readonly dispute_id: string; readonly statement: string; readonly at: Date }[];
+  /** The registry operator's notes on the record, oldest first: never the subject's words. */
+  readonly notes: readonly RecordNoteView[];
   readonly dispute: {
     readonly dispute_id: string;
     readonly status: 'open' | 'overdue';
@@ -38,6 +42,7 @@ export type RepairDue = (recordId: string, appliedAt: Date) => Date | null;
 const NONE: RecordAnnotation = Object.freeze({
   version: 1,
   statements: [],
+  notes: [],
   dispute: null,
   upheld_dispute_id: null,
   repair: null,
@@ -51,16 +56,18 @@ export async function getRecordAnnotations(
   now: Date,
   repairDue: RepairDue = () => null,
 ): Promise<Map<string, RecordAnnotation>> {
-  const [versions, disputes, repairs] = await Promise.all([
+  const [versions, disputes, repairs, notes] = await Promise.all([
     getRecordVersionNumbers(db, recordIds),
     getDisputesOfSubject(db, subjectId),
     getRepairsOfSubject(db, subjectId),
+    getRecordNotesOfSubject(db, subjectId),
   ]);
   const result = new Map<
     string,
     {
       version: number;
       statements: RecordAnnotation['statements'][number][];
+      notes: RecordNoteView[];
       dispute: RecordAnnotation['dispute'];
       upheld_dispute_id: string | null;
       repair: RecordAnnotation['repair'];
@@ -69,7 +76,14 @@ export async function getRecordAnnotations(
   const of = (id: string) => {
     let a = result.get(id);
     if (a === undefined) {
-      a = { version: versions.get(id) ?? 1, statements: [], dispute: null, upheld_dispute_id: null, repair: null };
+      a = {
+        version: versions.get(id) ?? 1,
+        statements: [],
+        notes: [],
+        dispute: null,
+        upheld_dispute_id: null,
+        repair: null,
+      };
       result.set(id, a);
     }
     return a;
@@ -87,6 +101,7 @@ export async function getRecordAnnotations(
     if (d.status !== 'resolved')
       of(d.record_id).dispute = { dispute_id: d.id, status: d.status, overdue: isOverdue(d, now), due_at: d.due_at };
   }
+  for (const n of notes) of(n.record_id).notes.push(recordNoteView(n));
   for (const r of repairs) {
     if (r.status !== 'pending') continue;
     const due = repairDue(r.record_id, r.applied_at);

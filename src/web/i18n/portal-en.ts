@@ -72,6 +72,8 @@ export const PORTAL_EN = {
   portal_dispute_overdue: 'The agency did not answer your dispute by {due}: the record does not count until it does.',
   portal_repair_pending: 'You applied for repair on {date}; the agency has not decided yet.',
   portal_statement: 'Your statement, shown with this record: {text}',
+  portal_operator_note:
+    'Note by the registry’s operator, {date} (not your words; it changes nothing that counts): {text}',
   portal_dispute_summary: 'Dispute this record',
   portal_dispute_label: 'What is wrong with this record?',
   portal_dispute_hint: 'The agency must reinvestigate within {days} days and tell you the outcome.',

@@ -66,6 +66,7 @@ export const PORTAL_ZH: Readonly<Record<keyof typeof PORTAL_EN, string>> = {
   portal_dispute_overdue: '报送机构未在 {due} 前答复您的异议：在其答复之前，该记录不计入。',
   portal_repair_pending: '您于 {date} 申请了信用修复；报送机构尚未决定。',
   portal_statement: '您的声明（与该记录一同显示）：{text}',
+  portal_operator_note: '登记平台运营方附注（{date}，非您本人的陈述，不影响计分或名单）：{text}',
   portal_dispute_summary: '对此记录提出异议',
   portal_dispute_label: '这条记录有什么错误？',
   portal_dispute_hint: '报送机构须在 {days} 天内重新核查并告知您结果。',

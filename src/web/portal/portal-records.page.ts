@@ -61,6 +61,10 @@ ${
 ${recordLists(ctx, view, r)}
 ${dueProcessState(ctx, r)}
 ${r.statements.map((s) => html`<p class="usa-prose">${t('portal_statement', { text: s.statement })}</p>`)}
+${r.notes.map(
+  (n) =>
+    html`<p class="usa-prose">${t('portal_operator_note', { date: localDay(ctx.locale, n.at), text: n.text })}</p>`,
+)}
 ${statementForm(ctx, view, r)}
 ${r.dispute === null && DISPUTABLE.has(r.status) ? disputeForm(ctx, view, r, type?.dispute.days ?? 30) : ''}
 ${

@@ -34,6 +34,9 @@ export const NOTICES_EN: NoticeMessages = {
     'You are on {list} from {from, day} until {until, day} at the latest, resting on ' +
     '{count, plural, one {# record} other {# records}}.',
   'list.ended': 'You are no longer on {list}; its measures no longer apply.',
+  'record.noted':
+    'The registry’s operator added a note to the record “{type}” ({ref}) filed by {agency}: “{note}”. ' +
+    'It is shown with the record, as the operator’s, beside any statement of yours; it changes nothing that counts.',
   policy_changed:
     ' This change follows from the registry’s rules, policy version {policy_version}, in force from ' +
     '{policy_activated, day}: your records are unchanged.',

@@ -28,6 +28,9 @@ export const NOTICES_ZH: NoticeMessages = {
     '您将于{from, day}被列入{list}，除非其所依据的{count, plural, other {# 条记录}}在此之前被更正、撤销或经异议成功。',
   'list.started': '自{from, day}起您被列入{list}，最迟至{until, day}，依据{count, plural, other {# 条记录}}。',
   'list.ended': '您已不再列入{list}，其措施不再适用。',
+  'record.noted':
+    '登记平台运营方在{agency}提交的记录“{type}”（{ref}）上添加了说明：“{note}”。该说明以运营方名义与记录一并显示，' +
+    '与您的陈述分开，不影响任何计分或名单。',
   policy_changed:
     '此项变化源于自{policy_activated, day}起施行的登记规则（政策版本 {policy_version}），您的记录本身并无变化。',
   'dispute.opened':
