@@ -39,7 +39,7 @@ const LEI_SHARE = 0.2;
 export function generateDemoCity(policy: Policy, options: CityOptions): DemoCity {
   const random = createRandom(options.seed);
   const builder = new RecordGenerator(policy, random, options);
-  const taken = new Set<string>();
+  const taken = new TakenIdentifiers();
   const subjects: DemoSubject[] = [];
   for (let i = 0; i < options.subjects; i++) {
     const kind: SubjectKind =
@@ -64,8 +64,31 @@ export function generateDemoCity(policy: Policy, options: CityOptions): DemoCity
   };
 }
 
+/**
+ * The identifiers a city has given out. A JavaScript Set holds at most 2^24 (16,777,216) values and a city of
+ * 22 million has more, so they are spread over sets by the identifier's last two characters (its check digit and
+ * the digit before it: evenly spread in every scheme).
+ */
+class TakenIdentifiers {
+  private readonly shards = new Map<string, Set<string>>();
+
+  has(id: string): boolean {
+    return this.shards.get(id.slice(-2))?.has(id) === true;
+  }
+
+  add(id: string): void {
+    const key = id.slice(-2);
+    let shard = this.shards.get(key);
+    if (shard === undefined) {
+      shard = new Set();
+      this.shards.set(key, shard);
+    }
+    shard.add(id);
+  }
+}
+
 /** A new subject of `kind` with an identifier no other subject of the city has. */
-function newSubject(random: Random, taken: Set<string>, kind: SubjectKind, withLei: boolean): DemoSubject {
+function newSubject(random: Random, taken: TakenIdentifiers, kind: SubjectKind, withLei: boolean): DemoSubject {
   const lei = kind === 'organization' && (withLei || random.next() < LEI_SHARE);
   const scheme = kind === 'person' ? 'cn-rid' : lei ? 'lei' : 'cn-uscc';
   const generate = scheme === 'cn-rid' ? generateResidentId : scheme === 'lei' ? generateLei : generateUscc;
