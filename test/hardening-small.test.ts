@@ -306,7 +306,7 @@ describe('dispute statements are the subject’s own', () => {
     );
   });
 
-  test("an operator's note is its own entry, attributed to the operator, beside the statement; the subject is told", async () => {
+  test("an operator's note is its own attributed entry, beside the statement; the subject is told", async () => {
     const court = await t.keyFor({ role: 'agency', name: 'Chaoyang Court', agency_kind: 'court' });
     const id = aResidentId();
     const recordId = await t.file(court, aCourtRecord({ subjectId: id }));

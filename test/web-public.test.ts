@@ -246,8 +246,15 @@ describe('public pages in a browser', () => {
       assert.ok(text.includes(list.name.en) && text.includes(list.legal_basis.en), `list ${list.id}, legal basis`);
       assert.ok(text.includes(list.exit.en), `list ${list.id} with its exit route`);
     }
-    for (const measure of b.t.registry.rt.policy.measures)
+    const { policy } = b.t.registry.rt;
+    for (const measure of policy.measures) {
       assert.ok(text.includes(measure.legal_basis.en), `measure ${measure.id}`);
+      // Fa Shi [2015] 17 art. 3 para. 2: the measures that also bind a listed organisation's related persons.
+      if (measure.binds_related !== undefined) assert.ok(text.includes(measure.binds_related.legal_basis.en));
+    }
+    // NDRC Order No. 36 (2025): the commitment a repair needs and the agency's deadline; FCRA § 611(d); retention.
+    for (const basis of [policy.repair.commitment!, policy.repair.decision!, policy.amendments, policy.inquiries])
+      assert.ok(text.includes(basis.legal_basis.en), basis.legal_basis.en);
     await checkPage(page, 'about');
     await context.close();
   });

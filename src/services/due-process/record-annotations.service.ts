@@ -1,8 +1,8 @@
 /**
- * What due process adds to each record in a subject's report: its version, the subject's
- * statements after upheld disputes (FCRA § 611(b)-(c): shown with the record in every report), the
- * registry operator's notes (attributed to the operator, apart from the subject's words: issue 13), the dispute under way and the repair application pending. The report merges these into
- * its record view with `annotationFor`.
+ * What due process adds to each record in a subject's report: its version, the subject's statements after upheld
+ * disputes (FCRA § 611(b)-(c): shown with the record in every report), the registry operator's notes (attributed
+ * to the operator, apart from the subject's words: issue 13), the dispute under way and the repair application
+ * pending. The report merges these into its record view with `annotationFor`.
  */
 
 import { isOverdue } from '../../domain/dispute.ts';

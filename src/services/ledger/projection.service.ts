@@ -68,7 +68,7 @@ export interface Projected {
   readonly evaluations: Map<string, Evaluation>;
 }
 
-/** How a projection tells subjects: not at all (replay), or with notices, naming a policy activation if one caused it. */
+/** How a projection tells subjects: not at all (replay), or with notices, naming the policy activation behind them. */
 export interface ProjectionOptions {
   readonly notify: boolean;
   /** The projection rescores under a newly activated policy: list notices say so. */

@@ -5,6 +5,7 @@ import { MEANING_EN } from './meaning-en.ts';
 import { PAGES_EN } from './pages-en.ts';
 import { PORTAL_EN } from './portal-en.ts';
 import { RELATIONSHIPS_EN } from './relationships-en.ts';
+import { SIMULATION_EN } from './simulation-en.ts';
 import { STAFF_EN } from './staff-en.ts';
 
 export const en = {
@@ -15,6 +16,7 @@ export const en = {
   ...COMMITMENTS_EN,
   ...RELATIONSHIPS_EN,
   ...MEANING_EN,
+  ...SIMULATION_EN,
   site_name: 'Credence public credit register',
   skip_to_content: 'Skip to main content',
   nav_search: 'Search',
@@ -122,6 +124,22 @@ export const en = {
   about_repair: 'Credit repair',
   about_repair_text: 'A negative record can be repaired once a minimum period has passed since the decision:',
   about_repair_performance: 'These record types can be repaired as soon as the obligation is performed: {types}.',
+  about_repair_commitment:
+    'An application needs a public credit commitment in your own words, made after the decision (in the portal).',
+  about_repair_deadline:
+    'The agency must decide an application within {days} working days; past that it is shown as overdue.',
+  about_related: 'Related persons',
+  about_related_text:
+    'The market-registration authority files who holds a role in an organisation ({roles}). A role binds no ' +
+    'one by itself: only these measures of a listed organisation also bind the persons in those roles, as the law ' +
+    'cited says, and every decision names the organisation, the role and the law. A court may exempt spending ' +
+    'for personal purposes from personal funds.',
+  about_relied: 'Who is told when a record changes',
+  about_relied_text:
+    'When a record is corrected, revoked or repaired, every service that got a decision about you in the last ' +
+    '{lookback} is told what changed for that decision.',
+  about_inquiries_text:
+    'Every check of your file is kept for {retention}, and you can see each one in the portal ("who checked me").',
   tier_minor: 'Minor',
   tier_general: 'General',
   tier_serious: 'Serious',

@@ -6,6 +6,7 @@ import { MEANING_ZH } from './meaning-zh.ts';
 import { PAGES_ZH } from './pages-zh.ts';
 import { PORTAL_ZH } from './portal-zh.ts';
 import { RELATIONSHIPS_ZH } from './relationships-zh.ts';
+import { SIMULATION_ZH } from './simulation-zh.ts';
 import { STAFF_ZH } from './staff-zh.ts';
 
 export const zh: Messages = {
@@ -16,6 +17,7 @@ export const zh: Messages = {
   ...COMMITMENTS_ZH,
   ...RELATIONSHIPS_ZH,
   ...MEANING_ZH,
+  ...SIMULATION_ZH,
   site_name: 'Credence 公共信用信息公示平台',
   skip_to_content: '跳到主要内容',
   nav_search: '查询',
@@ -113,6 +115,16 @@ export const zh: Messages = {
   about_repair: '信用修复',
   about_repair_text: '负面记录自决定作出之日起满下列最短期限后，可以申请信用修复：',
   about_repair_performance: '以下记录类型在履行义务后即可申请修复：{types}。',
+  about_repair_commitment: '申请修复须在决定作出后以本人名义公开作出信用承诺（可在个人档案页面办理）。',
+  about_repair_deadline: '机关须在 {days} 个工作日内作出修复决定；逾期即显示为已逾期。',
+  about_related: '相关人员',
+  about_related_text:
+    '市场登记机关登记在单位中担任职务的人员（{roles}）。登记职务本身不约束任何人：只有下列措施依所引法律规定，' +
+    '在单位被列入名单时同时约束担任上述职务的人员，每项决定均写明单位、职务和法律依据。法院可准许其以个人财产' +
+    '进行个人消费。',
+  about_relied: '记录变更时告知谁',
+  about_relied_text: '记录被更正、撤销或修复时，在过去{lookback}内就您获得过决定的每个服务机构都会被告知该决定的变化。',
+  about_inquiries_text: '对您档案的每次查询保留{retention}，您可以在个人档案页面（“谁查询过我”）查看每一次查询。',
   tier_minor: '轻微',
   tier_general: '一般',
   tier_serious: '严重',

@@ -5,7 +5,7 @@
  * leave each list. The policy's texts are shown in the page's language.
  */
 
-import { inLanguage, nameIn } from '../../domain/local-text.ts';
+import { inLanguage, type LocalText, nameIn } from '../../domain/local-text.ts';
 import type { ListDefinition, Policy, Tier } from '../../domain/policy.ts';
 import { table } from '../components.ts';
 import { html, type SafeHtml } from '../html.ts';
@@ -88,8 +88,51 @@ ${
         types: policy.repair.on_performance.map((id) => nameIn(locale, policy.record_types.get(id), id)).join('; '),
       })}</p>`
 }
+${repairConditions(ctx, policy)}
+</section>
+${relatedPersons(ctx, policy)}
+<section class="margin-top-5"><h2>${t('about_relied')}</h2>
+<p>${t('about_relied_text', { lookback: localDuration(locale, policy.amendments.lookback) })}</p>
+<p class="text-base">${inLanguage(policy.amendments.legal_basis, locale)}</p>
+<p>${t('about_inquiries_text', { retention: localDuration(locale, policy.inquiries.retention) })}</p>
+<p class="text-base">${inLanguage(policy.inquiries.legal_basis, locale)}</p>
 </section>`,
   );
+}
+
+/** NDRC Order No. 36 (2025): the credit commitment a repair needs, and by when the agency must decide. */
+function repairConditions(ctx: PageContext, policy: Policy): SafeHtml {
+  const { t, locale } = ctx;
+  const { commitment, decision } = policy.repair;
+  return html`${
+    commitment === undefined
+      ? ''
+      : html`<p>${t('about_repair_commitment')} ${basis(commitment.legal_basis, locale)}</p>`
+  }${
+    decision === undefined
+      ? ''
+      : html`<p>${t('about_repair_deadline', { days: decision.working_days })}
+${basis(decision.legal_basis, locale)}</p>`
+  }`;
+}
+
+/** Fa Shi [2015] 17 art. 3 para. 2: whom a listed organisation's measures also bind, and on what law. */
+function relatedPersons(ctx: PageContext, policy: Policy): SafeHtml {
+  const { t, locale } = ctx;
+  const rules = policy.relationships;
+  if (rules === null) return html``;
+  const binding = policy.measures.filter((m) => m.binds_related !== undefined);
+  return html`<section class="margin-top-5"><h2>${t('about_related')}</h2>
+<p>${t('about_related_text', {
+    roles: [...rules.roles.values()].map((r) => inLanguage(r.name, locale)).join(locale === 'zh' ? '、' : ', '),
+  })}</p>
+<ul class="usa-list">${binding.map(
+    (m) =>
+      html`<li>${m.list === undefined ? '' : nameIn(locale, policy.lists.get(m.list), m.list)}: ${
+        m.description === undefined ? m.id : inLanguage(m.description, locale)
+      } ${basis(m.binds_related!.legal_basis, locale)}</li>`,
+  )}</ul>
+</section>`;
 }
 
 /** How to leave each list (what to do, which agency, by when, how to appeal), from the policy's `exit`. */
@@ -101,4 +144,9 @@ ${lists.map(
   (l) => html`<h4 id="exit-${l.id}">${inLanguage(l.name, locale)}</h4>
 <p class="maxw-tablet-lg">${inLanguage(l.exit, locale)}</p>`,
 )}`;
+}
+
+/** A legal basis after the sentence it supports, in brackets, in the page's language. */
+function basis(text: LocalText, locale: PageContext['locale']): SafeHtml {
+  return html`<span class="text-base">(${inLanguage(text, locale)})</span>`;
 }
