@@ -40,6 +40,7 @@ import {
 import { copyRows, copyWrittenTablesMs, importFilings, recordRows, type CopyRow, type ImportResult } from './import.ts';
 import { collectGarbage } from './heap.ts';
 import { measureIndexMemory } from './index-memory.ts';
+import { measureIndexWarmup } from './index-warmup.ts';
 import {
   type BenchLogKey,
   createBenchLogKey,
@@ -381,6 +382,8 @@ async function measureAll(
   const memory = measureIndexMemory(registry.rt.policy, INDEX_ENTRIES);
   figures.index_bytes_per_listed_subject = memory.bytesPerEntry;
   figures.index_entries_measured = memory.entries;
+  log(`index warm-up over ${INDEX_ENTRIES.toLocaleString('en-US')} synthetic listed subjects`);
+  figures.index_warmup_ms_per_million = (await measureIndexWarmup(registry, INDEX_ENTRIES)).msPerMillion;
   collectGarbage(); // the load generator should not have to collect the bench's garbage
   const publishInputs = courtFilings(SEED + 3, PUBLISH_WRITES, registry.rt.clock()).inputs;
   const bench = { db: registry.rt.db, databaseUrl, principals, serverProf, log: benchLog, publishInputs };

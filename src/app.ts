@@ -41,6 +41,8 @@ export interface AppOptions {
   readonly trustProxy?: TrustProxy;
   /** CREDENCE_TIME_ZONE: dates and times on pages and in notices (default Asia/Shanghai). */
   readonly timeZone?: string;
+  /** CREDENCE_POLICY_CANDIDATE_DIR: the policy folder the operator console simulates (default none). */
+  readonly policyCandidateDir?: string | null;
 }
 
 /** CREDENCE_TRUST_PROXY as Fastify takes it: a hop count trusts that many proxies nearest the server. */
@@ -95,6 +97,7 @@ function appDeps(options: AppOptions): AppDeps {
     subjectSignIn: { oidc: signIn.oidc === null ? null : new OidcClient(signIn.oidc), demo: signIn.demo },
     logKey: options.logKey,
     timeZone: options.timeZone ?? 'Asia/Shanghai',
+    policyCandidateDir: options.policyCandidateDir ?? null,
   };
 }
 

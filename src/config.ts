@@ -19,6 +19,8 @@ export interface Config {
   readonly databaseUrl: string | null;
   readonly dataDir: string;
   readonly policyDir: string;
+  /** A candidate policy folder the operator console simulates before it is activated; null: none. */
+  readonly policyCandidateDir: string | null;
   readonly logLevel: string;
   readonly dbPoolSize: number;
   readonly bodyLimitBytes: number;
@@ -170,6 +172,12 @@ const SPECS: Record<keyof Config, VariableSpec> = {
     name: 'CREDENCE_POLICY_DIR',
     fallback: path.join(PACKAGE_ROOT, 'policies/default'),
     parse: (raw) => path.resolve(raw),
+  },
+  policyCandidateDir: {
+    name: 'CREDENCE_POLICY_CANDIDATE_DIR',
+    fallback: '',
+    help: '(none: no simulation in the operator console)',
+    parse: (raw) => (raw === '' ? null : path.resolve(raw)),
   },
   logLevel: { name: 'LOG_LEVEL', fallback: 'info', parse: oneOf(LOG_LEVELS) },
   dbPoolSize: { name: 'CREDENCE_DB_POOL_SIZE', fallback: '10', parse: integer(2, 200) },

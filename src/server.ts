@@ -1,5 +1,7 @@
 /**
- * The server process: open the registry, warm the index, follow the ledger, listen. On SIGINT
+ * The server process: open the registry, warm the index, follow the ledger, listen, then run the scheduled jobs in
+ * the background (the first run catches up on time the server was down; /health says `catching_up` meanwhile, and
+ * decisions read the subjects it has not reached afresh from the database). On SIGINT
  * or SIGTERM it stops accepting, drains requests and the inquiry log, then detaches from the
  * database (stopping the embedded cluster if no other Credence process uses it).
  */
@@ -54,6 +56,7 @@ function buildServerApp(config: Config, registry: Registry, keys: KeyCache, logK
     publicUrl: config.publicUrl,
     trustProxy: config.trustProxy,
     timeZone: config.timeZone,
+    policyCandidateDir: config.policyCandidateDir,
   });
 }
 
@@ -83,7 +86,10 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       "demo mode: the portal's development sign-in opens any file without proof of identity; " +
         'never use it with real data',
     );
-  // Scheduled work (expiry, notice periods, deadlines, notice delivery); the first run catches up before serving.
+  const url = await app.listen({ port: config.port, host: config.host });
+  // Scheduled work (expiry, notice periods, deadlines, notice delivery), started once serving: the first run catches
+  // up on what fell due while the server was down; a decision meanwhile never applies a listing past its end (an
+  // index entry past its next change is read afresh: stale-states.service.ts).
   const jobs = scheduleJobs({
     intervalMs: config.jobsIntervalMs,
     clock: registry.rt.clock,
@@ -96,9 +102,11 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     // A listing that ends or starts before the next tick is re-evaluated on time, not a minute late.
     nextDue: () => getNextDueChange(registry.rt),
   });
-  await jobs.firstRun;
-  const url = await app.listen({ port: config.port, host: config.host });
+  registry.rt.reportCatchingUpWith(() => jobs.catchingUp);
   logger.info({ url, policy: registry.rt.policy.version, indexed: registry.rt.index.size }, 'Credence is serving');
+  void jobs.firstRun.then(() => {
+    if (!jobs.catchingUp) logger.info('scheduled jobs caught up');
+  });
   let stopping: Promise<void> | null = null;
   const stop = () => {
     stopping ??= (async () => {

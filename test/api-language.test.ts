@@ -58,6 +58,15 @@ describe('the API speaks the reader’s language', () => {
     assert.equal(en.measures[0].list_name, 'Dishonest judgment debtors');
     assert.match(cn.measures[0].legal_basis, /法释〔2015〕17号/);
     assert.match(en.measures[0].legal_basis, /Fa Shi \[2015\] 17/);
+    // The reasons too: one per measure, in Chinese, naming the list and the law; no English word left but ids.
+    assert.equal(cn.reasons.length, en.reasons.length);
+    for (const reason of cn.reasons as string[]) {
+      assert.match(reason, /^拒绝“乘坐飞机经济舱以上舱位”：列入失信被执行人名单/);
+      assert.match(reason, /法释〔2015〕17号/);
+      const words = (reason.match(/[A-Za-z][A-Za-z.-]{3,}/g) ?? []).filter((w) => !/^judgment-defaulters\./.test(w));
+      assert.deepEqual(words, [], reason);
+    }
+    assert.match(en.reasons[0], /^deny travel\.air\.premium_class: listed on judgment-defaulters/);
   });
 
   test('a report gives each list’s name, legal basis and exit route, and each record type, in Chinese', async () => {

@@ -1,25 +1,23 @@
 /** Decisions for relying services: one subject, or a batch of up to 10,000. */
 
 import type { FastifyInstance } from 'fastify';
-import { decide, decideBatch, type SubjectRef } from '../services/decisions/decisions.service.ts';
+import { decide, decideBatch, type DecisionView, type SubjectRef } from '../services/decisions/decisions.service.ts';
 import { principalOf } from './auth.ts';
 import type { AppDeps } from '../shell/deps.ts';
 import { anyObject, decisionSchema, errorResponses, open, subjectRefSchema } from './schemas.ts';
 import { noticeLanguage } from './notice-language.ts';
 import { ACCEPT_LANGUAGE_HEADERS, actionName, measureIn } from './policy-texts.ts';
+import { reasonsIn } from './decision-reasons.ts';
 import type { Language } from '../domain/local-text.ts';
 import type { Policy } from '../domain/policy.ts';
 
-/** A decision with the policy's texts in the reader's language: the action's name, each measure's legal basis. */
-function decisionIn<D extends { action: string; measures: readonly { id: string; legal_basis: string }[] }>(
-  policy: Policy,
-  decision: D,
-  language: Language,
-) {
+/** A decision with the policy's texts in the reader's language: the action's name, measures' legal bases, reasons. */
+function decisionIn<D extends DecisionView>(policy: Policy, decision: D, language: Language) {
   return {
     ...decision,
     action_name: actionName(policy, decision.action, language),
     measures: decision.measures.map((m) => measureIn(policy, m, language)),
+    reasons: reasonsIn(policy, decision, language),
   };
 }
 

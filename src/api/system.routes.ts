@@ -16,6 +16,7 @@ const readinessSchema = open(
     ledger_seq: { type: 'string' },
     index_entries: { type: 'integer' },
     inquiries_pending: { type: 'integer' },
+    catching_up: { type: 'boolean' },
     log: anyObject,
   },
   ['status'],
@@ -114,7 +115,10 @@ function healthRoutes(app: FastifyInstance, deps: AppDeps): void {
       config: { public: true },
       schema: {
         summary: 'Readiness: database, ledger position, index size, log publication and witnesses',
-        description: '503 (CRD_DATABASE_UNAVAILABLE) while the database is away; `/health/live` is the liveness probe.',
+        description:
+          '503 (CRD_DATABASE_UNAVAILABLE) while the database is away; `/health/live` is the liveness probe. ' +
+          '`catching_up` is true while the scheduled jobs catch up on time that passed while the server was down ' +
+          '(it serves meanwhile: subjects not yet caught up are read afresh from the database).',
         tags: ['system'],
         response: { 200: readinessSchema },
       },
@@ -129,6 +133,7 @@ function healthRoutes(app: FastifyInstance, deps: AppDeps): void {
         ledger_seq: deps.follower.seq,
         index_entries: deps.rt.index.size,
         inquiries_pending: deps.rt.log.pending,
+        catching_up: deps.rt.catchingUp,
         log: presentLog(await logPublicationStatus(deps.rt)),
       };
     },

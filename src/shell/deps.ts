@@ -17,4 +17,6 @@ export interface AppDeps {
   readonly logKey: string;
   /** CREDENCE_TIME_ZONE: the IANA zone dates and times are shown in (pages and rendered notices). */
   readonly timeZone: string;
+  /** CREDENCE_POLICY_CANDIDATE_DIR: the candidate policy folder the operator console simulates; null: none. */
+  readonly policyCandidateDir: string | null;
 }

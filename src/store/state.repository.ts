@@ -1,6 +1,8 @@
 /** SQL for the projections derived from evaluation: subject_state and list_entries. */
 
 import { sql } from 'kysely';
+import type pg from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
 
 import type { Executor } from './executor.ts';
 
@@ -110,6 +112,8 @@ export interface IndexedIdentifier {
   readonly indexed: boolean | null;
   /** The related listings binding the subject (JSON, dates as text); null where it has no state. */
   readonly related: unknown[] | null;
+  /** When the subject's evaluation next changes by itself (a listing's end); null where it has no state or none. */
+  readonly next_change_at: Date | null;
 }
 
 /** One page of identifiers whose subject is indexed, by subject id: the decision index warm-up. */
@@ -119,7 +123,7 @@ export async function getIndexedIdentifiersPage(
   limit: number,
 ): Promise<IndexedIdentifier[]> {
   const result = await sql<IndexedIdentifier>`
-    select s.subject_id::text, i.scheme, i.value, s.grade, s.active_lists, s.indexed, s.related
+    select s.subject_id::text, i.scheme, i.value, s.grade, s.active_lists, s.indexed, s.related, s.next_change_at
     from (select * from subject_state where indexed and subject_id > ${afterSubjectId}::bigint
       order by subject_id limit ${limit}) s
     join subject_identifiers i on i.subject_id = s.subject_id
@@ -128,11 +132,40 @@ export async function getIndexedIdentifiersPage(
   return result.rows;
 }
 
+/** PostgreSQL writes on while the index takes in what it has sent (the default, 16 KiB, stalls it). */
+const WARMUP_READ_AHEAD_BYTES = 8 * 1024 * 1024;
+const INDEXED_IDENTIFIERS_COPY = `copy (
+  select i.scheme, i.value, s.grade, array_to_string(s.active_lists, ','),
+    floor(extract(epoch from s.next_change_at))::bigint,
+    case when jsonb_array_length(s.related) > 0 then s.related end
+  from subject_state s join subject_identifiers i on i.subject_id = s.subject_id
+  where s.indexed
+) to stdout`;
+
+/**
+ * Every identifier whose subject is indexed, as COPY text (one consistent snapshot, in no particular order): the
+ * decision index warm-up. Columns: scheme, value, grade, active lists joined by commas, next change in whole seconds
+ * since 1970 (`\N`: none), related listings as JSON (`\N`: none). The connection is returned once the copy has
+ * ended, and closed if it stopped half way (a connection in the middle of a COPY cannot be reused).
+ */
+export async function* copyIndexedIdentifiers(pool: pg.Pool): AsyncGenerator<Buffer> {
+  const client = await pool.connect();
+  let ended = false;
+  try {
+    const copy = copyTo(INDEXED_IDENTIFIERS_COPY, { highWaterMark: WARMUP_READ_AHEAD_BYTES });
+    yield* client.query(copy) as AsyncIterable<Buffer>;
+    ended = true;
+  } finally {
+    client.release(ended ? undefined : new Error('the index warm-up stopped before its COPY ended'));
+  }
+}
+
 /** Identifiers and current state of the given subjects (state may be absent). */
 export async function getIdentifierStates(db: Executor, subjectIds: readonly string[]): Promise<IndexedIdentifier[]> {
   if (subjectIds.length === 0) return [];
   const result = await sql<IndexedIdentifier>`
-    select i.subject_id::text, i.scheme, i.value, s.grade, s.active_lists, s.indexed, s.related
+    select i.subject_id::text, i.scheme, i.value, s.grade, s.active_lists, s.indexed, s.related,
+      s.next_change_at
     from subject_identifiers i left join subject_state s on s.subject_id = i.subject_id
     where i.subject_id = any(${subjectIds}::bigint[])
   `.execute(db);

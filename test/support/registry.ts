@@ -67,7 +67,7 @@ export const PROJECTION_TABLES = [
  */
 export async function startTestRegistry(
   start = new Date('2026-11-01T00:00:00Z'),
-  appOptions: Partial<Pick<AppOptions, 'subjectSignIn'>> = {},
+  appOptions: Partial<Pick<AppOptions, 'subjectSignIn' | 'policyCandidateDir'>> = {},
   env: Record<string, string> = {},
 ): Promise<TestRegistry> {
   const database = await createTestDatabase();

@@ -8,7 +8,7 @@ import { jobsRunCommand } from './jobs.command.ts';
 import { ledgerReplayCommand, ledgerVerifyCommand } from './ledger.command.ts';
 import { logKeyCommand } from './log.command.ts';
 import { logMonitorCommand } from './log-monitor.command.ts';
-import { policyCheckCommand } from './policy.command.ts';
+import { policyCheckCommand, policySimulateCommand } from './policy.command.ts';
 import { principalAddCommand, principalListCommand, principalRevokeCommand } from './principal.command.ts';
 import { principalWebhookCommand } from './principal-webhook.command.ts';
 import { serveCommand } from './serve.command.ts';
@@ -22,6 +22,7 @@ export const COMMANDS: readonly Command[] = [
   dbBackupCommand,
   dbRestoreCommand,
   policyCheckCommand,
+  policySimulateCommand,
   principalAddCommand,
   principalListCommand,
   principalRevokeCommand,

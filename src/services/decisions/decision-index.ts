@@ -1,7 +1,10 @@
 /**
  * The in-memory decision index: every identifier whose subject decides differently from an
- * unknown subject, mapped to a small integer that encodes its grade and active lists. Integers
- * are stored unboxed in the Map, so a listed subject costs only its key and a map slot.
+ * unknown subject, mapped to a small integer that encodes its grade and active lists, and to the
+ * instant its subject's evaluation next changes by itself (a listing's end, a notice period's):
+ * past that instant the entry is stale until the scheduled jobs re-evaluate the subject, and a
+ * decision reads the subject from the database instead (decisions.service.ts). Each scheme's
+ * entries are sharded (state-table.ts), so one scheme may hold more than 2^24 identifiers.
  * Decisions for a (state, action) pair are computed once from the policy and cached.
  */
 
@@ -16,6 +19,7 @@ import { measuresFor, relatedMeasuresFor, type AppliedMeasure } from '../../doma
 import { gradeFor, type Policy } from '../../domain/policy.ts';
 import type { RelatedListing, RelatedVia } from '../../domain/related.ts';
 import { CredenceError } from '../../errors.ts';
+import { changeSeconds, StateTable } from './state-table.ts';
 
 const GRADE_MASK = (1 << STATE_GRADE_BITS) - 1;
 /**
@@ -24,6 +28,13 @@ const GRADE_MASK = (1 << STATE_GRADE_BITS) - 1;
  * name the organisation and the relationship, so they are built per subject from `related`, not cached per code.
  */
 export const RELATED_BIT = 1 << (STATE_GRADE_BITS + MAX_LISTS);
+/** What `freshCode` answers for an entry whose next change has come: no state code is negative. */
+export const STALE = -1;
+
+export interface DecisionIndexOptions {
+  /** Shards per identifier scheme (a power of two; default 16): tests pass a small one. */
+  readonly shards?: number;
+}
 
 export interface DecisionTemplate extends ActionDecision {
   readonly reasons: readonly string[];
@@ -40,18 +51,23 @@ export interface DecisionTemplate extends ActionDecision {
 
 export class DecisionIndex {
   readonly policy: Policy;
-  /** scheme → identifier value → state code; per-scheme maps avoid building `scheme:value` keys. */
-  private readonly codes = new Map<string, Map<string, number>>();
+  /** scheme → identifier value → state code and next change; per-scheme tables avoid building `scheme:value` keys. */
+  private readonly codes = new Map<string, StateTable>();
+  private readonly shards: number | undefined;
   private readonly listBits = new Map<string, number>();
   private readonly grades: string[];
   private readonly actionIndex = new Map<string, number>();
   private readonly templates = new Map<string, Map<number, DecisionTemplate>>();
-  /** scheme → identifier value → the related listings binding the subject (only where RELATED_BIT is set). */
+  /**
+   * scheme → identifier value → the related listings binding the subject (only where RELATED_BIT is set). Not
+   * sharded: only persons bound through a listed organisation are here, a few per listed organisation.
+   */
   private readonly related = new Map<string, Map<string, readonly RelatedListing[]>>();
   readonly baseCode: number;
 
-  constructor(policy: Policy) {
+  constructor(policy: Policy, options: DecisionIndexOptions = {}) {
     this.policy = policy;
+    this.shards = options.shards;
     this.grades = policy.scoring.grades.map((g) => g.grade);
     // The policy loader refuses such a policy; this guards policies built some other way.
     const problems = stateEncodingProblems({ grades: this.grades.length, lists: policy.lists.size });
@@ -93,26 +109,56 @@ export class DecisionIndex {
    * related organisations, each naming the organisation, the relationship and the law.
    */
   decideRelated(scheme: string, value: string, action: string, code: number): DecisionTemplate {
+    return this.decideWith(action, code, this.related.get(scheme)?.get(value) ?? []);
+  }
+
+  /** The decision for a state code and the related listings binding the subject (a subject read afresh). */
+  decideWith(action: string, code: number, listings: readonly RelatedListing[]): DecisionTemplate {
     const own = this.decider(action)(code & ~RELATED_BIT);
-    const listings = this.related.get(scheme)?.get(value) ?? [];
     const derived = decideAction(relatedMeasuresFor(this.policy, listings), action);
     if (derived.measures.length === 0) return own;
     return this.template(decideAction([...own.measures, ...derived.measures], action), action);
   }
 
-  /** Records an identifier's state; the base state is not stored. */
-  set(scheme: string, value: string, code: number): void {
+  /**
+   * Records an identifier's state and the instant its subject's evaluation next changes by itself (null: never);
+   * the base state is not stored.
+   */
+  set(scheme: string, value: string, code: number, nextChange: Date | null = null): void {
+    this.setState(scheme, value, code, changeSeconds(nextChange));
+  }
+
+  /** `set` with the next change as state-table.ts keeps it (changeSeconds): the warm-up's path, no Date made. */
+  setState(scheme: string, value: string, code: number, change: number): void {
     let values = this.codes.get(scheme);
     if (values === undefined) {
-      values = new Map();
+      values = new StateTable(this.shards);
       this.codes.set(scheme, values);
     }
     if (code === this.baseCode) values.delete(value);
-    else values.set(value, code);
+    else values.set(value, code, change);
   }
 
+  /** The identifier's state code as indexed, stale or not. */
   code(scheme: string, value: string): number {
-    return this.codes.get(scheme)?.get(value) ?? this.baseCode;
+    return this.codes.get(scheme)?.code(value, this.baseCode) ?? this.baseCode;
+  }
+
+  /** The identifier's state code, or STALE when its subject's next change is at or before `now`. */
+  freshCode(scheme: string, value: string, now: Date): number {
+    const values = this.codes.get(scheme);
+    return values === undefined ? this.baseCode : values.freshCode(value, this.baseCode, now.getTime() / 1000, STALE);
+  }
+
+  /** When the identifier's subject's evaluation next changes by itself, as indexed (to the second), or null. */
+  nextChange(scheme: string, value: string): Date | null {
+    const seconds = this.codes.get(scheme)?.nextChange(value) ?? null;
+    return seconds === null ? null : new Date(seconds * 1000);
+  }
+
+  /** Entries per shard of a scheme, in shard order (empty for a scheme with none). */
+  shardSizes(scheme: string): number[] {
+    return this.codes.get(scheme)?.shardSizes ?? [];
   }
 
   /** The decision for an identifier and a known action. */

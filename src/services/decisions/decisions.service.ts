@@ -1,6 +1,8 @@
 /**
  * "May subject S do action A for purpose P?" answered from the in-memory index, logged as an
- * inquiry before the answer leaves. The database is touched only by the (batched) log.
+ * inquiry before the answer leaves. The database is touched only by the (batched) log, and for a
+ * subject whose index entry is stale (its evaluation changed with time and the scheduled jobs
+ * have not caught up yet): that one is evaluated afresh from its records (stale-states.service.ts).
  */
 
 import { normalizeIdentifier, validateIdentifier } from '../../domain/identifiers.ts';
@@ -8,7 +10,8 @@ import type { Principal } from '../../domain/principal.ts';
 import type { RelatedVia } from '../../domain/related.ts';
 import { CredenceError, type ProblemDetail } from '../../errors.ts';
 import type { DecisionBatch } from './decision-log.ts';
-import { RELATED_BIT } from './decision-index.ts';
+import { type DecisionTemplate, RELATED_BIT, STALE } from './decision-index.ts';
+import { decideAfresh, identifierKey } from './stale-states.service.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import type { ServiceContext } from '../context.ts';
 
@@ -91,9 +94,15 @@ export function checkSubjectRef(
   return problems.length === 0 ? { scheme: scheme.id, id } : { ...problems[0]!, path: `${at()}.id` };
 }
 
+/** Decisions read afresh for subjects whose index entry was stale, by identifierKey. */
+type Afresh = ReadonlyMap<string, DecisionTemplate>;
+const NONE_AFRESH: Afresh = new Map();
+
 /**
  * The in-process core of a batch: a decision per subject, and the batch to log, without
- * waiting for the log. `npm run bench` measures this as batch checks per second.
+ * waiting for the log. `npm run bench` measures this as batch checks per second. A subject whose
+ * index entry is stale at `now` and not in `afresh` is returned in `stale` (and left out of the
+ * results and the batch): the caller reads it afresh and checks again.
  */
 export function checkSubjects(
   rt: Runtime,
@@ -102,7 +111,8 @@ export function checkSubjects(
   purpose: string,
   subjects: readonly SubjectRef[],
   now: Date,
-): { results: BatchResult[]; batch: DecisionBatch } {
+  afresh: Afresh = NONE_AFRESH,
+): { results: BatchResult[]; batch: DecisionBatch; stale: SubjectRef[] } {
   const index = rt.index;
   const decide = index.decider(action);
   const at = now.toISOString();
@@ -111,15 +121,25 @@ export function checkSubjects(
   const batchId = rt.newId();
   const results: BatchResult[] = new Array(subjects.length);
   const decisions: DecisionView[] = [];
+  const stale: SubjectRef[] = [];
   for (let i = 0; i < subjects.length; i += 1) {
     const ref = checkSubjectRef(rt, subjects[i]!, () => `subjects[${i}]`);
     if ('code' in ref) {
       results[i] = { subject: subjects[i]!, error: ref };
       continue;
     }
-    const code = index.code(ref.scheme, ref.id);
+    const code = index.freshCode(ref.scheme, ref.id, now);
     // Fa Shi [2015] 17 art. 3 para. 2: a subject bound through a related organisation is decided on its own.
-    const template = code < RELATED_BIT ? decide(code) : index.decideRelated(ref.scheme, ref.id, action, code);
+    const template =
+      code === STALE
+        ? afresh.get(identifierKey(ref.scheme, ref.id))
+        : code < RELATED_BIT
+          ? decide(code)
+          : index.decideRelated(ref.scheme, ref.id, action, code);
+    if (template === undefined) {
+      stale.push(ref);
+      continue;
+    }
     const id = subjects.length === 1 ? batchId : `${batchId}.${i}`;
     // Always the same shape; the log opens the review task when it flushes this decision.
     const decision: DecisionView = {
@@ -140,7 +160,28 @@ export function checkSubjects(
   return {
     results,
     batch: { at: now, principal_id: principal.id, action, purpose, policy_version: version, decisions },
+    stale,
   };
+}
+
+/**
+ * checkSubjects, reading afresh from the database the subjects whose index entry is stale (none, almost always:
+ * then the index alone answers). Checks again until none is left out (the index may move meanwhile).
+ */
+async function checkAll(
+  rt: Runtime,
+  principal: Principal,
+  request: { subjects: readonly SubjectRef[]; action: string; purpose: string },
+  now: Date,
+): Promise<{ results: BatchResult[]; batch: DecisionBatch }> {
+  const { subjects, action, purpose } = request;
+  let checked = checkSubjects(rt, principal, action, purpose, subjects, now);
+  const afresh = new Map<string, DecisionTemplate>();
+  while (checked.stale.length > 0) {
+    for (const [key, template] of await decideAfresh(rt, checked.stale, action, now)) afresh.set(key, template);
+    checked = checkSubjects(rt, principal, action, purpose, subjects, now, afresh);
+  }
+  return checked;
 }
 
 /** One decision; the inquiry is committed before it returns. */
@@ -150,14 +191,7 @@ export async function decide(
   request: { subject: SubjectRef; action: string; purpose: string },
 ): Promise<DecisionView> {
   checkGrant(rt, principal, request.action, request.purpose);
-  const { results, batch } = checkSubjects(
-    rt,
-    principal,
-    request.action,
-    request.purpose,
-    [request.subject],
-    rt.clock(),
-  );
+  const { results, batch } = await checkAll(rt, principal, { ...request, subjects: [request.subject] }, rt.clock());
   const result = results[0]!;
   if ('error' in result)
     throw new CredenceError(result.error.code, result.error.message, [
@@ -174,14 +208,7 @@ export async function decideBatch(
   request: { subjects: readonly SubjectRef[]; action: string; purpose: string },
 ): Promise<{ results: BatchResult[] }> {
   checkGrant(rt, principal, request.action, request.purpose);
-  const { results, batch } = checkSubjects(
-    rt,
-    principal,
-    request.action,
-    request.purpose,
-    request.subjects,
-    rt.clock(),
-  );
+  const { results, batch } = await checkAll(rt, principal, request, rt.clock());
   await rt.log.appendDecisions(batch);
   return { results };
 }

@@ -124,6 +124,11 @@ export interface SchedulerOptions {
 export interface Scheduler {
   /** Resolves when the first run (started at once) has finished. */
   readonly firstRun: Promise<void>;
+  /**
+   * True until a run has succeeded: the first run catches up on what fell due while no scheduler ran (a server
+   * that was down); meanwhile decisions read the subjects it has not reached afresh (stale-states.service.ts).
+   */
+  readonly catchingUp: boolean;
   /** Stops scheduling and waits for a run in progress. */
   stop(): Promise<void>;
 }
@@ -136,11 +141,13 @@ export function scheduleJobs(options: SchedulerOptions): Scheduler {
   let stopped = false;
   let timer: NodeJS.Timeout | null = null;
   let current: Promise<void> = Promise.resolve();
+  let caughtUp = false;
   const tick = async (): Promise<void> => {
     let delay = options.intervalMs;
     try {
       const now = options.clock();
       const counts = await runJobs(options.deps(), now);
+      caughtUp = true;
       await options.afterRun?.(counts, now);
       const due = await options.nextDue?.();
       if (due != null) delay = Math.min(delay, Math.max(0, due.getTime() - options.clock().getTime()) + 50);
@@ -157,6 +164,9 @@ export function scheduleJobs(options: SchedulerOptions): Scheduler {
   current = tick();
   return {
     firstRun: current,
+    get catchingUp() {
+      return !caughtUp;
+    },
     stop: async () => {
       stopped = true;
       if (timer !== null) clearTimeout(timer);

@@ -6,15 +6,15 @@
 
 import type pg from 'pg';
 import type { Policy } from '../../domain/policy.ts';
-import type { RelatedListing } from '../../domain/related.ts';
 import { type ChannelListener, listenToChannel } from '../../store/channel-listener.ts';
 import { getLedgerHeadSeq, getLedgerRowsAfter, LEDGER_CHANNEL, parsePayload } from '../../store/ledger.repository.ts';
 import {
+  copyIndexedIdentifiers,
   getIdentifierStates,
   getIndexedIdentifiersPage,
-  type IndexedIdentifier,
 } from '../../store/state.repository.ts';
 import { DecisionIndex } from '../decisions/decision-index.ts';
+import { indexFromCopy, indexRow } from './index-warmup.ts';
 import type { Runtime } from './runtime.ts';
 
 const PAGE = 10_000;
@@ -38,10 +38,16 @@ export class LedgerFollower {
   private listener: ChannelListener | null = null;
   private readonly rt: Runtime;
   private readonly hooks: FollowerHooks;
+  private readonly pool: pg.Pool | undefined;
 
-  constructor(rt: Runtime, hooks: FollowerHooks) {
+  /**
+   * `pool`: the warm-up streams the indexed identifiers from it with COPY (index-warmup.ts); without it (a test's
+   * runtime behind a Kysely plugin) it reads them in pages through `rt.db`.
+   */
+  constructor(rt: Runtime, hooks: FollowerHooks, pool?: pg.Pool) {
     this.rt = rt;
     this.hooks = hooks;
+    this.pool = pool;
   }
 
   get seq(): string {
@@ -52,13 +58,14 @@ export class LedgerFollower {
   async warm(policy: Policy = this.rt.policy): Promise<void> {
     const head = await getLedgerHeadSeq(this.rt.db);
     const index = new DecisionIndex(policy);
-    let after = '0';
-    for (;;) {
-      const page = await getIndexedIdentifiersPage(this.rt.db, after, PAGE);
-      if (page.length === 0) break;
-      for (const row of page) applyRow(index, row);
-      after = page[page.length - 1]!.subject_id;
-    }
+    if (this.pool !== undefined) await indexFromCopy(index, copyIndexedIdentifiers(this.pool));
+    else
+      for (let after = '0'; ; ) {
+        const page = await getIndexedIdentifiersPage(this.rt.db, after, PAGE);
+        if (page.length === 0) break;
+        for (const row of page) indexRow(index, row);
+        after = page[page.length - 1]!.subject_id;
+      }
     this.rt.replaceIndex(index);
     this.lastSeq = head;
     // From now on a write through writeTransaction returns once this index reflects it.
@@ -109,7 +116,7 @@ export class LedgerFollower {
         await this.warm(await this.hooks.policyFromDigest(policyDigest));
         continue;
       }
-      for (const row of await getIdentifierStates(this.rt.db, [...subjects])) applyRow(this.rt.index, row);
+      for (const row of await getIdentifierStates(this.rt.db, [...subjects])) indexRow(this.rt.index, row);
       this.lastSeq = events[events.length - 1]!.seq;
     }
   }
@@ -137,14 +144,4 @@ export class LedgerFollower {
     await this.listener?.stop();
     this.listener = null;
   }
-}
-
-function applyRow(index: DecisionIndex, row: IndexedIdentifier): void {
-  // The listings' ends are not kept: a decision holds for as long as the state does (see measuresFor).
-  const related =
-    row.indexed === true ? ((row.related ?? []) as RelatedListing[]).map((l) => ({ ...l, until: null })) : [];
-  const code =
-    row.indexed === true ? index.encode(row.grade ?? '', row.active_lists ?? [], related.length > 0) : index.baseCode;
-  index.set(row.scheme, row.value, code);
-  index.setRelated(row.scheme, row.value, related);
 }

@@ -69,11 +69,15 @@ export async function openRegistry(config: Config, options: OpenOptions): Promis
       onError: unlessUnavailable(options.onError),
     });
     await activatePolicy(rt, policy, document);
-    const follower = new LedgerFollower(rt, {
-      policyFromDigest: async (digest) => policyFromStore(database, digest),
-      ...options.hooks,
-      onError: unlessUnavailable(options.hooks?.onError),
-    });
+    const follower = new LedgerFollower(
+      rt,
+      {
+        policyFromDigest: async (digest) => policyFromStore(database, digest),
+        ...options.hooks,
+        onError: unlessUnavailable(options.hooks?.onError),
+      },
+      database.pool,
+    );
     if (options.warmIndex === true) await follower.warm();
     const watch = availability;
     return {

@@ -29,6 +29,7 @@ export class Runtime implements ServiceContext {
   readonly newId: () => string;
   private current: DecisionIndex;
   private follow: () => Promise<void> = async () => undefined;
+  private scheduled: () => boolean = () => false;
 
   constructor(options: RuntimeOptions) {
     this.db = options.db;
@@ -58,6 +59,16 @@ export class Runtime implements ServiceContext {
   /** Who keeps the index fresh (the ledger follower, once it has warmed the index). */
   followWith(catchUp: () => Promise<void>): void {
     this.follow = catchUp;
+  }
+
+  /** Whether scheduled work is catching up on time that passed while no scheduler ran (the server's first run). */
+  get catchingUp(): boolean {
+    return this.scheduled();
+  }
+
+  /** Who tells whether scheduled work is catching up (the server's scheduler). */
+  reportCatchingUpWith(catchingUp: () => boolean): void {
+    this.scheduled = catchingUp;
   }
 
   /** Swaps in a freshly built index (after warm-up or a policy change). */

@@ -13,6 +13,7 @@ export const OPERATOR_PAGES: readonly { readonly path: string; readonly label: M
   { path: '/operator', label: 'op_nav_console' },
   { path: '/operator/deliveries', label: 'op_nav_deliveries' },
   { path: '/operator/activity', label: 'op_nav_activity' },
+  { path: '/operator/policy/simulate', label: 'op_nav_simulate' },
 ];
 
 /** An instant as ISO 8601 without zero milliseconds, as the API writes it. */

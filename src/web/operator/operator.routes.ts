@@ -33,6 +33,7 @@ import { activityPage } from './operator-activity.page.ts';
 import { deliveriesPage } from './operator-deliveries.page.ts';
 import { EMPTY_FORM, type CreateFormValues } from './operator-form.page.ts';
 import { operatorPage, type OperatorView } from './operator.page.ts';
+import { simulationRoutes } from './operator-simulation.routes.ts';
 import { transparencyNames } from '../public/transparency.page.ts';
 import type { AppDeps } from '../../shell/deps.ts';
 import { refuseTextIn } from '../../shell/request-checks.ts';
@@ -51,6 +52,7 @@ export function operatorPagesRoutes(app: FastifyInstance, deps: AppDeps): void {
     consoleRoutes(scope, deps, createdKeys);
     deliveriesRoutes(scope, deps);
     activityRoute(scope, deps);
+    simulationRoutes(scope, deps);
   });
 }
 

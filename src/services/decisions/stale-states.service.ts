@@ -1,0 +1,65 @@
+/**
+ * Decisions about subjects whose index entry is stale: their evaluation changed with time alone (a listing reached
+ * its `until`, a notice period ran out) and the scheduled jobs have not re-evaluated them yet, e.g. while a server
+ * that was down catches up in the background. Such a subject is evaluated afresh from its stored records, as the
+ * jobs will, at the decision's instant: no listing is applied past its end, and none is missed after its start.
+ *
+ * Why not treat the entry's next change as the end of its listings: the next change is the earliest of several
+ * instants (a listing's end, another listing's start after its notice period, a record's end lowering or raising
+ * the grade, a related organisation's listing ending), and the entry does not say which came. Only the evaluation
+ * knows; it is a few indexed reads, and only for the few subjects caught between their change and the next run.
+ */
+
+import { evaluateSubject } from '../../domain/evaluate.ts';
+import { getSubjectsByIdentifiers } from '../../store/subjects.repository.ts';
+import { loadRelatedOrganizations, loadSubjectFiles } from '../ledger/projection.service.ts';
+import type { Runtime } from '../runtime/runtime.ts';
+import type { DecisionTemplate } from './decision-index.ts';
+
+/** The key under which `decideAfresh` answers for an identifier. */
+export function identifierKey(scheme: string, id: string): string {
+  return `${scheme}\u0000${id}`;
+}
+
+/**
+ * The decisions for `action` about the given identifiers, from their subjects' records evaluated at `now` (one
+ * consistent snapshot), by identifierKey. An identifier no subject has decides as an unknown subject.
+ */
+export async function decideAfresh(
+  rt: Runtime,
+  refs: readonly { readonly scheme: string; readonly id: string }[],
+  action: string,
+  now: Date,
+): Promise<Map<string, DecisionTemplate>> {
+  const index = rt.index;
+  const { policy } = index;
+  const read = await rt.db
+    .transaction()
+    .setIsolationLevel('repeatable read')
+    .setAccessMode('read only')
+    .execute(async (trx) => {
+      const found = await getSubjectsByIdentifiers(
+        trx,
+        refs.map((r) => ({ scheme: r.scheme, value: r.id })),
+      );
+      const files = await loadSubjectFiles(trx, [...new Set(found.map((s) => s.id))]);
+      return { found, files, related: await loadRelatedOrganizations(trx, policy, files, now) };
+    });
+  const bySubject = new Map<string, DecisionTemplate>();
+  for (const [subjectId, file] of read.files) {
+    const evaluation = evaluateSubject(policy, file, now, read.related.get(subjectId));
+    // As the ledger follower indexes it: listings' ends are not kept (a decision holds as long as the state does).
+    const listings = evaluation.related.map((l) => ({ ...l, until: null }));
+    const active = evaluation.lists.filter((m) => m.status === 'active').map((m) => m.list);
+    const code = index.encode(evaluation.grade, active, listings.length > 0);
+    bySubject.set(subjectId, index.decideWith(action, code, listings));
+  }
+  const unknown = index.decider(action)(index.baseCode);
+  const result = new Map<string, DecisionTemplate>();
+  for (const ref of refs) result.set(identifierKey(ref.scheme, ref.id), unknown);
+  for (const s of read.found) {
+    const template = bySubject.get(s.id);
+    if (template !== undefined) result.set(identifierKey(s.scheme, s.value), template);
+  }
+  return result;
+}
