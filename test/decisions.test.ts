@@ -125,6 +125,17 @@ describe('POST /v1/decisions/batch', () => {
     assert.equal(results[1].error.code, 'CRD_INVALID_IDENTIFIER');
     assert.equal(results[2].outcome, 'deny');
     assert.equal(results[2].subject.id, listed);
+    // In the reader's language, as every error is (issue 11): the code stays, the sentence is Chinese.
+    const zh = await t.app.inject({
+      method: 'POST',
+      url: '/v1/decisions/batch',
+      headers: { ...bearer(relying), 'accept-language': 'zh' },
+      payload: { action: 'travel.air.premium_class', purpose: 'ticketing', subjects },
+    });
+    const error = zh.json().results[1].error;
+    assert.equal(error.code, 'CRD_INVALID_IDENTIFIER');
+    assert.match(error.message, /[\u4e00-\u9fff]/, error.message);
+    assert.match(zh.json().results[2].reasons[0], /[\u4e00-\u9fff]/);
   });
 
   test('more than 10,000 subjects is refused with a code', async () => {

@@ -8,6 +8,7 @@ import { anyObject, decisionSchema, errorResponses, open, subjectRefSchema } fro
 import { noticeLanguage } from './notice-language.ts';
 import { ACCEPT_LANGUAGE_HEADERS, actionName, measureIn } from './policy-texts.ts';
 import { reasonsIn } from './decision-reasons.ts';
+import { problemBody } from '../shell/error-text.ts';
 import type { Language } from '../domain/local-text.ts';
 import type { Policy } from '../domain/policy.ts';
 
@@ -79,7 +80,12 @@ export function decisionsRoutes(app: FastifyInstance, deps: AppDeps): void {
       for (const r of result.results)
         if ('outcome' in r) deps.metrics.decisions.inc({ action: r.action, outcome: r.outcome });
       const language = noticeLanguage(request.headers['accept-language']);
-      return { results: result.results.map((r) => ('outcome' in r ? decisionIn(deps.rt.policy, r, language) : r)) };
+      const reader = { language, policy: deps.rt.policy };
+      return {
+        results: result.results.map((r) =>
+          'outcome' in r ? decisionIn(deps.rt.policy, r, language) : { ...r, error: problemBody(r.error, reader) },
+        ),
+      };
     },
   );
 }
