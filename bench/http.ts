@@ -46,7 +46,12 @@ export async function startServerChild(
       },
       url,
       dataDir,
-      ready: async (base) => (await fetch(`${base}/health`)).ok,
+      // Ready once its first jobs run has caught up too: the bench freezes idle servers (SIGSTOP), and one frozen in
+      // the middle of a job would hold the ledger's lock and stall every write of the other.
+      ready: async (base) => {
+        const health = await fetch(`${base}/health`);
+        return health.ok && ((await health.json()) as { catching_up?: boolean }).catching_up !== true;
+      },
       discardStdout: output.discardStdout,
     },
     log,
