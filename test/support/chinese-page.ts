@@ -30,6 +30,13 @@ const KNOWN_ENGLISH_SOURCES: readonly {
     words: ['fetch', 'failed', 'port'],
   },
   {
+    // Shown until the browser check has run (or always, without JavaScript): it names the technology it needs and
+    // the command to run instead, `credence verify-report`, neither of which is translated.
+    source: "the log check's no-JavaScript hint (portal-log.page.ts), visible until its script has replaced it",
+    pages: ['portal'],
+    words: ['JavaScript', 'credence'],
+  },
+  {
     // A command's name is not translated: the upload hint quotes `credence import`.
     source: 'the CLI command named in the upload hint (agency-zh.ts agency_upload_hint)',
     pages: ['agency'],
