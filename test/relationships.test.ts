@@ -124,6 +124,18 @@ describe('filing relationships', () => {
       ]);
       assert.equal(bad.accepted.length, 1);
       assert.equal(bad.accepted[0].index, 4);
+      // Rejections in the reader's language, as records' are: the code stays, the sentence is Chinese.
+      const zh = await t.app.inject({
+        method: 'POST',
+        url: '/v1/relationships',
+        headers: { ...bearer(market), 'accept-language': 'zh' },
+        payload: {
+          relationships: [aRelationship({ organization: { scheme: 'cn-uscc', id: '91110000000000000X', name: 'x' } })],
+        },
+      });
+      const problem = zh.json().rejected[0].errors[0];
+      assert.equal(problem.code, 'CRD_INVALID_IDENTIFIER');
+      assert.match(problem.message, /[\u4e00-\u9fff]/, problem.message);
     },
   );
 

@@ -5,37 +5,13 @@ import { fileRecords } from '../services/records/intake.service.ts';
 import { readRecord } from '../services/records/records.service.ts';
 import { principalOf } from './auth.ts';
 import type { AppDeps } from '../shell/deps.ts';
-import { errorResponses, open, recordSchema } from './schemas.ts';
-import { noticeLanguage } from './notice-language.ts';
-import { problemBody } from '../shell/error-text.ts';
+import { errorResponses, recordSchema } from './schemas.ts';
+import { filingSchema, rejectedInReaderLanguage } from './filings.ts';
 
 export const MAX_RECORDS_PER_REQUEST = 10_000;
 
-const problemSchema = open({ code: { type: 'string' }, path: { type: 'string' }, message: { type: 'string' } });
-
 /** What a batch filed: each record accepted (created, or already filed) or rejected with its problems. */
-const filingSchema = open(
-  {
-    accepted: {
-      type: 'array',
-      items: open({
-        index: { type: 'integer' },
-        source_ref: { type: 'string' },
-        record_id: { type: 'string' },
-        status: { type: 'string' },
-      }),
-    },
-    rejected: {
-      type: 'array',
-      items: open({
-        index: { type: 'integer' },
-        source_ref: { type: ['string', 'null'] },
-        errors: { type: 'array', items: problemSchema },
-      }),
-    },
-  },
-  ['accepted', 'rejected'],
-);
+const filingAnswer = filingSchema('record_id');
 
 export function recordsRoutes(app: FastifyInstance, deps: AppDeps): void {
   app.post<{ Body: { records: unknown[] } }>(
@@ -54,7 +30,7 @@ export function recordsRoutes(app: FastifyInstance, deps: AppDeps): void {
             records: { type: 'array', minItems: 1, maxItems: MAX_RECORDS_PER_REQUEST, items: { type: 'object' } },
           },
         },
-        response: { 200: filingSchema, ...errorResponses },
+        response: { 200: filingAnswer, ...errorResponses },
       },
     },
     async (request) => {
@@ -64,12 +40,10 @@ export function recordsRoutes(app: FastifyInstance, deps: AppDeps): void {
       const result = await fileRecords(deps.rt, filer, request.body.records);
       for (const a of result.accepted) deps.metrics.recordsFiled.inc({ status: a.status });
       if (result.rejected.length > 0) deps.metrics.recordsFiled.inc({ status: 'rejected' }, result.rejected.length);
-      // Each problem in the reader's language (Accept-Language, English by default), with the values it names.
-      // In Chinese a record type is named by its policy name; English keeps the ids API clients have always read.
-      const language = noticeLanguage(request.headers['accept-language']);
-      const reader = language === 'zh' ? { language, policy: deps.rt.policy } : { language };
-      const rejected = result.rejected.map((r) => ({ ...r, errors: r.errors.map((e) => problemBody(e, reader)) }));
-      return { accepted: result.accepted, rejected };
+      return {
+        accepted: result.accepted,
+        rejected: rejectedInReaderLanguage(request, deps.rt.policy, result.rejected),
+      };
     },
   );
 

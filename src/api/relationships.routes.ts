@@ -9,35 +9,14 @@ import { fileRelationships, revokeRelationship } from '../services/relationships
 import type { AppDeps } from '../shell/deps.ts';
 import { principalOf } from './auth.ts';
 import { reasonSchema, recordIdParams } from './corrections.routes.ts';
+import { filingSchema, rejectedInReaderLanguage } from './filings.ts';
 import { errorRef, errorResponses, open } from './schemas.ts';
 
 export const MAX_RELATIONSHIPS_PER_REQUEST = 10_000;
 
-const problemSchema = open({ code: { type: 'string' }, path: { type: 'string' }, message: { type: 'string' } });
 const partySchema = open({ scheme: { type: 'string' }, id: { type: 'string' }, name: { type: 'string' } });
 
-const filingSchema = open(
-  {
-    accepted: {
-      type: 'array',
-      items: open({
-        index: { type: 'integer' },
-        source_ref: { type: 'string' },
-        relationship_id: { type: 'string' },
-        status: { type: 'string', enum: ['created', 'duplicate'] },
-      }),
-    },
-    rejected: {
-      type: 'array',
-      items: open({
-        index: { type: 'integer' },
-        source_ref: { type: ['string', 'null'] },
-        errors: { type: 'array', items: problemSchema },
-      }),
-    },
-  },
-  ['accepted', 'rejected'],
-);
+const filingAnswer = filingSchema('relationship_id');
 
 /** A relationship as the API shows it. */
 export const relationshipSchema = open({
@@ -77,14 +56,18 @@ export function relationshipsRoutes(app: FastifyInstance, deps: AppDeps): void {
             },
           },
         },
-        response: { 200: filingSchema, ...errorResponses },
+        response: { 200: filingAnswer, ...errorResponses },
       },
     },
     async (request) => {
       const principal = principalOf(request);
       const filer = { agency_id: principal.agency_id!, agency_kind: principal.agency_kind! };
       // Returns once the decision index reflects what was accepted (writeTransaction).
-      return fileRelationships(deps.rt, filer, request.body.relationships);
+      const result = await fileRelationships(deps.rt, filer, request.body.relationships);
+      return {
+        accepted: result.accepted,
+        rejected: rejectedInReaderLanguage(request, deps.rt.policy, result.rejected),
+      };
     },
   );
 

@@ -18,18 +18,19 @@ export function aCourtRecord(
   return {
     source_ref: `(2026)京0108执${counter}`,
     type: 'court.judgment_default',
-    subject: {
-      kind,
-      scheme: kind === 'person' ? 'cn-rid' : 'cn-uscc',
-      id: subjectId ?? (kind === 'person' ? aResidentId() : anUscc()),
-      name: name ?? '张三',
-    },
+    subject: aSubject(kind, subjectId, name ?? '张三'),
     decided_at: '2026-10-01',
     legal_basis: 'Fa Shi [2013] 17 art. 1',
     document_ref: `(2026)京0108执${counter}号`,
     attributes: { criterion },
     ...rest,
   };
+}
+
+/** A subject of `kind`: `subjectId` or a fresh valid identifier in the kind's scheme. */
+function aSubject(kind: 'person' | 'organization', subjectId: string | undefined, name: string) {
+  const id = subjectId ?? (kind === 'person' ? aResidentId() : anUscc());
+  return { kind, scheme: kind === 'person' ? 'cn-rid' : 'cn-uscc', id, name };
 }
 
 export function aPenalty(
@@ -40,12 +41,7 @@ export function aPenalty(
   return {
     source_ref: `penalty-${counter}`,
     type: 'admin.penalty',
-    subject: {
-      kind,
-      scheme: kind === 'person' ? 'cn-rid' : 'cn-uscc',
-      id: subjectId ?? (kind === 'person' ? aResidentId() : anUscc()),
-      name: '北京某某科技有限公司',
-    },
+    subject: aSubject(kind, subjectId, '北京某某科技有限公司'),
     decided_at: '2026-09-15',
     legal_basis: 'Administrative Penalty Law art. 9',
     document_ref: `京市监罚〔2026〕${counter}号`,
@@ -66,12 +62,7 @@ export function aListingDecision(
   return {
     source_ref: `listing-${counter}`,
     type: 'listing.serious_dishonesty',
-    subject: {
-      kind,
-      scheme: kind === 'person' ? 'cn-rid' : 'cn-uscc',
-      id: subjectId ?? (kind === 'person' ? aResidentId() : anUscc()),
-      name: '北京某某科技有限公司',
-    },
+    subject: aSubject(kind, subjectId, '北京某某科技有限公司'),
     decided_at: '2026-09-15',
     legal_basis: 'SAMR Order No. 44 (2021)',
     document_ref: `京市监严列〔2026〕${counter}号`,

@@ -31,6 +31,14 @@ export const RELATED_BIT = 1 << (STATE_GRADE_BITS + MAX_LISTS);
 /** What `freshCode` answers for an entry whose next change has come: no state code is negative. */
 export const STALE = -1;
 
+/** The columns of a subject's stored state (subject_state) the index reads; null where the subject has none. */
+export interface IndexedState {
+  readonly indexed: boolean | null;
+  readonly grade: string | null;
+  readonly active_lists: readonly string[] | null;
+  readonly related: readonly unknown[] | null;
+}
+
 export interface DecisionIndexOptions {
   /** Shards per identifier scheme (a power of two; default 16): tests pass a small one. */
   readonly shards?: number;
@@ -88,6 +96,18 @@ export class DecisionIndex {
     let mask = 0;
     for (const list of activeLists) mask |= this.listBits.get(list) ?? 0;
     return (related ? RELATED_BIT : 0) | (mask << STATE_GRADE_BITS) | Math.max(0, this.grades.indexOf(grade));
+  }
+
+  /**
+   * A subject's state as the projections hold it (subject_state) turned into what the index keeps: its state code
+   * and the related listings binding it, their ends dropped (a decision holds as long as the state does: see
+   * measuresFor). A state that is not indexed is the base state. The warm-up, the ledger follower and a decision read
+   * afresh all go through here.
+   */
+  entryOf(state: IndexedState): { code: number; related: RelatedListing[] } {
+    if (state.indexed !== true) return { code: this.baseCode, related: [] };
+    const related = ((state.related ?? []) as RelatedListing[]).map((l) => ({ ...l, until: null }));
+    return { code: this.encode(state.grade ?? '', state.active_lists ?? [], related.length > 0), related };
   }
 
   /** Records the related listings binding an identifier's subject (none: forgotten). */

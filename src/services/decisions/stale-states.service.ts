@@ -12,7 +12,7 @@
 
 import { evaluateSubject } from '../../domain/evaluate.ts';
 import { getSubjectsByIdentifiers } from '../../store/subjects.repository.ts';
-import { loadRelatedOrganizations, loadSubjectFiles } from '../ledger/projection.service.ts';
+import { loadRelatedOrganizations, loadSubjectFiles, stateRow } from '../ledger/projection.service.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import type { DecisionTemplate } from './decision-index.ts';
 
@@ -48,11 +48,9 @@ export async function decideAfresh(
   const bySubject = new Map<string, DecisionTemplate>();
   for (const [subjectId, file] of read.files) {
     const evaluation = evaluateSubject(policy, file, now, read.related.get(subjectId));
-    // As the ledger follower indexes it: listings' ends are not kept (a decision holds as long as the state does).
-    const listings = evaluation.related.map((l) => ({ ...l, until: null }));
-    const active = evaluation.lists.filter((m) => m.status === 'active').map((m) => m.list);
-    const code = index.encode(evaluation.grade, active, listings.length > 0);
-    bySubject.set(subjectId, index.decideWith(action, code, listings));
+    // The state the jobs will store, indexed as the ledger follower will index it.
+    const { code, related } = index.entryOf(stateRow(policy, subjectId, evaluation, now));
+    bySubject.set(subjectId, index.decideWith(action, code, related));
   }
   const unknown = index.decider(action)(index.baseCode);
   const result = new Map<string, DecisionTemplate>();

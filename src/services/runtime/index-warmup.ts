@@ -6,7 +6,6 @@
  * and each identifier becomes a flat string of its own (a slice of a larger string would keep that one alive).
  */
 
-import type { RelatedListing } from '../../domain/related.ts';
 import type { IndexedIdentifier } from '../../store/state.repository.ts';
 import type { DecisionIndex } from '../decisions/decision-index.ts';
 import { changeSeconds } from '../decisions/state-table.ts';
@@ -44,11 +43,7 @@ const ESCAPES: Readonly<Record<string, string>> = { b: '\b', f: '\f', n: '\n', r
 
 /** Records one identifier's state as the projections hold it (unindexed: the base state, i.e. none). */
 export function indexRow(index: DecisionIndex, row: IndexedIdentifier): void {
-  // The listings' ends are not kept: a decision holds for as long as the state does (see measuresFor).
-  const related =
-    row.indexed === true ? ((row.related ?? []) as RelatedListing[]).map((l) => ({ ...l, until: null })) : [];
-  const code =
-    row.indexed === true ? index.encode(row.grade ?? '', row.active_lists ?? [], related.length > 0) : index.baseCode;
+  const { code, related } = index.entryOf(row);
   // The next change marks the entry stale once it has come, until the scheduled jobs re-evaluate the subject.
   index.set(row.scheme, row.value, code, row.next_change_at);
   index.setRelated(row.scheme, row.value, related);
