@@ -5,13 +5,10 @@
  * them, the law) through ICU MessageFormat templates, every id turned into the policy's Chinese name.
  */
 
-import MessageFormatModule from '@messageformat/core';
 import type { RelatedVia } from '../domain/related.ts';
 import { type Language, nameIn } from '../domain/local-text.ts';
+import { compileMessage } from '../domain/message-format.ts';
 import type { Policy } from '../domain/policy.ts';
-
-// The package is CommonJS (`module.exports = MessageFormat`) but typed as an ES module with a default export.
-const MessageFormat = MessageFormatModule as unknown as typeof MessageFormatModule.default;
 
 const EFFECT =
   '{effect, select, deny {拒绝} restrict {限制} review {需人工审核} expedite {加快办理} waive {免除} other {{effect}}}';
@@ -24,16 +21,8 @@ const REASONS_ZH = {
     '该单位列入{list}（{list_basis}）；措施 {measure} 依据{basis}约束相关人员',
 } as const;
 
-type Compiled = (params: Record<string, unknown>) => string;
-const compiled = new Map<keyof typeof REASONS_ZH, Compiled>();
-
-function template(key: keyof typeof REASONS_ZH): Compiled {
-  let fn = compiled.get(key);
-  if (fn === undefined) {
-    fn = new MessageFormat('zh').compile(REASONS_ZH[key]) as Compiled;
-    compiled.set(key, fn);
-  }
-  return fn;
+function template(key: keyof typeof REASONS_ZH) {
+  return compileMessage('zh', REASONS_ZH[key]);
 }
 
 interface ReasonedMeasure {

@@ -7,17 +7,13 @@
  * page's language; the API by Accept-Language, English by default; the envelope keeps `code` and adds `params`.
  */
 
-import MessageFormatModule from '@messageformat/core';
 import type { CredenceError, ErrorCode, MessageParams, ProblemDetail } from '../errors.ts';
 import { type Language, nameIn } from '../domain/local-text.ts';
-import { formatDay, formatDuration } from '../domain/local-time.ts';
+import { compileMessage } from '../domain/message-format.ts';
 import type { Policy } from '../domain/policy.ts';
 import type { ErrorMessages, ProblemKey } from './messages/error-keys.ts';
 import { ERRORS_EN } from './messages/errors.en.ts';
 import { ERRORS_ZH } from './messages/errors.zh.ts';
-
-// The package is CommonJS (`module.exports = MessageFormat`) but typed as an ES module with a default export.
-const MessageFormat = MessageFormatModule as unknown as typeof MessageFormatModule.default;
 
 const CATALOGUES: Readonly<Record<Language, ErrorMessages>> = { en: ERRORS_EN, zh: ERRORS_ZH };
 
@@ -32,23 +28,8 @@ export interface ErrorReader {
   readonly label?: (path: string) => string | undefined;
 }
 
-type Compiled = (params: Record<string, unknown>) => string;
-const compiled = new Map<string, Compiled>();
-
-function template(language: Language, timeZone: string, key: ErrorCode | ProblemKey): Compiled {
-  const cacheKey = `${language}|${timeZone}|${key}`;
-  let fn = compiled.get(cacheKey);
-  if (fn === undefined) {
-    const mf = new MessageFormat(language, {
-      customFormatters: {
-        day: (value: unknown) => formatDay(String(value), language, timeZone),
-        duration: (value: unknown) => formatDuration(String(value), language),
-      },
-    });
-    fn = mf.compile(CATALOGUES[language][key]) as Compiled;
-    compiled.set(cacheKey, fn);
-  }
-  return fn;
+function template(language: Language, timeZone: string, key: ErrorCode | ProblemKey) {
+  return compileMessage(language, CATALOGUES[language][key], timeZone);
 }
 
 /** Whether `key` names a template of the catalogues. */

@@ -6,9 +6,9 @@
  * (migration 013: no `params`) is shown exactly as it was written, in English.
  */
 
-import MessageFormatModule from '@messageformat/core';
 import { type Language, nameIn } from '../../domain/local-text.ts';
-import { formatDay, formatDuration } from '../../domain/local-time.ts';
+import { formatDuration } from '../../domain/local-time.ts';
+import { type CompiledMessage, compileMessage } from '../../domain/message-format.ts';
 import type { NoticeKind, NoticeParams } from '../../domain/notice.ts';
 import type { Policy } from '../../domain/policy.ts';
 import type { Executor } from '../../store/executor.ts';
@@ -16,9 +16,6 @@ import { getAgencyNames } from '../../store/public.repository.ts';
 import type { NoticeMessageKey, NoticeMessages } from './messages/notice-keys.ts';
 import { NOTICES_EN } from './messages/notices.en.ts';
 import { NOTICES_ZH } from './messages/notices.zh.ts';
-
-// The package is CommonJS (`module.exports = MessageFormat`) but typed as an ES module with a default export.
-const MessageFormat = MessageFormatModule as unknown as typeof MessageFormatModule.default;
 
 const CATALOGUES: Readonly<Record<Language, NoticeMessages>> = { en: NOTICES_EN, zh: NOTICES_ZH };
 const LANGUAGES: readonly Language[] = ['en', 'zh'];
@@ -47,20 +44,8 @@ export interface NoticeText {
   readonly how_to_dispute: string | null;
 }
 
-type Compiled = (params: Record<string, unknown>) => string;
-const compiled = new Map<string, Compiled>();
-
-function message(language: Language, timeZone: string, key: NoticeMessageKey): Compiled {
-  const cacheKey = `${language}|${timeZone}|${key}`;
-  let fn = compiled.get(cacheKey);
-  if (fn === undefined) {
-    const mf = new MessageFormat(language, {
-      customFormatters: { day: (value: unknown) => formatDay(String(value), language, timeZone) },
-    });
-    fn = mf.compile(CATALOGUES[language][key]) as Compiled;
-    compiled.set(cacheKey, fn);
-  }
-  return fn;
+function message(language: Language, timeZone: string, key: NoticeMessageKey): CompiledMessage {
+  return compileMessage(language, CATALOGUES[language][key], timeZone);
 }
 
 const HOW_TO_DISPUTE: Partial<Record<string, NoticeMessageKey>> = {

@@ -3,13 +3,10 @@
  * notices') from messages/report.en.ts and report.zh.ts, compiled once per language and key.
  */
 
-import MessageFormatModule from '@messageformat/core';
 import type { Language } from '../../domain/local-text.ts';
+import { compileMessage } from '../../domain/message-format.ts';
 import { REPORT_EN } from './messages/report.en.ts';
 import { REPORT_ZH } from './messages/report.zh.ts';
-
-// The package is CommonJS (`module.exports = MessageFormat`) but typed as an ES module with a default export.
-const MessageFormat = MessageFormatModule as unknown as typeof MessageFormatModule.default;
 
 export type ReportMessageKey = keyof typeof REPORT_EN;
 type Params = Readonly<Record<string, string | number>>;
@@ -20,17 +17,8 @@ const CATALOGUES: Readonly<Record<Language, Readonly<Record<ReportMessageKey, st
   en: REPORT_EN,
   zh: REPORT_ZH,
 };
-const compiled = new Map<string, (params: Params) => string>();
 
 /** The report's texts in `language`. */
 export function reportText(language: Language): ReportText {
-  return (key, params = {}) => {
-    const cacheKey = `${language}|${key}`;
-    let fn = compiled.get(cacheKey);
-    if (fn === undefined) {
-      fn = new MessageFormat(language).compile(CATALOGUES[language][key]) as (params: Params) => string;
-      compiled.set(cacheKey, fn);
-    }
-    return fn(params);
-  };
+  return (key, params = {}) => compileMessage(language, CATALOGUES[language][key])(params);
 }
