@@ -88,14 +88,17 @@ async function attempt(
   const learned = { size: row.known_size ?? 0 };
   try {
     const line = await cosign(ctx, submission, witness, latest, learned);
-    await insertCosignature(ctx.db, latest.size, witness.verifierKey, line);
-    await updateWitness(ctx.db, witness.verifierKey, {
-      cosigned_size: latest.size,
-      known_size: latest.size,
-      failures: 0,
-      failing_since: null,
-      next_attempt_at: null,
-      last_error: null,
+    // One transaction: publication (which reads the cosignatures) never sees one the witness's status lacks.
+    await ctx.db.transaction().execute(async (trx) => {
+      await insertCosignature(trx, latest.size, witness.verifierKey, line);
+      await updateWitness(trx, witness.verifierKey, {
+        cosigned_size: latest.size,
+        known_size: latest.size,
+        failures: 0,
+        failing_since: null,
+        next_attempt_at: null,
+        last_error: null,
+      });
     });
     return { verifierKey: witness.verifierKey, outcome: 'cosigned', size: latest.size };
   } catch (error) {
