@@ -30,6 +30,12 @@ declare module 'autocannon' {
     readonly body?: string;
   }
 
+  /** One connection's client, as `setupClient` is given it. */
+  export interface Client {
+    /** The requests this connection cycles through, built now. */
+    setRequests(requests: RequestSpec[]): void;
+  }
+
   export interface Options {
     readonly url: string;
     readonly connections?: number;
@@ -38,10 +44,18 @@ declare module 'autocannon' {
     readonly headers?: Record<string, string>;
     readonly body?: string;
     readonly requests?: RequestSpec[];
+    /** Called for each connection as it is made, before its first request. */
+    readonly setupClient?: (client: Client) => void;
     /** Requests per second over all connections (a fixed rate instead of as fast as possible). */
     readonly overallRate?: number;
   }
 
-  function autocannon(options: Options): Promise<Result>;
+  /** A running load: its result once done, and its events meanwhile. */
+  export interface Instance extends Promise<Result> {
+    /** A request that failed without an answer: a connection error (its code) or a timeout. */
+    on(event: 'reqError', listener: (error: Error & { readonly code?: string }) => void): this;
+  }
+
+  function autocannon(options: Options): Instance;
   export default autocannon;
 }

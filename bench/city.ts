@@ -45,6 +45,8 @@ interface LoadedCity extends City {
   readonly records: number;
   readonly load_seconds: number;
   readonly database: string;
+  /** The notices the load wrote and their average stored row (issue 12: at most 300 bytes). */
+  readonly notices: { readonly count: number; readonly avg_row_bytes: number };
   close(): Promise<void>;
 }
 
@@ -54,11 +56,12 @@ try {
   const started = os.loadavg();
   const figures = await measureCities(cities, requests, log);
   const summary = {
-    cities: cities.map(({ subjects, records, load_seconds, database }) => ({
+    cities: cities.map(({ subjects, records, load_seconds, database, notices }) => ({
       subjects,
       records,
       load_seconds,
       database,
+      notices,
     })),
     requests_per_read: requests,
     load_average: { start: started.map(round), end: os.loadavg().map(round) },
@@ -109,6 +112,7 @@ async function loadCity(subjects: number): Promise<LoadedCity> {
     const [size] = (
       await sql<{ size: string }>`select pg_size_pretty(pg_database_size(current_database())) as size`.execute(rt.db)
     ).rows;
+    const notices = await noticeRowSize(rt.db);
     const ownRecords = (after?: string) => listOwnRecords(rt, court.principal, { after });
     const reads: Read[] = [
       ...publicListReads(),
@@ -154,11 +158,19 @@ async function loadCity(subjects: number): Promise<LoadedCity> {
       },
     ];
     const records = demo.counts.records;
-    return { app, reads, subjects, records, load_seconds: loadSeconds, database: size?.size ?? '?', close };
+    const loaded = { subjects, records, load_seconds: loadSeconds, database: size?.size ?? '?', notices };
+    return { app, reads, ...loaded, close };
   } catch (error) {
     await close();
     throw error;
   }
+}
+
+/** How many notices there are and their average stored row, in bytes (`pg_column_size` of the row). */
+async function noticeRowSize(db: Registry['rt']['db']): Promise<LoadedCity['notices']> {
+  const { rows } = await sql<{ count: string; avg: string | null }>`
+    select count(*) as count, avg(pg_column_size(n.*)) as avg from notices n`.execute(db);
+  return { count: Number(rows[0]?.count ?? 0), avg_row_bytes: Math.round(Number(rows[0]?.avg ?? 0)) };
 }
 
 function enc(text: string): string {
@@ -205,7 +217,13 @@ async function fillCity(
 }
 
 function printTable(summary: {
-  cities: { subjects: number; records: number; load_seconds: number; database: string }[];
+  cities: {
+    subjects: number;
+    records: number;
+    load_seconds: number;
+    database: string;
+    notices: { count: number; avg_row_bytes: number };
+  }[];
   requests_per_read: number;
   load_average: { start: number[]; end: number[] };
   cpus: number;
@@ -215,7 +233,8 @@ function printTable(summary: {
   for (const c of summary.cities)
     out.write(
       `City of ${c.subjects.toLocaleString('en')} subjects: ${c.records.toLocaleString('en')} records, ` +
-        `loaded in ${c.load_seconds} s, database ${c.database}\n`,
+        `loaded in ${c.load_seconds} s, database ${c.database}; ${c.notices.count.toLocaleString('en')} notices, ` +
+        `${c.notices.avg_row_bytes} bytes a row on average\n`,
     );
   out.write(
     `${summary.cpus} CPUs; load average ${summary.load_average.start.join(' ')} at the start, ` +

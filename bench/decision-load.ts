@@ -9,7 +9,7 @@ import { loadConfig } from '../src/config.ts';
 import type { SubjectRef } from '../src/services/decisions/decisions.service.ts';
 import type { Ask } from './decisions.ts';
 import { median } from './evaluate.ts';
-import { combineRuns, type LoadResult, loadDecisions, type ServerChild, startServerChild } from './http.ts';
+import { combineRuns, type LoadResult, loadDecisions, type ServerChild, settle, startServerChild } from './http.ts';
 import type { Figures } from './report.ts';
 
 /** The actions and purposes the HTTP decisions cycle through. */
@@ -68,14 +68,20 @@ async function interleave(
     servers[mode].resume();
     const options = { connections, seconds, warmupSeconds: 0, postgresPids: bench.postgresPids };
     const result = await loadDecisions(servers[mode], bench.key, bench.asks, bench.subjects, options);
-    await new Promise((resolve) => setTimeout(resolve, 200)); // answers still in flight
+    await settle(servers[mode], bench.log);
     servers[mode].pause();
     return result;
   };
   for (const mode of ['default', 'silent'] as const) await run(mode, 1);
   for (const mode of ['default', 'silent', 'silent', 'default'] as const) {
     const result = await run(mode, bench.seconds / 2);
-    bench.log(`  ${connections} connections, request log ${mode}: ${Math.round(result.perSecond)} req/s`);
+    const kinds = JSON.stringify(result.errorKinds);
+    const failed =
+      result.non2xx + result.errors > 0 ? `, ${result.non2xx} non-2xx, ${result.errors} errors ${kinds}` : '';
+    bench.log(
+      `  ${connections} connections, request log ${mode}: ${Math.round(result.perSecond)} req/s, ` +
+        `p99 ${result.p99Ms} ms${failed}`,
+    );
     results[mode].push(result);
   }
   return results;

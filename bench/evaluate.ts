@@ -1,14 +1,14 @@
 /**
- * Rescoring: the pure evaluation over an in-memory population (the design's target), and
- * rescoreAll through the database (read files, evaluate, write projections), for reference.
+ * Rescoring: the pure evaluation over an in-memory population (the design's target), and a policy activation end
+ * to end through the database (schedule, every page read, evaluated, written with its notices and events, completed).
  */
 
-import type { Kysely } from 'kysely';
 import { evaluateSubject } from '../src/domain/evaluate.ts';
 import type { Policy } from '../src/domain/policy.ts';
+import { validatePolicyDocument } from '../src/policy/index.ts';
 import type { SubjectFile } from '../src/domain/record.ts';
-import { rescoreAll } from '../src/services/ledger/policy.service.ts';
-import type { DB } from '../src/store/schema.ts';
+import type { ServiceContext } from '../src/services/context.ts';
+import { readPolicyDocument, runActivation, schedulePolicyActivation } from '../src/services/ledger/policy.service.ts';
 import { collectGarbage } from './heap.ts';
 
 /**
@@ -36,24 +36,26 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
-class Rollback extends Error {}
-
-/** Subjects per second through rescoreAll, in a transaction that is rolled back afterwards. */
-export async function measureRescoring(
-  db: Kysely<DB>,
-  policy: Policy,
-  at: Date,
-): Promise<{ subjects: number; perSecond: number }> {
-  let result = { subjects: 0, perSecond: 0 };
-  try {
-    await db.transaction().execute(async (trx) => {
-      const started = performance.now();
-      const subjects = await rescoreAll(trx, policy, at);
-      result = { subjects, perSecond: subjects / ((performance.now() - started) / 1000) };
-      throw new Rollback();
-    });
-  } catch (error) {
-    if (!(error instanceof Rollback)) throw error;
-  }
-  return result;
+/**
+ * Subjects per second through a policy activation end to end: the active policy's document under another version
+ * (another digest, the same rules) is scheduled and run to completion in this process, every page its own
+ * transaction. Leaves that version active.
+ */
+export async function measureActivation(
+  ctx: ServiceContext,
+  pageSize?: number,
+): Promise<{ subjects: number; perSecond: number; pages: number }> {
+  const document = await readPolicyDocument(ctx, ctx.policy.digest);
+  if (document === undefined) throw new Error('the active policy has no stored document');
+  const variant = { ...document, version: `${String(document.version)}+bench-${Date.now()}` };
+  const policy = validatePolicyDocument(variant).policy;
+  if (policy === undefined) throw new Error('the variant policy does not validate');
+  const started = performance.now();
+  const scheduled = await schedulePolicyActivation(ctx, policy, variant, { reason: 'bench', requestedBy: 'cli' });
+  if (scheduled.state !== 'open') throw new Error('the variant policy is already active');
+  let pages = 0;
+  const outcome = await runActivation(ctx, { pageSize, onPage: (o) => (pages += o.kind === 'page' ? 1 : 0) });
+  if (outcome.kind !== 'completed') throw new Error(`the activation did not complete (${outcome.kind})`);
+  const subjects = Number(outcome.activation.subjects_done);
+  return { subjects, perSecond: subjects / ((performance.now() - started) / 1000), pages };
 }

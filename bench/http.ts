@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import autocannon, { type RequestSpec } from 'autocannon';
+import autocannon, { type Client, type RequestSpec } from 'autocannon';
 import type { SubjectRef } from '../src/services/decisions/decisions.service.ts';
 import { type Child, childDataDir, freePort, startChild } from './child.ts';
 import type { Ask } from './decisions.ts';
@@ -58,12 +58,89 @@ export async function startServerChild(
   );
 }
 
+/** The local port a server child listens on. */
+function portOf(server: ServerChild): number {
+  return Number(new URL(server.url).port);
+}
+
+/**
+ * The TCP sockets on `port` from /proc/net/tcp (Linux; the bench's servers listen on 127.0.0.1), or undefined where
+ * /proc cannot be read: connections the kernel holds for the server to accept (the listener's receive queue), and
+ * connections the client has closed that the server has not (CLOSE_WAIT: a request the server has yet to finish,
+ * or an end it has yet to read). Idle keep-alive connections (the bench's own health checks) are not counted.
+ */
+function socketsOn(port: number): { queued: number; closing: number } | undefined {
+  let table: string;
+  try {
+    table = readFileSync('/proc/net/tcp', 'utf8');
+  } catch {
+    return undefined;
+  }
+  const LISTEN = '0A';
+  const CLOSE_WAIT = '08';
+  let queued = 0;
+  let closing = 0;
+  for (const line of table.split('\n').slice(1)) {
+    const [, local, , state, queues] = line.trim().split(/\s+/);
+    if (local === undefined || state === undefined || Number.parseInt(local.split(':')[1]!, 16) !== port) continue;
+    if (state === LISTEN) queued += Number.parseInt(queues!.split(':')[1]!, 16);
+    else if (state === CLOSE_WAIT) closing += 1;
+  }
+  return { queued, closing };
+}
+
+/**
+ * The kernel's count of connections dropped because a listen queue was full (TcpExt ListenOverflows, all sockets of
+ * the machine), or undefined where /proc cannot be read. Each such drop is a SYN the client sends again 1 s later.
+ */
+export function listenOverflows(): number | undefined {
+  try {
+    const lines = readFileSync('/proc/net/netstat', 'utf8').split('\n');
+    const names = lines.find((line) => line.startsWith('TcpExt:'))?.split(' ');
+    const values = lines.filter((line) => line.startsWith('TcpExt:'))[1]?.split(' ');
+    const at = names?.indexOf('ListenOverflows') ?? -1;
+    return at < 0 || values === undefined ? undefined : Number(values[at]);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Waits (up to `timeoutMs`) until the server has answered what was in flight and closed every connection of the
+ * load just ended, so that it can be frozen (SIGSTOP) clean. Frozen earlier, it keeps the last load's connections
+ * in its accept queue (closed by the client, never taken by the server): at the next load they fill the queue and
+ * the new connections' SYNs are dropped, to be sent again 1, 3 and 7 s later, which the bench then measures.
+ */
+export async function settle(
+  server: ServerChild,
+  log: (message: string) => void = (message) => process.stderr.write(`bench: ${message}\n`),
+  timeoutMs = 15_000,
+): Promise<void> {
+  const port = portOf(server);
+  const deadline = Date.now() + timeoutMs;
+  await new Promise((resolve) => setTimeout(resolve, 200)); // answers still in flight
+  for (;;) {
+    const sockets = socketsOn(port);
+    if (sockets === undefined || (sockets.queued === 0 && sockets.closing === 0)) return;
+    if (Date.now() > deadline) {
+      log(
+        `WARNING: after ${timeoutMs} ms the server on port ${port} has ${sockets.queued} connections to accept, ` +
+          `${sockets.closing} to close`,
+      );
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 export interface LoadResult {
   readonly perSecond: number;
   readonly p99Ms: number;
   readonly p50Ms: number;
   readonly non2xx: number;
   readonly errors: number;
+  /** The errors by kind: a connection error's code (ECONNRESET...) or `timeout` (no answer in autocannon's 10 s). */
+  readonly errorKinds: Readonly<Record<string, number>>;
   /** CPU used during the measured run, in cores: the server, and this process (the generator). */
   readonly serverCores: number | undefined;
   readonly generatorCores: number;
@@ -111,20 +188,55 @@ export interface LoadOptions {
   readonly postgresPids: () => Promise<number[]>;
 }
 
+/**
+ * autocannon's options for cycling through `requests` over `connections`, each connection its own share of them.
+ * Given `requests` as they are, autocannon builds every one of them for every connection as it opens it: 1,000
+ * requests over 1,000 connections are a million request buffers built in this process's event loop while the
+ * first connections' requests, already sent, wait for their answers to be read. That held the answers back for
+ * seconds (the 7 s p99 at 1,000 connections) and left the server idle meanwhile. With a share each, every request
+ * is built once (and one more per connection); the same requests are sent, in turn, over the same connections.
+ */
+function sharedOut(requests: readonly RequestSpec[], connections: number) {
+  let opened = 0;
+  return {
+    requests: requests.slice(0, 1),
+    setupClient: (client: Client) => {
+      const k = opened++ % connections;
+      const share: RequestSpec[] = [];
+      for (let i = k; i < requests.length; i += connections) share.push(requests[i]!);
+      client.setRequests(share.length > 0 ? share : [requests[k % requests.length]!]);
+    },
+  };
+}
+
 async function load(
   server: ServerChild,
   route: string,
   requests: RequestSpec[] | undefined,
   options: LoadOptions,
 ): Promise<LoadResult> {
-  const base = { url: `${server.url}${route}`, connections: options.connections, ...(requests ? { requests } : {}) };
-  if (options.warmupSeconds > 0) await autocannon({ ...base, duration: options.warmupSeconds });
+  const url = `${server.url}${route}`;
+  // Shared out afresh for each run: a connection's share is given it as the run opens it.
+  const base = () => ({
+    url,
+    connections: options.connections,
+    ...(requests ? sharedOut(requests, options.connections) : {}),
+  });
+  if (options.warmupSeconds > 0) {
+    await autocannon({ ...base(), duration: options.warmupSeconds });
+    // The warm-up's requests in flight when it stopped are still being answered: not on the measured run's time.
+    await settle(server);
+  }
   const serverBefore = readStat(server.pid)?.seconds;
   const generatorBefore = process.cpuUsage();
   const pids = await options.postgresPids();
   const postgresBefore = postgresCpu(pids);
   const started = performance.now();
-  const result = await autocannon({ ...base, duration: options.seconds });
+  const errorKinds: Record<string, number> = {};
+  const result = await autocannon({ ...base(), duration: options.seconds }).on('reqError', (error) => {
+    const kind = error.code ?? (error.message === 'request timed out' ? 'timeout' : error.message);
+    errorKinds[kind] = (errorKinds[kind] ?? 0) + 1;
+  });
   const seconds = (performance.now() - started) / 1000;
   const serverAfter = readStat(server.pid)?.seconds;
   const postgresAfter = postgresCpu(pids);
@@ -135,6 +247,7 @@ async function load(
     p50Ms: result.latency.p50,
     non2xx: result.non2xx,
     errors: result.errors,
+    errorKinds,
     serverCores:
       serverBefore === undefined || serverAfter === undefined ? undefined : (serverAfter - serverBefore) / seconds,
     generatorCores: (generator.user + generator.system) / 1e6 / seconds,
@@ -148,8 +261,8 @@ export function loadBareRoute(server: ServerChild, options: LoadOptions): Promis
 }
 
 /**
- * POST /v1/decisions, cycling through one pre-built request per subject (autocannon encodes
- * static requests once, so varying the body costs the generator nothing per request).
+ * POST /v1/decisions, cycling through one pre-built request per subject, shared out over the connections
+ * (autocannon encodes static requests once, so varying the body costs the generator nothing per request).
  */
 export function loadDecisions(
   server: ServerChild,
@@ -185,6 +298,10 @@ export function combineRuns(runs: readonly LoadResult[]): LoadResult {
     p50Ms: p50s[Math.floor((p50s.length - 1) / 2)]!,
     non2xx: runs.reduce((sum, r) => sum + r.non2xx, 0),
     errors: runs.reduce((sum, r) => sum + r.errors, 0),
+    errorKinds: runs.reduce<Record<string, number>>((sum, r) => {
+      for (const [kind, n] of Object.entries(r.errorKinds)) sum[kind] = (sum[kind] ?? 0) + n;
+      return sum;
+    }, {}),
     serverCores: meanOf((r) => r.serverCores),
     generatorCores: mean(runs.map((r) => r.generatorCores)),
     postgresCores: meanOf((r) => r.postgresCores),

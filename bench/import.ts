@@ -11,6 +11,7 @@ import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { canonicalJson, sha256Hex } from '../src/domain/canonical.ts';
 import type { RecordInput } from '../src/domain/record-input.ts';
 import type { ServiceContext } from '../src/services/context.ts';
+import { importRecords } from '../src/services/records/import.service.ts';
 import { fileRecords, type Filer } from '../src/services/records/intake.service.ts';
 
 /** The records table's columns, in its order. */
@@ -56,6 +57,25 @@ export async function importFilings(
     rejected += result.rejected.length;
   }
   return { ms: performance.now() - started, created, rejected };
+}
+
+/**
+ * Imports `inputs` as `credence import` does, from NDJSON text in memory (made before timing): read, parsed and
+ * checked a batch ahead of the batch being written (services/records/import.service.ts).
+ */
+export async function importFile(
+  ctx: ServiceContext,
+  filer: Filer,
+  inputs: readonly RecordInput[],
+  batchSize: number,
+): Promise<ImportResult> {
+  const lines = inputs.map((input) => `${JSON.stringify(input)}\n`);
+  const chunks = Array.from({ length: Math.ceil(lines.length / 1000) }, (_, i) =>
+    Buffer.from(lines.slice(i * 1000, (i + 1) * 1000).join('')),
+  );
+  const started = performance.now();
+  const summary = await importRecords(ctx, { source: Readable.from(chunks), format: 'ndjson', filer, batchSize });
+  return { ms: performance.now() - started, created: summary.created, rejected: summary.rejected };
 }
 
 /** The rows the import stores for `inputs`, with ids, as COPY text fields (built before timing). */

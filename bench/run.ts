@@ -27,7 +27,7 @@ import type { DB } from '../src/store/schema.ts';
 import { courtFilings, distinctSubjects, mixedBatches, subjectFiles } from './data.ts';
 import { measureBatchChecks, measureLoggedBatches, measureSingleDecisions, type Ask } from './decisions.ts';
 import { benchDecisionLoad, HTTP_ASKS } from './decision-load.ts';
-import { measureEvaluations, measureRescoring, median } from './evaluate.ts';
+import { measureEvaluations, measureActivation, median } from './evaluate.ts';
 import {
   combineRuns,
   type LoadOptions,
@@ -35,6 +35,7 @@ import {
   loadBareRoute,
   loadDecisions,
   type ServerChild,
+  settle,
   startServerChild,
 } from './http.ts';
 import { copyRows, copyWrittenTablesMs, importFilings, recordRows, type CopyRow, type ImportResult } from './import.ts';
@@ -192,8 +193,8 @@ async function benchImport(registry: Registry, benchLog: BenchLog, figures: Figu
 
 async function benchRescoring(registry: Registry, figures: Figures): Promise<void> {
   const { rt } = registry;
-  log('rescoring the imported subjects through the database (rolled back)');
-  const rescored = await measureRescoring(rt.db, rt.policy, rt.clock());
+  log('activating a policy over the imported subjects, end to end');
+  const rescored = await measureActivation(rt);
   figures.rescoring_subjects_per_s = rescored.perSecond;
   figures.rescored_subjects = rescored.subjects;
   const now = rt.clock();
@@ -297,7 +298,7 @@ async function interleaveDecisions(
     servers[mode].resume();
     const options = { ...load, seconds, warmupSeconds: 0 };
     const result = await loadDecisions(servers[mode], bench.principals.relying.key, HTTP_ASKS, bench.subjects, options);
-    await new Promise((resolve) => setTimeout(resolve, 200)); // answers still in flight
+    await settle(servers[mode], log);
     servers[mode].pause();
     return result;
   };
@@ -338,6 +339,7 @@ async function benchHttp(bench: HttpBench, defer: Defer, figures: Figures): Prom
       await benchPublish(bench, on, figures);
       log(`GET /health/live: ${HTTP.connections} connections, ${HTTP.warmupSeconds} s warm-up + ${HTTP.seconds} s`);
       const bare = await loadBareRoute(on, load);
+      await settle(on, log);
       on.pause();
       const decisions = await interleaveDecisions(bench, { on, off }, load);
       const [logOn, logOff] = [combineRuns(decisions.on), combineRuns(decisions.off)];

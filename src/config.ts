@@ -15,6 +15,12 @@ export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.
 export interface Config {
   readonly port: number;
   readonly host: string;
+  /**
+   * The listen socket's backlog: connections the kernel has accepted that wait for the server to take them. Node's
+   * 511 is smaller than a burst of a thousand clients connecting at once; each connection refused so waits for its
+   * SYN to be sent again (1 s, then 3 s, then 7 s). The kernel caps it at net.core.somaxconn.
+   */
+  readonly listenBacklog: number;
   /** Empty when Credence runs its own embedded PostgreSQL under `dataDir`. */
   readonly databaseUrl: string | null;
   readonly dataDir: string;
@@ -166,6 +172,7 @@ function postgresUrl(raw: string): string | null {
 const SPECS: Record<keyof Config, VariableSpec> = {
   port: { name: 'PORT', fallback: '8080', parse: integer(0, 65535) },
   host: { name: 'HOST', fallback: '127.0.0.1', parse: (raw) => raw },
+  listenBacklog: { name: 'CREDENCE_LISTEN_BACKLOG', fallback: '4096', parse: integer(1, 65535) },
   databaseUrl: { name: 'DATABASE_URL', fallback: '', help: '(none: embedded PostgreSQL)', parse: postgresUrl },
   dataDir: { name: 'CREDENCE_DATA_DIR', fallback: 'data', parse: (raw) => path.resolve(raw) },
   policyDir: {

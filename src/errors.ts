@@ -47,6 +47,8 @@ export const ERROR_CODES = {
   CRD_SOURCE_REF_CONFLICT: { status: 409, exit: EXIT_INPUT },
   CRD_IMPORT_FILE: { status: 400, exit: EXIT_INPUT },
   CRD_POLICY_INVALID: { status: 400, exit: EXIT_CONFIG },
+  // One policy activation is open at a time: another must complete before the next is scheduled.
+  CRD_ACTIVATION_IN_PROGRESS: { status: 409, exit: EXIT_INPUT },
   CRD_CONFIG_INVALID: { status: 500, exit: EXIT_CONFIG },
   // The log's stored signing key is named for another origin: a log cannot silently change its identity.
   CRD_LOG_KEY_MISMATCH: { status: 500, exit: EXIT_CONFIG },

@@ -18,6 +18,7 @@ import { configureWitnesses } from './services/ledger/log-witness.service.ts';
 import { startWitnessSubmission, type WitnessLoop } from './services/ledger/log-witness-loop.ts';
 import { openRegistry, type Registry } from './services/runtime/open-registry.ts';
 import type { AvailabilityEvents } from './services/runtime/database-availability.ts';
+import { startActivationLoop } from './services/runtime/activation-loop.ts';
 import { getNextDueChange, registryJobs, scheduleJobs } from './services/runtime/jobs.service.ts';
 import { subjectSignInFromConfig } from './services/accounts/subject-sign-in.service.ts';
 
@@ -86,7 +87,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       "demo mode: the portal's development sign-in opens any file without proof of identity; " +
         'never use it with real data',
     );
-  const url = await app.listen({ port: config.port, host: config.host });
+  const url = await app.listen({ port: config.port, host: config.host, backlog: config.listenBacklog });
   // Scheduled work (expiry, notice periods, deadlines, notice delivery), started once serving: the first run catches
   // up on what fell due while the server was down; a decision meanwhile never applies a listing past its end (an
   // index entry past its next change is read afresh: stale-states.service.ts).
@@ -103,6 +104,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     nextDue: () => getNextDueChange(registry.rt),
   });
   registry.rt.reportCatchingUpWith(() => jobs.catchingUp);
+  const activations = startActivations(registry, config, logger);
   logger.info({ url, policy: registry.rt.policy.version, indexed: registry.rt.index.size }, 'Credence is serving');
   void jobs.firstRun.then(() => {
     if (!jobs.catchingUp) logger.info('scheduled jobs caught up');
@@ -117,6 +119,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       }, config.shutdownTimeoutMs);
       timer.unref();
       await jobs.stop();
+      await activations.stop();
       await app.close();
       await log.stop();
       await registry.close();
@@ -126,6 +129,18 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     return stopping;
   };
   return { url, stop };
+}
+
+/** Policy activations rescore in the background, a page at a time, resuming where any process left off. */
+function startActivations(registry: Registry, config: Config, logger: pino.Logger) {
+  return startActivationLoop(registry.rt, {
+    pollMs: Math.max(config.ledgerPollMs, 1000),
+    onError: reportFailure(registry, logger, 'a policy activation page failed; it will be retried'),
+    onProgress: (outcome) => {
+      if (outcome.kind === 'completed')
+        logger.info({ activation: outcome.activation.id, version: outcome.activation.version }, 'policy activated');
+    },
+  });
 }
 
 /**

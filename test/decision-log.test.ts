@@ -182,12 +182,12 @@ describe('DecisionLog', () => {
       principal_id: 'p1',
       action: 'procurement.bid',
       purpose: 'procurement',
-      policy_version: 'v1',
       decisions: [
         {
           decision_id: `${subject}.0`,
           subject: { scheme: 'cn-rid', id: subject },
           outcome: 'allow',
+          policy_version: 'v1',
           measures: [],
           reasons: [],
         },
@@ -195,6 +195,7 @@ describe('DecisionLog', () => {
           decision_id: `${subject}.1`,
           subject: { scheme: 'cn-rid', id: subject },
           outcome: 'review',
+          policy_version: 'v1',
           measures: [{ effect: 'waive' }, { effect: 'review' }],
           reasons: ['waived', 'asked for review'],
         },

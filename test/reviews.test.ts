@@ -1,16 +1,13 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
-import { parse, stringify } from 'yaml';
-import { readPolicyFiles } from '../src/policy/index.ts';
 import { loadPolicyDir, policyFromStore } from '../src/services/runtime/open-registry.ts';
 import { activatePolicy } from '../src/services/ledger/policy.service.ts';
 import { verifyLedger } from '../src/services/ledger/ledger.service.ts';
 import { reevaluateAllDue } from '../src/services/ledger/reevaluation.service.ts';
 import { replayLedger } from '../src/services/ledger/replay.service.ts';
 import { aListingDecision, aPenalty, anUscc } from './support/factories.ts';
+import { policyWithReviewList } from './support/policies.ts';
 import { bearer, startTestRegistry, type TestRegistry } from './support/registry.ts';
 
 let t: TestRegistry;
@@ -21,38 +18,8 @@ let otherBuyer: string;
 let operator: string;
 let auditor: string;
 
-/**
- * The default policy with one more sanction list, `under-review`, entered by any general penalty at once, whose
- * measure asks for review of bids and subsidies. Grades may only reward (EU AI Act art. 5(1)(c)): a review, like
- * any unfavourable effect, comes from a list resting on an authority's record. Lists and measures are cloned from
- * the default's, so the texts keep whatever form the policy gives them.
- */
-async function policyWithReviewList(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'credence-reviews-policy-'));
-  for (const file of await readPolicyFiles('policies/default')) {
-    const doc = parse(file.text);
-    // Its own version, so that a notice naming the policy says which.
-    if (doc.version !== undefined) doc.version = `${doc.version}-review`;
-    if (doc.lists !== undefined)
-      doc.lists['under-review'] = {
-        ...structuredClone(doc.lists['serious-dishonesty']),
-        notice_days: 0,
-        criteria: [{ record_type: 'admin.penalty', where: { tier: ['general'] } }],
-      };
-    if (doc.measures !== undefined)
-      doc.measures['under-review.review'] = {
-        ...structuredClone(doc.measures['serious-dishonesty.permits']),
-        list: 'under-review',
-        effect: 'review',
-        actions: ['procurement.bid', 'subsidy.apply'],
-      };
-    await writeFile(join(dir, file.name), stringify(doc));
-  }
-  return dir;
-}
-
 before(async () => {
-  policyDir = await policyWithReviewList();
+  policyDir = await policyWithReviewList('review');
   t = await startTestRegistry(undefined, {}, { CREDENCE_POLICY_DIR: policyDir });
   market = await t.keyFor({ role: 'agency', name: 'Market Regulator', agency_kind: 'market' });
   buyer = await t.keyFor({

@@ -262,7 +262,9 @@ describe('operator console (no browser)', () => {
 
   test('the delivery list pages by cursor, and a bad cursor is the first page', async () => {
     const headers = { cookie: operator.cookie };
-    const forged = Buffer.from(JSON.stringify(['after', 2, '2999-01-01T00:00:00.000Z', 'x'])).toString('base64url');
+    // A well-formed cursor names a notice by its id, a UUID (migration 021).
+    const last = 'ffffffff-ffff-4fff-bfff-ffffffffffff';
+    const forged = Buffer.from(JSON.stringify(['after', 2, '2999-01-01T00:00:00.000Z', last])).toString('base64url');
     const second = await t.app.inject({ url: `/operator/deliveries?after=${forged}`, headers });
     assert.equal(second.statusCode, 200);
     assert.match(second.body, /href="\/operator\/deliveries">First[\s\S]*Previous page/);

@@ -15,6 +15,7 @@ import { loadPolicy } from '../src/policy/index.ts';
 import { createStaffAccount } from '../src/services/accounts/staff-accounts.service.ts';
 import { loadDemo } from '../src/services/demo/demo.service.ts';
 import { simulatePolicy } from '../src/services/ledger/policy-simulation.service.ts';
+import { runActivationPage } from '../src/services/ledger/policy.service.ts';
 import { checkPage, startTestBrowser, type TestBrowser } from './support/browser.ts';
 
 const PASSWORD = 'correct horse battery staple';
@@ -174,5 +175,51 @@ test('an operator runs the simulation in English and in Chinese, with charts', a
   } finally {
     await bare.close();
   }
+  await context.close();
+});
+
+// Last: it makes the candidate the active policy.
+test('an operator activates the candidate in the console and follows it, in Chinese and English', async () => {
+  const operator = await signIn('olga', PATH);
+  const refused = await post('/operator/policy/activate', { csrf: operator.csrf, reason: ' ' }, operator.cookie);
+  assert.equal(refused.statusCode, 400, 'a reason is required');
+  assert.equal(
+    await b.t.registry.rt.db
+      .selectFrom('policy_activations')
+      .select('id')
+      .where('digest', '<>', b.t.registry.rt.policy.digest)
+      .executeTakeFirst(),
+    undefined,
+  );
+
+  const context = await b.newContext({ locale: 'zh-CN' });
+  const page = await context.newPage();
+  await page.goto('/sign-in?lang=zh');
+  await page.getByLabel('用户名').fill('olga');
+  await page.getByLabel('密码').fill(PASSWORD);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.waitForURL(/\/operator/);
+  await page.goto(`${PATH}?lang=zh`);
+  await page.getByRole('heading', { name: '启用', level: 2 }).waitFor();
+  await page.getByLabel('开始时间（可选）').fill('明天');
+  await page.getByLabel(/变更政策的原因/).fill('信用等级 B 的门槛提高到 900 分');
+  await page.getByRole('button', { name: '启用候选政策' }).click();
+  await page.getByRole('heading', { name: '政策未启用' }).waitFor();
+  assert.equal(await page.getByLabel(/变更政策的原因/).inputValue(), '信用等级 B 的门槛提高到 900 分', 'kept');
+  await checkPage(page, 'operator-activate-refused-zh');
+  await page.getByLabel('开始时间（可选）').fill('');
+  await page.getByRole('button', { name: '启用候选政策' }).click();
+  await page.getByRole('heading', { name: /^正在启用政策 candidate-1/ }).waitFor();
+  assert.equal(await page.getByRole('button', { name: '启用候选政策' }).count(), 0, 'one activation at a time');
+  await checkPage(page, 'operator-activating-zh');
+
+  // The server's background loop would run the pages; here the test runs them.
+  for (let outcome = await runActivationPage(b.t.registry.rt, 100); outcome.kind === 'page'; )
+    outcome = await runActivationPage(b.t.registry.rt, 100);
+  assert.equal(b.t.registry.rt.policy.version, 'candidate-1');
+  await page.goto(`${PATH}?lang=en`);
+  const recent = page.getByRole('table', { name: 'Latest activations' });
+  await recent.getByRole('cell', { name: 'Active' }).first().waitFor();
+  await checkPage(page, 'operator-activated-en');
   await context.close();
 });

@@ -14,6 +14,7 @@ import { decisionsRoutes } from './decisions.routes.ts';
 import { deliveriesRoutes } from './deliveries.routes.ts';
 import { disputesRoutes } from './disputes.routes.ts';
 import { logRoutes } from './log.routes.ts';
+import { policyActivationsRoutes } from './policy-activations.routes.ts';
 import { principalsRoutes } from './principals.routes.ts';
 import { publicRoutes } from './public.routes.ts';
 import { recordsRoutes } from './records.routes.ts';
@@ -29,6 +30,7 @@ export function apiRoutes(app: FastifyInstance, deps: AppDeps): void {
   app.addHook('onRoute', documentAnswers);
   for (const routes of [
     systemRoutes,
+    policyActivationsRoutes,
     recordsRoutes,
     relationshipsRoutes,
     decisionsRoutes,

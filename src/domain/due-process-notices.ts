@@ -31,6 +31,7 @@ function consequencesNow(evaluation: Evaluation): Consequence[] {
 }
 
 function draft(
+  policy: Policy,
   kind: NoticeKind,
   record: CreditRecord,
   evaluation: Evaluation,
@@ -38,6 +39,7 @@ function draft(
   disputeBy: Date | null = null,
 ): NoticeDraft {
   return {
+    policy,
     kind,
     subject_id: record.subject_id,
     agency_id: record.agency_id,
@@ -59,6 +61,7 @@ export function recordCorrectedNotice(
 ): NoticeDraft {
   const days = policy.record_types.get(record.type)?.dispute.days ?? DEFAULT_DISPUTE_DAYS;
   return draft(
+    policy,
     'record.corrected',
     record,
     evaluation,
@@ -68,36 +71,60 @@ export function recordCorrectedNotice(
 }
 
 /** Told when the filing agency revokes a record: it no longer counts, and stays in the history marked revoked. */
-export function recordRevokedNotice(record: CreditRecord, evaluation: Evaluation, reason: string): NoticeDraft {
-  return draft('record.revoked', record, evaluation, { reason });
+export function recordRevokedNotice(
+  policy: Policy,
+  record: CreditRecord,
+  evaluation: Evaluation,
+  reason: string,
+): NoticeDraft {
+  return draft(policy, 'record.revoked', record, evaluation, { reason });
 }
 
 /** Told when a credit repair is approved (NDRC credit repair measures): the record's effect ends at once. */
-export function recordRepairedNotice(record: CreditRecord, evaluation: Evaluation, reason: string): NoticeDraft {
-  return draft('record.repaired', record, evaluation, { reason });
+export function recordRepairedNotice(
+  policy: Policy,
+  record: CreditRecord,
+  evaluation: Evaluation,
+  reason: string,
+): NoticeDraft {
+  return draft(policy, 'record.repaired', record, evaluation, { reason });
 }
 
 /**
  * Told when a credit repair application is refused, with the reason; a new application with new evidence may
  * follow.
  */
-export function repairRefusedNotice(record: CreditRecord, evaluation: Evaluation, reason: string): NoticeDraft {
-  return draft('repair.refused', record, evaluation, { reason });
+export function repairRefusedNotice(
+  policy: Policy,
+  record: CreditRecord,
+  evaluation: Evaluation,
+  reason: string,
+): NoticeDraft {
+  return draft(policy, 'repair.refused', record, evaluation, { reason });
 }
 
 /** Told when a dispute is opened: the agency's deadline, and whether the record counts meanwhile. */
-export function disputeOpenedNotice(record: CreditRecord, evaluation: Evaluation, dispute: DisputeRef): NoticeDraft {
-  return draft('dispute.opened', record, evaluation, { dispute_id: dispute.id, due_at: dispute.due_at.toISOString() });
+export function disputeOpenedNotice(
+  policy: Policy,
+  record: CreditRecord,
+  evaluation: Evaluation,
+  dispute: DisputeRef,
+): NoticeDraft {
+  return draft(policy, 'dispute.opened', record, evaluation, {
+    dispute_id: dispute.id,
+    due_at: dispute.due_at.toISOString(),
+  });
 }
 
 /** Told when the filing agency resolves a dispute: the outcome and the reason. */
 export function disputeResolvedNotice(
+  policy: Policy,
   record: CreditRecord,
   evaluation: Evaluation,
   dispute: DisputeRef,
   resolution: { outcome: DisputeOutcome; reason: string },
 ): NoticeDraft {
-  return draft('dispute.resolved', record, evaluation, {
+  return draft(policy, 'dispute.resolved', record, evaluation, {
     dispute_id: dispute.id,
     outcome: resolution.outcome,
     reason: resolution.reason,
@@ -108,11 +135,24 @@ export function disputeResolvedNotice(
  * Told when the agency lets a dispute's deadline pass (FCRA § 611(a)(5)(A)): the record stops counting until
  * resolved.
  */
-export function disputeOverdueNotice(record: CreditRecord, evaluation: Evaluation, dispute: DisputeRef): NoticeDraft {
-  return draft('dispute.overdue', record, evaluation, { dispute_id: dispute.id, due_at: dispute.due_at.toISOString() });
+export function disputeOverdueNotice(
+  policy: Policy,
+  record: CreditRecord,
+  evaluation: Evaluation,
+  dispute: DisputeRef,
+): NoticeDraft {
+  return draft(policy, 'dispute.overdue', record, evaluation, {
+    dispute_id: dispute.id,
+    due_at: dispute.due_at.toISOString(),
+  });
 }
 
 /** Told when the registry's operator adds a note to a record (issue 13): shown as the operator's, beside the record. */
-export function recordNotedNotice(record: CreditRecord, evaluation: Evaluation, note: string): NoticeDraft {
-  return draft('record.noted', record, evaluation, { note });
+export function recordNotedNotice(
+  policy: Policy,
+  record: CreditRecord,
+  evaluation: Evaluation,
+  note: string,
+): NoticeDraft {
+  return draft(policy, 'record.noted', record, evaluation, { note });
 }

@@ -3,7 +3,8 @@
  * what happened as a kind and parameters (ids, dates, the reason an agency gave; no sentences: issue 11,
  * "Messages as data"), which agency, the legal basis, the consequences (the measures that now apply, to
  * which actions, until when) and by when to dispute. The words are chosen when a notice is read, in the
- * reader's language (services/due-process/notice-text.ts).
+ * reader's language (services/due-process/notice-text.ts); the consequences and legal basis are stored by reference
+ * to the policy the notice was drafted under and rendered from it (notice-storage.ts).
  */
 
 import { addDays, addDuration } from './duration.ts';
@@ -41,8 +42,9 @@ export interface Consequence {
 }
 
 /**
- * What a notice's sentences are made from (JSON, stored in `notices.params`): dates as ISO 8601, policy entries
- * (record type, lists) by id, the agency's own reason as it wrote it. Each kind uses some of them.
+ * What a notice's sentences are made from: dates as ISO 8601, policy entries (record type, lists) by id, the agency's
+ * own reason as it wrote it. Each kind uses some of them. Stored in `notices.params` under short keys, dates as
+ * milliseconds (notice-storage.ts), and read back as they are here.
  */
 export interface NoticeParams {
   /** The record's type, document reference and decision date. */
@@ -84,6 +86,11 @@ export interface NoticeParams {
 }
 
 export interface NoticeDraft {
+  /**
+   * The policy the notice was drafted under: its consequences and legal basis are stored by reference to it and
+   * rendered from it when read (domain/notice-storage.ts).
+   */
+  readonly policy: Policy;
   readonly kind: NoticeKind;
   readonly subject_id: string;
   readonly agency_id: string | null;
@@ -125,6 +132,7 @@ export function recordFiledNotice(policy: Policy, record: CreditRecord, evaluati
   const days = type?.dispute.days ?? 30;
   const lists = evaluation.lists.filter((m) => m.records.includes(record.id)).map((m) => m.list);
   return {
+    policy,
     kind: 'record.filed',
     subject_id: record.subject_id,
     agency_id: record.agency_id,
@@ -175,6 +183,7 @@ export function membershipNotices(
     const previous = had.get(m.list);
     if (previous !== undefined && membershipKey(previous) === membershipKey(m)) continue;
     const base = {
+      policy,
       subject_id: subjectId,
       agency_id: null,
       record_id: m.records[0] ?? null,
@@ -206,6 +215,7 @@ export function membershipNotices(
   for (const m of before) {
     if (has.has(m.list)) continue;
     notices.push({
+      policy,
       kind: 'list.ended',
       subject_id: subjectId,
       agency_id: null,
@@ -226,8 +236,9 @@ export function membershipNotices(
  * NDRC credit repair measures: minor dishonesty at most 3 months, general 3 months to 1 year,
  * serious 1 to 3 years.
  */
-export function recordExpiredNotice(record: CreditRecord, endedAt: Date): NoticeDraft {
+export function recordExpiredNotice(policy: Policy, record: CreditRecord, endedAt: Date): NoticeDraft {
   return {
+    policy,
     kind: 'record.expired',
     subject_id: record.subject_id,
     agency_id: record.agency_id,

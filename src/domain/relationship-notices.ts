@@ -13,6 +13,7 @@ import type { Party, Relationship } from './relationship.ts';
 
 /** Told on `relationship.filed` and `relationship.revoked`; the consequences are the measures in effect after it. */
 export function relationshipNotice(
+  policy: Policy,
   kind: 'relationship.filed' | 'relationship.revoked',
   relationship: Relationship,
   organization: Party,
@@ -22,6 +23,7 @@ export function relationshipNotice(
     .filter((m) => m.related?.relationship_id === relationship.id)
     .map((m) => consequence(m, null));
   return {
+    policy,
     kind,
     subject_id: relationship.person_id,
     agency_id: relationship.agency_id,
@@ -67,7 +69,7 @@ export function relatedNotices(
 ): NoticeDraft[] {
   const had = new Set(before.map(listingKey));
   const has = new Set(evaluation.related.map(listingKey));
-  const base = { subject_id: subjectId, agency_id: null, record_id: null, dispute_by: null };
+  const base = { policy, subject_id: subjectId, agency_id: null, record_id: null, dispute_by: null };
   const started = evaluation.related
     .filter((l) => !had.has(listingKey(l)))
     .map((l): NoticeDraft => {

@@ -6,6 +6,7 @@
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config.ts';
+import { trackCopyConnections } from './copy-in.ts';
 import { attachEmbeddedCluster } from './embedded/embedded-cluster.ts';
 import type { Executor } from './executor.ts';
 import type { DB } from './schema.ts';
@@ -42,6 +43,7 @@ export function connect(url: string, options: ConnectOptions = {}): Database {
   pool.on('error', onError); // an idle connection failed; the pool has dropped it
   // Every connection, for its whole life: pg-pool listens only while a connection is idle.
   pool.on('connect', (client) => client.on('error', onError));
+  trackCopyConnections(pool); // a transaction writing many rows may COPY them (copy-in.ts)
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return { db, pool, url, close: () => db.destroy() };
 }

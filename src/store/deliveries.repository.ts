@@ -1,6 +1,7 @@
 /** SQL for webhook delivery: claiming due notices from the outbox and recording attempts. */
 
 import { sql, type Transaction } from 'kysely';
+import type { ConsequenceView, MeasureGroup } from '../domain/notice-storage.ts';
 import type { DB } from './schema.ts';
 
 import type { Executor } from './executor.ts';
@@ -20,11 +21,15 @@ export interface OutboxNotice {
   readonly agency_id: string | null;
   readonly record_id: string | null;
   readonly list_id: string | null;
-  readonly legal_basis: string;
-  readonly consequences: unknown[];
+  /** As stored (migration 021): null where it is the policy's; see services/due-process/stored-notices.ts. */
+  readonly legal_basis: string | null;
+  readonly consequences: readonly ConsequenceView[] | null;
   readonly how_to_dispute: string | null;
   readonly dispute_by: Date | null;
   readonly attempts: number;
+  /** The policy the notice was written under, and its consequences as the policy's measures (migration 021). */
+  readonly policy_ref: string | null;
+  readonly measures: readonly MeasureGroup[] | null;
 }
 
 /** One notice's place in the outbox, without its body. */
@@ -85,6 +90,8 @@ export async function claimDueNotices(trx: Transaction<DB>, now: Date, limit: nu
       'how_to_dispute',
       'dispute_by',
       'attempts',
+      'policy_ref',
+      'measures',
     ])
     .where('delivery_status', '=', 'pending')
     .where('next_attempt_at', '<=', now)
@@ -110,7 +117,7 @@ export async function updateAttempts(
       last_error = o.last_error, last_attempt_at = ${now},
       delivered_at = case when o.delivery_status = 'delivered' then ${now}::timestamptz else n.delivered_at end
     from json_to_recordset(${json}::json)
-      as o(id text, delivery_status text, attempts integer, next_attempt_at timestamptz, last_error text)
+      as o(id uuid, delivery_status text, attempts integer, next_attempt_at timestamptz, last_error text)
     where n.id = o.id`.execute(trx);
 }
 
@@ -133,8 +140,8 @@ export async function getDeliveries(
   const ascending = pending === (query.toward === 'forward');
   const columns = pending ? sql`(n.next_attempt_at, n.at, n.id)` : sql`(coalesce(n.last_attempt_at, n.at), n.id)`;
   const key = pending
-    ? sql`(${from?.[0]}::timestamptz, ${from?.[1]}::timestamptz, ${from?.[2]}::text)`
-    : sql`(${from?.[0]}::timestamptz, ${from?.[1]}::text)`;
+    ? sql`(${from?.[0]}::timestamptz, ${from?.[1]}::timestamptz, ${from?.[2]}::uuid)`
+    : sql`(${from?.[0]}::timestamptz, ${from?.[1]}::uuid)`;
   const resume = from === null ? sql`` : sql`and ${columns} ${ascending ? sql`>` : sql`<`} ${key}`;
   const direction = ascending ? sql`` : sql` desc`;
   const order = pending

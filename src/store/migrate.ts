@@ -22,6 +22,9 @@ import * as agencyContact from './migrations/2026-12-02-017-agency-contact.ts';
 import * as inquiriesPartitioned from './migrations/2026-12-02-018-inquiries-partitioned.ts';
 import * as readIndexesAndCounts from './migrations/2026-12-02-019-read-indexes-and-counts.ts';
 import * as recordNotes from './migrations/2026-12-02-020-record-notes.ts';
+import * as noticesByReference from './migrations/2026-12-02-021-notices-by-reference.ts';
+import * as listEntryGrounds from './migrations/2026-12-02-023-list-entry-grounds.ts';
+import * as policyActivations from './migrations/2026-12-02-024-policy-activations.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '2026-11-21-001-initial': initial,
@@ -44,6 +47,9 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-02-018-inquiries-partitioned': inquiriesPartitioned,
   '2026-12-02-019-read-indexes-and-counts': readIndexesAndCounts,
   '2026-12-02-020-record-notes': recordNotes,
+  '2026-12-02-021-notices-by-reference': noticesByReference,
+  '2026-12-02-023-list-entry-grounds': listEntryGrounds,
+  '2026-12-02-024-policy-activations': policyActivations,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -27,6 +27,29 @@ function fitsAShape(shapes: readonly PublicShape[], kindColumn: string, now: Dat
     and (${sql.join(branches, sql` or `)}))`;
 }
 
+/**
+ * False for a list entry `entry` none of whose records can fit a shape: by its subject's kind, its records' types
+ * and the newest one's decision (migration 023), read from the index list_entries_grounds_keyset, before its
+ * records are probed. A row written before those columns were (null) is probed.
+ */
+function groundsMayFit(shapes: readonly PublicShape[], entry: string): RawBuilder<boolean> {
+  if (shapes.length === 0) return sql<boolean>`false`;
+  // One branch per kind and type, with the earliest cutoff of its shapes.
+  const cutoffs = new Map<string, { kind: string; type: string; after: Date }>();
+  for (const s of shapes) {
+    const key = `${s.kind}\t${s.type}`;
+    const known = cutoffs.get(key);
+    if (known === undefined || s.decided_after < known.after)
+      cutoffs.set(key, { kind: s.kind, type: s.type, after: s.decided_after });
+  }
+  const column = (name: string) => sql.ref(`${entry}.${name}`);
+  const branches = [...cutoffs.values()].map(
+    (c) => sql`(${column('subject_kind')} = ${c.kind} and ${column('record_types')} @> array[${c.type}]::text[]
+      and ${column('newest_decided_at')} > ${c.after})`,
+  );
+  return sql<boolean>`(${column('subject_kind')} is null or ${sql.join(branches, sql` or `)})`;
+}
+
 /** Escapes LIKE wildcards so a query matches literally. */
 function likeLiteral(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -160,7 +183,9 @@ export interface ListCursor {
 /**
  * A chunk of a list's active entries that rest on a record fitting a public shape, strictly past `after`: newest
  * first (`older`, the list's order) or oldest first (`newer`, the reverse scan a last or previous page reads).
- * The partial index list_entries_keyset (migration 019) serves both directions.
+ * The partial index list_entries_grounds_keyset (migration 023) serves both directions, and passes over the entries
+ * whose records cannot fit (groundsMayFit) on the index alone: a list's old end, where they gather (a reward list's
+ * commendations, never public, outlast its tax grades, public for a year), costs what its new end does.
  */
 export async function getListEntriesChunk(
   db: Executor,
@@ -179,19 +204,29 @@ export async function getListEntriesChunk(
   const resume =
     after === null
       ? sql``
-      : sql`and (e.since, e.subject_id) ${past} (${after.since}::timestamptz, ${after.subject_id}::bigint)`;
-  const order = older ? sql`e.since desc, e.subject_id desc` : sql`e.since, e.subject_id`;
+      : sql`and (c.since, c.subject_id) ${past} (${after.since}::timestamptz, ${after.subject_id}::bigint)`;
+  const order = (t: string) =>
+    older
+      ? sql`${sql.ref(`${t}.since`)} desc, ${sql.ref(`${t}.subject_id`)} desc`
+      : sql`${sql.ref(`${t}.since`)}, ${sql.ref(`${t}.subject_id`)}`;
+  // The entries in order, passed over on the index alone where their records cannot fit (an index-only scan: `offset
+  // 0` keeps the planner from merging it into the join and reading every row it passes over); then each one's row,
+  // subject and a probe of its records.
   const result = await sql<PublicEntryRow>`
     select e.list_id, e.subject_id::text as subject_id, s.kind, s.name, e.status, e.since, e.effective_from, e.until,
       e.record_ids::text[] as record_ids
-    from list_entries e join subjects s on s.id = e.subject_id
+    from (select c.since, c.subject_id from list_entries c
+        where c.list_id = ${list} and c.status = 'active' and c.effective_from <= ${now} and c.until > ${now}
+          and ${groundsMayFit(query.shapes, 'c')} ${resume}
+        order by ${order('c')} offset 0) found
+      join list_entries e on e.list_id = ${list} and e.subject_id = found.subject_id
+      join subjects s on s.id = e.subject_id
       -- A lateral probe, not an exists: the planner keeps walking the keyset index and stops at the limit, where
       -- a selective shape would tempt it into hashing every record of the type.
       cross join lateral (select 1 from records r join subjects k on k.id = r.subject_id
         where r.subject_id = e.subject_id and r.id = any(e.record_ids) and ${fitsAShape(query.shapes, 'k.kind', now)}
         limit 1) grounded
-    where e.list_id = ${list} and e.status = 'active' and e.effective_from <= ${now} and e.until > ${now} ${resume}
-    order by ${order}
+    order by ${order('found')}
     limit ${query.limit}
   `.execute(db);
   return result.rows;
@@ -209,6 +244,7 @@ export async function countListEntries(
   const result = await sql<{ n: string }>`
     select count(*)::text as n from (select 1 from list_entries e
     where e.list_id = ${list} and e.status = 'active' and e.effective_from <= ${now} and e.until > ${now}
+      and ${groundsMayFit(query.shapes, 'e')}
       and exists (select 1 from records r join subjects k on k.id = r.subject_id
         where r.subject_id = e.subject_id and r.id = any(e.record_ids) and ${fitsAShape(query.shapes, 'k.kind', now)})
     limit ${query.cap + 1}) capped

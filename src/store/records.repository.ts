@@ -3,6 +3,7 @@
 import { sql } from 'kysely';
 import type { CreditRecord, RecordStatus } from '../domain/record.ts';
 
+import { copyInto, copyTime, type CopyTarget } from './copy-in.ts';
 import type { Executor } from './executor.ts';
 
 export interface StoredRecord extends CreditRecord {
@@ -58,13 +59,67 @@ export async function getRecordsOfSubjects(db: Executor, subjectIds: readonly st
   return rows.map(toRecord);
 }
 
+/** The records of the subjects with ids in (after, through], by subject and id: a page of a policy activation. */
+export async function getRecordsInRange(db: Executor, after: string, through: string): Promise<StoredRecord[]> {
+  const rows = await db
+    .selectFrom('records')
+    .selectAll()
+    .where('subject_id', '>', after)
+    .where('subject_id', '<=', through)
+    .orderBy('subject_id')
+    .orderBy('id')
+    .execute();
+  return rows.map(toRecord);
+}
+
 export async function getRecordById(db: Executor, id: string): Promise<StoredRecord | undefined> {
   const row = await db.selectFrom('records').selectAll().where('id', '=', id).executeTakeFirst();
   return row === undefined ? undefined : toRecord(row);
 }
 
+/** Records as COPY writes them. */
+const RECORDS_COPY: CopyTarget<StoredRecord> = {
+  table: 'records',
+  columns: [
+    'subject_id',
+    'id',
+    'agency_id',
+    'source_ref',
+    'type',
+    'decided_at',
+    'effective_at',
+    'expires_at',
+    'filed_at',
+    'legal_basis',
+    'document_ref',
+    'summary',
+    'attributes',
+    'status',
+    'body_digest',
+  ],
+  fields: (r) => [
+    r.subject_id,
+    r.id,
+    r.agency_id,
+    r.source_ref,
+    r.type,
+    copyTime(r.decided_at),
+    copyTime(r.effective_at),
+    copyTime(r.expires_at),
+    copyTime(r.filed_at),
+    r.legal_basis,
+    r.document_ref,
+    r.summary,
+    JSON.stringify(r.attributes),
+    r.status,
+    r.body_digest,
+  ],
+};
+
+/** Inserts records: by COPY when there are many and the caller is in a transaction. */
 export async function insertRecords(db: Executor, rows: readonly StoredRecord[]): Promise<void> {
   if (rows.length === 0) return;
+  if (await copyInto(db, RECORDS_COPY, rows)) return;
   const col = <K extends keyof StoredRecord>(key: K) => rows.map((r) => r[key]);
   await sql`
     insert into records (subject_id, id, agency_id, source_ref, type, decided_at, effective_at, expires_at, filed_at,

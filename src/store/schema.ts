@@ -17,6 +17,7 @@ import type {
 import type { LogCheckpointsTable, LogTilesTable } from './schema-log.ts';
 import type { LogCosignaturesTable, LogPublicationTable, LogWitnessesTable } from './schema-log-witnesses.ts';
 import type { CommitmentsTable } from './schema-commitments.ts';
+import type { PolicyActivationsTable } from './schema-policy-activations.ts';
 import type { RecordNotesTable } from './schema-record-notes.ts';
 import type { RelationshipsTable } from './schema-relationships.ts';
 
@@ -129,6 +130,10 @@ export interface ListEntriesTable {
   effective_from: Timestamp;
   until: Timestamp;
   record_ids: string[];
+  /** What the entry rests on (migration 023): the subject's kind, its records' types, the newest decision. */
+  subject_kind: string | null;
+  record_types: string[] | null;
+  newest_decided_at: Timestamp | null;
 }
 
 export interface InquiriesTable {
@@ -153,11 +158,14 @@ export interface NoticesTable {
   agency_id: string | null;
   record_id: string | null;
   list_id: string | null;
-  legal_basis: string;
+  /** Null on a notice written since 021 whose legal basis is its policy's (domain/notice-storage.ts). */
+  legal_basis: string | null;
   /** The English text of a notice written before 013; null for notices stored as a kind and parameters. */
   what: string | null;
+  /** `json` since 021; short keys on notices written since (domain/notice-storage.ts). */
   params: Json<Record<string, unknown>> | null;
-  consequences: Json<unknown[]>;
+  /** Rendered consequences of a notice written before 021; since, null (see `measures`). */
+  consequences: Json<unknown[]> | null;
   how_to_dispute: string | null;
   dispute_by: Timestamp | null;
   delivery_status: 'pending' | 'delivered' | 'failed';
@@ -166,6 +174,9 @@ export interface NoticesTable {
   last_error: string | null;
   delivered_at: Timestamp | null;
   last_attempt_at: Timestamp | null;
+  /** Since 021: the policy the notice was written under (policies_ref), and its consequences by that policy. */
+  policy_ref: ColumnType<string | null, string | null | undefined, string | null>;
+  measures: Json<unknown[]> | null;
 }
 
 export interface RecordVersionsTable {
@@ -233,6 +244,7 @@ export interface DB extends ReadCountsTables {
   repairs: RepairsTable;
   commitments: CommitmentsTable;
   record_notes: RecordNotesTable;
+  policy_activations: PolicyActivationsTable;
   review_tasks: ReviewTasksTable;
   staff_accounts: StaffAccountsTable;
   staff_sessions: StaffSessionsTable;

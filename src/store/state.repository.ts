@@ -1,9 +1,8 @@
 /** SQL for the projections derived from evaluation: subject_state and list_entries. */
 
 import { sql } from 'kysely';
-import type pg from 'pg';
-import { to as copyTo } from 'pg-copy-streams';
 
+import { copyArray, copyInto, copyTime, type CopyTarget } from './copy-in.ts';
 import type { Executor } from './executor.ts';
 
 export interface SubjectStateRow {
@@ -28,10 +27,26 @@ export interface ListEntryRow {
   readonly effective_from: Date;
   readonly until: Date;
   readonly record_ids: string[];
+  /** What the entry rests on, for the public pages' keyset (migration 023): the subject's kind, ... */
+  readonly subject_kind: string;
+  /** ... the types of its records (distinct, sorted) and when the newest of them was decided. */
+  readonly record_types: string[];
+  readonly newest_decided_at: Date | null;
 }
 
+/** Every column but the key replaced: a subject's state is a function of its file, rewritten whole. */
+const REPLACE_STATE = sql`on conflict (subject_id) do update set score = excluded.score, grade = excluded.grade,
+  lists = excluded.lists, active_lists = excluded.active_lists, next_change_at = excluded.next_change_at,
+  evaluated_at = excluded.evaluated_at, policy_digest = excluded.policy_digest, indexed = excluded.indexed,
+  related = excluded.related`;
+
+/**
+ * Writes the subjects' states, replacing any they had. Many rows (an import's batch, a rescoring's page) are copied
+ * into a temporary table of the session (COPY, see copy-in.ts) and upserted from there in one statement.
+ */
 export async function upsertSubjectStates(db: Executor, rows: readonly SubjectStateRow[]): Promise<void> {
   if (rows.length === 0) return;
+  if (await copySubjectStates(db, rows)) return;
   const col = <K extends keyof SubjectStateRow>(key: K) => rows.map((r) => r[key]);
   await sql`
     insert into subject_state
@@ -42,14 +57,84 @@ export async function upsertSubjectStates(db: Executor, rows: readonly SubjectSt
       ${col('next_change_at')}::timestamptz[], ${col('evaluated_at')}::timestamptz[], ${col('policy_digest')}::text[],
       ${col('indexed')}::boolean[], ${rows.map((r) => JSON.stringify(r.related))}::jsonb[])
       as t(s, sc, g, l, a, n, e, p, i, r)
-    on conflict (subject_id) do update set score = excluded.score, grade = excluded.grade, lists = excluded.lists,
-      active_lists = excluded.active_lists, next_change_at = excluded.next_change_at,
-      evaluated_at = excluded.evaluated_at,
-      policy_digest = excluded.policy_digest, indexed = excluded.indexed, related = excluded.related
+    ${REPLACE_STATE}
   `.execute(db);
 }
 
-/** Replaces the list entries of the given subjects with `rows`. */
+/** The session's staging table for states; emptied at every commit, and by each use. */
+const STATE_STAGE = 'subject_state_stage';
+const STATE_COLUMNS = [
+  'subject_id',
+  'score',
+  'grade',
+  'lists',
+  'active_lists',
+  'next_change_at',
+  'evaluated_at',
+  'policy_digest',
+  'indexed',
+  'related',
+];
+
+async function copySubjectStates(db: Executor, rows: readonly SubjectStateRow[]): Promise<boolean> {
+  const target: CopyTarget<SubjectStateRow> = {
+    table: STATE_STAGE,
+    columns: STATE_COLUMNS,
+    fields: (r) => [
+      r.subject_id,
+      String(r.score),
+      r.grade,
+      JSON.stringify(r.lists),
+      copyArray(r.active_lists),
+      copyTime(r.next_change_at),
+      copyTime(r.evaluated_at),
+      r.policy_digest,
+      r.indexed ? 't' : 'f',
+      JSON.stringify(r.related),
+    ],
+    before: async () => {
+      await sql`create temporary table if not exists ${sql.table(STATE_STAGE)}
+        (like subject_state including defaults) on commit delete rows`.execute(db);
+    },
+  };
+  if (!(await copyInto(db, target, rows))) return false;
+  const columns = sql.join(STATE_COLUMNS.map((c) => sql.ref(c)));
+  await sql`insert into subject_state (${columns}) select ${columns} from ${sql.table(STATE_STAGE)}
+    ${REPLACE_STATE}`.execute(db);
+  await sql`truncate ${sql.table(STATE_STAGE)}`.execute(db);
+  return true;
+}
+
+/** List entries as COPY writes them. */
+const LIST_ENTRIES_COPY: CopyTarget<ListEntryRow> = {
+  table: 'list_entries',
+  columns: [
+    'list_id',
+    'subject_id',
+    'status',
+    'since',
+    'effective_from',
+    'until',
+    'record_ids',
+    'subject_kind',
+    'record_types',
+    'newest_decided_at',
+  ],
+  fields: (r) => [
+    r.list_id,
+    r.subject_id,
+    r.status,
+    copyTime(r.since),
+    copyTime(r.effective_from),
+    copyTime(r.until),
+    copyArray(r.record_ids),
+    r.subject_kind,
+    copyArray(r.record_types),
+    copyTime(r.newest_decided_at),
+  ],
+};
+
+/** Replaces the list entries of the given subjects with `rows` (many by COPY, see copy-in.ts). */
 export async function replaceListEntries(
   db: Executor,
   subjectIds: readonly string[],
@@ -58,14 +143,18 @@ export async function replaceListEntries(
   if (subjectIds.length > 0)
     await sql`delete from list_entries where subject_id = any(${subjectIds}::bigint[])`.execute(db);
   if (rows.length === 0) return;
+  if (await copyInto(db, LIST_ENTRIES_COPY, rows)) return;
   const col = <K extends keyof ListEntryRow>(key: K) => rows.map((r) => r[key]);
   await sql`
-    insert into list_entries (list_id, subject_id, status, since, effective_from, until, record_ids)
-    select l, s, st, si, ef, u, string_to_array(r, ',')::bigint[]
+    insert into list_entries (list_id, subject_id, status, since, effective_from, until, record_ids,
+      subject_kind, record_types, newest_decided_at)
+    select l, s, st, si, ef, u, string_to_array(r, ',')::bigint[], k, string_to_array(ty, ','), n
     from unnest(${col('list_id')}::text[], ${col('subject_id')}::bigint[],
       ${col('status')}::text[], ${col('since')}::timestamptz[], ${col('effective_from')}::timestamptz[],
       ${col('until')}::timestamptz[],
-      ${rows.map((r) => r.record_ids.join(','))}::text[]) as t(l, s, st, si, ef, u, r)
+      ${rows.map((r) => r.record_ids.join(','))}::text[], ${col('subject_kind')}::text[],
+      ${rows.map((r) => r.record_types.join(','))}::text[], ${col('newest_decided_at')}::timestamptz[])
+      as t(l, s, st, si, ef, u, r, k, ty, n)
   `.execute(db);
 }
 
@@ -114,6 +203,8 @@ export interface IndexedIdentifier {
   readonly related: unknown[] | null;
   /** When the subject's evaluation next changes by itself (a listing's end); null where it has no state or none. */
   readonly next_change_at: Date | null;
+  /** The policy the state was evaluated under (absent from the warm-up's rows: the policy in force). */
+  readonly policy_digest?: string | null;
 }
 
 /** One page of identifiers whose subject is indexed, by subject id: the decision index warm-up. */
@@ -132,42 +223,32 @@ export async function getIndexedIdentifiersPage(
   return result.rows;
 }
 
-/** PostgreSQL writes on while the index takes in what it has sent (the default, 16 KiB, stalls it). */
-const WARMUP_READ_AHEAD_BYTES = 8 * 1024 * 1024;
-const INDEXED_IDENTIFIERS_COPY = `copy (
-  select i.scheme, i.value, s.grade, array_to_string(s.active_lists, ','),
-    floor(extract(epoch from s.next_change_at))::bigint,
-    case when jsonb_array_length(s.related) > 0 then s.related end
-  from subject_state s join subject_identifiers i on i.subject_id = s.subject_id
-  where s.indexed
-) to stdout`;
-
-/**
- * Every identifier whose subject is indexed, as COPY text (one consistent snapshot, in no particular order): the
- * decision index warm-up. Columns: scheme, value, grade, active lists joined by commas, next change in whole seconds
- * since 1970 (`\N`: none), related listings as JSON (`\N`: none). The connection is returned once the copy has
- * ended, and closed if it stopped half way (a connection in the middle of a COPY cannot be reused).
- */
-export async function* copyIndexedIdentifiers(pool: pg.Pool): AsyncGenerator<Buffer> {
-  const client = await pool.connect();
-  let ended = false;
-  try {
-    const copy = copyTo(INDEXED_IDENTIFIERS_COPY, { highWaterMark: WARMUP_READ_AHEAD_BYTES });
-    yield* client.query(copy) as AsyncIterable<Buffer>;
-    ended = true;
-  } finally {
-    client.release(ended ? undefined : new Error('the index warm-up stopped before its COPY ended'));
-  }
-}
-
 /** Identifiers and current state of the given subjects (state may be absent). */
 export async function getIdentifierStates(db: Executor, subjectIds: readonly string[]): Promise<IndexedIdentifier[]> {
   if (subjectIds.length === 0) return [];
   const result = await sql<IndexedIdentifier>`
     select i.subject_id::text, i.scheme, i.value, s.grade, s.active_lists, s.indexed, s.related,
-      s.next_change_at
+      s.next_change_at, s.policy_digest
     from subject_identifiers i left join subject_state s on s.subject_id = i.subject_id
     where i.subject_id = any(${subjectIds}::bigint[])
+  `.execute(db);
+  return result.rows;
+}
+
+/**
+ * Identifiers and state of the subjects with ids in (after, through] that have a state: the subjects one page of a
+ * policy activation rescored (see policy.service.ts), for the decision index.
+ */
+export async function getIdentifierStatesInRange(
+  db: Executor,
+  after: string,
+  through: string,
+): Promise<IndexedIdentifier[]> {
+  const result = await sql<IndexedIdentifier>`
+    select i.subject_id::text, i.scheme, i.value, s.grade, s.active_lists, s.indexed, s.related,
+      s.next_change_at, s.policy_digest
+    from subject_state s join subject_identifiers i on i.subject_id = s.subject_id
+    where s.subject_id > ${after}::bigint and s.subject_id <= ${through}::bigint
   `.execute(db);
   return result.rows;
 }

@@ -2,6 +2,7 @@
 
 import { sql } from 'kysely';
 
+import { copyInto, copyTime, type CopyTarget } from './copy-in.ts';
 import type { Executor } from './executor.ts';
 
 export interface SubjectRow {
@@ -80,6 +81,15 @@ export async function getSubjectIdsAfter(db: Executor, afterId: string, limit: n
   return rows.map((r) => r.id);
 }
 
+/** How many subjects the registry holds. */
+export async function countSubjects(db: Executor): Promise<number> {
+  const row = await db
+    .selectFrom('subjects')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
 /** Reserves `count` subject ids from the sequence. */
 export async function reserveSubjectIds(db: Executor, count: number): Promise<string[]> {
   if (count === 0) return [];
@@ -97,21 +107,35 @@ export async function reserveRecordIds(db: Executor, count: number): Promise<str
   return result.rows.map((r) => r.id);
 }
 
+/** New subjects and their identifiers as COPY writes them (many at once: a bulk import's batch). */
+const SUBJECTS_COPY: CopyTarget<SubjectRow> = {
+  table: 'subjects',
+  columns: ['id', 'kind', 'name', 'created_at'],
+  fields: (r) => [r.id, r.kind, r.name, copyTime(r.created_at)],
+};
+const IDENTIFIERS_COPY: CopyTarget<IdentifiedSubject> = {
+  table: 'subject_identifiers',
+  columns: ['scheme', 'value', 'subject_id'],
+  fields: (r) => [r.scheme, r.value, r.id],
+};
+
 export async function insertSubjects(
   db: Executor,
   rows: readonly (SubjectRow & { scheme: string; value: string })[],
 ): Promise<void> {
   if (rows.length === 0) return;
-  await sql`
-    insert into subjects (id, kind, name, created_at)
-    select * from unnest(${rows.map((r) => r.id)}::bigint[], ${rows.map((r) => r.kind)}::text[],
-      ${rows.map((r) => r.name)}::text[], ${rows.map((r) => r.created_at)}::timestamptz[])
-  `.execute(db);
-  await sql`
-    insert into subject_identifiers (scheme, value, subject_id)
-    select * from unnest(${rows.map((r) => r.scheme)}::text[], ${rows.map((r) => r.value)}::text[],
-      ${rows.map((r) => r.id)}::bigint[])
-  `.execute(db);
+  if (!(await copyInto(db, SUBJECTS_COPY, rows)))
+    await sql`
+      insert into subjects (id, kind, name, created_at)
+      select * from unnest(${rows.map((r) => r.id)}::bigint[], ${rows.map((r) => r.kind)}::text[],
+        ${rows.map((r) => r.name)}::text[], ${rows.map((r) => r.created_at)}::timestamptz[])
+    `.execute(db);
+  if (!(await copyInto(db, IDENTIFIERS_COPY, rows)))
+    await sql`
+      insert into subject_identifiers (scheme, value, subject_id)
+      select * from unnest(${rows.map((r) => r.scheme)}::text[], ${rows.map((r) => r.value)}::text[],
+        ${rows.map((r) => r.id)}::bigint[])
+    `.execute(db);
 }
 
 export interface NameVariantRow {

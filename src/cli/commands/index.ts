@@ -8,6 +8,7 @@ import { jobsRunCommand } from './jobs.command.ts';
 import { ledgerReplayCommand, ledgerVerifyCommand } from './ledger.command.ts';
 import { logKeyCommand } from './log.command.ts';
 import { logMonitorCommand } from './log-monitor.command.ts';
+import { policyActivateCommand, policyActivationsCommand } from './policy-activate.command.ts';
 import { policyCheckCommand, policySimulateCommand } from './policy.command.ts';
 import { principalAddCommand, principalListCommand, principalRevokeCommand } from './principal.command.ts';
 import { principalWebhookCommand } from './principal-webhook.command.ts';
@@ -23,6 +24,8 @@ export const COMMANDS: readonly Command[] = [
   dbRestoreCommand,
   policyCheckCommand,
   policySimulateCommand,
+  policyActivateCommand,
+  policyActivationsCommand,
   principalAddCommand,
   principalListCommand,
   principalRevokeCommand,

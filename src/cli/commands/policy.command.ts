@@ -24,7 +24,7 @@ export const policyCheckCommand: Command = {
 
 const MAX_SAMPLES = 100;
 
-function parseInstant(text: string | undefined): Date | undefined {
+export function parseInstant(text: string | undefined): Date | undefined {
   if (text === undefined) return undefined;
   const at = new Date(text);
   if (!/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(text) || Number.isNaN(at.getTime()))

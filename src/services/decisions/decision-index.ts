@@ -5,29 +5,26 @@
  * past that instant the entry is stale until the scheduled jobs re-evaluate the subject, and a
  * decision reads the subject from the database instead (decisions.service.ts). Each scheme's
  * entries are sharded (state-table.ts), so one scheme may hold more than 2^24 identifiers.
- * Decisions for a (state, action) pair are computed once from the policy and cached.
+ * Decisions for a (state, action) pair are computed once from the policy and cached (policy-codes.ts).
+ *
+ * While a policy activation rescores the registry a page of subjects at a time (policy.service.ts), the index
+ * knows two policies: the one in force and the one being activated. A subject the activation has reached is
+ * stored with NEXT_BIT and decided under the new policy; every other under the policy in force; each decision
+ * names the version it was made under. When the activation completes, the index is rebuilt under the new policy.
  */
 
-import {
-  decideAction,
-  MAX_LISTS,
-  STATE_GRADE_BITS,
-  stateEncodingProblems,
-  type ActionDecision,
-} from '../../domain/decide.ts';
-import { measuresFor, relatedMeasuresFor, type AppliedMeasure } from '../../domain/measures.ts';
-import { gradeFor, type Policy } from '../../domain/policy.ts';
-import type { RelatedListing, RelatedVia } from '../../domain/related.ts';
-import { CredenceError } from '../../errors.ts';
+import type { Policy } from '../../domain/policy.ts';
+import type { RelatedListing } from '../../domain/related.ts';
+import { type DecisionTemplate, PolicyCodes, RELATED_BIT } from './policy-codes.ts';
 import { changeSeconds, StateTable } from './state-table.ts';
 
-const GRADE_MASK = (1 << STATE_GRADE_BITS) - 1;
+export { type DecisionTemplate, RELATED_BIT } from './policy-codes.ts';
+
 /**
- * Set in a state code when measures bind the subject through a related organisation's listing (Fa Shi [2015] 17
- * art. 3 para. 2): the one bit above the grade and list bits (still a small integer). Such a subject's decisions
- * name the organisation and the relationship, so they are built per subject from `related`, not cached per code.
+ * Set in a state code encoded under the policy being activated (above RELATED_BIT; an Int32Array holds it). Codes
+ * without it are the policy in force's.
  */
-export const RELATED_BIT = 1 << (STATE_GRADE_BITS + MAX_LISTS);
+export const NEXT_BIT = RELATED_BIT << 1;
 /** What `freshCode` answers for an entry whose next change has come: no state code is negative. */
 export const STALE = -1;
 
@@ -37,6 +34,10 @@ export interface IndexedState {
   readonly grade: string | null;
   readonly active_lists: readonly string[] | null;
   readonly related: readonly unknown[] | null;
+  /** The policy the state was last written under; absent: the policy in force. */
+  readonly policy_digest?: string | null;
+  /** The subject's id, where known: an activation's cursor says which policy decides it. */
+  readonly subject_id?: string;
 }
 
 export interface DecisionIndexOptions {
@@ -44,28 +45,15 @@ export interface DecisionIndexOptions {
   readonly shards?: number;
 }
 
-export interface DecisionTemplate extends ActionDecision {
-  readonly reasons: readonly string[];
-  readonly measureViews: readonly {
-    id: string;
-    effect: string;
-    list: string | null;
-    grade: string | null;
-    legal_basis: string;
-    /** Where the measure binds the subject through an organisation: the organisation and the relationship. */
-    related?: RelatedVia;
-  }[];
-}
-
 export class DecisionIndex {
+  /** The policy in force. */
   readonly policy: Policy;
   /** scheme → identifier value → state code and next change; per-scheme tables avoid building `scheme:value` keys. */
   private readonly codes = new Map<string, StateTable>();
   private readonly shards: number | undefined;
-  private readonly listBits = new Map<string, number>();
-  private readonly grades: string[];
-  private readonly actionIndex = new Map<string, number>();
-  private readonly templates = new Map<string, Map<number, DecisionTemplate>>();
+  private readonly current: PolicyCodes;
+  /** The policy being activated, and the last subject id its activation has rescored (as the ledger said). */
+  private next: { readonly codes: PolicyCodes; through: bigint } | null = null;
   /**
    * scheme → identifier value → the related listings binding the subject (only where RELATED_BIT is set). Not
    * sharded: only persons bound through a listed organisation are here, a few per listed organisation.
@@ -76,14 +64,8 @@ export class DecisionIndex {
   constructor(policy: Policy, options: DecisionIndexOptions = {}) {
     this.policy = policy;
     this.shards = options.shards;
-    this.grades = policy.scoring.grades.map((g) => g.grade);
-    // The policy loader refuses such a policy; this guards policies built some other way.
-    const problems = stateEncodingProblems({ grades: this.grades.length, lists: policy.lists.size });
-    if (problems.length > 0)
-      throw new CredenceError('CRD_POLICY_INVALID', 'the policy is too large for the decision index', problems);
-    for (const [i, id] of [...policy.lists.keys()].entries()) this.listBits.set(id, 1 << i);
-    for (const [i, id] of [...policy.actions.keys()].entries()) this.actionIndex.set(id, i);
-    this.baseCode = this.encode(gradeFor(policy.scoring, policy.scoring.base), []);
+    this.current = new PolicyCodes(policy);
+    this.baseCode = this.current.baseCode;
   }
 
   get size(): number {
@@ -92,22 +74,56 @@ export class DecisionIndex {
     return size;
   }
 
+  /** The policy being activated, if an activation is under way. */
+  get nextPolicy(): Policy | undefined {
+    return this.next?.codes.policy;
+  }
+
+  /**
+   * An activation of `policy` has rescored every subject up to `through` (a subject id): states evaluated under it
+   * are indexed with NEXT_BIT from now on.
+   */
+  activating(policy: Policy, through: string): void {
+    if (this.next === null || this.next.codes.policy.digest !== policy.digest)
+      this.next = { codes: new PolicyCodes(policy), through: 0n };
+    if (BigInt(through) > this.next.through) this.next.through = BigInt(through);
+  }
+
+  /** The policy a subject is decided under: the one being activated once its activation has reached the subject. */
+  policyOf(subjectId: string): Policy {
+    return this.next !== null && BigInt(subjectId) <= this.next.through ? this.next.codes.policy : this.policy;
+  }
+
+  /**
+   * Whether a state is decided under the policy being activated: its subject is at or before the activation's
+   * cursor (a page leaves a subject whose state did not change as it was, naming the old policy), or, where the
+   * subject id is not at hand (the warm-up's rows), the state was written under the new policy.
+   */
+  private isNext(state: IndexedState): boolean {
+    const next = this.next!;
+    if (state.subject_id !== undefined) return BigInt(state.subject_id) <= next.through;
+    return state.policy_digest === next.codes.policy.digest;
+  }
+
+  /** Encodes a state under the policy in force. */
   encode(grade: string, activeLists: readonly string[], related = false): number {
-    let mask = 0;
-    for (const list of activeLists) mask |= this.listBits.get(list) ?? 0;
-    return (related ? RELATED_BIT : 0) | (mask << STATE_GRADE_BITS) | Math.max(0, this.grades.indexOf(grade));
+    return this.current.encode(grade, activeLists, related);
   }
 
   /**
    * A subject's state as the projections hold it (subject_state) turned into what the index keeps: its state code
    * and the related listings binding it, their ends dropped (a decision holds as long as the state does: see
-   * measuresFor). A state that is not indexed is the base state. The warm-up, the ledger follower and a decision read
-   * afresh all go through here.
+   * measuresFor). A state that is not indexed is the base state. A state evaluated under the policy being activated
+   * is encoded under it, with NEXT_BIT (never the base code: such a subject is not decided under the policy in
+   * force): see isNext. The warm-up, the ledger follower and a decision read afresh all go through here.
    */
   entryOf(state: IndexedState): { code: number; related: RelatedListing[] } {
-    if (state.indexed !== true) return { code: this.baseCode, related: [] };
+    const next = this.next !== null && this.isNext(state) ? this.next.codes : null;
+    const codes = next ?? this.current;
+    const flag = next === null ? 0 : NEXT_BIT;
+    if (state.indexed !== true) return { code: flag | codes.baseCode, related: [] };
     const related = ((state.related ?? []) as RelatedListing[]).map((l) => ({ ...l, until: null }));
-    return { code: this.encode(state.grade ?? '', state.active_lists ?? [], related.length > 0), related };
+    return { code: flag | codes.encode(state.grade ?? '', state.active_lists ?? [], related.length > 0), related };
   }
 
   /** Records the related listings binding an identifier's subject (none: forgotten). */
@@ -134,10 +150,7 @@ export class DecisionIndex {
 
   /** The decision for a state code and the related listings binding the subject (a subject read afresh). */
   decideWith(action: string, code: number, listings: readonly RelatedListing[]): DecisionTemplate {
-    const own = this.decider(action)(code & ~RELATED_BIT);
-    const derived = decideAction(relatedMeasuresFor(this.policy, listings), action);
-    if (derived.measures.length === 0) return own;
-    return this.template(decideAction([...own.measures, ...derived.measures], action), action);
+    return this.codesOf(code).decideWith(action, code & ~NEXT_BIT, listings);
   }
 
   /**
@@ -184,66 +197,19 @@ export class DecisionIndex {
   /** The decision for an identifier and a known action. */
   decide(scheme: string, value: string, action: string): DecisionTemplate {
     const code = this.code(scheme, value);
-    return code < RELATED_BIT ? this.decider(action)(code) : this.decideRelated(scheme, value, action, code);
+    return (code & RELATED_BIT) === 0 ? this.decider(action)(code) : this.decideRelated(scheme, value, action, code);
   }
 
-  /** A function from state code to decision for one action: resolve the action once per batch. */
+  /** A function from state code (without RELATED_BIT) to decision for one action: resolve the action once per batch. */
   decider(action: string): (code: number) => DecisionTemplate {
-    let templates = this.templates.get(action);
-    if (templates === undefined) {
-      if (!this.actionIndex.has(action)) throw new Error(`unknown action ${action}`);
-      templates = new Map();
-      this.templates.set(action, templates);
-    }
-    const cache = templates;
-    return (code) => {
-      let template = cache.get(code);
-      if (template === undefined) {
-        template = this.buildTemplate(code, action);
-        cache.set(code, template);
-      }
-      return template;
-    };
+    if (!this.policy.actions.has(action)) throw new Error(`unknown action ${action}`); // checkGrant refuses it first
+    const current = this.current.decider(action);
+    if (this.next === null) return current;
+    const next = this.next.codes.decider(action);
+    return (code) => ((code & NEXT_BIT) === 0 ? current(code) : next(code & ~NEXT_BIT));
   }
 
-  private buildTemplate(code: number, action: string): DecisionTemplate {
-    const grade = this.grades[code & GRADE_MASK]!;
-    const mask = code >>> STATE_GRADE_BITS;
-    const lists = [...this.listBits].filter(([, bit]) => (mask & bit) !== 0).map(([list]) => ({ list, until: null }));
-    return this.template(decideAction(measuresFor(this.policy, { grade, lists }), action), action);
-  }
-
-  private template(decision: ActionDecision, action: string): DecisionTemplate {
-    return Object.freeze({
-      ...decision,
-      reasons: Object.freeze(decision.measures.map((m) => this.reason(m, action))),
-      measureViews: Object.freeze(
-        decision.measures.map((m) => ({
-          id: m.id,
-          effect: m.effect,
-          list: m.list ?? null,
-          grade: m.grade ?? null,
-          legal_basis: m.legal_basis,
-          ...(m.related === undefined ? {} : { related: m.related }),
-        })),
-      ),
-    });
-  }
-
-  private reason(m: AppliedMeasure, action: string): string {
-    const listed =
-      m.list === undefined ? '' : `listed on ${m.list} (${this.policy.lists.get(m.list)?.legal_basis.en ?? ''})`;
-    if (m.related !== undefined) {
-      // Fa Shi [2015] 17 art. 3 para. 2: the decision names the organisation, the relationship and the law.
-      const { organization, relationship_id, role } = m.related;
-      const roleName = this.policy.relationships?.roles.get(role)?.name.en ?? role;
-      return (
-        `${m.effect} ${action}: ${roleName} (relationship ${relationship_id}) of ${organization.name} ` +
-        `(${organization.scheme} ${organization.id}), which is ${listed}; measure ${m.id} binds related persons ` +
-        `under ${m.legal_basis}`
-      );
-    }
-    const why = m.list !== undefined ? listed : `credit grade ${m.grade}`;
-    return `${m.effect} ${action}: ${why}; measure ${m.id} under ${m.legal_basis}`;
+  private codesOf(code: number): PolicyCodes {
+    return (code & NEXT_BIT) === 0 || this.next === null ? this.current : this.next.codes;
   }
 }

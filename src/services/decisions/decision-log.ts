@@ -25,7 +25,6 @@ export interface DecisionBatch {
   readonly principal_id: string;
   readonly action: string;
   readonly purpose: string;
-  readonly policy_version: string;
   readonly decisions: readonly LoggedDecision[];
 }
 
@@ -33,6 +32,8 @@ export interface LoggedDecision {
   readonly decision_id: string;
   readonly subject: { readonly scheme: string; readonly id: string };
   readonly outcome: string;
+  /** The policy version the decision was made under: during a policy activation a batch may mix two. */
+  readonly policy_version: string;
   /** Read only for `review` outcomes, at flush: the measures that asked, and their reasons. */
   readonly measures: readonly { readonly effect: string }[];
   readonly reasons: readonly string[];
@@ -192,7 +193,7 @@ function toColumns(entries: readonly Entry[], count: number): InquiryColumns {
         action: b.action,
         purpose: b.purpose,
         outcome: d.outcome,
-        policy_version: b.policy_version,
+        policy_version: d.policy_version,
       });
     }
   }
@@ -217,7 +218,7 @@ function reviewTasksOf(entries: readonly Entry[]): NewReviewTask[] {
         principal_id: b.principal_id,
         action: b.action,
         purpose: b.purpose,
-        policy_version: b.policy_version,
+        policy_version: d.policy_version,
         measures: asked.map((a) => a.measure),
         reasons: asked.map((a) => a.reason),
         opened_at: b.at,

@@ -116,7 +116,6 @@ export function checkSubjects(
   const index = rt.index;
   const decide = index.decider(action);
   const at = now.toISOString();
-  const version = index.policy.version;
   // One new id per batch; each decision is that id and its position, unique and cheap.
   const batchId = rt.newId();
   const results: BatchResult[] = new Array(subjects.length);
@@ -150,7 +149,7 @@ export function checkSubjects(
       outcome: template.outcome,
       measures: template.measureViews,
       reasons: template.reasons,
-      policy_version: version,
+      policy_version: template.policy_version,
       evaluated_at: at,
       review_id: template.outcome === 'review' ? id : undefined,
     };
@@ -159,7 +158,7 @@ export function checkSubjects(
   }
   return {
     results,
-    batch: { at: now, principal_id: principal.id, action, purpose, policy_version: version, decisions },
+    batch: { at: now, principal_id: principal.id, action, purpose, decisions },
     stale,
   };
 }

@@ -32,7 +32,7 @@ export async function decideAfresh(
   now: Date,
 ): Promise<Map<string, DecisionTemplate>> {
   const index = rt.index;
-  const { policy } = index;
+  const next = index.nextPolicy;
   const read = await rt.db
     .transaction()
     .setIsolationLevel('repeatable read')
@@ -43,11 +43,16 @@ export async function decideAfresh(
         refs.map((r) => ({ scheme: r.scheme, value: r.id })),
       );
       const files = await loadSubjectFiles(trx, [...new Set(found.map((s) => s.id))]);
-      return { found, files, related: await loadRelatedOrganizations(trx, policy, files, now) };
+      // While a policy activation runs, a subject it has reached is evaluated under the policy being activated.
+      const related = new Map<string, Awaited<ReturnType<typeof loadRelatedOrganizations>>>();
+      for (const policy of next === undefined ? [index.policy] : [index.policy, next])
+        related.set(policy.digest, await loadRelatedOrganizations(trx, policy, files, now));
+      return { found, files, related };
     });
   const bySubject = new Map<string, DecisionTemplate>();
   for (const [subjectId, file] of read.files) {
-    const evaluation = evaluateSubject(policy, file, now, read.related.get(subjectId));
+    const policy = index.policyOf(subjectId);
+    const evaluation = evaluateSubject(policy, file, now, read.related.get(policy.digest)?.get(subjectId));
     // The state the jobs will store, indexed as the ledger follower will index it.
     const { code, related } = index.entryOf(stateRow(policy, subjectId, evaluation, now));
     bySubject.set(subjectId, index.decideWith(action, code, related));

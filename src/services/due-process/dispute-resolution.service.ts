@@ -77,7 +77,7 @@ async function planOutcome(
     return {
       record: { ...record, status: 'revoked' },
       version,
-      events: [...revocationChange(record, meta).events],
+      events: [...revocationChange(policy, record, meta).events],
     };
   const corrected = await checkCorrection(trx, policy, principal.agency_kind!, record, resolution.changes!, now);
   if (!corrected.changed)
@@ -129,7 +129,7 @@ export async function resolveDispute(
         },
       ],
       notices: (evaluation) => [
-        disputeResolvedNotice(plan.record, evaluation, { id: disputeId, due_at: dispute.due_at }, resolution),
+        disputeResolvedNotice(policy, plan.record, evaluation, { id: disputeId, due_at: dispute.due_at }, resolution),
       ],
     };
     await commitChanges(trx, policy, now, [change]);

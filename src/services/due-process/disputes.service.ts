@@ -89,7 +89,7 @@ export async function openDispute(ctx: ServiceContext, principal: Principal, rec
         subject_id: record.subject_id,
         events: [{ type: 'dispute.opened', payload: { dispute, record_status: recordStatus } }],
         notices: (evaluation) => [
-          disputeOpenedNotice(disputed, evaluation, { id: dispute.id, due_at: new Date(dispute.due_at) }),
+          disputeOpenedNotice(policy, disputed, evaluation, { id: dispute.id, due_at: new Date(dispute.due_at) }),
         ],
       },
     ]);
@@ -266,7 +266,7 @@ async function markOverduePage(trx: Transaction<DB>, policy: Policy, now: Date):
         },
       ],
       notices: (evaluation) => [
-        disputeOverdueNotice(suspended, evaluation, { id: dispute.id, due_at: dispute.due_at }),
+        disputeOverdueNotice(policy, suspended, evaluation, { id: dispute.id, due_at: dispute.due_at }),
       ],
     });
   }

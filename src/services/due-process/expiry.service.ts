@@ -82,7 +82,7 @@ async function writeExpiries(trx: Transaction<DB>, policy: Policy, ended: readon
   await reprojectSubjects(trx, policy, [...new Set(ended.map((e) => e.record.subject_id))], now, { notify: true });
   await recordNotices(
     trx,
-    ended.map(({ record, end }) => recordExpiredNotice(record, end)),
+    ended.map(({ record, end }) => recordExpiredNotice(policy, record, end)),
     now,
   );
   await notifyLedger(trx);

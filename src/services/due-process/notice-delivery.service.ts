@@ -28,6 +28,7 @@ import { getCounter } from '../../store/counts.repository.ts';
 import type { ServiceContext } from '../context.ts';
 import { readKeysetPage } from '../keyset-page.ts';
 import { noticeAgencies, type NoticeText, noticeTexts } from './notice-text.ts';
+import { renderStoredNotices, type RenderedNotice } from './stored-notices.ts';
 
 /** The delivery states and a notice's delivery row, as operators see them. */
 export { DELIVERY_STATUSES, type DeliveryRow, type DeliveryStatus } from '../../store/deliveries.repository.ts';
@@ -53,6 +54,9 @@ export interface DeliveryCounts {
   readonly retrying: number;
   readonly failed: number;
 }
+
+/** A notice id: a UUID (stored as `uuid` since migration 021, so anything else names no notice). */
+const NOTICE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const DEFAULTS = { timeoutMs: 5_000, maxAttempts: 20, batchSize: 25, maxBatches: 40 };
 const BACKOFF_BASE_MS = 30_000;
@@ -86,7 +90,7 @@ export function signBody(secret: string, body: string): string {
  * English, for receivers written before). A notice stored before migration 013 has its English text in both.
  */
 export function noticeBody(
-  notice: OutboxNotice,
+  notice: RenderedNotice<OutboxNotice>,
   identifiers: readonly { scheme: string; value: string }[],
   texts: Readonly<Record<Language, NoticeText>>,
 ): string {
@@ -178,8 +182,9 @@ async function deliverBatch(
   now: Date,
 ): Promise<{ claimed: number; outcomes: AttemptOutcome[] }> {
   return ctx.db.transaction().execute(async (trx) => {
-    const due = await claimDueNotices(trx, now, webhook.batchSize ?? DEFAULTS.batchSize);
-    if (due.length === 0) return { claimed: 0, outcomes: [] };
+    const claimed = await claimDueNotices(trx, now, webhook.batchSize ?? DEFAULTS.batchSize);
+    if (claimed.length === 0) return { claimed: 0, outcomes: [] };
+    const due = await renderStoredNotices(trx, ctx.policy, claimed);
     const identifiers = new Map<string, { scheme: string; value: string }[]>();
     for (const row of await getIdentifiersOfSubjects(trx, [...new Set(due.map((n) => n.subject_id))])) {
       const list = identifiers.get(row.subject_id) ?? [];
@@ -268,7 +273,7 @@ export async function getDeliveryOverview(
     parseKey: (key) => {
       const instants = key.slice(0, -1);
       const valid =
-        instants.every((k) => !Number.isNaN(Date.parse(k)) && /^\d{4}-/.test(k)) && key.at(-1)!.length <= 64;
+        instants.every((k) => !Number.isNaN(Date.parse(k)) && /^\d{4}-/.test(k)) && NOTICE_ID.test(key.at(-1)!);
       return valid ? [...key] : undefined;
     },
     read: (from, toward, limit) => getDeliveries(ctx.db, { status, from, toward, limit }),
@@ -294,7 +299,7 @@ export async function getDeliveryOverview(
  * the outbox's, not the registry's, so this is no ledger event.
  */
 export async function requestRedelivery(ctx: ServiceContext, noticeId: string): Promise<DeliveryRow> {
-  const row = await requeueNotice(ctx.db, noticeId, ctx.clock());
+  const row = NOTICE_ID.test(noticeId) ? await requeueNotice(ctx.db, noticeId, ctx.clock()) : undefined;
   if (row === undefined) throw new CredenceError('CRD_NOTICE_NOT_FOUND', `no notice ${noticeId}`);
   return row;
 }

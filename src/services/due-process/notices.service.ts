@@ -3,13 +3,14 @@
 import type { Language } from '../../domain/local-text.ts';
 import type { Principal } from '../../domain/principal.ts';
 import { CredenceError } from '../../errors.ts';
-import { getNoticesOfSubject, type StoredNotice } from '../../store/notices.repository.ts';
+import type { StoredNotice } from '../../store/notices.repository.ts';
 import { getSubjectByIdentifier } from '../../store/subjects.repository.ts';
 import type { ServiceContext } from '../context.ts';
 import { checkSubjectRef, type SubjectRef } from '../decisions/decisions.service.ts';
 import { logInquiries } from './inquiries.service.ts';
 import { type NoticeText, renderNotices } from './notice-text.ts';
 import { authorizeReport } from './reports.service.ts';
+import { readNoticesOfSubject } from './stored-notices.ts';
 
 /**
  * GET /v1/subjects/{scheme}/{id}/notices: authorised like the report, logged before the read. Each notice comes
@@ -26,6 +27,6 @@ export async function listNotices(
   authorizeReport(principal, ref);
   await logInquiries(ctx, principal, { identifiers: [ref] }, 'notices', { kind: 'report' });
   const subject = await getSubjectByIdentifier(ctx.db, ref.scheme, ref.id);
-  const notices = subject === undefined ? [] : await getNoticesOfSubject(ctx.db, subject.id);
+  const notices = subject === undefined ? [] : await readNoticesOfSubject(ctx.db, ctx.policy, subject.id);
   return { notices: await renderNotices(ctx.db, ctx.policy, notices, reader.language, reader.timeZone) };
 }

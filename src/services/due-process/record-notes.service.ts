@@ -72,7 +72,7 @@ export async function addRecordNote(
       {
         subject_id: record.subject_id,
         events: [{ type: 'record.noted', payload: { note } }],
-        notices: (evaluation) => [recordNotedNotice(record, evaluation, trimmed)],
+        notices: (evaluation) => [recordNotedNotice(ctx.policy, record, evaluation, trimmed)],
       },
     ]);
     return recordNoteView({ ...note, at: now });

@@ -232,8 +232,8 @@ export async function decideRepair(
         ],
         notices: (evaluation) => [
           decision.approve
-            ? recordRepairedNotice(after, evaluation, decision.reason)
-            : repairRefusedNotice(after, evaluation, decision.reason),
+            ? recordRepairedNotice(policy, after, evaluation, decision.reason)
+            : repairRefusedNotice(policy, after, evaluation, decision.reason),
         ],
       },
     ]);

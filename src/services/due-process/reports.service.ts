@@ -18,7 +18,7 @@ import {
   type InquiryCursor,
 } from '../../store/inquiries.repository.ts';
 import { getCommitmentsOfSubjects } from '../../store/commitments.repository.ts';
-import { getNoticesOfSubject, type StoredNotice } from '../../store/notices.repository.ts';
+import type { StoredNotice } from '../../store/notices.repository.ts';
 import { getRecordsOfSubjects, type StoredRecord } from '../../store/records.repository.ts';
 import {
   getIdentifiersOfSubjects,
@@ -31,6 +31,7 @@ import { checkSubjectRef, type SubjectRef } from '../decisions/decisions.service
 import { commitmentView } from './commitments.service.ts';
 import { logInquiries } from './inquiries.service.ts';
 import { annotationFor, getRecordAnnotations, type RecordAnnotation } from './record-annotations.service.ts';
+import { readNoticesOfSubject } from './stored-notices.ts';
 import { readSubjectLog } from '../ledger/subject-log.service.ts';
 import { loadRelatedOrganizations } from '../ledger/projection.service.ts';
 import { relationshipsOfSubject } from '../relationships/relationship-views.service.ts';
@@ -66,7 +67,7 @@ async function readSubjectFile(ctx: ServiceContext, ref: SubjectRef, now: Date):
   }));
   const records = await getRecordsOfSubjects(ctx.db, [subject.id]);
   const [notices, annotations] = await Promise.all([
-    getNoticesOfSubject(ctx.db, subject.id),
+    readNoticesOfSubject(ctx.db, ctx.policy, subject.id),
     getRecordAnnotations(
       ctx.db,
       subject.id,

@@ -24,7 +24,12 @@ import {
 } from '../../store/state.repository.ts';
 import { getPersonsRelatedTo, getRelationshipsOfPersons } from '../../store/relationships.repository.ts';
 import { getIdentifiersOfSubjects, getSubjectsByIds } from '../../store/subjects.repository.ts';
+import { getLatestActivationShared } from '../../store/policy-activations.repository.ts';
+import { getRecordsInRange } from '../../store/records.repository.ts';
+import { getStatesInRange, getSubjectKindsInRange } from '../../store/rescoring.repository.ts';
+import { lockLedger } from '../../store/ledger.repository.ts';
 import { appendEvents } from './ledger.service.ts';
+import { storedPolicy } from './stored-policies.ts';
 
 /** True when decisions about this subject can differ from those about an unknown subject. */
 export function isIndexed(policy: Policy, evaluation: Evaluation): boolean {
@@ -51,16 +56,24 @@ export function stateRow(policy: Policy, subjectId: string, evaluation: Evaluati
   };
 }
 
-function listRows(subjectId: string, evaluation: Evaluation): ListEntryRow[] {
-  return evaluation.lists.map((m) => ({
-    list_id: m.list,
-    subject_id: subjectId,
-    status: m.status,
-    since: m.since,
-    effective_from: m.effective_from,
-    until: m.until,
-    record_ids: [...m.records],
-  }));
+/** A subject's list entries, each with what it rests on (its records' types, the newest decision: migration 023). */
+function listRows(subjectId: string, evaluation: Evaluation, file: SubjectFile): ListEntryRow[] {
+  return evaluation.lists.map((m) => {
+    const records = file.records.filter((r) => m.records.includes(r.id));
+    const newest = Math.max(...records.map((r) => r.decided_at.getTime()));
+    return {
+      list_id: m.list,
+      subject_id: subjectId,
+      status: m.status,
+      since: m.since,
+      effective_from: m.effective_from,
+      until: m.until,
+      record_ids: [...m.records],
+      subject_kind: file.kind,
+      record_types: [...new Set(records.map((r) => r.type))].sort(),
+      newest_decided_at: records.length === 0 ? null : new Date(newest),
+    };
+  });
 }
 
 export interface Projected {
@@ -89,16 +102,34 @@ export async function writeProjections(
   options: ProjectionOptions,
 ): Promise<Projected> {
   const before = options.notify ? await getPreviousLists(trx, [...files.keys()]) : new Map<string, Previous>();
+  const evaluations = new Map<string, Evaluation>();
+  const related = await loadRelatedOrganizations(trx, policy, files, at);
+  for (const [subjectId, file] of files)
+    evaluations.set(subjectId, evaluateSubject(policy, file, at, related.get(subjectId)));
+  const states = await writeEvaluations(trx, policy, files, evaluations, before, at, options);
+  if (options.notify) await reprojectRelatedPersons(trx, policy, files, at, options);
+  return { states, evaluations };
+}
+
+/**
+ * Writes evaluated subjects' projections (state and list entries, replaced) and, with `notify`, a notice of every
+ * list membership that appears, starts or ends against `before`.
+ */
+async function writeEvaluations(
+  trx: Transaction<DB>,
+  policy: Policy,
+  files: ReadonlyMap<string, SubjectFile>,
+  evaluations: ReadonlyMap<string, Evaluation>,
+  before: ReadonlyMap<string, Previous>,
+  at: Date,
+  options: ProjectionOptions,
+): Promise<SubjectStateRow[]> {
   const states: SubjectStateRow[] = [];
   const entries: ListEntryRow[] = [];
-  const evaluations = new Map<string, Evaluation>();
   const notices: NoticeDraft[] = [];
-  const related = await loadRelatedOrganizations(trx, policy, files, at);
-  for (const [subjectId, file] of files) {
-    const evaluation = evaluateSubject(policy, file, at, related.get(subjectId));
-    evaluations.set(subjectId, evaluation);
+  for (const [subjectId, evaluation] of evaluations) {
     states.push(stateRow(policy, subjectId, evaluation, at));
-    entries.push(...listRows(subjectId, evaluation));
+    entries.push(...listRows(subjectId, evaluation, files.get(subjectId)!));
     if (options.notify)
       notices.push(
         ...membershipNotices(
@@ -112,10 +143,110 @@ export async function writeProjections(
       );
   }
   await upsertSubjectStates(trx, states);
-  await replaceListEntries(trx, [...files.keys()], entries);
+  await replaceListEntries(trx, [...evaluations.keys()], entries);
   await recordNotices(trx, notices, at);
-  if (options.notify) await reprojectRelatedPersons(trx, policy, files, at, options);
-  return { states, evaluations };
+  return states;
+}
+
+/**
+ * One page of a policy activation: the subjects with ids in (after, through], read by range, evaluated under
+ * `policy` at `at`. A subject whose evaluation changed is written as any projection is, with notices naming the
+ * policy; one whose evaluation is the same is left as it is (its row still names the policy and the instant of its
+ * last change: subject_state says when a state last changed, not when it was last confirmed). That is most subjects
+ * of most policy changes, and what makes a page cheap: reads and evaluation, no write. Which policy decides a subject
+ * follows from the activation's cursor, not from its row (decision-index.ts), and a replay simulates the same
+ * comparison (replay.service.ts). Persons related to an organisation in the page are not re-evaluated: a person's
+ * evaluation depends only on the organisation's records and the person's own policy, which the organisation's page
+ * changes for neither. Resolves to how many subjects changed.
+ */
+export async function rescoreRange(
+  trx: Transaction<DB>,
+  policy: Policy,
+  after: string,
+  through: string,
+  at: Date,
+): Promise<number> {
+  const [subjects, records, stored] = [
+    await getSubjectKindsInRange(trx, after, through),
+    await getRecordsInRange(trx, after, through),
+    await getStatesInRange(trx, after, through),
+  ];
+  const files = new Map<string, { kind: SubjectFile['kind']; records: SubjectFile['records'][number][] }>();
+  for (const s of subjects) files.set(s.id, { kind: s.kind, records: [] });
+  for (const r of records) files.get(r.subject_id)?.records.push(r);
+  const previous = new Map(stored.map((row) => [row.subject_id, row]));
+  const related = await loadRelatedOrganizations(trx, policy, files, at);
+  const changed = new Map<string, Evaluation>();
+  for (const [subjectId, file] of files) {
+    const evaluation = evaluateSubject(policy, file, at, related.get(subjectId));
+    const row = previous.get(subjectId);
+    if (row === undefined || !sameState(row, stateRow(policy, subjectId, evaluation, at)))
+      changed.set(subjectId, evaluation);
+  }
+  const before = new Map(stored.map((row) => [row.subject_id, row as unknown as Previous]));
+  await writeEvaluations(trx, policy, files, changed, before, at, { notify: true, activation: true });
+  return changed.size;
+}
+
+/** Writes evaluated subjects' projections without notices: a replay's own evaluations (replay.service.ts). */
+export async function writeReplayed(
+  trx: Transaction<DB>,
+  policy: Policy,
+  files: ReadonlyMap<string, SubjectFile>,
+  evaluations: ReadonlyMap<string, Evaluation>,
+  at: Date,
+): Promise<void> {
+  await writeEvaluations(trx, policy, files, evaluations, new Map(), at, { notify: false });
+}
+
+/** Whether two evaluations (each under its policy) would store the same state, but for policy and instant. */
+export function sameEvaluation(
+  first: { readonly policy: Policy; readonly evaluation: Evaluation },
+  second: { readonly policy: Policy; readonly evaluation: Evaluation },
+): boolean {
+  const row = stateRow(first.policy, '', first.evaluation, new Date(0));
+  const stored = {
+    ...row,
+    lists: JSON.parse(JSON.stringify(row.lists)),
+    related: JSON.parse(JSON.stringify(row.related)),
+  };
+  return sameState(stored, stateRow(second.policy, '', second.evaluation, new Date(0)));
+}
+
+/** Whether a stored state (JSON dates as text) holds what `row` would store, but for policy and instant. */
+function sameState(
+  stored: Pick<SubjectStateRow, 'score' | 'grade' | 'next_change_at' | 'indexed'> & {
+    readonly lists: unknown;
+    readonly active_lists: readonly string[];
+    readonly related: unknown;
+  },
+  row: SubjectStateRow,
+): boolean {
+  return (
+    Number(stored.score) === row.score &&
+    stored.grade === row.grade &&
+    stored.indexed === row.indexed &&
+    (stored.next_change_at?.getTime() ?? null) === (row.next_change_at?.getTime() ?? null) &&
+    stored.active_lists.join(',') === row.active_lists.join(',') &&
+    sameJson(stored.lists, row.lists) &&
+    sameJson(stored.related, row.related)
+  );
+}
+
+/** Whether `stored` (parsed from jsonb) is what `value` would be stored as: JSON.stringify's view of it, deeply. */
+function sameJson(stored: unknown, value: unknown): boolean {
+  if (value instanceof Date) return stored === value.toISOString();
+  if (value === null || typeof value !== 'object') return stored === value;
+  if (stored === null || typeof stored !== 'object') return false;
+  if (Array.isArray(value))
+    return Array.isArray(stored) && stored.length === value.length && value.every((v, i) => sameJson(stored[i], v));
+  if (Array.isArray(stored)) return false;
+  const keys = Object.keys(value).filter((k) => (value as Record<string, unknown>)[k] !== undefined);
+  const storedObject = stored as Record<string, unknown>;
+  return (
+    keys.length === Object.keys(storedObject).length &&
+    keys.every((k) => k in storedObject && sameJson(storedObject[k], (value as Record<string, unknown>)[k]))
+  );
 }
 
 /**
@@ -133,10 +264,7 @@ async function reprojectRelatedPersons(
   const organizations = [...files].filter(([, file]) => file.kind === 'organization').map(([id]) => id);
   const persons = (await getPersonsRelatedTo(trx, organizations)).filter((id) => !files.has(id));
   if (persons.length === 0) return;
-  await writeProjections(trx, policy, await loadSubjectFiles(trx, persons), at, {
-    notify: true,
-    activation: options.activation,
-  });
+  await reprojectSubjects(trx, policy, persons, at, { notify: true, activation: options.activation });
   const events = persons.map((id) => ({ type: 'subject.reevaluated', subject_id: id, payload: { reason: 'related' } }));
   await appendEvents(trx, at, events);
 }
@@ -223,7 +351,10 @@ export async function loadSubjectFiles(
   return files;
 }
 
-/** Re-evaluates subjects from their stored records at `at`. */
+/**
+ * Re-evaluates subjects from their stored records at `at`, each under the policy it is decided under (see
+ * projectUnderTheirPolicies).
+ */
 export async function reprojectSubjects(
   trx: Transaction<DB>,
   policy: Policy,
@@ -231,5 +362,65 @@ export async function reprojectSubjects(
   at: Date,
   options: ProjectionOptions,
 ): Promise<Projected> {
-  return writeProjections(trx, policy, await loadSubjectFiles(trx, subjectIds), at, options);
+  return projectUnderTheirPolicies(trx, policy, await loadSubjectFiles(trx, subjectIds), at, options);
+}
+
+/**
+ * writeProjections with each subject under the policy it is decided under: `policy` (the caller's, the one in force
+ * as its process knows it) unless the latest policy activation says otherwise (see policiesOf). The evaluations
+ * are returned together. Every write that changes what a subject's evaluation rests on goes through here.
+ */
+export async function projectUnderTheirPolicies(
+  trx: Transaction<DB>,
+  policy: Policy,
+  files: ReadonlyMap<string, SubjectFile>,
+  at: Date,
+  options: ProjectionOptions,
+): Promise<Projected> {
+  const groups = await policiesOf(trx, policy, [...files.keys()]);
+  if (groups.size === 1) {
+    const [under] = groups.keys();
+    return writeProjections(trx, under!, files, at, options);
+  }
+  const states: SubjectStateRow[] = [];
+  const evaluations = new Map<string, Evaluation>();
+  for (const [under, ids] of groups) {
+    const projected = await writeProjections(trx, under, new Map(ids.map((id) => [id, files.get(id)!])), at, options);
+    states.push(...projected.states);
+    for (const [id, evaluation] of projected.evaluations) evaluations.set(id, evaluation);
+  }
+  return { states, evaluations };
+}
+
+/**
+ * Which policy each subject is reprojected under. While an activation runs, a subject its cursor has passed is under
+ * the policy being activated and every other under the one it replaces; once it completed, everyone is under the
+ * activated policy, even in a process that has not heard of it yet. The activation's row is read FOR SHARE, so a
+ * page of the activation (which locks it FOR UPDATE) and this write never interleave.
+ */
+async function policiesOf(
+  trx: Transaction<DB>,
+  policy: Policy,
+  subjectIds: readonly string[],
+): Promise<Map<Policy, string[]>> {
+  if (subjectIds.length === 0) return new Map([[policy, []]]);
+  // The ledger's lock first, as a page takes it (policy.service.ts): a write that took this row's lock first and
+  // then waited for the ledger's, while a page held the ledger's and waited for the row, would be a deadlock.
+  await lockLedger(trx);
+  const latest = await getLatestActivationShared(trx);
+  if (latest === undefined) return new Map([[policy, [...subjectIds]]]);
+  const load = (digest: string) => (digest === policy.digest ? policy : storedPolicy(trx, digest));
+  if (latest.status === 'completed') return new Map([[await load(latest.digest), [...subjectIds]]]);
+  const before = latest.previous_digest === null ? policy : await load(latest.previous_digest);
+  if (latest.status === 'scheduled' || latest.cursor === null) return new Map([[before, [...subjectIds]]]);
+  const next = await load(latest.digest);
+  const cursor = BigInt(latest.cursor);
+  const result = new Map<Policy, string[]>();
+  for (const id of subjectIds) {
+    const under = BigInt(id) <= cursor ? next : before;
+    const ids = result.get(under);
+    if (ids === undefined) result.set(under, [id]);
+    else ids.push(id);
+  }
+  return result;
 }

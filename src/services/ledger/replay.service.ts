@@ -1,8 +1,8 @@
 /**
  * Rebuilds the projections from the ledger alone: subjects, identifiers, name variants,
- * records, subject_state and list_entries. Each subject is evaluated as of its last event (or
- * the last policy activation, if later) under the latest activated policy, which is exactly
- * how the live system wrote them, so the rebuilt tables come out identical.
+ * records, subject_state and list_entries. Each subject is evaluated as the live system last
+ * wrote it: at its last event under the policy it was under, then through the policy
+ * activations after it (see reprojectAsLive), so the rebuilt tables come out identical.
  */
 
 import type { Transaction } from 'kysely';
@@ -23,7 +23,9 @@ import type { DB } from '../../store/schema.ts';
 import { insertNameVariants, insertSubjects, type NameVariantRow } from '../../store/subjects.repository.ts';
 import type { ServiceContext } from '../context.ts';
 import { applyDueProcessEvent, DUE_PROCESS_EVENT_TYPES, type DueProcessEvent } from '../due-process/events.service.ts';
-import { reprojectSubjects } from './projection.service.ts';
+import { evaluateSubject, type Evaluation } from '../../domain/evaluate.ts';
+import type { SubjectFile } from '../../domain/record.ts';
+import { loadRelatedOrganizations, loadSubjectFiles, sameEvaluation, writeReplayed } from './projection.service.ts';
 
 const PAGE = 5000;
 
@@ -36,11 +38,30 @@ function revive<T>(value: Record<string, unknown>, dateKeys: readonly string[]):
 }
 
 interface ReplayState {
-  readonly lastEventAt: Map<string, Date>;
+  /** Each subject's last event: when, and its seq. */
+  readonly lastEvent: Map<string, { readonly at: Date; readonly seq: bigint }>;
   policyDigest: string | null;
-  activationAt: Date | null;
+  /** Policy changes in ledger order (see PolicySwitch). */
+  readonly switches: PolicySwitch[];
   events: number;
 }
+
+/**
+ * A policy change as the live registry made it. `all`: an activation from before resumable activations rescored and
+ * wrote every subject at one instant; `completed`: a resumable activation completed (its pages rescored everyone
+ * already there; later subjects are under it); `page`: a page of a resumable activation rescored the subjects with
+ * ids in (after, through], writing only those whose evaluation changed.
+ */
+type PolicySwitch =
+  | { readonly kind: 'all' | 'completed'; readonly seq: bigint; readonly at: Date; readonly digest: string }
+  | {
+      readonly kind: 'page';
+      readonly seq: bigint;
+      readonly at: Date;
+      readonly digest: string;
+      readonly after: bigint;
+      readonly through: bigint;
+    };
 
 async function applyPage(trx: Transaction<DB>, page: readonly LedgerRow[], state: ReplayState): Promise<void> {
   const subjects: Parameters<typeof insertSubjects>[1][number][] = [];
@@ -48,11 +69,16 @@ async function applyPage(trx: Transaction<DB>, page: readonly LedgerRow[], state
   const variants: NameVariantRow[] = [];
   for (const event of page) {
     state.events += 1;
-    if (event.subject_id !== null) state.lastEventAt.set(event.subject_id, event.at);
+    const seq = BigInt(event.seq);
+    if (event.subject_id !== null) state.lastEvent.set(event.subject_id, { at: event.at, seq });
     const p = parsePayload(event);
     if (event.type === 'policy.activated') {
       state.policyDigest = String(p.digest);
-      state.activationAt = event.at;
+      const kind = p.activation_id === undefined ? 'all' : 'completed';
+      state.switches.push({ kind, seq, at: event.at, digest: String(p.digest) });
+    } else if (event.type === 'policy.rescored') {
+      const range = { after: BigInt(String(p.after)), through: BigInt(String(p.through)) };
+      state.switches.push({ kind: 'page', seq, at: event.at, digest: String(p.digest), ...range });
     } else if (event.type === 'agency.registered') {
       await insertAgency(trx, revive(p.agency as Record<string, unknown>, ['created_at']) as never);
     } else if (event.type === 'subject.registered') {
@@ -143,19 +169,18 @@ export async function replayLedger(
     await truncateRebuiltTables(trx);
     const state = await applyLedger(trx);
     if (state.policyDigest === null) {
-      if (state.lastEventAt.size === 0) return { events: state.events, subjects: 0 };
+      if (state.lastEvent.size === 0) return { events: state.events, subjects: 0 };
       throw new CredenceError('CRD_LEDGER_BROKEN', 'the ledger has subject events but no policy.activated event');
     }
-    const policy = await policyFromDigest(state.policyDigest);
-    await reprojectByInstant(trx, policy, state);
+    await reprojectAsLive(trx, state, policyFromDigest);
     await resetIdSequences(trx);
-    return { events: state.events, subjects: state.lastEventAt.size };
+    return { events: state.events, subjects: state.lastEvent.size };
   });
 }
 
 /** Applies every ledger event, a page at a time, to the emptied tables. */
 async function applyLedger(trx: Transaction<DB>): Promise<ReplayState> {
-  const state: ReplayState = { lastEventAt: new Map(), policyDigest: null, activationAt: null, events: 0 };
+  const state: ReplayState = { lastEvent: new Map(), policyDigest: null, switches: [], events: 0 };
   let after = '0';
   for (;;) {
     const page = await getLedgerRowsAfter(trx, after, PAGE);
@@ -165,16 +190,105 @@ async function applyLedger(trx: Transaction<DB>): Promise<ReplayState> {
   }
 }
 
-async function reprojectByInstant(trx: Transaction<DB>, policy: Policy, state: ReplayState): Promise<void> {
-  const byInstant = new Map<number, string[]>();
-  for (const [subjectId, at] of state.lastEventAt) {
-    const instant = Math.max(at.getTime(), state.activationAt!.getTime());
-    const group = byInstant.get(instant);
-    if (group === undefined) byInstant.set(instant, [subjectId]);
-    else group.push(subjectId);
+/**
+ * Reprojects each subject as the live registry last wrote it. A subject is written at each of its events, under the
+ * policy it was under then; after its last event, an old-style activation rewrote it, and a page of a resumable
+ * activation rewrote it only if its evaluation changed. So each subject is evaluated at its last event under the
+ * policy of the latest switch covering it before, then through every switch covering it after, keeping the last
+ * evaluation that was written.
+ */
+async function reprojectAsLive(
+  trx: Transaction<DB>,
+  state: ReplayState,
+  policyFromDigest: (digest: string) => Promise<Policy>,
+): Promise<void> {
+  const policies = new Map<string, Policy>();
+  for (const digest of new Set(state.switches.map((s) => s.digest)))
+    policies.set(digest, await policyFromDigest(digest));
+  const switchesOf = switchesBySubject(state.switches);
+  const ids = [...state.lastEvent.keys()];
+  for (let i = 0; i < ids.length; i += PAGE) {
+    const chunk = ids.slice(i, i + PAGE);
+    const files = await loadSubjectFiles(trx, chunk);
+    const written = new Map<string, { policy: Policy; at: Date; evaluation: Evaluation }>();
+    const related = new Map<string, Awaited<ReturnType<typeof loadRelatedOrganizations>>>();
+    const evaluate = async (policy: Policy, at: Date, subjectId: string) => {
+      const key = `${policy.digest}@${at.getTime()}`;
+      let organizations = related.get(key);
+      if (organizations === undefined) {
+        organizations = await loadRelatedOrganizations(trx, policy, files, at);
+        related.set(key, organizations);
+      }
+      return evaluateSubject(policy, files.get(subjectId)!, at, organizations.get(subjectId));
+    };
+    for (const subjectId of chunk) {
+      if (!files.has(subjectId)) continue;
+      const last = state.lastEvent.get(subjectId)!;
+      const switches = switchesOf(BigInt(subjectId));
+      const before = switches.filter((s) => s.seq < last.seq).at(-1);
+      if (before === undefined)
+        throw new CredenceError('CRD_LEDGER_BROKEN', `subject ${subjectId} precedes any policy`);
+      let policy = policies.get(before.digest)!;
+      let current = { policy, at: last.at, evaluation: await evaluate(policy, last.at, subjectId) };
+      for (const s of switches) {
+        if (s.seq < last.seq || s.kind === 'completed') continue;
+        policy = policies.get(s.digest)!;
+        const evaluation = await evaluate(policy, s.at, subjectId);
+        const next = { policy, at: s.at, evaluation };
+        if (s.kind === 'all' || !sameEvaluation(current, next)) current = next;
+      }
+      written.set(subjectId, current);
+    }
+    await writeGrouped(trx, files, written);
   }
-  for (const [instant, ids] of byInstant) {
-    for (let i = 0; i < ids.length; i += PAGE)
-      await reprojectSubjects(trx, policy, ids.slice(i, i + PAGE), new Date(instant), { notify: false });
+}
+
+/**
+ * The switches covering a subject, in ledger order: every `all` and `completed`, and of each resumable activation the
+ * one page whose range holds the subject (pages of one activation are disjoint and in id order: a binary search).
+ */
+function switchesBySubject(switches: readonly PolicySwitch[]): (subjectId: bigint) => PolicySwitch[] {
+  const global = switches.filter((s) => s.kind !== 'page');
+  const activations: Extract<PolicySwitch, { kind: 'page' }>[][] = [[]];
+  for (const s of switches) {
+    if (s.kind === 'page') activations[activations.length - 1]!.push(s);
+    else if (s.kind === 'completed') activations.push([]);
   }
+  return (subjectId) => {
+    const covering: PolicySwitch[] = [...global];
+    for (const pages of activations) {
+      let low = 0;
+      let high = pages.length - 1;
+      while (low <= high) {
+        const middle = (low + high) >>> 1;
+        const page = pages[middle]!;
+        if (subjectId <= page.after) high = middle - 1;
+        else if (subjectId > page.through) low = middle + 1;
+        else {
+          covering.push(page);
+          break;
+        }
+      }
+    }
+    return covering.sort((a, b) => (a.seq < b.seq ? -1 : a.seq > b.seq ? 1 : 0));
+  };
+}
+
+/** Writes the replayed evaluations, grouped by the policy and instant each was written under. */
+async function writeGrouped(
+  trx: Transaction<DB>,
+  files: ReadonlyMap<string, SubjectFile>,
+  written: ReadonlyMap<string, { policy: Policy; at: Date; evaluation: Evaluation }>,
+): Promise<void> {
+  const groups = new Map<string, { policy: Policy; at: Date; evaluations: Map<string, Evaluation> }>();
+  for (const [subjectId, w] of written) {
+    const key = `${w.policy.digest}@${w.at.getTime()}`;
+    let group = groups.get(key);
+    if (group === undefined) {
+      group = { policy: w.policy, at: w.at, evaluations: new Map() };
+      groups.set(key, group);
+    }
+    group.evaluations.set(subjectId, w.evaluation);
+  }
+  for (const group of groups.values()) await writeReplayed(trx, group.policy, files, group.evaluations, group.at);
 }

@@ -162,6 +162,7 @@ export async function correctRecord(
  * resolution).
  */
 export function revocationChange(
+  policy: Policy,
   record: CreditRecord,
   meta: { reason: string; principal_id: string; dispute_id: string | null },
 ): SubjectChange {
@@ -180,7 +181,8 @@ export function revocationChange(
         },
       },
     ],
-    notices: (evaluation) => (meta.dispute_id !== null ? [] : [recordRevokedNotice(revoked, evaluation, meta.reason)]),
+    notices: (evaluation) =>
+      meta.dispute_id !== null ? [] : [recordRevokedNotice(policy, revoked, evaluation, meta.reason)],
   };
 }
 
@@ -200,7 +202,7 @@ export async function revokeRecord(
     if (record.status === 'revoked') return { record: recordView(record, version) };
     await refuseWhileDisputed(trx, record, 'resolve the dispute with outcome "revoked" instead');
     await commitChanges(trx, policy, now, [
-      revocationChange(record, { reason, principal_id: principal.id, dispute_id: null }),
+      revocationChange(policy, record, { reason, principal_id: principal.id, dispute_id: null }),
     ]);
     return { record: recordView({ ...record, status: 'revoked' }, version) };
   });

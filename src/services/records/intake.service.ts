@@ -5,7 +5,14 @@
  */
 
 import type { Transaction } from 'kysely';
-import { conflictProblem, planBatch, type Accepted, type Candidate, type Rejected } from '../../domain/intake-plan.ts';
+import {
+  conflictProblem,
+  planBatch,
+  type Accepted,
+  type BatchPlan,
+  type Candidate,
+  type Rejected,
+} from '../../domain/intake-plan.ts';
 import { recordFiledNotice } from '../../domain/notice.ts';
 import type { Policy } from '../../domain/policy.ts';
 import type { SubjectFile } from '../../domain/record.ts';
@@ -25,7 +32,7 @@ import {
 } from '../../store/subjects.repository.ts';
 import { type ServiceContext, writeTransaction } from '../context.ts';
 import { appendEvents, type NewEvent } from '../ledger/ledger.service.ts';
-import { loadSubjectFiles, recordNotices, writeProjections } from '../ledger/projection.service.ts';
+import { loadSubjectFiles, recordNotices, projectUnderTheirPolicies } from '../ledger/projection.service.ts';
 import { excludeUnknownCommitments } from './commitment-breaches.service.ts';
 import {
   keyOf,
@@ -56,9 +63,28 @@ export async function fileRecords(
   filer: Filer,
   inputs: readonly unknown[],
 ): Promise<IntakeResult> {
+  return filePlanned(ctx, filer, planRecords(ctx, filer, inputs));
+}
+
+/** A batch checked at `now` under `policy`, ready to be filed. */
+export interface PlannedBatch {
+  readonly now: Date;
+  readonly policy: Policy;
+  readonly plan: BatchPlan;
+}
+
+/**
+ * Checks a batch at the context's clock, under its policy, without asking the database anything: a bulk import
+ * checks its next batch while the current one is written (import.service.ts).
+ */
+export function planRecords(ctx: ServiceContext, filer: Filer, inputs: readonly unknown[]): PlannedBatch {
   const now = ctx.clock();
-  const policy = ctx.policy;
-  const plan = planBatch(policy, filer.agency_kind, inputs, now);
+  return { now, policy: ctx.policy, plan: planBatch(ctx.policy, filer.agency_kind, inputs, now) };
+}
+
+/** Files a checked batch, at the clock it was checked at, in one transaction. */
+export async function filePlanned(ctx: ServiceContext, filer: Filer, planned: PlannedBatch): Promise<IntakeResult> {
+  const { now, policy, plan } = planned;
   const accepted: Accepted[] = [];
   const rejected = [...plan.rejected];
   const changedSubjects: string[] = [];
@@ -150,9 +176,8 @@ async function writeBatch(
   const newVariants = await insertNameVariants(trx, variants);
   await appendEvents(trx, now, ledgerEvents(resolution, records, newVariants));
   const touched = [...new Set(records.map((r) => r.subject_id))];
-  const { evaluations } = await writeProjections(trx, policy, await filesOf(trx, resolution, records, touched), now, {
-    notify: true,
-  });
+  const files = await filesOf(trx, resolution, records, touched);
+  const { evaluations } = await projectUnderTheirPolicies(trx, policy, files, now, { notify: true });
   await recordNotices(
     trx,
     records.map((r) => recordFiledNotice(policy, r, evaluations.get(r.subject_id)!)),

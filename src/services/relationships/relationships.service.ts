@@ -196,6 +196,7 @@ async function writeBatch(
     trx,
     kept.map(({ relationship }, i) =>
       relationshipNotice(
+        ctx.policy,
         'relationship.filed',
         rows[i]!,
         relationship.organization,
@@ -235,6 +236,7 @@ export async function revokeRelationship(
     const { evaluations } = await reprojectSubjects(trx, ctx.policy, [current.person_id], now, { notify: true });
     const organization = parties.get(current.organization_id)!;
     const notice = relationshipNotice(
+      ctx.policy,
       'relationship.revoked',
       revoked,
       organization,

@@ -9,12 +9,14 @@ import type { Policy } from '../../domain/policy.ts';
 import { type ChannelListener, listenToChannel } from '../../store/channel-listener.ts';
 import { getLedgerHeadSeq, getLedgerRowsAfter, LEDGER_CHANNEL, parsePayload } from '../../store/ledger.repository.ts';
 import {
-  copyIndexedIdentifiers,
   getIdentifierStates,
+  getIdentifierStatesInRange,
   getIndexedIdentifiersPage,
 } from '../../store/state.repository.ts';
+import { getOpenActivation } from '../../store/policy-activations.repository.ts';
+import { getSubjectIdsAfter } from '../../store/subjects.repository.ts';
 import { DecisionIndex } from '../decisions/decision-index.ts';
-import { indexFromCopy, indexRow } from './index-warmup.ts';
+import { indexRow, warmIndex } from './index-warmup.ts';
 import type { Runtime } from './runtime.ts';
 
 const PAGE = 10_000;
@@ -58,7 +60,7 @@ export class LedgerFollower {
   async warm(policy: Policy = this.rt.policy): Promise<void> {
     const head = await getLedgerHeadSeq(this.rt.db);
     const index = new DecisionIndex(policy);
-    if (this.pool !== undefined) await indexFromCopy(index, copyIndexedIdentifiers(this.pool));
+    if (this.pool !== undefined) await warmIndex(index, this.pool);
     else
       for (let after = '0'; ; ) {
         const page = await getIndexedIdentifiersPage(this.rt.db, after, PAGE);
@@ -66,6 +68,7 @@ export class LedgerFollower {
         for (const row of page) indexRow(index, row);
         after = page[page.length - 1]!.subject_id;
       }
+    await this.followOpenActivation(index, policy);
     this.rt.replaceIndex(index);
     this.lastSeq = head;
     // From now on a write through writeTransaction returns once this index reflects it.
@@ -108,6 +111,7 @@ export class LedgerFollower {
       for (const event of events) {
         if (event.subject_id !== null) subjects.add(event.subject_id);
         if (event.type === 'policy.activated') policyDigest = String(parsePayload(event).digest);
+        if (event.type === 'policy.rescored') await this.followRescored(parsePayload(event));
         if (event.type === 'principal.revoked')
           this.hooks.onPrincipalRevoked?.(String(parsePayload(event).principal_id));
         if (event.type === 'principal.created') this.hooks.onPrincipalCreated?.();
@@ -119,6 +123,38 @@ export class LedgerFollower {
       for (const row of await getIdentifierStates(this.rt.db, [...subjects])) indexRow(this.rt.index, row);
       this.lastSeq = events[events.length - 1]!.seq;
     }
+  }
+
+  /**
+   * Warming while a policy activation runs: the subjects its pages have rescored so far are indexed under the policy
+   * being activated, as followRescored would have indexed them.
+   */
+  private async followOpenActivation(index: DecisionIndex, policy: Policy): Promise<void> {
+    const open = await getOpenActivation(this.rt.db);
+    if (open === undefined || open.cursor === null || open.digest === policy.digest) return;
+    index.activating(await this.hooks.policyFromDigest(open.digest), open.cursor);
+    for (let after = '0'; BigInt(after) < BigInt(open.cursor); ) {
+      const ids = await getSubjectIdsAfter(this.rt.db, after, PAGE);
+      if (ids.length === 0) break;
+      const last = ids[ids.length - 1]!;
+      const through = BigInt(last) < BigInt(open.cursor) ? last : open.cursor;
+      for (const row of await getIdentifierStatesInRange(this.rt.db, after, through)) indexRow(index, row);
+      after = through;
+    }
+  }
+
+  /**
+   * A page of a policy activation (policy.service.ts): every subject it rescored is indexed under the policy being
+   * activated from now on, the base state included (such a subject is no longer decided under the policy in force).
+   * Reading the page's states later than it committed is safe: they can only have moved on under the same policy.
+   */
+  private async followRescored(payload: Record<string, unknown>): Promise<void> {
+    const digest = String(payload.digest);
+    if (digest === this.rt.policy.digest) return; // a page of an activation this index already ran under
+    const index = this.rt.index;
+    index.activating(await this.hooks.policyFromDigest(digest), String(payload.through));
+    for (const row of await getIdentifierStatesInRange(this.rt.db, String(payload.after), String(payload.through)))
+      indexRow(index, row);
   }
 
   /**

@@ -5,14 +5,16 @@
 
 import type { Config } from '../../config.ts';
 import type { Policy } from '../../domain/policy.ts';
-import { CredenceError } from '../../errors.ts';
-import { loadPolicy, readPolicyFiles, parsePolicyText, validatePolicyDocument } from '../../policy/index.ts';
+import { loadPolicy, readPolicyFiles, parsePolicyText } from '../../policy/index.ts';
 import { openDatabase, type Database } from '../../store/database.ts';
 import { migrateToLatest } from '../../store/migrate.ts';
-import { getPolicyDocument } from '../../store/policies.repository.ts';
 import { type AvailabilityEvents, DatabaseAvailability } from './database-availability.ts';
 import { LedgerFollower, type FollowerHooks } from './ledger-follower.ts';
-import { activatePolicy } from '../ledger/policy.service.ts';
+import { CredenceError } from '../../errors.ts';
+import { getActivePolicyRef, getPolicyDocument } from '../../store/policies.repository.ts';
+import { getOpenActivation } from '../../store/policy-activations.repository.ts';
+import { activatePolicy, schedulePolicyActivation } from '../ledger/policy.service.ts';
+import { rememberPolicy, storedPolicy } from '../ledger/stored-policies.ts';
 import { Runtime } from './runtime.ts';
 
 export interface Registry {
@@ -47,7 +49,7 @@ export async function loadPolicyDir(dir: string): Promise<{ policy: Policy; docu
 }
 
 export async function openRegistry(config: Config, options: OpenOptions): Promise<Registry> {
-  const { policy, document } = await loadPolicyDir(config.policyDir);
+  const configured = await loadPolicyDir(config.policyDir);
   let availability: DatabaseAvailability | undefined;
   /** Reports `error` to `to` unless it says the database is unreachable: that is logged once per outage. */
   const unlessUnavailable = (to: ((error: unknown) => void) | undefined) => (error: unknown) => {
@@ -61,6 +63,7 @@ export async function openRegistry(config: Config, options: OpenOptions): Promis
   availability = new DatabaseAvailability(database.db, options.availability ?? { onDown: () => {}, onBack: () => {} });
   try {
     await migrateToLatest(database.db);
+    const policy = await policyInForce(database, configured, config.policyDir, options.log);
     const rt = new Runtime({
       db: database.db,
       policy,
@@ -68,7 +71,8 @@ export async function openRegistry(config: Config, options: OpenOptions): Promis
       inquirySynchronousCommit: config.inquirySynchronousCommit,
       onError: unlessUnavailable(options.onError),
     });
-    await activatePolicy(rt, policy, document);
+    if (policy !== configured.policy) await scheduleConfigured(rt, configured, config.policyDir, options.log);
+    else if ((await getActivePolicyRef(rt.db)) === undefined) await activatePolicy(rt, policy, configured.document);
     const follower = new LedgerFollower(
       rt,
       {
@@ -99,15 +103,58 @@ export async function openRegistry(config: Config, options: OpenOptions): Promis
   }
 }
 
+/**
+ * The policy the registry runs under: the active one in the ledger's policy store. A new registry (none active yet)
+ * activates the configured folder's; so does one whose active policy is the folder's.
+ */
+async function policyInForce(
+  database: Database,
+  configured: { policy: Policy },
+  dir: string,
+  log: ((message: string) => void) | undefined,
+): Promise<Policy> {
+  rememberPolicy(configured.policy);
+  const active = await getActivePolicyRef(database.db);
+  if (active === undefined || active.digest === configured.policy.digest) return configured.policy;
+  const policy = await storedPolicy(database.db, active.digest);
+  log?.(`the registry runs policy ${policy.version}; ${dir} holds ${configured.policy.version}`);
+  return policy;
+}
+
+/**
+ * The policy folder holds a policy this registry never had: its activation is scheduled (once: a process opening
+ * the registry again joins it), and the server rescores in the background while it serves under the active one.
+ * While another activation is open (e.g. from `credence policy activate`), the folder waits its turn.
+ */
+async function scheduleConfigured(
+  rt: Runtime,
+  configured: { policy: Policy; document: Record<string, unknown> },
+  dir: string,
+  log: ((message: string) => void) | undefined,
+): Promise<void> {
+  if ((await getOpenActivation(rt.db))?.digest === configured.policy.digest) return; // scheduled already
+  if ((await getPolicyDocument(rt.db, configured.policy.digest)) !== undefined) {
+    // Activated (or scheduled) before and since replaced, e.g. by `credence policy activate`: not undone by a start.
+    log?.(
+      `${dir} holds policy ${configured.policy.version}, which this registry ran before; ` +
+        `run "credence policy activate ${dir} --reason ..." to activate it again`,
+    );
+    return;
+  }
+  try {
+    const outcome = await schedulePolicyActivation(rt, configured.policy, configured.document, {
+      reason: `the policy folder ${dir} changed`,
+      requestedBy: 'config',
+    });
+    if (outcome.state === 'open' && outcome.created)
+      log?.(`activation of policy ${configured.policy.version} scheduled: it runs in the background`);
+  } catch (error) {
+    if (!(error instanceof CredenceError && error.code === 'CRD_ACTIVATION_IN_PROGRESS')) throw error;
+    log?.(`policy ${configured.policy.version} in ${dir} waits: ${error.message}`);
+  }
+}
+
 /** The policy stored under `digest` in the ledger's policy store. */
 export async function policyFromStore(database: Pick<Database, 'db'>, digest: string): Promise<Policy> {
-  const document = await getPolicyDocument(database.db, digest);
-  const validation = document === undefined ? undefined : validatePolicyDocument(document);
-  if (validation?.policy === undefined)
-    throw new CredenceError(
-      'CRD_POLICY_INVALID',
-      `stored policy ${digest} cannot be loaded`,
-      validation?.problems ?? [],
-    );
-  return validation.policy;
+  return storedPolicy(database.db, digest);
 }

@@ -31,6 +31,7 @@ export const ERRORS_EN: ErrorMessages = {
   CRD_SOURCE_REF_CONFLICT: 'This reference was already used for a different record.',
   CRD_IMPORT_FILE: 'The file cannot be imported.',
   CRD_POLICY_INVALID: 'The policy is not valid.',
+  CRD_ACTIVATION_IN_PROGRESS: 'Another policy activation is under way: it must complete first.',
   CRD_CONFIG_INVALID: 'The server configuration is not valid.',
   CRD_LOG_KEY_MISMATCH: "The log's signing key is named for another log.",
   CRD_USAGE: 'The command was not used as documented.',

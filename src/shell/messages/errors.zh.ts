@@ -32,6 +32,7 @@ export const ERRORS_ZH: ErrorMessages = {
   CRD_SOURCE_REF_CONFLICT: '该来源编号已用于另一条不同的记录。',
   CRD_IMPORT_FILE: '该文件无法导入。',
   CRD_POLICY_INVALID: '政策无效。',
+  CRD_ACTIVATION_IN_PROGRESS: '另一项政策启用正在进行，须待其完成。',
   CRD_CONFIG_INVALID: '服务器配置无效。',
   CRD_LOG_KEY_MISMATCH: '日志的签名密钥属于另一个日志。',
   CRD_USAGE: '命令的用法不符合说明。',

@@ -1,6 +1,30 @@
 /** English texts of the operator console's policy simulation (/operator/policy/simulate), spread into `en`. */
 export const SIMULATION_EN = {
   op_nav_simulate: 'Policy simulation',
+  act_heading: 'Activation',
+  act_intro:
+    'Activating a policy rescores every subject in the background, a page at a time, while the registry serves: ' +
+    'each subject switches to the new policy with its page, and every decision names the policy version it was ' +
+    'made under. A restart resumes where it stopped. From the command line:',
+  act_open_heading: 'Policy {version} is being activated',
+  act_open_text: 'Reload the page to see how far it has come.',
+  act_progress: '{done} of {total} subjects ({share}%)',
+  act_by_config: 'the policy folder, at start',
+  act_by_cli: 'the command line',
+  act_reason_config: 'The configured policy folder holds a policy the registry never ran.',
+  act_recent: 'Latest activations',
+  act_col_status: 'Status',
+  act_col_progress: 'Subjects rescored',
+  act_col_requested: 'Asked for',
+  act_col_reason: 'Reason',
+  act_status_scheduled: 'Scheduled',
+  act_status_running: 'Rescoring',
+  act_status_completed: 'Active',
+  act_reason: 'Why the policy changes (kept with the activation and in the ledger)',
+  act_starts_at: 'Start at (optional)',
+  act_starts_at_hint: 'An instant such as 2027-03-01T00:00:00+08:00; empty: now',
+  act_submit: 'Activate the candidate policy',
+  act_refused: 'The policy was not activated',
   sim_title: 'Policy simulation',
   sim_intro:
     'What a candidate policy would change before it is activated: every subject is evaluated under the active ' +

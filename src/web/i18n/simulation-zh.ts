@@ -3,6 +3,29 @@ import type { SIMULATION_EN } from './simulation-en.ts';
 /** 运营控制台政策模拟页面（/operator/policy/simulate）的中文文字。 */
 export const SIMULATION_ZH: Readonly<Record<keyof typeof SIMULATION_EN, string>> = {
   op_nav_simulate: '政策模拟',
+  act_heading: '启用',
+  act_intro:
+    '启用政策时，系统在后台逐页重新评分所有主体，登记系统照常服务：每个主体随其所在页切换到新政策，每项决定都注明所依据的政策版本。' +
+    '重启后从中断处继续。命令行：',
+  act_open_heading: '正在启用政策 {version}',
+  act_open_text: '刷新页面可查看进度。',
+  act_progress: '已重新评分 {done} 个主体，共 {total} 个（{share}%）',
+  act_by_config: '启动时的政策文件夹',
+  act_by_cli: '命令行',
+  act_reason_config: '所配置的政策文件夹中是登记系统从未运行过的政策。',
+  act_recent: '最近的启用',
+  act_col_status: '状态',
+  act_col_progress: '已重新评分的主体',
+  act_col_requested: '申请时间',
+  act_col_reason: '原因',
+  act_status_scheduled: '已安排',
+  act_status_running: '正在重新评分',
+  act_status_completed: '已生效',
+  act_reason: '变更政策的原因（随启用记录保存并写入账本）',
+  act_starts_at: '开始时间（可选）',
+  act_starts_at_hint: '例如 2027-03-01T00:00:00+08:00；留空即立即开始',
+  act_submit: '启用候选政策',
+  act_refused: '政策未启用',
   sim_title: '政策模拟',
   sim_intro:
     '在候选政策启用之前查看它将带来的变化：在同一时点，分别按现行政策和候选政策评价每一个主体。本页只显示数量；' +

@@ -9,6 +9,8 @@ import type { Policy, SubjectKind } from '../../domain/policy.ts';
 import type { ProblemDetail } from '../../errors.ts';
 import type { SignedInStaff } from '../../services/accounts/staff-sessions.service.ts';
 import type { PolicySimulation } from '../../services/ledger/policy-simulation.service.ts';
+import type { PolicyActivationRow } from '../../services/ledger/policy.service.ts';
+import { type FormState, group, textInput } from '../form-fields.ts';
 import { barChart } from '../charts.ts';
 import { alert, table } from '../components.ts';
 import { localDateTime } from '../format.ts';
@@ -29,6 +31,10 @@ export interface SimulationView {
   readonly candidate: CandidateState;
   /** The simulation just run (POST), if any. */
   readonly simulation?: PolicySimulation;
+  /** The activation under way, if any, and the latest ones (issue 12). */
+  readonly activations: { readonly open: PolicyActivationRow | null; readonly recent: readonly PolicyActivationRow[] };
+  /** The activation form as sent, with its problems, when it was refused. */
+  readonly form?: FormState & { readonly message: string };
 }
 
 const code = (text: string) => html`<code>${text}</code>`;
@@ -148,6 +154,84 @@ function candidateBody(ctx: PageContext, view: SimulationView): SafeHtml {
   return html`${policiesTable(ctx, view.active, candidate.policy)}${runForm(ctx, view.staff.csrf_token)}`;
 }
 
+/** How far an activation has come: subjects rescored of those there were, as a share. */
+function progress(ctx: PageContext, a: PolicyActivationRow): string {
+  const done = Number(a.subjects_done);
+  const total = Number(a.subjects_total);
+  const share = total > 0 ? Math.min(100, Math.floor((done / total) * 100)) : 0;
+  const number = (n: number) => n.toLocaleString(ctx.locale === 'zh' ? 'zh-CN' : 'en');
+  return ctx.t('act_progress', { done: number(done), total: number(total), share });
+}
+
+/** Who asked: a staff member by name, an API key by id, or the command line or configuration, in words. */
+function requester(ctx: PageContext, by: string): string {
+  if (by === 'config' || by === 'cli') return ctx.t(`act_by_${by}` as MessageKey);
+  return by.startsWith('staff:') ? by.slice('staff:'.length) : by;
+}
+
+function activationRows(ctx: PageContext, recent: readonly PolicyActivationRow[]): SafeHtml {
+  const { t } = ctx;
+  return table(
+    t('act_recent'),
+    [t('sim_col_version'), t('act_col_status'), t('act_col_progress'), t('act_col_requested'), t('act_col_reason')],
+    recent.map((a) => [
+      code(a.version),
+      t(`act_status_${a.status}` as MessageKey),
+      progress(ctx, a),
+      `${localDateTime(ctx.locale, a.requested_at)} (${requester(ctx, a.requested_by)})`,
+      // Activations Credence schedules itself carry a reason it wrote: shown in the page's language instead.
+      a.requested_by === 'config' ? t('act_reason_config') : a.reason,
+    ]),
+  );
+}
+
+/**
+ * The activation section: the activation under way with its progress (a running server rescores in the background;
+ * the page shows where it is when loaded), the latest ones, and the form activating the candidate when none is open.
+ */
+function activationSection(ctx: PageContext, view: SimulationView): SafeHtml {
+  const { t } = ctx;
+  const { open, recent } = view.activations;
+  const underWay =
+    open === null
+      ? ''
+      : alert(
+          'info',
+          t('act_open_heading', { version: open.version }),
+          `${t(`act_status_${open.status}` as MessageKey)}: ${progress(ctx, open)}. ${t('act_open_text')}`,
+        );
+  const canActivate = open === null && view.candidate.kind === 'loaded';
+  return html`<h2>${t('act_heading')}</h2>
+<p>${t('act_intro')} ${code('credence policy activate DIR --reason TEXT [--at ISO]')}</p>
+${underWay}${canActivate ? activateForm(ctx, view) : ''}${recent.length === 0 ? '' : activationRows(ctx, recent)}`;
+}
+
+function activateForm(ctx: PageContext, view: SimulationView): SafeHtml {
+  const { t } = ctx;
+  const state: FormState = view.form ?? { values: {}, problems: [] };
+  const summary =
+    view.form === undefined
+      ? ''
+      : html`<div class="usa-alert usa-alert--error" role="alert" tabindex="-1" id="activate-errors">
+<div class="usa-alert__body"><h3 class="usa-alert__heading">${t('act_refused')}</h3>
+<p class="usa-alert__text">${view.form.message}</p></div></div>`;
+  const reason = group(
+    state,
+    'activate',
+    'reason',
+    t('act_reason'),
+    (id, described) =>
+      html`<textarea class="usa-textarea" id="${id}" name="reason" maxlength="500" required${
+        described ? html` aria-describedby="${described}"` : ''
+      }>${state.values.reason ?? ''}</textarea>`,
+  );
+  return html`${summary}<form method="post" action="/operator/policy/activate" class="usa-form usa-form--large">
+<input type="hidden" name="csrf" value="${view.staff.csrf_token}">
+${reason}
+${textInput(state, 'activate', 'starts_at', t('act_starts_at'), 'text', t('act_starts_at_hint'))}
+<button class="usa-button usa-button--secondary margin-top-2" type="submit">${t('act_submit')}</button></form>`;
+}
+
 export async function simulationPage(ctx: PageContext, view: SimulationView): Promise<SafeHtml> {
   const { t } = ctx;
   return operatorLayout(
@@ -156,6 +240,7 @@ export async function simulationPage(ctx: PageContext, view: SimulationView): Pr
     view.staff,
     html`<p>${t('sim_intro')} ${code('credence policy simulate DIR --samples N')}</p>
 ${candidateBody(ctx, view)}
-${view.simulation === undefined ? '' : await results(ctx, view, view.simulation)}`,
+${view.simulation === undefined ? '' : await results(ctx, view, view.simulation)}
+${activationSection(ctx, view)}`,
   );
 }

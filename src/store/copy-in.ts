@@ -1,0 +1,153 @@
+/**
+ * COPY ... FROM STDIN inside the caller's transaction, for repositories writing many rows at once (a bulk import's
+ * batch, a rescoring's projections). COPY text costs PostgreSQL a fraction of what `unnest` of array parameters or
+ * `json_populate_recordset` do: no parameter arrays to build and parse, no plan, one pass over the rows.
+ *
+ * Kysely hands out no connection, so the connection a transaction runs on is found by its backend's process id:
+ * every pool made by `connect` (store/database.ts) registers its connections here. COPY is used only inside a
+ * transaction (whose connection is held until it ends) and only with at least `BULK_COPY_MIN_ROWS` rows; otherwise,
+ * or when the connection is not registered, `copyInto` answers false and the caller writes as before.
+ */
+
+import { isUtf8 } from 'node:buffer';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { sql } from 'kysely';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { Executor } from './executor.ts';
+
+/** Below this many rows the ordinary statement is as fast and the extra round trip not worth it. */
+const BULK_COPY_MIN_ROWS = 200;
+/** Rows per chunk written to the COPY stream. */
+const ROWS_PER_CHUNK = 2000;
+
+/** A COPY text field: a string as it is (escaped here), or null. */
+export type CopyField = string | null;
+
+/** Registered connections by backend process id: more than one only with several servers (pids are per server). */
+const clients = new Map<number, Set<pg.Client>>();
+const transactionClients = new WeakMap<object, pg.Client | null>();
+let enabled = true;
+
+/** Registers every connection of `pool`, for as long as it lives, so that a transaction on it can COPY. */
+export function trackCopyConnections(pool: pg.Pool): void {
+  pool.on('connect', (client) => registerConnection(client));
+}
+
+function registerConnection(client: pg.Client): void {
+  const pid = (client as pg.Client & { processID?: number }).processID;
+  if (pid === undefined) return;
+  const same = clients.get(pid) ?? new Set<pg.Client>();
+  clients.set(pid, same.add(client));
+  client.once('end', () => {
+    same.delete(client);
+    if (same.size === 0 && clients.get(pid) === same) clients.delete(pid);
+  });
+}
+
+/** Turns COPY off (or on again) for this process: the bench's before-and-after comparison. */
+export function setBulkCopy(on: boolean): void {
+  enabled = on;
+}
+
+/** Where and how rows are copied: the table, its columns, and each row's fields in the columns' order. */
+export interface CopyTarget<T> {
+  readonly table: string;
+  readonly columns: readonly string[];
+  readonly fields: (row: T) => readonly CopyField[];
+  /** Run once COPY is known to apply, before it starts (to create a staging table). */
+  readonly before?: () => Promise<void>;
+}
+
+/**
+ * Copies `rows` into the target on the transaction's connection and answers true; answers false, having run and
+ * written nothing, when COPY does not apply (too few rows, not a transaction, an unregistered connection).
+ */
+export async function copyInto<T>(db: Executor, target: CopyTarget<T>, rows: readonly T[]): Promise<boolean> {
+  if (!enabled || rows.length < BULK_COPY_MIN_ROWS || !db.isTransaction) return false;
+  const client = await clientOf(db);
+  if (client === null) return false;
+  await target.before?.();
+  const columns = target.columns.map((c) => client.escapeIdentifier(c)).join(', ');
+  const copy = copyFrom(`copy ${client.escapeIdentifier(target.table)} (${columns}) from stdin`);
+  await pipeline(Readable.from(copyText(rows, target.fields)), client.query(copy));
+  return true;
+}
+
+async function clientOf(db: Executor): Promise<pg.Client | null> {
+  let client = transactionClients.get(db);
+  if (client === undefined) {
+    const { rows } = await sql<{ pid: number; database: string; encoding: string }>`
+      select pg_backend_pid() as pid, current_database() as database,
+        current_setting('server_encoding') as encoding`.execute(db);
+    const { pid, database, encoding } = rows[0]!;
+    const candidates = [...(clients.get(pid) ?? [])].filter((c) => c.database === database);
+    // Two servers, same pid and database name: ambiguous. A server encoding other than UTF-8 would transcode the
+    // text of bytea's escape form (copyTextBytes) on its way in: statements then.
+    client = candidates.length === 1 && encoding === 'UTF8' ? candidates[0]! : null;
+    transactionClients.set(db, client);
+  }
+  return client;
+}
+
+const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+const SPECIAL = /[\\\t\n\r]/;
+
+function field(value: CopyField): string {
+  if (value === null) return '\\N';
+  return SPECIAL.test(value) ? value.replace(/[\\\t\n\r]/g, (c) => ESCAPES[c]!) : value;
+}
+
+/** The rows as COPY text, a chunk at a time; each line built by concatenation (no array per row beyond `fields`). */
+function* copyText<T>(rows: readonly T[], fields: (row: T) => readonly CopyField[]): Generator<string> {
+  let chunk = '';
+  for (let i = 0; i < rows.length; i += 1) {
+    const values = fields(rows[i]!);
+    let line = field(values[0] ?? null);
+    for (let j = 1; j < values.length; j += 1) line += `\t${field(values[j]!)}`;
+    chunk += `${line}\n`;
+    if ((i + 1) % ROWS_PER_CHUNK === 0) {
+      yield chunk;
+      chunk = '';
+    }
+  }
+  if (chunk !== '') yield chunk;
+}
+
+let lastMs = Number.NaN;
+let lastText = '';
+
+/** A timestamp as COPY text. A batch's rows mostly share theirs (filed at the batch's clock): the last is kept. */
+export function copyTime(at: Date | null): CopyField {
+  if (at === null) return null;
+  const ms = at.getTime();
+  if (ms !== lastMs) {
+    lastText = at.toISOString();
+    lastMs = ms;
+  }
+  return lastText;
+}
+
+/** An array literal (`{"a","b"}`) for a text[] or bigint[] column. */
+export function copyArray(items: readonly string[]): string {
+  return `{${items.map((item) => `"${item.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(',')}}`;
+}
+
+/** Binary data (bytea) as COPY text: the hex form. */
+const copyBytes = (bytes: Uint8Array): string => `\\x${asBuffer(bytes).toString('hex')}`;
+
+/**
+ * Bytes that are UTF-8 text without NUL (a ledger entry: canonical JSON) as bytea's escape form: the text itself with
+ * its backslashes doubled, half the size of the hex form for PostgreSQL to read. Other bytes go in the hex form.
+ */
+export function copyTextBytes(bytes: Uint8Array): string {
+  const buffer = asBuffer(bytes);
+  if (!isUtf8(buffer)) return copyBytes(bytes);
+  const text = buffer.toString('utf8');
+  if (text.includes('\0')) return copyBytes(bytes);
+  return text.includes('\\') ? text.replace(/\\/g, '\\\\') : text;
+}
+
+const asBuffer = (bytes: Uint8Array): Buffer =>
+  Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);

@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { sql } from 'kysely';
+import { DecisionIndex, RELATED_BIT } from '../src/services/decisions/decision-index.ts';
+import { warmIndex } from '../src/services/runtime/index-warmup.ts';
+import { copyIndexedStates, type CopySplit } from '../src/store/index-warmup.repository.ts';
+import { aCourtRecord, aRelationship, aResidentId, anUscc } from './support/factories.ts';
+import { bearer, startTestRegistry, type TestRegistry } from './support/registry.ts';
+
+let t: TestRegistry;
+const debtors = Array.from({ length: 9 }, () => aResidentId());
+const organization = anUscc();
+const representative = aResidentId();
+/** Split however few subjects there are. */
+const THREE: CopySplit = { parts: 3, from: 0 };
+
+before(async () => {
+  t = await startTestRegistry(new Date('2026-11-01T00:00:00Z'));
+  const court = await t.keyFor({ role: 'agency', name: 'Haidian Court', agency_kind: 'court' });
+  const market = await t.keyFor({ role: 'agency', name: 'Haidian Market Regulation', agency_kind: 'market' });
+  for (const subjectId of debtors) await t.file(court, aCourtRecord({ subjectId, criterion: 'refuses_settlement' }));
+  // Fa Shi [2015] 17 art. 3 para. 2: the organisation's listing binds its legal representative (a related row).
+  const relationship = await t.app.inject({
+    method: 'POST',
+    url: '/v1/relationships',
+    headers: bearer(market),
+    payload: { relationships: [aRelationship({ organizationId: organization, personId: representative })] },
+  });
+  assert.equal(relationship.json().accepted?.length, 1, relationship.body);
+  await t.file(court, aCourtRecord({ kind: 'organization', subjectId: organization, criterion: 'refuses_settlement' }));
+});
+after(() => t.close());
+
+async function linesOf(split: CopySplit): Promise<{ streams: number; lines: string[] }> {
+  const streams = await copyIndexedStates(t.registry.database.pool, t.registry.rt.policy.digest, split);
+  const texts = await Promise.all(
+    streams.map(async (chunks) => {
+      const read: Buffer[] = [];
+      for await (const chunk of chunks) read.push(chunk);
+      return Buffer.concat(read).toString('utf8');
+    }),
+  );
+  const lines = texts.flatMap((text) => text.split('\n').filter((line) => line !== ''));
+  return { streams: streams.length, lines: lines.sort() };
+}
+
+const identifiers = () => [
+  ...[...debtors, representative].map((id) => ['cn-rid', id] as const),
+  ['cn-uscc', organization] as const,
+];
+
+describe('index warm-up by ranges', () => {
+  test('ranges copied at once hold exactly the lines of one COPY', async () => {
+    const one = await linesOf({ parts: 1, from: 0 });
+    const three = await linesOf(THREE);
+    assert.equal(one.streams, 1);
+    assert.equal(three.streams, 3, 'split by subject id');
+    assert.equal(one.lines.length, debtors.length + 2);
+    assert.deepEqual(three.lines, one.lines);
+  });
+
+  test('a split warm-up builds the index the ledger follower built', async () => {
+    const followed = t.registry.rt.index;
+    const warmed = new DecisionIndex(t.registry.rt.policy);
+    assert.equal(await warmIndex(warmed, t.registry.database.pool, THREE), debtors.length + 2);
+    assert.equal(warmed.size, followed.size);
+    for (const [scheme, id] of identifiers()) {
+      assert.equal(warmed.code(scheme, id), followed.code(scheme, id), id);
+      assert.deepEqual(warmed.nextChange(scheme, id), followed.nextChange(scheme, id), id);
+    }
+    assert.ok(warmed.code('cn-rid', representative) >= RELATED_BIT, 'bound through the organisation');
+    assert.equal(warmed.decide('cn-rid', debtors[0]!, 'travel.air.premium_class').outcome, 'deny');
+  });
+
+  test("a line names the state's policy only where it is not the one warmed for", async () => {
+    const db = t.registry.rt.db;
+    const [subject] = (
+      await sql<{
+        id: string;
+      }>`select subject_id::text as id from subject_identifiers where value = ${debtors[1]!}`.execute(db)
+    ).rows;
+    const digest = t.registry.rt.policy.digest;
+    await sql`update subject_state set policy_digest = 'another' where subject_id = ${subject!.id}::bigint`.execute(db);
+    try {
+      const { lines } = await linesOf({ parts: 1, from: 0 });
+      const policies = lines.map((line) => [line.split('\t')[1], line.split('\t')[6]]);
+      for (const [value, policy] of policies) assert.equal(policy, value === debtors[1] ? 'another' : '\\N', value);
+    } finally {
+      await sql`update subject_state set policy_digest = ${digest} where subject_id = ${subject!.id}::bigint`.execute(
+        db,
+      );
+    }
+  });
+});

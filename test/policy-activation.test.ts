@@ -1,0 +1,300 @@
+/**
+ * Policy activation as resumable background work (issue 12): each subject switches to the new policy with its
+ * page, atomically; decisions name the version they were made under, a batch may mix two; writes during the
+ * activation reproject each subject under the policy it is decided under; a replay mid-way or after gives the same
+ * projections; and an activation killed half-way resumes at its cursor, every subject rescored (and told) once.
+ */
+
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import type { Policy } from '../src/domain/policy.ts';
+import { replayLedger } from '../src/services/ledger/replay.service.ts';
+import { runActivationPage, schedulePolicyActivation } from '../src/services/ledger/policy.service.ts';
+import { loadPolicyDir, policyFromStore } from '../src/services/runtime/open-registry.ts';
+import { aPenalty, anUscc } from './support/factories.ts';
+import { policyWithReviewList } from './support/policies.ts';
+import { bearer, startTestRegistry, type TestRegistry } from './support/registry.ts';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+let t: TestRegistry;
+let dir: string;
+let variant: { policy: Policy; document: Record<string, unknown> };
+let market: string;
+let buyer: string;
+let defaultVersion: string;
+
+before(async () => {
+  t = await startTestRegistry();
+  defaultVersion = t.registry.rt.policy.version;
+  dir = await policyWithReviewList('activation');
+  variant = await loadPolicyDir(dir);
+  market = await t.keyFor({ role: 'agency', name: 'Market Regulator', agency_kind: 'market' });
+  buyer = await t.keyFor({
+    role: 'relying',
+    name: 'Procurement Centre',
+    actions: ['procurement.bid'],
+    purposes: ['procurement'],
+  });
+});
+after(async () => {
+  await t.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** Companies with a general penalty: allowed to bid under the default policy, under review under the variant. */
+async function companies(count: number): Promise<string[]> {
+  const orgs = Array.from({ length: count }, () => anUscc());
+  const response = await t.app.inject({
+    method: 'POST',
+    url: '/v1/records',
+    headers: bearer(market),
+    payload: { records: orgs.map((org) => aPenalty({ tier: 'general', subjectId: org })) },
+  });
+  assert.equal(response.json().accepted?.length, count, response.body);
+  return orgs;
+}
+
+async function decideAll(orgs: readonly string[]): Promise<{ outcome: string; policy_version: string }[]> {
+  const response = await t.app.inject({
+    method: 'POST',
+    url: '/v1/decisions/batch',
+    headers: bearer(buyer),
+    payload: {
+      subjects: orgs.map((id) => ({ scheme: 'cn-uscc', id })),
+      action: 'procurement.bid',
+      purpose: 'procurement',
+    },
+  });
+  assert.equal(response.statusCode, 200, response.body);
+  return response.json().results;
+}
+
+const stateOf = async (org: string) =>
+  t.registry.rt.db
+    .selectFrom('subject_state as s')
+    .innerJoin('subject_identifiers as i', 'i.subject_id', 's.subject_id')
+    .select(['s.policy_digest', 's.active_lists'])
+    .where('i.scheme', '=', 'cn-uscc')
+    .where('i.value', '=', org)
+    .executeTakeFirstOrThrow();
+
+describe('an activation run a page at a time', () => {
+  test('switches each subject with its page; decisions, writes and replays follow the cursor', async () => {
+    // A company the new policy leaves as it is: a serious penalty, not a general one.
+    const steady = anUscc();
+    await t.file(market, aPenalty({ tier: 'serious', subjectId: steady }));
+    const steadyBefore = await stateOf(steady);
+    const orgs = await companies(3);
+    assert.deepEqual(
+      (await decideAll(orgs)).map((d) => [d.outcome, d.policy_version]),
+      orgs.map(() => ['allow', defaultVersion]),
+    );
+    const scheduled = await schedulePolicyActivation(t.registry.rt, variant.policy, variant.document, {
+      reason: 'a review list for general penalties',
+      requestedBy: 'cli',
+    });
+    assert.equal(scheduled.state, 'open');
+    // Asked again (a retry): the same activation, not a second.
+    const again = await schedulePolicyActivation(t.registry.rt, variant.policy, variant.document, {
+      reason: 'retry',
+      requestedBy: 'cli',
+    });
+    assert.ok(again.state === 'open' && !again.created && scheduled.state === 'open');
+    assert.equal(again.activation.id, scheduled.activation.id);
+
+    // Subjects filed before these three (by other tests' fixtures) come first: page until the first org switches.
+    const first = BigInt((await subjectIdOf(orgs[0]!)) ?? '0');
+    for (let cursor = 0n; cursor < first; ) {
+      const page = await runActivationPage(t.registry.rt, 1);
+      assert.equal(page.kind, 'page');
+      cursor = page.kind === 'page' ? BigInt(page.activation.cursor!) : cursor;
+    }
+    // Its page left the steady company's row as it was (nothing changed), yet it is decided under the new policy.
+    assert.deepEqual(await stateOf(steady), steadyBefore);
+    assert.deepEqual(
+      (await decideAll([steady])).map((d) => d.policy_version),
+      [variant.policy.version],
+    );
+    const mixed = await decideAll(orgs);
+    assert.deepEqual(
+      mixed.map((d) => [d.outcome, d.policy_version]),
+      [
+        ['review', variant.policy.version],
+        ['allow', defaultVersion],
+        ['allow', defaultVersion],
+      ],
+      'one batch, two policies: each decision names its own',
+    );
+    const logged = await t.registry.rt.db
+      .selectFrom('inquiries')
+      .select(['subject_value', 'policy_version'])
+      .where('subject_value', 'in', orgs)
+      .where('outcome', 'in', ['review', 'allow'])
+      .orderBy('at', 'desc')
+      .execute();
+    assert.ok(logged.some((r) => r.subject_value === orgs[0] && r.policy_version === variant.policy.version));
+    assert.ok(logged.some((r) => r.subject_value === orgs[1] && r.policy_version === defaultVersion));
+
+    // A write during the activation reprojects each subject under the policy it is decided under.
+    await t.file(market, aPenalty({ tier: 'general', subjectId: orgs[0] }));
+    await t.file(market, aPenalty({ tier: 'general', subjectId: orgs[2] }));
+    assert.equal((await stateOf(orgs[0]!)).policy_digest, variant.policy.digest);
+    assert.equal((await stateOf(orgs[2]!)).policy_digest, t.registry.rt.policy.digest);
+    assert.deepEqual(
+      (await decideAll(orgs)).map((d) => d.policy_version),
+      [variant.policy.version, defaultVersion, defaultVersion],
+    );
+
+    const midway = await t.snapshot();
+    await replayLedger(t.registry.rt, (digest) => policyFromStore(t.registry.database, digest));
+    assert.deepEqual(await t.snapshot(), midway, 'a replay during the activation rebuilds the same projections');
+    await t.registry.follower.warm(); // a restart mid-way: the warm-up knows which subjects switched
+    assert.deepEqual(
+      (await decideAll([steady, ...orgs])).map((d) => d.policy_version),
+      [variant.policy.version, variant.policy.version, defaultVersion, defaultVersion],
+    );
+
+    for (let page = await runActivationPage(t.registry.rt, 2); page.kind === 'page'; )
+      page = await runActivationPage(t.registry.rt, 2);
+    assert.equal(t.registry.rt.policy.version, variant.policy.version, 'the index was rebuilt under the new policy');
+    assert.deepEqual(
+      (await decideAll(orgs)).map((d) => [d.outcome, d.policy_version]),
+      orgs.map(() => ['review', variant.policy.version]),
+    );
+    for (const org of orgs) assert.deepEqual((await stateOf(org)).active_lists, ['under-review']);
+    const activation = await t.registry.rt.db
+      .selectFrom('policy_activations')
+      .selectAll()
+      .where('id', '=', scheduled.state === 'open' ? scheduled.activation.id : '')
+      .executeTakeFirstOrThrow();
+    assert.equal(activation.status, 'completed');
+    assert.equal(activation.subjects_done, activation.subjects_total);
+
+    const done = await t.snapshot();
+    await replayLedger(t.registry.rt, (digest) => policyFromStore(t.registry.database, digest));
+    assert.deepEqual(await t.snapshot(), done, 'and after it');
+    // Each company was told once that it joined the list, naming the version.
+    for (const org of orgs) assert.equal(await listStartedNotices(org), 1);
+  });
+
+  test('another policy cannot be scheduled while one is open', async () => {
+    const { policy, document } = await loadPolicyDir('policies/default');
+    const first = await schedulePolicyActivation(t.registry.rt, policy, document, {
+      reason: 'back',
+      requestedBy: 'cli',
+    });
+    assert.equal(first.state, 'open');
+    await assert.rejects(
+      schedulePolicyActivation(t.registry.rt, variant.policy, variant.document, { reason: 'x', requestedBy: 'cli' }),
+      (error: unknown) => (error as { code?: string }).code === 'CRD_ACTIVATION_IN_PROGRESS',
+    );
+    for (let page = await runActivationPage(t.registry.rt); page.kind === 'page'; )
+      page = await runActivationPage(t.registry.rt);
+    assert.equal(t.registry.rt.policy.digest, policy.digest);
+  });
+});
+
+describe('activations over the API', () => {
+  test('operators activate a document and follow it; others may not; one at a time', async () => {
+    const operator = await t.keyFor({ role: 'operator', name: 'ops' });
+    const post = (key: string, payload: Record<string, unknown>) =>
+      t.app.inject({ method: 'POST', url: '/v1/policy/activations', headers: bearer(key), payload });
+    const body = { document: variant.document, reason: 'a review list' };
+    assert.equal((await post(buyer, body)).statusCode, 403);
+    const invalid = await post(operator, { document: { ...variant.document, lists: 7 }, reason: 'x' });
+    assert.equal(invalid.statusCode, 400);
+    assert.equal(invalid.json().error.code, 'CRD_POLICY_INVALID');
+    assert.ok(invalid.json().error.details.some((d: { path: string }) => d.path.startsWith('lists')));
+    assert.equal((await post(operator, { ...body, starts_at: 'soon' })).statusCode, 400);
+
+    const created = await post(operator, body);
+    assert.equal(created.statusCode, 202, created.body);
+    const again = await post(operator, body);
+    assert.equal(again.statusCode, 200);
+    assert.equal(again.json().activation.id, created.json().activation.id, 'a retry answers the same activation');
+    const { document } = await loadPolicyDir('policies/default');
+    const other = await post(operator, { document, reason: 'back' });
+    assert.equal(other.statusCode, 409);
+    assert.equal(other.json().error.code, 'CRD_ACTIVATION_IN_PROGRESS');
+
+    const listed = await t.app.inject({ url: '/v1/policy/activations', headers: bearer(operator) });
+    assert.equal(listed.statusCode, 200);
+    assert.equal(listed.json().open.id, created.json().activation.id);
+    assert.equal(listed.json().open.status, 'scheduled');
+    assert.equal((await t.app.inject({ url: '/v1/policy/activations', headers: bearer(buyer) })).statusCode, 403);
+
+    // Back to the default policy, for the next test.
+    for (let page = await runActivationPage(t.registry.rt); page.kind === 'page'; )
+      page = await runActivationPage(t.registry.rt);
+    assert.equal((await post(operator, body)).json().activation, null, 'the active policy: nothing to do');
+    assert.equal((await post(operator, { document, reason: 'back' })).statusCode, 202);
+    for (let page = await runActivationPage(t.registry.rt); page.kind === 'page'; )
+      page = await runActivationPage(t.registry.rt);
+    assert.equal(t.registry.rt.policy.version, defaultVersion);
+  });
+});
+
+async function subjectIdOf(org: string): Promise<string | undefined> {
+  return (
+    await t.registry.rt.db
+      .selectFrom('subject_identifiers')
+      .select('subject_id')
+      .where('scheme', '=', 'cn-uscc')
+      .where('value', '=', org)
+      .executeTakeFirst()
+  )?.subject_id;
+}
+
+async function listStartedNotices(org: string): Promise<number> {
+  const id = await subjectIdOf(org);
+  const rows = await t.registry.rt.db
+    .selectFrom('notices')
+    .select('id')
+    .where('subject_id', '=', id!)
+    .where('kind', '=', 'list.started')
+    .where('list_id', '=', 'under-review')
+    .execute();
+  return rows.length;
+}
+
+test('an activation killed half-way resumes at its cursor: every subject rescored and told once', async () => {
+  const orgs = await companies(150);
+  const run = () =>
+    spawn(
+      process.execPath,
+      [path.join(ROOT, 'bin/credence.js'), 'policy', 'activate', dir, '--reason', 'resume test', '--page-size', '1'],
+      { env: { ...process.env, DATABASE_URL: t.databaseUrl, CREDENCE_DATA_DIR: t.config.dataDir }, stdio: 'ignore' },
+    );
+  const progress = async () =>
+    t.registry.rt.db
+      .selectFrom('policy_activations')
+      .select(['status', 'subjects_done', 'subjects_total'])
+      .where('digest', '=', variant.policy.digest)
+      .orderBy('seq', 'desc')
+      .executeTakeFirst();
+  const child = run();
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  while (Number((await progress())?.subjects_done ?? 0) < 20 && child.exitCode === null)
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  child.kill('SIGKILL');
+  await exited;
+  const killed = await progress();
+  assert.equal(killed?.status, 'running', 'killed half-way');
+  assert.ok(Number(killed.subjects_done) < Number(killed.subjects_total));
+
+  const rerun = run();
+  const code = await new Promise((resolve) => rerun.on('exit', resolve));
+  assert.equal(code, 0);
+  const finished = await progress();
+  assert.equal(finished?.status, 'completed');
+  assert.equal(finished.subjects_done, finished.subjects_total, 'every subject once');
+  for (const org of orgs.slice(0, 20)) assert.equal(await listStartedNotices(org), 1);
+  for (const org of orgs.slice(-20)) assert.equal(await listStartedNotices(org), 1);
+  await t.registry.follower.catchUp();
+  assert.equal(t.registry.rt.policy.digest, variant.policy.digest);
+});
