@@ -13,25 +13,7 @@ import type { RecordInput } from '../src/domain/record-input.ts';
 import type { ServiceContext } from '../src/services/context.ts';
 import { importRecords } from '../src/services/records/import.service.ts';
 import { fileRecords, type Filer } from '../src/services/records/intake.service.ts';
-
-/** The records table's columns, in its order. */
-const COLUMNS = [
-  'subject_id',
-  'id',
-  'agency_id',
-  'source_ref',
-  'type',
-  'decided_at',
-  'effective_at',
-  'expires_at',
-  'filed_at',
-  'legal_basis',
-  'document_ref',
-  'summary',
-  'attributes',
-  'status',
-  'body_digest',
-] as const;
+import { RECORD_COLUMNS } from '../src/store/records.repository.ts';
 
 export type CopyRow = readonly (string | null)[];
 
@@ -122,7 +104,7 @@ export async function copyRows(pool: pg.Pool, table: string, rows: readonly Copy
   const client = await pool.connect();
   try {
     const started = performance.now();
-    const stream = client.query(copyFrom(`copy ${table} (${COLUMNS.join(', ')}) from stdin`));
+    const stream = client.query(copyFrom(`copy ${table} (${RECORD_COLUMNS.join(', ')}) from stdin`));
     await pipeline(Readable.from(textChunks(rows)), stream);
     return performance.now() - started;
   } finally {

@@ -77,26 +77,29 @@ export async function getRecordById(db: Executor, id: string): Promise<StoredRec
   return row === undefined ? undefined : toRecord(row);
 }
 
+/** The records table's columns, in its order. */
+export const RECORD_COLUMNS = [
+  'subject_id',
+  'id',
+  'agency_id',
+  'source_ref',
+  'type',
+  'decided_at',
+  'effective_at',
+  'expires_at',
+  'filed_at',
+  'legal_basis',
+  'document_ref',
+  'summary',
+  'attributes',
+  'status',
+  'body_digest',
+] as const;
+
 /** Records as COPY writes them. */
 const RECORDS_COPY: CopyTarget<StoredRecord> = {
   table: 'records',
-  columns: [
-    'subject_id',
-    'id',
-    'agency_id',
-    'source_ref',
-    'type',
-    'decided_at',
-    'effective_at',
-    'expires_at',
-    'filed_at',
-    'legal_basis',
-    'document_ref',
-    'summary',
-    'attributes',
-    'status',
-    'body_digest',
-  ],
+  columns: RECORD_COLUMNS,
   fields: (r) => [
     r.subject_id,
     r.id,

@@ -7,7 +7,6 @@
 
 import { normalizeIdentifier, validateIdentifier } from '../../domain/identifiers.ts';
 import type { Principal } from '../../domain/principal.ts';
-import type { RelatedVia } from '../../domain/related.ts';
 import { CredenceError, type ProblemDetail } from '../../errors.ts';
 import type { DecisionBatch } from './decision-log.ts';
 import { type DecisionTemplate, RELATED_BIT, STALE } from './decision-index.ts';
@@ -26,14 +25,7 @@ export interface DecisionView {
   readonly action: string;
   readonly purpose: string;
   readonly outcome: string;
-  readonly measures: readonly {
-    id: string;
-    effect: string;
-    list: string | null;
-    grade: string | null;
-    legal_basis: string;
-    related?: RelatedVia;
-  }[];
+  readonly measures: DecisionTemplate['measureViews'];
   readonly reasons: readonly string[];
   readonly policy_version: string;
   readonly evaluated_at: string;
