@@ -12,7 +12,6 @@ import { Session } from 'node:inspector/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { sql } from 'kysely';
 import { loadConfig } from '../src/config.ts';
 import { DEFAULT_DEMO_SEED, loadDemo } from '../src/services/demo/demo.service.ts';
 import { openRegistry } from '../src/services/runtime/open-registry.ts';
@@ -55,17 +54,10 @@ async function activateOver(
     const measured = await measureActivation(registry.rt, pageSize);
     if (session !== undefined && profile !== undefined) await stopProfile(session, profile);
     const seconds = (performance.now() - started) / 1000;
-    // Rows restamped in place (HOT) need no new index entries: the share says whether the fillfactor serves.
-    const [updates] = (
-      await sql<{ updated: string; hot: string }>`select n_tup_upd::text as updated, n_tup_hot_upd::text as hot
-        from pg_stat_user_tables where relname = 'subject_state'`.execute(registry.rt.db)
-    ).rows;
     return {
       city_subjects: subjects,
       stored_subjects: measured.subjects,
       pages: measured.pages,
-      state_updates: Number(updates?.updated ?? 0),
-      state_updates_in_place: Number(updates?.hot ?? 0),
       seconds: Math.round(seconds * 10) / 10,
       city_subjects_per_s: Math.round(subjects / seconds),
       stored_subjects_per_s: Math.round(measured.perSecond),
