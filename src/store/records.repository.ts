@@ -59,19 +59,6 @@ export async function getRecordsOfSubjects(db: Executor, subjectIds: readonly st
   return rows.map(toRecord);
 }
 
-/** The records of the subjects with ids in (after, through], by subject and id: a page of a policy activation. */
-export async function getRecordsInRange(db: Executor, after: string, through: string): Promise<StoredRecord[]> {
-  const rows = await db
-    .selectFrom('records')
-    .selectAll()
-    .where('subject_id', '>', after)
-    .where('subject_id', '<=', through)
-    .orderBy('subject_id')
-    .orderBy('id')
-    .execute();
-  return rows.map(toRecord);
-}
-
 export async function getRecordById(db: Executor, id: string): Promise<StoredRecord | undefined> {
   const row = await db.selectFrom('records').selectAll().where('id', '=', id).executeTakeFirst();
   return row === undefined ? undefined : toRecord(row);

@@ -252,3 +252,13 @@ export async function getIdentifierStatesInRange(
   `.execute(db);
   return result.rows;
 }
+
+/** The stored states of the subjects with ids in (after, through], as stored (dates in JSON as text). */
+export async function getStatesInRange(db: Executor, after: string, through: string) {
+  return db
+    .selectFrom('subject_state')
+    .select(['subject_id', 'score', 'grade', 'lists', 'active_lists', 'next_change_at', 'indexed', 'related'])
+    .where('subject_id', '>', after)
+    .where('subject_id', '<=', through)
+    .execute();
+}

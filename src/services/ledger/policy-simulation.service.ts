@@ -13,9 +13,8 @@ import { SimulationTally, type SimulationTotals } from '../../domain/policy-simu
 import type { RelatedOrganization } from '../../domain/related.ts';
 import type { SubjectFile } from '../../domain/record.ts';
 import type { DB } from '../../store/schema.ts';
-import { getRecordsInSubjectRange, getSubjectKindsAfter } from '../../store/subject-pages.repository.ts';
 import type { ServiceContext } from '../context.ts';
-import { loadRelatedOrganizations } from './projection.service.ts';
+import { loadRelatedOrganizations, loadSubjectFilesAfter } from './projection.service.ts';
 
 const PAGE_SIZE = 5000;
 
@@ -48,12 +47,12 @@ export async function simulatePolicy(
     .setIsolationLevel('repeatable read')
     .setAccessMode('read only')
     .execute(async (trx) => {
-      let next = readPage(trx, '0', size);
+      let next = loadSubjectFilesAfter(trx, '0', size);
       for (;;) {
         const page = await next;
         if (page.size === 0) return;
         // Read the next page while this one is evaluated: the database works while this process computes.
-        next = readPage(trx, lastKey(page), size);
+        next = loadSubjectFilesAfter(trx, lastKey(page), size);
         next.catch(() => undefined); // awaited on the next turn; never an unhandled rejection meanwhile
         await evaluatePage(trx, tally, active, candidate, page, options.at);
       }
@@ -66,17 +65,6 @@ export async function simulatePolicy(
     elapsed_ms: Math.round(elapsed),
     subjects_per_second: elapsed > 0 ? Math.round((totals.subjects * 1000) / elapsed) : 0,
   };
-}
-
-/** One page of subject files, by id in id order. */
-async function readPage(trx: Transaction<DB>, after: string, size: number): Promise<Map<string, SubjectFile>> {
-  const subjects = await getSubjectKindsAfter(trx, after, size);
-  const files = new Map<string, { kind: SubjectFile['kind']; records: SubjectFile['records'][number][] }>();
-  if (subjects.length === 0) return files;
-  for (const s of subjects) files.set(s.id, { kind: s.kind, records: [] });
-  const records = await getRecordsInSubjectRange(trx, subjects[0]!.id, subjects[subjects.length - 1]!.id);
-  for (const r of records) files.get(r.subject_id)?.records.push(r);
-  return files;
 }
 
 function lastKey(page: ReadonlyMap<string, unknown>): string {

@@ -30,10 +30,11 @@ import {
   type PolicyActivationRow,
 } from '../../store/policy-activations.repository.ts';
 import type { DB } from '../../store/schema.ts';
-import { countSubjects, getSubjectIdsAfter } from '../../store/subjects.repository.ts';
+import { countSubjects } from '../../store/subjects.repository.ts';
 import { type ServiceContext, writeTransaction } from '../context.ts';
 import { appendEvents } from './ledger.service.ts';
-import { rescoreRange } from './projection.service.ts';
+import { loadSubjectFilesAfter } from './projection.service.ts';
+import { rescorePage } from './rescoring.service.ts';
 import { rememberPolicy, storedPolicy } from './stored-policies.ts';
 
 /** Subjects rescored per page (one transaction, one `policy.rescored` event). */
@@ -172,20 +173,20 @@ export async function runActivationPage(ctx: ServiceContext, pageSize = ACTIVATI
     const policy = await storedPolicy(trx, open.digest);
     if (open.status === 'scheduled') await markActivationRunning(trx, open.id, now, await countSubjects(trx));
     const after = open.cursor ?? '0';
-    const ids = await getSubjectIdsAfter(trx, after, pageSize);
-    if (ids.length === 0) return { kind: 'completed', activation: await complete(trx, open, policy, now) };
-    const through = ids[ids.length - 1]!;
-    await advanceActivation(trx, open.id, through, ids.length, now);
-    const changed = await rescoreRange(trx, policy, after, through, now);
+    const files = await loadSubjectFilesAfter(trx, after, pageSize);
+    if (files.size === 0) return { kind: 'completed', activation: await complete(trx, open, policy, now) };
+    const through = [...files.keys()].at(-1)!;
+    await advanceActivation(trx, open.id, through, files.size, now);
+    const changed = await rescorePage(trx, policy, files, { after, through }, now);
     await appendEvents(trx, now, [
       {
         type: 'policy.rescored',
         subject_id: null,
-        payload: { activation_id: open.id, digest: open.digest, after, through, subjects: ids.length, changed },
+        payload: { activation_id: open.id, digest: open.digest, after, through, subjects: files.size, changed },
       },
     ]);
     await notifyLedger(trx);
-    return { kind: 'page', count: ids.length, changed, activation: (await getOpenActivation(trx))! };
+    return { kind: 'page', count: files.size, changed, activation: (await getOpenActivation(trx))! };
   });
 }
 

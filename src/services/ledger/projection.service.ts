@@ -25,8 +25,7 @@ import {
 import { getPersonsRelatedTo, getRelationshipsOfPersons } from '../../store/relationships.repository.ts';
 import { getIdentifiersOfSubjects, getSubjectsByIds } from '../../store/subjects.repository.ts';
 import { getLatestActivationShared } from '../../store/policy-activations.repository.ts';
-import { getRecordsInRange } from '../../store/records.repository.ts';
-import { getStatesInRange, getSubjectKindsInRange } from '../../store/rescoring.repository.ts';
+import { getRecordsInSubjectRange, getSubjectKindsAfter } from '../../store/subject-pages.repository.ts';
 import { lockLedger } from '../../store/ledger.repository.ts';
 import { appendEvents } from './ledger.service.ts';
 import { storedPolicy } from './stored-policies.ts';
@@ -115,7 +114,7 @@ export async function writeProjections(
  * Writes evaluated subjects' projections (state and list entries, replaced) and, with `notify`, a notice of every
  * list membership that appears, starts or ends against `before`.
  */
-async function writeEvaluations(
+export async function writeEvaluations(
   trx: Transaction<DB>,
   policy: Policy,
   files: ReadonlyMap<string, SubjectFile>,
@@ -148,46 +147,6 @@ async function writeEvaluations(
   return states;
 }
 
-/**
- * One page of a policy activation: the subjects with ids in (after, through], read by range, evaluated under
- * `policy` at `at`. A subject whose evaluation changed is written as any projection is, with notices naming the
- * policy; one whose evaluation is the same is left as it is (its row still names the policy and the instant of its
- * last change: subject_state says when a state last changed, not when it was last confirmed). That is most subjects
- * of most policy changes, and what makes a page cheap: reads and evaluation, no write. Which policy decides a subject
- * follows from the activation's cursor, not from its row (decision-index.ts), and a replay simulates the same
- * comparison (replay.service.ts). Persons related to an organisation in the page are not re-evaluated: a person's
- * evaluation depends only on the organisation's records and the person's own policy, which the organisation's page
- * changes for neither. Resolves to how many subjects changed.
- */
-export async function rescoreRange(
-  trx: Transaction<DB>,
-  policy: Policy,
-  after: string,
-  through: string,
-  at: Date,
-): Promise<number> {
-  const [subjects, records, stored] = [
-    await getSubjectKindsInRange(trx, after, through),
-    await getRecordsInRange(trx, after, through),
-    await getStatesInRange(trx, after, through),
-  ];
-  const files = new Map<string, { kind: SubjectFile['kind']; records: SubjectFile['records'][number][] }>();
-  for (const s of subjects) files.set(s.id, { kind: s.kind, records: [] });
-  for (const r of records) files.get(r.subject_id)?.records.push(r);
-  const previous = new Map(stored.map((row) => [row.subject_id, row]));
-  const related = await loadRelatedOrganizations(trx, policy, files, at);
-  const changed = new Map<string, Evaluation>();
-  for (const [subjectId, file] of files) {
-    const evaluation = evaluateSubject(policy, file, at, related.get(subjectId));
-    const row = previous.get(subjectId);
-    if (row === undefined || !sameState(row, stateRow(policy, subjectId, evaluation, at)))
-      changed.set(subjectId, evaluation);
-  }
-  const before = new Map(stored.map((row) => [row.subject_id, row as unknown as Previous]));
-  await writeEvaluations(trx, policy, files, changed, before, at, { notify: true, activation: true });
-  return changed.size;
-}
-
 /** Writes evaluated subjects' projections without notices: a replay's own evaluations (replay.service.ts). */
 export async function writeReplayed(
   trx: Transaction<DB>,
@@ -197,56 +156,6 @@ export async function writeReplayed(
   at: Date,
 ): Promise<void> {
   await writeEvaluations(trx, policy, files, evaluations, new Map(), at, { notify: false });
-}
-
-/** Whether two evaluations (each under its policy) would store the same state, but for policy and instant. */
-export function sameEvaluation(
-  first: { readonly policy: Policy; readonly evaluation: Evaluation },
-  second: { readonly policy: Policy; readonly evaluation: Evaluation },
-): boolean {
-  const row = stateRow(first.policy, '', first.evaluation, new Date(0));
-  const stored = {
-    ...row,
-    lists: JSON.parse(JSON.stringify(row.lists)),
-    related: JSON.parse(JSON.stringify(row.related)),
-  };
-  return sameState(stored, stateRow(second.policy, '', second.evaluation, new Date(0)));
-}
-
-/** Whether a stored state (JSON dates as text) holds what `row` would store, but for policy and instant. */
-function sameState(
-  stored: Pick<SubjectStateRow, 'score' | 'grade' | 'next_change_at' | 'indexed'> & {
-    readonly lists: unknown;
-    readonly active_lists: readonly string[];
-    readonly related: unknown;
-  },
-  row: SubjectStateRow,
-): boolean {
-  return (
-    Number(stored.score) === row.score &&
-    stored.grade === row.grade &&
-    stored.indexed === row.indexed &&
-    (stored.next_change_at?.getTime() ?? null) === (row.next_change_at?.getTime() ?? null) &&
-    stored.active_lists.join(',') === row.active_lists.join(',') &&
-    sameJson(stored.lists, row.lists) &&
-    sameJson(stored.related, row.related)
-  );
-}
-
-/** Whether `stored` (parsed from jsonb) is what `value` would be stored as: JSON.stringify's view of it, deeply. */
-function sameJson(stored: unknown, value: unknown): boolean {
-  if (value instanceof Date) return stored === value.toISOString();
-  if (value === null || typeof value !== 'object') return stored === value;
-  if (stored === null || typeof stored !== 'object') return false;
-  if (Array.isArray(value))
-    return Array.isArray(stored) && stored.length === value.length && value.every((v, i) => sameJson(stored[i], v));
-  if (Array.isArray(stored)) return false;
-  const keys = Object.keys(value).filter((k) => (value as Record<string, unknown>)[k] !== undefined);
-  const storedObject = stored as Record<string, unknown>;
-  return (
-    keys.length === Object.keys(storedObject).length &&
-    keys.every((k) => k in storedObject && sameJson(storedObject[k], (value as Record<string, unknown>)[k]))
-  );
 }
 
 /**
@@ -316,7 +225,7 @@ export async function loadRelatedOrganizations(
 }
 
 /** The memberships and related listings the projections held before this change (dates stay as stored text). */
-interface Previous {
+export interface Previous {
   readonly lists: Membership[];
   readonly related: RelatedListing[];
 }
@@ -334,6 +243,24 @@ export async function recordNotices(trx: Transaction<DB>, drafts: readonly Notic
     trx,
     drafts.map((draft) => ({ id: randomUUID(), at, draft })),
   );
+}
+
+/**
+ * One page of subject files: up to `size` subjects with ids after `after`, in id order, their records read by one
+ * range scan (policy simulation and activation pages).
+ */
+export async function loadSubjectFilesAfter(
+  trx: Executor,
+  after: string,
+  size: number,
+): Promise<Map<string, SubjectFile>> {
+  const subjects = await getSubjectKindsAfter(trx, after, size);
+  const files = new Map<string, { kind: SubjectFile['kind']; records: SubjectFile['records'][number][] }>();
+  if (subjects.length === 0) return files;
+  for (const s of subjects) files.set(s.id, { kind: s.kind, records: [] });
+  const records = await getRecordsInSubjectRange(trx, subjects[0]!.id, subjects[subjects.length - 1]!.id);
+  for (const r of records) files.get(r.subject_id)?.records.push(r);
+  return files;
 }
 
 /** Loads the current files (kind and every record) of the given subjects. */
