@@ -5,8 +5,10 @@
  * in turn (request, bulk, [file, file,] bulk, request, so that a drift of the machine falls on all alike), then times
  * raw COPY of the records, and of everything the import wrote, on the same database. Prints one JSON object on stdout.
  *
- *   node bench/import-focus.ts [--chunk 10000] [--batch 5000] [--only bulk|request|file] [--file] [--statements]
+ *   node bench/import-focus.ts [--chunk 10000] [--batch 5000] [--only bulk|request|file] [--file] [--serial]
+ *     [--statements]
  *
+ * --serial compares the bulk path with its COPYs run one after another (serial) and pipelined (bulk).
  * --statements adds the time spent in each kind of SQL statement (its first words), summed over the imports.
  */
 
@@ -18,7 +20,7 @@ import pg from 'pg';
 import { loadConfig } from '../src/config.ts';
 import { createPrincipal } from '../src/services/accounts/principals.service.ts';
 import { openRegistry, type Registry } from '../src/services/runtime/open-registry.ts';
-import { setBulkCopy } from '../src/store/copy-in.ts';
+import { setBulkCopy, setPipelinedCopies } from '../src/store/copy-in.ts';
 import { courtFilings } from './data.ts';
 import { median } from './evaluate.ts';
 import { copyRows, copyWrittenTablesMs, importFile, importFilings, recordRows, type CopyRow } from './import.ts';
@@ -30,7 +32,9 @@ const FILER = { agency_id: AGENCY_ID, agency_kind: 'court' } as const;
 
 const ORDER = ['request', 'bulk', 'bulk', 'request'] as const;
 const FILE_ORDER = ['request', 'bulk', 'file', 'file', 'bulk', 'request'] as const;
-type Mode = (typeof FILE_ORDER)[number];
+/** --serial: the bulk path with its COPYs one after another against it pipelined (copy-in.ts pipelineCopies). */
+const SERIAL_ORDER = ['serial', 'bulk', 'bulk', 'serial'] as const;
+type Mode = (typeof FILE_ORDER)[number] | 'serial';
 
 const log = (message: string) => process.stderr.write(`import-focus: ${message}\n`);
 const perSecond = (count: number, ms: number) => count / (ms / 1000);
@@ -71,11 +75,13 @@ async function main(): Promise<void> {
       only: { type: 'string' },
       statements: { type: 'boolean' },
       file: { type: 'boolean' },
+      serial: { type: 'boolean' },
     },
   });
   const chunk = Number(values.chunk ?? 10_000);
   const batch = Number(values.batch ?? 5000);
-  const modes = values.file === true || values.only === 'file' ? FILE_ORDER : ORDER;
+  const modes: readonly Mode[] =
+    values.serial === true ? SERIAL_ORDER : values.file === true || values.only === 'file' ? FILE_ORDER : ORDER;
   const order = modes.filter((mode) => values.only === undefined || mode === values.only);
   const loadBefore = os.loadavg()[0]!;
   const database = await openBenchDatabase(log);
@@ -99,10 +105,12 @@ async function main(): Promise<void> {
         request: { ms: 0, created: 0 },
         bulk: { ms: 0, created: 0 },
         file: { ms: 0, created: 0 },
+        serial: { ms: 0, created: 0 },
       };
       for (const [i, mode] of order.entries()) {
         const inputs = filings.inputs.slice(i * chunk, (i + 1) * chunk);
         setBulkCopy(mode !== 'request');
+        setPipelinedCopies(mode !== 'serial');
         const result =
           mode === 'file'
             ? await importFile(registry.rt, FILER, inputs, batch)
@@ -125,10 +133,10 @@ async function main(): Promise<void> {
       for (const r of sizes.rows) log(`${r.name}: ${r.rows} rows, ${Math.round(Number(r.bytes) / 1024)} KiB`);
       setBulkCopy(true);
       const written = await copyWrittenTablesMs(registry.database.pool);
-      const created = totals.request.created + totals.bulk.created + totals.file.created;
+      const created = Object.values(totals).reduce((sum, t) => sum + t.created, 0);
       const rawAll = perSecond(created, written.ms);
       const figures: Record<string, number> = { raw_copy_records_per_s: rawCopy, raw_copy_all_written_per_s: rawAll };
-      for (const mode of ['request', 'bulk', 'file'] as const) {
+      for (const mode of ['request', 'serial', 'bulk', 'file'] as const) {
         if (totals[mode].created === 0) continue;
         const rate = perSecond(totals[mode].created, totals[mode].ms);
         figures[`${mode}_records_per_s`] = rate;

@@ -14,7 +14,7 @@ import { verifyLedger } from '../src/services/ledger/ledger.service.ts';
 import { readPolicyDocument } from '../src/services/ledger/policy.service.ts';
 import { replayLedger } from '../src/services/ledger/replay.service.ts';
 import { importRecords } from '../src/services/records/import.service.ts';
-import { setBulkCopy } from '../src/store/copy-in.ts';
+import { copyInto, pipelineCopies, setBulkCopy } from '../src/store/copy-in.ts';
 import { insertNotices } from '../src/store/notices.repository.ts';
 import { aCourtRecord, aPenalty, aResidentId } from './support/factories.ts';
 import { startTestRegistry, type TestRegistry } from './support/registry.ts';
@@ -78,15 +78,23 @@ test('a batch written by COPY stores what statements store: a replay by statemen
     summary = await importLines(court, 'court');
   });
   assert.deepEqual([summary!.created, summary!.rejected], [court.length, 0]);
+  // Every subject is new: their states are copied straight into subject_state.
   assert.deepEqual([...tables].sort(), [
     'ledger',
     'list_entries',
     'notices',
     'records',
     'subject_identifiers',
-    'subject_state_stage',
+    'subject_state',
     'subjects',
   ]);
+  // Again about the same subjects: their states go through the staging table and replace the stored ones.
+  const again = court.map((r) => aCourtRecord({ subjectId: (r.subject as { id: string }).id, name: '张三' }));
+  const replaced = await copiedTables(async () => {
+    summary = await importLines(again, 'court');
+  });
+  assert.deepEqual([summary!.created, summary!.rejected], [again.length, 0]);
+  assert.deepEqual([...replaced].sort(), ['ledger', 'list_entries', 'notices', 'records', 'subject_state_stage']);
   await importLines(
     aBigBatch().filter((r) => r.type === 'admin.penalty'),
     'market',
@@ -104,6 +112,27 @@ test('a batch written by COPY stores what statements store: a replay by statemen
   assert.deepEqual(await t.snapshot(), copied);
   const verified = await verifyLedger(t.registry.rt);
   assert.equal(verified.ok, true, JSON.stringify(verified.firstBad));
+});
+
+test('a pipelined COPY that fails fails its transaction with its own error, and nothing of it stays', async () => {
+  const db = t.registry.rt.db;
+  await sql`create table pipelined_probe (id bigint primary key)`.execute(db);
+  // 250 ids, the last a repeat of the first: the COPY fails at its end, after the caller has moved on.
+  const rows = Array.from({ length: 250 }, (_, i) => String(i < 249 ? i : 0));
+  const target = { table: 'pipelined_probe', columns: ['id'], fields: (id: string) => [id] };
+  let answered = false;
+  const failure = db.transaction().execute((trx) =>
+    pipelineCopies(trx, async () => {
+      await sql`insert into pipelined_probe values (1000)`.execute(trx);
+      answered = await copyInto(trx, target, rows);
+      await sql`select 1`.execute(trx); // queued after the COPY: fails as the transaction is aborted
+    }),
+  );
+  await assert.rejects(failure, (error: Error & { code?: string }) => error.code === '23505', 'the repeated id');
+  assert.equal(answered, true, 'copyInto answered before its COPY was acknowledged');
+  const left = await sql<{ n: number }>`select count(*)::int as n from pipelined_probe`.execute(db);
+  assert.equal(left.rows[0]!.n, 0);
+  await sql`drop table pipelined_probe`.execute(db);
 });
 
 test('counts kept by triggers follow rows written by COPY', async () => {

@@ -10,7 +10,7 @@ import type { Policy } from '../src/domain/policy.ts';
 import type { KindSimulation } from '../src/domain/policy-simulation.ts';
 import { loadPolicy } from '../src/policy/index.ts';
 import { loadDemo } from '../src/services/demo/demo.service.ts';
-import { loadRelatedOrganizations, loadSubjectFiles } from '../src/services/ledger/projection.service.ts';
+import { loadRelatedOrganizations, loadSubjectFiles } from '../src/services/ledger/subject-files.service.ts';
 import { simulatePolicy, type PolicySimulation } from '../src/services/ledger/policy-simulation.service.ts';
 import { aCourtRecord, aRelationship, aResidentId, anUscc } from './support/factories.ts';
 import { bearer, startTestRegistry, type TestRegistry } from './support/registry.ts';

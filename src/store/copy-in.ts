@@ -29,6 +29,8 @@ export type CopyField = string | null;
 const clients = new Map<number, Set<pg.Client>>();
 const transactionClients = new WeakMap<object, pg.Client | null>();
 let enabled = true;
+/** Transactions writing in pipelined mode (see pipelineCopies), with their COPYs not yet acknowledged. */
+const pipelined = new WeakMap<object, Promise<void>[]>();
 
 /** Registers every connection of `pool`, for as long as it lives, so that a transaction on it can COPY. */
 export function trackCopyConnections(pool: pg.Pool): void {
@@ -51,6 +53,13 @@ export function setBulkCopy(on: boolean): void {
   enabled = on;
 }
 
+let pipelining = true;
+
+/** Turns pipelined COPYs off (or on again) for this process: the bench's before-and-after comparison. */
+export function setPipelinedCopies(on: boolean): void {
+  pipelining = on;
+}
+
 /** Where and how rows are copied: the table, its columns, and each row's fields in the columns' order. */
 export interface CopyTarget<T> {
   readonly table: string;
@@ -71,9 +80,49 @@ export async function copyInto<T>(db: Executor, target: CopyTarget<T>, rows: rea
   await target.before?.();
   const columns = target.columns.map((c) => client.escapeIdentifier(c)).join(', ');
   const copy = copyFrom(`copy ${client.escapeIdentifier(target.table)} (${columns}) from stdin`);
-  await pipeline(Readable.from(copyText(rows, target.fields)), client.query(copy));
+  const done = pipeline(Readable.from(copyText(rows, target.fields)), client.query(copy));
+  const pending = pipelined.get(db);
+  if (pending === undefined) await done;
+  else {
+    done.catch(() => {}); // awaited, with its error, by pipelineCopies
+    pending.push(done);
+  }
   return true;
 }
+
+/**
+ * Runs `work` (writes in the transaction `db`) with its COPYs pipelined: `copyInto` starts each COPY and returns at
+ * once, so PostgreSQL ingests one table's rows while this process computes the next table's (a bulk import's
+ * ledger events while its records are copied, its notices while its projections are). The connection runs what
+ * follows a COPY after it, in order, as a pg client queues its queries; a statement whose result is awaited waits
+ * for the COPYs before it. Every COPY is acknowledged before this returns, so the transaction never commits
+ * before its rows are in: when one failed, its error is thrown (the transaction is aborted and rolls back).
+ * Long computations in `work` should `breathe` now and then, so the rows already made keep flowing meanwhile.
+ */
+export async function pipelineCopies<T>(db: Executor, work: () => Promise<T>): Promise<T> {
+  if (!pipelining) return work();
+  const pending: Promise<void>[] = [];
+  pipelined.set(db, pending);
+  try {
+    const result = await work();
+    await Promise.all(pending);
+    return result;
+  } catch (error) {
+    // A failed COPY aborts the transaction: the statements after it then fail for that reason, named here.
+    const failed = (await Promise.allSettled(pending)).find((r) => r.status === 'rejected');
+    throw failed === undefined ? error : failed.reason;
+  } finally {
+    pipelined.delete(db);
+  }
+}
+
+/** True while `db` writes in pipelined mode: no statement it runs need wait for the COPYs before it. */
+export function isPipelined(db: Executor): boolean {
+  return pipelined.has(db);
+}
+
+/** Lets the event loop write pending COPY rows to the connection (and read its answers) in a long computation. */
+export const breathe = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 async function clientOf(db: Executor): Promise<pg.Client | null> {
   let client = transactionClients.get(db);

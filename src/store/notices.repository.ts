@@ -3,7 +3,7 @@
 import { sql } from 'kysely';
 import type { NoticeDraft, NoticeParams } from '../domain/notice.ts';
 import { storeNotice, type ConsequenceView, type MeasureGroup, type NoticeStorage } from '../domain/notice-storage.ts';
-import { copyInto, copyTime, type CopyField, type CopyTarget } from './copy-in.ts';
+import { breathe, copyInto, copyTime, isPipelined, type CopyField, type CopyTarget } from './copy-in.ts';
 import type { Executor } from './executor.ts';
 
 /**
@@ -101,6 +101,8 @@ const NOTICES_COPY: CopyTarget<NewNoticeRow> = {
  * of 500).
  */
 const NOTICES_PER_STATEMENT = 500;
+/** Notices stored between two breaths (copy-in.ts `breathe`) when the writes are pipelined. */
+const NOTICES_PER_BREATH = 1000;
 
 /**
  * Writes drafted notices, each stored by reference to the policy it was drafted under: by COPY when there are many
@@ -108,7 +110,12 @@ const NOTICES_PER_STATEMENT = 500;
  */
 export async function insertNotices(db: Executor, notices: readonly NewNotice[]): Promise<void> {
   if (notices.length === 0) return;
-  const rows = notices.map((n): NewNoticeRow => ({ ...storeNotice(n.draft), id: n.id, at: n.at, draft: n.draft }));
+  const pipelined = isPipelined(db);
+  const rows: NewNoticeRow[] = [];
+  for (const n of notices) {
+    rows.push({ ...storeNotice(n.draft), id: n.id, at: n.at, draft: n.draft });
+    if (pipelined && rows.length % NOTICES_PER_BREATH === 0) await breathe();
+  }
   if (await copyInto(db, NOTICES_COPY, rows)) return;
   for (let i = 0; i < rows.length; i += NOTICES_PER_STATEMENT)
     await insertNoticeDocument(db, rows.slice(i, i + NOTICES_PER_STATEMENT));

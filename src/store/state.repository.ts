@@ -40,22 +40,31 @@ const REPLACE_STATE = sql`on conflict (subject_id) do update set score = exclude
   evaluated_at = excluded.evaluated_at, policy_digest = excluded.policy_digest, indexed = excluded.indexed,
   related = excluded.related`;
 
+const NONE: ReadonlySet<string> = new Set();
+
 /**
  * Writes the subjects' states, replacing any they had. Many rows (an import's batch, a rescoring's page) are copied
- * into a temporary table of the session (COPY, see copy-in.ts) and upserted from there in one statement.
+ * into a temporary table of the session (COPY, see copy-in.ts) and upserted from there in one statement; the states
+ * of `fresh` subjects (registered in this transaction, so without one) are copied straight into the table.
  */
-export async function upsertSubjectStates(db: Executor, rows: readonly SubjectStateRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  if (await copySubjectStates(db, rows)) return;
-  const col = <K extends keyof SubjectStateRow>(key: K) => rows.map((r) => r[key]);
+export async function upsertSubjectStates(
+  db: Executor,
+  rows: readonly SubjectStateRow[],
+  fresh: ReadonlySet<string> = NONE,
+): Promise<void> {
+  const [created, replaced] = partition(rows, (r) => fresh.has(r.subject_id));
+  const rest = (await copyInto(db, { ...STATE_COPY, table: 'subject_state' }, created)) ? replaced : rows;
+  if (rest.length === 0) return;
+  if (await copySubjectStates(db, rest)) return;
+  const col = <K extends keyof SubjectStateRow>(key: K) => rest.map((r) => r[key]);
   await sql`
     insert into subject_state
       (subject_id, score, grade, lists, active_lists, next_change_at, evaluated_at, policy_digest, indexed, related)
     select s, sc, g, l, string_to_array(a, ','), n, e, p, i, r
     from unnest(${col('subject_id')}::bigint[], ${col('score')}::int[], ${col('grade')}::text[],
-      ${rows.map((r) => JSON.stringify(r.lists))}::jsonb[], ${rows.map((r) => r.active_lists.join(','))}::text[],
+      ${rest.map((r) => JSON.stringify(r.lists))}::jsonb[], ${rest.map((r) => r.active_lists.join(','))}::text[],
       ${col('next_change_at')}::timestamptz[], ${col('evaluated_at')}::timestamptz[], ${col('policy_digest')}::text[],
-      ${col('indexed')}::boolean[], ${rows.map((r) => JSON.stringify(r.related))}::jsonb[])
+      ${col('indexed')}::boolean[], ${rest.map((r) => JSON.stringify(r.related))}::jsonb[])
       as t(s, sc, g, l, a, n, e, p, i, r)
     ${REPLACE_STATE}
   `.execute(db);
@@ -76,22 +85,34 @@ const STATE_COLUMNS = [
   'related',
 ];
 
+/** States as COPY writes them. */
+const STATE_COPY: CopyTarget<SubjectStateRow> = {
+  table: STATE_STAGE,
+  columns: STATE_COLUMNS,
+  fields: (r) => [
+    r.subject_id,
+    String(r.score),
+    r.grade,
+    JSON.stringify(r.lists),
+    copyArray(r.active_lists),
+    copyTime(r.next_change_at),
+    copyTime(r.evaluated_at),
+    r.policy_digest,
+    r.indexed ? 't' : 'f',
+    JSON.stringify(r.related),
+  ],
+};
+
+function partition<T>(items: readonly T[], test: (item: T) => boolean): [T[], T[]] {
+  const yes: T[] = [];
+  const no: T[] = [];
+  for (const item of items) (test(item) ? yes : no).push(item);
+  return [yes, no];
+}
+
 async function copySubjectStates(db: Executor, rows: readonly SubjectStateRow[]): Promise<boolean> {
   const target: CopyTarget<SubjectStateRow> = {
-    table: STATE_STAGE,
-    columns: STATE_COLUMNS,
-    fields: (r) => [
-      r.subject_id,
-      String(r.score),
-      r.grade,
-      JSON.stringify(r.lists),
-      copyArray(r.active_lists),
-      copyTime(r.next_change_at),
-      copyTime(r.evaluated_at),
-      r.policy_digest,
-      r.indexed ? 't' : 'f',
-      JSON.stringify(r.related),
-    ],
+    ...STATE_COPY,
     before: async () => {
       await sql`create temporary table if not exists ${sql.table(STATE_STAGE)}
         (like subject_state including defaults) on commit delete rows`.execute(db);
@@ -134,14 +155,18 @@ const LIST_ENTRIES_COPY: CopyTarget<ListEntryRow> = {
   ],
 };
 
-/** Replaces the list entries of the given subjects with `rows` (many by COPY, see copy-in.ts). */
+/**
+ * Replaces the list entries of the given subjects with `rows` (many by COPY, see copy-in.ts); `fresh` subjects
+ * (registered in this transaction) have none to delete.
+ */
 export async function replaceListEntries(
   db: Executor,
   subjectIds: readonly string[],
   rows: readonly ListEntryRow[],
+  fresh: ReadonlySet<string> = NONE,
 ): Promise<void> {
-  if (subjectIds.length > 0)
-    await sql`delete from list_entries where subject_id = any(${subjectIds}::bigint[])`.execute(db);
+  const stored = fresh.size === 0 ? subjectIds : subjectIds.filter((id) => !fresh.has(id));
+  if (stored.length > 0) await sql`delete from list_entries where subject_id = any(${stored}::bigint[])`.execute(db);
   if (rows.length === 0) return;
   if (await copyInto(db, LIST_ENTRIES_COPY, rows)) return;
   const col = <K extends keyof ListEntryRow>(key: K) => rows.map((r) => r[key]);

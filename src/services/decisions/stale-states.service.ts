@@ -12,7 +12,8 @@
 
 import { evaluateSubject } from '../../domain/evaluate.ts';
 import { getSubjectsByIdentifiers } from '../../store/subjects.repository.ts';
-import { loadRelatedOrganizations, loadSubjectFiles, stateRow } from '../ledger/projection.service.ts';
+import { stateRow } from '../ledger/projection.service.ts';
+import { loadRelatedOrganizations, loadSubjectFiles } from '../ledger/subject-files.service.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import type { DecisionTemplate } from './decision-index.ts';
 

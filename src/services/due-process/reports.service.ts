@@ -33,7 +33,7 @@ import { logInquiries } from './inquiries.service.ts';
 import { annotationFor, getRecordAnnotations, type RecordAnnotation } from './record-annotations.service.ts';
 import { readNoticesOfSubject } from './stored-notices.ts';
 import { readSubjectLog } from '../ledger/subject-log.service.ts';
-import { loadRelatedOrganizations } from '../ledger/projection.service.ts';
+import { loadRelatedOrganizations } from '../ledger/subject-files.service.ts';
 import { relationshipsOfSubject } from '../relationships/relationship-views.service.ts';
 
 /** Operators and auditors read any file; a subject key only its own. */

@@ -7,10 +7,14 @@ import { ENTRY_SALT_BYTES, encodeLedgerEntry, MAX_ENTRY_BYTES } from '../../doma
 import { CredenceError } from '../../errors.ts';
 import { eventBody, GENESIS_HASH, hashBody } from '../../domain/ledger-chain.ts';
 import { getEntryRowsAfter } from '../../store/log.repository.ts';
+import { breathe, isPipelined } from '../../store/copy-in.ts';
 import { insertLedgerRows, lockLedgerHead, type LedgerRow, type NewLedgerRow } from '../../store/ledger.repository.ts';
 import type { DB } from '../../store/schema.ts';
 import type { ServiceContext } from '../context.ts';
 import { beginLogAudit, type LogProblem, type LogSummary } from './log-audit.service.ts';
+
+/** Events made between two breaths (copy-in.ts `breathe`) when the writes are pipelined. */
+const EVENTS_PER_BREATH = 500;
 
 export interface NewEvent {
   readonly type: string;
@@ -35,7 +39,9 @@ export async function appendEvents(
   const rows: NewLedgerRow[] = [];
   // One draw of randomness for the batch: a salt is a secret, so it comes from node:crypto.
   const salts = randomBytes(ENTRY_SALT_BYTES * events.length);
+  const pipelined = isPipelined(trx);
   for (const event of events) {
+    if (pipelined && rows.length % EVENTS_PER_BREATH === EVENTS_PER_BREATH - 1) await breathe();
     seq += 1n;
     // The canonical text is hashed and stored as is, so verify hashes the very bytes stored.
     const payload = canonicalJson(event.payload);

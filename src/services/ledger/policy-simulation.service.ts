@@ -14,7 +14,7 @@ import type { RelatedOrganization } from '../../domain/related.ts';
 import type { SubjectFile } from '../../domain/record.ts';
 import type { DB } from '../../store/schema.ts';
 import type { ServiceContext } from '../context.ts';
-import { loadRelatedOrganizations, loadSubjectFilesAfter } from './projection.service.ts';
+import { loadRelatedOrganizations, loadSubjectFilesAfter } from './subject-files.service.ts';
 
 const PAGE_SIZE = 5000;
 

@@ -33,7 +33,7 @@ import type { DB } from '../../store/schema.ts';
 import { countSubjects } from '../../store/subjects.repository.ts';
 import { type ServiceContext, writeTransaction } from '../context.ts';
 import { appendEvents } from './ledger.service.ts';
-import { loadSubjectFilesAfter } from './projection.service.ts';
+import { loadSubjectFilesAfter } from './subject-files.service.ts';
 import { rescorePage } from './rescoring.service.ts';
 import { rememberPolicy, storedPolicy } from './stored-policies.ts';
 

@@ -6,14 +6,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import { evaluateSubject, type Evaluation, type Membership } from '../../domain/evaluate.ts';
-import type { RelatedListing, RelatedOrganization } from '../../domain/related.ts';
+import type { RelatedListing } from '../../domain/related.ts';
 import { relatedNotices } from '../../domain/relationship-notices.ts';
 import { membershipNotices, type NoticeDraft } from '../../domain/notice.ts';
 import { insertNotices } from '../../store/notices.repository.ts';
 import { gradeFor, type Policy } from '../../domain/policy.ts';
 import type { SubjectFile } from '../../domain/record.ts';
-import { getRecordsOfSubjects } from '../../store/records.repository.ts';
-import type { Executor } from '../../store/executor.ts';
 import type { DB } from '../../store/schema.ts';
 import {
   getSubjectLists,
@@ -22,13 +20,13 @@ import {
   type ListEntryRow,
   type SubjectStateRow,
 } from '../../store/state.repository.ts';
-import { getPersonsRelatedTo, getRelationshipsOfPersons } from '../../store/relationships.repository.ts';
-import { getIdentifiersOfSubjects, getSubjectsByIds } from '../../store/subjects.repository.ts';
+import { getPersonsRelatedTo } from '../../store/relationships.repository.ts';
 import { getLatestActivationShared } from '../../store/policy-activations.repository.ts';
-import { getRecordsInSubjectRange, getSubjectKindsAfter } from '../../store/subject-pages.repository.ts';
 import { lockLedger } from '../../store/ledger.repository.ts';
+import { breathe, isPipelined } from '../../store/copy-in.ts';
 import { appendEvents } from './ledger.service.ts';
 import { storedPolicy } from './stored-policies.ts';
+import { loadRelatedOrganizations, loadSubjectFiles } from './subject-files.service.ts';
 
 /** True when decisions about this subject can differ from those about an unknown subject. */
 export function isIndexed(policy: Policy, evaluation: Evaluation): boolean {
@@ -85,7 +83,13 @@ export interface ProjectionOptions {
   readonly notify: boolean;
   /** The projection rescores under a newly activated policy: list notices say so. */
   readonly activation?: boolean;
+  /** Subjects registered in this transaction: nothing is stored about them yet, so nothing is read or replaced. */
+  readonly fresh?: ReadonlySet<string>;
 }
+
+const NONE: ReadonlySet<string> = new Set();
+/** Subjects evaluated between two breaths (copy-in.ts `breathe`) when the writes are pipelined. */
+const EVALUATIONS_PER_BREATH = 250;
 
 /**
  * Evaluates the given files at `at` and writes their projections. With `notify` (everything
@@ -100,11 +104,16 @@ export async function writeProjections(
   at: Date,
   options: ProjectionOptions,
 ): Promise<Projected> {
-  const before = options.notify ? await getPreviousLists(trx, [...files.keys()]) : new Map<string, Previous>();
+  const fresh = options.fresh ?? NONE;
+  const stored = [...files.keys()].filter((id) => !fresh.has(id));
+  const before = options.notify ? await getPreviousLists(trx, stored) : new Map<string, Previous>();
   const evaluations = new Map<string, Evaluation>();
-  const related = await loadRelatedOrganizations(trx, policy, files, at);
-  for (const [subjectId, file] of files)
+  const related = await loadRelatedOrganizations(trx, policy, files, at, fresh);
+  const pipelined = isPipelined(trx);
+  for (const [subjectId, file] of files) {
     evaluations.set(subjectId, evaluateSubject(policy, file, at, related.get(subjectId)));
+    if (pipelined && evaluations.size % EVALUATIONS_PER_BREATH === 0) await breathe();
+  }
   const states = await writeEvaluations(trx, policy, files, evaluations, before, at, options);
   if (options.notify) await reprojectRelatedPersons(trx, policy, files, at, options);
   return { states, evaluations };
@@ -141,8 +150,8 @@ export async function writeEvaluations(
         ...relatedNotices(policy, subjectId, before.get(subjectId)?.related ?? [], evaluation),
       );
   }
-  await upsertSubjectStates(trx, states);
-  await replaceListEntries(trx, [...evaluations.keys()], entries);
+  await upsertSubjectStates(trx, states, options.fresh);
+  await replaceListEntries(trx, [...evaluations.keys()], entries, options.fresh);
   await recordNotices(trx, notices, at);
   return states;
 }
@@ -170,58 +179,16 @@ async function reprojectRelatedPersons(
   at: Date,
   options: ProjectionOptions,
 ): Promise<void> {
-  const organizations = [...files].filter(([, file]) => file.kind === 'organization').map(([id]) => id);
+  // A subject registered in this transaction has no relationship yet: one is filed about subjects that exist.
+  const organizations = [...files]
+    .filter(([id, file]) => file.kind === 'organization' && options.fresh?.has(id) !== true)
+    .map(([id]) => id);
+  if (organizations.length === 0) return;
   const persons = (await getPersonsRelatedTo(trx, organizations)).filter((id) => !files.has(id));
   if (persons.length === 0) return;
   await reprojectSubjects(trx, policy, persons, at, { notify: true, activation: options.activation });
   const events = persons.map((id) => ({ type: 'subject.reevaluated', subject_id: id, payload: { reason: 'related' } }));
   await appendEvents(trx, at, events);
-}
-
-/**
- * The organisations the persons among `files` are related to by a relationship not revoked, each with the
- * organisation's memberships evaluated at `at` from its stored records (never from its projection, so a replay,
- * which evaluates the person as of its last event, reads the same), by person id.
- */
-export async function loadRelatedOrganizations(
-  trx: Executor,
-  policy: Policy,
-  files: ReadonlyMap<string, SubjectFile>,
-  at: Date,
-): Promise<Map<string, RelatedOrganization[]>> {
-  const persons = [...files].filter(([, file]) => file.kind === 'person').map(([id]) => id);
-  const relationships = (await getRelationshipsOfPersons(trx, persons)).filter((r) => r.status === 'active');
-  const result = new Map<string, RelatedOrganization[]>();
-  if (relationships.length === 0) return result;
-  const ids = [...new Set(relationships.map((r) => r.organization_id))];
-  const [organizations, identifiers] = await Promise.all([
-    loadSubjectFiles(trx, ids),
-    getIdentifiersOfSubjects(trx, ids),
-  ]);
-  const names = new Map((await getSubjectsByIds(trx, ids)).map((s) => [s.id, s.name]));
-  const schemes = [...policy.identifier_schemes.keys()];
-  const evaluated = new Map<string, readonly Membership[]>();
-  for (const r of relationships) {
-    const file = organizations.get(r.organization_id);
-    if (file === undefined) continue;
-    const own = identifiers
-      .filter((i) => i.subject_id === r.organization_id)
-      .sort((a, b) => schemes.indexOf(a.scheme) - schemes.indexOf(b.scheme) || a.value.localeCompare(b.value));
-    const organization = {
-      scheme: own[0]?.scheme ?? '',
-      id: own[0]?.value ?? '',
-      name: names.get(r.organization_id) ?? '',
-      identifiers: own.map((i) => i.value),
-    };
-    let lists = evaluated.get(r.organization_id);
-    if (lists === undefined) {
-      lists = evaluateSubject(policy, file, at).lists;
-      evaluated.set(r.organization_id, lists);
-    }
-    const entry = { relationship: r, organization, lists };
-    result.set(r.person_id, [...(result.get(r.person_id) ?? []), entry]);
-  }
-  return result;
 }
 
 /** The memberships and related listings the projections held before this change (dates stay as stored text). */
@@ -243,39 +210,6 @@ export async function recordNotices(trx: Transaction<DB>, drafts: readonly Notic
     trx,
     drafts.map((draft) => ({ id: randomUUID(), at, draft })),
   );
-}
-
-/**
- * One page of subject files: up to `size` subjects with ids after `after`, in id order, their records read by one
- * range scan (policy simulation and activation pages).
- */
-export async function loadSubjectFilesAfter(
-  trx: Executor,
-  after: string,
-  size: number,
-): Promise<Map<string, SubjectFile>> {
-  const subjects = await getSubjectKindsAfter(trx, after, size);
-  const files = new Map<string, { kind: SubjectFile['kind']; records: SubjectFile['records'][number][] }>();
-  if (subjects.length === 0) return files;
-  for (const s of subjects) files.set(s.id, { kind: s.kind, records: [] });
-  const records = await getRecordsInSubjectRange(trx, subjects[0]!.id, subjects[subjects.length - 1]!.id);
-  for (const r of records) files.get(r.subject_id)?.records.push(r);
-  return files;
-}
-
-/** Loads the current files (kind and every record) of the given subjects. */
-export async function loadSubjectFiles(
-  trx: Executor,
-  subjectIds: readonly string[],
-): Promise<Map<string, SubjectFile>> {
-  const [subjects, records] = await Promise.all([
-    getSubjectsByIds(trx, subjectIds),
-    getRecordsOfSubjects(trx, subjectIds),
-  ]);
-  const files = new Map<string, { kind: SubjectFile['kind']; records: SubjectFile['records'][number][] }>();
-  for (const s of subjects) files.set(s.id, { kind: s.kind, records: [] });
-  for (const r of records) files.get(r.subject_id)?.records.push(r);
-  return files;
 }
 
 /**
@@ -334,7 +268,7 @@ async function policiesOf(
   // The ledger's lock first, as a page takes it (policy.service.ts): a write that took this row's lock first and
   // then waited for the ledger's, while a page held the ledger's and waited for the row, would be a deadlock.
   await lockLedger(trx);
-  const latest = await getLatestActivationShared(trx);
+  const latest = await latestActivation(trx);
   if (latest === undefined) return new Map([[policy, [...subjectIds]]]);
   const load = (digest: string) => (digest === policy.digest ? policy : storedPolicy(trx, digest));
   if (latest.status === 'completed') return new Map([[await load(latest.digest), [...subjectIds]]]);
@@ -350,4 +284,24 @@ async function policiesOf(
     else ids.push(id);
   }
   return result;
+}
+
+type LatestActivation = Awaited<ReturnType<typeof getLatestActivationShared>>;
+const activationsRead = new WeakMap<object, LatestActivation>();
+
+/**
+ * The latest activation, read FOR SHARE. A pipelined write (copy-in.ts: an import's batch, which changes no
+ * activation) reads it once, ahead of its COPYs (`prepareProjections`), so that no later read waits for them: under
+ * the ledger's lock and the row's, no other transaction can change it before this one ends.
+ */
+async function latestActivation(trx: Transaction<DB>): Promise<LatestActivation> {
+  if (!isPipelined(trx)) return getLatestActivationShared(trx);
+  if (!activationsRead.has(trx)) activationsRead.set(trx, await getLatestActivationShared(trx));
+  return activationsRead.get(trx);
+}
+
+/** Reads what projecting will need before a pipelined write starts its COPYs (see latestActivation). */
+export async function prepareProjections(trx: Transaction<DB>): Promise<void> {
+  await lockLedger(trx);
+  await latestActivation(trx);
 }

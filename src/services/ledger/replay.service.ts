@@ -25,7 +25,8 @@ import type { ServiceContext } from '../context.ts';
 import { applyDueProcessEvent, DUE_PROCESS_EVENT_TYPES, type DueProcessEvent } from '../due-process/events.service.ts';
 import { evaluateSubject, type Evaluation } from '../../domain/evaluate.ts';
 import type { SubjectFile } from '../../domain/record.ts';
-import { loadRelatedOrganizations, loadSubjectFiles, writeReplayed } from './projection.service.ts';
+import { writeReplayed } from './projection.service.ts';
+import { loadRelatedOrganizations, loadSubjectFiles } from './subject-files.service.ts';
 import { sameEvaluation } from './rescoring.service.ts';
 
 const PAGE = 5000;

@@ -9,7 +9,8 @@ import type { Policy } from '../../domain/policy.ts';
 import type { SubjectFile } from '../../domain/record.ts';
 import type { DB } from '../../store/schema.ts';
 import { getStatesInRange, type SubjectStateRow } from '../../store/state.repository.ts';
-import { loadRelatedOrganizations, type Previous, stateRow, writeEvaluations } from './projection.service.ts';
+import { type Previous, stateRow, writeEvaluations } from './projection.service.ts';
+import { loadRelatedOrganizations } from './subject-files.service.ts';
 
 /**
  * One page of a policy activation: the subjects of `files` (ids in (after, through], loadSubjectFilesAfter),

@@ -16,6 +16,7 @@ import {
 import { recordFiledNotice } from '../../domain/notice.ts';
 import type { Policy } from '../../domain/policy.ts';
 import type { SubjectFile } from '../../domain/record.ts';
+import { pipelineCopies } from '../../store/copy-in.ts';
 import { lockLedgerHead, notifyLedger } from '../../store/ledger.repository.ts';
 import {
   getRecordById,
@@ -32,7 +33,8 @@ import {
 } from '../../store/subjects.repository.ts';
 import { type ServiceContext, writeTransaction } from '../context.ts';
 import { appendEvents, type NewEvent } from '../ledger/ledger.service.ts';
-import { loadSubjectFiles, recordNotices, projectUnderTheirPolicies } from '../ledger/projection.service.ts';
+import { prepareProjections, projectUnderTheirPolicies, recordNotices } from '../ledger/projection.service.ts';
+import { loadSubjectFiles } from '../ledger/subject-files.service.ts';
 import { excludeUnknownCommitments } from './commitment-breaches.service.ts';
 import {
   keyOf,
@@ -171,19 +173,26 @@ async function writeBatch(
   const fitting = await excludeUnknownCommitments(trx, resolution, extensionsChecked, rejected);
   const records = await newRecords(trx, resolution, filer, fitting, now);
   const variants = nameVariants(resolution, fitting, records, now);
-  await insertSubjects(trx, resolution.newSubjects);
-  await insertRecords(trx, records);
-  const newVariants = await insertNameVariants(trx, variants);
-  await appendEvents(trx, now, ledgerEvents(resolution, records, newVariants));
   const touched = [...new Set(records.map((r) => r.subject_id))];
+  // Everything read before the first write, so that the writes are one pipelined stream (copy-in.ts): PostgreSQL
+  // copies the subjects and records while the ledger's events are made, the events while the subjects are
+  // evaluated, and the projections while the notices are drafted.
   const files = await filesOf(trx, resolution, records, touched);
-  const { evaluations } = await projectUnderTheirPolicies(trx, policy, files, now, { notify: true });
-  await recordNotices(
-    trx,
-    records.map((r) => recordFiledNotice(policy, r, evaluations.get(r.subject_id)!)),
-    now,
-  );
-  await notifyLedger(trx);
+  await prepareProjections(trx);
+  const fresh = new Set(resolution.newSubjects.map((s) => s.id));
+  await pipelineCopies(trx, async () => {
+    await insertSubjects(trx, resolution.newSubjects);
+    await insertRecords(trx, records);
+    const newVariants = await insertNameVariants(trx, variants);
+    await appendEvents(trx, now, ledgerEvents(resolution, records, newVariants));
+    const { evaluations } = await projectUnderTheirPolicies(trx, policy, files, now, { notify: true, fresh });
+    await recordNotices(
+      trx,
+      records.map((r) => recordFiledNotice(policy, r, evaluations.get(r.subject_id)!)),
+      now,
+    );
+    await notifyLedger(trx);
+  });
   fitting.forEach((c, i) => {
     accepted.push({ index: c.index, source_ref: c.record.source_ref, record_id: records[i]!.id, status: 'created' });
   });
@@ -272,7 +281,7 @@ async function newRecords(
   });
 }
 
-/** New subjects' files are all in this batch; existing subjects' are read back from the store. */
+/** New subjects' files are all in this batch; existing subjects' are read from the store, with this batch's records. */
 async function filesOf(
   trx: Transaction<DB>,
   resolution: Resolution,
@@ -286,7 +295,13 @@ async function filesOf(
     trx,
     touched.filter((id) => !files.has(id)),
   );
-  return new Map([...files, ...stored]);
+  // Read before this batch's records are written (in id order, as the store gives them): they join the files here.
+  const batch = Map.groupBy(records, (r) => r.subject_id);
+  const joined = [...stored].map(([id, file]): [string, SubjectFile] => [
+    id,
+    { kind: file.kind, records: [...file.records, ...(batch.get(id) ?? [])] },
+  ]);
+  return new Map([...files, ...joined]);
 }
 
 function ledgerEvents(
