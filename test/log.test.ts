@@ -9,6 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { canonicalJson } from '../src/domain/canonical.ts';
 import { openCheckpoint } from '../src/domain/log/checkpoint.ts';
+import { ledgerEntryLength } from '../src/domain/log/ledger-entry.ts';
 import { hashLeaf, verifyConsistency, verifyInclusion } from '../src/domain/log/merkle.ts';
 import { parseVerifierKey } from '../src/domain/log/note-keys.ts';
 import { tileHashReader } from '../src/domain/log/tile-hash-reader.ts';
@@ -17,6 +18,7 @@ import { TILE_WIDTH } from '../src/domain/log/tiles.ts';
 import { readConsistencyProof, readInclusionProof } from '../src/domain/log/tree-proofs.ts';
 import { writeTransaction } from '../src/services/context.ts';
 import { appendEvents, verifyLedger } from '../src/services/ledger/ledger.service.ts';
+import { getEntryRowsAfter } from '../src/store/log.repository.ts';
 import { knownMigrations, migrateToLatest, migrateWithinTransaction } from '../src/store/migrate.ts';
 import { checkLogAtStart } from '../src/services/ledger/log-audit.service.ts';
 import { integrateLog } from '../src/services/ledger/log-integrator.service.ts';
@@ -110,13 +112,16 @@ describe('the ledger as a transparency log', () => {
     assert.equal(response.json().error.code, 'CRD_LOG_NO_CHECKPOINT');
   });
 
-  test('every event stores its leaf bytes: canonical JSON with a 32-byte salt', async () => {
+  test('every event stores its salt; its leaf bytes are canonical JSON of its columns with it', async () => {
     await fileMany(3);
-    const rows = await t.registry.rt.db.selectFrom('ledger').selectAll().orderBy('seq').execute();
+    const stored = await t.registry.rt.db.selectFrom('ledger').select(['salt', 'entry']).orderBy('seq').execute();
+    assert.ok(stored.every((row) => row.entry === null && row.salt?.length === 32));
+    const rows = await getEntryRowsAfter(t.registry.rt.db, '0', 1000);
     const salts = new Set<string>();
-    for (const row of rows) {
+    for (const [i, row] of rows.entries()) {
       const { salt } = JSON.parse(row.entry.toString('utf8')) as { salt: string };
-      assert.equal(Buffer.from(salt, 'base64').length, 32);
+      assert.equal(salt, stored[i]!.salt!.toString('base64'));
+      assert.equal(ledgerEntryLength(row), row.entry.length, 'the length appendEvents checks');
       salts.add(salt);
       const fields = { at: row.at, payload: JSON.parse(row.payload), salt, seq: row.seq, subject_id: row.subject_id };
       assert.equal(row.entry.toString('utf8'), canonicalJson({ ...fields, type: row.type }));
@@ -213,11 +218,8 @@ describe('the ledger as a transparency log', () => {
 
   test('an altered entry is named by ledger verify, and the server refuses to start', async () => {
     const db = t.registry.rt.db;
-    const target = await db
-      .selectFrom('ledger')
-      .select(['seq', 'entry'])
-      .where('seq', '=', '40')
-      .executeTakeFirstOrThrow();
+    const [target] = await getEntryRowsAfter(db, '39', 1);
+    if (target === undefined) throw new Error('no event 40');
     const altered = Buffer.from(target.entry.toString('utf8').replace('"at":"2026', '"at":"2027'));
     assert.notDeepEqual(altered, target.entry);
     await sql`update ledger set entry = ${altered} where seq = 40`.execute(db);
@@ -231,7 +233,7 @@ describe('the ledger as a transparency log', () => {
       assert.match(cli.err, /event 40/);
       await assert.rejects(checkLogAtStart(t.registry.rt, t.logKey), { code: 'CRD_LOG_STORE_INCONSISTENT' });
     } finally {
-      await sql`update ledger set entry = ${target.entry} where seq = 40`.execute(db);
+      await sql`update ledger set entry = null where seq = 40`.execute(db);
     }
     assert.equal((await verifyLedger(t.registry.rt, { logKey: t.logKey })).ok, true);
   });
@@ -279,6 +281,9 @@ describe('the ledger as a transparency log', () => {
       alter table notices drop column params`.execute(db);
     await sql`delete from credence_migration where name = any(${['2026-12-02-010-log', ...later]})`.execute(db);
     assert.deepEqual(await migrateToLatest(db), ['2026-12-02-010-log', ...later, ...since]);
+    // 025 kept no entry: each is the encoding of its columns with its salt, which is all it stores since.
+    const kept = await sql<{ n: number }>`select count(*)::int as n from ledger where entry is not null`.execute(db);
+    assert.equal(kept.rows[0]!.n, 0);
     const result = await verifyLedger(t.registry.rt, { logKey: t.logKey, pageSize: 100 });
     assert.equal(result.ok, true, JSON.stringify(result));
     assert.equal(result.log.root, null);

@@ -9,7 +9,6 @@
  * or when the connection is not registered, `copyInto` answers false and the caller writes as before.
  */
 
-import { isUtf8 } from 'node:buffer';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { sql } from 'kysely';
@@ -132,8 +131,8 @@ async function clientOf(db: Executor): Promise<pg.Client | null> {
         current_setting('server_encoding') as encoding`.execute(db);
     const { pid, database, encoding } = rows[0]!;
     const candidates = [...(clients.get(pid) ?? [])].filter((c) => c.database === database);
-    // Two servers, same pid and database name: ambiguous. A server encoding other than UTF-8 would transcode the
-    // text of bytea's escape form (copyTextBytes) on its way in: statements then.
+    // Two servers, same pid and database name: ambiguous. Under a server encoding other than UTF-8, statements
+    // (as every other write): COPY text is sent as UTF-8 bytes.
     client = candidates.length === 1 && encoding === 'UTF8' ? candidates[0]! : null;
     transactionClients.set(db, client);
   }
@@ -184,19 +183,7 @@ export function copyArray(items: readonly string[]): string {
 }
 
 /** Binary data (bytea) as COPY text: the hex form. */
-const copyBytes = (bytes: Uint8Array): string => `\\x${asBuffer(bytes).toString('hex')}`;
-
-/**
- * Bytes that are UTF-8 text without NUL (a ledger entry: canonical JSON) as bytea's escape form: the text itself with
- * its backslashes doubled, half the size of the hex form for PostgreSQL to read. Other bytes go in the hex form.
- */
-export function copyTextBytes(bytes: Uint8Array): string {
-  const buffer = asBuffer(bytes);
-  if (!isUtf8(buffer)) return copyBytes(bytes);
-  const text = buffer.toString('utf8');
-  if (text.includes('\0')) return copyBytes(bytes);
-  return text.includes('\\') ? text.replace(/\\/g, '\\\\') : text;
-}
+export const copyBytes = (bytes: Uint8Array): string => `\\x${asBuffer(bytes).toString('hex')}`;
 
 const asBuffer = (bytes: Uint8Array): Buffer =>
   Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);

@@ -1,7 +1,7 @@
 /** SQL for the append-only ledger. Appends are serialised by a transaction-scoped advisory lock. */
 
 import { sql, type Transaction } from 'kysely';
-import { copyInto, copyTextBytes, copyTime, type CopyTarget } from './copy-in.ts';
+import { copyBytes, copyInto, copyTime, type CopyTarget } from './copy-in.ts';
 import type { DB } from './schema.ts';
 
 import type { Executor } from './executor.ts';
@@ -23,9 +23,12 @@ export interface LedgerRow {
   readonly hash: string;
 }
 
-/** A row as appended: with its entry, the exact bytes of its Merkle leaf (domain/log/ledger-entry.ts). */
+/**
+ * A row as appended: with the salt of its entry, the exact bytes of its Merkle leaf (domain/log/ledger-entry.ts),
+ * which are the encoding of the row's columns with it and are not stored (migration 025).
+ */
 export interface NewLedgerRow extends LedgerRow {
-  readonly entry: Uint8Array;
+  readonly salt: Buffer;
 }
 
 /** Takes the append lock for the rest of the transaction and returns the chain's head. */
@@ -48,14 +51,11 @@ export async function lockLedgerHead(trx: Transaction<DB>): Promise<{ seq: bigin
   return head === undefined ? { seq: 0n, hash: null } : { seq: BigInt(head.seq), hash: head.hash };
 }
 
-/**
- * Events as COPY writes them: the payload's canonical text as it is, the entry (UTF-8 JSON) in bytea's escape form,
- * half the size of its hex form.
- */
+/** Events as COPY writes them: the payload's canonical text as it is, the salt in bytea's hex form. */
 const LEDGER_COPY: CopyTarget<NewLedgerRow> = {
   table: 'ledger',
-  columns: ['seq', 'at', 'type', 'subject_id', 'payload', 'prev_hash', 'hash', 'entry'],
-  fields: (r) => [r.seq, copyTime(r.at), r.type, r.subject_id, r.payload, r.prev_hash, r.hash, copyTextBytes(r.entry)],
+  columns: ['seq', 'at', 'type', 'subject_id', 'payload', 'prev_hash', 'hash', 'salt'],
+  fields: (r) => [r.seq, copyTime(r.at), r.type, r.subject_id, r.payload, r.prev_hash, r.hash, copyBytes(r.salt)],
 };
 
 /**
@@ -65,17 +65,17 @@ const LEDGER_COPY: CopyTarget<NewLedgerRow> = {
 export async function insertLedgerRows(trx: Transaction<DB>, rows: readonly NewLedgerRow[]): Promise<void> {
   if (rows.length === 0) return;
   if (await copyInto(trx, LEDGER_COPY, rows)) return;
-  // The entry travels as bytea's hex text form, which json_populate_recordset reads into the bytea column.
+  // The salt travels as bytea's hex text form, which json_populate_recordset reads into the bytea column.
   const json = `[${rows
     .map(
       (r) =>
         `{"seq":${r.seq},"at":"${r.at.toISOString()}","type":${JSON.stringify(r.type)},` +
         `"subject_id":${r.subject_id ?? 'null'},"payload":${JSON.stringify(r.payload)},` +
-        `"prev_hash":"${r.prev_hash}","hash":"${r.hash}","entry":"\\\\x${Buffer.from(r.entry).toString('hex')}"}`,
+        `"prev_hash":"${r.prev_hash}","hash":"${r.hash}","salt":"\\\\x${r.salt.toString('hex')}"}`,
     )
     .join(',')}]`;
-  await sql`insert into ledger (seq, at, type, subject_id, payload, prev_hash, hash, entry)
-    select seq, at, type, subject_id, payload, prev_hash, hash, entry
+  await sql`insert into ledger (seq, at, type, subject_id, payload, prev_hash, hash, salt)
+    select seq, at, type, subject_id, payload, prev_hash, hash, salt
     from json_populate_recordset(null::ledger, ${json}::json)`.execute(trx);
 }
 

@@ -4,6 +4,7 @@
  */
 
 import { sql, type Transaction } from 'kysely';
+import { encodeLedgerEntry } from '../domain/log/ledger-entry.ts';
 import type { Executor } from './executor.ts';
 import type { LedgerRow } from './ledger.repository.ts';
 import type { DB } from './schema.ts';
@@ -79,22 +80,52 @@ export async function upsertTiles(trx: Transaction<DB>, tiles: readonly TileRow[
     .execute();
 }
 
+/** What a row's entry is made of. */
+export const ENTRY_COLUMNS = ['seq', 'at', 'type', 'subject_id', 'payload', 'salt', 'entry'] as const;
+
+/**
+ * A row's entry: its columns encoded with its salt (domain/log/ledger-entry.ts), or the bytes stored for it where
+ * they are not that (rows written before migration 025 whose entry was not the encoding of their columns).
+ */
+export function entryOf(row: {
+  readonly seq: string;
+  readonly at: Date;
+  readonly type: string;
+  readonly subject_id: string | null;
+  readonly payload: string;
+  readonly salt: Buffer | null;
+  readonly entry: Buffer | null;
+}): Buffer {
+  return row.entry ?? encodeLedgerEntry(row, row.salt!.toString('base64'));
+}
+
 /** The entries with seq greater than `afterSeq`, in order, at most `limit`: seq and bytes only. */
 export async function getEntriesAfter(
   db: Executor,
   afterSeq: number,
   limit: number,
 ): Promise<{ seq: string; entry: Buffer }[]> {
-  return db
+  const rows = await db
     .selectFrom('ledger')
-    .select(['seq', 'entry'])
+    .select(ENTRY_COLUMNS)
     .where('seq', '>', String(afterSeq))
     .orderBy('seq')
     .limit(limit)
     .execute();
+  return rows.map((row) => ({ seq: row.seq, entry: entryOf(row) }));
 }
 
 /** Ledger rows with their entry bytes, seq greater than `afterSeq`, in order, at most `limit`. */
 export async function getEntryRowsAfter(db: Executor, afterSeq: string, limit: number): Promise<LedgerEntryRow[]> {
-  return db.selectFrom('ledger').selectAll().where('seq', '>', afterSeq).orderBy('seq').limit(limit).execute();
+  const rows = await db
+    .selectFrom('ledger')
+    .selectAll()
+    .where('seq', '>', afterSeq)
+    .orderBy('seq')
+    .limit(limit)
+    .execute();
+  return rows.map((row) => {
+    const { salt, ...columns } = row;
+    return { ...columns, entry: entryOf(row) };
+  });
 }

@@ -25,6 +25,7 @@ import * as recordNotes from './migrations/2026-12-02-020-record-notes.ts';
 import * as noticesByReference from './migrations/2026-12-02-021-notices-by-reference.ts';
 import * as listEntryGrounds from './migrations/2026-12-02-023-list-entry-grounds.ts';
 import * as policyActivations from './migrations/2026-12-02-024-policy-activations.ts';
+import * as ledgerSalts from './migrations/2026-12-02-025-ledger-salts.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '2026-11-21-001-initial': initial,
@@ -50,6 +51,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-02-021-notices-by-reference': noticesByReference,
   '2026-12-02-023-list-entry-grounds': listEntryGrounds,
   '2026-12-02-024-policy-activations': policyActivations,
+  '2026-12-02-025-ledger-salts': ledgerSalts,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -30,8 +30,13 @@ export interface LedgerTable {
   payload: string;
   prev_hash: string;
   hash: string;
-  /** The exact bytes of the event's Merkle leaf (domain/log/ledger-entry.ts). */
-  entry: Buffer;
+  /**
+   * The exact bytes of the event's Merkle leaf (domain/log/ledger-entry.ts) where they are not the encoding of the
+   * columns with `salt`; null otherwise, the entry then encoded when read (migration 025, store/log.repository.ts).
+   */
+  entry: Buffer | null;
+  /** The entry's 32 bytes of salt. */
+  salt: Buffer | null;
 }
 
 export interface PoliciesTable {

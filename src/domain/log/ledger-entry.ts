@@ -36,6 +36,20 @@ export function encodeLedgerEntry(fields: LedgerEntryFields, salt: string): Buff
   );
 }
 
+/** The length in bytes of the entry `encodeLedgerEntry` makes of these fields with a salt of ENTRY_SALT_BYTES. */
+export function ledgerEntryLength(fields: LedgerEntryFields): number {
+  const { seq, type, subject_id, payload } = fields;
+  // {"at":"<24>","payload":<payload>,"salt":"<44>","seq":"<seq>","subject_id":<id>,"type":<type>}
+  const fixed = '{"at":"","payload":,"salt":"","seq":"","subject_id":,"type":}'.length + 24 + 44;
+  return (
+    fixed +
+    Buffer.byteLength(payload) +
+    seq.length +
+    (subject_id === null ? 4 : subject_id.length + 2) +
+    Buffer.byteLength(JSON.stringify(type))
+  );
+}
+
 /**
  * Why the stored entry bytes are not the entry of these columns, or null if they are: the bytes must be
  * encodeLedgerEntry of the columns with the salt the bytes carry (32 bytes in canonical base64).

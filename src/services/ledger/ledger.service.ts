@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import { canonicalJson } from '../../domain/canonical.ts';
-import { ENTRY_SALT_BYTES, encodeLedgerEntry, MAX_ENTRY_BYTES } from '../../domain/log/ledger-entry.ts';
+import { ENTRY_SALT_BYTES, ledgerEntryLength, MAX_ENTRY_BYTES } from '../../domain/log/ledger-entry.ts';
 import { CredenceError } from '../../errors.ts';
 import { eventBody, GENESIS_HASH, hashBody } from '../../domain/ledger-chain.ts';
 import { getEntryRowsAfter } from '../../store/log.repository.ts';
@@ -25,7 +25,8 @@ export interface NewEvent {
 /**
  * Appends events in the caller's transaction, chained to the current head. Holds the ledger
  * lock until the transaction ends, so concurrent writers append one after another. Each row
- * carries its entry: the exact bytes of its Merkle leaf, with a fresh 32-byte salt (issue 9).
+ * carries the salt of its entry: the exact bytes of its Merkle leaf are the row's columns with a
+ * fresh 32-byte salt (issue 9), encoded when read (store/log.repository.ts).
  */
 export async function appendEvents(
   trx: Transaction<DB>,
@@ -55,15 +56,15 @@ export async function appendEvents(
     };
     const hash = hashBody(prevHash, eventBody(row, payload));
     const salt = salts.subarray(rows.length * ENTRY_SALT_BYTES, (rows.length + 1) * ENTRY_SALT_BYTES);
-    const entry = encodeLedgerEntry(row, salt.toString('base64'));
-    if (entry.length > MAX_ENTRY_BYTES) {
+    const length = ledgerEntryLength(row);
+    if (length > MAX_ENTRY_BYTES) {
       throw new CredenceError(
         'CRD_PAYLOAD_TOO_LARGE',
-        `a ${event.type} event would take ${entry.length} bytes in the log, which holds events of at most ` +
+        `a ${event.type} event would take ${length} bytes in the log, which holds events of at most ` +
           `${MAX_ENTRY_BYTES} bytes: shorten its texts`,
       );
     }
-    rows.push({ ...row, hash, entry });
+    rows.push({ ...row, hash, salt });
     prevHash = hash;
   }
   await insertLedgerRows(trx, rows);
