@@ -9,8 +9,8 @@
  * or when the connection is not registered, `copyInto` answers false and the caller writes as before.
  */
 
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { Readable, Writable } from 'node:stream';
+import { finished, pipeline } from 'node:stream/promises';
 import { sql } from 'kysely';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
@@ -92,16 +92,19 @@ export async function copyInto<T>(db: Executor, target: CopyTarget<T>, rows: rea
 /**
  * Runs `work` (writes in the transaction `db`) with its COPYs pipelined: `copyInto` starts each COPY and returns at
  * once, so PostgreSQL ingests one table's rows while this process computes the next table's (a bulk import's
- * ledger events while its records are copied, its notices while its projections are). The connection runs what
- * follows a COPY after it, in order, as a pg client queues its queries; a statement whose result is awaited waits
- * for the COPYs before it. Every COPY is acknowledged before this returns, so the transaction never commits
- * before its rows are in: when one failed, its error is thrown (the transaction is aborted and rolls back).
- * Long computations in `work` should `breathe` now and then, so the rows already made keep flowing meanwhile.
+ * ledger events while its records are copied, its notices while its projections are). The transaction's
+ * connection sends its statements one after another, in the order they were made (`inTurn`); a statement whose
+ * result is awaited waits for the COPYs before it. Every COPY is acknowledged before this returns, so the
+ * transaction never commits before its rows are in: when one failed, its error is thrown (the transaction is
+ * aborted and rolls back). Long computations in `work` should `breathe` now and then, so the rows already made
+ * keep flowing meanwhile.
  */
 export async function pipelineCopies<T>(db: Executor, work: () => Promise<T>): Promise<T> {
-  if (!pipelining) return work();
+  const client = pipelining && enabled && db.isTransaction ? await clientOf(db) : null;
+  if (client === null) return work();
   const pending: Promise<void>[] = [];
   pipelined.set(db, pending);
+  const restore = inTurn(client);
   try {
     const result = await work();
     await Promise.all(pending);
@@ -112,7 +115,41 @@ export async function pipelineCopies<T>(db: Executor, work: () => Promise<T>): P
     throw failed === undefined ? error : failed.reason;
   } finally {
     pipelined.delete(db);
+    await restore();
   }
+}
+
+type Query = (...args: unknown[]) => unknown;
+
+/**
+ * Makes the client send each query once the one before it is done, queuing them here rather than in pg (whose own
+ * queue is deprecated): a text query's promise, and a COPY stream at once (it keeps what is written to it until it
+ * is sent). Answers how to put the client back, once its queue is empty.
+ */
+function inTurn(client: pg.Client): () => Promise<void> {
+  const query = client.query as unknown as Query;
+  let tail: Promise<unknown> = Promise.resolve();
+  const queued: Query = (...args) => {
+    const submittable = args[0];
+    if (submittable instanceof Writable) {
+      tail = tail.then(() => {
+        query.apply(client, args);
+        return finished(submittable).catch(() => {});
+      });
+      return submittable;
+    }
+    const result = tail.then(() => query.apply(client, args));
+    tail = result.catch(() => {});
+    return result;
+  };
+  const own = Object.hasOwn(client, 'query');
+  const target = client as unknown as { query?: Query };
+  target.query = queued;
+  return async () => {
+    await tail;
+    if (own) target.query = query;
+    else delete target.query;
+  };
 }
 
 /** True while `db` writes in pipelined mode: no statement it runs need wait for the COPYs before it. */
