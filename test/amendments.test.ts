@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { createPrincipal } from '../src/services/accounts/principals.service.ts';
 import { deliverDueAmendments } from '../src/services/due-process/amendment-delivery.service.ts';
-import { aCourtRecord, aResidentId } from './support/factories.ts';
+import { aCourtRecord, aRelationship, aResidentId, anUscc } from './support/factories.ts';
 import { bearer, startTestRegistry, type TestRegistry } from './support/registry.ts';
 
 const ACTION = 'travel.air.premium_class';
@@ -355,5 +355,121 @@ describe('telling those who relied on a record (FCRA § 611(d))', () => {
     const refusedRole = await t.cli('principal', 'webhook', operator.principal.id, '--url', receiver.url);
     assert.notEqual(refusedRole.code, 0);
     assert.match(refusedRole.err, /relying/);
+  });
+});
+
+describe("a listed organisation's related persons (Fa Shi [2015] 17 art. 3 para. 2)", () => {
+  type Amendment = { subject: { id: string }; [key: string]: unknown };
+  const about = async (key: string, id: string): Promise<Amendment[]> =>
+    (await amendments(key, '?limit=500')).json().amendments.filter((a: Amendment) => a.subject.id === id);
+
+  let market = '';
+  before(async () => {
+    market = await t.keyFor({ role: 'agency', name: 'Haidian Market Regulation', agency_kind: 'market' });
+  });
+
+  /** A person made the legal representative of a company the court then lists as a judgment defaulter. */
+  async function aRepresentativeOfAListedCompany(person = aResidentId()) {
+    const organization = anUscc();
+    const filed = await t.app.inject({
+      method: 'POST',
+      url: '/v1/relationships',
+      headers: bearer(market),
+      payload: { relationships: [aRelationship({ organizationId: organization, personId: person })] },
+    });
+    assert.equal(filed.json().accepted?.length, 1, filed.body);
+    const relationship: string = filed.json().accepted[0].relationship_id;
+    const listing = await t.file(court, aCourtRecord({ kind: 'organization', subjectId: organization }));
+    return { person, organization, relationship, listing };
+  }
+
+  test("the company's record revoked: a service denied because of it learns the person is now allowed", async () => {
+    const person = aResidentId();
+    assert.equal((await decide(rail.key, person)).outcome, 'allow', 'before the company is listed');
+    const { organization, relationship, listing } = await aRepresentativeOfAListedCompany(person);
+    const decision = await decide(air.key, person);
+    assert.equal(decision.outcome, 'deny', 'bound through the company');
+    await revoke(listing, 'the judgment was set aside on appeal');
+
+    const [amendment, ...more] = await about(air.key, person);
+    assert.equal(more.length, 0);
+    assert.ok(amendment, 'Air China is told about the person');
+    assert.deepEqual(amendment.subject, { scheme: 'cn-rid', id: person });
+    assert.equal(amendment.action, ACTION);
+    assert.equal(amendment.old_outcome, 'deny');
+    assert.equal(amendment.new_outcome, 'allow');
+    assert.equal(amendment.outcome_changed, true);
+    assert.deepEqual(amendment.decision_ids, [decision.decision_id]);
+    assert.deepEqual(amendment.record, {
+      id: listing,
+      type: 'court.judgment_default',
+      change: 'revoked',
+      reason: 'the judgment was set aside on appeal',
+      ground: null,
+    });
+    assert.deepEqual(amendment.related, {
+      organization: { scheme: 'cn-uscc', id: organization, name: '北京某某科技有限公司' },
+      relationships: [{ relationship_id: relationship, role: 'legal_representative' }],
+      revocation_reason: null,
+    });
+    // China Railway asked only before the company was listed: it was told "allow", which is still so.
+    assert.deepEqual(await about(rail.key, person), []);
+  });
+
+  test("an amendment about the record's own subject names no organisation", async () => {
+    const person = aResidentId();
+    const own = await t.file(court, aCourtRecord({ subjectId: person }));
+    await decide(air.key, person);
+    await revoke(own, 'filed against the wrong person');
+    const [amendment] = await about(air.key, person);
+    assert.equal(amendment?.related, null);
+  });
+
+  test('a person the company bound who is denied on their own account too is not told: the outcome stays', async () => {
+    const person = aResidentId();
+    await t.file(court, aCourtRecord({ subjectId: person }));
+    const { listing } = await aRepresentativeOfAListedCompany(person);
+    assert.equal((await decide(air.key, person)).outcome, 'deny');
+    await revoke(listing, 'entered twice');
+    assert.deepEqual(await about(air.key, person), []);
+  });
+
+  test('a correction that leaves the company listed tells no related person', async () => {
+    const { person, listing } = await aRepresentativeOfAListedCompany();
+    assert.equal((await decide(air.key, person)).outcome, 'deny');
+    const corrected = await t.app.inject({
+      method: 'POST',
+      url: `/v1/records/${listing}/corrections`,
+      headers: bearer(court),
+      payload: { changes: { document_ref: '(2026)京0108执998号' }, reason: 'a typing error in the document number' },
+    });
+    assert.equal(corrected.statusCode, 200, corrected.body);
+    assert.deepEqual(await about(air.key, person), []);
+  });
+
+  test('the relationship revoked: the service is told the person is now allowed, naming no record', async () => {
+    const { person, organization, relationship } = await aRepresentativeOfAListedCompany();
+    const decision = await decide(air.key, person);
+    assert.equal(decision.outcome, 'deny');
+    const revoked = await t.app.inject({
+      method: 'POST',
+      url: `/v1/relationships/${relationship}/revocation`,
+      headers: bearer(market),
+      payload: { reason: 'the registration changed' },
+    });
+    assert.equal(revoked.statusCode, 200, revoked.body);
+    const [amendment, ...more] = await about(air.key, person);
+    assert.equal(more.length, 0);
+    assert.ok(amendment, 'Air China is told about the person');
+    assert.deepEqual(
+      [amendment.old_outcome, amendment.new_outcome, amendment.decision_ids],
+      ['deny', 'allow', [decision.decision_id]],
+    );
+    assert.equal(amendment.record, null);
+    assert.deepEqual(amendment.related, {
+      organization: { scheme: 'cn-uscc', id: organization, name: '北京某某科技有限公司' },
+      relationships: [{ relationship_id: relationship, role: 'legal_representative' }],
+      revocation_reason: 'the registration changed',
+    });
   });
 });

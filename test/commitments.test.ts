@@ -101,6 +101,36 @@ describe('a credit commitment (NDRC Order No. 36 (2025); Guo Ban Fa [2019] 35)',
     assert.equal((await get(company.url, other.key)).statusCode, 403, 'another subject may not read them');
   });
 
+  test('filed by an operator, the subject is told in a notice (English, Chinese); their own makes none', async () => {
+    const company = await aPenalisedCompany();
+    const notices = async (language: string) =>
+      (
+        await t.app.inject({
+          url: `/v1/subjects/cn-uscc/${company.id}/notices`,
+          headers: { ...bearer(operator), 'accept-language': language },
+        })
+      ).json().notices as { kind: string; what: string; record_id: string | null; legal_basis: string }[];
+    const told = async (language = 'en') => (await notices(language)).filter((n) => n.kind === 'commitment.filed');
+    await post(company.url, company.key, { text: PROMISE });
+    assert.deepEqual(await told(), [], 'the subject knows of their own commitment');
+    const filed = await post(company.url, operator, {
+      text: PROMISE,
+      document_ref: '信用承诺书 2026-11-02',
+      record_id: company.recordId,
+    });
+    assert.equal(filed.statusCode, 201, filed.body);
+    const [en] = await told();
+    assert.equal(en?.record_id, company.recordId);
+    assert.match(en!.what, /operator filed a public credit commitment in your name for the record “.+”, from your/);
+    assert.match(en!.what, /written commitment \(信用承诺书 2026-11-02\)/);
+    assert.match(en!.legal_basis, /Order No\. 36/);
+    const [zh] = await told('zh-CN');
+    assert.match(zh!.what, /根据您的书面信用承诺（信用承诺书 2026-11-02），以您的名义就记录“.+”登记了一项公开信用承诺/);
+    await post(company.url, operator, { text: PROMISE, document_ref: '信用承诺书 2026-11-03' });
+    const atLarge = (await told()).find((n) => n.record_id === null);
+    assert.match(atLarge!.what, /in your name, from your written commitment \(信用承诺书 2026-11-03\)/);
+  });
+
   test('text with control characters, empty text and a record of someone else are refused', async () => {
     const company = await aPenalisedCompany();
     const other = await aPenalisedCompany();

@@ -103,11 +103,13 @@ describe('scheduled jobs', () => {
           'expired',
           'reevaluated',
           'overdue_disputes',
+          'overdue_repairs',
           'purged_staff_sessions',
           'purged_sign_in_throttles',
           'purged_subject_sessions',
           'purged_oidc_sign_ins',
           'stalled_imports',
+          'purged_amendments',
           'probe',
         ],
         'no webhook: no delivery counts',
@@ -138,6 +140,61 @@ describe('scheduled jobs', () => {
     assert.equal((await runOnce('2027-01-02T00:00:00Z')).overdue_disputes, 1);
     assert.equal(await recordStatus(ids.serious!), 'suspended');
     assert.ok((await noticeKinds('cn-uscc', seriousOrg)).includes('dispute.overdue'));
+  });
+
+  test('a repair past its deadline is marked overdue once, in the ledger, and the subject told', async () => {
+    const agency = await t.keyFor({ role: 'agency', name: 'Tax Bureau', agency_kind: 'market' });
+    const person = aResidentId();
+    const recordId = await t.file(
+      agency,
+      aPenalty({ tier: 'minor', kind: 'person', subjectId: person, decided_at: '2026-12-20' }),
+    );
+    const post = (url: string, payload: Record<string, unknown>) =>
+      t.app.inject({ method: 'POST', url, headers: bearer(operator), payload });
+    const commitment = { text: 'I will pay every fine on time.', document_ref: '信用承诺书 2027-01' };
+    assert.equal((await post(`/v1/subjects/cn-rid/${person}/commitments`, commitment)).statusCode, 201);
+    const applied = await post(`/v1/records/${recordId}/repairs`, { evidence: 'Fine paid in full' });
+    assert.equal(applied.statusCode, 201, applied.body);
+    const due = applied.json().due_at as string; // NDRC Order No. 36 (2025): 10 working days on
+    const before = new Date(new Date(due).getTime() - 60_000).toISOString();
+    assert.equal((await runOnce(before)).overdue_repairs, 0, 'not before its deadline');
+    assert.equal((await runOnce(due)).overdue_repairs, 1);
+    assert.equal((await runOnce(due)).overdue_repairs, 0, 'marked once: a second run passes it over');
+    const pending = await t.app.inject({ url: '/v1/repairs?status=pending', headers: bearer(operator) });
+    const repair = pending.json().repairs.find((r: { record_id: string }) => r.record_id === recordId);
+    assert.equal(repair.status, 'pending', 'still for the agency to decide');
+    assert.equal(repair.overdue_at, due);
+    assert.equal(await recordStatus(recordId), 'active', 'the record is unchanged');
+    const events = await t.registry.rt.db
+      .selectFrom('ledger')
+      .select('payload')
+      .where('type', '=', 'repair.overdue')
+      .execute();
+    assert.deepEqual(
+      events.map((e) => JSON.parse(e.payload)),
+      [{ repair_id: repair.repair_id, record_id: recordId, due_at: due }],
+    );
+    const notices = (
+      await t.app.inject({
+        url: `/v1/subjects/cn-rid/${person}/notices`,
+        headers: { ...bearer(operator), 'accept-language': 'zh-CN' },
+      })
+    ).json().notices;
+    const told = notices.filter((n: { kind: string }) => n.kind === 'repair.overdue');
+    assert.equal(told.length, 1);
+    assert.match(told[0].what, /未在.*前对您就记录.*信用修复申请作出决定/);
+    const inEnglish = (await t.app.inject({ url: `/v1/subjects/cn-rid/${person}/notices`, headers: bearer(operator) }))
+      .json()
+      .notices.find((n: { kind: string }) => n.kind === 'repair.overdue');
+    assert.match(inEnglish.what, /Tax Bureau did not decide your credit repair application .* by \d+ January 2027/);
+    const decided = await t.app.inject({
+      method: 'POST',
+      url: `/v1/repairs/${repair.repair_id}/decision`,
+      headers: bearer(agency),
+      payload: { approve: true, reason: 'Fine paid' },
+    });
+    assert.equal(decided.statusCode, 200, 'the agency may still decide it, late');
+    assert.equal(decided.json().repair.overdue, false);
   });
 
   test(
@@ -189,11 +246,13 @@ describe('scheduled jobs', () => {
       expired: 0,
       reevaluated: 0,
       overdue_disputes: 0,
+      overdue_repairs: 0,
       purged_staff_sessions: 0,
       purged_sign_in_throttles: 0,
       purged_subject_sessions: 0,
       purged_oidc_sign_ins: 0,
       stalled_imports: 0,
+      purged_amendments: 0,
       inquiry_partitions: 0,
     });
     assert.deepEqual(await world(), before);
@@ -213,9 +272,9 @@ describe('scheduled jobs', () => {
     assert.match(
       out,
       new RegExp(
-        'Jobs as of 2028-10-02T00:00:00.000Z: expired 0, reevaluated 0, overdue disputes 0, purged staff sessions 0, ' +
-          'purged sign in throttles 0, purged subject sessions 0, purged oidc sign ins 0, stalled imports 0, ' +
-          'inquiry partitions \\d+ ' +
+        'Jobs as of 2028-10-02T00:00:00.000Z: expired 0, reevaluated 0, overdue disputes 0, overdue repairs 0, ' +
+          'purged staff sessions 0, purged sign in throttles 0, purged subject sessions 0, purged oidc sign ins 0, ' +
+          'stalled imports 0, purged amendments 0, inquiry partitions \\d+ ' +
           '\\(notice delivery off',
       ),
     );

@@ -106,16 +106,12 @@ describe('principals and keys', () => {
   });
 });
 
-describe('agency contacts (issue 11: the exit route says how to reach the agency)', () => {
-  const contactOf = async (agencyId: string) =>
-    (
-      await t.registry.rt.db
-        .selectFrom('agencies')
-        .select('contact')
-        .where('id', '=', agencyId)
-        .executeTakeFirstOrThrow()
-    ).contact;
+/** How to reach the agency, as stored. */
+const contactOf = async (agencyId: string) =>
+  (await t.registry.rt.db.selectFrom('agencies').select('contact').where('id', '=', agencyId).executeTakeFirstOrThrow())
+    .contact;
 
+describe('agency contacts (issue 11: the exit route says how to reach the agency)', () => {
   test('an agency registered with a contact keeps it; the CLI and the API take it, in both languages', async () => {
     const cli = await t.cli(
       'principal',
@@ -156,6 +152,114 @@ describe('agency contacts (issue 11: the exit route says how to reach the agency
       payload: { role: 'agency', name: 'Half', agency_kind: 'court', agency_contact: { en: 'Office' } },
     });
     assert.equal(api.statusCode, 400);
+  });
+});
+
+describe('editing an agency contact (an operator; a ledger event, as its registration)', () => {
+  const changes = async (agencyId: string) =>
+    (
+      await t.registry.rt.db
+        .selectFrom('ledger')
+        .select('payload')
+        .where('type', '=', 'agency.contact_changed')
+        .execute()
+    )
+      .map((e) => JSON.parse(e.payload))
+      .filter((p) => p.agency_id === agencyId);
+  const put = (agencyId: string, contact: unknown, key = operator, language = 'en') =>
+    t.app.inject({
+      method: 'PUT',
+      url: `/v1/agencies/${agencyId}/contact`,
+      headers: { ...bearer(key), 'accept-language': language },
+      payload: { contact },
+    });
+  const moved = {
+    en: 'Enforcement office, room 2',
+    zh: '执行局二室',
+    phone: '010-12368',
+    address: { en: '9 Court St', zh: '法院街9号' },
+  };
+
+  test('PUT /v1/agencies/{id}/contact replaces it, once in the ledger; the same again appends nothing', async () => {
+    await t.keyFor({ role: 'agency', name: 'Chaoyang Court', agency_kind: 'court', agency_id: 'chaoyang-court' });
+    const changed = await put('chaoyang-court', moved);
+    assert.equal(changed.statusCode, 200, changed.body);
+    assert.deepEqual(changed.json(), {
+      agency_id: 'chaoyang-court',
+      kind: 'court',
+      name: 'Chaoyang Court',
+      contact: moved,
+    });
+    assert.deepEqual(await contactOf('chaoyang-court'), moved);
+    assert.equal((await put('chaoyang-court', moved)).statusCode, 200);
+    assert.deepEqual(await changes('chaoyang-court'), [{ agency_id: 'chaoyang-court', contact: moved }]);
+    const removed = await put('chaoyang-court', null);
+    assert.equal(removed.json().contact, null);
+    assert.equal(await contactOf('chaoyang-court'), null);
+    assert.equal((await changes('chaoyang-court')).length, 2);
+  });
+
+  test('refused: another role, an unknown agency, one language only (coded, in the reader’s language)', async () => {
+    await t.keyFor({ role: 'agency', name: 'Dongcheng Court', agency_kind: 'court', agency_id: 'dongcheng-court' });
+    const agency = await t.keyFor({ role: 'agency', name: 'Fengtai Court', agency_kind: 'court' });
+    const auditor = await t.keyFor({ role: 'auditor', name: 'audit' });
+    assert.equal((await put('dongcheng-court', moved, agency)).statusCode, 403);
+    assert.equal((await put('dongcheng-court', moved, auditor)).statusCode, 403);
+    const unknown = await put('no-such-agency', moved);
+    assert.equal(unknown.statusCode, 404);
+    assert.equal(unknown.json().error.code, 'CRD_AGENCY_NOT_FOUND');
+    const half = await put(
+      'dongcheng-court',
+      { en: 'Office', zh: '  ', address: { en: 'Road 1', zh: ' ' } },
+      operator,
+      'zh-CN',
+    );
+    assert.equal(half.statusCode, 400);
+    assert.equal(half.json().error.code, 'CRD_VALIDATION');
+    const details = half.json().error.details as { path: string; message: string }[];
+    assert.deepEqual(
+      details.map((d) => d.path),
+      ['contact', 'contact.address'],
+    );
+    assert.match(details[0]!.message, /须同时填写中文和英文/);
+    const phone = await put('dongcheng-court', { ...moved, phone: 'call us' });
+    assert.equal(phone.statusCode, 400);
+    assert.equal(phone.json().error.details[0].path, 'body.contact.phone');
+    assert.equal(await contactOf('dongcheng-court'), null, 'nothing changed');
+    assert.deepEqual(await changes('dongcheng-court'), []);
+  });
+
+  test('credence agency contact sets and removes it; a replay applies the changes in order', async () => {
+    await t.keyFor({ role: 'agency', name: 'Shunyi Tax', agency_kind: 'tax', agency_id: 'shunyi-tax' });
+    const set = await t.cli(
+      'agency',
+      'contact',
+      'shunyi-tax',
+      ...['--contact-en', 'Tax hall', '--contact-zh', '办税服务厅', '--phone', '12366'],
+    );
+    assert.equal(set.code, 0, set.err);
+    assert.match(set.out, /shunyi-tax \(Shunyi Tax\) is now: Tax hall/);
+    assert.deepEqual(await contactOf('shunyi-tax'), { en: 'Tax hall', zh: '办税服务厅', phone: '12366' });
+    assert.equal((await t.cli('agency', 'contact', 'shunyi-tax')).code, 2, 'neither a contact nor --remove');
+    const half = await t.cli('agency', 'contact', 'shunyi-tax', '--contact-en', 'Hall');
+    assert.match(half.err, /CRD_VALIDATION/);
+    assert.equal((await t.cli('agency', 'contact', 'shunyi-tax', '--remove')).code, 0);
+    assert.equal(await contactOf('shunyi-tax'), null);
+    const again = await t.cli(
+      'agency',
+      'contact',
+      'shunyi-tax',
+      '--contact-en',
+      'Hall 2',
+      '--contact-zh',
+      '二厅',
+      '--json',
+    );
+    assert.equal(JSON.parse(again.out).contact.en, 'Hall 2');
+    await t.registry.rt.db.updateTable('agencies').set({ contact: null }).where('id', '=', 'shunyi-tax').execute();
+    const replay = await t.cli('ledger', 'replay');
+    assert.equal(replay.code, 0, replay.err);
+    assert.deepEqual(await contactOf('shunyi-tax'), { en: 'Hall 2', zh: '二厅' }, 'the last change, from the ledger');
   });
 });
 

@@ -14,7 +14,7 @@ import { parseNote } from '../src/domain/log/note.ts';
 import { readReportFonts } from '../src/services/due-process/report-pdf-font.ts';
 import { integrateLog } from '../src/services/ledger/log-integrator.service.ts';
 import { openLogSigner } from '../src/services/ledger/log-key.service.ts';
-import { aCourtRecord, aResidentId } from './support/factories.ts';
+import { aCourtRecord, aRelationship, aResidentId, anUscc } from './support/factories.ts';
 import { bearer, startTestRegistry, type TestRegistry } from './support/registry.ts';
 
 type Response = Awaited<ReturnType<TestRegistry['app']['inject']>>;
@@ -24,21 +24,67 @@ let court: string;
 let operator: string;
 let subjectKey: string;
 let othersKey: string;
+let recordId: string;
 const person = aResidentId();
 const other = aResidentId();
+const organization = anUscc();
+const PROMISE = '本人承诺按期履行生效判决确定的义务。';
+const LETTER = '京信承〔2026〕8号';
+const REVOKED_BECAUSE = '登记有误';
 
 before(async () => {
   t = await startTestRegistry(undefined, { subjectSignIn: { oidc: null, demo: true } });
   court = await t.keyFor({ role: 'agency', name: 'Haidian Court', agency_kind: 'court' });
   operator = await t.keyFor({ role: 'operator', name: 'ops' });
-  await t.file(court, aCourtRecord({ subjectId: person, name: '王小明' }));
+  recordId = await t.file(court, aCourtRecord({ subjectId: person, name: '王小明' }));
   await t.file(court, aCourtRecord({ subjectId: other, name: '李四' }));
   subjectKey = await t.keyFor({ role: 'subject', name: 'wang', subject: `cn-rid:${person}` });
   othersKey = await t.keyFor({ role: 'subject', name: 'li', subject: `cn-rid:${other}` });
+  await aRoleAndTwoCommitments();
   const signer = await openLogSigner(t.config);
   while ((await integrateLog(t.registry.rt, signer)).added > 0);
 });
 after(() => t?.close());
+
+/**
+ * 王小明 is the legal representative of a company (and was a principal of another, until that was revoked), and has
+ * made two credit commitments: one for his record, one for his conduct, filed by an operator from his letter.
+ */
+async function aRoleAndTwoCommitments(): Promise<void> {
+  const market = await t.keyFor({ role: 'agency', name: 'Haidian Market Regulation', agency_kind: 'market' });
+  const wang = { scheme: 'cn-rid', id: person, name: '王小明' };
+  const related = await t.app.inject({
+    method: 'POST',
+    url: '/v1/relationships',
+    headers: bearer(market),
+    payload: {
+      relationships: [
+        aRelationship({
+          organization: { scheme: 'cn-uscc', id: organization, name: '北京星辰科技有限公司' },
+          person: wang,
+        }),
+        aRelationship({
+          organization: { scheme: 'cn-uscc', id: anUscc(), name: '北京月光贸易有限公司' },
+          person: wang,
+        }),
+      ],
+    },
+  });
+  assert.equal(related.json().accepted?.length, 2, related.body);
+  const revoked = await t.app.inject({
+    method: 'POST',
+    url: `/v1/relationships/${related.json().accepted[1].relationship_id}/revocation`,
+    headers: bearer(market),
+    payload: { reason: REVOKED_BECAUSE },
+  });
+  assert.equal(revoked.statusCode, 200, revoked.body);
+  const commit = (key: string, payload: Record<string, unknown>) =>
+    t.app.inject({ method: 'POST', url: `/v1/subjects/cn-rid/${person}/commitments`, headers: bearer(key), payload });
+  const made = await commit(subjectKey, { text: PROMISE, record_id: recordId });
+  assert.equal(made.statusCode, 201, made.body);
+  const filed = await commit(operator, { text: 'I will keep the law.', document_ref: LETTER });
+  assert.equal(filed.statusCode, 201, filed.body);
+}
 
 /** Every text item of every page, whitespace removed (lines wrap anywhere in a paragraph). */
 async function textOf(pdf: Buffer): Promise<string> {
@@ -147,6 +193,78 @@ describe('GET /v1/subjects/{scheme}/{id}/report.pdf', () => {
       [report.inquiries[1].kind, report.inquiries[1].by.name, report.inquiries[1].by.role],
       ['report', 'wang', 'subject'],
     );
+  });
+});
+
+describe('registered roles and credit commitments', () => {
+  const pdfText = async (scheme: string, id: string, language?: string) =>
+    textOf(
+      assertPdf(
+        await t.app.inject({
+          url: `/v1/subjects/${scheme}/${id}/report.pdf`,
+          headers: { ...bearer(operator), ...(language === undefined ? {} : { 'accept-language': language }) },
+        }),
+      ),
+    );
+  const policy = () => t.registry.rt.policy;
+  const role = () => policy().relationships!.roles.get('legal_representative')!.name;
+  const recordType = () => policy().record_types.get('court.judgment_default')!.name;
+
+  test("in Chinese: the person's role in the company, and each commitment in their words", async () => {
+    const text = await pdfText('cn-rid', person, 'zh-CN');
+    assertContains(
+      text,
+      '登记的单位身份关系',
+      `王小明(cn-rid:${person})：北京星辰科技有限公司（cn-uscc:${organization}）的${role().zh}。`,
+      '自2026',
+      '登记文书 京市监登〔2026〕',
+      '北京月光贸易有限公司',
+      `撤销：${REVOKED_BECAUSE}`,
+      '信用承诺',
+      `针对记录：${recordType().zh}（决定文书 (2026)京0108执`,
+      PROMISE,
+      '针对一般行为',
+      'I will keep the law.',
+      `根据书面信用承诺书 ${LETTER} 录入`,
+    );
+    assert.ok(!text.includes('Credit commitments') && !text.includes('Registered roles'), 'no English headings');
+  });
+
+  test('in English: the same sections in English', async () => {
+    const text = await pdfText('cn-rid', person);
+    assertContains(
+      text,
+      'Registered roles in organisations',
+      `王小明 (cn-rid:${person}): ${role().en} of 北京星辰科技有限公司 (cn-uscc:${organization}).`,
+      'Fa Shi [2015] 17 art. 3 para. 2',
+      'Revoked on',
+      `: ${REVOKED_BECAUSE}`,
+      'Credit commitments',
+      `for the record ${recordType().en} (decision (2026)京0108执`,
+      PROMISE,
+      'for conduct in general',
+      `Filed from the written commitment ${LETTER}.`,
+    );
+  });
+
+  test("the company's report names its representative, never their whole resident ID", async () => {
+    for (const language of ['zh-CN', 'en']) {
+      const text = await pdfText('cn-uscc', organization, language);
+      assertContains(text, '王小明', language === 'en' ? role().en : role().zh, person.slice(0, 6), person.slice(-4));
+      assert.ok(!text.includes(person), `the ${language} report masks the resident ID`);
+    }
+    assertContains(await pdfText('cn-uscc', organization), 'No credit commitment has been made.');
+  });
+
+  test('a subject with neither: an explicit "none" line in each section', async () => {
+    assertContains(await pdfText('cn-rid', other, 'zh-CN'), '没有登记此人在任何单位的身份。', '尚未作出信用承诺。');
+    const text = await pdfText('cn-rid', other);
+    assertContains(
+      text,
+      'No role in an organisation is registered for this person.',
+      'No credit commitment has been made.',
+    );
+    assert.ok(!text.includes(PROMISE));
   });
 });
 

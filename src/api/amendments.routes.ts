@@ -43,7 +43,8 @@ const amendmentSchema = {
     first_decided_at: instant,
     last_decided_at: instant,
     record: {
-      type: 'object',
+      type: ['object', 'null'],
+      description: 'The record whose change this tells of; null where a relationship was revoked instead',
       required: ['id', 'type', 'change', 'reason'],
       properties: {
         id: text,
@@ -51,6 +52,33 @@ const amendmentSchema = {
         change: { type: 'string', enum: ['corrected', 'revoked', 'repaired'] },
         reason: { type: 'string', description: "The agency's reason for the change" },
         ground: { type: ['string', 'null'], description: "Fa Shi [2017] 7 art. 10: a court's ground of deletion" },
+      },
+    },
+    related: {
+      type: ['object', 'null'],
+      description:
+        "Fa Shi [2015] 17 art. 3 para. 2: set where the subject is a person a listed organisation's measures " +
+        "bound: the organisation and the relationships through which its listing bound them; the organisation's " +
+        'record changed, or (`revocation_reason` set, `record` null) the relationship was revoked',
+      required: ['organization', 'relationships', 'revocation_reason'],
+      properties: {
+        organization: {
+          type: 'object',
+          required: ['scheme', 'id', 'name'],
+          properties: { scheme: text, id: text, name: text },
+        },
+        relationships: {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['relationship_id', 'role'],
+            properties: { relationship_id: text, role: text },
+          },
+        },
+        revocation_reason: {
+          type: ['string', 'null'],
+          description: "The registration authority's reason, where the amendment is for the relationship's revocation",
+        },
       },
     },
     policy_version: text,

@@ -5,6 +5,7 @@
 
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../shell/deps.ts';
+import { agenciesRoutes } from './agencies.routes.ts';
 import { amendmentsRoutes } from './amendments.routes.ts';
 import { principalWebhooksRoutes } from './principal-webhooks.routes.ts';
 import { commitmentsRoutes } from './commitments.routes.ts';
@@ -38,6 +39,7 @@ export function apiRoutes(app: FastifyInstance, deps: AppDeps): void {
     subjectsRoutes,
     principalsRoutes,
     principalWebhooksRoutes,
+    agenciesRoutes,
     reviewsRoutes,
     deliveriesRoutes,
     publicRoutes,

@@ -21,10 +21,12 @@ const localText = (max: number) =>
     },
   }) as const;
 
-/** How to reach a new agency (issue 11): in both languages, with an optional telephone number and address. */
-const agencyContactSchema = {
+/** How to reach an agency (issue 11): in both languages, with an optional telephone number and address. */
+export const agencyContactSchema = {
   type: 'object',
-  description: 'How to reach the agency (office, hours), shown to the people its records list; kept when it exists',
+  description:
+    'How to reach the agency (office, hours), shown to the people its records list; on creating a principal, ' +
+    'kept when the agency exists (PUT /v1/agencies/{id}/contact changes it)',
   required: ['en', 'zh'],
   additionalProperties: false,
   properties: {

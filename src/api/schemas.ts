@@ -163,6 +163,8 @@ export const repairSchema = open(
     // When the agency must decide (Fa Shi [2017] 7 art. 10; NDRC Order No. 36 (2025)), and whether that has passed.
     due_at: nullableInstant,
     overdue: { type: 'boolean' },
+    // When the scheduled jobs marked it overdue (a `repair.overdue` event and a notice), or null.
+    overdue_at: nullableInstant,
     // The credit commitment the application rests on (NDRC Order No. 36 (2025)), and its words.
     commitment_id: nullableText,
     commitment_text: nullableText,

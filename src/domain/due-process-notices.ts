@@ -147,6 +147,19 @@ export function disputeOverdueNotice(
   });
 }
 
+/**
+ * Told when the agency lets a repair application's deadline pass undecided (Fa Shi [2017] 7 art. 10: 3 working days;
+ * NDRC Order No. 36 (2025): 10): the application stays pending, marked overdue; the record is unchanged.
+ */
+export function repairOverdueNotice(
+  policy: Policy,
+  record: CreditRecord,
+  evaluation: Evaluation,
+  dueAt: Date,
+): NoticeDraft {
+  return draft(policy, 'repair.overdue', record, evaluation, { due_at: dueAt.toISOString() });
+}
+
 /** Told when the registry's operator adds a note to a record (issue 13): shown as the operator's, beside the record. */
 export function recordNotedNotice(
   policy: Policy,

@@ -46,6 +46,13 @@ export function addDuration(date: Date, text: string): Date {
   return addDays(addMonths(date, duration.years * 12 + duration.months), duration.days);
 }
 
+/** Subtracts a duration as addDuration adds it, in reverse: years and months first, then days. */
+export function subtractDuration(date: Date, text: string): Date {
+  const duration = parseDuration(text);
+  if (duration === null) throw new RangeError(`not an ISO 8601 duration of years, months, weeks or days: ${text}`);
+  return addDays(addMonths(date, -(duration.years * 12 + duration.months)), -duration.days);
+}
+
 /** Adds whole calendar months, clamping the day to the target month's last day. */
 export function addMonths(date: Date, months: number): Date {
   const totalMonths = date.getUTCFullYear() * 12 + date.getUTCMonth() + months;

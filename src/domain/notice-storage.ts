@@ -107,6 +107,7 @@ export function noticeLegalBasis(
   if (notice.kind.startsWith('list.') || notice.kind === 'related.ended') return list;
   if (notice.kind === 'related.started') return consequences[0]?.legal_basis ?? list;
   if (notice.kind.startsWith('relationship.')) return policy.relationships?.legal_basis.en;
+  if (notice.kind === 'commitment.filed') return policy.repair.commitment?.legal_basis.en;
   return params.record_type === undefined ? undefined : policy.record_types.get(params.record_type)?.legal_basis.en;
 }
 

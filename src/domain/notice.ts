@@ -26,11 +26,13 @@ export type NoticeKind =
   | 'dispute.resolved'
   | 'dispute.overdue'
   | 'repair.refused'
+  | 'repair.overdue'
   | 'relationship.filed'
   | 'relationship.revoked'
   | 'related.started'
   | 'related.ended'
-  | 'record.noted';
+  | 'record.noted'
+  | 'commitment.filed';
 
 export interface Consequence {
   readonly measure: string;

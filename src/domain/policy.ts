@@ -227,6 +227,11 @@ export interface DeletionRules {
 export interface AmendmentRules {
   readonly lookback: string;
   readonly legal_basis: LocalText;
+  /**
+   * How long an amendment is kept (an ISO 8601 duration from when it was written) once nothing is left to deliver:
+   * then the scheduled jobs delete it. One still pending delivery is kept however old.
+   */
+  readonly retention: string;
 }
 
 /**

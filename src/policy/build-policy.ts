@@ -37,7 +37,7 @@ interface Doc {
   readonly lists: Section;
   readonly actions: Section;
   readonly measures: Section;
-  readonly amendments?: AmendmentRules;
+  readonly amendments?: Omit<AmendmentRules, 'retention'> & { readonly retention?: string };
   readonly inquiries?: InquiryRules;
   readonly relationships?: { roles: Section; agency_kinds: string[]; legal_basis: LocalText } & Pick<
     RelationshipRules,
@@ -58,9 +58,17 @@ const DEFAULT_REPAIR: RepairRules = {
   on_performance: [],
 };
 
+/**
+ * How long an amendment is kept where the policy does not say: two years, the longest reach of FCRA § 611(d) (users
+ * who got a report for employment purposes within two years are told), so whether and when a relying service was
+ * told can be shown for as long as it could have been owed the amendment; no longer (PIPL art. 19).
+ */
+const DEFAULT_AMENDMENT_RETENTION = 'P2Y';
+
 /** FCRA § 611(d): a policy without an `amendments` section tells those who relied within six months. */
 const DEFAULT_AMENDMENTS: AmendmentRules = {
   lookback: 'P6M',
+  retention: DEFAULT_AMENDMENT_RETENTION,
   legal_basis: {
     en: 'FCRA § 611(d), 15 U.S.C. § 1681i(d)',
     zh: '《美国公平信用报告法》第611条(d)款（《美国法典》第15编第1681i条(d)款）',
@@ -92,7 +100,8 @@ export function buildPolicy(document: unknown): Policy {
     purposes: idMap(doc.purposes, named),
     measures: Object.entries(doc.measures).map(([id, e]) => ({ id, ...e }) as unknown as Measure),
     repair: doc.repair === undefined ? DEFAULT_REPAIR : buildRepair(doc.repair),
-    amendments: doc.amendments ?? DEFAULT_AMENDMENTS,
+    amendments:
+      doc.amendments === undefined ? DEFAULT_AMENDMENTS : { retention: DEFAULT_AMENDMENT_RETENTION, ...doc.amendments },
     inquiries: doc.inquiries ?? DEFAULT_INQUIRIES,
     relationships: doc.relationships === undefined ? null : buildRelationships(doc.relationships),
   });

@@ -268,19 +268,20 @@ const REPAIR = record(
   ['minimum_periods'],
 );
 
+/** A duration of years, months, weeks or days (at least one part). */
+const calendarDuration = (example: string) => ({
+  type: 'string',
+  pattern: '^P(?=\\d)(\\d+Y)?(\\d+M)?(\\d+W)?(\\d+D)?$',
+  description: `must be an ISO 8601 duration of years, months, weeks or days such as "${example}"`,
+});
+
 /**
  * FCRA § 611(d), 15 U.S.C. § 1681i(d): relying services that got a decision within `lookback` are told when a record
- * behind it changes. A duration of years, months, weeks or days (at least one part).
+ * behind it changes. A duration of years, months, weeks or days (at least one part). `retention`, the same kind of
+ * duration, is how long an amendment is kept once delivered or given up (default P2Y, build-policy.ts).
  */
 const AMENDMENTS = record(
-  {
-    lookback: {
-      type: 'string',
-      pattern: '^P(?=\\d)(\\d+Y)?(\\d+M)?(\\d+W)?(\\d+D)?$',
-      description: 'must be an ISO 8601 duration of years, months, weeks or days such as "P6M"',
-    },
-    legal_basis: LEGAL_BASIS,
-  },
+  { lookback: calendarDuration('P6M'), legal_basis: LEGAL_BASIS, retention: calendarDuration('P2Y') },
   ['lookback', 'legal_basis'],
 );
 

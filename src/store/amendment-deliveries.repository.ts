@@ -4,6 +4,7 @@ import { sql, type Transaction } from 'kysely';
 import type { AmendmentRow } from './amendments.repository.ts';
 import type { AttemptOutcome } from './deliveries.repository.ts';
 import type { DB } from './schema.ts';
+import type { Executor } from './executor.ts';
 
 /** A due amendment with where it goes now (null: the principal has no webhook any more, or its key is revoked). */
 export interface DueAmendment extends AmendmentRow {
@@ -46,4 +47,27 @@ export async function updateAmendmentAttempts(
     from json_to_recordset(${json}::json)
       as o(id bigint, delivery_status text, attempts integer, next_attempt_at timestamptz, last_error text)
     where a.id = o.id`.execute(trx);
+}
+
+/**
+ * Deletes up to `limit` amendments written before `before` with nothing left to deliver (delivered, failed, or never
+ * for a webhook), oldest first; one pending delivery is never deleted. Returns how many it deleted.
+ */
+export async function deleteSettledAmendmentsBefore(db: Executor, before: Date, limit: number): Promise<number> {
+  const result = await db
+    .deleteFrom('amendments')
+    .where(
+      'id',
+      'in',
+      db
+        .selectFrom('amendments')
+        .select('id')
+        .where('delivery_status', 'is distinct from', 'pending')
+        .where('at', '<', before)
+        .orderBy('at')
+        .orderBy('id')
+        .limit(limit),
+    )
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
 }

@@ -26,6 +26,8 @@ import * as noticesByReference from './migrations/2026-12-02-021-notices-by-refe
 import * as listEntryGrounds from './migrations/2026-12-02-023-list-entry-grounds.ts';
 import * as policyActivations from './migrations/2026-12-02-024-policy-activations.ts';
 import * as ledgerSalts from './migrations/2026-12-02-025-ledger-salts.ts';
+import * as repairOverdueAndRetention from './migrations/2026-12-02-026-repair-overdue-and-amendment-retention.ts';
+import * as relatedAmendments from './migrations/2026-12-02-027-related-amendments.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '2026-11-21-001-initial': initial,
@@ -52,6 +54,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-02-023-list-entry-grounds': listEntryGrounds,
   '2026-12-02-024-policy-activations': policyActivations,
   '2026-12-02-025-ledger-salts': ledgerSalts,
+  '2026-12-02-026-repair-overdue-and-amendment-retention': repairOverdueAndRetention,
+  '2026-12-02-027-related-amendments': relatedAmendments,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -2,8 +2,8 @@
 
 import type { AgencyContact } from '../domain/agency-contact.ts';
 import type { Principal } from '../domain/principal.ts';
-import type { Insertable } from 'kysely';
-import type { PrincipalsTable } from './schema.ts';
+import type { Insertable, Transaction } from 'kysely';
+import type { DB, PrincipalsTable } from './schema.ts';
 
 import type { Executor } from './executor.ts';
 
@@ -89,6 +89,28 @@ export async function getAgencyContacts(db: Executor, ids: readonly string[]): P
     .where('contact', 'is not', null)
     .execute();
   return new Map(rows.map((r) => [r.id, r.contact!]));
+}
+
+/** An agency with how to reach it, locked until the caller's transaction ends; undefined if there is none. */
+export async function getAgencyForUpdate(
+  trx: Transaction<DB>,
+  id: string,
+): Promise<{ id: string; kind: string; name: string; contact: AgencyContact | null } | undefined> {
+  return trx
+    .selectFrom('agencies')
+    .select(['id', 'kind', 'name', 'contact'])
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+/** Replaces how to reach the agency (null: no contact). */
+export async function updateAgencyContact(db: Executor, id: string, contact: AgencyContact | null): Promise<void> {
+  await db
+    .updateTable('agencies')
+    .set({ contact: contact === null ? null : JSON.stringify(contact) })
+    .where('id', '=', id)
+    .execute();
 }
 
 /** Inserts the agency unless it exists; returns true when it was new. */

@@ -23,10 +23,15 @@ export interface RepairRow {
   readonly decided_at: Date | null;
   readonly decided_by: string | null;
   readonly decision_reason: string | null;
+  /** When the scheduled jobs found it past its deadline undecided (`repair.overdue`), or null. */
+  readonly overdue_at: Date | null;
 }
 
 /** A new application as a `repair.applied` event carries it (dates as ISO text). */
-export type NewRepair = Omit<RepairRow, 'status' | 'applied_at' | 'decided_at' | 'decided_by' | 'decision_reason'> & {
+export type NewRepair = Omit<
+  RepairRow,
+  'status' | 'applied_at' | 'decided_at' | 'decided_by' | 'decision_reason' | 'overdue_at'
+> & {
   readonly applied_at: string;
 };
 
@@ -72,6 +77,40 @@ export async function setRepairDecided(
     })
     .where('id', '=', id)
     .execute();
+}
+
+export async function setRepairOverdue(db: Executor, id: string, at: Date): Promise<void> {
+  await db.updateTable('repairs').set({ overdue_at: at }).where('id', '=', id).execute();
+}
+
+/** A pending application not yet marked overdue, with its record's type (its deadline depends on it). */
+export type UnmarkedRepair = RepairRow & { readonly record_type: string };
+
+/**
+ * Pending applications not yet marked overdue, applied at or before `appliedBy`, strictly after `after` in the order
+ * (applied_at, id), oldest first; locked, as the overdue disputes are (the caller holds the ledger lock too).
+ */
+export async function getUnmarkedPendingRepairs(
+  trx: Transaction<DB>,
+  appliedBy: Date,
+  after: { applied_at: Date; id: string } | null,
+  limit: number,
+): Promise<UnmarkedRepair[]> {
+  let query = trx
+    .selectFrom('repairs')
+    .innerJoin('records', (join) =>
+      join.onRef('records.subject_id', '=', 'repairs.subject_id').onRef('records.id', '=', 'repairs.record_id'),
+    )
+    .selectAll('repairs')
+    .select('records.type as record_type')
+    .where('repairs.status', '=', 'pending')
+    .where('repairs.overdue_at', 'is', null)
+    .where('repairs.applied_at', '<=', appliedBy);
+  if (after !== null)
+    query = query.where((eb) =>
+      eb(eb.refTuple('repairs.applied_at', 'repairs.id'), '>', eb.tuple(after.applied_at, after.id)),
+    );
+  return query.orderBy('repairs.applied_at').orderBy('repairs.id').limit(limit).forUpdate('repairs').execute();
 }
 
 /** Pending applications oldest first; decided ones most recently decided first. */

@@ -21,9 +21,10 @@ export interface AmendmentsTable {
   decision_count: number;
   first_decided_at: Timestamp;
   last_decided_at: Timestamp;
-  record_id: string;
-  record_type: string;
-  change: 'corrected' | 'revoked' | 'repaired';
+  /** Null (since migration 027) on a relationship's revocation. */
+  record_id: string | null;
+  record_type: string | null;
+  change: 'corrected' | 'revoked' | 'repaired' | 'relationship_revoked';
   reason: string;
   ground: string | null;
   policy_version: string;
@@ -33,4 +34,15 @@ export interface AmendmentsTable {
   last_attempt_at: NullableTimestamp;
   last_error: string | null;
   delivered_at: NullableTimestamp;
+  /**
+   * Migration 027: on an amendment about a person bound through an organisation whose record changed, the
+   * organisation and the relationships that bound them (inserted as JSON text); null on the record's own subject's.
+   */
+  related: ColumnType<AmendmentRelated | null, string | null | undefined, never>;
+}
+
+/** How the person an amendment is about is tied to the organisation whose record changed. */
+export interface AmendmentRelated {
+  readonly organization: { readonly scheme: string; readonly id: string; readonly name: string };
+  readonly relationships: readonly { readonly relationship_id: string; readonly role: string }[];
 }

@@ -229,6 +229,8 @@ export interface RepairsTable {
   decided_at: Timestamp | null;
   decided_by: string | null;
   decision_reason: string | null;
+  /** Migration 026: when the scheduled jobs found it past its deadline undecided (`repair.overdue`). */
+  overdue_at: Timestamp | null;
 }
 
 export interface DB extends ReadCountsTables {

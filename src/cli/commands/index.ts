@@ -2,6 +2,7 @@
 
 import type { Command } from '../command.ts';
 import { dbBackupCommand, dbMigrateCommand, dbRestoreCommand } from './db.command.ts';
+import { agencyContactCommand } from './agency.command.ts';
 import { demoCommand } from './demo.command.ts';
 import { importCommand } from './import.command.ts';
 import { jobsRunCommand } from './jobs.command.ts';
@@ -30,6 +31,7 @@ export const COMMANDS: readonly Command[] = [
   principalListCommand,
   principalRevokeCommand,
   principalWebhookCommand,
+  agencyContactCommand,
   staffAddCommand,
   staffListCommand,
   staffDisableCommand,

@@ -11,8 +11,10 @@ function scopeOf(p: Principal): string {
   return '';
 }
 
-/** How to reach a new agency (issue 11), from --contact-en/--contact-zh, --phone and --address-en/--address-zh. */
-function agencyContactOf(values: Readonly<Record<string, string | boolean | undefined>>): AgencyContact | undefined {
+/** How to reach an agency (issue 11), from --contact-en/--contact-zh, --phone and --address-en/--address-zh. */
+export function agencyContactOf(
+  values: Readonly<Record<string, string | boolean | undefined>>,
+): AgencyContact | undefined {
   const text = (name: string) => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
   const [en, zh] = [text('contact-en'), text('contact-zh')];
   if (en === undefined && zh === undefined) return undefined;

@@ -1,13 +1,15 @@
 /**
  * Agencies: registered on first use (with an `agency.registered` ledger event), by an
- * operator creating an agency key or by an import for an agency kind.
+ * operator creating an agency key or by an import for an agency kind. An operator may change
+ * how to reach an agency later (an `agency.contact_changed` ledger event).
  */
 
 import type { Transaction } from 'kysely';
-import type { AgencyContact } from '../../domain/agency-contact.ts';
+import { agencyContactProblems, type AgencyContact } from '../../domain/agency-contact.ts';
+import { canonicalJson } from '../../domain/canonical.ts';
 import type { Policy } from '../../domain/policy.ts';
 import { CredenceError } from '../../errors.ts';
-import { getAgency, insertAgency } from '../../store/principals.repository.ts';
+import { getAgency, getAgencyForUpdate, insertAgency, updateAgencyContact } from '../../store/principals.repository.ts';
 import type { DB } from '../../store/schema.ts';
 import { type ServiceContext, writeTransaction } from '../context.ts';
 import type { Filer } from '../records/intake.service.ts';
@@ -76,4 +78,39 @@ export async function resolveImportAgency(
   if (target.agencyKind === undefined) throw new CredenceError('CRD_USAGE', 'give --agency ID or --agency-kind KIND');
   const kind = target.agencyKind;
   return ensureAgency(ctx, { id: kind, kind, name: agencyKindName(ctx.policy, kind) });
+}
+
+/** An agency as the API shows it after its contact changed. */
+export interface AgencyView {
+  readonly agency_id: string;
+  readonly kind: string;
+  readonly name: string;
+  readonly contact: AgencyContact | null;
+}
+
+/**
+ * PUT /v1/agencies/{id}/contact and `credence agency contact`: replaces how to reach the agency (issue 11), or
+ * removes it (null), audited as an `agency.contact_changed` ledger event as its registration was. Setting what is
+ * there already changes nothing and appends nothing. Refuses an invalid contact (CRD_VALIDATION, every problem at
+ * once) and an unknown agency (CRD_AGENCY_NOT_FOUND).
+ */
+export async function setAgencyContact(
+  ctx: ServiceContext,
+  agencyId: string,
+  contact: AgencyContact | null,
+): Promise<AgencyView> {
+  const problems = contact === null ? [] : agencyContactProblems(contact, 'contact');
+  if (problems.length > 0)
+    throw new CredenceError('CRD_VALIDATION', problems.map((p) => p.message).join('; '), problems);
+  const now = ctx.clock();
+  return writeTransaction(ctx, async (trx) => {
+    const agency = await getAgencyForUpdate(trx, agencyId);
+    if (agency === undefined) throw new CredenceError('CRD_AGENCY_NOT_FOUND', `no agency "${agencyId}"`);
+    const view = { agency_id: agency.id, kind: agency.kind, name: agency.name, contact };
+    if (canonicalJson(agency.contact) === canonicalJson(contact)) return view;
+    await updateAgencyContact(trx, agency.id, contact);
+    const payload = { agency_id: agency.id, contact };
+    await appendEvents(trx, now, [{ type: 'agency.contact_changed', subject_id: null, payload }]);
+    return view;
+  });
 }

@@ -3,7 +3,7 @@
  * (keys are 256 random bits, so a fast hash is as strong as a slow one here).
  */
 
-import type { AgencyContact } from '../../domain/agency-contact.ts';
+import { agencyContactProblems, type AgencyContact } from '../../domain/agency-contact.ts';
 import { randomBytes } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import { sha256Hex } from '../../domain/canonical.ts';
@@ -67,12 +67,9 @@ function checkScope(policy: Policy, input: NewPrincipal): ProblemDetail[] {
       'CRD_UNKNOWN_AGENCY_KIND',
     );
   }
-  const contact = input.agency_contact;
   // Issue 11: how to reach the agency is read by people in both languages, so both are needed.
-  if (contact !== undefined && (contact.en.trim() === '' || contact.zh.trim() === ''))
-    add('agency_contact', 'an agency contact needs its text in English and in Chinese (--contact-en, --contact-zh)');
-  if (contact?.address !== undefined && (contact.address.en.trim() === '' || contact.address.zh.trim() === ''))
-    add('agency_contact.address', 'an agency address needs English and Chinese (--address-en, --address-zh)');
+  if (input.agency_contact !== undefined)
+    problems.push(...agencyContactProblems(input.agency_contact, 'agency_contact'));
   if (input.role === 'relying') {
     if ((input.actions ?? []).length === 0) add('actions', 'a relying principal needs at least one action');
     if ((input.purposes ?? []).length === 0) add('purposes', 'a relying principal needs at least one purpose');

@@ -9,6 +9,10 @@
  * stays the same (`outcome_changed: false`): § 611(d) is a notice of the deletion or modification itself, and a
  * relying service may have kept more than the outcome (a reason, a date) that the change makes wrong.
  *
+ * Those who relied on decisions about the persons a listed organisation's measures bound (Fa Shi [2015] 17 art. 3
+ * para. 2) are told of its record's change, and of a relationship's revocation, where that changes the outcome of
+ * those decisions: related-amendments.service.ts.
+ *
  * Not amendments: a record reaching the end the policy and its filing gave it (expiry.service.ts) ends when every
  * decision about it said it would, so nothing a relying service was told becomes wrong; a record that ends early
  * does so by a repair (a court's deletion under Fa Shi [2017] 7 art. 10 is one), a revocation or a correction of
@@ -18,7 +22,7 @@
 import type { Insertable, Transaction } from 'kysely';
 import { type AmendmentChange, lookbackStart, outcomeNow } from '../../domain/amendment.ts';
 import type { Evaluation } from '../../domain/evaluate.ts';
-import type { Policy } from '../../domain/policy.ts';
+import type { Outcome, Policy } from '../../domain/policy.ts';
 import type { Principal } from '../../domain/principal.ts';
 import {
   type AmendmentRow,
@@ -28,7 +32,7 @@ import {
   insertAmendments,
   type ReliedDecisions,
 } from '../../store/amendments.repository.ts';
-import type { AmendmentsTable } from '../../store/schema-amendments.ts';
+import type { AmendmentRelated, AmendmentsTable } from '../../store/schema-amendments.ts';
 import type { DB } from '../../store/schema.ts';
 import type { ServiceContext } from '../context.ts';
 import { logInquiries } from './inquiries.service.ts';
@@ -65,39 +69,62 @@ export async function writeAmendments(
     if (evaluation === undefined) continue;
     for (const decisions of relied)
       if (decisions.subject_id === record.subject_id)
-        rows.push(amendmentRow(policy, now, record, types.get(record.record_id) ?? '', decisions, evaluation));
+        rows.push(
+          amendmentRow(policy, now, recordCause(record, types), decisions, {
+            outcome: outcomeNow(evaluation, decisions.action),
+          }),
+        );
   }
   await insertAmendments(trx, rows);
   return rows.length;
 }
 
-function amendmentRow(
+/** What an amendment tells of: a record's change, or (naming no record) a relationship's revocation. */
+export interface AmendmentCause {
+  readonly record_id: string | null;
+  readonly record_type: string | null;
+  readonly change: AmendmentChange | 'relationship_revoked';
+  readonly reason: string;
+  readonly ground: string | null;
+}
+
+/** A changed record as an amendment names it, with its type. */
+export function recordCause(record: AmendedRecord, types: ReadonlyMap<string, string>): AmendmentCause {
+  const { record_id, change, reason } = record;
+  return { record_id, record_type: types.get(record_id) ?? '', change, reason, ground: record.ground ?? null };
+}
+
+/**
+ * One amendment: the decisions a principal got about an identifier (the changed record's subject's, or a person's
+ * bound through `related`), the outcome the same action has now, and what changed.
+ */
+export function amendmentRow(
   policy: Policy,
   now: Date,
-  record: AmendedRecord,
-  recordType: string,
+  cause: AmendmentCause,
   decisions: ReliedDecisions,
-  evaluation: Evaluation,
+  after: { readonly outcome: Outcome; readonly related?: AmendmentRelated },
 ): Insertable<AmendmentsTable> {
   return {
     principal_id: decisions.principal_id,
-    subject_id: record.subject_id,
+    subject_id: decisions.subject_id,
     subject_scheme: decisions.subject_scheme,
     subject_value: decisions.subject_value,
     at: now,
     action: decisions.action,
     old_outcome: decisions.outcome,
-    new_outcome: outcomeNow(evaluation, decisions.action),
+    new_outcome: after.outcome,
     decision_ids: decisions.decision_ids,
     decision_count: decisions.decision_count,
     first_decided_at: decisions.first_decided_at,
     last_decided_at: decisions.last_decided_at,
-    record_id: record.record_id,
-    record_type: recordType,
-    change: record.change,
-    reason: record.reason,
-    ground: record.ground ?? null,
+    record_id: cause.record_id,
+    record_type: cause.record_type,
+    change: cause.change,
+    reason: cause.reason,
+    ground: cause.ground,
     policy_version: policy.version,
+    related: after.related === undefined ? null : JSON.stringify(after.related),
     // Only a principal with a webhook now has it sent; every amendment stays readable through the API.
     delivery_status: decisions.has_webhook ? 'pending' : null,
     next_attempt_at: decisions.has_webhook ? now : null,
@@ -117,13 +144,19 @@ export interface AmendmentView {
   readonly decision_count: number;
   readonly first_decided_at: string;
   readonly last_decided_at: string;
+  /** The record that changed; null where a relationship was revoked instead (`related.revocation_reason`). */
   readonly record: {
     readonly id: string;
     readonly type: string;
     readonly change: AmendmentChange;
     readonly reason: string;
     readonly ground: string | null;
-  };
+  } | null;
+  /**
+   * Set where the subject is a person a listed organisation's measures bound (Fa Shi [2015] 17 art. 3 para. 2):
+   * the organisation, the relationships, and the reason the relationship was revoked where that is the change.
+   */
+  readonly related: (AmendmentRelated & { readonly revocation_reason: string | null }) | null;
   readonly policy_version: string;
   readonly legal_basis: string;
 }
@@ -141,16 +174,20 @@ export function amendmentView(policy: Policy, row: AmendmentRow): AmendmentView 
     decision_count: row.decision_count,
     first_decided_at: row.first_decided_at.toISOString(),
     last_decided_at: row.last_decided_at.toISOString(),
-    record: {
-      id: String(row.record_id),
-      type: row.record_type,
-      change: row.change,
-      reason: row.reason,
-      ground: row.ground,
-    },
+    record: recordView(row),
+    related:
+      row.related === null
+        ? null
+        : { ...row.related, revocation_reason: row.change === 'relationship_revoked' ? row.reason : null },
     policy_version: row.policy_version,
     legal_basis: policy.amendments.legal_basis.en,
   };
+}
+
+function recordView(row: AmendmentRow): AmendmentView['record'] {
+  if (row.change === 'relationship_revoked' || row.record_id === null) return null;
+  const { record_id, record_type, change, reason, ground } = row;
+  return { id: String(record_id), type: record_type ?? '', change, reason, ground };
 }
 
 const AMENDMENTS_PAGE_DEFAULT = 100;

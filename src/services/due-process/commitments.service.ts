@@ -6,7 +6,7 @@
  * operator files a repair application for a subject without a key. Reading commitments is logged like any read.
  */
 
-import { commitmentTextProblem } from '../../domain/commitment.ts';
+import { commitmentFiledNotice, commitmentTextProblem } from '../../domain/commitment.ts';
 import type { Principal } from '../../domain/principal.ts';
 import { CredenceError } from '../../errors.ts';
 import { getCommitmentsOfSubjects, type CommitmentRow } from '../../store/commitments.repository.ts';
@@ -66,7 +66,8 @@ export async function makeCommitment(
     await lockLedgerHead(trx);
     const subject = await subjectActedFor(trx, ctx, principal, requested, 'make commitments');
     const scope = input.record_id ?? null;
-    if (scope !== null && (await getRecordById(trx, scope))?.subject_id !== subject.id)
+    const scoped = scope === null ? undefined : await getRecordById(trx, scope);
+    if (scope !== null && scoped?.subject_id !== subject.id)
       throw new CredenceError('CRD_NOT_FOUND', `no record ${scope} of this subject`, [
         { code: 'CRD_NOT_FOUND', path: 'record_id', message: `no record ${scope} of this subject` },
       ]);
@@ -80,7 +81,22 @@ export async function makeCommitment(
       made_at: now.toISOString(),
     };
     await commitChanges(trx, ctx.policy, now, [
-      { subject_id: subject.id, events: [{ type: 'commitment.made', payload: { commitment } }] },
+      {
+        subject_id: subject.id,
+        events: [{ type: 'commitment.made', payload: { commitment } }],
+        // Made in the subject's name by someone else's hand: they are told (the subject's own needs no notice).
+        ...(principal.role === 'operator'
+          ? {
+              notices: () => [
+                commitmentFiledNotice(ctx.policy, {
+                  subject_id: subject.id,
+                  document_ref: input.document_ref!,
+                  record: scoped === undefined ? null : { id: scoped.id, type: scoped.type },
+                }),
+              ],
+            }
+          : {}),
+      },
     ]);
     return commitmentView({ ...commitment, made_at: now });
   });

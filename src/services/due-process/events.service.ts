@@ -28,11 +28,12 @@ import {
 } from '../../store/record-changes.repository.ts';
 import { insertCommitment, type NewCommitment } from '../../store/commitments.repository.ts';
 import { insertRecordNote, type NewRecordNote } from '../../store/record-notes.repository.ts';
-import { insertRepair, setRepairDecided, type NewRepair } from '../../store/repairs.repository.ts';
+import { insertRepair, setRepairDecided, setRepairOverdue, type NewRepair } from '../../store/repairs.repository.ts';
 import type { DB } from '../../store/schema.ts';
 import { notifyLedger } from '../../store/ledger.repository.ts';
 import { appendEvents } from '../ledger/ledger.service.ts';
 import { type AmendedRecord, writeAmendments } from './amendments.service.ts';
+import { readRelatedBefore, writeRelatedAmendments } from './related-amendments.service.ts';
 import { recordNotices, reprojectSubjects } from '../ledger/projection.service.ts';
 
 export type DueProcessEvent =
@@ -77,6 +78,7 @@ export type DueProcessEvent =
       payload: { dispute_id: string; record_id: string; statement: string; principal_id: string };
     }
   | { type: 'repair.applied'; payload: { repair: NewRepair } }
+  | { type: 'repair.overdue'; payload: { repair_id: string; record_id: string; due_at: string } }
   | {
       type: 'repair.decided';
       payload: {
@@ -101,6 +103,7 @@ export const DUE_PROCESS_EVENT_TYPES: ReadonlySet<string> = new Set<DueProcessEv
   'dispute.resolved',
   'dispute.statement_added',
   'repair.applied',
+  'repair.overdue',
   'repair.decided',
   'commitment.made',
   'record.noted',
@@ -134,6 +137,8 @@ export async function applyDueProcessEvent(trx: Transaction<DB>, event: DueProce
       return setDisputeStatement(trx, event.payload.dispute_id, event.payload.statement, at);
     case 'repair.applied':
       return insertRepair(trx, event.payload.repair);
+    case 'repair.overdue':
+      return setRepairOverdue(trx, event.payload.repair_id, at);
     case 'repair.decided': {
       const p = event.payload;
       await setRepairDecided(trx, p.repair_id, { at, by: p.principal_id, approved: p.approved, reason: p.reason });
@@ -175,8 +180,12 @@ export async function commitChanges(
   }
   await appendEvents(trx, now, appended);
   const subjects = [...new Set(changes.map((c) => c.subject_id))];
+  const amended = amendedRecords(changes);
+  // Fa Shi [2015] 17 art. 3 para. 2: how the changed organisations' listings bound their persons, before the change.
+  const relatedBefore = await readRelatedBefore(trx, amended);
   const { evaluations } = await reprojectSubjects(trx, policy, subjects, now, { notify: true });
-  await writeAmendments(trx, policy, now, amendedRecords(changes), evaluations);
+  await writeAmendments(trx, policy, now, amended, evaluations);
+  await writeRelatedAmendments(trx, policy, now, amended, relatedBefore);
   await recordNotices(
     trx,
     changes.flatMap((c) => c.notices?.(evaluations.get(c.subject_id)!) ?? []),

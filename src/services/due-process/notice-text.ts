@@ -64,6 +64,8 @@ function values(notice: NoticeContent, p: NoticeParams, reader: NoticeReader): R
     ...p,
     agency: notice.agency_id === null ? 'Credence' : reader.agency(notice.agency_id),
     type: nameIn(language, policy.record_types.get(type), type),
+    // A commitment notice names the record the commitment is for, if any.
+    scoped: p.record_type === undefined ? 'no' : 'yes',
     ref: p.document_ref,
     decided: p.decided_at,
     ended: p.ended_at,

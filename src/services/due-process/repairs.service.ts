@@ -147,6 +147,7 @@ export async function applyForRepair(
         decided_at: null,
         decided_by: null,
         decision_reason: null,
+        overdue_at: null,
       },
       { due_at: repairDueAt(policy, record.type, now), now },
       commitments,

@@ -1,21 +1,23 @@
 /**
  * A subject's report as a printable PDF (issue 11, "a printable credit report"), in the reader's language: who it is
  * about, the score and grade with the factors behind it, the lists with their exit routes, what they mean (the
- * measures), every record, who checked (the newest, with the total), the notices, the generation time in the
- * deployment's time zone, the policy version and digest, and the log checkpoint the report's inclusion proofs were
- * made against, with how to verify them. Set in an embedded CJK font subset (report-pdf-font.ts); pdfkit lays it out.
+ * measures), the registered roles in organisations, every record, the credit commitments, who checked (the newest,
+ * with the total), the notices, the generation time in the deployment's time zone, the policy version and digest,
+ * and the log checkpoint the report's inclusion proofs were made against, with how to verify them. Set in an
+ * embedded CJK font subset (report-pdf-font.ts); pdfkit lays it out (report-pdf-layout.ts).
  */
 
 import PDFDocument from 'pdfkit';
 import { parseCheckpoint } from '../../domain/log/checkpoint.ts';
 import { encodeBase64 } from '../../domain/log/note-encoding.ts';
 import { parseNote } from '../../domain/log/note.ts';
-import { inLanguage, type Language, nameIn } from '../../domain/local-text.ts';
+import { inLanguage, nameIn } from '../../domain/local-text.ts';
 import { formatDateTime, formatDay } from '../../domain/local-time.ts';
-import type { Policy } from '../../domain/policy.ts';
 import type { ReportFonts } from './report-pdf-font.ts';
+import { commitmentsSection } from './report-pdf-commitments.ts';
+import { BULLET_INDENT, MARGIN, type Pen, type PdfSectionInput, pageNumbers, writer } from './report-pdf-layout.ts';
+import { relationshipsSection } from './report-pdf-relationships.ts';
 import { type ReportText, reportText } from './report-text.ts';
-import type { SubjectReport } from './reports.service.ts';
 
 /** A notice as the report summarises it: when, from whom, and what, already in the reader's language. */
 export interface PdfNotice {
@@ -25,12 +27,8 @@ export interface PdfNotice {
 }
 
 /** Everything the PDF shows, and how to say it. */
-export interface PdfReportInput {
-  readonly report: SubjectReport;
+export interface PdfReportInput extends PdfSectionInput {
   readonly notices: readonly PdfNotice[];
-  readonly policy: Policy;
-  readonly language: Language;
-  readonly timeZone: string;
   /** The log's verifier key, as GET /log/key serves it. */
   readonly logKey: string;
   /** An agency's display name. */
@@ -40,12 +38,6 @@ export interface PdfReportInput {
 /** Inquiries and notices the PDF lists (the newest); the counts say how many there are in all. */
 const INQUIRIES_SHOWN = 20;
 const NOTICES_SHOWN = 5;
-const MARGIN = 56;
-const SIZE = { title: 20, heading: 13, body: 10, small: 8 } as const;
-const BULLET_INDENT = 12;
-
-type Doc = PDFKit.PDFDocument;
-
 /** Writes the PDF; resolves to its bytes. */
 export function renderReportPdf(input: PdfReportInput, fonts: ReportFonts): Promise<Buffer> {
   const t = reportText(input.language);
@@ -72,66 +64,15 @@ export function renderReportPdf(input: PdfReportInput, fonts: ReportFonts): Prom
   scoreSection(pen, t, input);
   listsSection(pen, t, input);
   measuresSection(pen, t, input);
+  relationshipsSection(pen, t, input);
   recordsSection(pen, t, input);
+  commitmentsSection(pen, t, input);
   inquiriesSection(pen, t, input);
   noticesSection(pen, t, input);
   verificationSection(pen, t, input);
   pageNumbers(doc, t);
   doc.end();
   return done;
-}
-
-/** The few ways the report writes text. */
-interface Pen {
-  title(text: string): void;
-  heading(text: string): void;
-  subheading(text: string): void;
-  paragraph(text: string, options?: { small?: boolean; indent?: number }): void;
-  bullets(items: readonly string[]): void;
-}
-
-function writer(doc: Doc, language: Language): Pen {
-  const width = doc.page.width - 2 * MARGIN;
-  // A CJK font sets quotes and apostrophes full width; English text takes their proportional forms.
-  const features: PDFKit.Mixins.OpenTypeFeatures[] = language === 'en' ? ['pwid'] : [];
-  /** Starts a new page unless `lines` more lines of body text fit on this one. */
-  const room = (lines: number) => {
-    if (doc.y + lines * SIZE.body * 1.6 > doc.page.height - MARGIN) doc.addPage();
-  };
-  // Every block sets its own left edge: wrapped lines of an indented block stay indented.
-  const write = (font: string, size: number, text: string, indent = 0) =>
-    doc
-      .font(font)
-      .fontSize(size)
-      .fillColor('black')
-      .text(text, MARGIN + indent, doc.y, { width: width - indent, lineGap: 2, features });
-  return {
-    title: (text) => write('bold', SIZE.title, text).moveDown(0.3),
-    heading: (text) => {
-      // A heading never ends a page alone: it starts the next one when fewer than three lines are left under it.
-      room(4);
-      doc.moveDown(0.8);
-      write('bold', SIZE.heading, text).moveDown(0.3);
-    },
-    subheading: (text) => {
-      room(2);
-      write('bold', SIZE.body, text);
-    },
-    paragraph: (text, options = {}) => {
-      write('regular', options.small ? SIZE.small : SIZE.body, text, options.indent ?? 0);
-      doc.moveDown(0.2);
-    },
-    bullets: (items) => {
-      for (const item of items) {
-        room(1);
-        const top = doc.y;
-        write('regular', SIZE.body, '•');
-        doc.y = top;
-        write('regular', SIZE.body, item, BULLET_INDENT);
-        doc.moveDown(0.2);
-      }
-    },
-  };
 }
 
 function header(pen: Pen, t: ReportText, input: PdfReportInput): void {
@@ -314,26 +255,4 @@ function verificationSection(pen: Pen, t: ReportText, input: PdfReportInput): vo
   pen.paragraph(t('log_verify', { scheme: first?.scheme ?? '', id: first?.id ?? '', key: input.logKey }), {
     small: true,
   });
-}
-
-/** "Page 1 of 3" at the foot of every page, written once the pages are known. */
-function pageNumbers(doc: Doc, t: ReportText): void {
-  const { start, count } = doc.bufferedPageRange();
-  for (let i = start; i < start + count; i++) {
-    doc.switchToPage(i);
-    const bottom = doc.page.margins.bottom;
-    // Text below the bottom margin would start a new page: the footer is written with no bottom margin.
-    doc.page.margins.bottom = 0;
-    doc
-      .font('regular')
-      .fontSize(SIZE.small)
-      .fillColor('#555555')
-      .text(t('page', { page: i + 1, pages: count }), MARGIN, doc.page.height - MARGIN / 2 - SIZE.small, {
-        width: doc.page.width - 2 * MARGIN,
-        align: 'center',
-        lineBreak: false,
-      });
-    doc.page.margins.bottom = bottom;
-  }
-  doc.flushPages();
 }

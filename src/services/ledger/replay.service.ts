@@ -6,12 +6,13 @@
  */
 
 import type { Transaction } from 'kysely';
+import type { AgencyContact } from '../../domain/agency-contact.ts';
 import type { Policy } from '../../domain/policy.ts';
 import type { RecordStatus } from '../../domain/record.ts';
 import { CredenceError } from '../../errors.ts';
 import { updateRecordStatuses } from '../../store/expiry.repository.ts';
 import { getLedgerRowsAfter, lockLedgerHead, parsePayload, type LedgerRow } from '../../store/ledger.repository.ts';
-import { insertAgency } from '../../store/principals.repository.ts';
+import { insertAgency, updateAgencyContact } from '../../store/principals.repository.ts';
 import { insertRecords, type StoredRecord } from '../../store/records.repository.ts';
 import {
   insertRelationships,
@@ -83,6 +84,8 @@ async function applyPage(trx: Transaction<DB>, page: readonly LedgerRow[], state
       state.switches.push({ kind: 'page', seq, at: event.at, digest: String(p.digest), ...range });
     } else if (event.type === 'agency.registered') {
       await insertAgency(trx, revive(p.agency as Record<string, unknown>, ['created_at']) as never);
+    } else if (event.type === 'agency.contact_changed') {
+      await updateAgencyContact(trx, String(p.agency_id), (p.contact ?? null) as AgencyContact | null);
     } else if (event.type === 'subject.registered') {
       const subject = revive<{ id: string; kind: 'person' | 'organization'; name: string; created_at: Date }>(
         p.subject as Record<string, unknown>,

@@ -23,6 +23,7 @@ import {
 import type { DB } from '../../store/schema.ts';
 import { insertSubjects } from '../../store/subjects.repository.ts';
 import { type ServiceContext, writeTransaction } from '../context.ts';
+import { readPersonBefore, writeRevocationAmendments } from '../due-process/related-amendments.service.ts';
 import { appendEvents } from '../ledger/ledger.service.ts';
 import { recordNotices, reprojectSubjects } from '../ledger/projection.service.ts';
 import type { Filer } from '../records/intake.service.ts';
@@ -212,7 +213,8 @@ async function writeBatch(
 
 /**
  * Revokes a relationship, by the agency that filed it only (any other principal learns nothing: not found). The
- * person's measures through it end at once; they are told, with the reason. Revoking again answers it as it is.
+ * person's measures through it end at once; they are told, with the reason, and so is a relying service whose
+ * decision about them the revocation changes (an amendment). Revoking again answers it as it is.
  */
 export async function revokeRelationship(
   ctx: ServiceContext,
@@ -229,11 +231,14 @@ export async function revokeRelationship(
     const parties = await partiesOf(ctx, trx, [current.person_id, current.organization_id]);
     if (current.status === 'revoked') return { relationship: relationshipView(current, parties) };
     const revoked: Relationship = { ...current, status: 'revoked', revoked_at: now, revocation_reason: reason };
+    // FCRA § 611(d): how the organisation's listing bound the person before, for the amendments after.
+    const before = await readPersonBefore(trx, current.person_id);
     await updateRelationshipRevoked(trx, id, now, reason);
     await appendEvents(trx, now, [
       { type: 'relationship.revoked', subject_id: current.person_id, payload: { relationship_id: id, reason } },
     ]);
     const { evaluations } = await reprojectSubjects(trx, ctx.policy, [current.person_id], now, { notify: true });
+    await writeRevocationAmendments(trx, ctx.policy, now, { id, person_id: current.person_id, reason }, before);
     const organization = parties.get(current.organization_id)!;
     const notice = relationshipNotice(
       ctx.policy,

@@ -11,7 +11,9 @@ import { getEarliestNextChange } from '../../store/state.repository.ts';
 import type { ServiceContext } from '../context.ts';
 import { markOverdueDisputes } from '../due-process/disputes.service.ts';
 import { expireDueRecords } from '../due-process/expiry.service.ts';
+import { markOverdueRepairs } from '../due-process/repair-deadlines.service.ts';
 import { deliverDueAmendments } from '../due-process/amendment-delivery.service.ts';
+import { purgeSettledAmendments } from '../due-process/amendment-retention.service.ts';
 import { deliverDueNotices, webhookFromConfig, type Webhook } from '../due-process/notice-delivery.service.ts';
 import { reevaluateAllDue } from '../ledger/reevaluation.service.ts';
 import { failStalledImports } from '../records/agency-imports.service.ts';
@@ -34,8 +36,8 @@ export interface JobsDeps {
 
 /**
  * How many things each job changed, in the order they ran: `expired`, `reevaluated`,
- * `overdue_disputes`, `purged_staff_sessions`, `purged_sign_in_throttles`,
- * `purged_subject_sessions`, `purged_oidc_sign_ins`, `stalled_imports`, one entry per extra job,
+ * `overdue_disputes`, `overdue_repairs`, `purged_staff_sessions`, `purged_sign_in_throttles`,
+ * `purged_subject_sessions`, `purged_oidc_sign_ins`, `stalled_imports`, `purged_amendments`, one entry per extra job,
  * then (with a webhook) `delivered`, `delivery_retrying`, `delivery_failed`, then (when any amendment was due for a
  * relying principal's webhook) `amendments_delivered`, `amendments_retrying`, `amendments_failed`.
  */
@@ -79,12 +81,16 @@ export async function runJobs(deps: JobsDeps, now: Date): Promise<JobCounts> {
   counts.reevaluated = await reevaluateAllDue(ctx);
   // FCRA § 611: a dispute past its deadline suspends its record until the agency answers.
   counts.overdue_disputes = await markOverdueDisputes(ctx);
+  // Fa Shi [2017] 7 art. 10, NDRC Order No. 36 (2025): a repair undecided past its deadline is marked and told.
+  counts.overdue_repairs = await markOverdueRepairs(ctx);
   const purged = await purgeStaleStaffSignIns(ctx);
   counts.purged_staff_sessions = purged.sessions;
   counts.purged_sign_in_throttles = purged.throttles;
   counts.purged_subject_sessions = purged.subjectSessions;
   counts.purged_oidc_sign_ins = purged.oidcSignIns;
   counts.stalled_imports = await failStalledImports(ctx);
+  // PIPL art. 19: amendments delivered (or given up) are kept for the policy's `amendments.retention`, no longer.
+  counts.purged_amendments = await purgeSettledAmendments(ctx);
   for (const [name, job] of Object.entries(deps.extraJobs ?? {})) counts[name] = await job(ctx);
   if (deps.webhook !== null) {
     const delivery = await deliverDueNotices(ctx, deps.webhook);

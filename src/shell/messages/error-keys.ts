@@ -71,7 +71,10 @@ export type ProblemKey =
   | 'reason_required'
   | 'repair_too_early'
   | 'repair_not_performed'
-  | 'repair_not_negative';
+  | 'repair_not_negative'
+  // An agency's contact (agency-contact.ts)
+  | 'contact_bilingual'
+  | 'phone_invalid';
 
 /** ICU MessageFormat templates by key, one catalogue per language. */
 export type ErrorMessages = Readonly<Record<ErrorCode | ProblemKey, string>>;

@@ -167,4 +167,6 @@ export const ERRORS_EN: ErrorMessages = {
     'a {type} record is repaired once the obligation is performed: state "performed": true and give the evidence ' +
     'of performance',
   repair_not_negative: 'record {record} is not a negative record: there is nothing to repair',
+  contact_bilingual: '{field} needs its text in English and in Chinese: people read it in either',
+  phone_invalid: '{field} must be a telephone number: 3 to 40 digits, spaces, +, ( ) or -',
 };

@@ -161,4 +161,6 @@ export const ERRORS_ZH: ErrorMessages = {
     '后方可修复：请于{eligible, day}或之后申请',
   repair_not_performed: '“{type}”类记录须在履行义务之后才能修复：请勾选“已履行”并提供履行的证明',
   repair_not_negative: '记录 {record} 不是失信记录，无需修复',
+  contact_bilingual: '“{field}”须同时填写中文和英文：公众会以任一语言阅读',
+  phone_invalid: '“{field}”须为电话号码：3 至 40 位数字、空格、+、( ) 或 -',
 };

@@ -138,6 +138,9 @@ export const en = {
   about_relied_text:
     'When a record is corrected, revoked or repaired, every service that got a decision about you in the last ' +
     '{lookback} is told what changed for that decision.',
+  about_amendments_retention:
+    'What each service is told is kept for {retention}; after that it is deleted, unless it is still waiting to be ' +
+    'delivered.',
   about_inquiries_text:
     'Every check of your file is kept for {retention}, and you can see each one in the portal ("who checked me").',
   tier_minor: 'Minor',

@@ -124,6 +124,7 @@ export const zh: Messages = {
     '进行个人消费。',
   about_relied: '记录变更时告知谁',
   about_relied_text: '记录被更正、撤销或修复时，在过去{lookback}内就您获得过决定的每个服务机构都会被告知该决定的变化。',
+  about_amendments_retention: '告知各服务机构的内容保留{retention}；期满后予以删除，尚待送达的除外。',
   about_inquiries_text: '对您档案的每次查询保留{retention}，您可以在个人档案页面（“谁查询过我”）查看每一次查询。',
   tier_minor: '轻微',
   tier_general: '一般',

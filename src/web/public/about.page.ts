@@ -94,6 +94,7 @@ ${relatedPersons(ctx, policy)}
 <section class="margin-top-5"><h2>${t('about_relied')}</h2>
 <p>${t('about_relied_text', { lookback: localDuration(locale, policy.amendments.lookback) })}</p>
 <p class="text-base">${inLanguage(policy.amendments.legal_basis, locale)}</p>
+<p>${t('about_amendments_retention', { retention: localDuration(locale, policy.amendments.retention) })}</p>
 <p>${t('about_inquiries_text', { retention: localDuration(locale, policy.inquiries.retention) })}</p>
 <p class="text-base">${inLanguage(policy.inquiries.legal_basis, locale)}</p>
 </section>`,

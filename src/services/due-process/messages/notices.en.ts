@@ -37,6 +37,11 @@ export const NOTICES_EN: NoticeMessages = {
   'record.noted':
     'The registry’s operator added a note to the record “{type}” ({ref}) filed by {agency}: “{note}”. ' +
     'It is shown with the record, as the operator’s, beside any statement of yours; it changes nothing that counts.',
+  'commitment.filed':
+    'The registry’s operator filed a public credit commitment in your name{scoped, select, yes { for the record ' +
+    '“{type}”} other {}}, from your written commitment ({ref}). It is public with your file, a credit repair ' +
+    'application may rest on it, and breaking it may itself be filed as a record. You can read it in your file; ' +
+    'if you made no such commitment, tell the registry’s operator at once.',
   policy_changed:
     ' This change follows from the registry’s rules, policy version {policy_version}, in force from ' +
     '{policy_activated, day}: your records are unchanged.',
@@ -55,6 +60,10 @@ export const NOTICES_EN: NoticeMessages = {
   'repair.refused':
     '{agency} refused your credit repair application for the record “{type}” ({ref}). Reason: {reason}. ' +
     'You may apply again with new evidence.',
+  'repair.overdue':
+    '{agency} did not decide your credit repair application for the record “{type}” ({ref}) by {due, day}, as it ' +
+    'had to. The application stays pending, marked overdue to {agency} and to the registry’s operator; you need ' +
+    'not apply again.',
   'relationship.filed':
     '{agency} registered you as the {role} of {organization} ({organization_id}) from {from, day} (document {ref}). ' +
     'While {organization} is on a list whose measures the law extends to its {role}, those measures apply to you ' +

@@ -31,6 +31,10 @@ export const NOTICES_ZH: NoticeMessages = {
   'record.noted':
     '登记平台运营方在{agency}提交的记录“{type}”（{ref}）上添加了说明：“{note}”。该说明以运营方名义与记录一并显示，' +
     '与您的陈述分开，不影响任何计分或名单。',
+  'commitment.filed':
+    '登记平台运营方根据您的书面信用承诺（{ref}），以您的名义{scoped, select, yes {就记录“{type}”} other {}}登记了一项' +
+    '公开信用承诺。该承诺随您的信用档案公开，可作为信用修复申请的依据；违反承诺的，可能被记为一条记录。您可以在' +
+    '档案中查看；如您并未作出该承诺，请立即告知登记平台运营方。',
   policy_changed:
     '此项变化源于自{policy_activated, day}起施行的登记规则（政策版本 {policy_version}），您的记录本身并无变化。',
   'dispute.opened':
@@ -47,6 +51,9 @@ export const NOTICES_ZH: NoticeMessages = {
     '名单或措施。',
   'repair.refused':
     '{agency}驳回了您对记录“{type}”（{ref}）的信用修复申请。理由：{reason}。您可以提供新的证据再次申请。',
+  'repair.overdue':
+    '{agency}未在{due, day}前对您就记录“{type}”（{ref}）提出的信用修复申请作出决定。该申请仍待决定，已向{agency}' +
+    '和登记平台运营方标注为逾期；您无需重新申请。',
   'relationship.filed':
     '{agency}登记您自{from, day}起为{organization}（{organization_id}）的{role}（文书：{ref}）。{organization}被列入名单、' +
     '且法律规定该名单的措施及于其{role}的，这些措施同样适用于您；因私消费以个人财产实施的，可以向执行法院申请准许' +

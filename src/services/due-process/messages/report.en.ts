@@ -38,6 +38,18 @@ export const REPORT_EN = {
   effect_review: 'Reviewed by a person first',
   effect_expedite: 'Expedited',
   effect_waive: 'Waived',
+  relationships_heading: 'Registered roles in organisations',
+  relationships_note:
+    'The market-registration authority registers these roles. While an organisation is on a list whose measures ' +
+    'the law extends to a role, those measures bind the person in that role too (Fa Shi [2015] 17 art. 3 para. 2). ' +
+    'A wrong role is corrected by the authority that registered it.',
+  relationships_none_person: 'No role in an organisation is registered for this person.',
+  relationships_none_organization: 'No person holds a registered role in this organisation.',
+  relationship_role: '{person}: {role} of {organization} ({organization_id}).',
+  relationship_from: 'From {from}.',
+  relationship_from_until: 'From {from} to {until}.',
+  relationship_registered: 'Registered by document {document} (legal basis: {basis}).',
+  relationship_revoked: 'Revoked on {day}: {reason}',
   records_heading: 'Records ({count})',
   records_none: 'No record.',
   record_heading: '{type} ({status})',
@@ -50,6 +62,14 @@ export const REPORT_EN = {
   status_revoked: 'revoked',
   status_repaired: 'repaired',
   status_expired: 'expired',
+  commitments_heading: 'Credit commitments',
+  commitments_note:
+    'A credit commitment is a public promise to keep the law and meet one’s obligations; credit repair needs one ' +
+    '(NDRC Order No. 36 of 2025), and breaking it is itself a negative record.',
+  commitments_none: 'No credit commitment has been made.',
+  commitment_for_record: 'Made on {date}, for the record {type} (decision {document}).',
+  commitment_for_conduct: 'Made on {date}, for conduct in general.',
+  commitment_letter: 'Filed from the written commitment {document}.',
   inquiries_heading: 'Who checked',
   inquiries_count: '{shown, plural, one {The newest inquiry} other {The newest # inquiries}} of {total} in all.',
   inquiries_none: 'No one has checked yet.',

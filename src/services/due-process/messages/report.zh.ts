@@ -34,6 +34,17 @@ export const REPORT_ZH: Readonly<Record<keyof typeof REPORT_EN, string>> = {
   effect_review: '先经人工审核',
   effect_expedite: '加快办理',
   effect_waive: '免除',
+  relationships_heading: '登记的单位身份关系',
+  relationships_note:
+    '以下身份由市场主体登记机关登记。单位被列入名单、且法律规定该名单的措施及于相应身份人员的，相关措施同样适用于该人员' +
+    '（法释〔2015〕17号第三条第二款）。身份登记有误的，由登记机关更正。',
+  relationships_none_person: '没有登记此人在任何单位的身份。',
+  relationships_none_organization: '没有登记任何人员在本单位的身份。',
+  relationship_role: '{person}：{organization}（{organization_id}）的{role}。',
+  relationship_from: '自{from}起。',
+  relationship_from_until: '{from}至{until}。',
+  relationship_registered: '登记文书 {document}（法律依据：{basis}）。',
+  relationship_revoked: '已于{day}撤销：{reason}',
   records_heading: '记录（{count} 条）',
   records_none: '没有记录。',
   record_heading: '{type}（{status}）',
@@ -46,6 +57,14 @@ export const REPORT_ZH: Readonly<Record<keyof typeof REPORT_EN, string>> = {
   status_revoked: '已撤销',
   status_repaired: '已修复',
   status_expired: '已到期',
+  commitments_heading: '信用承诺',
+  commitments_note:
+    '信用承诺是向社会公开作出的守法履约承诺；申请信用修复须先作出信用承诺（国家发展和改革委员会令2025年第36号），' +
+    '违反承诺本身即构成一条失信记录。',
+  commitments_none: '尚未作出信用承诺。',
+  commitment_for_record: '作出于 {date}，针对记录：{type}（决定文书 {document}）。',
+  commitment_for_conduct: '作出于 {date}，针对一般行为。',
+  commitment_letter: '根据书面信用承诺书 {document} 录入。',
   inquiries_heading: '谁查询过',
   inquiries_count: '最近 {shown} 次查询，共 {total} 次。',
   inquiries_none: '尚无人查询。',
