@@ -114,6 +114,31 @@ test('a batch written by COPY stores what statements store: a replay by statemen
   assert.equal(verified.ok, true, JSON.stringify(verified.firstBad));
 });
 
+test('a batch about new subjects reads before it writes: after its first COPY it only copies', async () => {
+  const sent: string[] = [];
+  const query = pg.Client.prototype.query as (...args: unknown[]) => unknown;
+  pg.Client.prototype.query = function watched(this: pg.Client, ...args: unknown[]) {
+    const text = typeof args[0] === 'string' ? args[0] : (args[0] as { text?: unknown } | undefined)?.text;
+    if (typeof text === 'string') sent.push(text.replace(/\s+/g, ' ').trim());
+    return query.apply(this, args);
+  } as typeof pg.Client.prototype.query;
+  try {
+    const summary = await importLines(
+      Array.from({ length: 250 }, () => aCourtRecord()),
+      'court',
+    );
+    assert.equal(summary.created, 250);
+  } finally {
+    pg.Client.prototype.query = query as typeof pg.Client.prototype.query;
+  }
+  // A read after a COPY would wait for it, and PostgreSQL and this process would take turns instead of both working.
+  const first = sent.findIndex((text) => text.startsWith('copy '));
+  const last = sent.indexOf('commit', first);
+  assert.ok(first > 0 && last > first, sent.join('\n'));
+  const afterFirst = sent.slice(first, last).filter((text) => !text.startsWith('copy ') && !text.includes('pg_notify'));
+  assert.deepEqual(afterFirst, []);
+});
+
 test('a pipelined COPY that fails fails its transaction with its own error, and nothing of it stays', async () => {
   const db = t.registry.rt.db;
   await sql`create table pipelined_probe (id bigint primary key)`.execute(db);

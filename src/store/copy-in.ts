@@ -133,7 +133,11 @@ function inTurn(client: pg.Client): () => Promise<void> {
     const submittable = args[0];
     if (submittable instanceof Writable) {
       tail = tail.then(() => {
-        query.apply(client, args);
+        try {
+          query.apply(client, args);
+        } catch (error) {
+          submittable.destroy(error as Error); // its COPY's pipeline fails with the reason
+        }
         return finished(submittable).catch(() => {});
       });
       return submittable;

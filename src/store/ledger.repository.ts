@@ -37,8 +37,13 @@ export interface NewLedgerRow extends LedgerRow {
  * that must order itself with a policy activation's page takes it before anything else the page locks.
  */
 export async function lockLedger(trx: Transaction<DB>): Promise<void> {
+  if (holding.has(trx)) return; // held until the transaction ends: asking again would only wait for the queries before
   await sql`select pg_advisory_xact_lock(${LEDGER_LOCK})`.execute(trx);
+  holding.add(trx);
 }
+
+/** Transactions holding the ledger's lock. */
+const holding = new WeakSet<object>();
 
 export async function lockLedgerHead(trx: Transaction<DB>): Promise<{ seq: bigint; hash: string | null }> {
   await lockLedger(trx);

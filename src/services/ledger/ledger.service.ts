@@ -34,13 +34,13 @@ export async function appendEvents(
   events: readonly NewEvent[],
 ): Promise<NewLedgerRow[]> {
   if (events.length === 0) return [];
-  const head = await lockLedgerHead(trx);
+  const pipelined = isPipelined(trx);
+  const head = (pipelined ? heads.get(trx) : undefined) ?? (await lockLedgerHead(trx));
   let prevHash = head.hash ?? GENESIS_HASH;
   let seq = head.seq;
   const rows: NewLedgerRow[] = [];
   // One draw of randomness for the batch: a salt is a secret, so it comes from node:crypto.
   const salts = randomBytes(ENTRY_SALT_BYTES * events.length);
-  const pipelined = isPipelined(trx);
   for (const event of events) {
     if (pipelined && rows.length % EVENTS_PER_BREATH === EVENTS_PER_BREATH - 1) await breathe();
     seq += 1n;
@@ -67,8 +67,20 @@ export async function appendEvents(
     rows.push({ ...row, hash, salt });
     prevHash = hash;
   }
+  if (pipelined) heads.set(trx, { seq, hash: prevHash });
   await insertLedgerRows(trx, rows);
   return rows;
+}
+
+/** The ledger's head as a pipelined write (copy-in.ts) leaves it after each of its appends. */
+const heads = new WeakMap<object, { readonly seq: bigint; readonly hash: string | null }>();
+
+/**
+ * In a pipelined write, before its first COPY: reads the ledger's head under its lock, so that appending does not
+ * wait for the COPYs before it to read it again. Only this transaction can append until it ends.
+ */
+export async function prepareAppends(trx: Transaction<DB>): Promise<void> {
+  if (isPipelined(trx)) heads.set(trx, await lockLedgerHead(trx));
 }
 
 export interface VerifyResult {

@@ -300,7 +300,7 @@ async function latestActivation(trx: Transaction<DB>): Promise<LatestActivation>
   return activationsRead.get(trx);
 }
 
-/** Reads what projecting will need before a pipelined write starts its COPYs (see latestActivation). */
+/** In a pipelined write (copy-in.ts), before its first COPY: reads what projecting will need (see latestActivation). */
 export async function prepareProjections(trx: Transaction<DB>): Promise<void> {
   await lockLedger(trx);
   await latestActivation(trx);

@@ -32,7 +32,7 @@ import {
   type NameVariantRow,
 } from '../../store/subjects.repository.ts';
 import { type ServiceContext, writeTransaction } from '../context.ts';
-import { appendEvents, type NewEvent } from '../ledger/ledger.service.ts';
+import { appendEvents, prepareAppends, type NewEvent } from '../ledger/ledger.service.ts';
 import { prepareProjections, projectUnderTheirPolicies, recordNotices } from '../ledger/projection.service.ts';
 import { loadSubjectFiles } from '../ledger/subject-files.service.ts';
 import { excludeUnknownCommitments } from './commitment-breaches.service.ts';
@@ -178,9 +178,10 @@ async function writeBatch(
   // copies the subjects and records while the ledger's events are made, the events while the subjects are
   // evaluated, and the projections while the notices are drafted.
   const files = await filesOf(trx, resolution, records, touched);
-  await prepareProjections(trx);
   const fresh = new Set(resolution.newSubjects.map((s) => s.id));
   await pipelineCopies(trx, async () => {
+    await prepareAppends(trx);
+    await prepareProjections(trx);
     await insertSubjects(trx, resolution.newSubjects);
     await insertRecords(trx, records);
     const newVariants = await insertNameVariants(trx, variants);
