@@ -195,8 +195,9 @@ export interface LoadOptions {
  * first connections' requests, already sent, wait for their answers to be read. That held the answers back for
  * seconds (the 7 s p99 at 1,000 connections) and left the server idle meanwhile. With a share each, every request
  * is built once (and one more per connection); the same requests are sent, in turn, over the same connections.
+ * The soak (soak.ts) shares its requests out the same way.
  */
-function sharedOut(requests: readonly RequestSpec[], connections: number) {
+export function sharedOut(requests: readonly RequestSpec[], connections: number) {
   let opened = 0;
   return {
     requests: requests.slice(0, 1),

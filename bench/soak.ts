@@ -11,7 +11,7 @@ import { type Kysely, sql } from 'kysely';
 import type { SubjectRef } from '../src/services/decisions/decisions.service.ts';
 import type { DB } from '../src/store/schema.ts';
 import type { Ask } from './decisions.ts';
-import type { ServerChild } from './http.ts';
+import { type ServerChild, sharedOut } from './http.ts';
 import type { Figures } from './report.ts';
 
 export interface SoakOptions {
@@ -74,7 +74,8 @@ export async function soakDecisions(
   try {
     const result = await autocannon({
       url: server.url,
-      requests,
+      // Each connection its own share of the requests, not a copy of them all (http.ts).
+      ...sharedOut(requests, options.connections),
       connections: options.connections,
       overallRate: options.rate,
       duration: options.seconds,

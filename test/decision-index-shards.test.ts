@@ -64,6 +64,40 @@ describe('DecisionIndex shards (one scheme may hold more than a Map can)', () =>
     );
   });
 
+  test('values of any length and script, deleted and set again many times over, read back as a Map holds them', () => {
+    // Long and non-ASCII values, and more deletes than sets at times: the key bytes are compacted, the tables grow.
+    const values = Array.from({ length: 3000 }, (_, n) =>
+      n % 3 === 0 ? `9${n}` : n % 3 === 1 ? `统一社会信用代码-${n}-${'x'.repeat(n % 50)}` : `${'0'.repeat(n % 70)}${n}`,
+    );
+    const table = new StateTable(4);
+    table.reserve(1000, 20_000); // as the warm-up sizes a table for its sample's estimate: beyond it, it grows
+    const expected = new Map<string, number>();
+    let seed = 7;
+    const random = (below: number) => {
+      seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0;
+      return seed % below;
+    };
+    for (let step = 0; step < 60_000; step += 1) {
+      const value = values[random(values.length)]!;
+      if (random(5) < 2) {
+        table.delete(value);
+        expected.delete(value);
+      } else {
+        const code = 1 + random(1000);
+        table.set(value, code, step);
+        expected.set(value, code);
+      }
+    }
+    assert.equal(table.size, expected.size);
+    for (const value of values) assert.equal(table.code(value, 0), expected.get(value) ?? 0, value);
+    const bytes = Buffer.from(`..${values[1]!}..`);
+    table.setBytes(bytes, 2, bytes.length - 2, 5, 0);
+    assert.equal(table.code(values[1]!, 0), 5, 'set by its UTF-8 bytes, found by its string');
+    table.deleteBytes(bytes, 2, bytes.length - 2);
+    assert.equal(table.code(values[1]!, 0), 0);
+    assert.equal(table.code('\ud800', 0), 0, 'a lone surrogate is no stored value');
+  });
+
   test('the shard count must be a power of two', () => {
     assert.throws(() => new StateTable(3), RangeError);
     assert.throws(() => new StateTable(0), RangeError);

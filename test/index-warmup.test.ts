@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { DecisionIndex, RELATED_BIT } from '../src/services/decisions/decision-index.ts';
 import { warmIndex } from '../src/services/runtime/index-warmup.ts';
+import { copyOut } from '../src/store/copy-out.ts';
 import { copyIndexedStates, type CopySplit } from '../src/store/index-warmup.repository.ts';
 import { aCourtRecord, aRelationship, aResidentId, anUscc } from './support/factories.ts';
 import { bearer, startTestRegistry, type TestRegistry } from './support/registry.ts';
@@ -31,16 +32,35 @@ before(async () => {
 });
 after(() => t.close());
 
+/** Binary COPY's rows as lines: columns joined by tabs, null as `\N`, the next change in hex. */
+function linesOfCopy(copy: Buffer): string[] {
+  const lines: string[] = [];
+  let at = 19 + copy.readInt32BE(15);
+  for (let columns = copy.readInt16BE(at); columns !== -1; columns = copy.readInt16BE(at)) {
+    at += 2;
+    const fields: string[] = [];
+    for (let column = 0; column < columns; column += 1) {
+      const length = copy.readInt32BE(at);
+      at += 4;
+      fields.push(length < 0 ? '\\N' : copy.toString(column === 4 ? 'hex' : 'utf8', at, at + length));
+      at += Math.max(0, length);
+    }
+    lines.push(fields.join('\t'));
+  }
+  assert.equal(at + 2, copy.length, 'the trailer ends it');
+  return lines;
+}
+
 async function linesOf(split: CopySplit): Promise<{ streams: number; lines: string[] }> {
-  const streams = await copyIndexedStates(t.registry.database.pool, t.registry.rt.policy.digest, split);
-  const texts = await Promise.all(
+  const { streams } = await copyIndexedStates(t.registry.database.pool, t.registry.rt.policy.digest, split);
+  const copies = await Promise.all(
     streams.map(async (chunks) => {
       const read: Buffer[] = [];
       for await (const chunk of chunks) read.push(chunk);
-      return Buffer.concat(read).toString('utf8');
+      return Buffer.concat(read);
     }),
   );
-  const lines = texts.flatMap((text) => text.split('\n').filter((line) => line !== ''));
+  const lines = copies.flatMap(linesOfCopy);
   return { streams: streams.length, lines: lines.sort() };
 }
 
@@ -57,6 +77,31 @@ describe('index warm-up by ranges', () => {
     assert.equal(three.streams, 3, 'split by subject id');
     assert.equal(one.lines.length, debtors.length + 2);
     assert.deepEqual(three.lines, one.lines);
+  });
+
+  test('the identifiers expected per scheme, from a sample (every row of a table this small)', async () => {
+    await sql`analyze subject_state`.execute(t.registry.rt.db);
+    const { streams, expected } = await copyIndexedStates(t.registry.database.pool, t.registry.rt.policy.digest, {
+      parts: 1,
+      from: 0,
+    });
+    for (const stream of streams) for await (const _ of stream);
+    const bytes = (ids: readonly string[]) => ids.reduce((sum, id) => sum + Buffer.byteLength(id), 0);
+    assert.deepEqual(
+      [...expected].sort((a, b) => a.scheme.localeCompare(b.scheme)),
+      [
+        { scheme: 'cn-rid', identifiers: debtors.length + 1, bytes: bytes([...debtors, representative]) },
+        { scheme: 'cn-uscc', identifiers: 1, bytes: bytes([organization]) },
+      ],
+    );
+    const { expected: none } = await copyIndexedStates(t.registry.database.pool, t.registry.rt.policy.digest, {
+      parts: 1,
+      from: 1_000_000,
+    }).then(async (copy) => {
+      for (const stream of copy.streams) for await (const _ of stream);
+      return copy;
+    });
+    assert.deepEqual(none, [], 'not sampled under `from` rows');
   });
 
   test('a split warm-up builds the index the ledger follower built', async () => {
@@ -89,6 +134,31 @@ describe('index warm-up by ranges', () => {
       await sql`update subject_state set policy_digest = ${digest} where subject_id = ${subject!.id}::bigint`.execute(
         db,
       );
+    }
+  });
+});
+
+describe('COPY read from the socket (copy-out.ts)', () => {
+  test('every row arrives; an error part way through is thrown, and the connection serves the next query', async () => {
+    const client = await t.registry.database.pool.connect();
+    try {
+      // Wide enough rows for many socket reads, so that messages are cut between them.
+      const rows = (last: string) =>
+        `copy (select g, repeat('x', g % 300), ${last} from generate_series(1, 20000) g) to stdout`;
+      let text = '';
+      for await (const chunk of copyOut(client, rows("'é'"), 64 * 1024)) text += chunk.toString('utf8');
+      const lines = text.split('\n').slice(0, -1);
+      assert.equal(lines.length, 20_000);
+      assert.equal(lines[19_999], `20000\t${'x'.repeat(20_000 % 300)}\té`);
+      const read: Buffer[] = [];
+      const failing = async () => {
+        for await (const chunk of copyOut(client, rows('1 / (15000 - g)'), 1024)) read.push(chunk);
+      };
+      await assert.rejects(failing, /division by zero/);
+      assert.ok(read.length > 0, 'rows came before the error');
+      assert.equal((await client.query<{ one: number }>('select 1 as one')).rows[0]?.one, 1);
+    } finally {
+      client.release();
     }
   });
 });

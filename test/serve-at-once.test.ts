@@ -100,7 +100,31 @@ const activeLists = async (id: string) =>
       .executeTakeFirstOrThrow()
   ).active_lists;
 
-describe('index warm-up from COPY text', () => {
+/** Binary COPY of `rows` (columns as index-warmup.repository.ts selects them; null: SQL null). */
+function binaryCopy(rows: readonly (readonly (string | Date | null)[])[]): Buffer {
+  const int = (bits: 16 | 32, value: number) => {
+    const bytes = Buffer.alloc(bits / 8);
+    if (bits === 16) bytes.writeInt16BE(value);
+    else bytes.writeInt32BE(value);
+    return bytes;
+  };
+  const timestamp = (at: Date) => {
+    const bytes = Buffer.alloc(8);
+    bytes.writeBigInt64BE((BigInt(at.getTime()) - 946_684_800_000n) * 1000n); // microseconds from 2000
+    return bytes;
+  };
+  const parts = [Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1'), int(32, 0), int(32, 0)];
+  for (const row of rows) {
+    parts.push(int(16, row.length));
+    for (const column of row) {
+      const bytes = column === null ? null : column instanceof Date ? timestamp(column) : Buffer.from(column);
+      parts.push(int(32, bytes?.length ?? -1), ...(bytes === null ? [] : [bytes]));
+    }
+  }
+  return Buffer.concat([...parts, int(16, -1)]);
+}
+
+describe('index warm-up from binary COPY', () => {
   test('a warm-up gives every identifier the state and next change the ledger follower gave it', async () => {
     const fresh = aResidentId();
     await t.file(court(), aCourtRecord({ subjectId: fresh, criterion: 'refuses_settlement' }));
@@ -119,7 +143,7 @@ describe('index warm-up from COPY text', () => {
     assert.deepEqual(rt.index.nextChange('cn-rid', fresh), new Date('2028-10-01T00:00:00Z'));
   });
 
-  test('lines cut anywhere between chunks, escapes, nulls and related listings read back', async () => {
+  test('rows cut anywhere between chunks, nulls, related listings and any bytes in a value read back', async () => {
     const index = new DecisionIndex(t.registry.rt.policy, { shards: 2 });
     const related = [
       {
@@ -131,18 +155,18 @@ describe('index warm-up from COPY text', () => {
         exempted_by: [],
       },
     ];
-    const text = [
-      `cn-rid\t${debtor}\tB\tjudgment-defaulters\t1853971200\t\\N`,
-      `cn-rid\t${representative}\tA\t\t-5\t${JSON.stringify(related).replaceAll('\\', '\\\\')}`,
-      `cn-uscc\t${organization}\tD\tjudgment-defaulters,serious-dishonesty\t\\N\t\\N`,
-      `cn-rid\tx\\\\y\tB\tjudgment-defaulters\t1853971200\t\\N`,
-      '',
-    ].join('\n');
-    const bytes = Buffer.from(text);
+    const listed = new Date('2028-10-01T00:00:00.900Z');
+    const bytes = binaryCopy([
+      ['cn-rid', debtor, 'B', 'judgment-defaulters', listed, null, null],
+      ['cn-rid', representative, 'A', '', new Date(-5000), JSON.stringify(related), null],
+      ['cn-uscc', organization, 'D', 'judgment-defaulters,serious-dishonesty', null, null, null],
+      ['cn-rid', 'x\\y\t', 'B', 'judgment-defaulters', listed, null, null],
+      ['cn-rid', '京A·12345', 'C', 'judgment-defaulters', listed, null, null],
+    ]);
     async function* byteByByte() {
       for (let i = 0; i < bytes.length; i += 1) yield bytes.subarray(i, i + 1);
     }
-    assert.equal(await indexFromCopy(index, byteByByte()), 4);
+    assert.equal(await indexFromCopy(index, byteByByte()), 5);
     assert.equal(index.code('cn-rid', debtor), index.encode('B', ['judgment-defaulters']));
     assert.deepEqual(index.nextChange('cn-rid', debtor), new Date('2028-10-01T00:00:00Z'));
     assert.equal(index.code('cn-rid', representative), index.encode('A', [], true));
@@ -152,7 +176,12 @@ describe('index warm-up from COPY text', () => {
     assert.equal(decision.measureViews[0]?.related?.organization.name, '北京\t某\\公司');
     assert.equal(index.code('cn-uscc', organization), index.encode('D', ['judgment-defaulters', 'serious-dishonesty']));
     assert.equal(index.nextChange('cn-uscc', organization), null);
-    assert.equal(index.code('cn-rid', 'x\\y'), index.encode('B', ['judgment-defaulters']), 'a backslash undone');
+    assert.equal(index.code('cn-rid', 'x\\y\t'), index.encode('B', ['judgment-defaulters']), 'a backslash, a tab');
+    assert.equal(index.code('cn-rid', '京A·12345'), index.encode('C', ['judgment-defaulters']), 'UTF-8');
+    async function* cutShort() {
+      yield bytes.subarray(0, bytes.length - 2); // without the trailer
+    }
+    await assert.rejects(indexFromCopy(new DecisionIndex(t.registry.rt.policy), cutShort()), /in the middle of a row/);
   });
 });
 

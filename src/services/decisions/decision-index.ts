@@ -161,15 +161,32 @@ export class DecisionIndex {
     this.setState(scheme, value, code, changeSeconds(nextChange));
   }
 
-  /** `set` with the next change as state-table.ts keeps it (changeSeconds): the warm-up's path, no Date made. */
+  /** `set` with the next change as state-table.ts keeps it (changeSeconds): no Date made. */
   setState(scheme: string, value: string, code: number, change: number): void {
+    const values = this.tableOf(scheme);
+    if (code === this.baseCode) values.delete(value);
+    else values.set(value, code, change);
+  }
+
+  /** `setState` for the value whose UTF-8 bytes are [start, end) of `bytes`: the warm-up's path, no string made. */
+  setStateBytes(scheme: string, bytes: Uint8Array, start: number, end: number, code: number, change: number): void {
+    const values = this.tableOf(scheme);
+    if (code === this.baseCode) values.deleteBytes(bytes, start, end);
+    else values.setBytes(bytes, start, end, code, change);
+  }
+
+  /** Room for `identifiers` entries of a scheme whose values total `bytes` (UTF-8): the warm-up's estimate. */
+  reserve(scheme: string, identifiers: number, bytes: number): void {
+    this.tableOf(scheme).reserve(identifiers, bytes);
+  }
+
+  private tableOf(scheme: string): StateTable {
     let values = this.codes.get(scheme);
     if (values === undefined) {
       values = new StateTable(this.shards);
       this.codes.set(scheme, values);
     }
-    if (code === this.baseCode) values.delete(value);
-    else values.set(value, code, change);
+    return values;
   }
 
   /** The identifier's state code as indexed, stale or not. */

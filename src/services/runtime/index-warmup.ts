@@ -1,11 +1,11 @@
 /**
  * Filling a decision index: one identifier's state as the projections hold it (`indexRow`), or every indexed
- * identifier from the database (`warmIndex`: COPY text in ranges read at once, index-warmup.repository.ts). Warm-up
- * reads COPY text rather than rows because the pg driver's cost per row (an object, a text[] and a JSON parse) made
- * it take 12 s per million identifiers. Here one pass over the bytes finds a line's columns (no call per column), a
- * state code is computed once per distinct grade, lists and policy, a scheme's name once, and each identifier becomes
- * a flat string of its own (a slice of a larger string would keep that one alive): its key in the index is the one
- * allocation a line costs.
+ * identifier from the database (`warmIndex`: binary COPY in ranges read at once, index-warmup.repository.ts). Warm-up
+ * reads COPY rather than rows because the pg driver's cost per row (an object, a text[] and a JSON parse) made it
+ * take 12 s per million identifiers, and binary COPY rather than text because each column comes with its length (no
+ * scan for tabs, no escapes) and the next change as the timestamp's own integer (PostgreSQL formats nothing). A
+ * state code is computed once per distinct grade, lists and policy, a scheme's name once, and an identifier's bytes
+ * are its key in the index (state-table.ts): a row costs no allocation.
  */
 
 import type pg from 'pg';
@@ -15,21 +15,22 @@ import type { DecisionIndex, IndexedState } from '../decisions/decision-index.ts
 import { changeSeconds } from '../decisions/state-table.ts';
 
 /**
- * How the warm-up's COPY is split: PostgreSQL's share (the join and the text) over two backends while this process
+ * How the warm-up's COPY is split: PostgreSQL's share (the join and the rows) over two backends while this process
  * parses, from 200,000 indexed subjects (below, the split's sample and second connection are not worth their cost).
  * This process parses alone, so on a 2-core machine more backends would only take its core.
  */
 export const WARMUP_SPLIT: CopySplit = Object.freeze({ parts: 2, from: 200_000 });
-const TAB = 9;
-const NEWLINE = 10;
-const BACKSLASH = 92;
-const N = 78;
-const MINUS = 45;
-const ZERO = 48;
 const NO_CHANGE = changeSeconds(null);
-/** Scheme, value, grade, lists, next change, related; a seventh, the policy, is optional (tests write six). */
-const MIN_TABS = 5;
-const MAX_TABS = 6;
+/** Room reserved over the sample's estimate of a scheme's identifiers. */
+const RESERVE = 1.1;
+/** Binary COPY's signature; then flags and the header extension's length, 32 bits each. */
+const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
+const HEADER_BYTES = SIGNATURE.length + 8;
+/** Scheme, value, grade, lists, next change, related, policy (index-warmup.repository.ts). */
+const COLUMNS = 7;
+const [SCHEME, VALUE, GRADE, LISTS, CHANGE, RELATED, POLICY] = [0, 1, 2, 3, 4, 5, 6] as const;
+/** PostgreSQL's timestamps count microseconds from 2000-01-01; this many from 1970. */
+const EPOCH_2000_MICROS = 946_684_800_000_000;
 
 /** Records one identifier's state as the projections hold it (unindexed: the base state, i.e. none). */
 export function indexRow(index: DecisionIndex, row: IndexedIdentifier): void {
@@ -44,10 +45,14 @@ export function indexRow(index: DecisionIndex, row: IndexedIdentifier): void {
  * split); answers how many.
  */
 export async function warmIndex(index: DecisionIndex, pool: pg.Pool, split = WARMUP_SPLIT): Promise<number> {
-  return indexFromCopies(index, await copyIndexedStates(pool, index.policy.digest, split));
+  const { streams, expected } = await copyIndexedStates(pool, index.policy.digest, split);
+  // Sized once for what the sample saw (and a little over), not grown and copied again and again as it fills.
+  for (const { scheme, identifiers, bytes } of expected)
+    index.reserve(scheme, Math.ceil(identifiers * RESERVE), Math.ceil(bytes * RESERVE));
+  return indexFromCopies(index, streams);
 }
 
-/** Fills `index` from one stream of COPY text in chunks (columns: index-warmup.repository.ts); answers the lines. */
+/** Fills `index` from one stream of binary COPY in chunks (columns: index-warmup.repository.ts); answers the rows. */
 export function indexFromCopy(index: DecisionIndex, chunks: AsyncIterable<Buffer>): Promise<number> {
   return indexFromCopies(index, [chunks]);
 }
@@ -60,13 +65,13 @@ async function indexFromCopies(index: DecisionIndex, streams: readonly AsyncIter
   const rows = new CopyRows(index);
   let failed = false;
   const read = async (chunks: AsyncIterable<Buffer>) => {
-    const lines = new CopyLines(rows);
+    const tuples = new CopyTuples(rows);
     try {
       for await (const chunk of chunks) {
         if (failed) return;
-        lines.push(chunk);
+        tuples.push(chunk);
       }
-      lines.end();
+      tuples.end();
     } catch (error) {
       failed = true;
       throw error;
@@ -77,10 +82,22 @@ async function indexFromCopies(index: DecisionIndex, streams: readonly AsyncIter
   return rows.count;
 }
 
-/** One stream's lines, cut from its chunks in one pass that also finds each line's tabs. */
-class CopyLines {
+function int16(buffer: Buffer, at: number): number {
+  return ((buffer[at]! << 24) | (buffer[at + 1]! << 16)) >> 16;
+}
+
+function int32(buffer: Buffer, at: number): number {
+  return (buffer[at]! << 24) | (buffer[at + 1]! << 16) | (buffer[at + 2]! << 8) | buffer[at + 3]!;
+}
+
+/** One stream's rows, cut from its chunks by the lengths binary COPY gives (a row cut between chunks: joined). */
+class CopyTuples {
   private readonly rows: CopyRows;
-  private readonly tabs = new Int32Array(MAX_TABS + 1);
+  /** Where each column of the row at hand starts, and its length (-1: null). */
+  private readonly starts = new Int32Array(COLUMNS);
+  private readonly lengths = new Int32Array(COLUMNS);
+  private header = true;
+  private ended = false;
   private rest: Buffer | null = null;
 
   constructor(rows: CopyRows) {
@@ -88,52 +105,54 @@ class CopyLines {
   }
 
   push(chunk: Buffer): void {
-    let start = 0;
-    if (this.rest !== null) {
-      // A line cut between chunks: only it is copied, not the chunk.
-      const first = chunk.indexOf(NEWLINE);
-      if (first === -1) {
-        this.rest = Buffer.concat([this.rest, chunk]);
-        return;
-      }
-      const line = Buffer.concat([this.rest, chunk.subarray(0, first + 1)]);
-      this.scan(line, 0);
-      start = first + 1;
-    }
-    const end = this.scan(chunk, start);
-    this.rest = end < chunk.length ? chunk.subarray(end) : null;
+    const buffer = this.rest === null ? chunk : Buffer.concat([this.rest, chunk]);
+    const end = this.scan(buffer);
+    this.rest = end < buffer.length ? buffer.subarray(end) : null;
   }
 
   end(): void {
-    if (this.rest !== null) throw new Error('the index warm-up COPY text ended in the middle of a line');
+    if (this.rest !== null || !this.ended) throw new Error('the index warm-up COPY ended in the middle of a row');
   }
 
-  /** Indexes every whole line from `start`; answers where the first incomplete one starts. */
-  private scan(buffer: Buffer, start: number): number {
-    const tabs = this.tabs;
-    let line = start;
-    let count = 0;
-    // A backslash in the scheme or value (an escape) sends the line the slow way; in later columns `\N` is common.
-    let escaped = false;
-    for (let i = start; i < buffer.length; i += 1) {
-      const byte = buffer[i]!;
-      if (byte === TAB) {
-        if (count <= MAX_TABS) tabs[count] = i;
-        count += 1;
-      } else if (byte === NEWLINE) {
-        if (count < MIN_TABS || count > MAX_TABS)
-          throw new Error(`the index warm-up COPY text has a line of ${count + 1} columns`);
-        this.rows.add(buffer, line, i, tabs, count, escaped);
-        line = i + 1;
-        count = 0;
-        escaped = false;
-      } else if (byte === BACKSLASH && count < 2) escaped = true;
+  /** Indexes every whole row of `buffer`; answers where the first incomplete one starts. */
+  private scan(buffer: Buffer): number {
+    const { starts, lengths } = this;
+    let at = 0;
+    if (this.header) {
+      if (buffer.length < HEADER_BYTES) return 0;
+      if (!SIGNATURE.equals(buffer.subarray(0, SIGNATURE.length)))
+        throw new Error('the index warm-up COPY is not binary COPY');
+      at = HEADER_BYTES + int32(buffer, HEADER_BYTES - 4);
+      if (buffer.length < at) return 0;
+      this.header = false;
     }
-    return line;
+    while (at + 2 <= buffer.length) {
+      if (this.ended) throw new Error('the index warm-up COPY goes on after its end');
+      const columns = int16(buffer, at);
+      if (columns === -1) {
+        this.ended = true;
+        at += 2;
+        continue;
+      }
+      if (columns !== COLUMNS) throw new Error(`the index warm-up COPY has a row of ${columns} columns`);
+      let next = at + 2;
+      for (let c = 0; c < COLUMNS; c += 1) {
+        if (next + 4 > buffer.length) return at;
+        const length = int32(buffer, next);
+        next += 4;
+        starts[c] = next;
+        lengths[c] = length;
+        if (length > 0) next += length;
+      }
+      if (next > buffer.length) return at;
+      this.rows.add(buffer, starts, lengths);
+      at = next;
+    }
+    return at;
   }
 }
 
-/** Lines into the index: state codes, scheme names and the count shared by the streams. */
+/** Rows into the index: state codes, scheme names and the count shared by the streams. */
 class CopyRows {
   count = 0;
   private readonly index: DecisionIndex;
@@ -146,63 +165,53 @@ class CopyRows {
     this.codes = new StateCodes(index);
   }
 
-  /** The line [start, end) whose tab positions are `tabs[0..tabCount)`. */
-  add(buffer: Buffer, start: number, end: number, tabs: Int32Array, tabCount: number, escaped: boolean): void {
-    const t0 = tabs[0]!;
-    const t1 = tabs[1]!;
-    const t2 = tabs[2]!;
-    const t3 = tabs[3]!;
-    const t4 = tabs[4]!;
-    const t5 = tabCount > MIN_TABS ? tabs[5]! : end;
-    const scheme = this.schemeOf(buffer, start, t0);
-    const value = escaped ? field(buffer, t0 + 1, t1) : utf8(buffer, t0 + 1, t1);
-    const change = isNull(buffer, t3 + 1, t4) ? NO_CHANGE : seconds(buffer, t3 + 1, t4);
-    const digest = t5 === end ? t5 : t5 + 1;
+  /** The row whose columns start at `starts` with `lengths` (-1: null). */
+  add(buffer: Buffer, starts: Int32Array, lengths: Int32Array): void {
+    const scheme = this.schemeOf(buffer, starts[SCHEME]!, starts[SCHEME]! + lengths[SCHEME]!);
+    const value = starts[VALUE]!;
+    const valueEnd = value + lengths[VALUE]!;
+    const change = lengths[CHANGE]! < 0 ? NO_CHANGE : seconds(buffer, starts[CHANGE]!);
     this.count += 1;
-    if (!isNull(buffer, t4 + 1, t5)) {
+    if (lengths[RELATED]! >= 0) {
       // A person bound through a related organisation's listing (a few): as the ledger follower indexes a row.
-      const { code, related } = this.index.entryOf({
-        ...stateOf(buffer, t1 + 1, t2, t3, digest, end),
-        related: JSON.parse(field(buffer, t4 + 1, t5)) as unknown[],
+      const related = starts[RELATED]!;
+      const { code, related: listings } = this.index.entryOf({
+        ...stateOf(buffer, starts, lengths),
+        related: JSON.parse(utf8(buffer, related, related + lengths[RELATED]!)) as unknown[],
       });
-      this.index.setState(scheme, value, code, change);
-      this.index.setRelated(scheme, value, related);
+      const text = utf8(buffer, value, valueEnd);
+      this.index.setState(scheme, text, code, change);
+      this.index.setRelated(scheme, text, listings);
       return;
     }
-    this.index.setState(scheme, value, this.codes.code(buffer, t1 + 1, t2, t3, digest, end), change);
+    // The value's bytes are its key in the index: no string made.
+    this.index.setStateBytes(scheme, buffer, value, valueEnd, this.codes.code(buffer, starts, lengths), change);
   }
 
-  /** The scheme's name, decoded once for a run of lines with the same one. */
+  /** The scheme's name, decoded once for a run of rows with the same one. */
   private schemeOf(buffer: Buffer, start: number, end: number): string {
     if (!matches(this.schemeBytes, buffer, start, end, end, end)) {
-      this.scheme = field(buffer, start, end);
+      this.scheme = utf8(buffer, start, end);
       this.schemeBytes = Buffer.from(buffer.subarray(start, end));
     }
     return this.scheme;
   }
 }
 
-/**
- * A line's state without related listings: grade [gradeStart, tab), lists to `listsEnd`, the policy's digest
- * [digestStart, digestEnd) (empty or `\N`: the index's policy).
- */
-function stateOf(
-  buffer: Buffer,
-  gradeStart: number,
-  tab: number,
-  listsEnd: number,
-  digestStart: number,
-  digestEnd: number,
-): IndexedState {
-  const lists = field(buffer, tab + 1, listsEnd);
-  const digest =
-    digestStart === digestEnd || isNull(buffer, digestStart, digestEnd) ? null : field(buffer, digestStart, digestEnd);
+/** A column's text, or null. */
+function textOf(buffer: Buffer, starts: Int32Array, lengths: Int32Array, column: number): string | null {
+  return lengths[column]! < 0 ? null : utf8(buffer, starts[column]!, starts[column]! + lengths[column]!);
+}
+
+/** A row's state without related listings (no policy: the index's). */
+function stateOf(buffer: Buffer, starts: Int32Array, lengths: Int32Array): IndexedState {
+  const lists = textOf(buffer, starts, lengths, LISTS) ?? '';
   return {
     indexed: true,
-    grade: field(buffer, gradeStart, tab),
+    grade: textOf(buffer, starts, lengths, GRADE),
     active_lists: lists === '' ? [] : lists.split(','),
     related: null,
-    policy_digest: digest,
+    policy_digest: textOf(buffer, starts, lengths, POLICY),
   };
 }
 
@@ -211,7 +220,10 @@ interface KnownState {
   readonly code: number;
 }
 
-/** State codes by the bytes of a line's grade, lists and policy columns: few distinct, so computed once each. */
+/**
+ * State codes by the bytes of a row's grade and lists columns (with the lists' length, so that null and empty
+ * differ) and its policy column (with its length): few distinct, so computed once each.
+ */
 class StateCodes {
   private readonly byHash = new Map<number, KnownState[]>();
   private readonly index: DecisionIndex;
@@ -220,14 +232,17 @@ class StateCodes {
     this.index = index;
   }
 
-  /** The code of grade [start, tab) and lists (to `listsEnd`) under the policy [digestStart, digestEnd). */
-  code(buffer: Buffer, start: number, tab: number, listsEnd: number, digestStart: number, digestEnd: number): number {
-    const hash = hashBytes(buffer, digestStart, digestEnd, hashBytes(buffer, start, listsEnd, 0));
+  code(buffer: Buffer, starts: Int32Array, lengths: Int32Array): number {
+    const start = starts[GRADE]!;
+    const end = starts[LISTS]! + Math.max(0, lengths[LISTS]!);
+    const policy = starts[POLICY]! - 4;
+    const policyEnd = starts[POLICY]! + Math.max(0, lengths[POLICY]!);
+    const hash = hashBytes(buffer, policy, policyEnd, hashBytes(buffer, start, end, 0));
     const known = this.byHash.get(hash);
     if (known !== undefined)
-      for (const k of known) if (matches(k.key, buffer, start, listsEnd, digestStart, digestEnd)) return k.code;
-    const { code } = this.index.entryOf(stateOf(buffer, start, tab, listsEnd, digestStart, digestEnd));
-    const key = Buffer.concat([buffer.subarray(start, listsEnd), buffer.subarray(digestStart, digestEnd)]);
+      for (const k of known) if (matches(k.key, buffer, start, end, policy, policyEnd)) return k.code;
+    const { code } = this.index.entryOf(stateOf(buffer, starts, lengths));
+    const key = Buffer.concat([buffer.subarray(start, end), buffer.subarray(policy, policyEnd)]);
     this.byHash.set(hash, [...(known ?? []), { key, code }]);
     return code;
   }
@@ -248,34 +263,21 @@ function matches(key: Buffer, buffer: Buffer, start: number, end: number, start2
   return true;
 }
 
-/** Whole seconds since 1970 as state-table.ts keeps them (an instant before 1970 is 0: due at once). */
-function seconds(buffer: Buffer, start: number, end: number): number {
-  if (buffer[start] === MINUS) return 0;
-  let value = 0;
-  for (let i = start; i < end; i += 1) value = value * 10 + (buffer[i]! - ZERO);
-  return Math.min(value, NO_CHANGE - 1);
-}
-
-function isNull(buffer: Buffer, start: number, end: number): boolean {
-  return end - start === 2 && buffer[start] === BACKSLASH && buffer[start + 1] === N;
+/**
+ * A timestamp (microseconds from 2000, 64 bits) as state-table.ts keeps it: whole seconds since 1970, rounded down
+ * (an instant before 1970 is 0: due at once; infinity, the latest it can hold).
+ */
+function seconds(buffer: Buffer, at: number): number {
+  const micros = int32(buffer, at) * 0x1_0000_0000 + (int32(buffer, at + 4) >>> 0);
+  const value = Math.floor((micros + EPOCH_2000_MICROS) / 1e6);
+  return value < 0 ? 0 : Math.min(value, NO_CHANGE - 1);
 }
 
 type Utf8Slice = (this: Buffer, start: number, end: number) => string;
 /**
- * Buffer's own decoder (toString calls it after checking its arguments, a tenth of the warm-up's parsing): a
- * method Node has long had but does not document, so toString where it is missing.
+ * Buffer's own decoder (toString calls it after checking its arguments): a method Node has long had but does not
+ * document, so toString where it is missing.
  */
 const utf8Slice = (Buffer.prototype as Buffer & { utf8Slice?: Utf8Slice }).utf8Slice;
 const utf8 = (buffer: Buffer, start: number, end: number): string =>
   utf8Slice === undefined ? buffer.toString('utf8', start, end) : utf8Slice.call(buffer, start, end);
-
-/** COPY text's escapes (PostgreSQL writes only these, and `\\`). */
-const ESCAPES: Readonly<Record<string, string>> = { b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' };
-
-/** A column's text, a flat string of its own, COPY escapes undone. */
-function field(buffer: Buffer, start: number, end: number): string {
-  const text = utf8(buffer, start, end);
-  for (let i = start; i < end; i += 1)
-    if (buffer[i] === BACKSLASH) return text.replace(/\\(.)/g, (_, c: string) => ESCAPES[c] ?? c);
-  return text;
-}
