@@ -141,7 +141,8 @@ async function copyOut(client: pg.PoolClient, table: string): Promise<Buffer[]> 
 /** The tables `tables` in an order where every table comes after those its foreign keys reference. */
 async function inKeyOrder(client: pg.PoolClient, tables: readonly string[]): Promise<string[]> {
   const { rows } = await client.query<{ child: string; parent: string }>(
-    "select conrelid::regclass::text as child, confrelid::regclass::text as parent from pg_constraint where contype = 'f'",
+    'select conrelid::regclass::text as child, confrelid::regclass::text as parent from pg_constraint ' +
+      "where contype = 'f'",
   );
   const ordered: string[] = [];
   const visit = (table: string, path: readonly string[]) => {
