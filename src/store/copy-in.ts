@@ -204,18 +204,21 @@ function* copyText<T>(rows: readonly T[], fields: (row: T) => readonly CopyField
   if (chunk !== '') yield chunk;
 }
 
-let lastMs = Number.NaN;
-let lastText = '';
+/** Timestamps already written as text, by milliseconds: a batch's rows share few (its clock, decision dates). */
+const times = new Map<number, string>();
+const TIMES_KEPT = 4096;
 
-/** A timestamp as COPY text. A batch's rows mostly share theirs (filed at the batch's clock): the last is kept. */
+/** A timestamp as COPY text. */
 export function copyTime(at: Date | null): CopyField {
   if (at === null) return null;
   const ms = at.getTime();
-  if (ms !== lastMs) {
-    lastText = at.toISOString();
-    lastMs = ms;
+  let text = times.get(ms);
+  if (text === undefined) {
+    if (times.size >= TIMES_KEPT) times.clear();
+    text = at.toISOString();
+    times.set(ms, text);
   }
-  return lastText;
+  return text;
 }
 
 /** An array literal (`{"a","b"}`) for a text[] or bigint[] column. */
