@@ -16,7 +16,8 @@
 import type { Policy } from '../../domain/policy.ts';
 import type { RelatedListing } from '../../domain/related.ts';
 import { type DecisionTemplate, PolicyCodes, RELATED_BIT } from './policy-codes.ts';
-import { changeSeconds, StateTable } from './state-table.ts';
+import { changeSeconds } from './state-shard.ts';
+import { StateTable } from './state-table.ts';
 
 export { type DecisionTemplate, RELATED_BIT } from './policy-codes.ts';
 

@@ -12,7 +12,7 @@ import type pg from 'pg';
 import { type CopySplit, copyIndexedStates } from '../../store/index-warmup.repository.ts';
 import type { IndexedIdentifier } from '../../store/state.repository.ts';
 import type { DecisionIndex, IndexedState } from '../decisions/decision-index.ts';
-import { changeSeconds } from '../decisions/state-table.ts';
+import { changeSeconds } from '../decisions/state-shard.ts';
 
 /**
  * How the warm-up's COPY is split: PostgreSQL's share (the join and the rows) over two backends while this process
