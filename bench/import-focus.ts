@@ -143,7 +143,7 @@ async function main(): Promise<void> {
       const written = await copyWrittenTablesMs(registry.database.pool);
       const created = Object.values(totals).reduce((sum, t) => sum + t.created, 0);
       const rawAll = perSecond(created, written.ms);
-      const rawInto = perSecond(created, await copyIntoWrittenTablesMs(registry.database.pool));
+      const rawInto = perSecond(created, await copyIntoWrittenTablesMs(registry.database.pool, registry.rt.db));
       const figures: Record<string, number> = {
         raw_copy_records_per_s: rawCopy,
         raw_copy_all_written_per_s: rawAll,

@@ -6,9 +6,13 @@
 
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { Kysely } from 'kysely';
 import type pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { canonicalJson, sha256Hex } from '../src/domain/canonical.ts';
+import { dependencyOrder } from '../src/services/runtime/backup-manifest.ts';
+import { getTableShapes } from '../src/store/backup.repository.ts';
+import type { DB } from '../src/store/schema.ts';
 import type { RecordInput } from '../src/domain/record-input.ts';
 import type { ServiceContext } from '../src/services/context.ts';
 import { importRecords } from '../src/services/records/import.service.ts';
@@ -138,32 +142,20 @@ async function copyOut(client: pg.PoolClient, table: string): Promise<Buffer[]> 
   return chunks;
 }
 
-/** The tables `tables` in an order where every table comes after those its foreign keys reference. */
-async function inKeyOrder(client: pg.PoolClient, tables: readonly string[]): Promise<string[]> {
-  const { rows } = await client.query<{ child: string; parent: string }>(
-    'select conrelid::regclass::text as child, confrelid::regclass::text as parent from pg_constraint ' +
-      "where contype = 'f'",
-  );
-  const ordered: string[] = [];
-  const visit = (table: string, path: readonly string[]) => {
-    if (ordered.includes(table) || path.includes(table)) return;
-    for (const r of rows) if (r.child === table && r.parent !== table) visit(r.parent, [...path, table]);
-    if (tables.includes(table)) ordered.push(table);
-  };
-  for (const table of tables) visit(table, []);
-  return ordered;
-}
-
 /**
  * Raw COPY of everything the import wrote into the very tables it wrote them to, with their keys, indexes,
  * constraints and triggers (the maintained counts): in one transaction, the tables are emptied, their rows copied
  * back in the order their foreign keys need, and the transaction rolled back (the database is left as it was).
  * Returns the ms the COPYs took.
  */
-export async function copyIntoWrittenTablesMs(pool: pg.Pool): Promise<number> {
+export async function copyIntoWrittenTablesMs(pool: pg.Pool, db: Kysely<DB>): Promise<number> {
   const client = await pool.connect();
   try {
-    const tables = await inKeyOrder(client, await writtenTables(client));
+    const written = new Set(await writtenTables(client));
+    // In the order a restore loads them: each table after those its foreign keys reference.
+    const tables = dependencyOrder(await getTableShapes(db))
+      .map((table) => table.name)
+      .filter((name) => written.has(name));
     const contents = new Map<string, Buffer[]>();
     for (const table of tables) contents.set(table, await copyOut(client, table));
     await client.query('begin');

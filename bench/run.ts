@@ -148,7 +148,7 @@ async function benchCopyWritten(registry: Registry, created: number, figures: Fi
   log('COPY of every table the import wrote, into those tables (keys, constraints, triggers), rolled back');
   figures.raw_copy_into_written_records_per_s = perSecond(
     created,
-    await copyIntoWrittenTablesMs(registry.database.pool),
+    await copyIntoWrittenTablesMs(registry.database.pool, registry.rt.db),
   );
   figures.import_vs_copy_into_written_ratio =
     figures.import_records_per_s! / figures.raw_copy_into_written_records_per_s;
