@@ -160,6 +160,36 @@ test('a pipelined COPY that fails fails its transaction with its own error, and 
   await sql`drop table pipelined_probe`.execute(db);
 });
 
+test('COPY text keeps every character across its chunks, a line longer than a chunk included', async () => {
+  const db = t.registry.rt.db;
+  await sql`create table copy_text_probe (n int primary key, body text)`.execute(db);
+  // Chinese (3 UTF-8 bytes a character), astral characters (4), escapes, nulls; 3,000 rows cross many chunks, and a
+  // body of 300,000 characters is longer than one.
+  const bodies = Array.from({ length: 3000 }, (_, n) =>
+    n % 7 === 0 ? null : `${'信用'.repeat(n % 50)}\t\\\n𠀀${n}${n === 1234 ? '长'.repeat(300_000) : ''}`,
+  );
+  const target = { table: 'copy_text_probe', columns: ['n', 'body'], fields: (n: number) => [String(n), bodies[n]!] };
+  await db.transaction().execute(async (trx) => {
+    assert.equal(
+      await copyInto(
+        trx,
+        target,
+        bodies.map((_, n) => n),
+      ),
+      true,
+    );
+  });
+  const { rows } = await sql<{
+    n: number;
+    body: string | null;
+  }>`select n, body from copy_text_probe order by n`.execute(db);
+  assert.deepEqual(
+    rows.map((r) => r.body),
+    bodies,
+  );
+  await sql`drop table copy_text_probe`.execute(db);
+});
+
 test('counts kept by triggers follow rows written by COPY', async () => {
   await importLines(
     Array.from({ length: 250 }, () => aCourtRecord()),
