@@ -42,7 +42,7 @@ import {
   copyIntoWrittenTablesMs,
   copyRows,
   copyWrittenTablesMs,
-  importFilings,
+  importFile,
   recordRows,
   type CopyRow,
   type ImportResult,
@@ -162,8 +162,9 @@ const total = (results: readonly ImportResult[]) =>
   }));
 
 /**
- * Import vs raw COPY of the same rows, with the log off (no integrator, no witness submission) and on (both
- * running in this process as the server runs them), chunk by chunk: off, on, on, off. The log's integration
+ * The bulk import as `credence import` runs it (NDJSON read, parsed and checked a batch ahead of the batch being
+ * written: import.service.ts) vs raw COPY of the same rows, with the log off (no integrator, no witness submission)
+ * and on (both running in this process as the server runs them), chunk by chunk: off, on, on, off. The log's integration
  * rate: after the first chunk (from an empty tree) and after the last. Returns the imported subjects.
  */
 async function benchImport(registry: Registry, benchLog: BenchLog, figures: Figures): Promise<SubjectRef[]> {
@@ -173,11 +174,11 @@ async function benchImport(registry: Registry, benchLog: BenchLog, figures: Figu
   await benchCopy(registry, recordRows(filings.inputs, AGENCY_ID, now), figures);
   const importChunk = async (i: number) => {
     const inputs = filings.inputs.slice(i * IMPORT_CHUNK, (i + 1) * IMPORT_CHUNK);
-    const result = await importFilings(rt, FILER, inputs, IMPORT_BATCH);
+    const result = await importFile(rt, FILER, inputs, IMPORT_BATCH);
     log(`  chunk ${i + 1}: ${Math.round(perSecond(result.created, result.ms))} records/s`);
     return result;
   };
-  log(`importing ${IMPORT_CHUNK} records with fileRecords, batches of ${IMPORT_BATCH}, log off`);
+  log(`importing ${IMPORT_CHUNK} records as credence import does (NDJSON), batches of ${IMPORT_BATCH}, log off`);
   const off = [await importChunk(0)];
   log('integrating every ledger event into the transparency log (hash tiles, signed checkpoints)');
   const integrated = [await measureLogIntegration(rt, benchLog.key.signer)];
