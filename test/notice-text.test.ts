@@ -66,7 +66,7 @@ describe('notices as data, in the reader’s language', () => {
       .insertInto('notices')
       .values({
         subject_id: subject.subject_id,
-        // Notice ids have always been random UUIDs (a `uuid` column since migration 021).
+        // Notice ids are UUIDs (a `uuid` column since migration 021), of version 7 since domain/row-id.ts.
         id: '00000000-0000-4000-8000-000000000013',
         at: new Date('2026-01-01T00:00:00Z'),
         kind: 'record.filed',

@@ -3,11 +3,11 @@
  * records under the active policy. Called inside the transaction that changed the records.
  */
 
-import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import { evaluateSubject, type Evaluation, type Membership } from '../../domain/evaluate.ts';
 import type { RelatedListing } from '../../domain/related.ts';
 import { relatedNotices } from '../../domain/relationship-notices.ts';
+import { newRowId } from '../../domain/row-id.ts';
 import { membershipNotices, type NoticeDraft } from '../../domain/notice.ts';
 import { insertNotices } from '../../store/notices.repository.ts';
 import { gradeFor, type Policy } from '../../domain/policy.ts';
@@ -208,7 +208,7 @@ async function getPreviousLists(trx: Transaction<DB>, subjectIds: readonly strin
 export async function recordNotices(trx: Transaction<DB>, drafts: readonly NoticeDraft[], at: Date): Promise<void> {
   await insertNotices(
     trx,
-    drafts.map((draft) => ({ id: randomUUID(), at, draft })),
+    drafts.map((draft) => ({ id: newRowId(), at, draft })),
   );
 }
 

@@ -3,7 +3,7 @@
  * follower that keeps the index fresh. The server builds one; CLI commands build one too.
  */
 
-import { randomUUID } from 'node:crypto';
+import { newRowId } from '../../domain/row-id.ts';
 import type { Kysely } from 'kysely';
 import type { Policy } from '../../domain/policy.ts';
 import type { DB } from '../../store/schema.ts';
@@ -34,7 +34,7 @@ export class Runtime implements ServiceContext {
   constructor(options: RuntimeOptions) {
     this.db = options.db;
     this.clock = options.clock ?? (() => new Date());
-    this.newId = options.newId ?? randomUUID;
+    this.newId = options.newId ?? newRowId;
     this.current = new DecisionIndex(options.policy);
     this.log = new DecisionLog(options.db, {
       ...(options.onError ? { onError: options.onError } : {}),
