@@ -29,7 +29,8 @@ try {
     ] as const) {
       await client.query('drop table if exists bench_row_ids');
       await client.query(
-        'create table bench_row_ids (subject_id bigint, id uuid, at timestamptz, body text, primary key (subject_id, id))',
+        'create table bench_row_ids ' +
+          '(subject_id bigint, id uuid, at timestamptz, body text, primary key (subject_id, id))',
       );
       await client.query('create unique index bench_row_ids_id on bench_row_ids (id)');
       const times: number[] = [];

@@ -164,8 +164,8 @@ const total = (results: readonly ImportResult[]) =>
 /**
  * The bulk import as `credence import` runs it (NDJSON read, parsed and checked a batch ahead of the batch being
  * written: import.service.ts) vs raw COPY of the same rows, with the log off (no integrator, no witness submission)
- * and on (both running in this process as the server runs them), chunk by chunk: off, on, on, off. The log's integration
- * rate: after the first chunk (from an empty tree) and after the last. Returns the imported subjects.
+ * and on (both running in this process as the server runs them), chunk by chunk: off, on, on, off. The log's
+ * integration rate: after the first chunk (from an empty tree) and after the last. Returns the imported subjects.
  */
 async function benchImport(registry: Registry, benchLog: BenchLog, figures: Figures): Promise<SubjectRef[]> {
   const { rt } = registry;
