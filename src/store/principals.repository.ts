@@ -91,6 +91,24 @@ export async function getAgencyContacts(db: Executor, ids: readonly string[]): P
   return new Map(rows.map((r) => [r.id, r.contact!]));
 }
 
+/** An agency with how to reach it, as registered; undefined if there is none. */
+export async function getAgencyWithContact(
+  db: Executor,
+  id: string,
+): Promise<{ id: string; kind: string; name: string; contact: AgencyContact | null } | undefined> {
+  return db.selectFrom('agencies').select(['id', 'kind', 'name', 'contact']).where('id', '=', id).executeTakeFirst();
+}
+
+/**
+ * Every agency with how to reach it, by id. Unpaged: agencies are the registry's data providers (a city's courts
+ * and departments), so they do not grow with the subjects.
+ */
+export async function getAgenciesWithContacts(
+  db: Executor,
+): Promise<{ id: string; kind: string; name: string; contact: AgencyContact | null }[]> {
+  return db.selectFrom('agencies').select(['id', 'kind', 'name', 'contact']).orderBy('id').execute();
+}
+
 /** An agency with how to reach it, locked until the caller's transaction ends; undefined if there is none. */
 export async function getAgencyForUpdate(
   trx: Transaction<DB>,

@@ -9,7 +9,14 @@ import { agencyContactProblems, type AgencyContact } from '../../domain/agency-c
 import { canonicalJson } from '../../domain/canonical.ts';
 import type { Policy } from '../../domain/policy.ts';
 import { CredenceError } from '../../errors.ts';
-import { getAgency, getAgencyForUpdate, insertAgency, updateAgencyContact } from '../../store/principals.repository.ts';
+import {
+  getAgenciesWithContacts,
+  getAgency,
+  getAgencyForUpdate,
+  getAgencyWithContact,
+  insertAgency,
+  updateAgencyContact,
+} from '../../store/principals.repository.ts';
 import type { DB } from '../../store/schema.ts';
 import { type ServiceContext, writeTransaction } from '../context.ts';
 import type { Filer } from '../records/intake.service.ts';
@@ -88,11 +95,24 @@ export interface AgencyView {
   readonly contact: AgencyContact | null;
 }
 
+/** Every agency and how to reach it, by id: the operator console's list of agencies. */
+export async function listAgencies(ctx: ServiceContext): Promise<AgencyView[]> {
+  const rows = await getAgenciesWithContacts(ctx.db);
+  return rows.map((a) => ({ agency_id: a.id, kind: a.kind, name: a.name, contact: a.contact }));
+}
+
+/** One agency and how to reach it; throws CRD_AGENCY_NOT_FOUND. */
+export async function readAgency(ctx: ServiceContext, agencyId: string): Promise<AgencyView> {
+  const agency = await getAgencyWithContact(ctx.db, agencyId);
+  if (agency === undefined) throw new CredenceError('CRD_AGENCY_NOT_FOUND', `no agency "${agencyId}"`);
+  return { agency_id: agency.id, kind: agency.kind, name: agency.name, contact: agency.contact };
+}
+
 /**
- * PUT /v1/agencies/{id}/contact and `credence agency contact`: replaces how to reach the agency (issue 11), or
- * removes it (null), audited as an `agency.contact_changed` ledger event as its registration was. Setting what is
- * there already changes nothing and appends nothing. Refuses an invalid contact (CRD_VALIDATION, every problem at
- * once) and an unknown agency (CRD_AGENCY_NOT_FOUND).
+ * PUT /v1/agencies/{id}/contact, `credence agency contact` and the operator console's agency page: replaces how to
+ * reach the agency (issue 11), or removes it (null), audited as an `agency.contact_changed` ledger event as its
+ * registration was. Setting what is there already changes nothing and appends nothing. Refuses an invalid contact
+ * (CRD_VALIDATION, every problem at once) and an unknown agency (CRD_AGENCY_NOT_FOUND).
  */
 export async function setAgencyContact(
   ctx: ServiceContext,

@@ -1,5 +1,6 @@
 /** English messages. `{name}` placeholders are filled by `format()` (src/web/i18n/index.ts). */
 import { AGENCY_EN } from './agency-en.ts';
+import { AGENCY_CONTACTS_EN } from './agency-contacts-en.ts';
 import { COMMITMENTS_EN } from './commitments-en.ts';
 import { MEANING_EN } from './meaning-en.ts';
 import { PAGES_EN } from './pages-en.ts';
@@ -17,6 +18,7 @@ export const en = {
   ...RELATIONSHIPS_EN,
   ...MEANING_EN,
   ...SIMULATION_EN,
+  ...AGENCY_CONTACTS_EN,
   site_name: 'Credence public credit register',
   skip_to_content: 'Skip to main content',
   nav_search: 'Search',

@@ -1,6 +1,7 @@
 /** 简体中文 messages; the type makes the key set identical to English's. */
 import type { Messages } from './en.ts';
 import { AGENCY_ZH } from './agency-zh.ts';
+import { AGENCY_CONTACTS_ZH } from './agency-contacts-zh.ts';
 import { COMMITMENTS_ZH } from './commitments-zh.ts';
 import { MEANING_ZH } from './meaning-zh.ts';
 import { PAGES_ZH } from './pages-zh.ts';
@@ -18,6 +19,7 @@ export const zh: Messages = {
   ...RELATIONSHIPS_ZH,
   ...MEANING_ZH,
   ...SIMULATION_ZH,
+  ...AGENCY_CONTACTS_ZH,
   site_name: 'Credence 公共信用信息公示平台',
   skip_to_content: '跳到主要内容',
   nav_search: '查询',

@@ -1,6 +1,6 @@
 /**
  * What every operator console page shares: who is signed in, the sign-out form, and the
- * console's sections (keys, policy and ledger; notice delivery; registry activity) as links.
+ * console's sections (keys, policy and ledger; notice delivery; agencies; registry activity) as links.
  */
 
 import type { SignedInStaff } from '../../services/accounts/staff-sessions.service.ts';
@@ -12,6 +12,7 @@ import { layout, type PageContext } from '../layout.ts';
 export const OPERATOR_PAGES: readonly { readonly path: string; readonly label: MessageKey }[] = [
   { path: '/operator', label: 'op_nav_console' },
   { path: '/operator/deliveries', label: 'op_nav_deliveries' },
+  { path: '/operator/agencies', label: 'op_nav_agencies' },
   { path: '/operator/activity', label: 'op_nav_activity' },
   { path: '/operator/policy/simulate', label: 'op_nav_simulate' },
 ];

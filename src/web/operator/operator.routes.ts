@@ -2,7 +2,7 @@
  * The operator console's pages (issue 4): GET /operator, and the forms it posts — create a
  * principal (post/redirect/get: its key shown once, on the page the redirect opens), revoke one, verify the ledger;
  * GET /operator/deliveries (failed notices, paged) and POST /operator/notices/:id/redelivery;
- * GET /operator/activity (the transparency charts).
+ * GET /operator/activity (the transparency charts); the agencies and their contacts (operator-agencies.routes.ts).
  * Thin: each route admits an operator by session (`requireStaff`, which checks CSRF on POST),
  * calls the same service as the API, and renders. Errors render as coded HTML pages.
  */
@@ -29,6 +29,7 @@ import { getTransparencyReportWithAgencies } from '../../services/public/transpa
 import { pageErrorHandler, requireStaff } from '../sign-in/require-staff.ts';
 import { noStore, pageContext, sendPage } from '../page-context.ts';
 import { CreatedKeys } from './created-keys.ts';
+import { agenciesRoutes } from './operator-agencies.routes.ts';
 import { activityPage } from './operator-activity.page.ts';
 import { deliveriesPage } from './operator-deliveries.page.ts';
 import { EMPTY_FORM, type CreateFormValues } from './operator-form.page.ts';
@@ -53,6 +54,7 @@ export function operatorPagesRoutes(app: FastifyInstance, deps: AppDeps): void {
     deliveriesRoutes(scope, deps);
     activityRoute(scope, deps);
     simulationRoutes(scope, deps);
+    agenciesRoutes(scope, deps);
   });
 }
 

@@ -1,0 +1,36 @@
+import type { AGENCY_CONTACTS_EN } from './agency-contacts-en.ts';
+
+/** 运营控制台“机关及其联系方式”页面（/operator/agencies）的中文文字。 */
+export const AGENCY_CONTACTS_ZH: Readonly<Record<keyof typeof AGENCY_CONTACTS_EN, string>> = {
+  op_nav_agencies: '机关',
+  agc_title: '机关',
+  agc_intro:
+    '报送记录的机关，以及公众如何联系它们。某机关报送的记录或名单所涉及的人，会在退出途径旁看到该机关的联系方式。每次修改都记入账本。',
+  agc_col_kind: '类别',
+  agc_col_contact: '联系方式',
+  agc_none: '无',
+  agc_none_yet: '尚未登记任何机关。',
+  agc_page_title: '{name}的联系方式',
+  agc_current: '现有联系方式',
+  agc_current_none: '该机关没有联系方式：其记录所涉及的人看不到任何联系途径。',
+  agc_phone: '电话',
+  agc_address: '地址',
+  agc_change: '修改联系方式',
+  agc_contact_label: '联系方式',
+  agc_field_en: '联系方式（英文）',
+  agc_field_zh: '联系方式（中文）',
+  agc_field_hint: '办公地点及办公时间，最多 300 个字符。公众会以任一语言阅读。',
+  agc_field_phone: '电话（选填）',
+  agc_field_address_en: '地址（英文，选填）',
+  agc_field_address_zh: '地址（中文，选填）',
+  agc_save: '保存联系方式',
+  agc_remove_heading: '删除联系方式',
+  agc_remove_hint: '删除后，该机关记录所涉及的人将看不到任何联系途径。',
+  agc_remove: '删除联系方式',
+  agc_refused: '联系方式未保存',
+  agc_saved: '联系方式已保存',
+  agc_saved_text: '{name}的联系方式已修改，修改已记入账本。',
+  agc_removed: '联系方式已删除',
+  agc_removed_text: '{name}现已没有联系方式，修改已记入账本。',
+  agc_back: '全部机关',
+};
