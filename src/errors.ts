@@ -49,6 +49,8 @@ export const ERROR_CODES = {
   CRD_POLICY_INVALID: { status: 400, exit: EXIT_CONFIG },
   // One policy activation is open at a time: another must complete before the next is scheduled.
   CRD_ACTIVATION_IN_PROGRESS: { status: 409, exit: EXIT_INPUT },
+  // A record type only a policy scheduled to start later knows: filed once its activation has started.
+  CRD_RECORD_TYPE_NOT_YET_IN_FORCE: { status: 409, exit: EXIT_INPUT },
   CRD_CONFIG_INVALID: { status: 500, exit: EXIT_CONFIG },
   // The log's stored signing key is named for another origin: a log cannot silently change its identity.
   CRD_LOG_KEY_MISMATCH: { status: 500, exit: EXIT_CONFIG },

@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { createPrincipal } from '../src/services/accounts/principals.service.ts';
 import { deliverDueAmendments } from '../src/services/due-process/amendment-delivery.service.ts';
-import { aCourtRecord, aRelationship, aResidentId, anUscc } from './support/factories.ts';
+import { aCourtRecord, aRelationship, aResidentId, aSpendingExemption, anUscc } from './support/factories.ts';
 import { bearer, startTestRegistry, type TestRegistry } from './support/registry.ts';
 
 const ACTION = 'travel.air.premium_class';
@@ -471,5 +471,42 @@ describe("a listed organisation's related persons (Fa Shi [2015] 17 art. 3 para.
       relationships: [{ relationship_id: relationship, role: 'legal_representative' }],
       revocation_reason: 'the registration changed',
     });
+  });
+
+  test('a court exempts the person: the service is told they are now allowed, naming the exemption', async () => {
+    const { person, organization, relationship } = await aRepresentativeOfAListedCompany();
+    const decision = await decide(air.key, person);
+    assert.equal(decision.outcome, 'deny');
+    const filing = aSpendingExemption({ organizationId: organization, personId: person });
+    const exemption = await t.file(court, filing);
+    assert.equal(await t.file(court, filing), exemption, 'filed again: a duplicate, which changes nothing');
+    const [amendment, ...more] = await about(air.key, person);
+    assert.equal(more.length, 0);
+    assert.ok(amendment, 'Air China is told about the person');
+    assert.deepEqual(
+      [amendment.old_outcome, amendment.new_outcome, amendment.decision_ids],
+      ['deny', 'allow', [decision.decision_id]],
+    );
+    assert.deepEqual(amendment.record, {
+      id: exemption,
+      type: 'court.personal_spending_exemption',
+      change: 'filed',
+      reason: 'Fa Shi [2015] 17 art. 3 para. 2',
+      ground: null,
+    });
+    assert.deepEqual(amendment.related, {
+      organization: { scheme: 'cn-uscc', id: organization, name: '北京某某科技有限公司' },
+      relationships: [{ relationship_id: relationship, role: 'legal_representative' }],
+      revocation_reason: null,
+    });
+  });
+
+  test('exempted from one company while another binds them still: the outcome stays, no one is told', async () => {
+    const { person, organization } = await aRepresentativeOfAListedCompany();
+    await aRepresentativeOfAListedCompany(person);
+    assert.equal((await decide(air.key, person)).outcome, 'deny');
+    await t.file(court, aSpendingExemption({ organizationId: organization, personId: person }));
+    assert.equal((await decide(rail.key, person)).outcome, 'deny', 'still bound through the other company');
+    assert.deepEqual(await about(air.key, person), []);
   });
 });

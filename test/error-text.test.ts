@@ -68,6 +68,7 @@ describe('the error catalogues', () => {
         kind: 'person',
       },
       ...{ period: 'P1Y', eligible: '2027-01-01T00:00:00Z' },
+      ...{ version: '2026.12.3', activation: 'a1', starts_at: '2027-01-01T00:00:00.000Z' },
     };
     for (const key of Object.keys(ERRORS_EN)) {
       for (const language of ['en', 'zh'] as const) {

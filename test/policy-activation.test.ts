@@ -11,12 +11,13 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { readParams } from '../src/domain/notice-storage.ts';
 import type { Policy } from '../src/domain/policy.ts';
 import { replayLedger } from '../src/services/ledger/replay.service.ts';
 import { runActivationPage, schedulePolicyActivation } from '../src/services/ledger/policy.service.ts';
 import { loadPolicyDir, policyFromStore } from '../src/services/runtime/open-registry.ts';
 import { aPenalty, anUscc } from './support/factories.ts';
-import { policyWithReviewList } from './support/policies.ts';
+import { policyWithInspectionOrders, policyWithReviewList } from './support/policies.ts';
 import { bearer, startTestRegistry, type TestRegistry } from './support/registry.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -237,6 +238,129 @@ describe('activations over the API', () => {
       page = await runActivationPage(t.registry.rt);
     assert.equal(t.registry.rt.policy.version, defaultVersion);
   });
+});
+
+describe('a record type only the policy being activated knows', () => {
+  let folder: string;
+  let inspections: { policy: Policy; document: Record<string, unknown> };
+  before(async () => {
+    folder = await policyWithInspectionOrders('inspections');
+    inspections = await loadPolicyDir(folder);
+  });
+  after(() => rm(folder, { recursive: true, force: true }));
+
+  const orderFor = (subjectId: string) => aPenalty({ subjectId, type: 'market.inspection_order' });
+  const file = async (records: Record<string, unknown>[], language = 'en') => {
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/v1/records',
+      headers: { ...bearer(market), 'accept-language': language },
+      payload: { records },
+    });
+    assert.equal(response.statusCode, 200, response.body);
+    return response.json() as {
+      accepted: unknown[];
+      rejected: { errors: { code: string; message: string; params?: Record<string, string> }[] }[];
+    };
+  };
+
+  test(
+    'refused until the activation starts, then filed at once: its subject switches early, told once, ' +
+      'and pages, replays and the warm-up agree',
+    async () => {
+      const target = anUscc();
+      await t.file(market, aPenalty({ tier: 'serious', subjectId: target }));
+      const [bystander] = await companies(1);
+      assert.equal((await file([orderFor(target)])).rejected[0]?.errors[0]?.code, 'CRD_UNKNOWN_RECORD_TYPE');
+
+      const startsAt = new Date(t.now.getTime() + 60_000);
+      const scheduled = await schedulePolicyActivation(t.registry.rt, inspections.policy, inspections.document, {
+        reason: 'inspection orders',
+        requestedBy: 'cli',
+        startsAt,
+      });
+      assert.equal(scheduled.state, 'open');
+      const early = await file([orderFor(target)]);
+      assert.equal(early.accepted.length, 0);
+      assert.deepEqual(
+        early.rejected[0]?.errors.map((e) => [e.code, e.params?.activation, e.params?.starts_at]),
+        [
+          [
+            'CRD_RECORD_TYPE_NOT_YET_IN_FORCE',
+            scheduled.state === 'open' ? scheduled.activation.id : '',
+            startsAt.toISOString(),
+          ],
+        ],
+      );
+      const inChinese = (await file([orderFor(target)], 'zh')).rejected[0]?.errors[0]?.message ?? '';
+      assert.match(inChinese, /^记录类型“market\.inspection_order”属于政策 .+，请届时再提交$/);
+
+      t.now = new Date(startsAt.getTime() + 60_000);
+      assert.equal((await runActivationPage(t.registry.rt, 1)).kind, 'page', 'the cursor is before these subjects');
+      const version = inspections.policy.version;
+      const fresh = anUscc();
+      const filed = await file([
+        orderFor(target),
+        orderFor(fresh),
+        aPenalty({ tier: 'general', subjectId: bystander }),
+      ]);
+      assert.equal(filed.accepted.length, 3, JSON.stringify(filed.rejected));
+      for (const org of [target, fresh]) {
+        const state = await stateOf(org);
+        assert.equal(state.policy_digest, inspections.policy.digest, 'switched early, with its filing');
+        assert.deepEqual(state.active_lists, ['under-review']);
+        assert.equal(await listStartedNotices(org), 1);
+        const told = await t.registry.rt.db
+          .selectFrom('notices')
+          .select('params')
+          .where('subject_id', '=', (await subjectIdOf(org))!)
+          .where('kind', '=', 'list.started')
+          .executeTakeFirstOrThrow();
+        assert.equal(readParams('list.started', told.params!).policy_version, version, 'naming the policy, as a page');
+      }
+      assert.equal((await stateOf(bystander!)).policy_digest, t.registry.rt.policy.digest, 'the others wait');
+      const expected = [
+        ['review', version],
+        ['review', version],
+        ['allow', defaultVersion],
+      ];
+      const decided = async () =>
+        (await decideAll([target, fresh, bystander!])).map((d) => [d.outcome, d.policy_version]);
+      assert.deepEqual(await decided(), expected);
+      const switched = await t.registry.rt.db
+        .selectFrom('ledger')
+        .select('subject_id')
+        .where('type', '=', 'policy.subject_switched')
+        .execute();
+      assert.deepEqual(
+        switched.map((e) => e.subject_id).sort(),
+        [await subjectIdOf(target), await subjectIdOf(fresh)].sort(),
+      );
+
+      const midway = await t.snapshot();
+      await replayLedger(t.registry.rt, (digest) => policyFromStore(t.registry.database, digest));
+      assert.deepEqual(await t.snapshot(), midway, 'a replay switches them early too');
+      await t.registry.follower.warm();
+      assert.deepEqual(await decided(), expected, 'and so does a restart');
+
+      for (let page = await runActivationPage(t.registry.rt, 2); page.kind === 'page'; )
+        page = await runActivationPage(t.registry.rt, 2);
+      assert.equal(t.registry.rt.policy.digest, inspections.policy.digest);
+      for (const org of [target, fresh])
+        assert.equal(await listStartedNotices(org), 1, 'their pages told them nothing more');
+      assert.deepEqual((await decided()).slice(0, 2), expected.slice(0, 2));
+      const done = await t.snapshot();
+      await replayLedger(t.registry.rt, (digest) => policyFromStore(t.registry.database, digest));
+      assert.deepEqual(await t.snapshot(), done, 'and after it');
+
+      // Back to the default policy, for the next test.
+      const { policy, document } = await loadPolicyDir('policies/default');
+      await schedulePolicyActivation(t.registry.rt, policy, document, { reason: 'back', requestedBy: 'cli' });
+      for (let page = await runActivationPage(t.registry.rt); page.kind === 'page'; )
+        page = await runActivationPage(t.registry.rt);
+      assert.equal(t.registry.rt.policy.version, defaultVersion);
+    },
+  );
 });
 
 async function subjectIdOf(org: string): Promise<string | undefined> {

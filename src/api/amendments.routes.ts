@@ -44,13 +44,18 @@ const amendmentSchema = {
     last_decided_at: instant,
     record: {
       type: ['object', 'null'],
-      description: 'The record whose change this tells of; null where a relationship was revoked instead',
+      description:
+        'The record whose change this tells of, or (`filed`, for a related person) the exemption filed for the ' +
+        'person; null where a relationship was revoked instead',
       required: ['id', 'type', 'change', 'reason'],
       properties: {
         id: text,
         type: text,
-        change: { type: 'string', enum: ['corrected', 'revoked', 'repaired'] },
-        reason: { type: 'string', description: "The agency's reason for the change" },
+        change: { type: 'string', enum: ['corrected', 'revoked', 'repaired', 'filed'] },
+        reason: {
+          type: 'string',
+          description: "The agency's reason for the change; for an exemption filed, the legal basis it was filed on",
+        },
         ground: { type: ['string', 'null'], description: "Fa Shi [2017] 7 art. 10: a court's ground of deletion" },
       },
     },
@@ -59,7 +64,8 @@ const amendmentSchema = {
       description:
         "Fa Shi [2015] 17 art. 3 para. 2: set where the subject is a person a listed organisation's measures " +
         "bound: the organisation and the relationships through which its listing bound them; the organisation's " +
-        'record changed, or (`revocation_reason` set, `record` null) the relationship was revoked',
+        'record changed, a court exempted the person from them (`record.change` `filed`), or (`revocation_reason` ' +
+        'set, `record` null) the relationship was revoked',
       required: ['organization', 'relationships', 'revocation_reason'],
       properties: {
         organization: {

@@ -29,6 +29,7 @@ import * as ledgerSalts from './migrations/2026-12-02-025-ledger-salts.ts';
 import * as repairOverdueAndRetention from './migrations/2026-12-02-026-repair-overdue-and-amendment-retention.ts';
 import * as relatedAmendments from './migrations/2026-12-02-027-related-amendments.ts';
 import * as redundantIndexes from './migrations/2026-12-02-028-redundant-indexes.ts';
+import * as exemptionAmendments from './migrations/2026-12-02-029-exemption-amendments.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '2026-11-21-001-initial': initial,
@@ -58,6 +59,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-02-026-repair-overdue-and-amendment-retention': repairOverdueAndRetention,
   '2026-12-02-027-related-amendments': relatedAmendments,
   '2026-12-02-028-redundant-indexes': redundantIndexes,
+  '2026-12-02-029-exemption-amendments': exemptionAmendments,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

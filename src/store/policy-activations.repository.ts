@@ -32,10 +32,10 @@ export async function getOpenActivation(
  */
 export async function getLatestActivationShared(
   db: Executor,
-): Promise<Pick<PolicyActivationRow, 'digest' | 'previous_digest' | 'status' | 'cursor'> | undefined> {
+): Promise<Pick<PolicyActivationRow, 'id' | 'digest' | 'previous_digest' | 'status' | 'cursor'> | undefined> {
   return db
     .selectFrom('policy_activations')
-    .select(['digest', 'previous_digest', 'status', 'cursor'])
+    .select(['id', 'digest', 'previous_digest', 'status', 'cursor'])
     .orderBy('seq', 'desc')
     .limit(1)
     .forShare()

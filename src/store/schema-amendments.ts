@@ -24,7 +24,8 @@ export interface AmendmentsTable {
   /** Null (since migration 027) on a relationship's revocation. */
   record_id: string | null;
   record_type: string | null;
-  change: 'corrected' | 'revoked' | 'repaired' | 'relationship_revoked';
+  /** `filed` (migration 029): a court's exemption lifting an organisation's measures for a related person. */
+  change: 'corrected' | 'revoked' | 'repaired' | 'relationship_revoked' | 'filed';
   reason: string;
   ground: string | null;
   policy_version: string;

@@ -228,7 +228,7 @@ export interface IndexedIdentifier {
   readonly related: unknown[] | null;
   /** When the subject's evaluation next changes by itself (a listing's end); null where it has no state or none. */
   readonly next_change_at: Date | null;
-  /** The policy the state was evaluated under (absent from the warm-up's rows: the policy in force). */
+  /** The policy the state was evaluated under. */
   readonly policy_digest?: string | null;
 }
 
@@ -239,7 +239,8 @@ export async function getIndexedIdentifiersPage(
   limit: number,
 ): Promise<IndexedIdentifier[]> {
   const result = await sql<IndexedIdentifier>`
-    select s.subject_id::text, i.scheme, i.value, s.grade, s.active_lists, s.indexed, s.related, s.next_change_at
+    select s.subject_id::text, i.scheme, i.value, s.grade, s.active_lists, s.indexed, s.related, s.next_change_at,
+      s.policy_digest
     from (select * from subject_state where indexed and subject_id > ${afterSubjectId}::bigint
       order by subject_id limit ${limit}) s
     join subject_identifiers i on i.subject_id = s.subject_id

@@ -97,12 +97,13 @@ export class DecisionIndex {
 
   /**
    * Whether a state is decided under the policy being activated: its subject is at or before the activation's
-   * cursor (a page leaves a subject whose state did not change as it was, naming the old policy), or, where the
-   * subject id is not at hand (the warm-up's rows), the state was written under the new policy.
+   * cursor (a page leaves a subject whose state did not change as it was, naming the old policy), or the state was
+   * written under the new policy (a subject switched early, early-switch.ts; and the warm-up's rows, which carry no
+   * subject id).
    */
   private isNext(state: IndexedState): boolean {
     const next = this.next!;
-    if (state.subject_id !== undefined) return BigInt(state.subject_id) <= next.through;
+    if (state.subject_id !== undefined && BigInt(state.subject_id) <= next.through) return true;
     return state.policy_digest === next.codes.policy.digest;
   }
 

@@ -10,6 +10,7 @@
  * knows; it is a few indexed reads, and only for the few subjects caught between their change and the next run.
  */
 
+import { switchesEarly } from '../../domain/early-switch.ts';
 import { evaluateSubject } from '../../domain/evaluate.ts';
 import { getSubjectsByIdentifiers } from '../../store/subjects.repository.ts';
 import { stateRow } from '../ledger/projection.service.ts';
@@ -44,7 +45,8 @@ export async function decideAfresh(
         refs.map((r) => ({ scheme: r.scheme, value: r.id })),
       );
       const files = await loadSubjectFiles(trx, [...new Set(found.map((s) => s.id))]);
-      // While a policy activation runs, a subject it has reached is evaluated under the policy being activated.
+      // While a policy activation runs, a subject it has reached (or switched early) is evaluated under the policy
+      // being activated.
       const related = new Map<string, Awaited<ReturnType<typeof loadRelatedOrganizations>>>();
       for (const policy of next === undefined ? [index.policy] : [index.policy, next])
         related.set(policy.digest, await loadRelatedOrganizations(trx, policy, files, now));
@@ -52,7 +54,9 @@ export async function decideAfresh(
     });
   const bySubject = new Map<string, DecisionTemplate>();
   for (const [subjectId, file] of read.files) {
-    const policy = index.policyOf(subjectId);
+    const cursorSays = index.policyOf(subjectId);
+    const early = next !== undefined && cursorSays !== next && switchesEarly(cursorSays, next, file);
+    const policy = early ? next : cursorSays;
     const evaluation = evaluateSubject(policy, file, now, read.related.get(policy.digest)?.get(subjectId));
     // The state the jobs will store, indexed as the ledger follower will index it.
     const { code, related } = index.entryOf(stateRow(policy, subjectId, evaluation, now));

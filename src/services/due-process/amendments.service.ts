@@ -10,8 +10,8 @@
  * relying service may have kept more than the outcome (a reason, a date) that the change makes wrong.
  *
  * Those who relied on decisions about the persons a listed organisation's measures bound (Fa Shi [2015] 17 art. 3
- * para. 2) are told of its record's change, and of a relationship's revocation, where that changes the outcome of
- * those decisions: related-amendments.service.ts.
+ * para. 2) are told of its record's change, of a relationship's revocation, and of a court's exemption of the person,
+ * where that changes the outcome of those decisions: related-amendments.service.ts.
  *
  * Not amendments: a record reaching the end the policy and its filing gave it (expiry.service.ts) ends when every
  * decision about it said it would, so nothing a relying service was told becomes wrong; a record that ends early
@@ -79,11 +79,14 @@ export async function writeAmendments(
   return rows.length;
 }
 
-/** What an amendment tells of: a record's change, or (naming no record) a relationship's revocation. */
+/**
+ * What an amendment tells of: a record's change, an exemption's filing (for a related person), or (naming no record)
+ * a relationship's revocation.
+ */
 export interface AmendmentCause {
   readonly record_id: string | null;
   readonly record_type: string | null;
-  readonly change: AmendmentChange | 'relationship_revoked';
+  readonly change: AmendmentChange | 'filed' | 'relationship_revoked';
   readonly reason: string;
   readonly ground: string | null;
 }
@@ -144,11 +147,14 @@ export interface AmendmentView {
   readonly decision_count: number;
   readonly first_decided_at: string;
   readonly last_decided_at: string;
-  /** The record that changed; null where a relationship was revoked instead (`related.revocation_reason`). */
+  /**
+   * The record that changed, or the exemption filed (`filed`); null where a relationship was revoked instead
+   * (`related.revocation_reason`).
+   */
   readonly record: {
     readonly id: string;
     readonly type: string;
-    readonly change: AmendmentChange;
+    readonly change: AmendmentChange | 'filed';
     readonly reason: string;
     readonly ground: string | null;
   } | null;

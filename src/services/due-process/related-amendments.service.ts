@@ -3,8 +3,8 @@
  * listed organisation's related persons, so a decision about such a person may have been answered as it was because
  * of the organisation's record. When that record is corrected, revoked or repaired, or the relationship is revoked,
  * a relying principal that got such a decision within the lookback is told, as the organisation's own relying
- * principals are of its record (amendments.service.ts). Not yet: a court's exemption filed for the person
- * (`binds_related.exempted_by`), a new record, which the record intake writes.
+ * principals are of its record (amendments.service.ts). So is a court's exemption filed for the person
+ * (`binds_related.exempted_by`), which the record intake writes (exemption-amendments.service.ts).
  *
  * The inquiry log keeps a decision's outcome, not the measures behind it, so which decisions the organisation
  * decided is found from the person's state: the listings through the organisation that bound them before the change
@@ -107,11 +107,6 @@ export async function writeRevocationAmendments(
   revoked: { readonly id: string; readonly person_id: string; readonly reason: string },
   before: StoredDecisionState | undefined,
 ): Promise<number> {
-  const person = revoked.person_id;
-  const relied = await getReliedDecisions(trx, [person], lookbackStart(policy.amendments, now), now);
-  if (relied.length === 0) return 0;
-  const after = (await getDecisionStates(trx, [person])).get(person);
-  const change = bindingChange(policy, now, before, after, new Set([revoked.id]));
   const cause = {
     record_id: null,
     record_type: null,
@@ -119,6 +114,27 @@ export async function writeRevocationAmendments(
     reason: revoked.reason,
     ground: null,
   } as const;
+  return writeBindingAmendments(trx, policy, now, cause, revoked.person_id, new Set([revoked.id]), before);
+}
+
+/**
+ * Writes the amendments of a change of how `person` is bound through the relationships `through` (to one
+ * organisation), after the person is re-evaluated with it: the decisions whose outcome that binding gave and which
+ * now differ, told of `cause`. Returns how many.
+ */
+export async function writeBindingAmendments(
+  trx: Transaction<DB>,
+  policy: Policy,
+  now: Date,
+  cause: AmendmentCause,
+  person: string,
+  through: ReadonlySet<string>,
+  before: StoredDecisionState | undefined,
+): Promise<number> {
+  const relied = await getReliedDecisions(trx, [person], lookbackStart(policy.amendments, now), now);
+  if (relied.length === 0) return 0;
+  const after = (await getDecisionStates(trx, [person])).get(person);
+  const change = bindingChange(policy, now, before, after, through);
   const rows = personRows(policy, now, cause, relied, person, change);
   await insertAmendments(trx, rows);
   return rows.length;

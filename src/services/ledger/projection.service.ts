@@ -12,6 +12,7 @@ import { membershipNotices, type NoticeDraft } from '../../domain/notice.ts';
 import { insertNotices } from '../../store/notices.repository.ts';
 import { gradeFor, type Policy } from '../../domain/policy.ts';
 import type { SubjectFile } from '../../domain/record.ts';
+import { switchesEarly } from '../../domain/early-switch.ts';
 import type { DB } from '../../store/schema.ts';
 import {
   getSubjectLists,
@@ -186,7 +187,9 @@ async function reprojectRelatedPersons(
   if (organizations.length === 0) return;
   const persons = (await getPersonsRelatedTo(trx, organizations)).filter((id) => !files.has(id));
   if (persons.length === 0) return;
-  await reprojectSubjects(trx, policy, persons, at, { notify: true, activation: options.activation });
+  // Told of the organisation's change, not of a policy's: a subject switched early (projectUnderTheirPolicies) is
+  // the organisation, and its persons stay under the policy they are decided under.
+  await reprojectSubjects(trx, policy, persons, at, { notify: true });
   const events = persons.map((id) => ({ type: 'subject.reevaluated', subject_id: id, payload: { reason: 'related' } }));
   await appendEvents(trx, at, events);
 }
@@ -229,7 +232,9 @@ export async function reprojectSubjects(
 /**
  * writeProjections with each subject under the policy it is decided under: `policy` (the caller's, the one in force
  * as its process knows it) unless the latest policy activation says otherwise (see policiesOf). The evaluations
- * are returned together. Every write that changes what a subject's evaluation rests on goes through here.
+ * are returned together. Every write that changes what a subject's evaluation rests on goes through here. A subject
+ * switched early to the policy being activated (early-switch.ts) is told of it as its page would tell it, and the
+ * switch is a `policy.subject_switched` event, which a replay follows as it follows the pages.
  */
 export async function projectUnderTheirPolicies(
   trx: Transaction<DB>,
@@ -238,52 +243,76 @@ export async function projectUnderTheirPolicies(
   at: Date,
   options: ProjectionOptions,
 ): Promise<Projected> {
-  const groups = await policiesOf(trx, policy, [...files.keys()]);
-  if (groups.size === 1) {
+  const { groups, early } = await policiesOf(trx, policy, files);
+  if (groups.size === 1 && early === null) {
     const [under] = groups.keys();
     return writeProjections(trx, under!, files, at, options);
   }
   const states: SubjectStateRow[] = [];
   const evaluations = new Map<string, Evaluation>();
-  for (const [under, ids] of groups) {
-    const projected = await writeProjections(trx, under, new Map(ids.map((id) => [id, files.get(id)!])), at, options);
+  const write = async (under: Policy, ids: readonly string[], how: ProjectionOptions) => {
+    const projected = await writeProjections(trx, under, new Map(ids.map((id) => [id, files.get(id)!])), at, how);
     states.push(...projected.states);
     for (const [id, evaluation] of projected.evaluations) evaluations.set(id, evaluation);
+  };
+  for (const [under, ids] of groups) if (ids.length > 0) await write(under, ids, options);
+  if (early !== null) {
+    await write(early.policy, early.ids, { ...options, activation: true });
+    const payload = { activation_id: early.activation_id, digest: early.policy.digest };
+    await appendEvents(
+      trx,
+      at,
+      early.ids.map((id) => ({ type: 'policy.subject_switched', subject_id: id, payload })),
+    );
   }
   return { states, evaluations };
 }
 
+/** The subjects a write reprojects under each policy, and those it switches early to the one being activated. */
+interface PolicyGroups {
+  readonly groups: Map<Policy, string[]>;
+  readonly early: { readonly policy: Policy; readonly activation_id: string; readonly ids: string[] } | null;
+}
+
 /**
  * Which policy each subject is reprojected under. While an activation runs, a subject its cursor has passed is under
- * the policy being activated and every other under the one it replaces; once it completed, everyone is under the
- * activated policy, even in a process that has not heard of it yet. The activation's row is read FOR SHARE, so a
- * page of the activation (which locks it FOR UPDATE) and this write never interleave.
+ * the policy being activated and every other under the one it replaces, but for one whose records the new policy
+ * alone can evaluate (early-switch.ts); once it completed, everyone is under the activated policy, even in a
+ * process that has not heard of it yet. The activation's row is read FOR SHARE, so a page of the activation (which
+ * locks it FOR UPDATE) and this write never interleave.
  */
 async function policiesOf(
   trx: Transaction<DB>,
   policy: Policy,
-  subjectIds: readonly string[],
-): Promise<Map<Policy, string[]>> {
-  if (subjectIds.length === 0) return new Map([[policy, []]]);
+  files: ReadonlyMap<string, SubjectFile>,
+): Promise<PolicyGroups> {
+  const subjectIds = [...files.keys()];
+  if (subjectIds.length === 0) return { groups: new Map([[policy, []]]), early: null };
   // The ledger's lock first, as a page takes it (policy.service.ts): a write that took this row's lock first and
   // then waited for the ledger's, while a page held the ledger's and waited for the row, would be a deadlock.
   await lockLedger(trx);
   const latest = await latestActivation(trx);
-  if (latest === undefined) return new Map([[policy, [...subjectIds]]]);
+  if (latest === undefined) return { groups: new Map([[policy, subjectIds]]), early: null };
   const load = (digest: string) => (digest === policy.digest ? policy : storedPolicy(trx, digest));
-  if (latest.status === 'completed') return new Map([[await load(latest.digest), [...subjectIds]]]);
+  if (latest.status === 'completed') return { groups: new Map([[await load(latest.digest), subjectIds]]), early: null };
   const before = latest.previous_digest === null ? policy : await load(latest.previous_digest);
-  if (latest.status === 'scheduled' || latest.cursor === null) return new Map([[before, [...subjectIds]]]);
   const next = await load(latest.digest);
-  const cursor = BigInt(latest.cursor);
-  const result = new Map<Policy, string[]>();
+  const cursor = latest.status === 'scheduled' || latest.cursor === null ? null : BigInt(latest.cursor);
+  const groups = new Map<Policy, string[]>([
+    [before, []],
+    [next, []],
+  ]);
+  const early: string[] = [];
   for (const id of subjectIds) {
-    const under = BigInt(id) <= cursor ? next : before;
-    const ids = result.get(under);
-    if (ids === undefined) result.set(under, [id]);
-    else ids.push(id);
+    if (cursor !== null && BigInt(id) <= cursor) groups.get(next)!.push(id);
+    else if (switchesEarly(before, next, files.get(id)!)) early.push(id);
+    else groups.get(before)!.push(id);
   }
-  return result;
+  for (const [under, ids] of groups) if (ids.length === 0 && groups.size > 1) groups.delete(under);
+  return {
+    groups,
+    early: early.length === 0 ? null : { policy: next, activation_id: latest.id, ids: early },
+  };
 }
 
 type LatestActivation = Awaited<ReturnType<typeof getLatestActivationShared>>;

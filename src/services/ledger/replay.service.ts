@@ -53,10 +53,19 @@ interface ReplayState {
  * A policy change as the live registry made it. `all`: an activation from before resumable activations rescored and
  * wrote every subject at one instant; `completed`: a resumable activation completed (its pages rescored everyone
  * already there; later subjects are under it); `page`: a page of a resumable activation rescored the subjects with
- * ids in (after, through], writing only those whose evaluation changed.
+ * ids in (after, through], writing only those whose evaluation changed; `subject`: a write put one subject under the
+ * policy being activated before its page.
  */
 type PolicySwitch =
   | { readonly kind: 'all' | 'completed'; readonly seq: bigint; readonly at: Date; readonly digest: string }
+  /** One subject switched early to the policy being activated (early-switch.ts), by the write of this event. */
+  | {
+      readonly kind: 'subject';
+      readonly seq: bigint;
+      readonly at: Date;
+      readonly digest: string;
+      readonly subject: bigint;
+    }
   | {
       readonly kind: 'page';
       readonly seq: bigint;
@@ -79,6 +88,9 @@ async function applyPage(trx: Transaction<DB>, page: readonly LedgerRow[], state
       state.policyDigest = String(p.digest);
       const kind = p.activation_id === undefined ? 'all' : 'completed';
       state.switches.push({ kind, seq, at: event.at, digest: String(p.digest) });
+    } else if (event.type === 'policy.subject_switched') {
+      const subject = BigInt(event.subject_id!);
+      state.switches.push({ kind: 'subject', seq, at: event.at, digest: String(p.digest), subject });
     } else if (event.type === 'policy.rescored') {
       const range = { after: BigInt(String(p.after)), through: BigInt(String(p.through)) };
       state.switches.push({ kind: 'page', seq, at: event.at, digest: String(p.digest), ...range });
@@ -230,13 +242,14 @@ async function reprojectAsLive(
       if (!files.has(subjectId)) continue;
       const last = state.lastEvent.get(subjectId)!;
       const switches = switchesOf(BigInt(subjectId));
-      const before = switches.filter((s) => s.seq < last.seq).at(-1);
+      // A subject's own switch may be its last event: the write that made it evaluated the subject under it.
+      const before = switches.filter((s) => s.seq <= last.seq).at(-1);
       if (before === undefined)
         throw new CredenceError('CRD_LEDGER_BROKEN', `subject ${subjectId} precedes any policy`);
       let policy = policies.get(before.digest)!;
       let current = { policy, at: last.at, evaluation: await evaluate(policy, last.at, subjectId) };
       for (const s of switches) {
-        if (s.seq < last.seq || s.kind === 'completed') continue;
+        if (s.seq <= last.seq || s.kind === 'completed') continue;
         policy = policies.get(s.digest)!;
         const evaluation = await evaluate(policy, s.at, subjectId);
         const next = { policy, at: s.at, evaluation };
@@ -249,18 +262,23 @@ async function reprojectAsLive(
 }
 
 /**
- * The switches covering a subject, in ledger order: every `all` and `completed`, and of each resumable activation the
- * one page whose range holds the subject (pages of one activation are disjoint and in id order: a binary search).
+ * The switches covering a subject, in ledger order: every `all` and `completed`, its own `subject` switches, and of
+ * each resumable activation the one page whose range holds the subject (pages of one activation are disjoint and in
+ * id order: a binary search).
  */
 function switchesBySubject(switches: readonly PolicySwitch[]): (subjectId: bigint) => PolicySwitch[] {
-  const global = switches.filter((s) => s.kind !== 'page');
+  const global = switches.filter((s) => s.kind === 'all' || s.kind === 'completed');
+  const early = Map.groupBy(
+    switches.filter((s) => s.kind === 'subject'),
+    (s) => s.subject,
+  );
   const activations: Extract<PolicySwitch, { kind: 'page' }>[][] = [[]];
   for (const s of switches) {
     if (s.kind === 'page') activations[activations.length - 1]!.push(s);
     else if (s.kind === 'completed') activations.push([]);
   }
   return (subjectId) => {
-    const covering: PolicySwitch[] = [...global];
+    const covering: PolicySwitch[] = [...global, ...(early.get(subjectId) ?? [])];
     for (const pages of activations) {
       let low = 0;
       let high = pages.length - 1;

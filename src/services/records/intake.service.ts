@@ -35,6 +35,8 @@ import { type ServiceContext, writeTransaction } from '../context.ts';
 import { appendEvents, prepareAppends, type NewEvent } from '../ledger/ledger.service.ts';
 import { prepareProjections, projectUnderTheirPolicies, recordNotices } from '../ledger/projection.service.ts';
 import { loadSubjectFiles } from '../ledger/subject-files.service.ts';
+import { readExemptionsBefore, writeExemptionAmendments } from '../due-process/exemption-amendments.service.ts';
+import { withActivatingTypes } from './activation-intake.service.ts';
 import { excludeUnknownCommitments } from './commitment-breaches.service.ts';
 import {
   keyOf,
@@ -73,6 +75,8 @@ export interface PlannedBatch {
   readonly now: Date;
   readonly policy: Policy;
   readonly plan: BatchPlan;
+  /** The items as sent: those of a type only a policy being activated knows are checked again under it. */
+  readonly inputs: readonly unknown[];
 }
 
 /**
@@ -81,23 +85,31 @@ export interface PlannedBatch {
  */
 export function planRecords(ctx: ServiceContext, filer: Filer, inputs: readonly unknown[]): PlannedBatch {
   const now = ctx.clock();
-  return { now, policy: ctx.policy, plan: planBatch(ctx.policy, filer.agency_kind, inputs, now) };
+  return { now, policy: ctx.policy, plan: planBatch(ctx.policy, filer.agency_kind, inputs, now), inputs };
 }
 
-/** Files a checked batch, at the clock it was checked at, in one transaction. */
+/**
+ * Files a checked batch, at the clock it was checked at, in one transaction: under its policy, and its items of a
+ * type only the policy being activated knows under that one (activation-intake.service.ts).
+ */
 export async function filePlanned(ctx: ServiceContext, filer: Filer, planned: PlannedBatch): Promise<IntakeResult> {
-  const { now, policy, plan } = planned;
+  const { now } = planned;
+  const batches = await withActivatingTypes(ctx, filer.agency_kind, planned);
   const accepted: Accepted[] = [];
-  const rejected = [...plan.rejected];
+  const rejected = batches.flatMap((b) => b.plan.rejected);
   const changedSubjects: string[] = [];
-  if (plan.candidates.length > 0) {
+  if (batches.some((b) => b.plan.candidates.length > 0)) {
     await writeTransaction(ctx, async (trx) => {
       await lockLedgerHead(trx); // serialises writers: the idempotency check below cannot race
-      const fresh = await excludeFiled(trx, filer, plan.candidates, accepted, rejected);
-      changedSubjects.push(...(await writeBatch(trx, policy, filer, fresh, now, accepted, rejected)));
+      for (const { policy, plan } of batches) {
+        const fresh = await excludeFiled(trx, filer, plan.candidates, accepted, rejected);
+        const exemptions = await readExemptionsBefore(trx, policy, fresh);
+        changedSubjects.push(...(await writeBatch(trx, policy, filer, fresh, now, accepted, rejected)));
+        await writeExemptionAmendments(trx, policy, now, exemptions, accepted);
+      }
     });
   }
-  answerRepeats(plan.repeats, accepted, rejected);
+  for (const { plan } of batches) answerRepeats(plan.repeats, accepted, rejected);
   accepted.sort((a, b) => a.index - b.index);
   rejected.sort((a, b) => a.index - b.index);
   return { accepted, rejected, changedSubjects };

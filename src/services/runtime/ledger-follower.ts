@@ -60,6 +60,7 @@ export class LedgerFollower {
   async warm(policy: Policy = this.rt.policy): Promise<void> {
     const head = await getLedgerHeadSeq(this.rt.db);
     const index = new DecisionIndex(policy);
+    const open = await this.openActivation(index, policy);
     if (this.pool !== undefined) await warmIndex(index, this.pool);
     else
       for (let after = '0'; ; ) {
@@ -68,7 +69,7 @@ export class LedgerFollower {
         for (const row of page) indexRow(index, row);
         after = page[page.length - 1]!.subject_id;
       }
-    await this.followOpenActivation(index, policy);
+    if (open?.cursor != null) await this.followOpenActivation(index, open.cursor);
     this.rt.replaceIndex(index);
     this.lastSeq = head;
     // From now on a write through writeTransaction returns once this index reflects it.
@@ -112,6 +113,7 @@ export class LedgerFollower {
         if (event.subject_id !== null) subjects.add(event.subject_id);
         if (event.type === 'policy.activated') policyDigest = String(parsePayload(event).digest);
         if (event.type === 'policy.rescored') await this.followRescored(parsePayload(event));
+        if (event.type === 'policy.subject_switched') await this.followSwitched(parsePayload(event));
         if (event.type === 'principal.revoked')
           this.hooks.onPrincipalRevoked?.(String(parsePayload(event).principal_id));
         if (event.type === 'principal.created') this.hooks.onPrincipalCreated?.();
@@ -126,18 +128,26 @@ export class LedgerFollower {
   }
 
   /**
-   * Warming while a policy activation runs: the subjects its pages have rescored so far are indexed under the policy
-   * being activated, as followRescored would have indexed them.
+   * Warming while a policy activation is open: the index learns the policy being activated before the states are
+   * read, so a state written under it (a subject switched early, early-switch.ts) is indexed under it.
    */
-  private async followOpenActivation(index: DecisionIndex, policy: Policy): Promise<void> {
+  private async openActivation(index: DecisionIndex, policy: Policy) {
     const open = await getOpenActivation(this.rt.db);
-    if (open === undefined || open.cursor === null || open.digest === policy.digest) return;
-    index.activating(await this.hooks.policyFromDigest(open.digest), open.cursor);
-    for (let after = '0'; BigInt(after) < BigInt(open.cursor); ) {
+    if (open === undefined || open.digest === policy.digest) return undefined;
+    index.activating(await this.hooks.policyFromDigest(open.digest), open.cursor ?? '0');
+    return open;
+  }
+
+  /**
+   * Warming while a policy activation runs: the subjects its pages have rescored so far (up to `cursor`) are indexed
+   * under the policy being activated, as followRescored would have indexed them.
+   */
+  private async followOpenActivation(index: DecisionIndex, cursor: string): Promise<void> {
+    for (let after = '0'; BigInt(after) < BigInt(cursor); ) {
       const ids = await getSubjectIdsAfter(this.rt.db, after, PAGE);
       if (ids.length === 0) break;
       const last = ids[ids.length - 1]!;
-      const through = BigInt(last) < BigInt(open.cursor) ? last : open.cursor;
+      const through = BigInt(last) < BigInt(cursor) ? last : cursor;
       for (const row of await getIdentifierStatesInRange(this.rt.db, after, through)) indexRow(index, row);
       after = through;
     }
@@ -155,6 +165,15 @@ export class LedgerFollower {
     index.activating(await this.hooks.policyFromDigest(digest), String(payload.through));
     for (const row of await getIdentifierStatesInRange(this.rt.db, String(payload.after), String(payload.through)))
       indexRow(index, row);
+  }
+
+  /**
+   * A subject switched early to the policy being activated (early-switch.ts), perhaps before the activation's first
+   * page: the index learns the policy, and indexes the subject (an event about it) under it by its state's digest.
+   */
+  private async followSwitched(payload: Record<string, unknown>): Promise<void> {
+    const digest = String(payload.digest);
+    if (digest !== this.rt.policy.digest) this.rt.index.activating(await this.hooks.policyFromDigest(digest), '0');
   }
 
   /**

@@ -30,6 +30,7 @@ export type ProblemKey =
   | 'scheme_unknown'
   | 'scheme_kind_mismatch'
   | 'type_unknown'
+  | 'type_not_yet_in_force'
   | 'type_not_granted'
   | 'attributes_not_object'
   | 'attribute_unknown'

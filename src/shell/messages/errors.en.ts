@@ -32,6 +32,7 @@ export const ERRORS_EN: ErrorMessages = {
   CRD_IMPORT_FILE: 'The file cannot be imported.',
   CRD_POLICY_INVALID: 'The policy is not valid.',
   CRD_ACTIVATION_IN_PROGRESS: 'Another policy activation is under way: it must complete first.',
+  CRD_RECORD_TYPE_NOT_YET_IN_FORCE: 'The record type is in a policy that is not in force yet.',
   CRD_CONFIG_INVALID: 'The server configuration is not valid.',
   CRD_LOG_KEY_MISMATCH: "The log's signing key is named for another log.",
   CRD_USAGE: 'The command was not used as documented.',
@@ -124,6 +125,9 @@ export const ERRORS_EN: ErrorMessages = {
   scheme_unknown: 'unknown identifier scheme "{scheme}" (known: {known})',
   scheme_kind_mismatch: '{scheme} identifies {kinds}, not {kind}',
   type_unknown: 'unknown record type "{type}"',
+  type_not_yet_in_force:
+    'record type "{type}" is in policy {version}, which activation {activation} puts in force from {starts_at}: ' +
+    'file it from then',
   type_not_granted: 'a {agency_kind} agency may not file {type} (filed by: {kinds})',
   attributes_not_object: 'attributes must be an object of strings',
   attribute_unknown: '{type} has no attribute "{name}" (allowed: {allowed})',

@@ -33,6 +33,7 @@ export const ERRORS_ZH: ErrorMessages = {
   CRD_IMPORT_FILE: '该文件无法导入。',
   CRD_POLICY_INVALID: '政策无效。',
   CRD_ACTIVATION_IN_PROGRESS: '另一项政策启用正在进行，须待其完成。',
+  CRD_RECORD_TYPE_NOT_YET_IN_FORCE: '该记录类型所属的政策尚未生效。',
   CRD_CONFIG_INVALID: '服务器配置无效。',
   CRD_LOG_KEY_MISMATCH: '日志的签名密钥属于另一个日志。',
   CRD_USAGE: '命令的用法不符合说明。',
@@ -121,6 +122,8 @@ export const ERRORS_ZH: ErrorMessages = {
   scheme_unknown: '未知的证件类型“{scheme}”（可用：{known}）',
   scheme_kind_mismatch: `{scheme} 不能用于${KIND}`,
   type_unknown: '未知的记录类型“{type}”',
+  type_not_yet_in_force:
+    '记录类型“{type}”属于政策 {version}，该政策经启用 {activation} 自 {starts_at} 起生效，请届时再提交',
   type_not_granted: '贵机关无权提交“{type}”类型的记录',
   attributes_not_object: '属性必须是由文字组成的对象',
   attribute_unknown: '“{type}”没有“{name}”这项属性',
