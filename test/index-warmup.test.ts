@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { DecisionIndex, RELATED_BIT } from '../src/services/decisions/decision-index.ts';
-import { warmIndex } from '../src/services/runtime/index-warmup.ts';
+import { indexFromCopy, warmIndex } from '../src/services/runtime/index-warmup.ts';
 import { copyOut } from '../src/store/copy-out.ts';
 import { copyIndexedStates, type CopySplit } from '../src/store/index-warmup.repository.ts';
 import { aCourtRecord, aRelationship, aResidentId, anUscc } from './support/factories.ts';
@@ -135,6 +135,56 @@ describe('index warm-up by ranges', () => {
         db,
       );
     }
+  });
+});
+
+/** A row of the warm-up's COPY with no next change, related listings or other policy (binary: lengths, then bytes). */
+function copyRow(scheme: string, value: string, grade: string, lists: string): Buffer {
+  const int = (n: number, bytes: 2 | 4) => {
+    const buffer = Buffer.alloc(bytes);
+    if (bytes === 2) buffer.writeInt16BE(n);
+    else buffer.writeInt32BE(n);
+    return buffer;
+  };
+  const texts = [scheme, value, grade, lists].map((text) => Buffer.from(text));
+  return Buffer.concat([
+    int(7, 2),
+    ...texts.flatMap((text) => [int(text.length, 4), text]),
+    ...[-1, -1, -1].map((n) => int(n, 4)),
+  ]);
+}
+
+async function* chunksOf(buffers: readonly Buffer[]): AsyncGenerator<Buffer> {
+  yield* buffers;
+}
+
+describe('rows cut between chunks', () => {
+  test('rows cut anywhere, some longer than a chunk, fill the index as one chunk of everything does', async () => {
+    const { streams } = await copyIndexedStates(t.registry.database.pool, t.registry.rt.policy.digest, {
+      parts: 1,
+      from: 0,
+    });
+    const read: Buffer[] = [];
+    for await (const chunk of streams[0]!) read.push(chunk);
+    const copy = Buffer.concat(read);
+    // Values longer than the bytes a cut row is joined from (index-warmup.ts), between the real rows and the trailer.
+    const long = [4095, 4096, 5000, 9000].map((length, i) => `${i}${'9'.repeat(length - 1)}`);
+    const rows = long.map((value) => copyRow('cn-rid', value, 'B', 'judgment-defaulters'));
+    const bytes = Buffer.concat([copy.subarray(0, -2), ...rows, copy.subarray(-2)]);
+    const whole = new DecisionIndex(t.registry.rt.policy);
+    assert.equal(await indexFromCopy(whole, chunksOf([bytes])), debtors.length + 2 + long.length);
+    for (const sizes of [[1], [4095], [4097, 13], [9001, 1, 4096], [20_000, 3]]) {
+      const cut: Buffer[] = [];
+      for (let at = 0, i = 0; at < bytes.length; at += sizes[i % sizes.length]!, i += 1)
+        cut.push(bytes.subarray(at, at + sizes[i % sizes.length]!));
+      const index = new DecisionIndex(t.registry.rt.policy);
+      assert.equal(await indexFromCopy(index, chunksOf(cut)), whole.size, `chunks of ${sizes}`);
+      for (const [scheme, id] of [...identifiers(), ...long.map((value) => ['cn-rid', value] as const)]) {
+        assert.equal(index.code(scheme, id), whole.code(scheme, id), `${id.slice(0, 20)} in chunks of ${sizes}`);
+        assert.deepEqual(index.nextChange(scheme, id), whole.nextChange(scheme, id), id.slice(0, 20));
+      }
+    }
+    assert.equal(whole.code('cn-rid', long[3]!), whole.encode('B', ['judgment-defaulters']));
   });
 });
 

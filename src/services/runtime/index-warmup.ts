@@ -26,6 +26,8 @@ const RESERVE = 1.1;
 /** Binary COPY's signature; then flags and the header extension's length, 32 bits each. */
 const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
 const HEADER_BYTES = SIGNATURE.length + 8;
+/** A row cut between two chunks is joined from this many of the next chunk's bytes (a row is rarely longer). */
+const JOIN_BYTES = 4096;
 /** Scheme, value, grade, lists, next change, related, policy (index-warmup.repository.ts). */
 const COLUMNS = 7;
 const [SCHEME, VALUE, GRADE, LISTS, CHANGE, RELATED, POLICY] = [0, 1, 2, 3, 4, 5, 6] as const;
@@ -105,7 +107,16 @@ class CopyTuples {
   }
 
   push(chunk: Buffer): void {
-    const buffer = this.rest === null ? chunk : Buffer.concat([this.rest, chunk]);
+    let buffer = chunk;
+    const rest = this.rest;
+    if (rest !== null) {
+      // The row cut by the last chunk is finished from this one's start: only its bytes are copied, not the chunk.
+      const joined = Buffer.concat([rest, chunk.subarray(0, Math.min(chunk.length, JOIN_BYTES))]);
+      const end = this.scan(joined);
+      if (end >= rest.length) buffer = chunk.subarray(end - rest.length);
+      else if (joined.length === rest.length + chunk.length) buffer = joined.subarray(end);
+      else buffer = Buffer.concat([rest.subarray(end), chunk]); // a row longer than JOIN_BYTES
+    }
     const end = this.scan(buffer);
     this.rest = end < buffer.length ? buffer.subarray(end) : null;
   }
@@ -227,6 +238,8 @@ interface KnownState {
 class StateCodes {
   private readonly byHash = new Map<number, KnownState[]>();
   private readonly index: DecisionIndex;
+  /** The last row's state: rows in subject order often share it, and comparing costs less than hashing. */
+  private last: KnownState | null = null;
 
   constructor(index: DecisionIndex) {
     this.index = index;
@@ -237,14 +250,18 @@ class StateCodes {
     const end = starts[LISTS]! + Math.max(0, lengths[LISTS]!);
     const policy = starts[POLICY]! - 4;
     const policyEnd = starts[POLICY]! + Math.max(0, lengths[POLICY]!);
+    const last = this.last;
+    if (last !== null && matches(last.key, buffer, start, end, policy, policyEnd)) return last.code;
     const hash = hashBytes(buffer, policy, policyEnd, hashBytes(buffer, start, end, 0));
-    const known = this.byHash.get(hash);
-    if (known !== undefined)
-      for (const k of known) if (matches(k.key, buffer, start, end, policy, policyEnd)) return k.code;
-    const { code } = this.index.entryOf(stateOf(buffer, starts, lengths));
-    const key = Buffer.concat([buffer.subarray(start, end), buffer.subarray(policy, policyEnd)]);
-    this.byHash.set(hash, [...(known ?? []), { key, code }]);
-    return code;
+    const known = this.byHash.get(hash) ?? [];
+    let state = known.find((k) => matches(k.key, buffer, start, end, policy, policyEnd));
+    if (state === undefined) {
+      const key = Buffer.concat([buffer.subarray(start, end), buffer.subarray(policy, policyEnd)]);
+      state = { key, code: this.index.entryOf(stateOf(buffer, starts, lengths)).code };
+      this.byHash.set(hash, [...known, state]);
+    }
+    this.last = state;
+    return state.code;
   }
 }
 
