@@ -127,7 +127,8 @@ async function main(): Promise<void> {
       const load = (avg: number[]) => avg.map((n) => n.toFixed(2)).join(' ');
       const perMillion = (ms: number) => Math.round(ms / (figures.entries / 1e6));
       log(
-        `${figures.entries.toLocaleString('en')} identifiers: ${Math.round(figures.msPerMillion)} ms per million ` +
+        `${figures.entries.toLocaleString('en')} identifiers in ${(figures.ms / 1000).toFixed(1)} s: ` +
+          `${Math.round(figures.msPerMillion)} ms per million ` +
           `(${WARMUP_SPLIT.parts} COPYs at once; ${perMillion(figures.oneCopyMs)} by one COPY), Node CPU ` +
           `${Math.round(figures.cpuMsPerMillion)} ms per million; ${os.cpus().length} CPUs, load average ` +
           `${load(started)} at the start, ${load(os.loadavg())} at the end`,
