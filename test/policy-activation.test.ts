@@ -327,6 +327,34 @@ describe('a record type only the policy being activated knows', () => {
       const decided = async () =>
         (await decideAll([target, fresh, bystander!])).map((d) => [d.outcome, d.policy_version]);
       assert.deepEqual(await decided(), expected);
+
+      // Their reports read the policy their decisions are made under.
+      const operator = await t.keyFor({ role: 'operator', name: 'ops' });
+      const reportOf = async (org: string) => {
+        const response = await t.app.inject({ url: `/v1/subjects/cn-uscc/${org}/report`, headers: bearer(operator) });
+        assert.equal(response.statusCode, 200, response.body);
+        const report = response.json() as { policy_version: string; lists: { list: string; status: string }[] };
+        return [report.policy_version, report.lists.filter((l) => l.status === 'active').map((l) => l.list)];
+      };
+      assert.deepEqual(await reportOf(target), [version, ['under-review']]);
+      assert.deepEqual(await reportOf(bystander!), [defaultVersion, []]);
+
+      // A later write about a switched subject reprojects it under the new policy, as a page would: it is not
+      // switched again. One whose order is revoked stays under the new policy, in its base state.
+      assert.equal((await file([aPenalty({ tier: 'general', subjectId: target })])).accepted.length, 1);
+      const lapsed = anUscc();
+      const order = (await file([orderFor(lapsed)])).accepted as { record_id: string }[];
+      const revocation = await t.app.inject({
+        method: 'POST',
+        url: `/v1/records/${order[0]!.record_id}/revocation`,
+        headers: bearer(market),
+        payload: { reason: 'filed in error' },
+      });
+      assert.equal(revocation.statusCode, 200, revocation.body);
+      assert.deepEqual(await stateOf(lapsed), { policy_digest: inspections.policy.digest, active_lists: [] });
+      const lapsedDecision = async () => (await decideAll([lapsed])).map((d) => d.policy_version);
+      assert.deepEqual(await lapsedDecision(), [version]);
+      assert.deepEqual(await reportOf(lapsed), [version, []]);
       const switched = await t.registry.rt.db
         .selectFrom('ledger')
         .select('subject_id')
@@ -334,7 +362,8 @@ describe('a record type only the policy being activated knows', () => {
         .execute();
       assert.deepEqual(
         switched.map((e) => e.subject_id).sort(),
-        [await subjectIdOf(target), await subjectIdOf(fresh)].sort(),
+        [await subjectIdOf(target), await subjectIdOf(fresh), await subjectIdOf(lapsed)].sort(),
+        'each subject switched once',
       );
 
       const midway = await t.snapshot();
@@ -342,6 +371,7 @@ describe('a record type only the policy being activated knows', () => {
       assert.deepEqual(await t.snapshot(), midway, 'a replay switches them early too');
       await t.registry.follower.warm();
       assert.deepEqual(await decided(), expected, 'and so does a restart');
+      assert.deepEqual(await lapsedDecision(), [version], 'the base state under the new policy too');
 
       for (let page = await runActivationPage(t.registry.rt, 2); page.kind === 'page'; )
         page = await runActivationPage(t.registry.rt, 2);

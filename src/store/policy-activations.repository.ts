@@ -27,19 +27,20 @@ export async function getOpenActivation(
 }
 
 /**
- * The latest activation's policies, status and cursor, read FOR SHARE (see the file comment): which policy a write
- * reprojects each subject under. Undefined in a registry whose activations all predate migration 024.
+ * The latest activation's policies, status and cursor: which policy a subject is decided under
+ * (services/ledger/deciding-policy.ts). A write that reprojects subjects reads it FOR SHARE (see the file comment).
+ * Undefined in a registry whose activations all predate migration 024.
  */
-export async function getLatestActivationShared(
+export async function getLatestActivation(
   db: Executor,
+  lock: 'none' | 'share' = 'none',
 ): Promise<Pick<PolicyActivationRow, 'id' | 'digest' | 'previous_digest' | 'status' | 'cursor'> | undefined> {
-  return db
+  const query = db
     .selectFrom('policy_activations')
     .select(['id', 'digest', 'previous_digest', 'status', 'cursor'])
     .orderBy('seq', 'desc')
-    .limit(1)
-    .forShare()
-    .executeTakeFirst();
+    .limit(1);
+  return (lock === 'share' ? query.forShare() : query).executeTakeFirst();
 }
 
 /** The latest activations, newest first. */

@@ -196,6 +196,22 @@ export async function getSubjectLists(
     .execute();
 }
 
+/** Of the given subjects, those whose stored state was evaluated under the policy `digest`. */
+export async function getSubjectsStatedUnder(
+  db: Executor,
+  subjectIds: readonly string[],
+  digest: string,
+): Promise<Set<string>> {
+  if (subjectIds.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('subject_state')
+    .select('subject_id')
+    .where('subject_id', 'in', subjectIds)
+    .where('policy_digest', '=', digest)
+    .execute();
+  return new Set(rows.map((r) => String(r.subject_id)));
+}
+
 /** Subjects whose evaluation changes at or before `now`, soonest first, at most `limit`. */
 export async function getSubjectIdsDueBy(db: Executor, now: Date, limit: number): Promise<string[]> {
   const rows = await db
@@ -275,6 +291,22 @@ export async function getIdentifierStatesInRange(
       s.next_change_at, s.policy_digest
     from subject_state s join subject_identifiers i on i.subject_id = s.subject_id
     where s.subject_id > ${after}::bigint and s.subject_id <= ${through}::bigint
+  `.execute(db);
+  return result.rows;
+}
+
+/**
+ * Identifiers and state of the subjects with ids after `after` whose state is not indexed and was evaluated under
+ * the policy `digest`: while an activation of it runs, the subjects beyond its cursor switched early to it
+ * (early-switch.ts) and left in the base state, which the warm-up (indexed states only) does not read. One scan of
+ * subject_state, made only by a warm-up during an activation.
+ */
+export async function getBaseStatesUnder(db: Executor, digest: string, after: string): Promise<IndexedIdentifier[]> {
+  const result = await sql<IndexedIdentifier>`
+    select i.subject_id::text, i.scheme, i.value, s.grade, s.active_lists, s.indexed, s.related,
+      s.next_change_at, s.policy_digest
+    from subject_state s join subject_identifiers i on i.subject_id = s.subject_id
+    where not s.indexed and s.policy_digest = ${digest} and s.subject_id > ${after}::bigint
   `.execute(db);
   return result.rows;
 }

@@ -33,6 +33,7 @@ import { logInquiries } from './inquiries.service.ts';
 import { annotationFor, getRecordAnnotations, type RecordAnnotation } from './record-annotations.service.ts';
 import { readNoticesOfSubject } from './stored-notices.ts';
 import { readSubjectLog } from '../ledger/subject-log.service.ts';
+import { policyDecidingNow } from '../ledger/deciding-policy.ts';
 import { loadRelatedOrganizations } from '../ledger/subject-files.service.ts';
 import { relationshipsOfSubject } from '../relationships/relationship-views.service.ts';
 
@@ -246,14 +247,15 @@ export async function getReport(ctx: ServiceContext, principal: Principal, reque
   const ref = checkSubjectRef(ctx, requested, 'subject');
   if ('code' in ref) throw new CredenceError(ref.code, ref.message, [ref]);
   authorizeReport(principal, ref);
-  const { policy } = ctx;
   const now = ctx.clock();
   await logInquiries(ctx, principal, { identifiers: [ref] }, null, { kind: 'report' });
   const file = await readSubjectFile(ctx, ref, now);
   const own = {
-    kind: file.subject?.kind ?? policy.identifier_schemes.get(ref.scheme)!.subject_kinds[0]!,
+    kind: file.subject?.kind ?? ctx.policy.identifier_schemes.get(ref.scheme)!.subject_kinds[0]!,
     records: file.records,
   };
+  // While a policy activation runs, the subject reads the policy services are told its decisions under.
+  const policy = file.subject === undefined ? ctx.policy : await policyDecidingNow(ctx, file.subject.id, own);
   // Fa Shi [2015] 17 art. 3 para. 2: a person's measures include those binding them through related organisations.
   const related =
     file.subject === undefined

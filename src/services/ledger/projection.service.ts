@@ -12,21 +12,21 @@ import { membershipNotices, type NoticeDraft } from '../../domain/notice.ts';
 import { insertNotices } from '../../store/notices.repository.ts';
 import { gradeFor, type Policy } from '../../domain/policy.ts';
 import type { SubjectFile } from '../../domain/record.ts';
-import { switchesEarly } from '../../domain/early-switch.ts';
 import type { DB } from '../../store/schema.ts';
 import {
   getSubjectLists,
+  getSubjectsStatedUnder,
   replaceListEntries,
   upsertSubjectStates,
   type ListEntryRow,
   type SubjectStateRow,
 } from '../../store/state.repository.ts';
 import { getPersonsRelatedTo } from '../../store/relationships.repository.ts';
-import { getLatestActivationShared } from '../../store/policy-activations.repository.ts';
+import { getLatestActivation } from '../../store/policy-activations.repository.ts';
 import { lockLedger } from '../../store/ledger.repository.ts';
 import { breathe, isPipelined } from '../../store/copy-in.ts';
 import { appendEvents } from './ledger.service.ts';
-import { storedPolicy } from './stored-policies.ts';
+import { activationPolicies, standing } from './deciding-policy.ts';
 import { loadRelatedOrganizations, loadSubjectFiles } from './subject-files.service.ts';
 
 /** True when decisions about this subject can differ from those about an unknown subject. */
@@ -231,10 +231,12 @@ export async function reprojectSubjects(
 
 /**
  * writeProjections with each subject under the policy it is decided under: `policy` (the caller's, the one in force
- * as its process knows it) unless the latest policy activation says otherwise (see policiesOf). The evaluations
+ * as its process knows it) unless the latest policy activation says otherwise (deciding-policy.ts). The evaluations
  * are returned together. Every write that changes what a subject's evaluation rests on goes through here. A subject
  * switched early to the policy being activated (early-switch.ts) is told of it as its page would tell it, and the
- * switch is a `policy.subject_switched` event, which a replay follows as it follows the pages.
+ * switch is a `policy.subject_switched` event, which a replay follows as it follows the pages: once, by the write that
+ * switches it. A later write finds its state under the new policy, and reprojects it as any subject the activation
+ * has reached.
  */
 export async function projectUnderTheirPolicies(
   trx: Transaction<DB>,
@@ -243,7 +245,7 @@ export async function projectUnderTheirPolicies(
   at: Date,
   options: ProjectionOptions,
 ): Promise<Projected> {
-  const { groups, early } = await policiesOf(trx, policy, files);
+  const { groups, early } = await policiesOf(trx, policy, files, options.fresh ?? NONE);
   if (groups.size === 1 && early === null) {
     const [under] = groups.keys();
     return writeProjections(trx, under!, files, at, options);
@@ -275,47 +277,50 @@ interface PolicyGroups {
 }
 
 /**
- * Which policy each subject is reprojected under. While an activation runs, a subject its cursor has passed is under
- * the policy being activated and every other under the one it replaces, but for one whose records the new policy
- * alone can evaluate (early-switch.ts); once it completed, everyone is under the activated policy, even in a
- * process that has not heard of it yet. The activation's row is read FOR SHARE, so a page of the activation (which
- * locks it FOR UPDATE) and this write never interleave.
+ * Which policy each subject is reprojected under (deciding-policy.ts). The activation's row is read FOR SHARE, so a
+ * page of the activation (which locks it FOR UPDATE) and this write never interleave. A subject owing an early switch
+ * whose stored state is already under the new policy was switched by an earlier write: it is not switched again.
  */
 async function policiesOf(
   trx: Transaction<DB>,
   policy: Policy,
   files: ReadonlyMap<string, SubjectFile>,
+  fresh: ReadonlySet<string>,
 ): Promise<PolicyGroups> {
   const subjectIds = [...files.keys()];
   if (subjectIds.length === 0) return { groups: new Map([[policy, []]]), early: null };
   // The ledger's lock first, as a page takes it (policy.service.ts): a write that took this row's lock first and
   // then waited for the ledger's, while a page held the ledger's and waited for the row, would be a deadlock.
   await lockLedger(trx);
-  const latest = await latestActivation(trx);
-  if (latest === undefined) return { groups: new Map([[policy, subjectIds]]), early: null };
-  const load = (digest: string) => (digest === policy.digest ? policy : storedPolicy(trx, digest));
-  if (latest.status === 'completed') return { groups: new Map([[await load(latest.digest), subjectIds]]), early: null };
-  const before = latest.previous_digest === null ? policy : await load(latest.previous_digest);
-  const next = await load(latest.digest);
-  const cursor = latest.status === 'scheduled' || latest.cursor === null ? null : BigInt(latest.cursor);
+  const policies = await activationPolicies(trx, policy, await latestActivation(trx));
+  const { before, running } = policies;
+  if (running === null) return { groups: new Map([[before, subjectIds]]), early: null };
   const groups = new Map<Policy, string[]>([
     [before, []],
-    [next, []],
+    [running.next, []],
   ]);
   const early: string[] = [];
   for (const id of subjectIds) {
-    if (cursor !== null && BigInt(id) <= cursor) groups.get(next)!.push(id);
-    else if (switchesEarly(before, next, files.get(id)!)) early.push(id);
-    else groups.get(before)!.push(id);
+    const where = standing(policies, id, files.get(id)!);
+    if (where === 'early') early.push(id);
+    else groups.get(where === 'next' ? running.next : before)!.push(id);
   }
+  const switched = await getSubjectsStatedUnder(
+    trx,
+    early.filter((id) => !fresh.has(id)),
+    running.next.digest,
+  );
+  groups.get(running.next)!.push(...early.filter((id) => switched.has(id)));
+  const switching = early.filter((id) => !switched.has(id));
   for (const [under, ids] of groups) if (ids.length === 0 && groups.size > 1) groups.delete(under);
   return {
     groups,
-    early: early.length === 0 ? null : { policy: next, activation_id: latest.id, ids: early },
+    early:
+      switching.length === 0 ? null : { policy: running.next, activation_id: running.activation_id, ids: switching },
   };
 }
 
-type LatestActivation = Awaited<ReturnType<typeof getLatestActivationShared>>;
+type LatestActivation = Awaited<ReturnType<typeof getLatestActivation>>;
 const activationsRead = new WeakMap<object, LatestActivation>();
 
 /**
@@ -324,8 +329,8 @@ const activationsRead = new WeakMap<object, LatestActivation>();
  * the ledger's lock and the row's, no other transaction can change it before this one ends.
  */
 async function latestActivation(trx: Transaction<DB>): Promise<LatestActivation> {
-  if (!isPipelined(trx)) return getLatestActivationShared(trx);
-  if (!activationsRead.has(trx)) activationsRead.set(trx, await getLatestActivationShared(trx));
+  if (!isPipelined(trx)) return getLatestActivation(trx, 'share');
+  if (!activationsRead.has(trx)) activationsRead.set(trx, await getLatestActivation(trx, 'share'));
   return activationsRead.get(trx);
 }
 

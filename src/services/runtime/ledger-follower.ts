@@ -11,6 +11,7 @@ import { getLedgerHeadSeq, getLedgerRowsAfter, LEDGER_CHANNEL, parsePayload } fr
 import {
   getIdentifierStates,
   getIdentifierStatesInRange,
+  getBaseStatesUnder,
   getIndexedIdentifiersPage,
 } from '../../store/state.repository.ts';
 import { getOpenActivation } from '../../store/policy-activations.repository.ts';
@@ -70,6 +71,10 @@ export class LedgerFollower {
         after = page[page.length - 1]!.subject_id;
       }
     if (open?.cursor != null) await this.followOpenActivation(index, open.cursor);
+    // Subjects switched early (once it has started) to the policy being activated, in its base state: decided under
+    // it, not as unknown subjects under the policy it replaces.
+    if (open?.status === 'running')
+      for (const row of await getBaseStatesUnder(this.rt.db, open.digest, open.cursor ?? '0')) indexRow(index, row);
     this.rt.replaceIndex(index);
     this.lastSeq = head;
     // From now on a write through writeTransaction returns once this index reflects it.
