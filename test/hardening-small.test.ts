@@ -7,10 +7,12 @@ import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { KeyCache } from '../src/services/accounts/key-cache.service.ts';
 import { createPrincipal } from '../src/services/accounts/principals.service.ts';
+import { createStaffAccount } from '../src/services/accounts/staff-accounts.service.ts';
 import { addDisputeStatement } from '../src/services/due-process/disputes.service.ts';
 import { LedgerFollower } from '../src/services/runtime/ledger-follower.ts';
 import { PUBLIC_RATE_LIMITS } from '../src/shell/rate-limits.ts';
 import { getPrincipalById } from '../src/store/principals.repository.ts';
+import { PASSWORD, signIn } from './support/agency-session.ts';
 import { aCourtRecord, aResidentId } from './support/factories.ts';
 import { bearer, startTestRegistry, type TestRegistry } from './support/registry.ts';
 
@@ -31,7 +33,7 @@ async function appWith(options: Partial<Parameters<typeof buildApp>[0]>): Promis
 const WELL_FORMED_UNKNOWN = `crd_${'A'.repeat(43)}`;
 
 describe('security headers', () => {
-  const answers = () => [
+  const answers = (): { name: string; url: string; headers?: Record<string, string> }[] => [
     { name: 'a page', url: '/' },
     { name: 'the API document', url: '/openapi.json' },
     { name: 'an API refusal (401)', url: '/v1/principals' },
@@ -39,8 +41,13 @@ describe('security headers', () => {
   ];
 
   test('every answer, API and pages, has the CSP, nosniff, frame and referrer headers; no HSTS on http', async () => {
-    for (const { name, url } of answers()) {
-      const response = await t.app.inject({ url });
+    await createStaffAccount(t.registry.rt, { username: 'hana', role: 'operator', password: PASSWORD });
+    const { cookie } = await signIn(t, 'hana', '/operator');
+    for (const { name, url, headers } of [
+      ...answers(),
+      { name: 'a signed-in page', url: '/operator', headers: { cookie } },
+    ]) {
+      const response = await t.app.inject({ url, headers });
       const csp = String(response.headers['content-security-policy']);
       assert.match(csp, /frame-ancestors 'none'/, name);
       assert.match(csp, /script-src 'self'(;|$)/, `${name}: no inline or remote scripts`);

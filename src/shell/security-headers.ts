@@ -1,11 +1,16 @@
 /**
- * Security headers on every answer, API and pages (@fastify/helmet): a Content Security Policy that allows only
- * Credence's own stylesheets and module scripts (/assets/...; pages carry no inline script, style or handler),
- * never framed (frame-ancestors 'none'), nosniff, no Referer, and HSTS only where Credence is served over https.
+ * Security headers on every answer, API and pages (helmet): a Content Security Policy that allows only Credence's own
+ * stylesheets and module scripts (/assets/...; pages carry no inline script, style or handler), never framed
+ * (frame-ancestors 'none'), nosniff, no Referer, and HSTS only where Credence is served over https.
+ *
+ * The headers are the same on every answer (no nonces), so helmet makes them once, at start, and each answer gets a
+ * copy. @fastify/helmet ran helmet afresh per request, parsing the policy and setting eleven headers one by one on
+ * Node's response: about 5 µs of every request, a decision's included.
  */
 
-import helmet from '@fastify/helmet';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import helmet, { type HelmetOptions } from 'helmet';
 
 /** One year, the max-age hstspreload.org asks for; sibling hosts of the domain are not Credence's to pin. */
 const HSTS_MAX_AGE_SECONDS = 365 * 24 * 60 * 60;
@@ -40,14 +45,32 @@ function contentSecurityPolicy(https: boolean) {
  */
 export async function registerSecurityHeaders(app: FastifyInstance, publicUrl: string | null): Promise<void> {
   const https = publicUrl?.startsWith('https:') === true;
-  await app.register(helmet, {
-    global: true,
+  const headers = headersOf({
     contentSecurityPolicy: contentSecurityPolicy(https),
     frameguard: { action: 'deny' },
     // Addresses and query strings can carry identifiers and record ids; nothing in Credence reads Referer.
     referrerPolicy: { policy: 'no-referrer' },
     strictTransportSecurity: https ? { maxAge: HSTS_MAX_AGE_SECONDS, includeSubDomains: false } : false,
   });
+  app.addHook('onRequest', (_request, reply, done) => {
+    reply.headers(headers);
+    done();
+  });
+}
+
+/** The headers helmet sets with `options`, as it sets them on a response. */
+function headersOf(options: HelmetOptions): Readonly<Record<string, string>> {
+  const headers: Record<string, string> = {};
+  const response = {
+    setHeader: (name: string, value: string) => {
+      headers[name] = value;
+    },
+    removeHeader: () => {}, // X-Powered-By, which Fastify never sends
+  };
+  helmet(options)({} as IncomingMessage, response as unknown as ServerResponse, (error?: unknown) => {
+    if (error !== undefined) throw error;
+  });
+  return Object.freeze(headers);
 }
 
 /**

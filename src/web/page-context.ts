@@ -38,9 +38,12 @@ export function pageContext(request: FastifyRequest, reply: FastifyReply, option
   return { locale, t: translator(locale), path: options.path ?? request.url.split('?')[0]!, query: kept };
 }
 
-/** Signed-in answers are never stored nor framed: what one person saw must not be served to the next. */
+/**
+ * Signed-in answers are never stored: what one person saw must not be served to the next. (Nor framed, as no answer
+ * is: the security headers' CSP, which this once replaced with its frame-ancestors alone, dropping the rest.)
+ */
 export function noStore(reply: FastifyReply): FastifyReply {
-  return reply.header('cache-control', 'no-store').header('content-security-policy', "frame-ancestors 'none'");
+  return reply.header('cache-control', 'no-store');
 }
 
 /**
