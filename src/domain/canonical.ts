@@ -22,12 +22,28 @@ export function canonicalJson(value: unknown): string {
     return `${out}]`;
   }
   const object = value as Record<string, unknown>;
+  const keys = sortedKeys(object);
   let out = '{';
-  for (const key of Object.keys(object).sort()) {
-    const item = object[key];
-    if (item !== undefined) out += `${out.length === 1 ? '' : ','}${JSON.stringify(key)}:${canonicalJson(item)}`;
+  for (let i = 0; i < keys.length; i += 1) {
+    const item = object[keys[i]!];
+    if (item !== undefined) out += `${out.length === 1 ? '' : ','}${JSON.stringify(keys[i])}:${canonicalJson(item)}`;
   }
   return `${out}}`;
+}
+
+/**
+ * An object's keys in the order `Array.prototype.sort` puts strings (by UTF-16 code units, as `<` compares them),
+ * sorted in place by insertion: objects here have a handful of keys, and `sort` allocated more than the keys array.
+ */
+function sortedKeys(object: object): string[] {
+  const keys = Object.keys(object);
+  for (let i = 1; i < keys.length; i += 1) {
+    const key = keys[i]!;
+    let j = i - 1;
+    for (; j >= 0 && keys[j]! > key; j -= 1) keys[j + 1] = keys[j]!;
+    keys[j + 1] = key;
+  }
+  return keys;
 }
 
 export function sha256Hex(text: string | Buffer): string {

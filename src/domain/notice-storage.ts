@@ -111,7 +111,8 @@ export function noticeLegalBasis(
   return params.record_type === undefined ? undefined : policy.record_types.get(params.record_type)?.legal_basis.en;
 }
 
-const millis = (date: Date | string | null): number | null => (date === null ? null : new Date(date).getTime());
+const millis = (date: Date | string | null): number | null =>
+  date === null ? null : date instanceof Date ? date.getTime() : new Date(date).getTime();
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 const sameActions = (a: readonly string[], b: readonly string[]) =>
   a.length === b.length && a.every((x, i) => x === b[i]);
@@ -147,16 +148,32 @@ function measureCode(policy: Policy, c: Consequence): MeasureCode | undefined {
 /** The consequences as measure groups; undefined where one of them is not the policy's. */
 function measureGroups(policy: Policy, consequences: readonly Consequence[]): MeasureGroup[] | undefined {
   const groups: (number | null)[][] = [];
+  // A listing's consequences share their dates: each is read once, not once per consequence.
+  const from = lastMillis();
+  const until = lastMillis();
   for (const c of consequences) {
     const code = measureCode(policy, c);
     if (code === undefined) return undefined;
-    const from = millis(c.from);
-    const until = millis(c.until);
+    const start = from(c.from);
+    const end = until(c.until);
     const last = groups.at(-1);
-    if (last !== undefined && last[0] === from && last[1] === until) last.push(code);
-    else groups.push([from, until, code]);
+    if (last !== undefined && last[0] === start && last[1] === end) last.push(code);
+    else groups.push([start, end, code]);
   }
   return groups;
+}
+
+/** `millis`, remembering its last date: the same date (the same string or Date) is not parsed again. */
+function lastMillis(): (date: Date | string | null) => number | null {
+  let seen: Date | string | null | undefined;
+  let ms: number | null = null;
+  return (date) => {
+    if (date !== seen) {
+      seen = date;
+      ms = millis(date);
+    }
+    return ms;
+  };
 }
 
 function compactParams(kind: string, params: NoticeParams): Record<string, unknown> {
