@@ -30,6 +30,7 @@ import * as repairOverdueAndRetention from './migrations/2026-12-02-026-repair-o
 import * as relatedAmendments from './migrations/2026-12-02-027-related-amendments.ts';
 import * as redundantIndexes from './migrations/2026-12-02-028-redundant-indexes.ts';
 import * as exemptionAmendments from './migrations/2026-12-02-029-exemption-amendments.ts';
+import * as oneNameIndex from './migrations/2026-12-02-030-one-name-index.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '2026-11-21-001-initial': initial,
@@ -60,6 +61,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-02-027-related-amendments': relatedAmendments,
   '2026-12-02-028-redundant-indexes': redundantIndexes,
   '2026-12-02-029-exemption-amendments': exemptionAmendments,
+  '2026-12-02-030-one-name-index': oneNameIndex,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -134,7 +134,9 @@ export async function countSubjectsByName(
 function nameMatches(name: string): RawBuilder<unknown>[] {
   const literal = likeLiteral(name.toLowerCase());
   return [
-    sql`lower(s.name) = lower(${name})`,
+    // Compared in byte order, as subjects_lower_name_keyset holds the name, so that index serves this match too.
+    // The default collation is deterministic (equal means the same bytes): the same subjects as a plain =.
+    sql`lower(s.name) collate "C" = lower(${name}) collate "C"`,
     sql`s.kind = 'organization' and lower(s.name) collate "C" like ${`${literal}%`}
       and lower(s.name) <> lower(${name})`,
     sql`s.kind = 'organization'
