@@ -55,4 +55,49 @@ describe('what a list entry rests on (migration 023)', () => {
       await set('person', ['court.judgment_default']);
     },
   );
+
+  test('pages read on past a run of entries whose records do not fit, longer than a scan, both ways', async () => {
+    const court = await t.keyFor({ role: 'agency', name: 'Chaoyang Court', agency_kind: 'court' });
+    for (let i = 0; i < 40; i += 1) await t.file(court, aCourtRecord({ name: `赵${i}` }));
+    const db = t.registry.rt.db;
+    const order = (
+      await sql<{ subject_id: string; name: string }>`
+        select e.subject_id::text as subject_id, s.name from list_entries e join subjects s on s.id = e.subject_id
+        where e.list_id = 'judgment-defaulters' order by e.since desc, e.subject_id desc`.execute(db)
+    ).rows;
+    const [newest, oldest] = [order[0]!, order.at(-1)!];
+    // The index still says the entries may fit (a person, a judgment default, recent); their records say not yet.
+    await sql`update records set effective_at = '2099-01-01' where subject_id = any(${order
+      .slice(1, -1)
+      .map((r) => r.subject_id)}::bigint[])`.execute(db);
+    const read = async (query: string) =>
+      (await t.app.inject({ url: `/v1/public/lists/judgment-defaulters?page_size=1${query}` })).json() as {
+        members: { name: string }[];
+        next: string | null;
+        previous: string | null;
+        last: string | null;
+      };
+    const first = await read('');
+    assert.deepEqual(
+      first.members.map((m) => m.name),
+      [newest.name],
+    );
+    const second = await read(`&after=${first.next}`);
+    assert.deepEqual(
+      second.members.map((m) => m.name),
+      [oldest.name],
+      'the 40 entries between, four scans of 11, are passed over',
+    );
+    assert.equal(second.next, null, 'nothing after it');
+    const last = await read(`&after=${first.last}`);
+    assert.deepEqual(
+      last.members.map((m) => m.name),
+      [oldest.name],
+    );
+    assert.deepEqual(
+      (await read(`&after=${last.previous}`)).members.map((m) => m.name),
+      [newest.name],
+      'read backwards',
+    );
+  });
 });

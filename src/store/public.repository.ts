@@ -188,6 +188,12 @@ export interface ListCursor {
  * The partial index list_entries_grounds_keyset (migration 023) serves both directions, and passes over the entries
  * whose records cannot fit (groundsMayFit) on the index alone: a list's old end, where they gather (a reward list's
  * commendations, never public, outlast its tax grades, public for a year), costs what its new end does.
+ *
+ * Returns the next `limit` entries the index passes, in order, each `grounded` where one of its records fits a shape:
+ * the caller skips the others and reads on from the last entry returned. The limit inside the scan is what keeps the
+ * plan on the index: a subquery is planned on its own, and without a limit of its own PostgreSQL chose it by its
+ * total cost, which for a long list (25,606 entries of a 1M city's judgment debtors) is a sequential scan and a
+ * sort of the whole list: 19 ms a page at 1M, 78 ms at 4M, against 1.3 ms on the index.
  */
 export async function getListEntriesChunk(
   db: Executor,
@@ -199,7 +205,7 @@ export async function getListEntriesChunk(
     toward: 'older' | 'newer';
     limit: number;
   },
-): Promise<PublicEntryRow[]> {
+): Promise<(PublicEntryRow & { grounded: boolean })[]> {
   const { list, now, after } = query;
   const older = query.toward === 'older';
   const past = older ? sql`<` : sql`>`;
@@ -211,25 +217,23 @@ export async function getListEntriesChunk(
     older
       ? sql`${sql.ref(`${t}.since`)} desc, ${sql.ref(`${t}.subject_id`)} desc`
       : sql`${sql.ref(`${t}.since`)}, ${sql.ref(`${t}.subject_id`)}`;
-  // The entries in order, passed over on the index alone where their records cannot fit (an index-only scan: `offset
-  // 0` keeps the planner from merging it into the join and reading every row it passes over); then each one's row,
-  // subject and a probe of its records.
-  const result = await sql<PublicEntryRow>`
+  // The entries in order, passed over on the index alone where their records cannot fit (an index-only scan, its own
+  // limit keeping it apart from the join); then each one's row, subject and a probe of its records.
+  const result = await sql<PublicEntryRow & { grounded: boolean }>`
     select e.list_id, e.subject_id::text as subject_id, s.kind, s.name, e.status, e.since, e.effective_from, e.until,
-      e.record_ids::text[] as record_ids
+      e.record_ids::text[] as record_ids, grounded.fits is not null as grounded
     from (select c.since, c.subject_id from list_entries c
         where c.list_id = ${list} and c.status = 'active' and c.effective_from <= ${now} and c.until > ${now}
           and ${groundsMayFit(query.shapes, 'c')} ${resume}
-        order by ${order('c')} offset 0) found
+        order by ${order('c')} limit ${query.limit}) found
       join list_entries e on e.list_id = ${list} and e.subject_id = found.subject_id
       join subjects s on s.id = e.subject_id
-      -- A lateral probe, not an exists: the planner keeps walking the keyset index and stops at the limit, where
-      -- a selective shape would tempt it into hashing every record of the type.
-      cross join lateral (select 1 from records r join subjects k on k.id = r.subject_id
+      -- A lateral probe, not an exists: one record of the entry's, found by its key, where a selective shape would
+      -- tempt the planner into hashing every record of the type.
+      left join lateral (select 1 as fits from records r join subjects k on k.id = r.subject_id
         where r.subject_id = e.subject_id and r.id = any(e.record_ids) and ${fitsAShape(query.shapes, 'k.kind', now)}
-        limit 1) grounded
+        limit 1) grounded on true
     order by ${order('found')}
-    limit ${query.limit}
   `.execute(db);
   return result.rows;
 }

@@ -151,15 +151,16 @@ async function scanPublicEntries(
   for (;;) {
     const limit = Math.min(SCAN_CHUNK, wanted - found.length + 10);
     const chunk = await getListEntriesChunk(ctx.db, { list, shapes, now, after, toward, limit });
+    const grounded = chunk.filter((e) => e.grounded);
     const records = new Map(
       (
         await getRecordsByIds(
           ctx.db,
-          chunk.flatMap((e) => e.record_ids),
+          grounded.flatMap((e) => e.record_ids),
         )
       ).map((r) => [r.id, r]),
     );
-    for (const entry of chunk) {
+    for (const entry of grounded) {
       const publicIds = new Set(
         entry.record_ids.filter((id) => {
           const record = records.get(id);
