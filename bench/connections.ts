@@ -11,19 +11,12 @@
 
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { sql } from 'kysely';
 import { loadConfig } from '../src/config.ts';
-import { createRandom } from '../src/domain/identifier-generators.ts';
-import { createPrincipal } from '../src/services/accounts/principals.service.ts';
-import { openRegistry } from '../src/services/runtime/open-registry.ts';
-import { courtFilings, distinctSubjects, mixedBatches } from './data.ts';
+import { openCourtBench } from './court-bench.ts';
 import { HTTP_ASKS } from './decision-load.ts';
 import { listenOverflows, loadDecisions, type ServerChild, settle, startServerChild } from './http.ts';
-import { importFilings } from './import.ts';
 import type { Figures } from './report.ts';
-import { openBenchDatabase } from './setup.ts';
 
-const SEED = 20261121;
 const WARMUP_SECONDS = 2;
 const log = (message: string) => process.stderr.write(`bench: ${message}\n`);
 
@@ -39,29 +32,9 @@ const { values } = parseArgs({
 const cleanups: (() => Promise<unknown>)[] = [];
 try {
   const loadAverage = os.loadavg()[0]!;
-  const database = await openBenchDatabase(log);
-  cleanups.push(database.drop);
-  const registry = await openRegistry(loadConfig({ DATABASE_URL: database.url }), {
-    applicationName: 'credence-bench',
-    warmIndex: true,
+  const { database, relying, subjects, postgresPids } = await openCourtBench(log, cleanups, {
+    records: Number(values.records),
   });
-  cleanups.push(registry.close);
-  const { rt } = registry;
-  const relying = await createPrincipal(rt, {
-    role: 'relying',
-    name: 'Bench airline',
-    actions: [...rt.policy.actions.keys()],
-    purposes: [...rt.policy.purposes.keys()],
-  });
-  await createPrincipal(rt, { role: 'agency', name: 'Bench court', agency_kind: 'court', agency_id: 'bj-1-ipc' });
-  const filings = courtFilings(SEED, Number(values.records), rt.clock());
-  await importFilings(rt, { agency_id: 'bj-1-ipc', agency_kind: 'court' }, filings.inputs, 2000);
-  await registry.follower.warm();
-  const listed = filings.subjects.filter((ref) => rt.index.code(ref.scheme, ref.id) !== rt.index.baseCode);
-  const unknown = distinctSubjects(createRandom(SEED + 2), 2000).map((s) => s.ref);
-  const subjects = mixedBatches(listed, unknown, 1, 1000)[0]!;
-  const postgresPids = async () =>
-    (await sql<{ pid: number }>`select pid from pg_stat_activity`.execute(rt.db)).rows.map((r) => r.pid);
   const logLevel = loadConfig({}).logLevel;
   const backlogs = values.backlogs.split(',').filter((b) => b !== '');
   // One server per listen backlog asked for (none: the configured default), each frozen while another is loaded.

@@ -7,43 +7,21 @@
 
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../src/config.ts';
-import { createRandom } from '../src/domain/identifier-generators.ts';
-import { createPrincipal } from '../src/services/accounts/principals.service.ts';
-import { openRegistry } from '../src/services/runtime/open-registry.ts';
-import { courtFilings, distinctSubjects, mixedBatches } from './data.ts';
+import { openCourtBench } from './court-bench.ts';
 import { HTTP_ASKS } from './decision-load.ts';
 import { startServerChild } from './http.ts';
-import { importFilings } from './import.ts';
-import { openBenchDatabase } from './setup.ts';
 import { soakDecisions } from './soak.ts';
 
-const SEED = 20261121;
 const log = (message: string) => process.stderr.write(`bench: ${message}\n`);
 const { values } = parseArgs({
   options: { seconds: { type: 'string', default: '240' }, rate: { type: 'string', default: '4700' } },
 });
 const cleanups: (() => Promise<unknown>)[] = [];
 try {
-  const database = await openBenchDatabase(log);
-  cleanups.push(database.drop);
-  const registry = await openRegistry(loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'silent' }), {
-    applicationName: 'credence-bench',
-    warmIndex: true,
+  const { database, registry, relying, subjects } = await openCourtBench(log, cleanups, {
+    records: 4000,
+    env: { LOG_LEVEL: 'silent' },
   });
-  cleanups.push(registry.close);
-  const { rt } = registry;
-  const relying = await createPrincipal(rt, {
-    role: 'relying',
-    name: 'Bench soak',
-    actions: [...rt.policy.actions.keys()],
-    purposes: [...rt.policy.purposes.keys()],
-  });
-  await createPrincipal(rt, { role: 'agency', name: 'Bench court', agency_kind: 'court', agency_id: 'bj-1-ipc' });
-  const filings = courtFilings(SEED, 4000, rt.clock());
-  await importFilings(rt, { agency_id: 'bj-1-ipc', agency_kind: 'court' }, filings.inputs, 2000);
-  const unknown = distinctSubjects(createRandom(SEED + 2), 2000).map((s) => s.ref);
-  const subjects = mixedBatches(filings.subjects, unknown, 1, 1000)[0]!;
   const server = await startServerChild(database.url, [], log, { LOG_LEVEL: 'info' }, true, { discardStdout: true });
   cleanups.push(server.stop);
   const rssMiB = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'))?.[1]) / 1024;
@@ -55,18 +33,11 @@ try {
   const rate = Number(values.rate);
   log(`soak: POST /v1/decisions at ${rate} req/s, 50 connections, ${seconds} s`);
   try {
-    const result = await soakDecisions(
-      server,
-      { id: relying.principal.id, key: relying.key },
-      HTTP_ASKS,
-      subjects,
-      rt.db,
-      {
-        connections: 50,
-        seconds,
-        rate,
-      },
-    );
+    const result = await soakDecisions(server, relying, HTTP_ASKS, subjects, registry.rt.db, {
+      connections: 50,
+      seconds,
+      rate,
+    });
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {
     clearInterval(sampler);
