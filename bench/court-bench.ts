@@ -9,6 +9,7 @@ import { sql } from 'kysely';
 import { loadConfig } from '../src/config.ts';
 import { createRandom } from '../src/domain/identifier-generators.ts';
 import { createPrincipal } from '../src/services/accounts/principals.service.ts';
+import type { SubjectRef } from '../src/services/decisions/decisions.service.ts';
 import { openRegistry, type Registry } from '../src/services/runtime/open-registry.ts';
 import { courtFilings, distinctSubjects, mixedBatches } from './data.ts';
 import { importFilings } from './import.ts';
@@ -20,7 +21,7 @@ interface CourtBench {
   readonly database: BenchDatabase;
   readonly registry: Registry;
   readonly relying: { readonly id: string; readonly key: string };
-  readonly subjects: ReturnType<typeof mixedBatches>[number];
+  readonly subjects: readonly SubjectRef[];
   /** The PostgreSQL backends now, for reading their CPU. */
   postgresPids(): Promise<number[]>;
 }

@@ -86,7 +86,7 @@ describe('what a list entry rests on (migration 023)', () => {
     assert.deepEqual(
       second.members.map((m) => m.name),
       [oldest.name],
-      'the 40 entries between, four scans of 11, are passed over',
+      'the 40 entries between are passed over, a scan of 12 at a time',
     );
     assert.equal(second.next, null, 'nothing after it');
     const last = await read(`&after=${first.last}`);
